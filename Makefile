@@ -1,0 +1,121 @@
+# ilnet — make run | make test | make bench | make stop
+# Everything the project needs is installed by these targets on Debian.
+
+PORT      ?= 8080
+WORKERS   ?= 4
+CC        ?= cc
+SANITIZE  ?=
+ROOT      := $(CURDIR)
+VAR       := $(ROOT)/var
+BUILD     := $(ROOT)/build$(if $(SANITIZE),-san)
+PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
+
+DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
+             check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
+             python3-aiosmtpd chromium wrk curl
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
+             -Wstrict-prototypes -Wmissing-prototypes -Wvla -Iinclude \
+             -DILNET_ROOT='"$(ROOT)"' -fno-strict-aliasing -fstack-protector-strong
+ifneq ($(SANITIZE),)
+CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium 2>/dev/null)
+LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+CORE      := arena buf decode req html route db auth mail layout app policy region csv demo
+PAGES     := routes login home people schools orgs steward
+CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
+PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+INT_SRC   := $(wildcard tests/integration/*.c)
+
+.PHONY: all deps run stop test unit integration browser bench clean
+
+all: $(BUILD)/ilnet
+
+# Install what is missing (Debian).  Quiet when all is there.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/.deps-ok: | deps
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: cgi-bin/%.c include/*.h | $(BUILD)/.deps-ok
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/ilnet: $(BUILD)/main.o $(CORE_OBJ) $(PAGE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_SRC) $(CORE_OBJ) $(PAGE_OBJ) include/*.h
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Itests -o $@ $(UNIT_SRC) $(CORE_OBJ) $(PAGE_OBJ) \
+	  $(LDFLAGS) $(LIBS) $(CHECK_LIBS)
+
+$(BUILD)/integration-tests: $(INT_SRC) tests/integration/*.h | $(BUILD)/.deps-ok
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Itests/integration -o $@ $(INT_SRC) \
+	  $(LDFLAGS) $(shell pkg-config --libs libcurl sqlite3 libsodium) $(CHECK_LIBS)
+
+# ---- make run / make stop ----------------------------------------------
+
+export ILNET_DEMO_PASSWORD ?= ilnet-demo-2026
+
+run: $(BUILD)/ilnet
+	@mkdir -p $(VAR)
+	@$(MAKE) --no-print-directory stop >/dev/null 2>&1 || true
+	@$(BUILD)/ilnet migrate && $(BUILD)/ilnet demo
+	@sed -e 's|@PORT@|$(PORT)|g' -e 's|@ROOT@|$(ROOT)|g' -e 's|@VAR@|$(VAR)|g' \
+	  nginx/ilnet.conf.in > $(VAR)/nginx.conf
+	@ILNET_WORKERS=$(WORKERS) ILNET_BASE_URL=http://127.0.0.1:$(PORT) \
+	  ILNET_SMTP_URL=$${ILNET_SMTP_URL:-} \
+	  setsid $(BUILD)/ilnet serve >>$(VAR)/ilnet.log 2>&1 < /dev/null & echo $$! > $(VAR)/ilnet.pid
+	@for i in $$(seq 50); do [ -S $(VAR)/ilnet.sock ] && break; sleep 0.1; done
+	@nginx -e $(VAR)/nginx-error.log -c $(VAR)/nginx.conf -p $(VAR)/
+	@echo ""
+	@echo "ilnet is running at http://127.0.0.1:$(PORT)/"
+	@echo "Demo logins (password: $$ILNET_DEMO_PASSWORD):"
+	@echo "  admin@example.org     administrator"
+	@echo "  staff@example.org     foundation staff"
+	@echo "  coach@example.org     intermediary staff"
+	@echo "  leader@example.org    school leader (three schools)"
+	@echo "  steward@example.org   nation data steward"
+	@echo "Logs: $(VAR)/ilnet.log   Stop: make stop"
+
+stop:
+	@[ -f $(VAR)/nginx.pid ] && kill $$(cat $(VAR)/nginx.pid) 2>/dev/null; rm -f $(VAR)/nginx.pid
+	@[ -f $(VAR)/ilnet.pid ] && kill $$(cat $(VAR)/ilnet.pid) 2>/dev/null; rm -f $(VAR)/ilnet.pid
+	@for i in $$(seq 50); do [ -S $(VAR)/ilnet.sock ] || break; sleep 0.1; done
+	@echo "ilnet stopped"
+
+# ---- tests ----------------------------------------------------------------
+
+test: unit integration browser
+
+unit: $(BUILD)/unit-tests
+	CK_FORK=$(if $(SANITIZE),no,yes) ILNET_MIGRATIONS=$(ROOT)/db/migrations $(BUILD)/unit-tests
+
+integration: $(BUILD)/ilnet $(BUILD)/integration-tests
+	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) $(BUILD)/integration-tests
+
+BROWSER_DIR := tests/browser
+browser: $(BUILD)/ilnet
+	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
+	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) node --test $(BROWSER_DIR)/
+
+bench: $(BUILD)/ilnet
+	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/bench/run
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,110 @@
+/* home.c — / (each role's starting page) and /healthz. */
+#include "db.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "policy.h"
+#include "req.h"
+
+static void home_staff(struct req *r)
+{
+	long long people = db_int(r, 0, "SELECT count(*) FROM users WHERE active = 1", "");
+	long long pending = db_int(r, 0, "SELECT count(*) FROM users WHERE active = 1"
+	                                 " AND pw_hash IS NULL", "");
+	long long orgs = db_int(r, 0, "SELECT count(*) FROM organizations WHERE active = 1", "");
+	/* Count what this viewer may see, through the policy. */
+	int shown = 0, hidden = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s", "II",
+	                        r->user->id, r->user->org_id);
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 0) == VIS_HIDDEN)
+			hidden++;
+		else
+			shown++;
+	}
+	html(r, "<ul class=\"tiles\">\n"
+	        "<li><a href=\"/admin/schools\"><strong>%d</strong> schools</a>", shown);
+	if (hidden)
+		html(r, "<span>and %d kept private by their nations</span>", hidden);
+	html(r, "</li>\n<li><a href=\"/admin/people\"><strong>%lld</strong> people</a>"
+	        "<span>%lld invited, not yet signed in</span></li>\n"
+	        "<li><a href=\"/admin/orgs\"><strong>%lld</strong> organizations</a></li>\n"
+	        "</ul>\n", people, pending, orgs);
+	if (r->user->role == ROLE_ADMIN) {
+		long long queued = db_int(r, 0, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", "");
+		html(r, "<p>Mail waiting to be sent: %lld.</p>\n", queued);
+	}
+}
+
+static void home_leader(struct req *r)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT s.id, s.name, s.city, s.state_code FROM schools s"
+	    " JOIN user_schools us ON us.school_id = s.id WHERE us.user_id = ?"
+	    " ORDER BY s.name", "I", r->user->id);
+	html(r, "<h2>Your schools</h2>\n<ul>\n");
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		html(r, "<li>%s — %s, %s</li>\n", db_col_text(r, st, 1), db_col_text(r, st, 2),
+		     db_col_text(r, st, 3));
+	}
+	html(r, "</ul>\n");
+	if (!n)
+		html(r, "<p>No schools are linked to your account yet. Ask the foundation"
+		        " to add them.</p>\n");
+	html(r, "<p><a href=\"/my/schools\">See your schools</a></p>\n");
+}
+
+static void home_intermediary(struct req *r)
+{
+	char *org = db_text(r, "SELECT name FROM organizations WHERE id = ?", "I",
+	                    r->user->org_id);
+	long long n = db_int(r, 0, "SELECT count(*) FROM org_schools WHERE org_id = ?", "I",
+	                     r->user->org_id);
+	if (org)
+		html(r, "<p>You work with <strong>%s</strong>, which serves %lld school%s.</p>\n",
+		     org, n, n == 1 ? "" : "s");
+	else
+		html(r, "<p>Your account is not linked to an organization yet.</p>\n");
+	html(r, "<p><a href=\"/my/schools\">See the schools you serve</a></p>\n");
+}
+
+static void home_steward(struct req *r)
+{
+	char *nation = db_text(r, "SELECT name FROM nations WHERE id = ?", "I",
+	                       r->user->nation_id);
+	if (!nation) {
+		html(r, "<p>Your account is not linked to a nation yet.</p>\n");
+		return;
+	}
+	html(r, "<p>You decide what data about the schools of <strong>%s</strong> others"
+	        " may see.</p>\n<ul>\n", nation);
+	sqlite3_stmt *st = db_q(r, "SELECT sharing, count(*) FROM schools WHERE nation_id = ?"
+	                           " GROUP BY sharing ORDER BY sharing", "I", r->user->nation_id);
+	while (db_step(r, st))
+		html(r, "<li>%lld at level %s</li>\n", db_col_int(st, 1), db_col_text(r, st, 0));
+	html(r, "</ul>\n<p><a href=\"/steward\">Review data sharing</a></p>\n");
+}
+
+void home_page(struct req *r)
+{
+	page_begin(r, "Home");
+	html(r, "<p class=\"lead\">Welcome, %s.</p>\n", r->user->name);
+	switch (r->user->role) {
+	case ROLE_ADMIN:
+	case ROLE_STAFF: home_staff(r); break;
+	case ROLE_LEADER: home_leader(r); break;
+	case ROLE_INTERMEDIARY: home_intermediary(r); break;
+	case ROLE_STEWARD: home_steward(r); break;
+	default: break;
+	}
+	page_end(r);
+}
+
+void health_page(struct req *r)
+{
+	r->content_type = "application/json";
+	long long v = db_int(r, -1, "PRAGMA user_version", "");
+	buf_printf(&r->body, "{\"ok\":true,\"schema\":%lld}\n", v);
+}

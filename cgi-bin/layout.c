@@ -1,0 +1,224 @@
+/* layout.c — page shell, navigation by role, forms (see include/layout.h). */
+#include "layout.h"
+#include "auth.h"
+#include "html.h"
+#include "req.h"
+
+#include <string.h>
+
+static const struct {
+	const char *href, *label;
+	unsigned roles;
+} nav[] = {
+	{ "/", "Home", ROLE_SIGNED_IN },
+	{ "/admin/people", "People", ROLE_ADMIN | ROLE_STAFF },
+	{ "/admin/schools", "Schools", ROLE_ADMIN | ROLE_STAFF },
+	{ "/admin/orgs", "Organizations", ROLE_ADMIN | ROLE_STAFF },
+	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
+	{ "/steward", "Data sharing", ROLE_STEWARD },
+	{ "/account", "Account", ROLE_SIGNED_IN },
+};
+
+static const struct { unsigned role; const char *name, *label; } roles[] = {
+	{ ROLE_ADMIN, "admin", "Administrator" },
+	{ ROLE_STAFF, "staff", "Foundation staff" },
+	{ ROLE_INTERMEDIARY, "intermediary", "Intermediary staff" },
+	{ ROLE_LEADER, "leader", "School leader" },
+	{ ROLE_STEWARD, "steward", "Nation data steward" },
+};
+
+const char *role_label(unsigned role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].label;
+	return "Visitor";
+}
+
+const char *role_name(unsigned role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "";
+}
+
+unsigned role_from_name(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof roles / sizeof roles[0]; i++)
+		if (!strcmp(roles[i].name, name))
+			return roles[i].role;
+	return 0;
+}
+
+static int nav_current(struct req *r, const char *href)
+{
+	if (!strcmp(href, "/"))
+		return !strcmp(r->path, "/");
+	size_t n = strlen(href);
+	return !strncmp(r->path, href, n) && (r->path[n] == '\0' || r->path[n] == '/');
+}
+
+void page_begin(struct req *r, const char *title)
+{
+	html(r, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
+	        "<meta charset=\"utf-8\">\n"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	        "<title>%s · ilnet</title>\n"
+	        "<link rel=\"stylesheet\" href=\"/static/ilnet.css\">\n"
+	        "<script src=\"/static/ilnet.js\" defer nonce=\"%s\"></script>\n"
+	        "</head>\n<body>\n"
+	        "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
+	        "<header class=\"banner\">\n"
+	        "<a class=\"brand\" href=\"/\">ilnet<span> · individualized learning network</span></a>\n",
+	     title, r->nonce);
+	if (r->user) {
+		html(r, "<nav aria-label=\"Main\"><ul>\n");
+		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+			if (!(nav[i].roles & r->user->role))
+				continue;
+			int cur = nav_current(r, nav[i].href);
+			html(r, "<li><a href=\"%s\"%s>%s</a></li>\n", nav[i].href,
+			     cur ? " aria-current=\"page\"" : "", nav[i].label);
+		}
+		html(r, "</ul></nav>\n<div class=\"who\">%s <span>(%s)</span>\n",
+		     r->user->name, role_label(r->user->role));
+		form_begin(r, "/logout");
+		html(r, "<button type=\"submit\" class=\"link\">Sign out</button>\n");
+		form_end(r);
+		html(r, "</div>\n");
+	}
+	html(r, "</header>\n<main id=\"main\" tabindex=\"-1\">\n<h1>%s</h1>\n", title);
+}
+
+void page_end(struct req *r)
+{
+	html(r, "</main>\n<footer class=\"site\"><p>ilnet — Inspire · Equip · Connect."
+	        " Request %s.</p></footer>\n</body>\n</html>\n", r->id);
+}
+
+void page_error(struct req *r, int status, const char *msg)
+{
+	buf_reset(&r->body);
+	r->status = status;
+	r->content_type = "text/html; charset=utf-8";
+	const char *title;
+	switch (status) {
+	case 400: title = "The request could not be read"; break;
+	case 403: title = "Not allowed"; break;
+	case 404: title = "Page not found"; break;
+	case 405: title = "Method not allowed"; break;
+	case 413: title = "Too much data sent"; break;
+	case 429: title = "Too many attempts"; break;
+	case 503: title = "Busy — try again"; break;
+	default: title = "Something went wrong"; break;
+	}
+	page_begin(r, title);
+	html(r, "<p>%s</p>\n", msg);
+	html(r, "<p>If you write to us about this, mention request <code>%s</code>.</p>\n"
+	        "<p><a href=\"/\">Go to the home page</a></p>\n", r->id);
+	page_end(r);
+}
+
+void form_begin(struct req *r, const char *action)
+{
+	html(r, "<form method=\"post\" action=\"%s\">\n"
+	        "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
+	     action, auth_csrf_token(r));
+}
+
+void form_end(struct req *r)
+{
+	html(r, "</form>\n");
+}
+
+void form_error(struct form_errors *e, const char *field, const char *msg)
+{
+	if (e->n < FORM_MAX_ERRORS) {
+		e->v[e->n].field = field;
+		e->v[e->n].msg = msg;
+		e->n++;
+	}
+}
+
+const char *form_error_for(const struct form_errors *e, const char *field)
+{
+	for (int i = 0; e && i < e->n; i++)
+		if (e->v[i].field && !strcmp(e->v[i].field, field))
+			return e->v[i].msg;
+	return NULL;
+}
+
+void form_error_summary(struct req *r, const struct form_errors *e)
+{
+	if (!e || !e->n)
+		return;
+	html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
+	        "<h2>There %s</h2>\n<ul>\n",
+	     e->n == 1 ? "is a problem" : "are problems");
+	for (int i = 0; i < e->n; i++) {
+		if (e->v[i].field)
+			html(r, "<li><a href=\"#f-%s\">%s</a></li>\n", e->v[i].field, e->v[i].msg);
+		else
+			html(r, "<li>%s</li>\n", e->v[i].msg);
+	}
+	html(r, "</ul>\n</div>\n");
+}
+
+/* Label, hint and error for a field; returns the aria-describedby value. */
+static const char *field_head(struct req *r, const struct form_errors *e,
+                              const char *name, const char *label, const char *hint)
+{
+	const char *err = form_error_for(e, name);
+	html(r, "<div class=\"field%s\">\n<label for=\"f-%s\">%s</label>\n",
+	     err ? " has-error" : "", name, label);
+	if (hint)
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
+		     name, err);
+	const char *desc = "";
+	if (hint && err)
+		desc = html_fmt(r, " aria-describedby=\"h-%s e-%s\" aria-invalid=\"true\"", name, name);
+	else if (hint)
+		desc = html_fmt(r, " aria-describedby=\"h-%s\"", name);
+	else if (err)
+		desc = html_fmt(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", name);
+	return desc;
+}
+
+void form_input(struct req *r, const struct form_errors *e, const char *name,
+                const char *label, const char *type, const char *value,
+                const char *autocomplete, const char *hint, int required)
+{
+	const char *desc = field_head(r, e, name, label, hint);
+	html(r, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", name, name, type);
+	if (value && strcmp(type, "password"))
+		html(r, " value=\"%s\"", value);
+	if (autocomplete)
+		html(r, " autocomplete=\"%s\"", autocomplete);
+	if (required)
+		html(r, " required");
+	html_raw(r, desc);
+	html(r, ">\n</div>\n");
+}
+
+void form_select(struct req *r, const struct form_errors *e, const char *name,
+                 const char *label, const char *const *options,
+                 const char *selected, const char *hint)
+{
+	const char *desc = field_head(r, e, name, label, hint);
+	html(r, "<select id=\"f-%s\" name=\"%s\"", name, name);
+	html_raw(r, desc);
+	html(r, ">\n");
+	for (int i = 0; options[i]; i += 2)
+		html(r, "<option value=\"%s\"%s>%s</option>\n", options[i],
+		     selected && !strcmp(selected, options[i]) ? " selected" : "",
+		     options[i + 1]);
+	html(r, "</select>\n</div>\n");
+}
+
+void page_notice(struct req *r, const char *msg)
+{
+	html(r, "<div class=\"notice\" role=\"status\">%s</div>\n", msg);
+}

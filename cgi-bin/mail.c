@@ -1,0 +1,224 @@
+/* mail.c — outbox and SMTP sender (see include/mail.h). */
+#include "mail.h"
+#include "buf.h"
+#include "db.h"
+#include "req.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAIL_MAX_ATTEMPTS 8
+
+void mail_queue(struct req *r, const char *to, const char *subject, const char *body)
+{
+	if (!mail_address_ok(to) || strpbrk(subject, "\r\n"))
+		req_fail(r, 500, "refusing to queue a malformed message");
+	db_exec(r, "INSERT INTO outbox (to_addr, subject, body) VALUES (?, ?, ?)",
+	        "ttt", to, subject, body);
+}
+
+int mail_address_ok(const char *s)
+{
+	if (!s)
+		return 0;
+	size_t n = strlen(s);
+	if (n < 3 || n > 254)
+		return 0;
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || !at[1])
+		return 0;
+	const char *dot = strrchr(at + 1, '.');
+	if (!dot || dot == at + 1 || !dot[1])
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',' ||
+		    *p == ';' || *p == '"' || *p == '\\' || (unsigned char)*p == 0x7f)
+			return 0;
+	return 1;
+}
+
+const char *mail_base_url(void)
+{
+	const char *u = getenv("ILNET_BASE_URL");
+	return u && *u ? u : "http://127.0.0.1:8080";
+}
+
+struct payload {
+	const char *data;
+	size_t len, off;
+};
+
+static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userp)
+{
+	struct payload *p = userp;
+	size_t room = size * nmemb, left = p->len - p->off;
+	size_t n = left < room ? left : room;
+	memcpy(ptr, p->data + p->off, n);
+	p->off += n;
+	return n;
+}
+
+/* Subject as an RFC 2047 encoded word when it is not plain ASCII. */
+static void put_subject(struct buf *m, const char *subject)
+{
+	int ascii = 1;
+	for (const unsigned char *p = (const unsigned char *)subject; *p; p++)
+		if (*p >= 0x80)
+			ascii = 0;
+	if (ascii) {
+		buf_printf(m, "Subject: %s\r\n", subject);
+		return;
+	}
+	size_t n = strlen(subject);
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(cap);
+	if (!b64)
+		abort();
+	sodium_bin2base64(b64, cap, (const unsigned char *)subject, n,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	buf_printf(m, "Subject: =?UTF-8?B?%s?=\r\n", b64);
+	free(b64);
+}
+
+/* Send one message; 0 on success, else -1 with the error in err. */
+static int smtp_send(const char *url, const char *from, const char *to,
+                     const char *subject, const char *body, char *err, size_t errlen)
+{
+	struct buf m = {0};
+	char date[64], id[33];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	unsigned char rnd[16];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
+	const char *domain = strchr(from, '@');
+	buf_printf(&m, "Date: %s\r\nFrom: ilnet <%s>\r\nTo: <%s>\r\n", date, from, to);
+	put_subject(&m, subject);
+	buf_printf(&m, "Message-ID: <%s%s>\r\nMIME-Version: 1.0\r\n"
+	           "Content-Type: text/plain; charset=utf-8\r\n"
+	           "Content-Transfer-Encoding: 8bit\r\n\r\n", id, domain ? domain : "@ilnet");
+	for (const char *p = body; *p; p++) {
+		if (*p == '\n' && (p == body || p[-1] != '\r'))
+			buf_putc(&m, '\r');
+		buf_putc(&m, *p);
+	}
+	buf_puts(&m, "\r\n");
+
+	CURL *c = curl_easy_init();
+	if (!c) {
+		buf_free(&m);
+		snprintf(err, errlen, "curl init failed");
+		return -1;
+	}
+	struct payload p = { m.p, m.len, 0 };
+	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+	char from_angle[300];
+	snprintf(from_angle, sizeof from_angle, "<%s>", from);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_angle);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &p);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	buf_free(&m);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int mail_send_due(sqlite3 *db)
+{
+	const char *url = getenv("ILNET_SMTP_URL");
+	const char *from = getenv("ILNET_MAIL_FROM");
+	if (!url || !*url)
+		return 0;
+	if (!from || !*from)
+		from = "ilnet@localhost";
+	long base = getenv("ILNET_MAIL_BACKOFF") ? atol(getenv("ILNET_MAIL_BACKOFF")) : 30;
+	if (base < 1)
+		base = 1;
+	sqlite3_stmt *pick = NULL, *done = NULL, *retry = NULL;
+	int sent = 0;
+	if (sqlite3_prepare_v2(db,
+	        "SELECT id, to_addr, subject, body, attempts FROM outbox"
+	        " WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ?"
+	        " ORDER BY id LIMIT 50", -1, &pick, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1,"
+	        " last_error = NULL WHERE id = ?", -1, &done, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE outbox SET attempts = attempts + 1,"
+	        " next_attempt_at = ?, last_error = ? WHERE id = ?", -1, &retry, NULL) != SQLITE_OK)
+		goto out;
+	long long now = (long long)time(NULL);
+	sqlite3_bind_int(pick, 1, MAIL_MAX_ATTEMPTS);
+	sqlite3_bind_int64(pick, 2, now);
+	/* Collect first: the read must not hold the database while sending. */
+	struct { long long id; int attempts; char *to, *subject, *body; } due[50];
+	int n = 0;
+	while (n < 50 && sqlite3_step(pick) == SQLITE_ROW) {
+		due[n].id = sqlite3_column_int64(pick, 0);
+		due[n].to = strdup((const char *)sqlite3_column_text(pick, 1));
+		due[n].subject = strdup((const char *)sqlite3_column_text(pick, 2));
+		due[n].body = strdup((const char *)sqlite3_column_text(pick, 3));
+		due[n].attempts = sqlite3_column_int(pick, 4);
+		n++;
+	}
+	sqlite3_reset(pick);
+	for (int i = 0; i < n; i++) {
+		char err[256] = "";
+		if (smtp_send(url, from, due[i].to, due[i].subject, due[i].body,
+		              err, sizeof err) == 0) {
+			sqlite3_bind_int64(done, 1, (long long)time(NULL));
+			sqlite3_bind_int64(done, 2, due[i].id);
+			sqlite3_step(done);
+			sqlite3_reset(done);
+			sent++;
+		} else {
+			long long wait = base << (due[i].attempts < 7 ? due[i].attempts : 7);
+			if (wait > 3600)
+				wait = 3600;
+			sqlite3_bind_int64(retry, 1, (long long)time(NULL) + wait);
+			sqlite3_bind_text(retry, 2, err, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(retry, 3, due[i].id);
+			sqlite3_step(retry);
+			sqlite3_reset(retry);
+			fprintf(stderr, "mail: message %lld to %s failed (attempt %d): %s\n",
+			        due[i].id, due[i].to, due[i].attempts + 1, err);
+		}
+		free(due[i].to);
+		free(due[i].subject);
+		free(due[i].body);
+	}
+out:
+	sqlite3_finalize(pick);
+	sqlite3_finalize(done);
+	sqlite3_finalize(retry);
+	return sent;
+}
+
+void mail_run(sqlite3 *db, volatile int *stop)
+{
+	long poll_ms = getenv("ILNET_MAIL_POLL_MS") ? atol(getenv("ILNET_MAIL_POLL_MS")) : 1000;
+	if (poll_ms < 10)
+		poll_ms = 10;
+	while (!*stop) {
+		mail_send_due(db);
+		for (long waited = 0; waited < poll_ms && !*stop; waited += 10) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}

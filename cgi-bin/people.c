@@ -1,0 +1,377 @@
+/* people.c — /admin/people: the people of the network, invitations, roles.
+ * Admins and foundation staff invite; only an admin may make or change an
+ * admin. */
+#include "auth.h"
+#include "db.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "mail.h"
+#include "policy.h"
+#include "req.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INVITE_TTL (7 * 24 * 3600)
+
+static const char *const role_options[] = {
+	"leader", "School leader",
+	"intermediary", "Intermediary staff",
+	"staff", "Foundation staff",
+	"steward", "Nation data steward",
+	"admin", "Administrator",
+	NULL,
+};
+
+/* Organization and nation choices as value/label pairs from the database. */
+static const char **choices(struct req *r, const char *sql, const char *none)
+{
+	int cap = 64, n = 0;
+	const char **v = arena_alloc(&r->arena, sizeof *v * (size_t)(cap * 2 + 3));
+	v[n++] = "";
+	v[n++] = none;
+	sqlite3_stmt *st = db_q(r, sql, "");
+	while (db_step(r, st)) {
+		if (n >= cap * 2)
+			break;
+		v[n++] = db_col_text(r, st, 0);
+		v[n++] = db_col_text(r, st, 1);
+	}
+	v[n] = NULL;
+	return v;
+}
+
+#define ORGS_SQL "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name"
+#define NATIONS_SQL "SELECT id, name FROM nations ORDER BY name"
+
+/* The schools a leader may be linked to, as a multiple select; only
+ * schools the viewer may see are offered. */
+static void school_picker(struct req *r, const struct form_errors *e,
+                          const struct params *chosen)
+{
+	const char *err = form_error_for(e, "schools");
+	html(r, "<div class=\"field%s\">\n<label for=\"f-schools\">Schools they lead</label>\n"
+	        "<p class=\"hint\" id=\"h-schools\">For school leaders. Hold Ctrl (or ⌘) to"
+	        " choose several.</p>\n", err ? " has-error" : "");
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-schools\">%s</p>\n", err);
+	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\""
+	        " aria-describedby=\"h-schools%s\">\n", err ? " e-schools" : "");
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name, s.city, s.state_code, " POLICY_COLUMNS
+	                           " FROM schools s ORDER BY s.state_code, s.name",
+	                        "II", r->user->id, r->user->org_id);
+	const char *group = "";
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 4) == VIS_HIDDEN)
+			continue;
+		const char *state = db_col_text(r, st, 3);
+		if (strcmp(group, state)) {
+			html(r, "%s<optgroup label=\"%s\">\n", *group ? "</optgroup>\n" : "", state);
+			group = state;
+		}
+		const char *id = db_col_text(r, st, 0);
+		int sel = 0;
+		for (int i = 0; chosen && i < chosen->n; i++)
+			if (!strcmp(chosen->v[i].name, "schools") && !strcmp(chosen->v[i].value, id))
+				sel = 1;
+		html(r, "<option value=\"%s\"%s>%s (%s)</option>\n", id, sel ? " selected" : "",
+		     db_col_text(r, st, 1), db_col_text(r, st, 2));
+	}
+	html(r, "%s</select>\n</div>\n", *group ? "</optgroup>\n" : "");
+}
+
+static void people_list(struct req *r, const struct form_errors *e)
+{
+	const char *q = req_query(r, "q");
+	const char *role = req_query(r, "role");
+	page_begin(r, "People");
+	const char *msg = req_query(r, "msg");
+	if (msg && !strcmp(msg, "invited") && (!e || !e->n))
+		page_notice(r, "Invitation sent.");
+
+	html(r, "<form method=\"get\" action=\"/admin/people\" class=\"filters\" role=\"search\">\n"
+	        "<div class=\"field\"><label for=\"f-q\">Name or email</label>"
+	        "<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\"></div>\n", q ? q : "");
+	html(r, "<div class=\"field\"><label for=\"f-role\">Role</label><select id=\"f-role\" name=\"role\">"
+	        "<option value=\"\">Any role</option>\n");
+	for (int i = 0; role_options[i]; i += 2)
+		html(r, "<option value=\"%s\"%s>%s</option>\n", role_options[i],
+		     role && !strcmp(role, role_options[i]) ? " selected" : "", role_options[i + 1]);
+	html(r, "</select></div>\n<button type=\"submit\">Filter</button>\n</form>\n");
+
+	const char *like = q && *q ? arena_printf(&r->arena, "%%%s%%", q) : NULL;
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT u.id, u.name, u.email, u.role, u.active, u.pw_hash IS NULL,"
+	    "       coalesce(o.name, n.name, '')"
+	    "  FROM users u LEFT JOIN organizations o ON o.id = u.org_id"
+	    "  LEFT JOIN nations n ON n.id = u.nation_id"
+	    " WHERE (?1 IS NULL OR u.name LIKE ?1 OR u.email LIKE ?1)"
+	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
+	    " ORDER BY u.active DESC, u.name LIMIT 500", "tt", like, role);
+	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
+	        "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organization or nation</th>"
+	        "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		int active = (int)db_col_int(st, 4), pending = (int)db_col_int(st, 5);
+		html(r, "<tr><td><a href=\"/admin/people/%lld\">%s</a></td><td>%s</td><td>%s</td>"
+		        "<td>%s</td><td>%s</td></tr>\n",
+		     db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
+		     role_label(role_from_name(db_col_text(r, st, 3))), db_col_text(r, st, 6),
+		     !active ? "Deactivated" : pending ? "Invited" : "Active");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">Nobody matches.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n");
+
+	html(r, "<h2 id=\"invite\">Invite someone</h2>\n");
+	form_error_summary(r, e);
+	form_begin(r, "/admin/people/invite");
+	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1);
+	form_input(r, e, "email", "Email address", "email", req_form(r, "email"), "off",
+	           "The invitation goes to this address. The link works for seven days.", 1);
+	form_select(r, e, "role", "Role", role_options, req_form(r, "role"), NULL);
+	school_picker(r, e, &r->form);
+	form_select(r, e, "org", "Organization", choices(r, ORGS_SQL, "— none —"),
+	            req_form(r, "org"), "For intermediary staff.");
+	form_select(r, e, "nation", "Nation", choices(r, NATIONS_SQL, "— none —"),
+	            req_form(r, "nation"), "For nation data stewards.");
+	html(r, "<button type=\"submit\">Send invitation</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+void people_page(struct req *r)
+{
+	people_list(r, NULL);
+}
+
+/* Check role-dependent links from the form; returns the org and nation. */
+static void check_links(struct req *r, struct form_errors *e, const char *role,
+                        long long *org, long long *nation)
+{
+	*org = atoll(req_form(r, "org") ? req_form(r, "org") : "0");
+	*nation = atoll(req_form(r, "nation") ? req_form(r, "nation") : "0");
+	if (!strcmp(role, "intermediary")) {
+		if (!db_int(r, 0, "SELECT id FROM organizations WHERE id = ? AND active = 1", "I", *org))
+			form_error(e, "org", "Choose the organization this person works for.");
+	} else {
+		*org = 0;
+	}
+	if (!strcmp(role, "steward")) {
+		if (!db_int(r, 0, "SELECT id FROM nations WHERE id = ?", "I", *nation))
+			form_error(e, "nation", "Choose the nation this person stewards data for.");
+	} else {
+		*nation = 0;
+	}
+	if (!strcmp(role, "leader")) {
+		int n = params_count(&r->form, "schools");
+		if (!n)
+			form_error(e, "schools", "Choose at least one school this person leads.");
+		for (int i = 0; i < n; i++) {
+			long long sid = atoll(params_nth(&r->form, "schools", i));
+			if (policy_school(r, sid) == VIS_HIDDEN) {
+				form_error(e, "schools", "One of the chosen schools is not available.");
+				break;
+			}
+		}
+	}
+}
+
+static void link_schools(struct req *r, long long uid, const char *role)
+{
+	db_exec(r, "DELETE FROM user_schools WHERE user_id = ?", "I", uid);
+	if (strcmp(role, "leader"))
+		return;
+	int n = params_count(&r->form, "schools");
+	for (int i = 0; i < n; i++)
+		db_exec(r, "INSERT OR IGNORE INTO user_schools (user_id, school_id) VALUES (?, ?)",
+		        "II", uid, atoll(params_nth(&r->form, "schools", i)));
+}
+
+static void send_invitation(struct req *r, long long uid, const char *email, const char *name)
+{
+	const char *tok = auth_token_issue(r, uid, "invite", INVITE_TTL, r->user->id);
+	char *body = arena_printf(&r->arena,
+	    "Hello %s,\n\n%s has invited you to ilnet, the foundation's individualized-"
+	    "learning network for Minnesota, North Dakota, South Dakota and the 23 Native"
+	    " nations that share the region.\n\n"
+	    "Choose your password here (the link works for seven days):\n%s/invite?t=%s\n\n"
+	    "If you were not expecting this, you can ignore this message.\n",
+	    name, r->user->name, mail_base_url(), tok);
+	mail_queue(r, email, "You are invited to ilnet", body);
+}
+
+void people_invite_submit(struct req *r)
+{
+	const char *name = req_form(r, "name");
+	const char *email = req_form(r, "email");
+	const char *role = req_form(r, "role");
+	struct form_errors e = {0};
+	size_t nlen = name ? strlen(name) : 0;
+	if (!nlen || nlen > 120)
+		form_error(&e, "name", nlen ? "Use at most 120 characters for the name."
+		                           : "Enter the person's name.");
+	if (!mail_address_ok(email))
+		form_error(&e, "email", "Enter an email address, like name@example.org.");
+	else if (db_int(r, 0, "SELECT id FROM users WHERE email = ?", "t", email))
+		form_error(&e, "email", "Someone with this email address is already in ilnet.");
+	if (!role_from_name(role))
+		form_error(&e, "role", "Choose a role.");
+	else if (!strcmp(role, "admin") && r->user->role != ROLE_ADMIN)
+		form_error(&e, "role", "Only an administrator can invite an administrator.");
+	long long org = 0, nation = 0;
+	if (role_from_name(role))
+		check_links(r, &e, role, &org, &nation);
+	if (e.n) {
+		r->status = 422;
+		people_list(r, &e);
+		return;
+	}
+	db_begin(r);
+	db_exec(r, "INSERT INTO users (email, name, role, org_id, nation_id)"
+	           " VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0))", "tttII",
+	        email, name, role, org, nation);
+	long long uid = db_last_id(r);
+	link_schools(r, uid, role);
+	send_invitation(r, uid, email, name);
+	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'invite', ?)", "It",
+	        r->user->id, arena_printf(&r->arena, "user %lld as %s", uid, role));
+	db_commit(r);
+	req_redirect(r, "/admin/people?msg=invited");
+}
+
+static void person_form(struct req *r, const struct form_errors *e)
+{
+	long long id = r->ids[0];
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT name, email, role, active, pw_hash IS NULL, coalesce(org_id, 0),"
+	    "       coalesce(nation_id, 0), created_at FROM users WHERE id = ?", "I", id);
+	if (!db_step(r, st))
+		req_fail(r, 404, "no such person");
+	const char *name = db_col_text(r, st, 0), *email = db_col_text(r, st, 1);
+	const char *role = db_col_text(r, st, 2);
+	int active = (int)db_col_int(st, 3), pending = (int)db_col_int(st, 4);
+	const char *org = db_col_text(r, st, 5), *nation = db_col_text(r, st, 6);
+	sqlite3_reset(st);
+
+	page_begin(r, name);
+	const char *msg = req_query(r, "msg");
+	if (msg && (!e || !e->n)) {
+		if (!strcmp(msg, "saved")) page_notice(r, "Saved.");
+		else if (!strcmp(msg, "resent")) page_notice(r, "A new invitation has been sent.");
+		else if (!strcmp(msg, "deactivated")) page_notice(r, "Deactivated. Their sessions have ended.");
+		else if (!strcmp(msg, "activated")) page_notice(r, "Reactivated.");
+	}
+	html(r, "<dl class=\"facts\"><dt>Email</dt><dd>%s</dd><dt>Status</dt><dd>%s</dd></dl>\n",
+	     email, !active ? "Deactivated" : pending ? "Invited, not yet signed in" : "Active");
+	form_error_summary(r, e);
+
+	struct params chosen = {0};
+	st = db_q(r, "SELECT school_id FROM user_schools WHERE user_id = ?", "I", id);
+	while (db_step(r, st)) {
+		const char *sid = db_col_text(r, st, 0);
+		params_add(&r->arena, &chosen, "schools", sid, strlen(sid));
+	}
+	int posted = e && e->n;
+	html(r, "<h2>Role and links</h2>\n");
+	form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"role\">\n");
+	form_select(r, e, "role", "Role", role_options, posted ? req_form(r, "role") : role, NULL);
+	school_picker(r, e, posted ? &r->form : &chosen);
+	form_select(r, e, "org", "Organization", choices(r, ORGS_SQL, "— none —"),
+	            posted ? req_form(r, "org") : org, "For intermediary staff.");
+	form_select(r, e, "nation", "Nation", choices(r, NATIONS_SQL, "— none —"),
+	            posted ? req_form(r, "nation") : nation, "For nation data stewards.");
+	html(r, "<button type=\"submit\">Save</button>\n");
+	form_end(r);
+
+	html(r, "<h2>Access</h2>\n");
+	if (pending && active) {
+		form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"resend\">\n"
+		        "<button type=\"submit\">Send the invitation again</button>\n");
+		form_end(r);
+	}
+	if (id != r->user->id) {
+		form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"%s\">\n"
+		        "<button type=\"submit\">%s</button>\n", active ? "deactivate" : "activate",
+		     active ? "Deactivate this account" : "Reactivate this account");
+		form_end(r);
+	}
+	html(r, "<p><a href=\"/admin/people\">Back to people</a></p>\n");
+	page_end(r);
+}
+
+void person_page(struct req *r)
+{
+	person_form(r, NULL);
+}
+
+void person_submit(struct req *r)
+{
+	long long id = r->ids[0];
+	const char *action = req_form(r, "action");
+	char *cur_role = db_text(r, "SELECT role FROM users WHERE id = ?", "I", id);
+	if (!cur_role)
+		req_fail(r, 404, "no such person");
+	if (!strcmp(cur_role, "admin") && r->user->role != ROLE_ADMIN)
+		req_fail(r, 403, "only an admin changes an admin");
+	const char *back = arena_printf(&r->arena, "/admin/people/%lld", id);
+	if (action && !strcmp(action, "role")) {
+		const char *role = req_form(r, "role");
+		struct form_errors e = {0};
+		long long org = 0, nation = 0;
+		if (!role_from_name(role))
+			form_error(&e, "role", "Choose a role.");
+		else if (!strcmp(role, "admin") && r->user->role != ROLE_ADMIN)
+			form_error(&e, "role", "Only an administrator can make someone an administrator.");
+		else if (id == r->user->id && strcmp(role, cur_role))
+			form_error(&e, "role", "You cannot change your own role.");
+		else
+			check_links(r, &e, role, &org, &nation);
+		if (e.n) {
+			r->status = 422;
+			person_form(r, &e);
+			return;
+		}
+		db_begin(r);
+		db_exec(r, "UPDATE users SET role = ?, org_id = nullif(?, 0), nation_id = nullif(?, 0)"
+		           " WHERE id = ?", "tIII", role, org, nation, id);
+		link_schools(r, id, role);
+		if (strcmp(role, cur_role))
+			auth_end_user_sessions(r, id, 0);   /* powers changed: sign in again */
+		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'role', ?)", "It",
+		        r->user->id, arena_printf(&r->arena, "user %lld: %s -> %s", id, cur_role, role));
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "%s?msg=saved", back));
+	} else if (action && (!strcmp(action, "deactivate") || !strcmp(action, "activate"))) {
+		int on = !strcmp(action, "activate");
+		if (id == r->user->id)
+			req_fail(r, 403, "cannot deactivate oneself");
+		db_begin(r);
+		db_exec(r, "UPDATE users SET active = ? WHERE id = ?", "iI", on, id);
+		if (!on)
+			auth_end_user_sessions(r, id, 0);
+		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, ?, ?)", "Itt",
+		        r->user->id, action, arena_printf(&r->arena, "user %lld", id));
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "%s?msg=%s", back, on ? "activated" : "deactivated"));
+	} else if (action && !strcmp(action, "resend")) {
+		sqlite3_stmt *st = db_q(r, "SELECT email, name FROM users WHERE id = ? AND active = 1"
+		                           " AND pw_hash IS NULL", "I", id);
+		if (!db_step(r, st))
+			req_fail(r, 409, "not a pending invitation");
+		const char *email = db_col_text(r, st, 0), *name = db_col_text(r, st, 1);
+		sqlite3_reset(st);
+		db_begin(r);
+		send_invitation(r, id, email, name);
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "%s?msg=resent", back));
+	} else {
+		req_fail(r, 400, "Unknown action.");
+	}
+}

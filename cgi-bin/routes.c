@@ -1,0 +1,40 @@
+/* routes.c — every URL ilnet answers, who may use it, and its handler.
+ * Find any page from its address here.  A route must name its roles:
+ * route_table_check() refuses to start otherwise. */
+#include "handlers.h"
+#include "req.h"
+#include "route.h"
+
+#define STAFF (ROLE_ADMIN | ROLE_STAFF)
+
+const struct route app_routes[] = {
+	{ "GET",  "/",                        home_page,               ROLE_SIGNED_IN, 0 },
+	{ "GET",  "/account",                 account_page,            ROLE_SIGNED_IN, 0 },
+	{ "POST", "/account/password",        account_password_submit, ROLE_SIGNED_IN, 0 },
+	{ "GET",  "/admin/orgs",              orgs_page,               STAFF, 0 },
+	{ "POST", "/admin/orgs",              orgs_submit,             STAFF, 0 },
+	{ "GET",  "/admin/people",            people_page,             STAFF, 0 },
+	{ "POST", "/admin/people/invite",     people_invite_submit,    STAFF, 0 },
+	{ "GET",  "/admin/people/{id}",       person_page,             STAFF, 0 },
+	{ "POST", "/admin/people/{id}",       person_submit,           STAFF, 0 },
+	{ "GET",  "/admin/schools",           schools_page,            STAFF, 0 },
+	{ "GET",  "/admin/schools/import",    schools_import_page,     ROLE_ADMIN, 0 },
+	{ "POST", "/admin/schools/import",    schools_import_submit,   ROLE_ADMIN, 0 },
+	{ "GET",  "/admin/schools/{id}",      school_edit_page,        STAFF, 0 },
+	{ "POST", "/admin/schools/{id}",      school_edit_submit,      STAFF, 0 },
+	{ "GET",  "/healthz",                 health_page,             ROLE_PUBLIC, RF_JSON },
+	{ "GET",  "/invite",                  invite_page,             ROLE_PUBLIC, 0 },
+	{ "POST", "/invite",                  invite_submit,           ROLE_PUBLIC, 0 },
+	{ "GET",  "/login",                   login_page,              ROLE_PUBLIC, 0 },
+	{ "POST", "/login",                   login_submit,            ROLE_PUBLIC, 0 },
+	{ "POST", "/logout",                  logout_submit,           ROLE_SIGNED_IN, 0 },
+	{ "GET",  "/my/schools",              my_schools_page,         ROLE_LEADER | ROLE_INTERMEDIARY, 0 },
+	{ "GET",  "/password/forgot",         forgot_page,             ROLE_PUBLIC, 0 },
+	{ "POST", "/password/forgot",         forgot_submit,           ROLE_PUBLIC, 0 },
+	{ "GET",  "/password/reset",          reset_page,              ROLE_PUBLIC, 0 },
+	{ "POST", "/password/reset",          reset_submit,            ROLE_PUBLIC, 0 },
+	{ "GET",  "/steward",                 steward_page,            ROLE_STEWARD, 0 },
+	{ "POST", "/steward",                 steward_submit,          ROLE_STEWARD, 0 },
+};
+
+const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

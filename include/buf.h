@@ -1,0 +1,29 @@
+/* buf.h — a growable byte buffer on the heap.
+ *
+ * Used for reply bodies, which may grow past what an arena block holds and
+ * are reused from request to request: buf_reset() keeps the capacity.
+ * Allocation failure aborts the worker.
+ */
+#ifndef ILNET_BUF_H
+#define ILNET_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char *p;        /* NUL-terminated contents, or NULL when never used */
+	size_t len;
+	size_t cap;
+};
+
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Empty the buffer, keeping its memory (shrunk if it grew past 1 MiB). */
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+/* Contents as a string; "" for an unused buffer. */
+const char *buf_str(const struct buf *b);
+
+#endif

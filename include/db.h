@@ -1,0 +1,76 @@
+/* db.h — SQLite access.  SQL text is always a literal; values are bound.
+ *
+ * Statements are prepared once per connection and cached by the address of
+ * their SQL literal.  Bindings are given by a type string, one letter per
+ * '?' in order:
+ *   i int   I long long   d double   t const char * (NULL binds NULL)
+ *   b const void *, int length (blob)   n NULL (no argument)
+ * Any unexpected SQLite error calls req_fail(r, 500, ...), so callers stay
+ * short; db_try() is for the errors a caller expects (constraints).
+ * One statement is in use at a time: do not run the same SQL literal again
+ * while stepping through it.
+ */
+#ifndef ILNET_DB_H
+#define ILNET_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct req;
+
+/* Open (creating if needed) with WAL, foreign keys, a busy timeout and
+ * synchronous=FULL.  Returns SQLITE_OK or an error, with a message in err. */
+int db_open(const char *path, sqlite3 **out, char *err, size_t errlen);
+
+/* Finalize cached statements and close. */
+void db_close(sqlite3 *db);
+
+/* Apply the migrations NNN_name.sql from dir that are newer than the
+ * schema version (PRAGMA user_version), each in its own transaction.
+ * Returns 0, or -1 with a message in err. */
+int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen);
+
+/* Run a file of SQL (demo data) in one transaction.  0 or -1 with err. */
+int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen);
+
+/* A cached statement with bindings applied, ready to step. */
+sqlite3_stmt *db_q(struct req *r, const char *sql, const char *types, ...);
+
+/* Step: 1 for a row, 0 when done (the statement is then reset). */
+int db_step(struct req *r, sqlite3_stmt *st);
+
+/* Run a statement to its end; returns sqlite3_changes(). */
+int db_exec(struct req *r, const char *sql, const char *types, ...);
+
+/* Like db_exec but returns the SQLite result code (SQLITE_DONE on success,
+ * or a constraint error) instead of failing on constraint errors. */
+int db_try(struct req *r, const char *sql, const char *types, ...);
+
+/* First column of the first row as an integer, or dflt when no row. */
+long long db_int(struct req *r, long long dflt, const char *sql,
+                 const char *types, ...);
+
+/* First column of the first row as an arena string, or NULL. */
+char *db_text(struct req *r, const char *sql, const char *types, ...);
+
+long long db_last_id(struct req *r);
+
+/* Column values of the current row: integers, and text copied into the
+ * arena ("" for NULL). */
+long long db_col_int(sqlite3_stmt *st, int i);
+char *db_col_text(struct req *r, sqlite3_stmt *st, int i);
+int db_col_null(sqlite3_stmt *st, int i);
+
+/* BEGIN IMMEDIATE / COMMIT.  The dispatcher rolls back whatever is still
+ * open when a request ends or fails. */
+void db_begin(struct req *r);
+void db_commit(struct req *r);
+
+/* Roll back an open transaction and reset every cached statement of db;
+ * called after each request. */
+void db_request_done(sqlite3 *db);
+
+/* A settings value (arena string) or NULL. */
+char *db_setting(struct req *r, const char *key);
+
+#endif

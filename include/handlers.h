@@ -1,0 +1,47 @@
+/* handlers.h — every page handler, grouped by the file that holds it.
+ * The route table (cgi-bin/routes.c) maps URLs to these. */
+#ifndef ILNET_HANDLERS_H
+#define ILNET_HANDLERS_H
+
+struct req;
+
+/* login.c */
+void login_page(struct req *r);
+void login_submit(struct req *r);
+void logout_submit(struct req *r);
+void account_page(struct req *r);
+void account_password_submit(struct req *r);
+void invite_page(struct req *r);
+void invite_submit(struct req *r);
+void forgot_page(struct req *r);
+void forgot_submit(struct req *r);
+void reset_page(struct req *r);
+void reset_submit(struct req *r);
+
+/* home.c */
+void home_page(struct req *r);
+void health_page(struct req *r);
+
+/* people.c */
+void people_page(struct req *r);
+void people_invite_submit(struct req *r);
+void person_page(struct req *r);
+void person_submit(struct req *r);
+
+/* schools.c */
+void schools_page(struct req *r);
+void school_edit_page(struct req *r);
+void school_edit_submit(struct req *r);
+void schools_import_page(struct req *r);
+void schools_import_submit(struct req *r);
+void my_schools_page(struct req *r);
+
+/* orgs.c */
+void orgs_page(struct req *r);
+void orgs_submit(struct req *r);
+
+/* steward.c */
+void steward_page(struct req *r);
+void steward_submit(struct req *r);
+
+#endif

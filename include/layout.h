@@ -1,0 +1,57 @@
+/* layout.h — the page shell and form helpers every page shares.
+ *
+ * page_begin() writes the document head, the skip link, the banner with
+ * navigation for the viewer's role and opens <main>; page_end() closes it.
+ * Forms: form_begin() adds the CSRF field; field helpers write a label,
+ * the hint, the error beside the field and keep the value typed.  An error
+ * summary at the top links to each field in error.
+ */
+#ifndef ILNET_LAYOUT_H
+#define ILNET_LAYOUT_H
+
+struct req;
+
+#define FORM_MAX_ERRORS 64
+
+struct form_errors {
+	int n;
+	struct { const char *field, *msg; } v[FORM_MAX_ERRORS];
+};
+
+void page_begin(struct req *r, const char *title);
+void page_end(struct req *r);
+
+/* A whole error page with status; msg is shown (escaped). */
+void page_error(struct req *r, int status, const char *msg);
+
+/* <form method="post" action="..."> with the CSRF token. */
+void form_begin(struct req *r, const char *action);
+void form_end(struct req *r);
+
+void form_error(struct form_errors *e, const char *field, const char *msg);
+const char *form_error_for(const struct form_errors *e, const char *field);
+
+/* The error summary: nothing when there are no errors. */
+void form_error_summary(struct req *r, const struct form_errors *e);
+
+/* A labelled input.  type: "text", "email", "password", "number", ...
+ * autocomplete may be NULL; hint may be NULL; required adds the attribute. */
+void form_input(struct req *r, const struct form_errors *e, const char *name,
+                const char *label, const char *type, const char *value,
+                const char *autocomplete, const char *hint, int required);
+
+/* A labelled <select>; options are value/label pairs ending with NULL. */
+void form_select(struct req *r, const struct form_errors *e, const char *name,
+                 const char *label, const char *const *options,
+                 const char *selected, const char *hint);
+
+/* A notice at the top of a page (role=status). */
+void page_notice(struct req *r, const char *msg);
+
+/* Display name of a role. */
+const char *role_label(unsigned role);
+/* Role from its stored name ("admin", ...), 0 when unknown. */
+unsigned role_from_name(const char *name);
+const char *role_name(unsigned role);
+
+#endif

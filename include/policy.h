@@ -1,0 +1,63 @@
+/* policy.h — the one visibility policy for school data.
+ *
+ * Tribal data sovereignty: a nation's schools start at the most restrictive
+ * sharing level ('private') and only the nation's data steward raises it.
+ * Every read of school data asks policy_decide() (directly, or through
+ * policy_school() / policy_rows()) what the viewer may see:
+ *
+ *   VIS_HIDDEN  the school may be counted in aggregates (which suppress
+ *               small cells) but not named
+ *   VIS_COARSE  name, type, state, city, grades; location rounded to
+ *               community precision (0.1 degree, about 10 km)
+ *   VIS_FULL    everything, exact location and enrollment included
+ *
+ * level \ viewer  own leader  steward of  admin  staff   serving        other
+ *                             its nation                 intermediary   members
+ * private         FULL        FULL        FULL   HIDDEN  COARSE         HIDDEN
+ * foundation      FULL        FULL        FULL   FULL    FULL           HIDDEN
+ * network         FULL        FULL        FULL   FULL    FULL           COARSE
+ */
+#ifndef ILNET_POLICY_H
+#define ILNET_POLICY_H
+
+struct req;
+struct user;
+
+enum vis { VIS_HIDDEN = 0, VIS_COARSE = 1, VIS_FULL = 2 };
+
+/* The facts about one school and the viewer's ties to it. */
+struct school_facts {
+	long long nation_id;        /* 0 when none */
+	const char *sharing;        /* "private", "foundation" or "network" */
+	int viewer_leads;           /* the viewer is one of its leaders */
+	int viewer_serves;          /* the viewer's organization serves it */
+};
+
+/* The decision itself: pure, no database. */
+enum vis policy_decide(const struct user *viewer, const struct school_facts *s);
+
+/* Load the facts for school_id as r->user sees them and decide.
+ * VIS_HIDDEN for a school that does not exist. */
+enum vis policy_school(struct req *r, long long school_id);
+
+/* SQL columns that give the facts for a row of schools aliased "s", in
+ * this order: nation_id, sharing, viewer_leads, viewer_serves.  Bind the
+ * viewer's user id, then org id (see policy_bind_hint). */
+#define POLICY_COLUMNS \
+	"coalesce(s.nation_id, 0), s.sharing," \
+	" EXISTS (SELECT 1 FROM user_schools us WHERE us.school_id = s.id AND us.user_id = ?)," \
+	" EXISTS (SELECT 1 FROM org_schools os WHERE os.school_id = s.id AND os.org_id = ?)"
+
+/* Decide for a row whose POLICY_COLUMNS start at column col. */
+struct sqlite3_stmt;
+enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);
+
+/* The sharing levels, most restrictive first, and their descriptions. */
+extern const char *const policy_levels[3];
+const char *policy_level_label(const char *level);
+int policy_level_valid(const char *level);
+
+/* Round a coordinate to community precision. */
+double policy_coarse(double deg);
+
+#endif

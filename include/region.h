@@ -1,0 +1,22 @@
+/* region.h — the vocabulary of the region model: school types, grades,
+ * states and time zones, with their labels and parsers. */
+#ifndef ILNET_REGION_H
+#define ILNET_REGION_H
+
+/* Value/label pairs ending with NULL, for form_select(). */
+extern const char *const region_school_types[];
+extern const char *const region_states[];
+extern const char *const region_time_zones[];
+extern const char *const region_grades[];
+
+/* Label for a stored value from one of the lists above ("" if unknown). */
+const char *region_label(const char *const *pairs, const char *value);
+/* 1 when value is one of the list's values. */
+int region_valid(const char *const *pairs, const char *value);
+
+/* "PK" -> -1, "K" -> 0, "1".."12" -> 1..12; -2 when not a grade. */
+int region_grade_parse(const char *s);
+/* -1 -> "PK", 0 -> "K", n -> "n". */
+const char *region_grade_label(int g);
+
+#endif
