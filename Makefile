@@ -12,7 +12,7 @@ PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
-             python3-aiosmtpd chromium wrk curl
+             chromium wrk curl
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \

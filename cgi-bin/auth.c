@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -271,15 +272,21 @@ const char *auth_csrf_token(struct req *r)
 	return csrf_expected(r);
 }
 
+/* The Origin header, when sent, must name this site: the same scheme and
+ * host (nginx passes the host without its port, as $host). */
 static int origin_ok(struct req *r)
 {
 	if (!r->origin)
 		return 1;               /* older clients; the token still decides */
-	if (!r->host)
+	const char *scheme = r->https ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+	if (!r->host || strncmp(r->origin, scheme, sl))
 		return 0;
-	const char *want = arena_printf(&r->arena, "%s://%s",
-	                                r->https ? "https" : "http", r->host);
-	return strcmp(r->origin, want) == 0;
+	const char *h = r->origin + sl;
+	size_t hl = strcspn(h, ":/");
+	if (h[hl] == '/' || (h[hl] == ':' && strspn(h + hl + 1, "0123456789") != strlen(h + hl + 1)))
+		return 0;
+	return hl == strlen(r->host) && strncasecmp(h, r->host, hl) == 0;
 }
 
 int auth_csrf_ok(struct req *r)

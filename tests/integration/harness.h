@@ -1,0 +1,64 @@
+/* harness.h — drive a real ilnet (nginx + workers + SMTP sink) over HTTP.
+ * The stack is started once per test case (tests/stack) on a free
+ * loopback port, and stopped at the end. */
+#ifndef ILNET_TEST_HARNESS_H
+#define ILNET_TEST_HARNESS_H
+
+#include <check.h>
+#include <stddef.h>
+
+struct stack {
+	char dir[256];
+	int port, smtp_port;
+	char base[64];
+};
+extern struct stack S;
+
+#define DEMO_PW "ilnet-demo-2026"
+
+void stack_up(void);
+void stack_down(void);
+
+struct resp {
+	long status;
+	char *headers;              /* raw header block, lower-cased names kept as sent */
+	char *body;
+	size_t body_len;
+};
+
+struct client;
+
+struct client *client_new(void);
+void client_free(struct client *c);
+
+/* Extra request headers ("Name: value"), NULL-terminated, may be NULL. */
+struct resp *http_get(struct client *c, const char *path);
+struct resp *http_post(struct client *c, const char *path, const char *form);
+struct resp *http_req(struct client *c, const char *method, const char *path,
+                      const char *body, size_t body_len, const char *const *headers);
+void resp_free(struct resp *r);
+
+/* Value of a response header (case-insensitive name), malloc'd, or NULL. */
+char *resp_header(const struct resp *r, const char *name);
+int resp_has(const struct resp *r, const char *text);
+
+/* The _csrf value in the body, malloc'd, or NULL. */
+char *csrf_of(const struct resp *r);
+
+/* GET the page, then POST form (urlencoded, without _csrf) with its token. */
+struct resp *post_form(struct client *c, const char *page, const char *action,
+                       const char *form);
+
+/* Sign in; returns the status of the POST (303 on success). */
+long login(struct client *c, const char *email, const char *password);
+
+/* Wait up to timeout_ms for a message to `to`; malloc'd text or NULL. */
+char *mail_wait(const char *to, int timeout_ms);
+
+/* The first http(s)://... URL in text that contains part; malloc'd. */
+char *url_in(const char *text, const char *part);
+
+/* Run a SQL query on the stack's database; first column as a string. */
+char *db_value(const char *sql);
+
+#endif
