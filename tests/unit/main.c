@@ -1,0 +1,62 @@
+/* main.c — the unit test runner. */
+#include "unit.h"
+#include "db.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct req *test_req_new(void)
+{
+	sqlite3 *db;
+	char err[256];
+	ck_assert_int_eq(db_open(":memory:", &db, err, sizeof err), SQLITE_OK);
+	const char *dir = getenv("ILNET_MIGRATIONS");
+	ck_assert_msg(db_migrate(db, dir ? dir : "db/migrations", err, sizeof err) == 0, "%s", err);
+	struct req *r = calloc(1, sizeof *r);
+	req_init(r, db);
+	r->remote_addr = "127.0.0.1";
+	r->method = "GET";
+	r->path = "/";
+	return r;
+}
+
+void test_req_free(struct req *r)
+{
+	db_close(r->db);
+	arena_free(&r->arena);
+	buf_free(&r->body);
+	free(r);
+}
+
+int test_run(struct req *r, void (*fn)(struct req *))
+{
+	jmp_buf jb;
+	r->fail_jmp = &jb;
+	r->status = 0;
+	if (setjmp(jb)) {
+		r->fail_jmp = NULL;
+		db_request_done(r->db);
+		return r->status;
+	}
+	fn(r);
+	r->fail_jmp = NULL;
+	return 0;
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	Suite *(*suites[])(void) = {
+		arena_suite, decode_suite, html_suite, route_suite, csv_suite,
+		region_suite, policy_suite, db_suite, auth_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

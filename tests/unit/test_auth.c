@@ -1,0 +1,256 @@
+/* test_auth.c — passwords, sessions, CSRF, throttling, one-time tokens. */
+#include "unit.h"
+#include "auth.h"
+#include "db.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(password_rules)
+{
+	ck_assert_ptr_nonnull(auth_password_problem(""));
+	ck_assert_ptr_nonnull(auth_password_problem("short"));
+	ck_assert_ptr_nonnull(auth_password_problem("            "));
+	ck_assert_ptr_null(auth_password_problem("twelve chars"));
+	/* Twelve characters, counted as characters, not bytes. */
+	ck_assert_ptr_nonnull(auth_password_problem("ééééé"));              /* 10 bytes, 5 chars */
+	ck_assert_ptr_null(auth_password_problem("éééééééééééé"));         /* 12 chars */
+	char long_pw[200];
+	memset(long_pw, 'x', 129);
+	long_pw[129] = '\0';
+	ck_assert_ptr_nonnull(auth_password_problem(long_pw));
+	long_pw[128] = '\0';
+	ck_assert_ptr_null(auth_password_problem(long_pw));
+}
+END_TEST
+
+START_TEST(hash_and_verify)
+{
+	char h[AUTH_HASH_MAX];
+	ck_assert_int_eq(auth_hash_password("correct horse battery", h), 0);
+	ck_assert(strncmp(h, "$argon2id$", 10) == 0);
+	ck_assert(strstr(h, "m=65536") && strstr(h, "t=3"));
+	ck_assert_int_eq(auth_verify_password(h, "correct horse battery"), 1);
+	ck_assert_int_eq(auth_verify_password(h, "correct horse batterY"), 0);
+	/* No truncation: a 128-character password differs in its last character. */
+	char a[129], b[129];
+	memset(a, 'p', 128);
+	a[128] = '\0';
+	memcpy(b, a, sizeof a);
+	b[127] = 'q';
+	ck_assert_int_eq(auth_hash_password(a, h), 0);
+	ck_assert_int_eq(auth_verify_password(h, b), 0);
+	ck_assert_int_eq(auth_verify_password(NULL, "anything at all"), 0);
+}
+END_TEST
+
+static long long seed_user(struct req *r)
+{
+	db_exec(r, "INSERT INTO users (email, name, role, pw_hash) VALUES ('pat@example.org', 'Pat',"
+	           " 'leader', 'x')", "");
+	return db_last_id(r);
+}
+
+/* Take the Set-Cookie value for name from r's headers into jar (a copy). */
+static char *cookie_from(struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < r->nheaders; i++)
+		if (!strcmp(r->headers[i].name, "Set-Cookie") && !strncmp(r->headers[i].value, name, n) &&
+		    r->headers[i].value[n] == '=') {
+			const char *v = r->headers[i].value + n + 1;
+			return strndup(v, strcspn(v, ";"));
+		}
+	return NULL;
+}
+
+static char *g_token;
+
+static void start(struct req *r)
+{
+	long long uid = seed_user(r);
+	auth_start_session(r, uid);
+	g_token = cookie_from(r, SESSION_COOKIE);
+	ck_assert_ptr_nonnull(g_token);
+	ck_assert_int_eq(strlen(g_token), 43);               /* 256 bits, base64url */
+	/* Stored hashed. */
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)g_token, strlen(g_token));
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM sessions WHERE token_hash = ?", "b", h, 32), 1);
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM sessions WHERE token_hash = ?", "t", g_token), 0);
+}
+
+static void load(struct req *r)
+{
+	r->user = NULL;
+	r->session_id = 0;
+	r->cookies.n = 0;
+	params_add(&r->arena, &r->cookies, SESSION_COOKIE, g_token, strlen(g_token));
+	auth_load_session(r);
+}
+
+START_TEST(session_lifecycle)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, start), 0);
+	ck_assert_int_eq(test_run(r, load), 0);
+	ck_assert_ptr_nonnull(r->user);
+	ck_assert_str_eq(r->user->name, "Pat");
+	ck_assert_int_eq(r->user->role, ROLE_LEADER);
+	/* Idle too long: gone. */
+	sqlite3_exec(r->db, "UPDATE sessions SET last_seen = last_seen - 3 * 3600", NULL, NULL, NULL);
+	ck_assert_int_eq(test_run(r, load), 0);
+	ck_assert_ptr_null(r->user);
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM sessions", ""), 0);
+	free(g_token);
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(session_absolute_expiry_and_deactivation)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, start), 0);
+	sqlite3_exec(r->db, "UPDATE sessions SET created_at = created_at - 13 * 3600", NULL, NULL, NULL);
+	ck_assert_int_eq(test_run(r, load), 0);
+	ck_assert_ptr_null(r->user);
+	free(g_token);
+	ck_assert_int_eq(test_run(r, start), 500);           /* user exists: unique email */
+	test_req_free(r);
+
+	r = test_req_new();
+	ck_assert_int_eq(test_run(r, start), 0);
+	sqlite3_exec(r->db, "UPDATE users SET active = 0", NULL, NULL, NULL);
+	ck_assert_int_eq(test_run(r, load), 0);
+	ck_assert_ptr_null(r->user);
+	free(g_token);
+	test_req_free(r);
+}
+END_TEST
+
+static const char *g_csrf;
+
+static void csrf_issue(struct req *r)
+{
+	g_csrf = auth_csrf_token(r);
+}
+
+START_TEST(csrf_tokens)
+{
+	struct req *r = test_req_new();
+	/* A visitor: the token binds to a pre-session cookie. */
+	ck_assert_int_eq(test_run(r, csrf_issue), 0);
+	char *pre = cookie_from(r, PRE_COOKIE);
+	ck_assert_ptr_nonnull(pre);
+	char *tok = strdup(g_csrf);
+	r->form.n = 0;
+	params_add(&r->arena, &r->form, "_csrf", tok, strlen(tok));
+	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	/* Another browser (another pre cookie) cannot use it. */
+	r->cookies.n = 0;
+	params_add(&r->arena, &r->cookies, PRE_COOKIE, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 43);
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	r->cookies.n = 0;
+	params_add(&r->arena, &r->cookies, PRE_COOKIE, pre, strlen(pre));
+	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	/* Wrong origin, right token. */
+	r->host = "ilnet.example.org";
+	r->origin = "http://evil.example";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	r->origin = "http://ilnet.example.org:8080";
+	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	r->origin = "https://ilnet.example.org";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);               /* scheme differs */
+	r->origin = "http://ilnet.example.org.evil.example";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	r->origin = "null";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	r->origin = NULL;
+	/* A truncated or altered token fails. */
+	r->form.n = 0;
+	params_add(&r->arena, &r->form, "_csrf", tok, strlen(tok) - 1);
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	r->form.n = 0;
+	ck_assert_int_eq(auth_csrf_ok(r), 0);
+	free(pre);
+	free(tok);
+	test_req_free(r);
+}
+END_TEST
+
+static void throttle(struct req *r)
+{
+	for (int i = 0; i < THROTTLE_PER_ACCOUNT - 1; i++)
+		auth_login_failed(r, "Pat@Example.org");
+	ck_assert_int_eq(auth_throttle_wait(r, "pat@example.org"), 0);
+	auth_login_failed(r, "pat@example.org");
+	long w = auth_throttle_wait(r, "PAT@example.org");
+	ck_assert(w > 0 && w <= THROTTLE_WINDOW);
+	/* Another account from another address is not affected... */
+	r->remote_addr = "10.9.9.9";
+	ck_assert_int_eq(auth_throttle_wait(r, "lee@example.org"), 0);
+	/* ...and success forgets the account's failures. */
+	auth_login_succeeded(r, "pat@example.org");
+	r->remote_addr = "10.8.8.8";
+	ck_assert_int_eq(auth_throttle_wait(r, "pat@example.org"), 0);
+	/* Per address, across accounts. */
+	for (int i = 0; i < THROTTLE_PER_ADDRESS; i++)
+		auth_login_failed(r, i % 2 ? "a@example.org" : "b@example.org");
+	ck_assert(auth_throttle_wait(r, "c@example.org") > 0);
+	/* Reset requests count on their own. */
+	for (int i = 0; i < THROTTLE_RESETS; i++)
+		auth_reset_requested(r, "d@example.org");
+	ck_assert(auth_reset_wait(r, "d@example.org") > 0);
+	r->remote_addr = "10.7.7.7";
+	ck_assert_int_eq(auth_throttle_wait(r, "d@example.org"), 0);
+}
+
+START_TEST(sign_in_throttling)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, throttle), 0);
+	test_req_free(r);
+}
+END_TEST
+
+static void tokens(struct req *r)
+{
+	long long uid = seed_user(r);
+	const char *t1 = auth_token_issue(r, uid, "invite", 3600, 0);
+	ck_assert_int_eq(auth_token_user(r, t1, "invite"), uid);
+	ck_assert_int_eq(auth_token_user(r, t1, "reset"), 0);          /* purpose bound */
+	const char *t2 = auth_token_issue(r, uid, "invite", 3600, 0);
+	ck_assert_int_eq(auth_token_user(r, t1, "invite"), 0);         /* superseded */
+	ck_assert_int_eq(auth_token_user(r, t2, "invite"), uid);
+	auth_token_consume(r, t2);
+	ck_assert_int_eq(auth_token_user(r, t2, "invite"), 0);         /* one time */
+	const char *t3 = auth_token_issue(r, uid, "reset", -1, 0);
+	ck_assert_int_eq(auth_token_user(r, t3, "reset"), 0);          /* expired */
+	ck_assert_int_eq(auth_token_user(r, "not-a-token", "reset"), 0);
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM tokens WHERE token_hash = ?", "t", t2), 0);
+}
+
+START_TEST(one_time_tokens)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, tokens), 0);
+	test_req_free(r);
+}
+END_TEST
+
+Suite *auth_suite(void)
+{
+	Suite *s = suite_create("auth");
+	TCase *t = tcase_create("auth");
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, password_rules);
+	tcase_add_test(t, hash_and_verify);
+	tcase_add_test(t, session_lifecycle);
+	tcase_add_test(t, session_absolute_expiry_and_deactivation);
+	tcase_add_test(t, csrf_tokens);
+	tcase_add_test(t, sign_in_throttling);
+	tcase_add_test(t, one_time_tokens);
+	suite_add_tcase(s, t);
+	return s;
+}

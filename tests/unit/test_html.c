@@ -1,0 +1,111 @@
+/* test_html.c — escaping by default, and the reply's headers. */
+#include "unit.h"
+#include "html.h"
+
+#include <stdio.h>
+
+#include <string.h>
+
+START_TEST(escapes_every_s)
+{
+	struct req *r = test_req_new();
+	html(r, "<p title=\"%s\">%s</p>", "\"><script>", "<b>&'x'</b>");
+	ck_assert_str_eq(buf_str(&r->body),
+	    "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;b&gt;&amp;&#39;x&#39;&lt;/b&gt;</p>");
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(numbers_and_raw)
+{
+	struct req *r = test_req_new();
+	html(r, "%d|%ld|%lld|%zu|100%%|", -5, 70000L, 9007199254740993LL, (size_t)42);
+	html_escape(&r->body, NULL);
+	ck_assert_str_eq(buf_str(&r->body), "-5|70000|9007199254740993|42|100%|");
+	buf_reset(&r->body);
+	html_raw(r, "<em>kept</em>");
+	ck_assert_str_eq(buf_str(&r->body), "<em>kept</em>");
+	ck_assert_str_eq(html_fmt(r, "<a>%s</a>", "a<b"), "<a>a&lt;b</a>");
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(url_encoding)
+{
+	struct req *r = test_req_new();
+	ck_assert_str_eq(url_enc(r, "a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+	ck_assert_str_eq(url_enc(r, "safe-_.~"), "safe-_.~");
+	ck_assert_str_eq(url_enc(r, NULL), "");
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(reply_has_security_headers)
+{
+	struct req *r = test_req_new();
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	ck_assert_int_eq(req_begin(r, env, NULL, 0), 0);
+	html(r, "hello");
+	req_header(r, "X-Test", "1");
+	struct buf out = {0};
+	req_reply(r, &out);
+	const char *s = buf_str(&out);
+	ck_assert(strstr(s, "Status: 200 OK\r\n"));
+	ck_assert(strstr(s, "Content-Length: 5\r\n"));
+	ck_assert(strstr(s, "X-Test: 1\r\n"));
+	ck_assert(strstr(s, "frame-ancestors 'none'"));
+	ck_assert(strstr(s, "X-Content-Type-Options: nosniff\r\n"));
+	ck_assert(strstr(s, "Cache-Control: no-store\r\n"));
+	ck_assert(strstr(s, "Referrer-Policy: same-origin\r\n"));
+	char nonce[64];
+	snprintf(nonce, sizeof nonce, "'nonce-%s'", r->nonce);
+	ck_assert(strstr(s, nonce));
+	ck_assert(!strstr(s, "Strict-Transport-Security"));
+	ck_assert(strstr(s, "\r\n\r\nhello"));
+	buf_free(&out);
+	test_req_free(r);
+}
+END_TEST
+
+static void bad_header(struct req *r)
+{
+	req_header(r, "Location", "/x\r\nSet-Cookie: evil=1");
+}
+
+START_TEST(header_injection_refused)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, bad_header), 500);
+	ck_assert_int_eq(r->nheaders, 0);
+	test_req_free(r);
+}
+END_TEST
+
+static void redirect_offsite(struct req *r)
+{
+	req_redirect(r, "//evil.example/");
+}
+
+START_TEST(redirects_stay_local)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, redirect_offsite), 0);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert_str_eq(r->headers[0].value, "/");
+	test_req_free(r);
+}
+END_TEST
+
+Suite *html_suite(void)
+{
+	Suite *s = suite_create("html");
+	TCase *t = tcase_create("html");
+	tcase_add_test(t, escapes_every_s);
+	tcase_add_test(t, numbers_and_raw);
+	tcase_add_test(t, url_encoding);
+	tcase_add_test(t, reply_has_security_headers);
+	tcase_add_test(t, header_injection_refused);
+	tcase_add_test(t, redirects_stay_local);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -1,0 +1,104 @@
+/* test_policy.c — the visibility policy, cell by cell. */
+#include "unit.h"
+#include "db.h"
+#include "policy.h"
+
+#include <stdlib.h>
+
+static struct user U(enum role role, long long nation, long long org)
+{
+	struct user u = { .id = 1, .email = "u@example.org", .name = "U", .role = role,
+	                  .org_id = org, .nation_id = nation };
+	return u;
+}
+
+static enum vis see(struct user u, const char *level, long long nation, int leads, int serves)
+{
+	struct school_facts f = { nation, level, leads, serves };
+	return policy_decide(&u, &f);
+}
+
+START_TEST(matrix)
+{
+	const char *lv[3] = { "private", "foundation", "network" };
+	/* Expected, per level: own leader, steward of nation, admin, staff,
+	 * serving intermediary, other leader, other intermediary, other steward. */
+	const enum vis want[3][8] = {
+		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_COARSE, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_COARSE, VIS_COARSE, VIS_COARSE },
+	};
+	for (int i = 0; i < 3; i++) {
+		enum vis got[8] = {
+			see(U(ROLE_LEADER, 0, 0), lv[i], 7, 1, 0),
+			see(U(ROLE_STEWARD, 7, 0), lv[i], 7, 0, 0),
+			see(U(ROLE_ADMIN, 0, 0), lv[i], 7, 0, 0),
+			see(U(ROLE_STAFF, 0, 0), lv[i], 7, 0, 0),
+			see(U(ROLE_INTERMEDIARY, 0, 3), lv[i], 7, 0, 1),
+			see(U(ROLE_LEADER, 0, 0), lv[i], 7, 0, 0),
+			see(U(ROLE_INTERMEDIARY, 0, 4), lv[i], 7, 0, 0),
+			see(U(ROLE_STEWARD, 8, 0), lv[i], 7, 0, 0),
+		};
+		for (int k = 0; k < 8; k++)
+			ck_assert_msg(got[k] == want[i][k], "level %s viewer %d: got %d want %d",
+			              lv[i], k, got[k], want[i][k]);
+	}
+}
+END_TEST
+
+START_TEST(unknown_is_most_restrictive)
+{
+	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "garbage", 7, 0, 0), VIS_HIDDEN);
+	ck_assert_int_eq(see(U(ROLE_LEADER, 0, 0), NULL, 0, 0, 0), VIS_HIDDEN);
+	struct school_facts f = { 0, "network", 0, 0 };
+	ck_assert_int_eq(policy_decide(NULL, &f), VIS_HIDDEN);
+}
+END_TEST
+
+static void through_database(struct req *r)
+{
+	db_exec(r, "INSERT INTO organizations (id, name) VALUES (3, 'Org')", "");
+	db_exec(r, "INSERT INTO schools (id, name, state_code, city, tz, type, grade_low, grade_high,"
+	           " enrollment, nation_id) VALUES (10, 'Tribal', 'SD', 'Kyle', 'America/Denver',"
+	           " 'tribal', 0, 12, 100, 21)", "");
+	db_exec(r, "INSERT INTO users (id, email, name, role, org_id) VALUES (5, 'c@example.org', 'C',"
+	           " 'intermediary', 3)", "");
+	struct user u = U(ROLE_INTERMEDIARY, 0, 3);
+	u.id = 5;
+	r->user = &u;
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
+	db_exec(r, "INSERT INTO org_schools (org_id, school_id) VALUES (3, 10)", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_COARSE);
+	db_exec(r, "UPDATE schools SET sharing = 'foundation' WHERE id = 10", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_FULL);
+	ck_assert_int_eq(policy_school(r, 999), VIS_HIDDEN);
+	r->user = NULL;
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
+}
+
+START_TEST(facts_from_the_database)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, through_database), 0);
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(coarse_rounding)
+{
+	ck_assert(policy_coarse(46.8772) > 46.89 && policy_coarse(46.8772) < 46.91);
+	ck_assert(policy_coarse(-96.7898) < -96.79 && policy_coarse(-96.7898) > -96.81);
+}
+END_TEST
+
+Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *t = tcase_create("policy");
+	tcase_add_test(t, matrix);
+	tcase_add_test(t, unknown_is_most_restrictive);
+	tcase_add_test(t, facts_from_the_database);
+	tcase_add_test(t, coarse_rounding);
+	suite_add_tcase(s, t);
+	return s;
+}

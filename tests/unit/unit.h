@@ -1,0 +1,26 @@
+/* unit.h — the unit suites, one per module, and shared fixtures. */
+#ifndef ILNET_UNIT_H
+#define ILNET_UNIT_H
+
+#include <check.h>
+#include "req.h"
+
+Suite *arena_suite(void);
+Suite *decode_suite(void);
+Suite *html_suite(void);
+Suite *route_suite(void);
+Suite *csv_suite(void);
+Suite *region_suite(void);
+Suite *policy_suite(void);
+Suite *auth_suite(void);
+Suite *db_suite(void);
+
+/* A request over a fresh in-memory database with every migration applied,
+ * and a fail path that records the failure instead of jumping away. */
+struct req *test_req_new(void);
+void test_req_free(struct req *r);
+
+/* Run fn(r) under a fail path; returns the status req_fail() set, or 0. */
+int test_run(struct req *r, void (*fn)(struct req *));
+
+#endif
