@@ -2,6 +2,7 @@
 #include "demo.h"
 #include "auth.h"
 #include "db.h"
+#include "mail.h"
 #include "req.h"
 
 #include <stdio.h>
@@ -84,6 +85,55 @@ int demo_seed(sqlite3 *db, const char *region_sql, const char *password)
 		rc = 1;
 	} else {
 		rc = seed(&r, password);
+	}
+	db_request_done(db);
+	arena_free(&r.arena);
+	buf_free(&r.body);
+	return rc;
+}
+
+/* Create an administrator who sets a password through a one-time link,
+ * printed on standard output (and mailed when ILNET_SMTP_URL is set and
+ * the sender runs).  For a new deployment's first account. */
+static const char *g_email, *g_name;
+static const char *g_link;
+
+static void add_admin(struct req *r)
+{
+	db_begin(r);
+	if (db_int(r, 0, "SELECT id FROM users WHERE email = ?", "t", g_email))
+		req_fail(r, 409, "someone with this email address is already in ilnet");
+	db_exec(r, "INSERT INTO users (email, name, role) VALUES (?, ?, 'admin')", "tt",
+	        g_email, g_name);
+	long long uid = db_last_id(r);
+	const char *tok = auth_token_issue(r, uid, "invite", 7 * 24 * 3600, 0);
+	g_link = arena_printf(&r->arena, "%s/invite?t=%s", mail_base_url(), tok);
+	mail_queue(r, g_email, "You are invited to ilnet",
+	           arena_printf(&r->arena, "Hello %s,\n\nChoose your ilnet password here (the link"
+	                        " works for seven days):\n%s\n", g_name, g_link));
+	db_exec(r, "INSERT INTO audit (action, detail) VALUES ('admin-created', ?)", "t", g_email);
+	db_commit(r);
+}
+
+int demo_add_admin(sqlite3 *db, const char *email, const char *name)
+{
+	if (!mail_address_ok(email) || !name || !*name || strlen(name) > 120) {
+		fprintf(stderr, "ilnet: usage: ilnet add-admin EMAIL \"FULL NAME\"\n");
+		return 2;
+	}
+	struct req r;
+	req_init(&r, db);
+	jmp_buf jb;
+	r.fail_jmp = &jb;
+	g_email = email;
+	g_name = name;
+	int rc = 0;
+	if (setjmp(jb)) {
+		fprintf(stderr, "ilnet add-admin: %s\n", r.fail_msg);
+		rc = 1;
+	} else {
+		add_admin(&r);
+		printf("Administrator %s added. They choose a password here:\n%s\n", email, g_link);
 	}
 	db_request_done(db);
 	arena_free(&r.arena);

@@ -66,6 +66,7 @@ void page_begin(struct req *r, const char *title)
 	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	        "<title>%s · ilnet</title>\n"
 	        "<link rel=\"stylesheet\" href=\"/static/ilnet.css\">\n"
+	        "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 	        "<script src=\"/static/ilnet.js\" defer nonce=\"%s\"></script>\n"
 	        "</head>\n<body>\n"
 	        "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"

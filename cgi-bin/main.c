@@ -5,6 +5,7 @@
  *   ilnet migrate   apply the migrations in db/migrations
  *   ilnet demo      load the demo region and demo accounts (never run by
  *                   serve: demo data exists only where asked for)
+ *   ilnet add-admin EMAIL NAME   a new deployment's first administrator
  *
  * Configuration is by environment (see README.md): ILNET_DB, ILNET_SOCKET,
  * ILNET_WORKERS, ILNET_RUNDIR, ILNET_SMTP_URL, ILNET_BASE_URL, ...
@@ -307,7 +308,7 @@ static int serve(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ilnet serve | migrate | demo\n");
+	fprintf(stderr, "usage: ilnet serve | migrate | demo | add-admin EMAIL \"FULL NAME\"\n");
 	return 2;
 }
 
@@ -319,6 +320,14 @@ int main(int argc, char **argv)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "add-admin")) {
+		sqlite3 *db = open_migrated();
+		if (!db)
+			return 1;
+		int rc = demo_add_admin(db, argv[2], argv[3]);
+		db_close(db);
+		return rc;
+	}
 	if (argc != 2)
 		return usage();
 	if (!strcmp(argv[1], "serve"))

@@ -54,11 +54,11 @@ const char *policy_level_label(const char *level)
 	if (!level)
 		return "";
 	if (!strcmp(level, "private"))
-		return "Private: the school's leaders and the nation's steward only";
+		return "The school's leaders and the nation's steward only";
 	if (!strcmp(level, "foundation"))
-		return "Foundation: also foundation staff and the intermediaries serving it";
+		return "Also foundation staff and the intermediaries serving it";
 	if (!strcmp(level, "network"))
-		return "Network: also other members of the network (community-level location)";
+		return "Also other members of the network (community-level location)";
 	return level;
 }
 
