@@ -77,6 +77,7 @@ run: $(BUILD)/ilnet
 	@$(MAKE) --no-print-directory stop >/dev/null 2>&1 || true
 	@$(BUILD)/ilnet migrate && $(BUILD)/ilnet demo
 	@sed -e 's|@PORT@|$(PORT)|g' -e 's|@ROOT@|$(ROOT)|g' -e 's|@VAR@|$(VAR)|g' \
+	  -e "s|@USER@|$$( [ $$(id -u) = 0 ] && echo 'user root root;' )|" \
 	  nginx/ilnet.conf.in > $(VAR)/nginx.conf
 	@ILNET_WORKERS=$(WORKERS) ILNET_BASE_URL=http://127.0.0.1:$(PORT) \
 	  ILNET_SMTP_URL=$${ILNET_SMTP_URL:-} \
