@@ -35,7 +35,7 @@ PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 INT_SRC   := $(wildcard tests/integration/*.c)
 
-.PHONY: all deps run stop test unit integration browser bench clean
+.PHONY: all deps run stop test unit integration browser bench valgrind clean
 
 all: $(BUILD)/ilnet
 
@@ -103,7 +103,7 @@ stop:
 
 # ---- tests ----------------------------------------------------------------
 
-test: unit integration browser
+test: unit integration browser valgrind
 
 unit: $(BUILD)/unit-tests
 	CK_FORK=$(if $(SANITIZE),no,yes) ILNET_MIGRATIONS=$(ROOT)/db/migrations $(BUILD)/unit-tests
@@ -118,6 +118,9 @@ browser: $(BUILD)/ilnet
 
 bench: $(BUILD)/ilnet
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/bench/run
+
+valgrind: $(BUILD)/ilnet
+	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) 
 
 clean:
 	rm -rf build build-san

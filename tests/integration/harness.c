@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +59,28 @@ void stack_up(void)
 	snprintf(cmd, sizeof cmd, "%s/tests/stack start %s %d %d", getenv("ILNET_ROOT"),
 	         S.dir, S.port, S.smtp_port);
 	sh(cmd);
+}
+
+void stack_up_without_sink(void)
+{
+	setenv("ILNET_TEST_NO_SINK", "1", 1);
+	stack_up();
+	unsetenv("ILNET_TEST_NO_SINK");
+}
+
+void sink_up(void)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s/tests/stack sink %s %d", getenv("ILNET_ROOT"), S.dir, S.smtp_port);
+	sh(cmd);
+}
+
+int stack_sh(const char *script)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "sh -c '%s' - %s", script, S.dir);
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 void stack_down(void)

@@ -18,6 +18,11 @@ extern struct stack S;
 
 void stack_up(void);
 void stack_down(void);
+/* A stack whose SMTP sink is down until sink_up() starts it. */
+void stack_up_without_sink(void);
+void sink_up(void);
+/* Run a shell command with the stack's folder as $1; its exit status. */
+int stack_sh(const char *script);
 
 struct resp {
 	long status;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void check_security_headers(const struct resp *r, int dynamic)
@@ -599,6 +600,74 @@ END_TEST
 
 void client_cookies(struct client *c, struct curl_slist **out);
 
+START_TEST(mail_retried_until_delivered)
+{
+	struct client *c = client_new();
+	struct resp *r = post_form(c, "/password/forgot", "/password/forgot", "email=leader%40example.org");
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	/* The relay is down: the sender records the failure and backs off. */
+	char *err = NULL;
+	for (int i = 0; i < 100 && !err; i++) {
+		usleep(50 * 1000);
+		err = db_value("SELECT last_error FROM outbox WHERE to_addr = 'leader@example.org'"
+		               " AND attempts > 0 AND sent_at IS NULL");
+	}
+	ck_assert_msg(err != NULL, "no failed attempt was recorded");
+	free(err);
+	char *next = db_value("SELECT next_attempt_at > created_at FROM outbox"
+	                      " WHERE to_addr = 'leader@example.org'");
+	ck_assert_str_eq(next, "1");
+	free(next);
+	/* The relay comes back: the message goes out on a later attempt. */
+	sink_up();
+	char *mail = mail_wait("leader@example.org", 15000);
+	ck_assert_msg(mail != NULL, "the message was not retried");
+	ck_assert(strstr(mail, "/password/reset?t=") != NULL);
+	char *sent = db_value("SELECT attempts > 1 AND sent_at IS NOT NULL FROM outbox"
+	                      " WHERE to_addr = 'leader@example.org'");
+	ck_assert_str_eq(sent, "1");
+	free(sent);
+	free(mail);
+	client_free(c);
+}
+END_TEST
+
+START_TEST(sigterm_drains_and_stops)
+{
+	/* A sign-in takes a while (argon2id); SIGTERM arrives while it runs,
+	 * yet the reply is complete and the supervisor exits cleanly. */
+	struct client *c = client_new();
+	struct resp *g = http_get(c, "/login");
+	char *tok = csrf_of(g);
+	resp_free(g);
+	char form[256];
+	snprintf(form, sizeof form, "_csrf=%s&email=admin%%40example.org&password=" DEMO_PW, tok);
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(30 * 1000);
+		_exit(stack_sh("kill -TERM $(cat $1/ilnet.pid)") == 0 ? 0 : 1);
+	}
+	struct resp *r = http_post(c, "/login", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	int st;
+	waitpid(pid, &st, 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* The supervisor is gone, and took its socket and workers with it. */
+	ck_assert_int_eq(stack_sh("for i in $(seq 100); do kill -0 $(cat $1/ilnet.pid) 2>/dev/null || break;"
+	                          " sleep 0.05; done; ! kill -0 $(cat $1/ilnet.pid) 2>/dev/null"
+	                          " && [ ! -S $1/ilnet.sock ] && grep -q \"ilnet: stopped\" $1/ilnet.log"), 0);
+	/* nginx now answers with its own page, headers included. */
+	r = http_get(c, "/login");
+	ck_assert_int_eq(r->status, 502);
+	ck_assert(resp_has(r, "ilnet is not answering"));
+	resp_free(r);
+	free(tok);
+	client_free(c);
+}
+END_TEST
+
 Suite *platform_suite(void);
 Suite *platform_suite(void)
 {
@@ -623,6 +692,13 @@ Suite *platform_suite(void)
 	tcase_add_test(t, steward_raises_sharing);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
+	/* Mail and shutdown, on a stack of their own (it is stopped). */
+	TCase *life = tcase_create("lifecycle");
+	tcase_add_unchecked_fixture(life, stack_up_without_sink, stack_down);
+	tcase_set_timeout(life, 60);
+	tcase_add_test(life, mail_retried_until_delivered);
+	tcase_add_test(life, sigterm_drains_and_stops);
+	suite_add_tcase(s, life);
 	return s;
 }
 
