@@ -12,7 +12,7 @@ PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
-             chromium wrk curl
+             chromium wrk curl valgrind
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
@@ -120,7 +120,7 @@ bench: $(BUILD)/ilnet
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/bench/run
 
 valgrind: $(BUILD)/ilnet
-	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) 
+	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/valgrind
 
 clean:
 	rm -rf build build-san
