@@ -3,6 +3,7 @@
 #include "arena.h"
 
 #include <string.h>
+#include <strings.h>
 
 const struct decode_limits decode_default_limits = {
 	.max_params = 1000,
@@ -174,6 +175,106 @@ const char *params_nth(const struct params *p, const char *name, int nth)
 		if (strcmp(p->v[i].name, name) == 0 && nth-- == 0)
 			return p->v[i].value;
 	return NULL;
+}
+
+/* The boundary parameter of a multipart Content-Type, or NULL. */
+static char *boundary_of(struct arena *a, const char *ct)
+{
+	const char *b = strstr(ct, "boundary=");
+	if (!b)
+		return NULL;
+	b += 9;
+	size_t n;
+	if (*b == '"') {
+		b++;
+		n = strcspn(b, "\"");
+	} else {
+		n = strcspn(b, "; \t");
+	}
+	if (n == 0 || n > 70)
+		return NULL;
+	return arena_strndup(a, b, n);
+}
+
+/* The value of param (name= or filename=) in a Content-Disposition line
+ * [p, end), quoted; NULL when absent. */
+static char *disposition_param(struct arena *a, const char *p, const char *end,
+                               const char *param)
+{
+	size_t pl = strlen(param);
+	for (const char *q = p; q + pl + 2 <= end; q++) {
+		if ((q == p || q[-1] == ' ' || q[-1] == ';') && !strncasecmp(q, param, pl) &&
+		    q[pl] == '=' && q[pl + 1] == '"') {
+			const char *v = q + pl + 2;
+			const char *close = memchr(v, '"', (size_t)(end - v));
+			if (!close)
+				return NULL;
+			return arena_strndup(a, v, (size_t)(close - v));
+		}
+	}
+	return NULL;
+}
+
+enum decode_err multipart_parse(struct arena *a, const char *body, size_t len,
+                                const char *content_type,
+                                const struct decode_limits *lim,
+                                struct params *form, struct uploads *files)
+{
+	char *boundary = boundary_of(a, content_type);
+	if (!boundary)
+		return DECODE_BAD_ESCAPE;
+	char *delim = arena_printf(a, "--%s", boundary);
+	size_t dl = strlen(delim);
+	const char *end = body + len;
+	const char *p = memmem(body, len, delim, dl);
+	if (!p)
+		return DECODE_BAD_ESCAPE;
+	for (;;) {
+		p += dl;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return DECODE_OK;                   /* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return DECODE_BAD_ESCAPE;
+		p += 2;
+		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend)
+			return DECODE_BAD_ESCAPE;
+		char *name = NULL, *filename = NULL;
+		for (const char *line = p; line < hend;) {
+			const char *eol = memmem(line, (size_t)(hend + 2 - line), "\r\n", 2);
+			if (!eol)
+				eol = hend;
+			if (!strncasecmp(line, "Content-Disposition:", 20)) {
+				name = disposition_param(a, line, eol, "name");
+				filename = disposition_param(a, line, eol, "filename");
+			}
+			line = eol + 2;
+		}
+		const char *data = hend + 4;
+		char *crlf_delim = arena_printf(a, "\r\n%s", delim);
+		const char *next = memmem(data, (size_t)(end - data), crlf_delim, dl + 2);
+		if (!next || !name)
+			return DECODE_BAD_ESCAPE;
+		size_t n = (size_t)(next - data);
+		if (filename) {
+			if (files->n == (int)(sizeof files->v / sizeof files->v[0]))
+				return DECODE_TOO_MANY;
+			struct upload *u = &files->v[files->n++];
+			u->field = name;
+			u->filename = filename;
+			u->data = arena_strndup(a, data, n);
+			u->len = n;
+		} else {
+			if (!utf8_valid(name, strlen(name)) || !utf8_valid(data, n))
+				return DECODE_BAD_UTF8;
+			if (strlen(name) > lim->max_name || n > lim->max_value)
+				return DECODE_TOO_LONG;
+			if (form->n >= lim->max_params)
+				return DECODE_TOO_MANY;
+			params_add(a, form, name, data, n);
+		}
+		p = next + 2;
+	}
 }
 
 const char *decode_strerror(enum decode_err e)

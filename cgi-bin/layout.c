@@ -128,6 +128,13 @@ void form_begin(struct req *r, const char *action)
 	     action, auth_csrf_token(r));
 }
 
+void form_begin_upload(struct req *r, const char *action)
+{
+	html(r, "<form method=\"post\" action=\"%s\" enctype=\"multipart/form-data\">\n"
+	        "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
+	     action, auth_csrf_token(r));
+}
+
 void form_end(struct req *r)
 {
 	html(r, "</form>\n");

@@ -101,6 +101,11 @@ int req_begin(struct req *r, char **envp, const char *body, size_t body_len)
 		               &decode_default_limits, &r->form);
 		if (e)
 			return bad(r, 400, decode_strerror(e));
+	} else if (body_len && ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		e = multipart_parse(&r->arena, r->raw_body, body_len, ct,
+		                    &decode_default_limits, &r->form, &r->files);
+		if (e)
+			return bad(r, 400, decode_strerror(e));
 	}
 	return 0;
 }

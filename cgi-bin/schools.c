@@ -339,11 +339,14 @@ static void import_form(struct req *r, const char *csv, const char *problem,
 	html(r, "</code>. <code>latitude</code>, <code>longitude</code> and <code>nation</code>"
 	        " may be empty. A row whose name, state and city match a school already in ilnet"
 	        " updates it; any other row adds a school.</p>\n");
-	form_begin(r, "/admin/schools/import");
-	html(r, "<div class=\"field\"><label for=\"f-csv\">Roster (CSV, UTF-8)</label>\n"
-	        "<p class=\"hint\" id=\"h-csv\">Paste the file's text, or choose the file below.</p>\n"
-	        "<textarea id=\"f-csv\" name=\"csv\" rows=\"14\" aria-describedby=\"h-csv\""
-	        " data-file-target>%s</textarea></div>\n", csv ? csv : "");
+	form_begin_upload(r, "/admin/schools/import");
+	html(r, "<div class=\"field\"><label for=\"f-file\">Roster file (CSV, UTF-8)</label>\n"
+	        "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"></div>\n"
+	        "<div class=\"field\"><label for=\"f-csv\">Or paste the roster</label>\n"
+	        "<p class=\"hint\" id=\"h-csv\">When a file is chosen, it is used instead."
+	        " After a problem, the rows sent are here to correct.</p>\n"
+	        "<textarea id=\"f-csv\" name=\"csv\" rows=\"14\" aria-describedby=\"h-csv\">%s</textarea>"
+	        "</div>\n", csv ? csv : "");
 	html(r, "<button type=\"submit\">Import</button>\n");
 	form_end(r);
 	page_end(r);
@@ -371,6 +374,15 @@ static const char *field_column(const char *field)
 void schools_import_submit(struct req *r)
 {
 	const char *text = req_form(r, "csv");
+	for (int i = 0; i < r->files.n; i++)
+		if (!strcmp(r->files.v[i].field, "file") && r->files.v[i].len) {
+			if (strlen(r->files.v[i].data) != r->files.v[i].len) {
+				r->status = 422;
+				import_form(r, NULL, "The file is not a CSV text file.", NULL, 0, 0);
+				return;
+			}
+			text = r->files.v[i].data;
+		}
 	if (!text || !*text) {
 		r->status = 422;
 		import_form(r, text, "Paste the roster, or choose a CSV file.", NULL, 0, 0);

@@ -74,6 +74,29 @@ const char *params_get(const struct params *p, const char *name);
 int params_count(const struct params *p, const char *name);
 const char *params_nth(const struct params *p, const char *name, int i);
 
+/* A file sent with multipart/form-data. */
+struct upload {
+	const char *field;          /* the form field's name */
+	const char *filename;       /* as the browser sent it; may be "" */
+	const char *data;           /* the bytes, NUL-terminated for convenience */
+	size_t len;
+};
+
+struct uploads {
+	struct upload v[8];
+	int n;
+};
+
+/* Parse a multipart/form-data body (RFC 7578).  content_type is the whole
+ * header value (it carries the boundary).  Text fields are appended to
+ * form (UTF-8 checked, limits applied); file parts (those with a filename)
+ * go to files, at most 8, their bytes unchecked.  Malformed bodies are
+ * DECODE_BAD_ESCAPE. */
+enum decode_err multipart_parse(struct arena *a, const char *body, size_t len,
+                                const char *content_type,
+                                const struct decode_limits *lim,
+                                struct params *form, struct uploads *files);
+
 /* Message for an error, for the 400 page. */
 const char *decode_strerror(enum decode_err e);
 

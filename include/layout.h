@@ -26,6 +26,8 @@ void page_error(struct req *r, int status, const char *msg);
 
 /* <form method="post" action="..."> with the CSRF token. */
 void form_begin(struct req *r, const char *action);
+/* The same, for a form that sends files (multipart/form-data). */
+void form_begin_upload(struct req *r, const char *action);
 void form_end(struct req *r);
 
 void form_error(struct form_errors *e, const char *field, const char *msg);

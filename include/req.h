@@ -64,6 +64,7 @@ struct req {
 	struct params query;
 	struct params form;         /* urlencoded POST body */
 	struct params cookies;
+	struct uploads files;       /* files from a multipart form */
 	const char *raw_body;       /* the body as sent (NUL-terminated) */
 	size_t raw_len;
 	const char *content_type_in;

@@ -509,6 +509,43 @@ START_TEST(roster_import_all_or_nothing)
 }
 END_TEST
 
+START_TEST(roster_import_file_upload)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "admin@example.org", DEMO_PW), 303);
+	struct resp *g = http_get(c, "/admin/schools/import");
+	ck_assert(resp_has(g, "enctype=\"multipart/form-data\""));
+	char *tok = csrf_of(g);
+	resp_free(g);
+	char body[2048];
+	int n = snprintf(body, sizeof body,
+	    "--zz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n"
+	    "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+	    "Content-Type: text/csv\r\n\r\n"
+	    "\xEF\xBB\xBFname,state,city,type,grade_low,grade_high,enrollment,time_zone,latitude,longitude,nation\r\n"
+	    "\"Bear Butte School, Upper\",South Dakota,Sturgis,charter,6,8,140,America/Denver,44.41,-103.51,\r\n"
+	    "Eagle Feather School,SD,Kyle,tribal,K,12,300,America/Denver,,,Oglala Sioux Tribe\r\n"
+	    "\r\n--zz\r\nContent-Disposition: form-data; name=\"csv\"\r\n\r\n\r\n--zz--\r\n", tok);
+	const char *hdr[] = { "Content-Type: multipart/form-data; boundary=zz", NULL };
+	struct resp *r = http_req(c, "POST", "/admin/schools/import", body, (size_t)n, hdr);
+	ck_assert_int_eq(r->status, 303);
+	char *loc = resp_header(r, "Location");
+	ck_assert(strstr(loc, "added=2") != NULL);
+	free(loc);
+	resp_free(r);
+	char *v = db_value("SELECT tz || ' ' || grade_low || '-' || grade_high FROM schools"
+	                   " WHERE name = 'Bear Butte School, Upper'");
+	ck_assert_str_eq(v, "America/Denver 6-8");
+	free(v);
+	/* A nation's school arrives private, whatever the import says. */
+	v = db_value("SELECT sharing || ' ' || nation_id FROM schools WHERE name = 'Eagle Feather School'");
+	ck_assert_str_eq(v, "private 21");
+	free(v);
+	free(tok);
+	client_free(c);
+}
+END_TEST
+
 START_TEST(steward_raises_sharing)
 {
 	struct client *staff = client_new(), *st = client_new();
@@ -689,6 +726,7 @@ Suite *platform_suite(void)
 	tcase_add_test(t, password_change_ends_other_sessions);
 	tcase_add_test(t, output_is_escaped);
 	tcase_add_test(t, roster_import_all_or_nothing);
+	tcase_add_test(t, roster_import_file_upload);
 	tcase_add_test(t, steward_raises_sharing);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);

@@ -131,6 +131,66 @@ START_TEST(request_from_fastcgi_params)
 }
 END_TEST
 
+START_TEST(multipart)
+{
+	struct arena a;
+	arena_init(&a);
+	struct params form = {0};
+	struct uploads files = {0};
+	const char *ct = "multipart/form-data; boundary=----XyZ";
+	const char *body =
+	    "------XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"_csrf\"\r\n\r\n"
+	    "tok\r\n"
+	    "------XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+	    "Content-Type: text/csv\r\n\r\n"
+	    "name,state\r\nA,MN\r\n\r\n"
+	    "------XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"csv\"\r\n\r\n"
+	    "\r\n"
+	    "------XyZ--\r\n";
+	ck_assert_int_eq(multipart_parse(&a, body, strlen(body), ct, &decode_default_limits,
+	                                 &form, &files), DECODE_OK);
+	ck_assert_str_eq(params_get(&form, "_csrf"), "tok");
+	ck_assert_str_eq(params_get(&form, "csv"), "");
+	ck_assert_int_eq(files.n, 1);
+	ck_assert_str_eq(files.v[0].field, "file");
+	ck_assert_str_eq(files.v[0].filename, "roster.csv");
+	ck_assert_str_eq(files.v[0].data, "name,state\r\nA,MN\r\n");     /* whole, CRLFs kept */
+
+	/* A quoted boundary, too. */
+	struct params f2 = {0};
+	struct uploads u2 = {0};
+	const char *b2 = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--";
+	ck_assert_int_eq(multipart_parse(&a, b2, strlen(b2), "multipart/form-data; boundary=\"b\"",
+	                                 &decode_default_limits, &f2, &u2), DECODE_OK);
+	ck_assert_str_eq(params_get(&f2, "x"), "1");
+
+	const char *broken[] = {
+		"--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1",           /* no end */
+		"--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--",               /* no name */
+		"--b\r\nContent-Disposition: form-data; name=\"x\"\r\n1\r\n--b--",         /* no blank line */
+		"nothing here",
+		NULL,
+	};
+	for (int i = 0; broken[i]; i++) {
+		struct params f = {0};
+		struct uploads u = {0};
+		ck_assert_msg(multipart_parse(&a, broken[i], strlen(broken[i]), "multipart/form-data; boundary=b",
+		                              &decode_default_limits, &f, &u) != DECODE_OK, "case %d", i);
+	}
+	struct params f3 = {0};
+	struct uploads u3 = {0};
+	ck_assert_int_eq(multipart_parse(&a, b2, strlen(b2), "multipart/form-data", &decode_default_limits,
+	                                 &f3, &u3), DECODE_BAD_ESCAPE);                /* no boundary */
+	const char *bad8 = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\xC3\x28\r\n--b--";
+	ck_assert_int_eq(multipart_parse(&a, bad8, strlen(bad8), "multipart/form-data; boundary=b",
+	                                 &decode_default_limits, &f3, &u3), DECODE_BAD_UTF8);
+	arena_free(&a);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -141,6 +201,7 @@ Suite *decode_suite(void)
 	tcase_add_test(t, form_limits);
 	tcase_add_test(t, cookies);
 	tcase_add_test(t, request_from_fastcgi_params);
+	tcase_add_test(t, multipart);
 	suite_add_tcase(s, t);
 	return s;
 }
