@@ -460,6 +460,42 @@ START_TEST(password_change_ends_other_sessions)
 }
 END_TEST
 
+START_TEST(deactivation_ends_access)
+{
+	struct client *admin = client_new(), *lead = client_new();
+	ck_assert_int_eq(login(admin, "admin@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	char *id = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
+	char page[64];
+	snprintf(page, sizeof page, "/admin/people/%s", id);
+	struct resp *r = post_form(admin, page, page, "action=deactivate");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(lead, "/");
+	ck_assert_int_eq(r->status, 303);                 /* the open session ended */
+	resp_free(r);
+	r = post_form(lead, "/login", "/login", "email=leader%40example.org&password=" DEMO_PW);
+	ck_assert_int_eq(r->status, 422);                 /* and looks like any wrong password */
+	ck_assert(resp_has(r, "The email address or password is not right."));
+	resp_free(r);
+	/* An admin cannot deactivate themself. */
+	char *self = db_value("SELECT id FROM users WHERE email = 'admin@example.org'");
+	char mine[64];
+	snprintf(mine, sizeof mine, "/admin/people/%s", self);
+	r = post_form(admin, mine, mine, "action=deactivate");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	r = post_form(admin, page, page, "action=activate");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	free(self);
+	free(id);
+	client_free(admin);
+	client_free(lead);
+}
+END_TEST
+
 START_TEST(output_is_escaped)
 {
 	struct client *c = client_new();
@@ -724,6 +760,7 @@ Suite *platform_suite(void)
 	tcase_add_test(t, password_reset_by_mail);
 	tcase_add_test(t, sign_in_throttled);
 	tcase_add_test(t, password_change_ends_other_sessions);
+	tcase_add_test(t, deactivation_ends_access);
 	tcase_add_test(t, output_is_escaped);
 	tcase_add_test(t, roster_import_all_or_nothing);
 	tcase_add_test(t, roster_import_file_upload);
