@@ -272,8 +272,8 @@ const char *auth_csrf_token(struct req *r)
 	return csrf_expected(r);
 }
 
-/* The Origin header, when sent, must name this site: the same scheme and
- * host (nginx passes the host without its port, as $host). */
+/* The Origin header, when sent, must name this site: the same scheme, host
+ * (nginx passes it without the port, as $host) and port (SERVER_PORT). */
 static int origin_ok(struct req *r)
 {
 	if (!r->origin)
@@ -286,7 +286,11 @@ static int origin_ok(struct req *r)
 	size_t hl = strcspn(h, ":/");
 	if (h[hl] == '/' || (h[hl] == ':' && strspn(h + hl + 1, "0123456789") != strlen(h + hl + 1)))
 		return 0;
-	return hl == strlen(r->host) && strncasecmp(h, r->host, hl) == 0;
+	if (hl != strlen(r->host) || strncasecmp(h, r->host, hl))
+		return 0;
+	/* The port, written or implied by the scheme, is the one nginx serves. */
+	const char *port = h[hl] == ':' ? h + hl + 1 : (r->https ? "443" : "80");
+	return !r->server_port || !strcmp(port, r->server_port);
 }
 
 int auth_csrf_ok(struct req *r)
@@ -361,6 +365,11 @@ void auth_reset_requested(struct req *r, const char *email)
 void auth_login_succeeded(struct req *r, const char *email)
 {
 	db_exec(r, "DELETE FROM login_failures WHERE key = ?", "t", key_for(r, "u", email));
+	/* Take back the attempt counted for this address before the check, so
+	 * that a school's many users behind one address do not lock it. */
+	db_exec(r, "DELETE FROM login_failures WHERE rowid ="
+	           " (SELECT max(rowid) FROM login_failures WHERE key = ?)", "t",
+	        key_for(r, "a", r->remote_addr));
 }
 
 const char *auth_token_issue(struct req *r, long long user_id, const char *purpose,

@@ -354,3 +354,19 @@ char *db_setting(struct req *r, const char *key)
 {
 	return db_text(r, "SELECT value FROM settings WHERE key = ?", "t", key);
 }
+
+char *db_like(struct req *r, const char *q)
+{
+	if (!q || !*q)
+		return NULL;
+	char *out = arena_alloc(&r->arena, strlen(q) * 2 + 3), *d = out;
+	*d++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*d++ = '\\';
+		*d++ = *q;
+	}
+	*d++ = '%';
+	*d = '\0';
+	return out;
+}

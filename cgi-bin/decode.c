@@ -8,7 +8,7 @@
 const struct decode_limits decode_default_limits = {
 	.max_params = 1000,
 	.max_name = 200,
-	.max_value = 256 * 1024,
+	.max_value = 1024 * 1024,           /* a pasted roster may fill the body */
 };
 
 int utf8_valid(const char *s, size_t n)

@@ -14,12 +14,16 @@
 #define INVITE_TTL (7 * 24 * 3600)
 #define RESET_TTL (2 * 3600)
 
-/* Where to go after signing in: a local path only. */
+/* Where to go after signing in: a local path only.  Browsers drop tabs
+ * and line breaks from URLs ("/\t/evil.example" becomes "//evil.example"),
+ * so any control character, space or backslash refuses the path. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n") || !strncmp(next, "/login", 6))
+	if (!next || next[0] != '/' || next[1] == '/' || !strncmp(next, "/login", 6))
 		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+			return "/";
 	return next;
 }
 
@@ -89,18 +93,21 @@ void login_submit(struct req *r)
 		hash = db_col_text(r, st, 1);
 		sqlite3_reset(st);
 	}
+	/* Count the attempt as failed before the slow check, so that parallel
+	 * guesses cannot all pass the throttle; success takes it back. */
+	db_begin(r);
+	auth_login_failed(r, email);
+	db_commit(r);
 	int ok = auth_verify_password(hash, pw);
 	if (ok < 0)
 		req_fail(r, 503, "no hashing slot");
-	db_begin(r);
 	if (!ok) {
-		auth_login_failed(r, email);
-		db_commit(r);
 		r->status = 422;
 		form_error(&e, NULL, "The email address or password is not right.");
 		login_form(r, email, next, &e);
 		return;
 	}
+	db_begin(r);
 	auth_login_succeeded(r, email);
 	auth_start_session(r, uid);
 	db_exec(r, "INSERT INTO audit (user_id, action) VALUES (?, 'sign-in')", "I", uid);
@@ -171,8 +178,23 @@ void account_password_submit(struct req *r)
 	const char *pw = req_form(r, "password");
 	const char *confirm = req_form(r, "confirm");
 	struct form_errors e = {0};
+	/* Guessing the current password is throttled like signing in. */
+	long wait = auth_throttle_wait(r, r->user->email);
+	if (wait > 0) {
+		r->status = 429;
+		form_error(&e, "current", html_fmt(r, "Too many wrong passwords. Try again in %ld minute%s.",
+		                                   (wait + 59) / 60, wait > 60 ? "s" : ""));
+		account_form(r, &e, 0);
+		return;
+	}
 	char *hash = db_text(r, "SELECT pw_hash FROM users WHERE id = ?", "I", r->user->id);
-	int ok = cur && *cur ? auth_verify_password(hash, cur) : 0;
+	int ok = 0;
+	if (cur && *cur) {
+		db_begin(r);
+		auth_login_failed(r, r->user->email);
+		db_commit(r);
+		ok = auth_verify_password(hash, cur);
+	}
 	if (ok < 0)
 		req_fail(r, 503, "no hashing slot");
 	if (!ok)
@@ -184,6 +206,7 @@ void account_password_submit(struct req *r)
 		return;
 	}
 	db_begin(r);
+	auth_login_succeeded(r, r->user->email);
 	set_password(r, r->user->id, pw);
 	auth_end_user_sessions(r, r->user->id, 0);
 	r->session_id = 0;
@@ -255,6 +278,8 @@ static void token_submit(struct req *r, const char *purpose)
 	db_begin(r);
 	set_password(r, uid, pw);
 	auth_token_consume(r, token);
+	/* Proving control of the mailbox lifts a sign-in lockout. */
+	auth_login_succeeded(r, db_text(r, "SELECT email FROM users WHERE id = ?", "I", uid));
 	auth_end_user_sessions(r, uid, 0);
 	db_exec(r, "INSERT INTO audit (user_id, action) VALUES (?, ?)", "It", uid,
 	        !strcmp(purpose, "invite") ? "invitation-accepted" : "password-reset");

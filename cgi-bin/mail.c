@@ -157,10 +157,13 @@ int mail_send_due(sqlite3 *db)
 	        "SELECT id, to_addr, subject, body, attempts FROM outbox"
 	        " WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ?"
 	        " ORDER BY id LIMIT 50", -1, &pick, NULL) != SQLITE_OK ||
+	    /* A sent message's body (it may hold a one-time link) is not kept. */
 	    sqlite3_prepare_v2(db, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1,"
-	        " last_error = NULL WHERE id = ?", -1, &done, NULL) != SQLITE_OK ||
+	        " last_error = NULL, body = '' WHERE id = ?", -1, &done, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "UPDATE outbox SET attempts = attempts + 1,"
-	        " next_attempt_at = ?, last_error = ? WHERE id = ?", -1, &retry, NULL) != SQLITE_OK)
+	        " next_attempt_at = ?, last_error = ?,"
+	        " body = CASE WHEN attempts + 1 >= ? THEN '' ELSE body END WHERE id = ?",
+	        -1, &retry, NULL) != SQLITE_OK)
 		goto out;
 	long long now = (long long)time(NULL);
 	sqlite3_bind_int(pick, 1, MAIL_MAX_ATTEMPTS);
@@ -192,7 +195,8 @@ int mail_send_due(sqlite3 *db)
 				wait = 3600;
 			sqlite3_bind_int64(retry, 1, (long long)time(NULL) + wait);
 			sqlite3_bind_text(retry, 2, err, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(retry, 3, due[i].id);
+			sqlite3_bind_int(retry, 3, MAIL_MAX_ATTEMPTS);
+			sqlite3_bind_int64(retry, 4, due[i].id);
 			sqlite3_step(retry);
 			sqlite3_reset(retry);
 			fprintf(stderr, "mail: message %lld to %s failed (attempt %d): %s\n",

@@ -27,14 +27,18 @@ static const char *const role_options[] = {
 /* Organization and nation choices as value/label pairs from the database. */
 static const char **choices(struct req *r, const char *sql, const char *none)
 {
-	int cap = 64, n = 0;
-	const char **v = arena_alloc(&r->arena, sizeof *v * (size_t)(cap * 2 + 3));
+	size_t cap = 64, n = 0;
+	const char **v = arena_alloc(&r->arena, sizeof *v * cap);
 	v[n++] = "";
 	v[n++] = none;
 	sqlite3_stmt *st = db_q(r, sql, "");
 	while (db_step(r, st)) {
-		if (n >= cap * 2)
-			break;
+		if (n + 3 > cap) {
+			const char **more = arena_alloc(&r->arena, sizeof *more * cap * 2);
+			memcpy(more, v, sizeof *v * n);
+			v = more;
+			cap *= 2;
+		}
 		v[n++] = db_col_text(r, st, 0);
 		v[n++] = db_col_text(r, st, 1);
 	}
@@ -45,8 +49,16 @@ static const char **choices(struct req *r, const char *sql, const char *none)
 #define ORGS_SQL "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name"
 #define NATIONS_SQL "SELECT id, name FROM nations ORDER BY name"
 
+/* Whether the viewer may link a leader to a school: one the viewer can
+ * see, and for a school of a Native nation only an administrator (a leader
+ * sees the school's data in full). */
+static int may_link(struct req *r, enum vis v, long long nation_id)
+{
+	return v != VIS_HIDDEN && (r->user->role == ROLE_ADMIN || !nation_id);
+}
+
 /* The schools a leader may be linked to, as a multiple select; only
- * schools the viewer may see are offered. */
+ * schools the viewer may link are offered. */
 static void school_picker(struct req *r, const struct form_errors *e,
                           const struct params *chosen)
 {
@@ -63,7 +75,7 @@ static void school_picker(struct req *r, const struct form_errors *e,
 	                        "II", r->user->id, r->user->org_id);
 	const char *group = "";
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 4) == VIS_HIDDEN)
+		if (!may_link(r, policy_row(r, st, 4), db_col_int(st, 4)))
 			continue;
 		const char *state = db_col_text(r, st, 3);
 		if (strcmp(group, state)) {
@@ -100,13 +112,13 @@ static void people_list(struct req *r, const struct form_errors *e)
 		     role && !strcmp(role, role_options[i]) ? " selected" : "", role_options[i + 1]);
 	html(r, "</select></div>\n<button type=\"submit\">Filter</button>\n</form>\n");
 
-	const char *like = q && *q ? arena_printf(&r->arena, "%%%s%%", q) : NULL;
+	const char *like = db_like(r, q);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT u.id, u.name, u.email, u.role, u.active, u.pw_hash IS NULL,"
 	    "       coalesce(o.name, n.name, '')"
 	    "  FROM users u LEFT JOIN organizations o ON o.id = u.org_id"
 	    "  LEFT JOIN nations n ON n.id = u.nation_id"
-	    " WHERE (?1 IS NULL OR u.name LIKE ?1 OR u.email LIKE ?1)"
+	    " WHERE (?1 IS NULL OR u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')"
 	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
 	    " ORDER BY u.active DESC, u.name LIMIT 500", "tt", like, role);
 	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
@@ -161,7 +173,10 @@ static void check_links(struct req *r, struct form_errors *e, const char *role,
 		*org = 0;
 	}
 	if (!strcmp(role, "steward")) {
-		if (!db_int(r, 0, "SELECT id FROM nations WHERE id = ?", "I", *nation))
+		/* A steward decides for a nation: only an administrator names one. */
+		if (r->user->role != ROLE_ADMIN)
+			form_error(e, "role", "Only an administrator can make someone a nation's data steward.");
+		else if (!db_int(r, 0, "SELECT id FROM nations WHERE id = ?", "I", *nation))
 			form_error(e, "nation", "Choose the nation this person stewards data for.");
 	} else {
 		*nation = 0;
@@ -172,7 +187,9 @@ static void check_links(struct req *r, struct form_errors *e, const char *role,
 			form_error(e, "schools", "Choose at least one school this person leads.");
 		for (int i = 0; i < n; i++) {
 			long long sid = atoll(params_nth(&r->form, "schools", i));
-			if (policy_school(r, sid) == VIS_HIDDEN) {
+			long long nid = db_int(r, 0, "SELECT coalesce(nation_id, 0) FROM schools WHERE id = ?",
+			                       "I", sid);
+			if (!may_link(r, policy_school(r, sid), nid)) {
 				form_error(e, "schools", "One of the chosen schools is not available.");
 				break;
 			}
@@ -180,13 +197,32 @@ static void check_links(struct req *r, struct form_errors *e, const char *role,
 	}
 }
 
+/* Replace the person's links to the schools the viewer may link; links the
+ * viewer could not have made (hidden or nation schools) stay as they are. */
 static void link_schools(struct req *r, long long uid, const char *role)
 {
-	db_exec(r, "DELETE FROM user_schools WHERE user_id = ?", "I", uid);
+	sqlite3_stmt *st = db_q(r, "SELECT us.school_id, " POLICY_COLUMNS
+	                           " FROM user_schools us JOIN schools s ON s.id = us.school_id"
+	                           " WHERE us.user_id = ?", "III", r->user->id, r->user->org_id, uid);
+	int cap = 16, n = 0;
+	long long *drop = arena_alloc(&r->arena, sizeof *drop * (size_t)cap);
+	while (db_step(r, st)) {
+		if (!may_link(r, policy_row(r, st, 1), db_col_int(st, 1)))
+			continue;
+		if (n == cap) {
+			long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, drop, sizeof *drop * (size_t)n);
+			drop = more;
+			cap *= 2;
+		}
+		drop[n++] = db_col_int(st, 0);
+	}
+	for (int i = 0; i < n; i++)
+		db_exec(r, "DELETE FROM user_schools WHERE user_id = ? AND school_id = ?", "II", uid, drop[i]);
 	if (strcmp(role, "leader"))
 		return;
-	int n = params_count(&r->form, "schools");
-	for (int i = 0; i < n; i++)
+	int k = params_count(&r->form, "schools");
+	for (int i = 0; i < k; i++)
 		db_exec(r, "INSERT OR IGNORE INTO user_schools (user_id, school_id) VALUES (?, ?)",
 		        "II", uid, atoll(params_nth(&r->form, "schools", i)));
 }
@@ -318,8 +354,8 @@ void person_submit(struct req *r)
 	char *cur_role = db_text(r, "SELECT role FROM users WHERE id = ?", "I", id);
 	if (!cur_role)
 		req_fail(r, 404, "no such person");
-	if (!strcmp(cur_role, "admin") && r->user->role != ROLE_ADMIN)
-		req_fail(r, 403, "only an admin changes an admin");
+	if ((!strcmp(cur_role, "admin") || !strcmp(cur_role, "steward")) && r->user->role != ROLE_ADMIN)
+		req_fail(r, 403, "only an admin changes an admin or a steward");
 	const char *back = arena_printf(&r->arena, "/admin/people/%lld", id);
 	if (action && !strcmp(action, "role")) {
 		const char *role = req_form(r, "role");

@@ -14,7 +14,7 @@ enum vis policy_decide(const struct user *u, const struct school_facts *s)
 		return VIS_HIDDEN;
 	int level = !strcmp(s->sharing, "network") ? 2 :
 	            !strcmp(s->sharing, "foundation") ? 1 : 0;   /* unknown = private */
-	if (u->role == ROLE_ADMIN || s->viewer_leads)
+	if (u->role == ROLE_ADMIN || (u->role == ROLE_LEADER && s->viewer_leads))
 		return VIS_FULL;
 	if (u->role == ROLE_STEWARD && s->nation_id && s->nation_id == u->nation_id)
 		return VIS_FULL;

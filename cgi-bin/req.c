@@ -63,6 +63,7 @@ int req_begin(struct req *r, char **envp, const char *body, size_t body_len)
 	if (!r->remote_addr)
 		r->remote_addr = "";
 	r->host = env_get(envp, "HTTP_HOST");
+	r->server_port = env_get(envp, "SERVER_PORT");
 	r->origin = env_get(envp, "HTTP_ORIGIN");
 	r->user_agent = env_get(envp, "HTTP_USER_AGENT");
 	const char *https = env_get(envp, "HTTPS");
@@ -153,9 +154,13 @@ void req_header(struct req *r, const char *name, const char *value)
 
 void req_redirect(struct req *r, const char *path)
 {
-	/* Only local paths: "//host" would leave the site. */
+	/* Only local paths: "//host" would leave the site, and browsers drop
+	 * tabs and line breaks before reading a URL. */
 	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
 		path = "/";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < ' ' || *p == 0x7f)
+			path = "/";
 	r->status = 303;
 	req_header(r, "Location", path);
 }

@@ -135,12 +135,12 @@ void schools_page(struct req *r)
 	if (r->user->role == ROLE_ADMIN)
 		html(r, "<p><a href=\"/admin/schools/import\">Import a roster (CSV)</a></p>\n");
 
-	const char *like = q && *q ? arena_printf(&r->arena, "%%%s%%", q) : NULL;
+	const char *like = db_like(r, q);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.id, s.name, s.city, s.state_code, s.type, s.grade_low, s.grade_high,"
 	    "       s.enrollment, coalesce(n.name, ''), " POLICY_COLUMNS
 	    "  FROM schools s LEFT JOIN nations n ON n.id = s.nation_id"
-	    " WHERE (?3 IS NULL OR s.name LIKE ?3 OR s.city LIKE ?3)"
+	    " WHERE (?3 IS NULL OR s.name LIKE ?3 ESCAPE '\\' OR s.city LIKE ?3 ESCAPE '\\')"
 	    "   AND (?4 IS NULL OR ?4 = '' OR s.state_code = ?4)"
 	    "   AND (?5 IS NULL OR ?5 = '' OR s.type = ?5)"
 	    " ORDER BY s.state_code, s.name", "IIttt",
@@ -176,10 +176,12 @@ void schools_page(struct req *r)
 		html(r, "<tr><td colspan=\"8\">No school matches.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
 	html(r, "<p>%d school%s shown.", shown, shown == 1 ? "" : "s");
-	if (hidden)
-		html(r, " %d more match%s but %s kept private by %s nation's data steward.",
-		     hidden, hidden == 1 ? "es" : "", hidden == 1 ? "is" : "are",
-		     hidden == 1 ? "its" : "their");
+	/* Hidden schools are counted only across the whole region, and only
+	 * when the count cannot single one out: a filtered count would answer
+	 * "is there a private school called ... in ...?". */
+	int filtered = like || (state && *state) || (type && *type);
+	if (!filtered && hidden >= POLICY_MIN_CELL)
+		html(r, " %d more are kept private by their nations' data stewards.", hidden);
 	html(r, "</p>\n");
 	page_end(r);
 }
@@ -253,6 +255,9 @@ void school_edit_page(struct req *r)
 void school_edit_submit(struct req *r)
 {
 	long long id = r->ids[0];
+	/* Check and write in one transaction: nothing changes in between.  A
+	 * form with problems is answered inside it and rolled back. */
+	db_begin(r);
 	if (policy_school(r, id) != VIS_FULL)
 		req_fail(r, 404, "school not visible");
 	long long cur_nation = db_int(r, 0, "SELECT coalesce(nation_id, 0) FROM schools WHERE id = ?",
@@ -278,7 +283,6 @@ void school_edit_submit(struct req *r)
 		school_form(r, &in, ok.nation_id, &e);
 		return;
 	}
-	db_begin(r);
 	db_exec(r, "UPDATE schools SET name = ?, state_code = ?, city = ?, type = ?, grade_low = ?,"
 	           " grade_high = ?, enrollment = ?, tz = ?, lat = CASE WHEN ? THEN ? END,"
 	           " lon = CASE WHEN ? THEN ? END, nation_id = nullif(?, 0),"
@@ -337,7 +341,7 @@ static void import_form(struct req *r, const char *csv, const char *problem,
 	for (int i = 0; i < NCOLS; i++)
 		html(r, "%s%s", i ? "," : "", import_columns[i]);
 	html(r, "</code>. <code>latitude</code>, <code>longitude</code> and <code>nation</code>"
-	        " may be empty. A row whose name, state and city match a school already in ilnet"
+	        " may be empty (an empty cell keeps what ilnet has). A row whose name, state and city match a school already in ilnet"
 	        " updates it; any other row adds a school.</p>\n");
 	form_begin_upload(r, "/admin/schools/import");
 	html(r, "<div class=\"field\"><label for=\"f-file\">Roster file (CSV, UTF-8)</label>\n"
@@ -400,10 +404,12 @@ void schools_import_submit(struct req *r)
 	for (int c = 0; c < NCOLS; c++)
 		col[c] = -1;
 	if (csv.n)
-		for (int i = 0; i < csv.rows[0].n; i++)
+		for (int i = 0; i < csv.rows[0].n; i++) {
+			const char *h = trimmed(r, csv.rows[0].f[i]);
 			for (int c = 0; c < NCOLS; c++)
-				if (!strcmp(trimmed(r, csv.rows[0].f[i]), import_columns[c]))
+				if (!strcmp(h, import_columns[c]))
 					col[c] = i;
+		}
 	for (int c = 0; c < 8; c++) {
 		if (col[c] < 0) {
 			r->status = 422;
@@ -469,12 +475,16 @@ void schools_import_submit(struct req *r)
 		                                  " state_code = ? AND city = ?", "ttt",
 		                            in->name, in->state, in->city);
 		if (existing) {
+			/* Empty cells keep what is there: a roster without a nation
+			 * column never detaches a school from its nation. */
 			db_exec(r, "UPDATE schools SET type = ?, grade_low = ?, grade_high = ?,"
 			           " enrollment = ?, tz = ?, lat = CASE WHEN ? THEN ? ELSE lat END,"
-			           " lon = CASE WHEN ? THEN ? ELSE lon END, nation_id = nullif(?, 0),"
-			           " updated_at = unixepoch() WHERE id = ?", "tiiitididII",
+			           " lon = CASE WHEN ? THEN ? ELSE lon END,"
+			           " nation_id = CASE WHEN ? THEN ? ELSE nation_id END,"
+			           " updated_at = unixepoch() WHERE id = ?", "tiiitididiII",
 			        in->type, ok->grade_low, ok->grade_high, ok->enrollment, in->tz,
-			        ok->has_loc, ok->lat, ok->has_loc, ok->lon, ok->nation_id, existing);
+			        ok->has_loc, ok->lat, ok->has_loc, ok->lon, ok->nation_id != 0,
+			        ok->nation_id, existing);
 			updated++;
 		} else {
 			db_exec(r, "INSERT INTO schools (name, state_code, city, type, grade_low,"

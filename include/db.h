@@ -70,6 +70,10 @@ void db_commit(struct req *r);
  * called after each request. */
 void db_request_done(sqlite3 *db);
 
+/* A LIKE pattern matching q anywhere ("%q%"), with q's own % _ and \
+ * escaped; use it with ESCAPE '\'.  NULL when q is NULL or empty. */
+char *db_like(struct req *r, const char *q);
+
 /* A settings value (arena string) or NULL. */
 char *db_setting(struct req *r, const char *key);
 

@@ -52,6 +52,10 @@ enum vis policy_school(struct req *r, long long school_id);
 struct sqlite3_stmt;
 enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);
 
+/* Counts of hidden schools below this are not shown: a small number could
+ * single out a school of a small community. */
+#define POLICY_MIN_CELL 5
+
 /* The sharing levels, most restrictive first, and their descriptions. */
 extern const char *const policy_levels[3];
 const char *policy_level_label(const char *level);

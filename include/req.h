@@ -69,7 +69,8 @@ struct req {
 	size_t raw_len;
 	const char *content_type_in;
 	const char *remote_addr;
-	const char *host;           /* Host header */
+	const char *host;           /* Host header, without the port */
+	const char *server_port;    /* the port nginx received the request on */
 	const char *origin;         /* Origin header or NULL */
 	const char *user_agent;
 	int https;

@@ -160,6 +160,15 @@ START_TEST(csrf_tokens)
 	ck_assert_int_eq(auth_csrf_ok(r), 0);
 	r->origin = "http://ilnet.example.org:8080";
 	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	r->server_port = "8080";
+	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	r->origin = "http://ilnet.example.org:9999";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);               /* another port on the host */
+	r->origin = "http://ilnet.example.org";
+	ck_assert_int_eq(auth_csrf_ok(r), 0);               /* implies 80 */
+	r->server_port = "80";
+	ck_assert_int_eq(auth_csrf_ok(r), 1);
+	r->server_port = NULL;
 	r->origin = "https://ilnet.example.org";
 	ck_assert_int_eq(auth_csrf_ok(r), 0);               /* scheme differs */
 	r->origin = "http://ilnet.example.org.evil.example";

@@ -52,6 +52,9 @@ START_TEST(unknown_is_most_restrictive)
 	ck_assert_int_eq(see(U(ROLE_LEADER, 0, 0), NULL, 0, 0, 0), VIS_HIDDEN);
 	struct school_facts f = { 0, "network", 0, 0 };
 	ck_assert_int_eq(policy_decide(NULL, &f), VIS_HIDDEN);
+	/* A leftover leader link gives nothing to someone who is no longer a leader. */
+	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "private", 7, 1, 0), VIS_HIDDEN);
+	ck_assert_int_eq(see(U(ROLE_INTERMEDIARY, 0, 3), "private", 7, 1, 0), VIS_HIDDEN);
 }
 END_TEST
 
