@@ -226,6 +226,35 @@ void form_select(struct req *r, const struct form_errors *e, const char *name,
 	html(r, "</select>\n</div>\n");
 }
 
+void filter_begin(struct req *r, const char *action)
+{
+	html(r, "<form method=\"get\" action=\"%s\" class=\"filters\" role=\"search\">\n", action);
+}
+
+void filter_search(struct req *r, const char *name, const char *label, const char *value)
+{
+	html(r, "<div class=\"field\"><label for=\"f-%s\">%s</label>"
+	        "<input id=\"f-%s\" name=\"%s\" type=\"search\" value=\"%s\"></div>\n",
+	     name, label, name, name, value ? value : "");
+}
+
+void filter_select(struct req *r, const char *name, const char *label, const char *any,
+                   const char *const *options, const char *selected)
+{
+	html(r, "<div class=\"field\"><label for=\"f-%s\">%s</label>"
+	        "<select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>\n",
+	     name, label, name, name, any);
+	for (int i = 0; options[i]; i += 2)
+		html(r, "<option value=\"%s\"%s>%s</option>\n", options[i],
+		     selected && !strcmp(selected, options[i]) ? " selected" : "", options[i + 1]);
+	html(r, "</select></div>\n");
+}
+
+void filter_end(struct req *r)
+{
+	html(r, "<button type=\"submit\">Filter</button>\n</form>\n");
+}
+
 void page_notice(struct req *r, const char *msg)
 {
 	html(r, "<div class=\"notice\" role=\"status\">%s</div>\n", msg);

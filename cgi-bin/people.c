@@ -102,15 +102,10 @@ static void people_list(struct req *r, const struct form_errors *e)
 	if (msg && !strcmp(msg, "invited") && (!e || !e->n))
 		page_notice(r, "Invitation sent.");
 
-	html(r, "<form method=\"get\" action=\"/admin/people\" class=\"filters\" role=\"search\">\n"
-	        "<div class=\"field\"><label for=\"f-q\">Name or email</label>"
-	        "<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\"></div>\n", q ? q : "");
-	html(r, "<div class=\"field\"><label for=\"f-role\">Role</label><select id=\"f-role\" name=\"role\">"
-	        "<option value=\"\">Any role</option>\n");
-	for (int i = 0; role_options[i]; i += 2)
-		html(r, "<option value=\"%s\"%s>%s</option>\n", role_options[i],
-		     role && !strcmp(role, role_options[i]) ? " selected" : "", role_options[i + 1]);
-	html(r, "</select></div>\n<button type=\"submit\">Filter</button>\n</form>\n");
+	filter_begin(r, "/admin/people");
+	filter_search(r, "q", "Name or email", q);
+	filter_select(r, "role", "Role", "Any role", role_options, role);
+	filter_end(r);
 
 	const char *like = db_like(r, q);
 	sqlite3_stmt *st = db_q(r,

@@ -117,21 +117,11 @@ void schools_page(struct req *r)
 	const char *q = req_query(r, "q"), *state = req_query(r, "state");
 	const char *type = req_query(r, "type");
 	page_begin(r, "Schools");
-	html(r, "<form method=\"get\" action=\"/admin/schools\" class=\"filters\" role=\"search\">\n");
-	html(r, "<div class=\"field\"><label for=\"f-q\">Name or city</label>"
-	        "<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\"></div>\n", q ? q : "");
-	html(r, "<div class=\"field\"><label for=\"f-state\">State</label><select id=\"f-state\" name=\"state\">"
-	        "<option value=\"\">All states</option>\n");
-	for (int i = 0; region_states[i]; i += 2)
-		html(r, "<option value=\"%s\"%s>%s</option>\n", region_states[i],
-		     state && !strcmp(state, region_states[i]) ? " selected" : "", region_states[i + 1]);
-	html(r, "</select></div>\n<div class=\"field\"><label for=\"f-type\">Type</label>"
-	        "<select id=\"f-type\" name=\"type\"><option value=\"\">All types</option>\n");
-	for (int i = 0; region_school_types[i]; i += 2)
-		html(r, "<option value=\"%s\"%s>%s</option>\n", region_school_types[i],
-		     type && !strcmp(type, region_school_types[i]) ? " selected" : "",
-		     region_school_types[i + 1]);
-	html(r, "</select></div>\n<button type=\"submit\">Filter</button>\n</form>\n");
+	filter_begin(r, "/admin/schools");
+	filter_search(r, "q", "Name or city", q);
+	filter_select(r, "state", "State", "All states", region_states, state);
+	filter_select(r, "type", "Type", "All types", region_school_types, type);
+	filter_end(r);
 	if (r->user->role == ROLE_ADMIN)
 		html(r, "<p><a href=\"/admin/schools/import\">Import a roster (CSV)</a></p>\n");
 

@@ -47,6 +47,14 @@ void form_select(struct req *r, const struct form_errors *e, const char *name,
                  const char *label, const char *const *options,
                  const char *selected, const char *hint);
 
+/* A filter bar: a GET form whose fields keep the URL shareable.
+ * filter_select's first option is "any" (empty value). */
+void filter_begin(struct req *r, const char *action);
+void filter_search(struct req *r, const char *name, const char *label, const char *value);
+void filter_select(struct req *r, const char *name, const char *label, const char *any,
+                   const char *const *options, const char *selected);
+void filter_end(struct req *r);
+
 /* A notice at the top of a page (role=status). */
 void page_notice(struct req *r, const char *msg);
 
