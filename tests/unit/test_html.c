@@ -67,6 +67,31 @@ START_TEST(reply_has_security_headers)
 }
 END_TEST
 
+static void https_cookie(struct req *r)
+{
+	req_cookie(r, "ilnet_session", "tok", 60);
+}
+
+START_TEST(https_marks_cookies_secure)
+{
+	struct req *r = test_req_new();
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTPS=on", NULL };
+	ck_assert_int_eq(req_begin(r, env, NULL, 0), 0);
+	ck_assert_int_eq(test_run(r, https_cookie), 0);
+	ck_assert_str_eq(r->headers[0].value, "ilnet_session=tok; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure");
+	struct buf out = {0};
+	req_reply(r, &out);
+	ck_assert(strstr(buf_str(&out), "Strict-Transport-Security: max-age=31536000\r\n"));
+	buf_free(&out);
+	req_end(r);
+	char *plain[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	ck_assert_int_eq(req_begin(r, plain, NULL, 0), 0);
+	ck_assert_int_eq(test_run(r, https_cookie), 0);
+	ck_assert(!strstr(r->headers[0].value, "Secure"));
+	test_req_free(r);
+}
+END_TEST
+
 static void bad_header(struct req *r)
 {
 	req_header(r, "Location", "/x\r\nSet-Cookie: evil=1");
@@ -105,6 +130,7 @@ Suite *html_suite(void)
 	tcase_add_test(t, url_encoding);
 	tcase_add_test(t, reply_has_security_headers);
 	tcase_add_test(t, header_injection_refused);
+	tcase_add_test(t, https_marks_cookies_secure);
 	tcase_add_test(t, redirects_stay_local);
 	suite_add_tcase(s, t);
 	return s;
