@@ -28,7 +28,7 @@ LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium
 LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail layout app policy region csv demo
+CORE      := arena buf decode req html route db auth mail layout app policy region csv survey demo
 PAGES     := routes login home people schools orgs steward
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
@@ -106,7 +106,8 @@ stop:
 test: unit integration browser valgrind
 
 unit: $(BUILD)/unit-tests
-	CK_FORK=$(if $(SANITIZE),no,yes) ILNET_MIGRATIONS=$(ROOT)/db/migrations $(BUILD)/unit-tests
+	CK_FORK=$(if $(SANITIZE),no,yes) ILNET_MIGRATIONS=$(ROOT)/db/migrations \
+	  ILNET_INSTRUMENTS=$(ROOT)/db/instruments $(BUILD)/unit-tests
 
 integration: $(BUILD)/ilnet $(BUILD)/integration-tests
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) $(BUILD)/integration-tests

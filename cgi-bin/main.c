@@ -16,6 +16,7 @@
 #include "mail.h"
 #include "req.h"
 #include "route.h"
+#include "survey.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -56,6 +57,12 @@ static sqlite3 *open_migrated(void)
 	if (db_migrate(db, conf("ILNET_MIGRATIONS", ILNET_ROOT "/db/migrations"),
 	               err, sizeof err) != 0) {
 		fprintf(stderr, "ilnet: migration failed: %s\n", err);
+		db_close(db);
+		return NULL;
+	}
+	if (survey_sync(db, conf("ILNET_INSTRUMENTS", ILNET_ROOT "/db/instruments"),
+	                err, sizeof err) != 0) {
+		fprintf(stderr, "ilnet: instrument: %s\n", err);
 		db_close(db);
 		return NULL;
 	}

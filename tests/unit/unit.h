@@ -14,6 +14,7 @@ Suite *region_suite(void);
 Suite *policy_suite(void);
 Suite *auth_suite(void);
 Suite *db_suite(void);
+Suite *survey_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */

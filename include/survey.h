@@ -1,0 +1,113 @@
+/* survey.h — the scan instrument and the answers to it.
+ *
+ * An instrument is data (a JSON file in db/instruments, copied into the database
+ * under its version and never changed there): sections of questions of six
+ * types — single choice, multiple choice (either may offer "other" with a
+ * text), a 1..N agreement scale, a whole number, short text, long text.  A
+ * question may be required, shared across a leader's schools, tagged with
+ * a dimension of relevance, and shown only when an earlier answer makes it
+ * relevant (show_if).
+ *
+ * Answers are strings keyed by question id: a choice's value; a multiple
+ * choice's values joined by '\n'; "<id>.other" holds an "other" text.
+ * A hidden question's answer is never kept.
+ */
+#ifndef ILNET_SURVEY_H
+#define ILNET_SURVEY_H
+
+#include <stddef.h>
+
+struct req;
+struct form_errors;
+
+enum qtype { Q_SINGLE, Q_MULTI, Q_SCALE, Q_NUMBER, Q_TEXT, Q_LONGTEXT };
+
+#define SURVEY_OTHER "_other"       /* the value of an "other" choice */
+
+struct option {
+	const char *value, *label;
+};
+
+struct question {
+	const char *id, *label, *dimension;     /* dimension may be NULL */
+	enum qtype type;
+	int required, shared, other, section;
+	struct option *options;
+	int noptions;
+	const char *options_from;   /* a multi whose chosen options are offered */
+	const char **scale;         /* labels of 1..nscale */
+	int nscale;
+	long min, max;              /* number range; text: max characters */
+	const char *show_q;         /* show_if: the question it depends on */
+	const char **show_in;       /* ... shown when its answer is one of these */
+	int nshow_in;               /* 0 with show_q: shown when it is answered */
+};
+
+struct section {
+	const char *id, *title, *intro;
+	int first, count;           /* questions [first, first + count) */
+};
+
+struct instrument {
+	long long id;               /* in the database; 0 until stored */
+	const char *version, *title, *intro;
+	struct section *sections;
+	int nsections;
+	struct question *q;
+	int nq;
+	void *mem;                  /* the parsed JSON the strings point into */
+};
+
+struct answers {
+	int n, cap;
+	struct { const char *q, *v; } *a;
+};
+
+/* Parse an instrument.  NULL with a message naming the problem when the
+ * JSON or its shape is wrong (duplicate ids, show_if on a later question,
+ * unknown types...).  Free with survey_free(). */
+struct instrument *survey_parse(const char *json, char *err, size_t errlen);
+void survey_free(struct instrument *in);
+
+/* The instrument stored under id, parsed once per process and kept (a
+ * published instrument never changes).  NULL when there is none. */
+const struct instrument *survey_get(struct req *r, long long id);
+
+/* Copy every JSON file in db/instruments whose version is not yet stored into
+ * the database.  A stored version is never overwritten.  0 or -1 + err. */
+struct sqlite3;
+int survey_sync(struct sqlite3 *db, const char *dir, char *err, size_t errlen);
+
+const struct question *survey_question(const struct instrument *in, const char *id);
+int survey_section_index(const struct instrument *in, const char *id);
+
+/* Answers (strings copied into r's arena). */
+const char *answers_get(const struct answers *a, const char *q);
+void answers_set(struct req *r, struct answers *a, const char *q, const char *v);
+/* 1 when the multiple-choice answer v contains value. */
+int answer_has(const char *v, const char *value);
+
+/* Whether q is shown given the answers (a question whose controlling
+ * question is hidden is hidden too). */
+int survey_visible(const struct instrument *in, const struct question *q,
+                   const struct answers *a);
+
+/* Read section s from the posted form into out (starting from the
+ * response's other answers, so show_if across sections works), checking
+ * each shown question; errors are keyed "q_<id>".  Hidden questions get
+ * no answer.  With strict 0, required questions may be left empty (a draft
+ * save); with 1 they must be answered. */
+void survey_read_section(struct req *r, const struct instrument *in, int s,
+                         struct answers *out, struct form_errors *e, int strict);
+
+/* Check a whole response for submission; returns the index of the first
+ * section with a problem, or -1 when it may be submitted. */
+int survey_check(const struct instrument *in, const struct answers *a);
+
+/* Score for a dimension ("cultural", "instructional", "career"), 0..100,
+ * or -1 when nothing was answered for it.  Half from the share of the
+ * dimension's practices chosen (an "other" practice counts as one), half
+ * from its agreement scale ((answer - 1) / (points - 1)). */
+int survey_score(const struct instrument *in, const struct answers *a, const char *dimension);
+
+#endif

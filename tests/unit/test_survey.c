@@ -1,0 +1,231 @@
+/* test_survey.c — the instrument: parsing, skip logic, validation, scoring. */
+#include "unit.h"
+#include "layout.h"
+#include "survey.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *small =
+    "{\"version\":\"t1\",\"title\":\"T\",\"sections\":["
+    "{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+    "  {\"id\":\"stage\",\"type\":\"single\",\"required\":true,\"label\":\"Stage\","
+    "   \"options\":[{\"value\":\"no\",\"label\":\"No\"},{\"value\":\"yes\",\"label\":\"Yes\"}]},"
+    "  {\"id\":\"since\",\"type\":\"number\",\"min\":1990,\"max\":2100,\"required\":true,\"label\":\"Since\","
+    "   \"show_if\":{\"question\":\"stage\",\"in\":[\"yes\"]}},"
+    "  {\"id\":\"why\",\"type\":\"text\",\"max\":5,\"label\":\"Why\","
+    "   \"show_if\":{\"question\":\"since\",\"answered\":true}}]},"
+    "{\"id\":\"b\",\"title\":\"B\",\"questions\":["
+    "  {\"id\":\"prac\",\"type\":\"multi\",\"dimension\":\"cultural\",\"other\":true,\"label\":\"P\","
+    "   \"options\":[{\"value\":\"p1\",\"label\":\"1\"},{\"value\":\"p2\",\"label\":\"2\"},"
+    "                {\"value\":\"p3\",\"label\":\"3\"},{\"value\":\"p4\",\"label\":\"4\"}]},"
+    "  {\"id\":\"top\",\"type\":\"single\",\"label\":\"Top\",\"options_from\":\"prac\","
+    "   \"show_if\":{\"question\":\"prac\",\"answered\":true}},"
+    "  {\"id\":\"agree\",\"type\":\"scale\",\"dimension\":\"cultural\",\"required\":true,\"label\":\"Ag\","
+    "   \"scale\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}]}]}";
+
+START_TEST(parses_the_real_instrument)
+{
+	char path[1024], err[256];
+	const char *dir = getenv("ILNET_INSTRUMENTS");
+	snprintf(path, sizeof path, "%s/regional-scan-v1.json", dir ? dir : "db/instruments");
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char json[65536];
+	size_t n = fread(json, 1, sizeof json - 1, f);
+	json[n] = '\0';
+	fclose(f);
+	struct instrument *in = survey_parse(json, err, sizeof err);
+	ck_assert_msg(in != NULL, "%s", err);
+	ck_assert_int_ge(in->nsections, 6);
+	/* The seed's six supports, and the three dimensions scored. */
+	const struct question *sup = survey_question(in, "supports_needed");
+	ck_assert_int_eq(sup->noptions, 6);
+	const char *dims[] = { "cultural", "instructional", "career" };
+	for (int d = 0; d < 3; d++) {
+		int scales = 0;
+		for (int i = 0; i < in->nq; i++)
+			if (in->q[i].dimension && !strcmp(in->q[i].dimension, dims[d]) && in->q[i].type == Q_SCALE)
+				scales++;
+		ck_assert_int_eq(scales, 1);
+	}
+	const struct question *stage = survey_question(in, "stage");
+	ck_assert_int_eq(stage->noptions, 5);
+	survey_free(in);
+}
+END_TEST
+
+START_TEST(refuses_malformed_instruments)
+{
+	char err[256];
+	const char *bad[] = {
+		"not json",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[]}",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+		"{\"id\":\"q\",\"type\":\"dropdown\",\"label\":\"Q\"}]}]}",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+		"{\"id\":\"q\",\"type\":\"text\",\"label\":\"Q\"},{\"id\":\"q\",\"type\":\"text\",\"label\":\"Q\"}]}]}",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+		"{\"id\":\"q\",\"type\":\"text\",\"label\":\"Q\",\"show_if\":{\"question\":\"later\",\"answered\":true}},"
+		"{\"id\":\"later\",\"type\":\"text\",\"label\":\"L\"}]}]}",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+		"{\"id\":\"q\",\"type\":\"single\",\"label\":\"Q\"}]}]}",
+		"{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+		"{\"id\":\"Bad Id\",\"type\":\"text\",\"label\":\"Q\"}]}]}",
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++) {
+		struct instrument *in = survey_parse(bad[i], err, sizeof err);
+		ck_assert_msg(in == NULL, "case %d parsed", i);
+		ck_assert(err[0]);
+	}
+}
+END_TEST
+
+static struct instrument *S;
+
+static void post(struct req *r, const char *form)
+{
+	r->form.n = 0;
+	ck_assert_int_eq(form_parse(&r->arena, form, strlen(form), &decode_default_limits, &r->form), 0);
+}
+
+START_TEST(skip_logic_chains)
+{
+	char err[256];
+	S = survey_parse(small, err, sizeof err);
+	ck_assert_msg(S != NULL, "%s", err);
+	struct req *r = test_req_new();
+	struct answers a = {0};
+	const struct question *since = survey_question(S, "since"), *why = survey_question(S, "why");
+	ck_assert(!survey_visible(S, since, &a));
+	answers_set(r, &a, "stage", "yes");
+	ck_assert(survey_visible(S, since, &a));
+	ck_assert(!survey_visible(S, why, &a));
+	answers_set(r, &a, "since", "2016");
+	ck_assert(survey_visible(S, why, &a));
+	/* Changing the first answer hides the whole chain. */
+	answers_set(r, &a, "stage", "no");
+	ck_assert(!survey_visible(S, since, &a));
+	ck_assert(!survey_visible(S, why, &a));
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(reading_a_section)
+{
+	char err[256];
+	S = survey_parse(small, err, sizeof err);
+	struct req *r = test_req_new();
+	struct answers a = {0};
+	struct form_errors e = {0};
+	/* Hidden answers are dropped, even when posted. */
+	post(r, "q_stage=no&q_since=2001&q_why=x");
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "stage"), "no");
+	ck_assert_ptr_null(answers_get(&a, "since"));
+	ck_assert_ptr_null(answers_get(&a, "why"));
+	/* Required when shown; range checked; text length in characters; input kept. */
+	post(r, "q_stage=yes&q_since=1890");
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_since");
+	ck_assert_str_eq(answers_get(&a, "since"), "1890");
+	post(r, "q_stage=yes&q_since=twenty");
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_str_eq(e.v[0].msg, "Enter a whole number, in figures.");
+	post(r, "q_stage=yes&q_since=2016&q_why=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9");
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_int_eq(e.n, 0);                       /* 5 characters, 10 bytes: fits */
+	post(r, "q_stage=yes&q_since=2016&q_why=abcdef");
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(answers_get(&a, "why"), "abcdef");   /* kept, not clipped */
+	/* A draft save does not insist on required answers. */
+	post(r, "q_stage=");
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 0);
+	ck_assert_int_eq(e.n, 0);
+	e.n = 0;
+	survey_read_section(r, S, 0, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	/* Choices must be offered ones; "other" needs its text. */
+	post(r, "q_prac=p1&q_prac=p9&q_agree=4");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	post(r, "q_prac=p1&q_prac=_other&q_agree=4");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].msg, "Say what the other answer is.");
+	post(r, "q_prac=p1&q_prac=_other&q_prac_other=Seasonal+camps&q_agree=6");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);                       /* the scale has 5 points */
+	/* options_from: only what was chosen above. */
+	post(r, "q_prac=p1&q_prac=p3&q_top=p2&q_agree=4");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_int_eq(e.n, 1);
+	post(r, "q_prac=p1&q_prac=p3&q_top=p3&q_agree=4");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "prac"), "p1\np3");
+	ck_assert(answer_has(answers_get(&a, "prac"), "p3"));
+	ck_assert(!answer_has(answers_get(&a, "prac"), "p"));
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(checking_and_scoring)
+{
+	char err[256];
+	S = survey_parse(small, err, sizeof err);
+	struct req *r = test_req_new();
+	struct answers a = {0};
+	ck_assert_int_eq(survey_check(S, &a), 0);
+	answers_set(r, &a, "stage", "yes");
+	ck_assert_int_eq(survey_check(S, &a), 0);       /* since is now required */
+	answers_set(r, &a, "since", "2015");
+	ck_assert_int_eq(survey_check(S, &a), 1);       /* agree, in section b */
+	ck_assert_int_eq(survey_score(S, &a, "cultural"), -1);
+	answers_set(r, &a, "agree", "5");
+	ck_assert_int_eq(survey_check(S, &a), -1);
+	/* No practices, full agreement: 50. */
+	ck_assert_int_eq(survey_score(S, &a, "cultural"), 50);
+	/* Two of four practices and "agree" (4 of 5): 0.5*0.5 + 0.5*0.75 = 62.5 -> 63. */
+	answers_set(r, &a, "prac", "p1\np2");
+	answers_set(r, &a, "agree", "4");
+	ck_assert_int_eq(survey_score(S, &a, "cultural"), 63);
+	/* Everything plus an "other": capped at all practices. */
+	answers_set(r, &a, "prac", "p1\np2\np3\np4\n_other");
+	answers_set(r, &a, "agree", "1");
+	ck_assert_int_eq(survey_score(S, &a, "cultural"), 50);
+	ck_assert_int_eq(survey_score(S, &a, "career"), -1);
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+Suite *survey_suite(void)
+{
+	Suite *s = suite_create("survey");
+	TCase *t = tcase_create("survey");
+	tcase_add_test(t, parses_the_real_instrument);
+	tcase_add_test(t, refuses_malformed_instruments);
+	tcase_add_test(t, skip_logic_chains);
+	tcase_add_test(t, reading_a_section);
+	tcase_add_test(t, checking_and_scoring);
+	suite_add_tcase(s, t);
+	return s;
+}
