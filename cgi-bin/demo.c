@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	const char *email, *name, *role;
@@ -56,6 +57,17 @@ static int seed(struct req *r, const char *password)
 			           " SELECT ?, id FROM schools WHERE state_code = 'MN'"
 			           " AND type = 'small_rural' AND nation_id IS NULL"
 			           " ORDER BY city, id LIMIT 3", "I", uid);
+	}
+	/* The 2018 baseline (closed) and this year's scan (open). */
+	long long inst = db_int(r, 0, "SELECT id FROM instruments WHERE version = 'regional-scan-v1'", "");
+	if (inst) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at, closed_at)"
+		           " VALUES (2018, ?, 'closed', 1520000000, 1530000000)", "I", inst);
+		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at)"
+		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, inst);
 	}
 	db_commit(r);
 	return 0;

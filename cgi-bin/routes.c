@@ -33,6 +33,12 @@ const struct route app_routes[] = {
 	{ "POST", "/password/forgot",         forgot_submit,           ROLE_PUBLIC, 0 },
 	{ "GET",  "/password/reset",          reset_page,              ROLE_PUBLIC, 0 },
 	{ "POST", "/password/reset",          reset_submit,            ROLE_PUBLIC, 0 },
+	{ "GET",  "/scan",                    scan_page,               ROLE_LEADER, 0 },
+	{ "POST", "/scan/{id}/copy",          scan_copy_submit,        ROLE_LEADER, 0 },
+	{ "GET",  "/scan/{id}/schools/{id}",  scan_school_page,        ROLE_LEADER, 0 },
+	{ "POST", "/scan/{id}/schools/{id}",  scan_school_submit,      ROLE_LEADER, 0 },
+	{ "GET",  "/scan/{id}/schools/{id}/review", scan_review_page,  ROLE_LEADER, 0 },
+	{ "POST", "/scan/{id}/schools/{id}/submit", scan_submit,       ROLE_LEADER, 0 },
 	{ "GET",  "/steward",                 steward_page,            ROLE_STEWARD, 0 },
 	{ "POST", "/steward",                 steward_submit,          ROLE_STEWARD, 0 },
 };

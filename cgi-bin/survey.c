@@ -2,6 +2,7 @@
  * scoring (see include/survey.h). */
 #include "survey.h"
 #include "db.h"
+#include "html.h"
 #include "layout.h"
 #include "req.h"
 
@@ -545,4 +546,211 @@ int survey_score(const struct instrument *in, const struct answers *a, const cha
 	if (share > 1)
 		share = 1;
 	return (int)(100 * (0.5 * share + 0.5 * agree) + 0.5);
+}
+
+/* ---- showing questions ---------------------------------------------------- */
+
+static const char *option_label(const struct instrument *in, const struct question *q,
+                                const char *value)
+{
+	const struct question *src = q->options_from ? survey_question(in, q->options_from) : q;
+	for (int i = 0; src && i < src->noptions; i++)
+		if (!strcmp(src->options[i].value, value))
+			return src->options[i].label;
+	return value;
+}
+
+const char *survey_answer_text(struct req *r, const struct instrument *in,
+                               const struct question *q, const struct answers *a)
+{
+	const char *v = answers_get(a, q->id);
+	if (!v || !*v)
+		return "";
+	const char *other = answers_get(a, arena_printf(&r->arena, "%s.other", q->id));
+	struct buf b = {0};
+	long n;
+	switch (q->type) {
+	case Q_SINGLE:
+	case Q_MULTI:
+		for (const char *p = v; p;) {
+			const char *end = strchr(p, '\n');
+			char *one = arena_strndup(&r->arena, p, end ? (size_t)(end - p) : strlen(p));
+			if (b.len)
+				buf_puts(&b, "; ");
+			if (!strcmp(one, SURVEY_OTHER))
+				buf_printf(&b, "Other: %s", other ? other : "");
+			else
+				buf_puts(&b, option_label(in, q, one));
+			p = end ? end + 1 : NULL;
+		}
+		break;
+	case Q_SCALE:
+		n = atol(v);
+		buf_puts(&b, n >= 1 && n <= q->nscale ? q->scale[n - 1] : v);
+		break;
+	default:
+		buf_puts(&b, v);
+	}
+	char *out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* The sentence saying when a conditional question applies. */
+static const char *condition_text(struct req *r, const struct instrument *in,
+                                  const struct question *q)
+{
+	const struct question *dep = survey_question(in, q->show_q);
+	if (!q->nshow_in)
+		return arena_printf(&r->arena, "Only if you answered \u201c%s\u201d.", dep->label);
+	struct buf b = {0};
+	for (int i = 0; i < q->nshow_in; i++) {
+		if (i)
+			buf_puts(&b, i == q->nshow_in - 1 ? " or " : ", ");
+		buf_printf(&b, "\u201c%s\u201d", option_label(in, dep, q->show_in[i]));
+	}
+	char *s = arena_printf(&r->arena, "Only if you answered %s above.", buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* One radio button or checkbox; the first of a question carries the
+ * question's anchor id, so the error summary can link to it. */
+static void choice(struct req *r, const char *type, const char *name, int k,
+                   const char *value, const char *label, int checked)
+{
+	const char *id = k ? html_fmt(r, "f-%s-%d", name, k) : html_fmt(r, "f-%s", name);
+	html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
+	        "<label for=\"%s\">%s</label></div>\n",
+	     type, id, name, value, checked ? " checked" : "", id, label);
+}
+
+static void render_question(struct req *r, const struct instrument *in, const struct question *q,
+                            const struct answers *a, const struct form_errors *e,
+                            const char *prefilled_from)
+{
+	const char *name = arena_printf(&r->arena, "q_%s", q->id);
+	const char *err = form_error_for(e, name);
+	const char *v = answers_get(a, q->id);
+	const char *other = answers_get(a, arena_printf(&r->arena, "%s.other", q->id));
+	html(r, "<div class=\"question%s\" id=\"q-%s\"", err ? " has-error" : "", q->id);
+	if (q->show_q) {
+		const struct question *dep = survey_question(in, q->show_q);
+		html(r, " data-show-q=\"q_%s\" data-show-in=\"", dep->id);
+		for (int i = 0; i < q->nshow_in; i++)
+			html(r, "%s%s", i ? " " : "", q->show_in[i]);
+		html(r, "\"");
+	}
+	html(r, ">\n");
+	/* Notes read with the question: condition, prefill, error. */
+	struct buf desc = {0};
+	const char *cond = q->show_q ? condition_text(r, in, q) : NULL;
+	int grouped = q->type == Q_SINGLE || q->type == Q_MULTI || q->type == Q_SCALE;
+	if (grouped)
+		html(r, "<fieldset>\n<legend>%s%s</legend>\n", q->label, q->required ? " (required)" : "");
+	else
+		html(r, "<label for=\"f-%s\">%s%s</label>\n", name, q->label, q->required ? " (required)" : "");
+	if (cond) {
+		html(r, "<p class=\"hint\" id=\"c-%s\">%s</p>\n", name, cond);
+		buf_printf(&desc, "c-%s", name);
+	}
+	if (prefilled_from) {
+		html(r, "<p class=\"hint prefill\" id=\"p-%s\">Filled in from your answer for %s."
+		        " Change it if it differs here.</p>\n", name, prefilled_from);
+		buf_printf(&desc, "%sp-%s", desc.len ? " " : "", name);
+	}
+	if (q->type == Q_MULTI)
+		html(r, "<p class=\"hint\">Choose all that apply.</p>\n");
+	if (err) {
+		html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
+		     name, err);
+		buf_printf(&desc, "%se-%s", desc.len ? " " : "", name);
+	}
+	const char *described = desc.len ? html_fmt(r, " aria-describedby=\"%s\"", desc.p) : "";
+	char num[16];
+	switch (q->type) {
+	case Q_SINGLE:
+	case Q_MULTI: {
+		const char *type = q->type == Q_SINGLE ? "radio" : "checkbox";
+		int k = 0;
+		if (q->options_from) {
+			const struct question *src = survey_question(in, q->options_from);
+			const char *chosen = answers_get(a, src->id);
+			for (int i = 0; i < src->noptions; i++)
+				if (answer_has(chosen, src->options[i].value))
+					choice(r, type, name, k++, src->options[i].value, src->options[i].label,
+					       v && answer_has(v, src->options[i].value));
+			if (!k)
+				html(r, "<p class=\"hint\">Answer the question above first; its choices appear here.</p>\n");
+		} else {
+			for (int i = 0; i < q->noptions; i++, k++)
+				choice(r, type, name, k, q->options[i].value, q->options[i].label,
+				       v && answer_has(v, q->options[i].value));
+		}
+		if (q->other) {
+			choice(r, type, name, k, SURVEY_OTHER, "Other", v && answer_has(v, SURVEY_OTHER));
+			html(r, "<div class=\"other\"><label for=\"f-%s_other\">Other (say what)</label>"
+			        "<input type=\"text\" id=\"f-%s_other\" name=\"%s_other\" value=\"%s\"></div>\n",
+			     name, name, name, other ? other : "");
+		}
+		break;
+	}
+	case Q_SCALE:
+		html(r, "<div class=\"scale\">\n");
+		for (int i = 0; i < q->nscale; i++) {
+			snprintf(num, sizeof num, "%d", i + 1);
+			choice(r, "radio", name, i, num, q->scale[i], v && !strcmp(v, num));
+		}
+		html(r, "</div>\n");
+		break;
+	case Q_NUMBER:
+		html(r, "<input type=\"text\" inputmode=\"numeric\" class=\"short\" id=\"f-%s\" name=\"%s\""
+		        " value=\"%s\"", name, name, v ? v : "");
+		html_raw(r, described);
+		html(r, ">\n");
+		break;
+	case Q_TEXT:
+		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, v ? v : "");
+		html_raw(r, described);
+		html(r, ">\n");
+		break;
+	case Q_LONGTEXT:
+		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
+		html_raw(r, described);
+		html(r, ">%s</textarea>\n", v ? v : "");
+		break;
+	}
+	if (grouped)
+		html(r, "</fieldset>\n");
+	html(r, "</div>\n");
+	buf_free(&desc);
+}
+
+void survey_render_section(struct req *r, const struct instrument *in, int s,
+                           const struct answers *a, const struct form_errors *e,
+                           const struct answers *prefill, const char *prefill_from)
+{
+	const struct section *sec = &in->sections[s];
+	if (sec->intro)
+		html(r, "<p class=\"lead\">%s</p>\n", sec->intro);
+	struct answers shown = *a;
+	for (int i = sec->first; i < sec->first + sec->count; i++) {
+		const struct question *q = &in->q[i];
+		const char *from = NULL;
+		const char *pv = prefill ? answers_get(prefill, q->id) : NULL;
+		if (q->shared && pv && !answers_get(a, q->id)) {
+			/* Offer the leader's answer for another school; saved only if kept. */
+			struct answers *copy = arena_alloc(&r->arena, sizeof *copy);
+			*copy = (struct answers){0};
+			for (int k = 0; k < shown.n; k++)
+				answers_set(r, copy, shown.a[k].q, shown.a[k].v);
+			answers_set(r, copy, q->id, pv);
+			const char *po = answers_get(prefill, arena_printf(&r->arena, "%s.other", q->id));
+			if (po)
+				answers_set(r, copy, arena_printf(&r->arena, "%s.other", q->id), po);
+			shown = *copy;
+			from = prefill_from;
+		}
+		render_question(r, in, q, &shown, e, from);
+	}
 }

@@ -40,6 +40,14 @@ void my_schools_page(struct req *r);
 void orgs_page(struct req *r);
 void orgs_submit(struct req *r);
 
+/* scan.c */
+void scan_page(struct req *r);
+void scan_school_page(struct req *r);
+void scan_school_submit(struct req *r);
+void scan_review_page(struct req *r);
+void scan_submit(struct req *r);
+void scan_copy_submit(struct req *r);
+
 /* steward.c */
 void steward_page(struct req *r);
 void steward_submit(struct req *r);

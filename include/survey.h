@@ -104,6 +104,19 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
  * section with a problem, or -1 when it may be submitted. */
 int survey_check(const struct instrument *in, const struct answers *a);
 
+/* Write section s's questions as form fields holding the answers a, with
+ * the errors e beside them.  Where a shared question is unanswered and
+ * prefill has an answer, it is offered, with a note naming prefill_from
+ * (the leader's other school). */
+void survey_render_section(struct req *r, const struct instrument *in, int s,
+                           const struct answers *a, const struct form_errors *e,
+                           const struct answers *prefill, const char *prefill_from);
+
+/* An answer as a reader sees it: labels for choices ("Other: ..." for an
+ * other text), the scale's label, the text itself.  "" when unanswered. */
+const char *survey_answer_text(struct req *r, const struct instrument *in,
+                               const struct question *q, const struct answers *a);
+
 /* Score for a dimension ("cultural", "instructional", "career"), 0..100,
  * or -1 when nothing was answered for it.  Half from the share of the
  * dimension's practices chosen (an "other" practice counts as one), half

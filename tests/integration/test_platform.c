@@ -673,6 +673,7 @@ END_TEST
 
 void client_cookies(struct client *c, struct curl_slist **out);
 void add_guard_tests(TCase *t);
+void add_scan_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -767,6 +768,7 @@ Suite *platform_suite(void)
 	tcase_add_test(t, roster_import_file_upload);
 	tcase_add_test(t, steward_raises_sharing);
 	add_guard_tests(t);
+	add_scan_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */

@@ -1,0 +1,283 @@
+/* test_scan.c — a leader of three schools answers the scan through nginx:
+ * section by section, leaves, resumes on another device, copies answers to
+ * another school, submits; and cannot reach a school that is not theirs. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *sections[][2] = {
+	{ "about", "q_role=principal&q_years=6&q_community=Farm+families+and+a+growing+Somali+community" },
+	{ "familiarity", "q_fam_individualized=4&q_fam_personalized=5&q_fam_student_centered=3" },
+	{ "implementation", "q_stage=some_classrooms&q_since=2019&q_reach=some&q_story=Advisory+and+projects" },
+	{ "practices", "q_cultural_practices=community_curriculum&q_cultural_agree=3"
+	               "&q_instructional_practices=learning_plans&q_instructional_practices=student_choice"
+	               "&q_instructional_agree=4&q_career_practices=internships&q_career_agree=4" },
+	{ "learning", "q_pl_used=plc&q_pl_used=observing" },
+	{ "supports", "q_supports_needed=howto&q_supports_needed=observe&q_support_top=observe"
+	              "&q_challenges=requirements&q_challenges=time" },
+	{ "network", "q_want_cohort=yes&q_want_convening=maybe&q_connect_host=no&q_connect_visit=yes" },
+};
+#define NSECTIONS 7
+
+static int year_now(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+static long long attr_num(const struct resp *r, const char *name)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
+	const char *p = strstr(r->body, pat);
+	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+/* Post one section as a leader would: load the page, send the fields. */
+static struct resp *answer(struct client *c, const char *school_path, int s, const char *go)
+{
+	char page[256];
+	snprintf(page, sizeof page, "%s?section=%s", school_path, sections[s][0]);
+	struct resp *g = http_get(c, page);
+	ck_assert_int_eq(g->status, 200);
+	char *tok = csrf_of(g);
+	long long rev = attr_num(g, "revision");
+	resp_free(g);
+	char form[2048];
+	snprintf(form, sizeof form, "_csrf=%s&section=%s&revision=%lld&go=%s&%s", tok, sections[s][0],
+	         rev, go, sections[s][1]);
+	free(tok);
+	return http_post(c, school_path, form);
+}
+
+static char *leader_school(int nth)
+{
+	char q[256];
+	snprintf(q, sizeof q, "SELECT school_id FROM user_schools WHERE user_id = (SELECT id FROM users"
+	         " WHERE email = 'leader@example.org') ORDER BY school_id LIMIT 1 OFFSET %d", nth);
+	return db_value(q);
+}
+
+START_TEST(leader_answers_resumes_copies_submits)
+{
+	int year = year_now();
+	char *a = leader_school(0), *b = leader_school(1), *c3 = leader_school(2);
+	char pa[64], pb[64], pc[64];
+	snprintf(pa, sizeof pa, "/scan/%d/schools/%s", year, a);
+	snprintf(pb, sizeof pb, "/scan/%d/schools/%s", year, b);
+	snprintf(pc, sizeof pc, "/scan/%d/schools/%s", year, c3);
+
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/scan");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Not started"));
+	resp_free(r);
+
+	/* Three sections, then leave. */
+	for (int s = 0; s < 3; s++) {
+		r = answer(c, pa, s, "next");
+		ck_assert_msg(r->status == 303, "section %d gave %ld", s, r->status);
+		resp_free(r);
+	}
+	client_free(c);
+
+	/* Another device: the list says where they were, and the page resumes there. */
+	c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	r = http_get(c, "/scan");
+	ck_assert(resp_has(r, "In progress"));
+	ck_assert(resp_has(r, "Section 4 of 7: Practices in the three dimensions"));
+	resp_free(r);
+	r = http_get(c, pa);
+	ck_assert(resp_has(r, "Section 4 of 7"));
+	resp_free(r);
+	/* Earlier answers are there when going back. */
+	char back[128];
+	snprintf(back, sizeof back, "%s?section=implementation", pa);
+	r = http_get(c, back);
+	ck_assert(resp_has(r, "value=\"some_classrooms\" checked"));
+	ck_assert(resp_has(r, "value=\"2019\""));
+	resp_free(r);
+
+	for (int s = 3; s < NSECTIONS; s++) {
+		r = answer(c, pa, s, s + 1 < NSECTIONS ? "next" : "review");
+		ck_assert_msg(r->status == 303, "section %d gave %ld", s, r->status);
+		resp_free(r);
+	}
+	char review[128], submit[128];
+	snprintf(review, sizeof review, "%s/review", pa);
+	snprintf(submit, sizeof submit, "%s/submit", pa);
+	r = http_get(c, review);
+	ck_assert(resp_has(r, "Opportunities to observe practice"));
+	ck_assert(resp_has(r, "State and federal requirements built for a traditional model"));
+	resp_free(r);
+	r = post_form(c, review, submit, "");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char q[256];
+	snprintf(q, sizeof q, "SELECT status FROM responses WHERE school_id = %s", a);
+	char *st = db_value(q);
+	ck_assert_str_eq(st, "submitted");
+	free(st);
+	/* Submitted: read-only, and a stale form cannot change it. */
+	r = http_get(c, pa);
+	ck_assert(resp_has(r, "ask foundation staff to reopen"));
+	resp_free(r);
+	r = answer(c, pb, 0, "next");                /* b starts normally */
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+
+	/* Shared questions are offered from another school's answers. */
+	r = http_get(c, pc);
+	ck_assert(resp_has(r, "Filled in from your answer for"));
+	resp_free(r);
+
+	/* "Start from my answers for another school": c3 becomes a draft copy of a. */
+	char form[128];
+	snprintf(form, sizeof form, "from=%s&to=%s", a, c3);
+	r = post_form(c, "/scan", "/scan/0/copy", form);
+	ck_assert_int_eq(r->status, 404);            /* no cycle 0 */
+	resp_free(r);
+	char copy[64];
+	snprintf(copy, sizeof copy, "/scan/%d/copy", year);
+	r = post_form(c, "/scan", copy, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(q, sizeof q, "SELECT status || ' ' || (SELECT count(*) FROM answers WHERE response_id = x.id)"
+	         " FROM responses x WHERE school_id = %s", c3);
+	st = db_value(q);
+	snprintf(q, sizeof q, "SELECT 'in_progress ' || count(*) FROM answers WHERE response_id ="
+	         " (SELECT id FROM responses WHERE school_id = %s)", a);
+	char *want = db_value(q);
+	ck_assert_str_eq(st, want);
+	free(st);
+	free(want);
+	client_free(c);
+	free(a);
+	free(b);
+	free(c3);
+}
+END_TEST
+
+START_TEST(skip_logic_and_validation_on_the_server)
+{
+	int year = year_now();
+	char *b = leader_school(1);
+	char pb[64];
+	snprintf(pb, sizeof pb, "/scan/%d/schools/%s", year, b);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	char page[128];
+	snprintf(page, sizeof page, "%s?section=implementation", pb);
+	struct resp *g = http_get(c, page);
+	char *tok = csrf_of(g);
+	long long rev = attr_num(g, "revision");
+	resp_free(g);
+	char form[512];
+	/* A year out of range: the page comes back with the input and a linked message. */
+	snprintf(form, sizeof form, "_csrf=%s&section=implementation&revision=%lld&go=next&q_stage=schoolwide"
+	         "&q_since=1850&q_reach=all", tok, rev);
+	struct resp *r = http_post(c, pb, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "href=\"#f-q_since\""));
+	ck_assert(resp_has(r, "value=\"1850\""));
+	resp_free(r);
+	/* "Not yet": the follow-up questions are dropped even when sent. */
+	snprintf(form, sizeof form, "_csrf=%s&section=implementation&revision=%lld&go=next&q_stage=not_yet"
+	         "&q_since=2015&q_reach=all", tok, rev);
+	r = http_post(c, pb, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char q[256];
+	snprintf(q, sizeof q, "SELECT group_concat(question) FROM answers WHERE response_id ="
+	         " (SELECT id FROM responses WHERE school_id = %s) AND question IN ('stage', 'since', 'reach')", b);
+	char *v = db_value(q);
+	ck_assert_str_eq(v, "stage");
+	free(v);
+	/* The same form again, now stale: refused with what differs. */
+	snprintf(form, sizeof form, "_csrf=%s&section=implementation&revision=%lld&go=next&q_stage=exploring",
+	         tok, rev);
+	r = http_post(c, pb, form);
+	ck_assert_int_eq(r->status, 409);
+	ck_assert(resp_has(r, "This section was saved from another window"));
+	ck_assert(resp_has(r, "saved \xe2\x80\x9cNot yet\xe2\x80\x9d"));
+	ck_assert(resp_has(r, "value=\"exploring\" checked"));     /* what they typed, kept */
+	resp_free(r);
+	free(tok);
+	client_free(c);
+	free(b);
+}
+END_TEST
+
+START_TEST(no_reach_into_other_schools)
+{
+	int year = year_now();
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	char *mine = leader_school(0);
+	char *other = db_value("SELECT id FROM schools WHERE id NOT IN (SELECT school_id FROM user_schools"
+	                       " WHERE user_id = (SELECT id FROM users WHERE email = 'leader@example.org'))"
+	                       " ORDER BY id LIMIT 1");
+	const char *suffixes[] = { "", "/review", NULL };
+	for (int i = 0; suffixes[i]; i++) {
+		char p[128];
+		snprintf(p, sizeof p, "/scan/%d/schools/%s%s", year, other, suffixes[i]);
+		struct resp *r = http_get(c, p);
+		ck_assert_msg(r->status == 404, "GET %s gave %ld", p, r->status);
+		resp_free(r);
+	}
+	char mine_page[128], p[128], form[256];
+	snprintf(mine_page, sizeof mine_page, "/scan/%d/schools/%s", year, mine);
+	snprintf(p, sizeof p, "/scan/%d/schools/%s", year, other);
+	struct resp *r = post_form(c, mine_page, p, "section=about&revision=0&go=next&q_role=principal");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	snprintf(p, sizeof p, "/scan/%d/schools/%s/submit", year, other);
+	r = post_form(c, mine_page, p, "");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	snprintf(p, sizeof p, "/scan/%d/copy", year);
+	snprintf(form, sizeof form, "from=%s&to=%s", mine, other);
+	r = post_form(c, "/scan", p, form);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	snprintf(form, sizeof form, "from=%s&to=%s", other, mine);
+	r = post_form(c, "/scan", p, form);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	char q[256];
+	snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE school_id = %s", other);
+	char *n = db_value(q);
+	ck_assert_str_eq(n, "0");
+	free(n);
+	/* The closed baseline cannot be written. */
+	snprintf(p, sizeof p, "/scan/2018/schools/%s", mine);
+	r = post_form(c, mine_page, p, "section=about&revision=0&go=next&q_role=principal");
+	ck_assert_int_eq(r->status, 409);
+	resp_free(r);
+	/* Other roles do not answer. */
+	struct client *s = client_new();
+	ck_assert_int_eq(login(s, "staff@example.org", DEMO_PW), 303);
+	r = http_get(s, mine_page);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	client_free(s);
+	free(mine);
+	free(other);
+	client_free(c);
+}
+END_TEST
+
+void add_scan_tests(TCase *t);
+void add_scan_tests(TCase *t)
+{
+	tcase_add_test(t, leader_answers_resumes_copies_submits);
+	tcase_add_test(t, skip_logic_and_validation_on_the_server);
+	tcase_add_test(t, no_reach_into_other_schools);
+}
