@@ -249,18 +249,20 @@ static void section_form(struct req *r, struct cycle *c, long long school, const
 	const char *from = NULL;
 	struct answers *pre = other_school_answers(r, c->id, school, &from);
 	form_begin(r, base);
+	html(r, "<input type=\"hidden\" data-autosave>\n");
 	html(r, "<input type=\"hidden\" name=\"section\" value=\"%s\">\n"
 	        "<input type=\"hidden\" name=\"revision\" value=\"%lld\">\n", in->sections[s].id, revision);
 	survey_render_section(r, in, s, a, e, pre, from);
+	/* The first submit button is the one Enter presses: moving on. */
 	html(r, "<div class=\"actions\">\n");
-	if (s > 0)
-		html(r, "<button type=\"submit\" name=\"go\" value=\"back\" class=\"secondary\">Save and go back</button>\n");
 	if (s + 1 < in->nsections)
 		html(r, "<button type=\"submit\" name=\"go\" value=\"next\">Save and continue</button>\n");
 	else
 		html(r, "<button type=\"submit\" name=\"go\" value=\"review\">Save and review</button>\n");
-	html(r, "<button type=\"submit\" name=\"go\" value=\"save\" class=\"secondary\">Save and finish later</button>\n"
-	        "</div>\n");
+	html(r, "<button type=\"submit\" name=\"go\" value=\"save\" class=\"secondary\">Save and finish later</button>\n");
+	if (s > 0)
+		html(r, "<button type=\"submit\" name=\"go\" value=\"back\" class=\"secondary\">Save and go back</button>\n");
+	html(r, "</div>\n<p class=\"autosave\" role=\"status\" aria-live=\"polite\"></p>\n");
 	form_end(r);
 	html(r, "<p><a href=\"/scan\">Back to your schools</a></p>\n");
 	page_end(r);
@@ -354,6 +356,7 @@ void scan_school_submit(struct req *r)
 	memcpy(saved.a, a.a, sizeof *a.a * (size_t)a.n);
 	struct form_errors e = {0};
 	int strict = !strcmp(go, "next") || !strcmp(go, "review");
+	int autosave = !strcmp(go, "autosave");
 	survey_read_section(r, in, s, &a, &e, strict);
 
 	if (posted_rev != x.revision) {
@@ -363,7 +366,7 @@ void scan_school_submit(struct req *r)
 			const struct question *q = &in->q[i];
 			const char *was = survey_answer_text(r, in, q, &saved), *now = survey_answer_text(r, in, q, &a);
 			if (strcmp(was, now))
-				buf_printf(&diff, "%s%s: saved \u201c%s\u201d", diff.len ? "; " : "", q->label,
+				buf_printf(&diff, "%s%s — saved \u201c%s\u201d", diff.len ? "; " : "", q->label,
 				           *was ? was : "no answer");
 		}
 		r->status = 409;
@@ -385,6 +388,15 @@ void scan_school_submit(struct req *r)
 		event(r, x.id, "started", "");
 	}
 	save_section(r, x.id, in, s, &a);
+	if (autosave) {
+		/* A script saving as the leader types: no page, just the revision. */
+		db_exec(r, "UPDATE responses SET revision = revision + 1, updated_at = unixepoch()"
+		           " WHERE id = ?", "I", x.id);
+		req_header(r, "X-Revision", arena_printf(&r->arena, "%lld", x.revision + 1));
+		db_commit(r);
+		r->status = 204;
+		return;
+	}
 	int to = s;
 	if (!strcmp(go, "next") && s + 1 < in->nsections)
 		to = s + 1;

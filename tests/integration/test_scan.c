@@ -274,10 +274,50 @@ START_TEST(no_reach_into_other_schools)
 }
 END_TEST
 
+START_TEST(autosave_reports_its_revision_and_conflicts)
+{
+	int year = year_now();
+	char *c3 = leader_school(2);
+	char path[64], page[128];
+	snprintf(path, sizeof path, "/scan/%d/schools/%s", year, c3);
+	snprintf(page, sizeof page, "%s?section=learning", path);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	struct resp *g = http_get(c, page);
+	char *tok = csrf_of(g);
+	long long rev = attr_num(g, "revision");
+	resp_free(g);
+	char form[512];
+	snprintf(form, sizeof form, "_csrf=%s&section=learning&revision=%lld&go=autosave&q_pl_used=plc", tok, rev);
+	struct resp *r = http_post(c, path, form);
+	ck_assert_int_eq(r->status, 204);
+	char *x = resp_header(r, "X-Revision");
+	ck_assert_int_eq(atoll(x), rev + 1);
+	free(x);
+	resp_free(r);
+	/* A second window still holding the old revision is told, not obeyed. */
+	snprintf(form, sizeof form, "_csrf=%s&section=learning&revision=%lld&go=autosave&q_pl_used=book_studies",
+	         tok, rev);
+	r = http_post(c, path, form);
+	ck_assert_int_eq(r->status, 409);
+	resp_free(r);
+	char q[256];
+	snprintf(q, sizeof q, "SELECT value FROM answers WHERE question = 'pl_used' AND response_id ="
+	         " (SELECT id FROM responses WHERE school_id = %s)", c3);
+	char *v = db_value(q);
+	ck_assert_str_eq(v, "plc");
+	free(v);
+	free(tok);
+	free(c3);
+	client_free(c);
+}
+END_TEST
+
 void add_scan_tests(TCase *t);
 void add_scan_tests(TCase *t)
 {
 	tcase_add_test(t, leader_answers_resumes_copies_submits);
 	tcase_add_test(t, skip_logic_and_validation_on_the_server);
 	tcase_add_test(t, no_reach_into_other_schools);
+	tcase_add_test(t, autosave_reports_its_revision_and_conflicts);
 }

@@ -1,9 +1,81 @@
 /* ilnet — scripts only enhance; every page works without them. */
 (function () {
   'use strict';
-  // Move focus to an error summary so screen readers announce it.
+
+  // Conditional questions: show one only when the answer it depends on
+  // makes it relevant (the server applies the same rule when saving).
+  function applyConditions(form) {
+    var qs = form.querySelectorAll('.question[data-show-q]');
+    qs.forEach(function (q) {
+      var name = q.getAttribute('data-show-q');
+      var wanted = (q.getAttribute('data-show-in') || '').split(' ').filter(Boolean);
+      var controller = form.querySelector('[name="' + name + '"]');
+      var holder = controller && controller.closest('.question');
+      var values = [];
+      form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+        if ((el.type === 'radio' || el.type === 'checkbox') ? el.checked : el.value.trim() !== '')
+          values.push(el.value);
+      });
+      var show = values.length > 0 && (wanted.length === 0 ||
+        values.some(function (v) { return wanted.indexOf(v) >= 0; }));
+      if (holder && holder.hidden) show = false;
+      q.hidden = !show;
+    });
+  }
+
+  // Save a section as the leader types.  The server answers 204 with the
+  // new revision, or 409 when another window saved first: then say so, and
+  // let the leader choose (nothing is overwritten silently).
+  function autosave(form) {
+    var timer = null, busy = null, stopped = false;
+    var status = document.querySelector('.autosave');
+    var revision = form.querySelector('input[name="revision"]');
+    function say(text) { if (status) status.textContent = text; }
+    function save() {
+      if (busy || stopped) return;
+      var data = new URLSearchParams(new FormData(form));
+      data.set('go', 'autosave');
+      busy = fetch(form.action, { method: 'POST', body: data, credentials: 'same-origin',
+                                  headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+        .then(function (res) {
+          busy = null;
+          if (res.status === 204) {
+            revision.value = res.headers.get('X-Revision') || revision.value;
+            say('Saved as you typed, at ' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '.');
+          } else if (res.status === 409) {
+            stopped = true;
+            say('This section was saved from another window. Save with a button below to see what differs before anything is replaced.');
+          } else if (res.status === 422) {
+            say('Not saved yet: an answer needs fixing. Press Save to see which.');
+          }
+        })
+        .catch(function () { busy = null; say('Not saved: the connection dropped. Your answers are still here.'); });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(save, 1500); }
+    form.addEventListener('input', later);
+    form.addEventListener('change', later);
+    // A button pressed while a save is on its way waits for it, so the
+    // page's revision is current and the leader's own save is no conflict.
+    form.addEventListener('submit', function (e) {
+      clearTimeout(timer);
+      if (!busy) { stopped = true; return; }
+      e.preventDefault();
+      var button = e.submitter;
+      busy.then(function () { stopped = true; form.requestSubmit(button); });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    // Move focus to an error summary so screen readers announce it.
     var summary = document.getElementById('errors');
     if (summary) summary.focus();
+
+    document.querySelectorAll('form').forEach(function (form) {
+      if (form.querySelector('.question[data-show-q]')) {
+        applyConditions(form);
+        form.addEventListener('change', function () { applyConditions(form); });
+      }
+      if (form.querySelector('input[data-autosave]')) autosave(form);
+    });
   });
 })();
