@@ -14,6 +14,7 @@ static const struct {
 	{ "/admin/people", "People", ROLE_ADMIN | ROLE_STAFF },
 	{ "/admin/schools", "Schools", ROLE_ADMIN | ROLE_STAFF },
 	{ "/admin/orgs", "Organizations", ROLE_ADMIN | ROLE_STAFF },
+	{ "/scans", "Scans", ROLE_ADMIN | ROLE_STAFF },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },

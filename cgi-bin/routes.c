@@ -39,6 +39,12 @@ const struct route app_routes[] = {
 	{ "POST", "/scan/{id}/schools/{id}",  scan_school_submit,      ROLE_LEADER, 0 },
 	{ "GET",  "/scan/{id}/schools/{id}/review", scan_review_page,  ROLE_LEADER, 0 },
 	{ "POST", "/scan/{id}/schools/{id}/submit", scan_submit,       ROLE_LEADER, 0 },
+	{ "GET",  "/scans",                   scans_list_page,         STAFF, 0 },
+	{ "POST", "/scans",                   scans_create_submit,     STAFF, 0 },
+	{ "GET",  "/scans/{id}",              scan_cycle_page,         STAFF, 0 },
+	{ "POST", "/scans/{id}",              scan_cycle_submit,       STAFF, 0 },
+	{ "GET",  "/scans/{id}/responses/{id}", scan_response_page,    STAFF, 0 },
+	{ "POST", "/scans/{id}/responses/{id}/reopen", scan_reopen_submit, STAFF, 0 },
 	{ "GET",  "/steward",                 steward_page,            ROLE_STEWARD, 0 },
 	{ "POST", "/steward",                 steward_submit,          ROLE_STEWARD, 0 },
 };

@@ -70,14 +70,6 @@ static struct response response_of(struct req *r, long long cycle_id, long long 
 	return x;
 }
 
-static void load_answers(struct req *r, long long response_id, struct answers *a)
-{
-	sqlite3_stmt *st = db_q(r, "SELECT question, value FROM answers WHERE response_id = ?",
-	                        "I", response_id);
-	while (db_step(r, st))
-		answers_set(r, a, db_col_text(r, st, 0), db_col_text(r, st, 1));
-}
-
 static void event(struct req *r, long long response_id, const char *action, const char *detail)
 {
 	db_exec(r, "INSERT INTO response_events (response_id, user_id, action, detail)"
@@ -194,7 +186,7 @@ static struct answers *other_school_answers(struct req *r, long long cycle_id, l
 	*from = db_col_text(r, st, 1);
 	sqlite3_reset(st);
 	struct answers *a = arena_zalloc(&r->arena, sizeof *a);
-	load_answers(r, rid, a);
+	survey_load_answers(r, rid, a);
 	return a;
 }
 
@@ -204,27 +196,6 @@ static void progress(struct req *r, const struct instrument *in, int s)
 	for (int i = 0; i < in->nsections; i++)
 		html(r, "<li%s>%s</li>\n", i == s ? " aria-current=\"step\"" : "", in->sections[i].title);
 	html(r, "</ol>\n");
-}
-
-/* Answers shown read-only, section by section. */
-static void answers_view(struct req *r, const struct instrument *in, const struct answers *a,
-                         const char *change_base)
-{
-	for (int s = 0; s < in->nsections; s++) {
-		html(r, "<h2>%s</h2>\n", in->sections[s].title);
-		if (change_base)
-			html(r, "<p><a href=\"%s?section=%s\">Change<span class=\"visually-hidden\"> %s</span></a></p>\n",
-			     change_base, in->sections[s].id, in->sections[s].title);
-		html(r, "<dl class=\"answers\">\n");
-		for (int i = in->sections[s].first; i < in->sections[s].first + in->sections[s].count; i++) {
-			const struct question *q = &in->q[i];
-			if (!survey_visible(in, q, a))
-				continue;
-			const char *t = survey_answer_text(r, in, q, a);
-			html(r, "<dt>%s</dt><dd>%s</dd>\n", q->label, *t ? t : "Not answered");
-		}
-		html(r, "</dl>\n");
-	}
 }
 
 static void section_form(struct req *r, struct cycle *c, long long school, const char *school_name,
@@ -277,14 +248,14 @@ void scan_school_page(struct req *r)
 	struct response x = response_of(r, c->id, school);
 	struct answers a = {0};
 	if (x.id)
-		load_answers(r, x.id, &a);
+		survey_load_answers(r, x.id, &a);
 	if (!strcmp(x.status, "submitted") || strcmp(c->status, "open")) {
 		page_begin(r, html_fmt(r, "%s — %d scan", name, c->year));
 		if (!strcmp(x.status, "submitted"))
 			html(r, "<p>Submitted. To change an answer, ask foundation staff to reopen it.</p>\n");
 		else
 			html(r, "<p>This scan is closed.</p>\n");
-		answers_view(r, in, &a, NULL);
+		survey_render_answers(r, in, &a, NULL);
 		page_end(r);
 		return;
 	}
@@ -322,7 +293,7 @@ static void save_section(struct req *r, long long rid, const struct instrument *
 	}
 	/* A later section's answers that an earlier change made irrelevant go. */
 	struct answers all = {0};
-	load_answers(r, rid, &all);
+	survey_load_answers(r, rid, &all);
 	for (int i = 0; i < in->nq; i++)
 		if (!survey_visible(in, &in->q[i], &all) && answers_get(&all, in->q[i].id))
 			db_exec(r, "DELETE FROM answers WHERE response_id = ? AND question IN (?, ?)", "Itt", rid,
@@ -350,7 +321,7 @@ void scan_school_submit(struct req *r)
 		req_fail(r, 409, "already submitted");
 	struct answers a = {0};
 	if (x.id)
-		load_answers(r, x.id, &a);
+		survey_load_answers(r, x.id, &a);
 	struct answers saved = a;          /* shallow: the saved values, before reading */
 	saved.a = arena_alloc(&r->arena, sizeof *a.a * (size_t)(a.n ? a.n : 1));
 	memcpy(saved.a, a.a, sizeof *a.a * (size_t)a.n);
@@ -429,7 +400,7 @@ void scan_review_page(struct req *r)
 		return;
 	}
 	struct answers a = {0};
-	load_answers(r, x.id, &a);
+	survey_load_answers(r, x.id, &a);
 	page_begin(r, html_fmt(r, "Review: %s — %d scan", name, c->year));
 	int missing = survey_check(in, &a);
 	if (missing >= 0)
@@ -440,7 +411,7 @@ void scan_review_page(struct req *r)
 	else
 		html(r, "<p>Check the answers below, then submit. After submitting, foundation staff can"
 		        " reopen the response if something needs changing.</p>\n");
-	answers_view(r, in, &a, base_path(r, c->year, school));
+	survey_render_answers(r, in, &a, base_path(r, c->year, school));
 	if (missing < 0) {
 		form_begin(r, arena_printf(&r->arena, "%s/submit", base_path(r, c->year, school)));
 		html(r, "<button type=\"submit\">Submit the %d scan for %s</button>\n", c->year, name);
@@ -462,7 +433,7 @@ void scan_submit(struct req *r)
 	if (!x.id || strcmp(x.status, "in_progress"))
 		req_fail(r, 409, "nothing to submit");
 	struct answers a = {0};
-	load_answers(r, x.id, &a);
+	survey_load_answers(r, x.id, &a);
 	int missing = survey_check(in, &a);
 	if (missing >= 0) {
 		db_commit(r);

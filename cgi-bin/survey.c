@@ -348,6 +348,14 @@ void answers_set(struct req *r, struct answers *a, const char *q, const char *v)
 	a->n++;
 }
 
+void survey_load_answers(struct req *r, long long response_id, struct answers *a)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT question, value FROM answers WHERE response_id = ?",
+	                        "I", response_id);
+	while (db_step(r, st))
+		answers_set(r, a, db_col_text(r, st, 0), db_col_text(r, st, 1));
+}
+
 int answer_has(const char *v, const char *value)
 {
 	size_t n = strlen(value);
@@ -752,5 +760,25 @@ void survey_render_section(struct req *r, const struct instrument *in, int s,
 			from = prefill_from;
 		}
 		render_question(r, in, q, &shown, e, from);
+	}
+}
+
+void survey_render_answers(struct req *r, const struct instrument *in, const struct answers *a,
+                           const char *change_base)
+{
+	for (int s = 0; s < in->nsections; s++) {
+		html(r, "<h2>%s</h2>\n", in->sections[s].title);
+		if (change_base)
+			html(r, "<p><a href=\"%s?section=%s\">Change<span class=\"visually-hidden\"> %s</span></a></p>\n",
+			     change_base, in->sections[s].id, in->sections[s].title);
+		html(r, "<dl class=\"answers\">\n");
+		for (int i = in->sections[s].first; i < in->sections[s].first + in->sections[s].count; i++) {
+			const struct question *q = &in->q[i];
+			if (!survey_visible(in, q, a))
+				continue;
+			const char *t = survey_answer_text(r, in, q, a);
+			html(r, "<dt>%s</dt><dd>%s</dd>\n", q->label, *t ? t : "Not answered");
+		}
+		html(r, "</dl>\n");
 	}
 }

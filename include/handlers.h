@@ -48,6 +48,14 @@ void scan_review_page(struct req *r);
 void scan_submit(struct req *r);
 void scan_copy_submit(struct req *r);
 
+/* scans.c */
+void scans_list_page(struct req *r);
+void scans_create_submit(struct req *r);
+void scan_cycle_page(struct req *r);
+void scan_cycle_submit(struct req *r);
+void scan_response_page(struct req *r);
+void scan_reopen_submit(struct req *r);
+
 /* steward.c */
 void steward_page(struct req *r);
 void steward_submit(struct req *r);

@@ -82,6 +82,7 @@ const struct question *survey_question(const struct instrument *in, const char *
 int survey_section_index(const struct instrument *in, const char *id);
 
 /* Answers (strings copied into r's arena). */
+void survey_load_answers(struct req *r, long long response_id, struct answers *a);
 const char *answers_get(const struct answers *a, const char *q);
 void answers_set(struct req *r, struct answers *a, const char *q, const char *v);
 /* 1 when the multiple-choice answer v contains value. */
@@ -111,6 +112,11 @@ int survey_check(const struct instrument *in, const struct answers *a);
 void survey_render_section(struct req *r, const struct instrument *in, int s,
                            const struct answers *a, const struct form_errors *e,
                            const struct answers *prefill, const char *prefill_from);
+
+/* Every shown question with its answer, section by section; with
+ * change_base, each section links to change_base?section=<id>. */
+void survey_render_answers(struct req *r, const struct instrument *in, const struct answers *a,
+                           const char *change_base);
 
 /* An answer as a reader sees it: labels for choices ("Other: ..." for an
  * other text), the scale's label, the text itself.  "" when unanswered. */

@@ -313,6 +313,139 @@ START_TEST(autosave_reports_its_revision_and_conflicts)
 }
 END_TEST
 
+START_TEST(staff_run_the_cycle)
+{
+	int year = year_now();
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/scans");
+	ck_assert(resp_has(r, ">2018</a></td><td>Closed"));
+	resp_free(r);
+	/* A new cycle starts as a draft; two cannot be open at once. */
+	char *inst = db_value("SELECT id FROM instruments ORDER BY id LIMIT 1");
+	char form[128];
+	snprintf(form, sizeof form, "year=%d&instrument=%s", year + 1, inst);
+	r = post_form(c, "/scans", "/scans", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(c, "/scans", "/scans", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "There is already a cycle for that year."));
+	resp_free(r);
+	char next[32];
+	snprintf(next, sizeof next, "/scans/%d", year + 1);
+	r = post_form(c, next, next, "action=open");
+	ck_assert_int_eq(r->status, 409);
+	resp_free(r);
+	/* Leaders never see a draft. */
+	struct client *l = client_new();
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	char *school = db_value("SELECT school_id FROM user_schools WHERE user_id = (SELECT id FROM users"
+	                        " WHERE email = 'leader@example.org') ORDER BY school_id LIMIT 1");
+	char p[128];
+	snprintf(p, sizeof p, "/scan/%d/schools/%s", year + 1, school);
+	r = http_get(l, p);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	/* Rates are shown, small nation groups are not. */
+	char cur[32];
+	snprintf(cur, sizeof cur, "/scans/%d", year);
+	r = http_get(c, cur);
+	ck_assert(resp_has(r, "By state"));
+	ck_assert(resp_has(r, "Fewer than 5 schools: not shown"));
+	resp_free(r);
+	free(school);
+	free(inst);
+	client_free(l);
+	client_free(c);
+}
+END_TEST
+
+START_TEST(invitations_once_and_reminders_only_to_those_not_submitted)
+{
+	int year = year_now();
+	/* Riley (invited earlier) leads one school, already submitted above. */
+	char *riley_open = db_value("SELECT count(*) FROM user_schools us LEFT JOIN responses x ON x.school_id ="
+	                            " us.school_id AND x.status = 'submitted' WHERE us.user_id = (SELECT id"
+	                            " FROM users WHERE email = 'riley@example.org') AND x.id IS NULL");
+	ck_assert_str_eq(riley_open, "0");
+	free(riley_open);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char cur[32];
+	snprintf(cur, sizeof cur, "/scans/%d", year);
+	struct resp *r = post_form(c, cur, cur, "action=invite");
+	ck_assert_int_eq(r->status, 303);
+	char *loc = resp_header(r, "Location");
+	ck_assert(strstr(loc, "msg=invited&n=2") != NULL);
+	free(loc);
+	resp_free(r);
+	char *m = mail_wait("leader@example.org", 10000);
+	ck_assert(m && strstr(m, "regional scan is open"));
+	free(m);
+	m = mail_wait("riley@example.org", 10000);
+	ck_assert(m != NULL);
+	free(m);
+	r = post_form(c, cur, cur, "action=invite");
+	loc = resp_header(r, "Location");
+	ck_assert(strstr(loc, "n=0") != NULL);             /* never twice */
+	free(loc);
+	resp_free(r);
+	r = post_form(c, cur, cur, "action=remind");
+	loc = resp_header(r, "Location");
+	ck_assert(strstr(loc, "msg=reminded&n=1") != NULL);
+	free(loc);
+	resp_free(r);
+	m = mail_wait("leader@example.org", 10000);
+	ck_assert(m && strstr(m, "Subject: Reminder"));
+	/* The reminder lists only the schools still waiting. */
+	char *done = db_value("SELECT s.name FROM responses x JOIN schools s ON s.id = x.school_id"
+	                      " WHERE x.status = 'submitted' ORDER BY x.id LIMIT 1");
+	ck_assert(strstr(m, done) == NULL);
+	free(done);
+	free(m);
+	ck_assert(mail_wait("riley@example.org", 1000) == NULL);
+	client_free(c);
+}
+END_TEST
+
+START_TEST(staff_reopen_a_submitted_response)
+{
+	int year = year_now();
+	char *id = db_value("SELECT id FROM responses WHERE status = 'submitted' ORDER BY id LIMIT 1");
+	char *school = db_value("SELECT school_id FROM responses WHERE status = 'submitted' ORDER BY id LIMIT 1");
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char page[64], action[96];
+	snprintf(page, sizeof page, "/scans/%d", year);
+	snprintf(action, sizeof action, "/scans/%d/responses/%s/reopen", year, id);
+	struct resp *r = post_form(c, page, action, "");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(page, sizeof page, "/scans/%d/responses/%s", year, id);
+	r = http_get(c, page);
+	ck_assert(resp_has(r, "Jordan Rivera: reopened"));
+	ck_assert(resp_has(r, "submitted"));
+	ck_assert(resp_has(r, "Opportunities to observe practice"));   /* the answers too */
+	resp_free(r);
+	/* The leader can change it again. */
+	struct client *l = client_new();
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	snprintf(page, sizeof page, "/scan/%d/schools/%s", year, school);
+	r = http_get(l, page);
+	ck_assert(resp_has(r, "Save and finish later"));
+	resp_free(r);
+	/* Leaders cannot reopen, nor see staff pages. */
+	r = post_form(l, "/scan", action, "");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	client_free(l);
+	free(id);
+	free(school);
+	client_free(c);
+}
+END_TEST
+
 void add_scan_tests(TCase *t);
 void add_scan_tests(TCase *t)
 {
@@ -320,4 +453,7 @@ void add_scan_tests(TCase *t)
 	tcase_add_test(t, skip_logic_and_validation_on_the_server);
 	tcase_add_test(t, no_reach_into_other_schools);
 	tcase_add_test(t, autosave_reports_its_revision_and_conflicts);
+	tcase_add_test(t, staff_run_the_cycle);
+	tcase_add_test(t, invitations_once_and_reminders_only_to_those_not_submitted);
+	tcase_add_test(t, staff_reopen_a_submitted_response);
 }

@@ -1,0 +1,379 @@
+/* scans.c — /scans: foundation staff run the yearly scan: cycles opened and
+ * closed, invitations and reminders, response rates, responses reopened.
+ * Schools appear by name only where the visibility policy allows; counts
+ * by nation below the small-cell threshold are not shown. */
+#include "db.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "mail.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+#include "survey.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *cycle_status_label(const char *s)
+{
+	if (!strcmp(s, "open")) return "Open";
+	if (!strcmp(s, "closed")) return "Closed";
+	return "Not yet open";
+}
+
+static void scans_view(struct req *r, const struct form_errors *e)
+{
+	page_begin(r, "Regional scans");
+	const char *msg = req_query(r, "msg");
+	if (msg && (!e || !e->n)) {
+		if (!strcmp(msg, "created")) page_notice(r, "Cycle created. Open it when the instrument is ready.");
+		else if (!strcmp(msg, "open")) page_notice(r, "The cycle is open: leaders can answer now.");
+		else if (!strcmp(msg, "closed")) page_notice(r, "The cycle is closed: answers are final.");
+	}
+	long long schools = db_int(r, 0, "SELECT count(*) FROM schools", "");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT c.year, c.status, i.title, i.version,"
+	    "       (SELECT count(*) FROM responses x WHERE x.cycle_id = c.id AND x.status = 'submitted'),"
+	    "       (SELECT count(*) FROM responses x WHERE x.cycle_id = c.id AND x.status = 'in_progress')"
+	    "  FROM scan_cycles c JOIN instruments i ON i.id = c.instrument_id ORDER BY c.year DESC", "");
+	html(r, "<table>\n<caption>Scan cycles</caption>\n<thead><tr><th scope=\"col\">Year</th>"
+	        "<th scope=\"col\">Status</th><th scope=\"col\">Instrument</th>"
+	        "<th scope=\"col\">Submitted</th><th scope=\"col\">In progress</th>"
+	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n");
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		long long sub = db_col_int(st, 4);
+		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a></td><td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
+		        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld%%</td></tr>\n",
+		     db_col_int(st, 0), db_col_int(st, 0), cycle_status_label(db_col_text(r, st, 1)),
+		     db_col_text(r, st, 2), db_col_text(r, st, 3), sub, db_col_int(st, 5),
+		     schools ? (sub * 100 + schools / 2) / schools : 0);
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"6\">No cycles yet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n<h2>Start a cycle</h2>\n");
+	form_error_summary(r, e);
+	form_begin(r, "/scans");
+	form_input(r, e, "year", "Year", "text", req_form(r, "year"), "off", "One cycle a year.", 1);
+	size_t cap = 16, k = 0;
+	const char **inst = arena_alloc(&r->arena, sizeof *inst * cap);
+	st = db_q(r, "SELECT id, title || ' (' || version || ')' FROM instruments ORDER BY id DESC", "");
+	while (db_step(r, st) && k + 3 < cap) {
+		inst[k++] = db_col_text(r, st, 0);
+		inst[k++] = db_col_text(r, st, 1);
+	}
+	inst[k] = NULL;
+	form_select(r, e, "instrument", "Instrument", inst, req_form(r, "instrument"),
+	            "A published instrument never changes; a new version is a new instrument.");
+	html(r, "<button type=\"submit\">Create cycle</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+void scans_list_page(struct req *r)
+{
+	scans_view(r, NULL);
+}
+
+void scans_create_submit(struct req *r)
+{
+	const char *ys = req_form(r, "year"), *is = req_form(r, "instrument");
+	struct form_errors e = {0};
+	long year = ys ? strtol(ys, NULL, 10) : 0;
+	if (!ys || year < 2000 || year > 2100 || strspn(ys, "0123456789") != strlen(ys))
+		form_error(&e, "year", "Enter a year, like 2027.");
+	else if (db_int(r, 0, "SELECT id FROM scan_cycles WHERE year = ?", "I", (long long)year))
+		form_error(&e, "year", "There is already a cycle for that year.");
+	long long inst = is ? atoll(is) : 0;
+	if (!db_int(r, 0, "SELECT id FROM instruments WHERE id = ?", "I", inst))
+		form_error(&e, "instrument", "Choose an instrument.");
+	if (e.n) {
+		r->status = 422;
+		scans_view(r, &e);
+		return;
+	}
+	db_begin(r);
+	db_exec(r, "INSERT INTO scan_cycles (year, instrument_id) VALUES (?, ?)", "II", (long long)year, inst);
+	db_commit(r);
+	req_redirect(r, "/scans?msg=created");
+}
+
+/* ---- one cycle ---------------------------------------------------------------- */
+
+struct cyc { long long id; int year; const char *status; };
+
+static struct cyc cycle_by_year(struct req *r, long long year)
+{
+	struct cyc c = {0};
+	sqlite3_stmt *st = db_q(r, "SELECT id, year, status FROM scan_cycles WHERE year = ?", "I", year);
+	if (!db_step(r, st))
+		req_fail(r, 404, "no such cycle");
+	c.id = db_col_int(st, 0);
+	c.year = (int)db_col_int(st, 1);
+	c.status = db_col_text(r, st, 2);
+	sqlite3_reset(st);
+	return c;
+}
+
+/* Response rates grouped by one column of schools ("state_code", "type"
+ * or the nation's name); cells below the threshold are not shown. */
+static void rates_table(struct req *r, long long cycle, const char *caption, const char *sql,
+                        const char *const *labels)
+{
+	html(r, "<table class=\"rates\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th>"
+	        "<th scope=\"col\">Schools</th><th scope=\"col\">Submitted</th>"
+	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n", caption);
+	sqlite3_stmt *st = db_q(r, sql, "I", cycle);
+	int suppressed = 0;
+	while (db_step(r, st)) {
+		const char *g = db_col_text(r, st, 0);
+		long long n = db_col_int(st, 1), sub = db_col_int(st, 2);
+		const char *label = labels ? region_label(labels, g) : g;
+		if (n < POLICY_MIN_CELL) {
+			suppressed = 1;
+			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"3\">Fewer than %d schools: not shown</td></tr>\n",
+			     *label ? label : g, POLICY_MIN_CELL);
+			continue;
+		}
+		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+		        "<td class=\"num\">%lld%%</td></tr>\n", *label ? label : g, n, sub, (sub * 100 + n / 2) / n);
+	}
+	html(r, "</tbody>\n</table>\n");
+	if (suppressed)
+		html(r, "<p class=\"hint\">Groups of fewer than %d schools are not shown, so that no school"
+		        " of a small community can be singled out.</p>\n", POLICY_MIN_CELL);
+}
+
+void scan_cycle_page(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	page_begin(r, html_fmt(r, "The %d scan", c.year));
+	const char *msg = req_query(r, "msg"), *n = req_query(r, "n");
+	if (msg) {
+		if (!strcmp(msg, "invited")) page_notice(r, html_fmt(r, "Invitations queued for %s leader(s).", n ? n : "0"));
+		else if (!strcmp(msg, "reminded")) page_notice(r, html_fmt(r, "Reminders queued for %s leader(s) with schools"
+		                                                           " not yet submitted.", n ? n : "0"));
+		else if (!strcmp(msg, "reopened")) page_notice(r, "Reopened: the leader can change the answers again.");
+	}
+	html(r, "<p>Status: <strong>%s</strong>.</p>\n", cycle_status_label(c.status));
+	/* Open, close, invite, remind. */
+	html(r, "<div class=\"actions\">\n");
+	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
+	if (strcmp(c.status, "open")) {
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"open\"><button type=\"submit\">%s</button>\n",
+		     !strcmp(c.status, "closed") ? "Reopen the cycle" : "Open the cycle");
+		form_end(r);
+	} else {
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"invite\"><button type=\"submit\">Invite leaders"
+		        " not yet invited</button>\n");
+		form_end(r);
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"remind\"><button type=\"submit\" class=\"secondary\">"
+		        "Remind leaders who have not submitted</button>\n");
+		form_end(r);
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"close\"><button type=\"submit\" class=\"secondary\">"
+		        "Close the cycle</button>\n");
+		form_end(r);
+	}
+	html(r, "</div>\n");
+
+	html(r, "<h2>Response rates</h2>\n");
+	rates_table(r, c.id, "By state",
+	    "SELECT s.state_code, count(*), count(x.id) FROM schools s LEFT JOIN responses x"
+	    " ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
+	    " GROUP BY s.state_code ORDER BY s.state_code", region_states);
+	rates_table(r, c.id, "By school type",
+	    "SELECT s.type, count(*), count(x.id) FROM schools s LEFT JOIN responses x"
+	    " ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
+	    " GROUP BY s.type ORDER BY s.type", region_school_types);
+	rates_table(r, c.id, "By nation (schools belonging to a Native nation)",
+	    "SELECT n.name, count(*), count(x.id) FROM schools s JOIN nations n ON n.id = s.nation_id"
+	    " LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
+	    " GROUP BY n.name ORDER BY n.name", NULL);
+
+	html(r, "<h2>Responses</h2>\n");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT x.id, s.name, s.city, s.state_code, x.status, x.updated_at, coalesce(u.name, ''), "
+	    POLICY_COLUMNS
+	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN users u ON u.id = x.submitted_by"
+	    " WHERE x.cycle_id = ? ORDER BY x.status DESC, s.name", "III", r->user->id, r->user->org_id, c.id);
+	html(r, "<table>\n<caption>Responses you may see</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	        "<th scope=\"col\">Status</th><th scope=\"col\">Last change (UTC)</th><th scope=\"col\">Submitted by</th>"
+	        "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>\n<tbody>\n");
+	int shown = 0, hidden = 0;
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 7) != VIS_FULL) {
+			hidden++;
+			continue;
+		}
+		shown++;
+		long long id = db_col_int(st, 0);
+		const char *status = db_col_text(r, st, 4);
+		time_t t = (time_t)db_col_int(st, 5);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		html(r, "<tr><td><a href=\"/scans/%d/responses/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td>"
+		        "<td>%s</td><td>%s</td><td>%s</td><td>", c.year, id, db_col_text(r, st, 1),
+		     db_col_text(r, st, 2), db_col_text(r, st, 3),
+		     !strcmp(status, "submitted") ? "Submitted" : "In progress", when, db_col_text(r, st, 6));
+		if (!strcmp(status, "submitted") && !strcmp(c.status, "open")) {
+			form_begin(r, arena_printf(&r->arena, "/scans/%d/responses/%lld/reopen", c.year, id));
+			html(r, "<button type=\"submit\" class=\"secondary\">Reopen<span class=\"visually-hidden\"> %s</span>"
+			        "</button>\n", db_col_text(r, st, 1));
+			form_end(r);
+		}
+		html(r, "</td></tr>\n");
+	}
+	if (!shown)
+		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n");
+	if (hidden >= POLICY_MIN_CELL)
+		html(r, "<p>%d more responses come from schools whose nations keep their data private.</p>\n", hidden);
+	page_end(r);
+}
+
+/* Queue one mail per leader: invitations to those not yet invited for the
+ * cycle, reminders to those with a school not yet submitted.  Returns how
+ * many were queued. */
+static int mail_leaders(struct req *r, struct cyc *c, int remind)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT u.id, u.email, u.name, group_concat(s.name, '\n')"
+	    "  FROM users u JOIN user_schools us ON us.user_id = u.id JOIN schools s ON s.id = us.school_id"
+	    "  LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?1"
+	    " WHERE u.role = 'leader' AND u.active = 1 AND u.pw_hash IS NOT NULL"
+	    "   AND (?2 = 0 OR x.status IS NULL OR x.status <> 'submitted')"
+	    "   AND (?2 = 1 OR NOT EXISTS (SELECT 1 FROM scan_mailings m WHERE m.cycle_id = ?1"
+	    "        AND m.user_id = u.id AND m.kind = 'invitation'))"
+	    " GROUP BY u.id ORDER BY u.id", "Ii", c->id, remind);
+	int cap = 32, n = 0;
+	struct who { long long id; const char *email, *name, *schools; } *list =
+	    arena_alloc(&r->arena, sizeof *list * (size_t)cap);
+	while (db_step(r, st)) {
+		if (n == cap) {
+			struct who *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, list, sizeof *list * (size_t)n);
+			list = more;
+			cap *= 2;
+		}
+		list[n].id = db_col_int(st, 0);
+		list[n].email = db_col_text(r, st, 1);
+		list[n].name = db_col_text(r, st, 2);
+		list[n].schools = db_col_text(r, st, 3);
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		char *body = arena_printf(&r->arena,
+		    "Hello %s,\n\n%s\n\n%s\n\nAnswer here, one school at a time (your answers are saved as you go):\n"
+		    "%s/scan\n\nThank you: the scan is how the region learns what helps schools"
+		    " individualize learning.\n",
+		    list[i].name,
+		    remind ? arena_printf(&r->arena, "A reminder: the %d regional scan is still waiting for"
+		                          " these schools of yours:", c->year)
+		           : arena_printf(&r->arena, "The %d regional scan is open. Please answer it for each"
+		                          " of your schools:", c->year),
+		    list[i].schools, mail_base_url());
+		mail_queue(r, list[i].email, remind ? arena_printf(&r->arena, "Reminder: the %d regional scan", c->year)
+		                                    : arena_printf(&r->arena, "The %d regional scan is open", c->year), body);
+		db_exec(r, "INSERT INTO scan_mailings (cycle_id, user_id, kind, sent_by) VALUES (?, ?, ?, ?)",
+		        "IItI", c->id, list[i].id, remind ? "reminder" : "invitation", r->user->id);
+	}
+	return n;
+}
+
+void scan_cycle_submit(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	const char *action = req_form(r, "action");
+	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
+	if (!action)
+		req_fail(r, 400, "no action");
+	db_begin(r);
+	if (!strcmp(action, "open")) {
+		if (db_int(r, 0, "SELECT id FROM scan_cycles WHERE status = 'open' AND id <> ?", "I", c.id))
+			req_fail(r, 409, "another cycle is open");
+		db_exec(r, "UPDATE scan_cycles SET status = 'open', opened_at = coalesce(opened_at, unixepoch()),"
+		           " closed_at = NULL WHERE id = ?", "I", c.id);
+		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-open', ?)", "It",
+		        r->user->id, self);
+		db_commit(r);
+		req_redirect(r, "/scans?msg=open");
+	} else if (!strcmp(action, "close") && !strcmp(c.status, "open")) {
+		db_exec(r, "UPDATE scan_cycles SET status = 'closed', closed_at = unixepoch() WHERE id = ?", "I", c.id);
+		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-close', ?)", "It",
+		        r->user->id, self);
+		db_commit(r);
+		req_redirect(r, "/scans?msg=closed");
+	} else if ((!strcmp(action, "invite") || !strcmp(action, "remind")) && !strcmp(c.status, "open")) {
+		int n = mail_leaders(r, &c, !strcmp(action, "remind"));
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "%s?msg=%s&n=%d", self,
+		                             !strcmp(action, "remind") ? "reminded" : "invited", n));
+	} else {
+		req_fail(r, 409, "that cannot be done to this cycle now");
+	}
+}
+
+/* ---- one response ---------------------------------------------------------- */
+
+static long long visible_response(struct req *r, struct cyc *c, long long id, long long *school)
+{
+	*school = db_int(r, 0, "SELECT school_id FROM responses WHERE id = ? AND cycle_id = ?", "II", id, c->id);
+	if (!*school || policy_school(r, *school) != VIS_FULL)
+		req_fail(r, 404, "response not visible");
+	return id;
+}
+
+void scan_response_page(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	long long school;
+	long long id = visible_response(r, &c, r->ids[1], &school);
+	char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", school);
+	page_begin(r, html_fmt(r, "%s — %d scan", name, c.year));
+	html(r, "<h2>History</h2>\n<ol class=\"history\">\n");
+	sqlite3_stmt *st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM response_events e"
+	                           " LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id", "I", id);
+	while (db_step(r, st)) {
+		time_t t = (time_t)db_col_int(st, 0);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+		const char *detail = db_col_text(r, st, 3);
+		html(r, "<li>%s — %s: %s%s%s</li>\n", when, db_col_text(r, st, 1), db_col_text(r, st, 2),
+		     *detail ? " " : "", detail);
+	}
+	html(r, "</ol>\n");
+	long long inst = db_int(r, 0, "SELECT instrument_id FROM scan_cycles WHERE id = ?", "I", c.id);
+	const struct instrument *in = survey_get(r, inst);
+	struct answers a = {0};
+	survey_load_answers(r, id, &a);
+	survey_render_answers(r, in, &a, NULL);
+	page_end(r);
+}
+
+void scan_reopen_submit(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	long long school;
+	long long id = visible_response(r, &c, r->ids[1], &school);
+	if (strcmp(c.status, "open"))
+		req_fail(r, 409, "the cycle is closed");
+	db_begin(r);
+	if (!db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, revision = revision + 1,"
+	                " updated_at = unixepoch() WHERE id = ? AND status = 'submitted'", "I", id))
+		req_fail(r, 409, "not submitted");
+	db_exec(r, "INSERT INTO response_events (response_id, user_id, action) VALUES (?, ?, 'reopened')",
+	        "II", id, r->user->id);
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "/scans/%d?msg=reopened", c.year));
+}
