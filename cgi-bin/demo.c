@@ -1,6 +1,7 @@
 /* demo.c — demo region and accounts (see include/demo.h). */
 #include "demo.h"
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 #include "mail.h"
 #include "req.h"
@@ -18,6 +19,143 @@ static const struct {
 	{ "leader@example.org", "Pat Olson", "leader" },
 	{ "steward@example.org", "Dana Two Bulls", "steward" },
 };
+
+/* A small deterministic generator, so the demo is the same everywhere. */
+static unsigned rng_state = 2018;
+
+static unsigned rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static int chance(double p)
+{
+	return (rnd() % 10000) < (unsigned)(p * 10000);
+}
+
+/* Choose each option of a multiple choice with its probability. */
+static const char *pick_many(struct req *r, const char *const *opts, const double *p, int n, int at_least_one)
+{
+	struct buf b = {0};
+	for (int i = 0; i < n; i++)
+		if (chance(p[i])) {
+			if (b.len)
+				buf_putc(&b, '\n');
+			buf_puts(&b, opts[i]);
+		}
+	if (!b.len && at_least_one)
+		buf_puts(&b, opts[rnd() % (unsigned)n]);
+	char *v = b.len ? arena_strdup(&r->arena, b.p) : NULL;
+	buf_free(&b);
+	return v;
+}
+
+static void answer(struct req *r, long long rid, const char *q, const char *v)
+{
+	if (v)
+		db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, q, v);
+}
+
+/* The 2018 baseline: about four in five schools answered, a leader often
+ * for two or three schools; about two-thirds implementing; cultural
+ * relevance the weakest dimension (as the 2018 scan found). */
+static void seed_baseline(struct req *r, long long cycle)
+{
+	if (db_int(r, 0, "SELECT count(*) FROM responses WHERE cycle_id = ?", "I", cycle))
+		return;
+	static const char *const stages[] = { "not_yet", "exploring", "planning", "some_classrooms", "schoolwide" };
+	static const double stage_p[] = { 0.06, 0.14, 0.14, 0.42, 0.24 };
+	static const char *const reach[] = { "few", "some", "most", "all" };
+	static const char *const cult[] = { "community_curriculum", "native_language", "elders_families",
+	                                    "identity_celebrations", "culturally_responsive_training" };
+	static const double cult_p[] = { 0.3, 0.12, 0.18, 0.35, 0.25 };
+	static const char *const inst[] = { "learning_plans", "competency_based", "student_choice",
+	                                    "flexible_pacing", "project_based", "realtime_data" };
+	static const double inst_p[] = { 0.55, 0.35, 0.6, 0.5, 0.45, 0.5 };
+	static const char *const car[] = { "internships", "career_exploration", "mentors",
+	                                   "postsecondary_plans", "credentials" };
+	static const double car_p[] = { 0.35, 0.6, 0.35, 0.55, 0.4 };
+	static const char *const pl[] = { "plc", "district_pd", "outside_orgs", "conferences", "book_studies", "observing" };
+	static const double pl_p[] = { 0.75, 0.6, 0.45, 0.5, 0.35, 0.3 };
+	static const char *const sup[] = { "howto", "observe", "community", "assessments", "roles", "autonomy" };
+	static const double sup_p[] = { 0.7, 0.6, 0.45, 0.5, 0.35, 0.42 };
+	static const char *const chal[] = { "requirements", "time", "funding", "turnover", "understanding",
+	                                    "assessment", "technology" };
+	static const double chal_p[] = { 0.55, 0.7, 0.5, 0.3, 0.35, 0.4, 0.2 };
+	static const char *const yn[] = { "yes", "maybe", "no" };
+	static const char *const roles[] = { "principal", "principal", "principal", "assistant", "district", "teacher_leader" };
+
+	sqlite3_stmt *st = db_q(r, "SELECT id FROM schools ORDER BY state_code, city, id", "");
+	long long ids[1000];
+	int n = 0;
+	while (db_step(r, st) && n < 1000)
+		ids[n++] = db_col_int(st, 0);
+	long long leader = 0;
+	int left = 0, leaders = 0;
+	for (int i = 0; i < n; i++) {
+		if (!chance(0.8))
+			continue;
+		if (left == 0) {
+			leaders++;
+			left = 1 + (int)(rnd() % 3);
+			db_exec(r, "INSERT INTO users (email, name, role, active) VALUES (?, ?, 'leader', 0)", "tt",
+			        arena_printf(&r->arena, "baseline-%03d@example.org", leaders),
+			        arena_printf(&r->arena, "2018 respondent %d", leaders));
+			leader = db_last_id(r);
+		}
+		left--;
+		db_exec(r, "INSERT INTO user_schools (user_id, school_id) VALUES (?, ?)", "II", leader, ids[i]);
+		long long at = 1522000000 + (long long)(rnd() % 5000000);
+		db_exec(r, "INSERT INTO responses (cycle_id, school_id, status, section, started_by, started_at,"
+		           " updated_at, submitted_at, submitted_by) VALUES (?, ?, 'submitted', 'network', ?, ?, ?, ?, ?)",
+		        "IIIIIII", cycle, ids[i], leader, at - 86400, at, at, leader);
+		long long rid = db_last_id(r);
+		double u = (rnd() % 10000) / 10000.0, acc = 0;
+		int sg = 0;
+		for (; sg < 4; sg++) {
+			acc += stage_p[sg];
+			if (u < acc)
+				break;
+		}
+		int implementing = sg >= 3;
+		answer(r, rid, "role", roles[rnd() % 6]);
+		answer(r, rid, "years", arena_printf(&r->arena, "%u", 1 + rnd() % 15));
+		answer(r, rid, "fam_individualized", arena_printf(&r->arena, "%u", 3 + rnd() % 3));
+		answer(r, rid, "fam_personalized", arena_printf(&r->arena, "%u", 3 + rnd() % 3));
+		answer(r, rid, "fam_student_centered", arena_printf(&r->arena, "%u", 2 + rnd() % 4));
+		answer(r, rid, "stage", stages[sg]);
+		if (implementing) {
+			answer(r, rid, "since", arena_printf(&r->arena, "%u", 2008 + rnd() % 11));
+			answer(r, rid, "reach", reach[sg == 4 ? 2 + rnd() % 2 : rnd() % 3]);
+		}
+		double boost = implementing ? 1.0 : 0.6;
+		double cp[5], ip[6], kp[5];
+		for (int k = 0; k < 5; k++) cp[k] = cult_p[k] * boost;
+		for (int k = 0; k < 6; k++) ip[k] = inst_p[k] * boost;
+		for (int k = 0; k < 5; k++) kp[k] = car_p[k] * boost;
+		answer(r, rid, "cultural_practices", pick_many(r, cult, cp, 5, 0));
+		answer(r, rid, "cultural_agree", arena_printf(&r->arena, "%u", 2 + rnd() % 3));
+		answer(r, rid, "instructional_practices", pick_many(r, inst, ip, 6, 0));
+		answer(r, rid, "instructional_agree", arena_printf(&r->arena, "%u", 3 + rnd() % 3));
+		answer(r, rid, "career_practices", pick_many(r, car, kp, 5, 0));
+		answer(r, rid, "career_agree", arena_printf(&r->arena, "%u", 3 + rnd() % 2 + (chance(0.3) ? 1 : 0)));
+		answer(r, rid, "pl_used", pick_many(r, pl, pl_p, 6, 1));
+		const char *needs = pick_many(r, sup, sup_p, 6, 1);
+		answer(r, rid, "supports_needed", needs);
+		char *first = arena_strndup(&r->arena, needs, strcspn(needs, "\n"));
+		answer(r, rid, "support_top", first);
+		answer(r, rid, "challenges", pick_many(r, chal, chal_p, 7, 1));
+		answer(r, rid, "want_cohort", yn[rnd() % 3]);
+		answer(r, rid, "want_convening", yn[rnd() % 2]);
+		answer(r, rid, "connect_host", yn[implementing ? rnd() % 2 : 1 + rnd() % 2]);
+		answer(r, rid, "connect_visit", yn[rnd() % 2]);
+		db_exec(r, "INSERT INTO response_events (response_id, at, user_id, action, detail) VALUES (?, ?, ?,"
+		           " 'submitted', 'baseline')", "III", rid, at, leader);
+	}
+}
 
 static int seed(struct req *r, const char *password)
 {
@@ -68,6 +206,7 @@ static int seed(struct req *r, const char *password)
 		           " VALUES (2018, ?, 'closed', 1520000000, 1530000000)", "I", inst);
 		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at)"
 		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, inst);
+		seed_baseline(r, db_int(r, 0, "SELECT id FROM scan_cycles WHERE year = 2018", ""));
 	}
 	db_commit(r);
 	return 0;

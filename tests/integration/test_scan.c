@@ -21,6 +21,9 @@ static const char *sections[][2] = {
 	{ "network", "q_want_cohort=yes&q_want_convening=maybe&q_connect_host=no&q_connect_visit=yes" },
 };
 #define NSECTIONS 7
+/* The cycle these tests answer (the demo also holds the 2018 baseline). */
+#define CUR "(SELECT id FROM scan_cycles WHERE status = 'open')"
+
 
 static int year_now(void)
 {
@@ -121,7 +124,7 @@ START_TEST(leader_answers_resumes_copies_submits)
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	char q[256];
-	snprintf(q, sizeof q, "SELECT status FROM responses WHERE school_id = %s", a);
+	snprintf(q, sizeof q, "SELECT status FROM responses WHERE cycle_id = " CUR " AND school_id = %s", a);
 	char *st = db_value(q);
 	ck_assert_str_eq(st, "submitted");
 	free(st);
@@ -150,10 +153,10 @@ START_TEST(leader_answers_resumes_copies_submits)
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	snprintf(q, sizeof q, "SELECT status || ' ' || (SELECT count(*) FROM answers WHERE response_id = x.id)"
-	         " FROM responses x WHERE school_id = %s", c3);
+	         " FROM responses x WHERE x.cycle_id = " CUR " AND school_id = %s", c3);
 	st = db_value(q);
 	snprintf(q, sizeof q, "SELECT 'in_progress ' || count(*) FROM answers WHERE response_id ="
-	         " (SELECT id FROM responses WHERE school_id = %s)", a);
+	         " (SELECT id FROM responses WHERE cycle_id = " CUR " AND school_id = %s)", a);
 	char *want = db_value(q);
 	ck_assert_str_eq(st, want);
 	free(st);
@@ -196,7 +199,7 @@ START_TEST(skip_logic_and_validation_on_the_server)
 	resp_free(r);
 	char q[256];
 	snprintf(q, sizeof q, "SELECT group_concat(question) FROM answers WHERE response_id ="
-	         " (SELECT id FROM responses WHERE school_id = %s) AND question IN ('stage', 'since', 'reach')", b);
+	         " (SELECT id FROM responses WHERE cycle_id = " CUR " AND school_id = %s) AND question IN ('stage', 'since', 'reach')", b);
 	char *v = db_value(q);
 	ck_assert_str_eq(v, "stage");
 	free(v);
@@ -252,7 +255,7 @@ START_TEST(no_reach_into_other_schools)
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
 	char q[256];
-	snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE school_id = %s", other);
+	snprintf(q, sizeof q, "SELECT count(*) FROM responses WHERE cycle_id = " CUR " AND school_id = %s", other);
 	char *n = db_value(q);
 	ck_assert_str_eq(n, "0");
 	free(n);
@@ -303,7 +306,7 @@ START_TEST(autosave_reports_its_revision_and_conflicts)
 	resp_free(r);
 	char q[256];
 	snprintf(q, sizeof q, "SELECT value FROM answers WHERE question = 'pl_used' AND response_id ="
-	         " (SELECT id FROM responses WHERE school_id = %s)", c3);
+	         " (SELECT id FROM responses WHERE cycle_id = " CUR " AND school_id = %s)", c3);
 	char *v = db_value(q);
 	ck_assert_str_eq(v, "plc");
 	free(v);
@@ -366,7 +369,7 @@ START_TEST(invitations_once_and_reminders_only_to_those_not_submitted)
 	int year = year_now();
 	/* Riley (invited earlier) leads one school, already submitted above. */
 	char *riley_open = db_value("SELECT count(*) FROM user_schools us LEFT JOIN responses x ON x.school_id ="
-	                            " us.school_id AND x.status = 'submitted' WHERE us.user_id = (SELECT id"
+	                            " us.school_id AND x.status = 'submitted' AND x.cycle_id = " CUR " WHERE us.user_id = (SELECT id"
 	                            " FROM users WHERE email = 'riley@example.org') AND x.id IS NULL");
 	ck_assert_str_eq(riley_open, "0");
 	free(riley_open);
@@ -400,7 +403,7 @@ START_TEST(invitations_once_and_reminders_only_to_those_not_submitted)
 	ck_assert(m && strstr(m, "Subject: Reminder"));
 	/* The reminder lists only the schools still waiting. */
 	char *done = db_value("SELECT s.name FROM responses x JOIN schools s ON s.id = x.school_id"
-	                      " WHERE x.status = 'submitted' ORDER BY x.id LIMIT 1");
+	                      " WHERE x.status = 'submitted' AND x.cycle_id = " CUR " ORDER BY x.id LIMIT 1");
 	ck_assert(strstr(m, done) == NULL);
 	free(done);
 	free(m);
@@ -412,8 +415,8 @@ END_TEST
 START_TEST(staff_reopen_a_submitted_response)
 {
 	int year = year_now();
-	char *id = db_value("SELECT id FROM responses WHERE status = 'submitted' ORDER BY id LIMIT 1");
-	char *school = db_value("SELECT school_id FROM responses WHERE status = 'submitted' ORDER BY id LIMIT 1");
+	char *id = db_value("SELECT id FROM responses WHERE status = 'submitted' AND cycle_id = " CUR " ORDER BY id LIMIT 1");
+	char *school = db_value("SELECT school_id FROM responses WHERE status = 'submitted' AND cycle_id = " CUR " ORDER BY id LIMIT 1");
 	struct client *c = client_new();
 	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
 	char page[64], action[96];
