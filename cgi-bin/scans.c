@@ -46,9 +46,10 @@ static void scans_view(struct req *r, const struct form_errors *e)
 	while (db_step(r, st)) {
 		n++;
 		long long sub = db_col_int(st, 4);
-		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a></td><td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
+		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a> <a href=\"/scans/%lld/results\">results</a></td>"
+		        "<td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
 		        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld%%</td></tr>\n",
-		     db_col_int(st, 0), db_col_int(st, 0), cycle_status_label(db_col_text(r, st, 1)),
+		     db_col_int(st, 0), db_col_int(st, 0), db_col_int(st, 0), cycle_status_label(db_col_text(r, st, 1)),
 		     db_col_text(r, st, 2), db_col_text(r, st, 3), sub, db_col_int(st, 5),
 		     schools ? (sub * 100 + schools / 2) / schools : 0);
 	}
@@ -158,7 +159,8 @@ void scan_cycle_page(struct req *r)
 		                                                           " not yet submitted.", n ? n : "0"));
 		else if (!strcmp(msg, "reopened")) page_notice(r, "Reopened: the leader can change the answers again.");
 	}
-	html(r, "<p>Status: <strong>%s</strong>.</p>\n", cycle_status_label(c.status));
+	html(r, "<p>Status: <strong>%s</strong>. <a href=\"/scans/%d/results\">Results</a></p>\n",
+	     cycle_status_label(c.status), c.year);
 	/* Open, close, invite, remind. */
 	html(r, "<div class=\"actions\">\n");
 	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);

@@ -56,6 +56,12 @@ void scan_cycle_submit(struct req *r);
 void scan_response_page(struct req *r);
 void scan_reopen_submit(struct req *r);
 
+/* results.c */
+void results_page(struct req *r);
+void results_json(struct req *r);
+void results_csv(struct req *r);
+void codebook_csv(struct req *r);
+
 /* steward.c */
 void steward_page(struct req *r);
 void steward_submit(struct req *r);

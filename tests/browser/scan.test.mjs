@@ -120,3 +120,23 @@ test('two tabs: autosave never silently overwrites the other', async () => {
   assert.deepEqual(b.problems, []);
   await a.context().close();
 });
+
+test('staff: scans, a cycle and its results are accessible', async () => {
+  const page = await newPage(browser);
+  await signIn(page, stack.base, 'staff@example.org');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: 'Scans', exact: true }).click()]);
+  assert.deepEqual(await axe(page), [], 'axe on /scans');
+  await page.goto(`${stack.base}/scans/2018`);
+  assert.deepEqual(await axe(page), [], 'axe on a cycle');
+  await page.goto(`${stack.base}/scans/2018/results`);
+  await page.getByRole('heading', { level: 1, name: 'Results of the 2018 scan' }).waitFor();
+  assert.equal(await page.locator('svg[role="img"]').count(), 5);
+  assert.deepEqual(await axe(page), [], 'axe on results');
+  // Filters by keyboard; the view is in the address.
+  await page.selectOption('#f-state', 'SD');
+  await Promise.all([page.waitForURL(/state=SD/), page.getByRole('button', { name: 'Filter' }).click()]);
+  assert.match(await page.locator('.figures').innerText(), /schools responded/);
+  await page.screenshot({ path: join(OUT, 'results.png'), fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -674,6 +674,7 @@ END_TEST
 void client_cookies(struct client *c, struct curl_slist **out);
 void add_guard_tests(TCase *t);
 void add_scan_tests(TCase *t);
+void add_results_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -769,6 +770,7 @@ Suite *platform_suite(void)
 	tcase_add_test(t, steward_raises_sharing);
 	add_guard_tests(t);
 	add_scan_tests(t);
+	add_results_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */

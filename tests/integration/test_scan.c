@@ -322,7 +322,7 @@ START_TEST(staff_run_the_cycle)
 	struct client *c = client_new();
 	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
 	struct resp *r = http_get(c, "/scans");
-	ck_assert(resp_has(r, ">2018</a></td><td>Closed"));
+	ck_assert(resp_has(r, "/scans/2018/results\">results</a></td><td>Closed"));
 	resp_free(r);
 	/* A new cycle starts as a draft; two cannot be open at once. */
 	char *inst = db_value("SELECT id FROM instruments ORDER BY id LIMIT 1");

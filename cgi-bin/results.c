@@ -1,0 +1,505 @@
+/* results.c — what a scan found: /scans/{year}/results (the page),
+ * /api/v1/scans/{year}/summary (the same figures as JSON),
+ * /scans/{year}/responses.csv and /scans/{year}/codebook.csv.
+ *
+ * Figures are computed once (summarize) from every submitted response in
+ * the selection — schools whose nations keep their data private count in
+ * the aggregates, and any group of fewer than POLICY_MIN_CELL schools is
+ * suppressed.  The CSV, one row per school, holds only the schools the
+ * viewer may see in full. */
+#include "chart.h"
+#include "csv.h"
+#include "db.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+#include "survey.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const dims[3] = { "cultural", "instructional", "career" };
+static const char *const dim_labels[3] = { "Cultural relevance", "Instructional relevance", "Career relevance" };
+static const char *const implementing_stages[] = { "some_classrooms", "schoolwide" };
+
+struct row {
+	long long id, leader, nation;
+	const char *state, *type, *nation_name;
+	struct answers a;
+	int score[3];
+};
+
+struct count {
+	const char *value, *label;
+	int n;
+};
+
+struct group {
+	const char *key, *label;
+	int n, implementing, scored[3];
+	double score[3];
+};
+
+struct summary {
+	int year;
+	long long cycle;
+	const struct instrument *in;
+	const char *state, *type;
+	long long nation;
+	int schools, n, leaders, implementing;
+	struct count *stages, *supports, *learning, *challenges;
+	int nstages, nsupports, nlearning, nchallenges;
+	double score[3];
+	int scored[3];
+	struct group *by_state, *by_type, *by_nation;
+	int nby_state, nby_type, nby_nation;
+};
+
+static int is_implementing(const char *stage)
+{
+	return stage && (!strcmp(stage, implementing_stages[0]) || !strcmp(stage, implementing_stages[1]));
+}
+
+/* Counts of each option of a choice question, most chosen first (stable). */
+static struct count *option_counts(struct req *r, const struct instrument *in, const char *qid,
+                                   const struct row *rows, int n, int *out_n, int sort)
+{
+	const struct question *q = survey_question(in, qid);
+	*out_n = q ? q->noptions : 0;
+	struct count *c = arena_zalloc(&r->arena, sizeof *c * (size_t)(*out_n + 1));
+	for (int k = 0; k < *out_n; k++) {
+		c[k].value = q->options[k].value;
+		c[k].label = q->options[k].label;
+		for (int i = 0; i < n; i++)
+			if (answer_has(answers_get(&rows[i].a, qid), c[k].value))
+				c[k].n++;
+	}
+	for (int i = 1; sort && i < *out_n; i++)          /* insertion sort: few options */
+		for (int j = i; j > 0 && c[j].n > c[j - 1].n; j--) {
+			struct count t = c[j];
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	return c;
+}
+
+static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
+{
+	struct group *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(n + 1));
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		const char *key = which == 0 ? rows[i].state : which == 1 ? rows[i].type : rows[i].nation_name;
+		if (!key || !*key)
+			continue;
+		int j = 0;
+		while (j < k && strcmp(g[j].key, key))
+			j++;
+		if (j == k) {
+			g[k].key = key;
+			g[k].label = which == 0 ? region_label(region_states, key) :
+			             which == 1 ? region_label(region_school_types, key) : key;
+			k++;
+		}
+		g[j].n++;
+		g[j].implementing += is_implementing(answers_get(&rows[i].a, "stage"));
+		for (int d = 0; d < 3; d++)
+			if (rows[i].score[d] >= 0) {
+				g[j].score[d] += rows[i].score[d];
+				g[j].scored[d]++;
+			}
+	}
+	for (int j = 0; j < k; j++)
+		for (int d = 0; d < 3; d++)
+			g[j].score[d] = g[j].scored[d] ? g[j].score[d] / g[j].scored[d] : -1;
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && strcmp(g[j].label, g[j - 1].label) < 0; j--) {
+			struct group t = g[j];
+			g[j] = g[j - 1];
+			g[j - 1] = t;
+		}
+	*out_n = k;
+	return g;
+}
+
+/* Every figure for the cycle of year, filtered by the query (state, type,
+ * nation). */
+static struct summary *summarize(struct req *r, long long year)
+{
+	struct summary *s = arena_zalloc(&r->arena, sizeof *s);
+	sqlite3_stmt *st = db_q(r, "SELECT id, instrument_id FROM scan_cycles WHERE year = ? AND status <> 'draft'",
+	                        "I", year);
+	if (!db_step(r, st))
+		req_fail(r, 404, "no such cycle");
+	s->year = (int)year;
+	s->cycle = db_col_int(st, 0);
+	s->in = survey_get(r, db_col_int(st, 1));
+	sqlite3_reset(st);
+	s->state = req_query(r, "state");
+	s->type = req_query(r, "type");
+	const char *nat = req_query(r, "nation");
+	s->nation = nat ? atoll(nat) : 0;
+	if (s->state && !region_valid(region_states, s->state)) s->state = NULL;
+	if (s->type && !region_valid(region_school_types, s->type)) s->type = NULL;
+
+#define FILTER " (?2 IS NULL OR s.state_code = ?2) AND (?3 IS NULL OR s.type = ?3)" \
+               " AND (?4 = 0 OR s.nation_id = ?4)"
+	s->schools = (int)db_int(r, 0, "SELECT count(*) FROM schools s WHERE ?1 = ?1 AND" FILTER,
+	                         "IttI", s->cycle, s->state, s->type, s->nation);
+	int cap = 64, n = 0;
+	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
+	st = db_q(r, "SELECT x.id, coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
+	             "       coalesce(nt.name, '')"
+	             "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations nt ON nt.id = s.nation_id"
+	             " WHERE x.cycle_id = ?1 AND x.status = 'submitted' AND" FILTER " ORDER BY x.id",
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	while (db_step(r, st)) {
+		if (n == cap) {
+			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, rows, sizeof *rows * (size_t)n);
+			rows = more;
+			cap *= 2;
+		}
+		struct row *w = &rows[n++];
+		memset(w, 0, sizeof *w);
+		w->id = db_col_int(st, 0);
+		w->leader = db_col_int(st, 1);
+		w->state = db_col_text(r, st, 2);
+		w->type = db_col_text(r, st, 3);
+		w->nation = db_col_int(st, 4);
+		w->nation_name = db_col_text(r, st, 5);
+	}
+	/* All answers of the selection in one pass, matched by response id. */
+	st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
+	             "  JOIN schools s ON s.id = x.school_id"
+	             " WHERE x.cycle_id = ?1 AND x.status = 'submitted' AND" FILTER " ORDER BY a.response_id",
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	int at = 0;
+	while (db_step(r, st)) {
+		long long rid = db_col_int(st, 0);
+		while (at < n && rows[at].id < rid)
+			at++;
+		if (at < n && rows[at].id == rid)
+			answers_set(r, &rows[at].a, db_col_text(r, st, 1), db_col_text(r, st, 2));
+	}
+#undef FILTER
+	s->n = n;
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = rows[j].leader == rows[i].leader;
+		s->leaders += rows[i].leader && !seen;
+		s->implementing += is_implementing(answers_get(&rows[i].a, "stage"));
+		for (int d = 0; d < 3; d++) {
+			rows[i].score[d] = survey_score(s->in, &rows[i].a, dims[d]);
+			if (rows[i].score[d] >= 0) {
+				s->score[d] += rows[i].score[d];
+				s->scored[d]++;
+			}
+		}
+	}
+	for (int d = 0; d < 3; d++)
+		s->score[d] = s->scored[d] ? s->score[d] / s->scored[d] : -1;
+	s->stages = option_counts(r, s->in, "stage", rows, n, &s->nstages, 0);
+	s->supports = option_counts(r, s->in, "supports_needed", rows, n, &s->nsupports, 1);
+	s->learning = option_counts(r, s->in, "pl_used", rows, n, &s->nlearning, 1);
+	s->challenges = option_counts(r, s->in, "challenges", rows, n, &s->nchallenges, 1);
+	s->by_state = group_by(r, rows, n, 0, &s->nby_state);
+	s->by_type = group_by(r, rows, n, 1, &s->nby_type);
+	s->by_nation = group_by(r, rows, n, 2, &s->nby_nation);
+	return s;
+}
+
+static double pct(int part, int whole)
+{
+	return whole ? 100.0 * part / whole : 0;
+}
+
+/* ---- the page ------------------------------------------------------------- */
+
+static void counts_chart(struct req *r, const char *id, const char *caption, const struct count *c, int n, int total)
+{
+	struct bar *bars = arena_zalloc(&r->arena, sizeof *bars * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		bars[i].label = c[i].label;
+		bars[i].value = pct(c[i].n, total);
+		bars[i].note = html_fmt(r, "(%d of %d)", c[i].n, total);
+	}
+	chart_bars(r, id, caption, "Answer", "Share of schools", bars, n, 100, "%");
+}
+
+static void group_table(struct req *r, const char *caption, const struct group *g, int n)
+{
+	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Schools"
+	        " responding</th><th scope=\"col\">Implementing</th>", caption);
+	for (int d = 0; d < 3; d++)
+		html(r, "<th scope=\"col\">%s</th>", dim_labels[d]);
+	html(r, "</tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++) {
+		if (g[i].n < POLICY_MIN_CELL) {
+			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"5\">Fewer than %d schools: not shown</td></tr>\n",
+			     g[i].label, POLICY_MIN_CELL);
+			continue;
+		}
+		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td>",
+		     g[i].label, g[i].n, (int)(pct(g[i].implementing, g[i].n) + 0.5));
+		for (int d = 0; d < 3; d++)
+			html(r, "<td class=\"num\">%d</td>", (int)(g[i].score[d] + 0.5));
+		html(r, "</tr>\n");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"6\">No responses in this selection.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n");
+}
+
+static const char *selection_query(struct req *r, const struct summary *s)
+{
+	return arena_printf(&r->arena, "state=%s&type=%s&nation=%lld", url_enc(r, s->state ? s->state : ""),
+	                    url_enc(r, s->type ? s->type : ""), s->nation);
+}
+
+void results_page(struct req *r)
+{
+	struct summary *s = summarize(r, r->ids[0]);
+	page_begin(r, html_fmt(r, "Results of the %d scan", s->year));
+	filter_begin(r, arena_printf(&r->arena, "/scans/%d/results", s->year));
+	filter_select(r, "state", "State", "All states", region_states, s->state);
+	filter_select(r, "type", "School type", "All types", region_school_types, s->type);
+	size_t cap = 64, k = 0;
+	const char **nations = arena_alloc(&r->arena, sizeof *nations * cap);
+	sqlite3_stmt *st = db_q(r, "SELECT id, name FROM nations ORDER BY name", "");
+	while (db_step(r, st) && k + 3 < cap) {
+		nations[k++] = db_col_text(r, st, 0);
+		nations[k++] = db_col_text(r, st, 1);
+	}
+	nations[k] = NULL;
+	filter_select(r, "nation", "Nation", "All schools", nations,
+	              s->nation ? arena_printf(&r->arena, "%lld", s->nation) : NULL);
+	filter_end(r);
+	const char *q = selection_query(r, s);
+	html(r, "<p class=\"exports\">Share this view by its address. Download: "
+	        "<a href=\"/scans/%d/responses.csv?%s\">responses (CSV)</a>, "
+	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
+	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
+	     s->year, q, s->year, s->year, q);
+	if (s->n < POLICY_MIN_CELL) {
+		html(r, "<p>Fewer than %d schools responded in this selection, so no figures are shown:"
+		        " they could single out a school of a small community.</p>\n", POLICY_MIN_CELL);
+		page_end(r);
+		return;
+	}
+	html(r, "<ul class=\"figures\">\n"
+	        "<li><strong>%d</strong> schools responded <span class=\"muted\">of %d (%d%%)</span></li>\n"
+	        "<li><strong>%d</strong> school leaders answered</li>\n"
+	        "<li><strong>%d%%</strong> of schools implement individualized learning"
+	        " <span class=\"muted\">in some classrooms or schoolwide</span></li>\n</ul>\n",
+	     s->n, s->schools, (int)(pct(s->n, s->schools) + 0.5), s->leaders,
+	     (int)(pct(s->implementing, s->n) + 0.5));
+
+	html(r, "<h2>How far schools implement</h2>\n");
+	counts_chart(r, "stages", "Implementation stage", s->stages, s->nstages, s->n);
+
+	html(r, "<h2>The three dimensions compared</h2>\n");
+	struct bar db[3];
+	int weakest = 0;
+	for (int d = 0; d < 3; d++) {
+		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, s->scored[d] < POLICY_MIN_CELL };
+		if (s->score[d] < s->score[weakest])
+			weakest = d;
+	}
+	chart_bars(r, "dims", "Average score by dimension (0 to 100)", "Dimension", "Average score", db, 3, 100, "");
+	html(r, "<p>Weakest in this selection: <strong>%s</strong>.</p>\n"
+	        "<p class=\"hint\">How a school's score is made: half from the share of the dimension's practices"
+	        " the school reports (an \"other\" practice counts as one), half from its leader's agreement that"
+	        " learning is relevant in that way (Strongly disagree = 0 to Strongly agree = 1); times 100.</p>\n",
+	     dim_labels[weakest]);
+
+	html(r, "<h2>Supports needed, most wanted first</h2>\n");
+	counts_chart(r, "supports", "Supports that would most help educators", s->supports, s->nsupports, s->n);
+	html(r, "<h2>Professional learning used</h2>\n");
+	counts_chart(r, "learning", "Professional learning used in the past year", s->learning, s->nlearning, s->n);
+	html(r, "<h2>Challenges</h2>\n");
+	counts_chart(r, "challenges", "What gets in the way", s->challenges, s->nchallenges, s->n);
+
+	html(r, "<h2>By state, school type and nation</h2>\n");
+	group_table(r, "By state", s->by_state, s->nby_state);
+	group_table(r, "By school type", s->by_type, s->nby_type);
+	group_table(r, "By nation (schools belonging to a Native nation)", s->by_nation, s->nby_nation);
+	html(r, "<p class=\"hint\">Groups of fewer than %d responding schools are not shown.</p>\n", POLICY_MIN_CELL);
+	page_end(r);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static cJSON *counts_json(const struct count *c, int n, int total)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", c[i].value);
+		cJSON_AddStringToObject(o, "label", c[i].label);
+		cJSON_AddNumberToObject(o, "schools", c[i].n);
+		cJSON_AddNumberToObject(o, "share", (int)(pct(c[i].n, total) + 0.5));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *groups_json(const struct group *g, int n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "group", g[i].key);
+		cJSON_AddStringToObject(o, "label", g[i].label);
+		if (g[i].n < POLICY_MIN_CELL) {
+			cJSON_AddTrueToObject(o, "suppressed");
+		} else {
+			cJSON_AddNumberToObject(o, "schools", g[i].n);
+			cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(g[i].implementing, g[i].n) + 0.5));
+			for (int d = 0; d < 3; d++)
+				cJSON_AddNumberToObject(o, dims[d], (int)(g[i].score[d] + 0.5));
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+void results_json(struct req *r)
+{
+	struct summary *s = summarize(r, r->ids[0]);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "year", s->year);
+	cJSON *f = cJSON_AddObjectToObject(o, "selection");
+	if (s->state) cJSON_AddStringToObject(f, "state", s->state);
+	if (s->type) cJSON_AddStringToObject(f, "type", s->type);
+	if (s->nation) cJSON_AddNumberToObject(f, "nation", (double)s->nation);
+	cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
+	if (s->n < POLICY_MIN_CELL) {
+		cJSON_AddTrueToObject(o, "suppressed");
+	} else {
+		cJSON_AddNumberToObject(o, "schools_responding", s->n);
+		cJSON_AddNumberToObject(o, "response_rate", (int)(pct(s->n, s->schools) + 0.5));
+		cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);
+		cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(s->implementing, s->n) + 0.5));
+		cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
+		cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
+		for (int k = 0; k < 3; k++)
+			cJSON_AddNumberToObject(d, dims[k], (int)(s->score[k] + 0.5));
+		cJSON_AddItemToObject(o, "supports_needed", counts_json(s->supports, s->nsupports, s->n));
+		cJSON_AddItemToObject(o, "professional_learning", counts_json(s->learning, s->nlearning, s->n));
+		cJSON_AddItemToObject(o, "challenges", counts_json(s->challenges, s->nchallenges, s->n));
+		cJSON_AddItemToObject(o, "by_state", groups_json(s->by_state, s->nby_state));
+		cJSON_AddItemToObject(o, "by_type", groups_json(s->by_type, s->nby_type));
+		cJSON_AddItemToObject(o, "by_nation", groups_json(s->by_nation, s->nby_nation));
+	}
+	char *text = cJSON_PrintUnformatted(o);
+	r->content_type = "application/json";
+	buf_puts(&r->body, text);
+	buf_putc(&r->body, '\n');
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+/* ---- CSV ------------------------------------------------------------------- */
+
+static void csv_download(struct req *r, const char *filename)
+{
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", filename));
+}
+
+void results_csv(struct req *r)
+{
+	struct summary *s = summarize(r, r->ids[0]);
+	const struct instrument *in = s->in;
+	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-responses.csv", s->year));
+	struct buf *b = &r->body;
+	const char *head[] = { "school_id", "school", "state", "city", "type", "nation", "submitted_at" };
+	for (int i = 0; i < 7; i++)
+		csv_field(b, head[i], i == 0);
+	for (int i = 0; i < in->nq; i++) {
+		csv_field(b, in->q[i].id, 0);
+		if (in->q[i].other)
+			csv_field(b, arena_printf(&r->arena, "%s_other", in->q[i].id), 0);
+	}
+	csv_end(b);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at, "
+	    POLICY_COLUMNS
+	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations n ON n.id = s.nation_id"
+	    " WHERE x.cycle_id = ?3 AND x.status = 'submitted'"
+	    "   AND (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
+	    " ORDER BY s.state_code, s.name", "IIIttI", r->user->id, r->user->org_id, s->cycle, s->state, s->type,
+	    s->nation);
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 8) != VIS_FULL)
+			continue;
+		struct answers a = {0};
+		long long rid = db_col_int(st, 0);
+		time_t t = (time_t)db_col_int(st, 7);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		const char *cols[] = { db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
+		                       db_col_text(r, st, 4), db_col_text(r, st, 5), db_col_text(r, st, 6), when };
+		for (int i = 0; i < 7; i++)
+			csv_field(b, cols[i], i == 0);
+		sqlite3_stmt *as = db_q(r, "SELECT question, value FROM answers WHERE response_id = ?", "I", rid);
+		while (db_step(r, as))
+			answers_set(r, &a, db_col_text(r, as, 0), db_col_text(r, as, 1));
+		for (int i = 0; i < in->nq; i++) {
+			const char *v = answers_get(&a, in->q[i].id);
+			/* Multiple choices: values separated by ";" (see the codebook). */
+			char *joined = v ? arena_strdup(&r->arena, v) : NULL;
+			for (char *p = joined; p && *p; p++)
+				if (*p == '\n')
+					*p = ';';
+			csv_field(b, joined, 0);
+			if (in->q[i].other)
+				csv_field(b, answers_get(&a, arena_printf(&r->arena, "%s.other", in->q[i].id)), 0);
+		}
+		csv_end(b);
+	}
+}
+
+void codebook_csv(struct req *r)
+{
+	struct summary *s = summarize(r, r->ids[0]);
+	const struct instrument *in = s->in;
+	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-codebook.csv", s->year));
+	struct buf *b = &r->body;
+	const char *head[] = { "column", "section", "question", "type", "required", "values" };
+	for (int i = 0; i < 6; i++)
+		csv_field(b, head[i], i == 0);
+	csv_end(b);
+	static const char *const types[] = { "single choice", "multiple choice (values separated by ;)",
+	                                     "scale", "whole number", "short text", "long text" };
+	for (int i = 0; i < in->nq; i++) {
+		const struct question *q = &in->q[i];
+		struct buf v = {0};
+		for (int k = 0; k < q->noptions; k++)
+			buf_printf(&v, "%s%s=%s", k ? "; " : "", q->options[k].value, q->options[k].label);
+		for (int k = 0; k < q->nscale; k++)
+			buf_printf(&v, "%s%d=%s", k ? "; " : "", k + 1, q->scale[k]);
+		if (q->options_from)
+			buf_printf(&v, "one of the values chosen in %s", q->options_from);
+		if (q->other)
+			buf_printf(&v, "; %s=Other (text in %s_other)", SURVEY_OTHER, q->id);
+		if (q->type == Q_NUMBER)
+			buf_printf(&v, "%ld to %ld", q->min, q->max);
+		csv_field(b, q->id, 1);
+		csv_field(b, in->sections[q->section].title, 0);
+		csv_field(b, q->label, 0);
+		csv_field(b, types[q->type], 0);
+		csv_field(b, q->required ? "yes" : "no", 0);
+		csv_field(b, buf_str(&v), 0);
+		csv_end(b);
+		buf_free(&v);
+	}
+}
