@@ -28,8 +28,9 @@ void html_escape(struct buf *b, const char *s)
 	buf_add(b, run, (size_t)(s - run));
 }
 
-/* The formatter behind html() and html_fmt(). */
-static void vformat(struct buf *b, const char *fmt, va_list ap)
+/* The formatter behind html() and html_fmt().  A directive it does not
+ * know is a programming error, but it fails the request, not the worker. */
+static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 {
 	const char *run = fmt;
 	for (const char *p = fmt; *p; p++) {
@@ -46,7 +47,7 @@ static void vformat(struct buf *b, const char *fmt, va_list ap)
 			break;
 		case 'z':
 			if (p[1] != 'u')
-				abort();
+				req_fail(r, 500, "html: unsupported format directive");
 			p++;
 			buf_printf(b, "%zu", va_arg(ap, size_t));
 			break;
@@ -58,14 +59,14 @@ static void vformat(struct buf *b, const char *fmt, va_list ap)
 				p += 2;
 				buf_printf(b, "%lld", va_arg(ap, long long));
 			} else {
-				abort();
+				req_fail(r, 500, "html: unsupported format directive");
 			}
 			break;
 		case '%':
 			buf_putc(b, '%');
 			break;
 		default:
-			abort();            /* unsupported directive: a programming error */
+			req_fail(r, 500, "html: unsupported format directive");
 		}
 		run = p + 1;
 	}
@@ -76,19 +77,22 @@ void html(struct req *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vformat(&r->body, fmt, ap);
+	vformat(r, &r->body, fmt, ap);
 	va_end(ap);
 }
 
 char *html_fmt(struct req *r, const char *fmt, ...)
 {
-	struct buf b = {0};
+	/* Formatted into the arena directly, so a failure leaks nothing. */
+	struct buf saved = r->body;
+	r->body = (struct buf){0};
 	va_list ap;
 	va_start(ap, fmt);
-	vformat(&b, fmt, ap);
+	vformat(r, &r->body, fmt, ap);
 	va_end(ap);
-	char *s = arena_strdup(&r->arena, buf_str(&b));
-	buf_free(&b);
+	char *s = arena_strdup(&r->arena, buf_str(&r->body));
+	buf_free(&r->body);
+	r->body = saved;
 	return s;
 }
 

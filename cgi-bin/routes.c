@@ -34,6 +34,7 @@ const struct route app_routes[] = {
 	{ "POST", "/password/forgot",         forgot_submit,           ROLE_PUBLIC, 0 },
 	{ "GET",  "/password/reset",          reset_page,              ROLE_PUBLIC, 0 },
 	{ "POST", "/password/reset",          reset_submit,            ROLE_PUBLIC, 0 },
+	{ "GET",  "/schools/{id}",            profile_page,            ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/scan",                    scan_page,               ROLE_LEADER, 0 },
 	{ "POST", "/scan/{id}/copy",          scan_copy_submit,        ROLE_LEADER, 0 },
 	{ "GET",  "/scan/{id}/schools/{id}",  scan_school_page,        ROLE_LEADER, 0 },

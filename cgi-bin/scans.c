@@ -341,7 +341,7 @@ void scan_response_page(struct req *r)
 	long long id = visible_response(r, &c, r->ids[1], &school);
 	char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", school);
 	page_begin(r, html_fmt(r, "%s — %d scan", name, c.year));
-	html(r, "<h2>History</h2>\n<ol class=\"history\">\n");
+	html(r, "<p><a href=\"/schools/%lld\">School profile</a></p>\n<h2>History</h2>\n<ol class=\"history\">\n", school);
 	sqlite3_stmt *st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM response_events e"
 	                           " LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id", "I", id);
 	while (db_step(r, st)) {

@@ -148,10 +148,11 @@ void schools_page(struct req *r)
 		}
 		shown++;
 		long long id = db_col_int(st, 0);
+		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a>", id, db_col_text(r, st, 1));
 		if (v == VIS_FULL)
-			html(r, "<tr><td><a href=\"/admin/schools/%lld\">%s</a></td>", id, db_col_text(r, st, 1));
-		else
-			html(r, "<tr><td>%s</td>", db_col_text(r, st, 1));
+			html(r, " <a href=\"/admin/schools/%lld\" class=\"small\">Edit<span class=\"visually-hidden\">"
+			        " %s</span></a>", id, db_col_text(r, st, 1));
+		html(r, "</td>");
 		html(r, "<td>%s</td><td>%s</td><td>%s</td><td>%s–%s</td>",
 		     db_col_text(r, st, 2), db_col_text(r, st, 3),
 		     region_label(region_school_types, db_col_text(r, st, 4)),
@@ -518,8 +519,8 @@ void my_schools_page(struct req *r)
 		if (v == VIS_HIDDEN)
 			continue;
 		n++;
-		html(r, "<tr><td>%s</td><td>%s, %s</td><td>%s</td><td>%s–%s</td>",
-		     db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
+		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a></td><td>%s, %s</td><td>%s</td><td>%s–%s</td>",
+		     db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
 		     region_label(region_school_types, db_col_text(r, st, 4)),
 		     region_grade_label((int)db_col_int(st, 5)), region_grade_label((int)db_col_int(st, 6)));
 		if (v == VIS_FULL)

@@ -56,6 +56,9 @@ void scan_cycle_submit(struct req *r);
 void scan_response_page(struct req *r);
 void scan_reopen_submit(struct req *r);
 
+/* profile.c */
+void profile_page(struct req *r);
+
 /* results.c */
 void results_page(struct req *r);
 void results_json(struct req *r);

@@ -3,7 +3,8 @@
  * html() takes a printf-style format that the compiler checks, but every
  * %s argument is HTML-escaped (& < > " ' all become entities), so it is
  * safe in element content and in quoted attribute values alike.  Supported
- * directives: %s %d %ld %lld %zu %%.  Anything else aborts in tests.
+ * directives: %s %d %ld %lld %zu %% (no flags or widths).  Anything else
+ * fails the request with a 500 (the worker lives on).
  *
  * The one way to write markup that is not escaped is html_raw(), kept for
  * fragments the program itself built; grep for it when reviewing.

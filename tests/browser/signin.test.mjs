@@ -73,7 +73,7 @@ test('administrator: navigation by role, every page accessible', async () => {
   await page.getByRole('alert').waitFor();
   assert.deepEqual(await axe(page), [], 'axe on the import page with errors');
   await page.goto(`${stack.base}/admin/schools`);
-  await Promise.all([page.waitForLoadState('load'), page.locator('tbody a').first().click()]);
+  await Promise.all([page.waitForLoadState('load'), page.locator('tbody a.small').first().click()]);
   await page.fill('#f-enrollment', 'lots');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('alert').waitFor();

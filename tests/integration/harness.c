@@ -88,9 +88,11 @@ void stack_down(void)
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s/tests/stack stop %s", getenv("ILNET_ROOT"), S.dir);
 	sh(cmd);
-	/* A worker that died of a signal would be reported by the supervisor;
-	 * ASan/UBSan reports land in the log too.  Either fails the run. */
-	snprintf(cmd, sizeof cmd, "grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' %s/ilnet.log"
+	/* A worker that crashed (the supervisor logs its signal; the tests
+	 * themselves only ever send SIGKILL) or a sanitizer report in the log
+	 * fails the run. */
+	snprintf(cmd, sizeof cmd, "grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
+	         "ended \\(signal (4|6|7|8|11)\\)' %s/ilnet.log"
 	         " >&2 && exit 1; rm -rf %s", S.dir, S.dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", S.dir);

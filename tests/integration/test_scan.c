@@ -449,6 +449,82 @@ START_TEST(staff_reopen_a_submitted_response)
 }
 END_TEST
 
+START_TEST(profiles_follow_the_policy_and_show_change)
+{
+	int year = year_now();
+	/* One of the leader's schools that answered the 2018 baseline. */
+	char *sid = db_value("SELECT us.school_id FROM user_schools us JOIN responses x ON x.school_id = us.school_id"
+	                     " AND x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018)"
+	                     " WHERE us.user_id = (SELECT id FROM users WHERE email = 'leader@example.org')"
+	                     " ORDER BY us.school_id LIMIT 1");
+	ck_assert_ptr_nonnull(sid);
+	char path[64], profile[64];
+	snprintf(path, sizeof path, "/scan/%d/schools/%s", year, sid);
+	snprintf(profile, sizeof profile, "/schools/%s", sid);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	struct resp *r;
+	for (int s = 0; s < NSECTIONS; s++) {
+		r = answer(c, path, s, s + 1 < NSECTIONS ? "next" : "review");
+		ck_assert_int_eq(r->status, 303);
+		resp_free(r);
+	}
+	char review[96], submit[96];
+	snprintf(review, sizeof review, "%s/review", path);
+	snprintf(submit, sizeof submit, "%s/submit", path);
+	r = post_form(c, review, submit, "");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(c, profile);
+	ck_assert_int_eq(r->status, 200);
+	char want[64];
+	snprintf(want, sizeof want, "From the %d scan", year);
+	ck_assert(resp_has(r, want));
+	ck_assert(resp_has(r, "Change since the 2018 scan"));
+	ck_assert(resp_has(r, " since 2018)"));
+	ck_assert(resp_has(r, "How a score is made"));
+	ck_assert(resp_has(r, "<dt>Students</dt>"));
+	resp_free(r);
+	/* Another school at network level: seen coarsely. */
+	char *net = db_value("SELECT x.school_id FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
+	                     " s.sharing = 'network' AND x.status = 'submitted' AND x.school_id NOT IN"
+	                     " (SELECT school_id FROM user_schools WHERE user_id = (SELECT id FROM users WHERE"
+	                     " email = 'leader@example.org')) ORDER BY x.school_id LIMIT 1");
+	snprintf(path, sizeof path, "/schools/%s", net);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Implementation"));
+	ck_assert(!resp_has(r, "<dt>Students</dt>"));
+	ck_assert(!resp_has(r, "How a score is made"));
+	resp_free(r);
+	/* A private school: not there for the leader or staff; there for its steward. */
+	char *priv = db_value("SELECT id FROM schools WHERE sharing = 'private' AND nation_id = (SELECT nation_id"
+	                      " FROM users WHERE email = 'steward@example.org') ORDER BY id LIMIT 1");
+	snprintf(path, sizeof path, "/schools/%s", priv);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	struct client *st = client_new(), *sw = client_new();
+	ck_assert_int_eq(login(st, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(sw, "steward@example.org", DEMO_PW), 303);
+	r = http_get(st, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	r = http_get(sw, path);
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	r = http_get(st, "/schools/999999");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	free(priv);
+	free(net);
+	free(sid);
+	client_free(st);
+	client_free(sw);
+	client_free(c);
+}
+END_TEST
+
 void add_scan_tests(TCase *t);
 void add_scan_tests(TCase *t)
 {
@@ -459,4 +535,5 @@ void add_scan_tests(TCase *t)
 	tcase_add_test(t, staff_run_the_cycle);
 	tcase_add_test(t, invitations_once_and_reminders_only_to_those_not_submitted);
 	tcase_add_test(t, staff_reopen_a_submitted_response);
+	tcase_add_test(t, profiles_follow_the_policy_and_show_change);
 }

@@ -92,6 +92,19 @@ START_TEST(https_marks_cookies_secure)
 }
 END_TEST
 
+static void unsupported_directive(struct req *r)
+{
+	html(r, "%+d", 5);          /* valid printf, not ours */
+}
+
+START_TEST(unsupported_directive_fails_the_request_only)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, unsupported_directive), 500);
+	test_req_free(r);
+}
+END_TEST
+
 static void bad_header(struct req *r)
 {
 	req_header(r, "Location", "/x\r\nSet-Cookie: evil=1");
@@ -131,6 +144,7 @@ Suite *html_suite(void)
 	tcase_add_test(t, reply_has_security_headers);
 	tcase_add_test(t, header_injection_refused);
 	tcase_add_test(t, https_marks_cookies_secure);
+	tcase_add_test(t, unsupported_directive_fails_the_request_only);
 	tcase_add_test(t, redirects_stay_local);
 	suite_add_tcase(s, t);
 	return s;
