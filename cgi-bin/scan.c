@@ -324,7 +324,8 @@ void scan_school_submit(struct req *r)
 		survey_load_answers(r, x.id, &a);
 	struct answers saved = a;          /* shallow: the saved values, before reading */
 	saved.a = arena_alloc(&r->arena, sizeof *a.a * (size_t)(a.n ? a.n : 1));
-	memcpy(saved.a, a.a, sizeof *a.a * (size_t)a.n);
+	if (a.n)
+		memcpy(saved.a, a.a, sizeof *a.a * (size_t)a.n);
 	struct form_errors e = {0};
 	int strict = !strcmp(go, "next") || !strcmp(go, "review");
 	int autosave = !strcmp(go, "autosave");
