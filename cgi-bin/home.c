@@ -24,7 +24,7 @@ static void home_staff(struct req *r)
 	}
 	html(r, "<ul class=\"tiles\">\n"
 	        "<li><a href=\"/admin/schools\"><strong>%d</strong> schools</a>", shown);
-	if (hidden >= POLICY_MIN_CELL)
+	if (policy_cell_shown(hidden))
 		html(r, "<span>and %d kept private by their nations</span>", hidden);
 	html(r, "</li>\n<li><a href=\"/admin/people\"><strong>%lld</strong> people</a>"
 	        "<span>%lld invited, not yet signed in</span></li>\n"

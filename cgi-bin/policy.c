@@ -70,6 +70,11 @@ int policy_level_valid(const char *level)
 	return 0;
 }
 
+int policy_cell_shown(long long n)
+{
+	return n >= POLICY_MIN_CELL;
+}
+
 double policy_coarse(double deg)
 {
 	return round(deg * 10.0) / 10.0;

@@ -240,7 +240,7 @@ static void group_table(struct req *r, const char *caption, const struct group *
 		html(r, "<th scope=\"col\">%s</th>", dim_labels[d]);
 	html(r, "</tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++) {
-		if (g[i].n < POLICY_MIN_CELL) {
+		if (!policy_cell_shown(g[i].n)) {
 			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"5\">Fewer than %d schools: not shown</td></tr>\n",
 			     g[i].label, POLICY_MIN_CELL);
 			continue;
@@ -286,7 +286,7 @@ void results_page(struct req *r)
 	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
 	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
 	     s->year, q, s->year, s->year, q);
-	if (s->n < POLICY_MIN_CELL) {
+	if (!policy_cell_shown(s->n)) {
 		html(r, "<p>Fewer than %d schools responded in this selection, so no figures are shown:"
 		        " they could single out a school of a small community.</p>\n", POLICY_MIN_CELL);
 		page_end(r);
@@ -307,7 +307,7 @@ void results_page(struct req *r)
 	struct bar db[3];
 	int weakest = 0;
 	for (int d = 0; d < 3; d++) {
-		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, s->scored[d] < POLICY_MIN_CELL };
+		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, !policy_cell_shown(s->scored[d]) };
 		if (s->score[d] < s->score[weakest])
 			weakest = d;
 	}
@@ -356,7 +356,7 @@ static cJSON *groups_json(const struct group *g, int n)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "group", g[i].key);
 		cJSON_AddStringToObject(o, "label", g[i].label);
-		if (g[i].n < POLICY_MIN_CELL) {
+		if (!policy_cell_shown(g[i].n)) {
 			cJSON_AddTrueToObject(o, "suppressed");
 		} else {
 			cJSON_AddNumberToObject(o, "schools", g[i].n);
@@ -379,7 +379,7 @@ void results_json(struct req *r)
 	if (s->type) cJSON_AddStringToObject(f, "type", s->type);
 	if (s->nation) cJSON_AddNumberToObject(f, "nation", (double)s->nation);
 	cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
-	if (s->n < POLICY_MIN_CELL) {
+	if (!policy_cell_shown(s->n)) {
 		cJSON_AddTrueToObject(o, "suppressed");
 	} else {
 		cJSON_AddNumberToObject(o, "schools_responding", s->n);

@@ -133,7 +133,7 @@ static void rates_table(struct req *r, long long cycle, const char *caption, con
 		const char *g = db_col_text(r, st, 0);
 		long long n = db_col_int(st, 1), sub = db_col_int(st, 2);
 		const char *label = labels ? region_label(labels, g) : g;
-		if (n < POLICY_MIN_CELL) {
+		if (!policy_cell_shown(n)) {
 			suppressed = 1;
 			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"3\">Fewer than %d schools: not shown</td></tr>\n",
 			     *label ? label : g, POLICY_MIN_CELL);
@@ -237,7 +237,7 @@ void scan_cycle_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	if (hidden >= POLICY_MIN_CELL)
+	if (policy_cell_shown(hidden))
 		html(r, "<p>%d more responses come from schools whose nations keep their data private.</p>\n", hidden);
 	page_end(r);
 }

@@ -171,7 +171,7 @@ void schools_page(struct req *r)
 	 * when the count cannot single one out: a filtered count would answer
 	 * "is there a private school called ... in ...?". */
 	int filtered = like || (state && *state) || (type && *type);
-	if (!filtered && hidden >= POLICY_MIN_CELL)
+	if (!filtered && policy_cell_shown(hidden))
 		html(r, " %d more are kept private by their nations' data stewards.", hidden);
 	html(r, "</p>\n");
 	page_end(r);

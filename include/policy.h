@@ -56,6 +56,9 @@ enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);
  * single out a school of a small community. */
 #define POLICY_MIN_CELL 5
 
+/* 1 when a count of n schools may be shown. */
+int policy_cell_shown(long long n);
+
 /* The sharing levels, most restrictive first, and their descriptions. */
 extern const char *const policy_levels[3];
 const char *policy_level_label(const char *level);

@@ -87,6 +87,16 @@ START_TEST(facts_from_the_database)
 }
 END_TEST
 
+START_TEST(small_cells_suppressed)
+{
+	ck_assert(!policy_cell_shown(0));
+	ck_assert(!policy_cell_shown(1));
+	ck_assert(!policy_cell_shown(POLICY_MIN_CELL - 1));
+	ck_assert(policy_cell_shown(POLICY_MIN_CELL));
+	ck_assert(policy_cell_shown(300));
+}
+END_TEST
+
 START_TEST(coarse_rounding)
 {
 	ck_assert(policy_coarse(46.8772) > 46.89 && policy_coarse(46.8772) < 46.91);
@@ -101,6 +111,7 @@ Suite *policy_suite(void)
 	tcase_add_test(t, matrix);
 	tcase_add_test(t, unknown_is_most_restrictive);
 	tcase_add_test(t, facts_from_the_database);
+	tcase_add_test(t, small_cells_suppressed);
 	tcase_add_test(t, coarse_rounding);
 	suite_add_tcase(s, t);
 	return s;
