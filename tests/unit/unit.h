@@ -15,6 +15,7 @@ Suite *policy_suite(void);
 Suite *auth_suite(void);
 Suite *db_suite(void);
 Suite *survey_suite(void);
+Suite *money_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */

@@ -1,0 +1,193 @@
+/* money.c — cents, dates and local times (see include/money.h). */
+#include "money.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int money_parse(const char *s, long long *cents)
+{
+	if (!s)
+		return 0;
+	while (*s == ' ')
+		s++;
+	if (*s == '$')
+		s++;
+	long long whole = 0;
+	int digits = 0, since_comma = -1;
+	for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
+		if (*s == ',') {
+			/* Thousands separators must sit every three digits. */
+			if (!digits || (since_comma >= 0 && since_comma != 3))
+				return 0;
+			since_comma = 0;
+			continue;
+		}
+		whole = whole * 10 + (*s - '0');
+		if (whole > MONEY_MAX_CENTS / 100)
+			return 0;
+		digits++;
+		if (since_comma >= 0)
+			since_comma++;
+	}
+	if (!digits || (since_comma >= 0 && since_comma != 3))
+		return 0;
+	long long frac = 0;
+	if (*s == '.') {
+		s++;
+		int n = 0;
+		for (; *s >= '0' && *s <= '9'; s++, n++) {
+			if (n == 2)
+				return 0;       /* fractions of a cent are refused, not rounded */
+			frac = frac * 10 + (*s - '0');
+		}
+		if (n == 0)
+			return 0;
+		if (n == 1)
+			frac *= 10;
+	}
+	while (*s == ' ')
+		s++;
+	if (*s)
+		return 0;
+	long long v = whole * 100 + frac;
+	if (v > MONEY_MAX_CENTS)
+		return 0;
+	*cents = v;
+	return 1;
+}
+
+void money_format(long long cents, char *out, size_t len)
+{
+	int neg = cents < 0;
+	unsigned long long v = neg ? (unsigned long long)(-(cents + 1)) + 1 : (unsigned long long)cents;
+	char digits[32];
+	snprintf(digits, sizeof digits, "%llu", v / 100);
+	char grouped[48];
+	size_t n = strlen(digits), j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			grouped[j++] = ',';
+		grouped[j++] = digits[i];
+	}
+	grouped[j] = '\0';
+	snprintf(out, len, "%s$%s.%02llu", neg ? "-" : "", grouped, v % 100);
+}
+
+static int parse_date(const char *s, int *y, int *m, int *d)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (*y < 1990 || *y > 2100 || *m < 1 || *m > 12 || *d < 1)
+		return 0;
+	int leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+	return *d <= mdays[*m - 1] + (*m == 2 && leap);
+}
+
+int date_valid(const char *s)
+{
+	int y, m, d;
+	return parse_date(s, &y, &m, &d);
+}
+
+/* Days since 1970-01-01 (civil calendar). */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long date_diff(const char *a, const char *b)
+{
+	int ya, ma, da, yb, mb, db;
+	if (!parse_date(a, &ya, &ma, &da) || !parse_date(b, &yb, &mb, &db))
+		return 0;
+	return days_from_civil(yb, mb, db) - days_from_civil(ya, ma, da);
+}
+
+void date_add(const char *d, long days, char out[11])
+{
+	int y, m, dd;
+	if (!parse_date(d, &y, &m, &dd)) {
+		snprintf(out, 11, "%s", "");
+		return;
+	}
+	time_t t = (time_t)(days_from_civil(y, m, dd) + days) * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void date_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Run with TZ set to tz (workers are single-threaded), then restore. */
+static char *tz_push(const char *tz)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TZ", tz, 1);
+	tzset();
+	return saved;
+}
+
+static void tz_pop(char *saved)
+{
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+}
+
+int local_to_utc(const char *date, const char *time_s, const char *tz, long long *out)
+{
+	int y, m, d;
+	if (!parse_date(date, &y, &m, &d) || !time_s || strlen(time_s) != 5 || time_s[2] != ':')
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (time_s[i] < '0' || time_s[i] > '9'))
+			return 0;
+	int hh = atoi(time_s), mm = atoi(time_s + 3);
+	if (hh > 23 || mm > 59)
+		return 0;
+	char *saved = tz_push(tz);
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+	                 .tm_hour = hh, .tm_min = mm, .tm_isdst = -1 };
+	time_t t = mktime(&tm);
+	/* A time skipped by daylight saving comes back normalised: refuse it. */
+	int ok = t != (time_t)-1 && tm.tm_hour == hh && tm.tm_min == mm && tm.tm_mday == d;
+	tz_pop(saved);
+	if (ok)
+		*out = (long long)t;
+	return ok;
+}
+
+void utc_to_local(long long t, const char *tz, char *out, size_t len)
+{
+	char *saved = tz_push(tz);
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm);
+	tz_pop(saved);
+}
