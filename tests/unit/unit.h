@@ -16,6 +16,7 @@ Suite *auth_suite(void);
 Suite *db_suite(void);
 Suite *survey_suite(void);
 Suite *money_suite(void);
+Suite *grant_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */

@@ -1,0 +1,124 @@
+/* grant.c — Equip's rules and the drafted report (see include/grant.h). */
+#include "grant.h"
+#include "buf.h"
+#include "db.h"
+#include "req.h"
+
+#include <string.h>
+
+const char *const grant_stages[] = {
+	"proposed", "Proposed", "awarded", "Awarded", "active", "Active",
+	"closed", "Closed", "declined", "Declined", "withdrawn", "Withdrawn", NULL,
+};
+
+const char *const grant_activities[] = {
+	"redesign", "School redesign and planning",
+	"engagement", "School community engagement",
+	"leadership", "Leadership coaching",
+	"staff_pd", "Staff professional development",
+	NULL,
+};
+
+const char *const grant_dimensions[] = {
+	"cultural", "Cultural relevance", "instructional", "Instructional relevance",
+	"career", "Career relevance", NULL,
+};
+
+const char *const visit_modes[] = { "onsite", "On site", "remote", "Remote", NULL };
+
+const char *const visit_roles[] = {
+	"teachers", "Teachers", "leaders", "School leaders", "staff", "Other staff",
+	"families", "Family or community members", "students", "Students", NULL,
+};
+
+int grant_transition_ok(const char *from, const char *to)
+{
+	static const struct { const char *from, *to; } ok[] = {
+		{ "proposed", "awarded" }, { "proposed", "declined" }, { "proposed", "withdrawn" },
+		{ "awarded", "active" }, { "awarded", "withdrawn" },
+		{ "active", "closed" }, { "active", "withdrawn" },
+	};
+	for (size_t i = 0; from && to && i < sizeof ok / sizeof ok[0]; i++)
+		if (!strcmp(ok[i].from, from) && !strcmp(ok[i].to, to))
+			return 1;
+	return 0;
+}
+
+int grant_report_transition_ok(const char *from, const char *to, int by_staff)
+{
+	if (!from || !to)
+		return 0;
+	if (by_staff)
+		return !strcmp(from, "submitted") && (!strcmp(to, "approved") || !strcmp(to, "returned"));
+	return (!strcmp(from, "due") || !strcmp(from, "returned")) && !strcmp(to, "submitted");
+}
+
+int grant_may_close(struct req *r, long long grant_id)
+{
+	return db_int(r, 0, "SELECT count(*) FROM grant_reports WHERE grant_id = ? AND is_final = 1"
+	                    " AND status = 'approved'", "I", grant_id) > 0;
+}
+
+char *grant_report_draft(struct req *r, long long grant_id, const char *from, const char *to)
+{
+	struct buf b = {0};
+	/* Visits fall in the period by their date where they happened (each
+	 * school's own time zone), stored with them as local_date. */
+	buf_printf(&b, "Report for %s to %s, drafted by ilnet from the visits logged. Edit it as you need.\n\n", from, to);
+
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT s.name, s.city, s.state_code,"
+	    "       (SELECT count(*) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
+	    "         AND v.local_date BETWEEN ?2 AND ?3),"
+	    "       (SELECT coalesce(sum(minutes), 0) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
+	    "         AND v.local_date BETWEEN ?2 AND ?3)"
+	    "  FROM grants g JOIN grant_schools gs ON gs.grant_id = g.id JOIN schools s ON s.id = gs.school_id"
+	    " WHERE g.id = ?1 AND gs.from_date <= ?3 AND (gs.to_date IS NULL OR gs.to_date >= ?2)"
+	    " GROUP BY s.id ORDER BY s.name", "Itt", grant_id, from, to);
+	struct buf unvisited = {0};
+	int schools = 0, visited = 0;
+	buf_puts(&b, "SCHOOLS SERVED\n");
+	while (db_step(r, st)) {
+		schools++;
+		long long n = db_col_int(st, 3), mins = db_col_int(st, 4);
+		if (n)
+			visited++;
+		else
+			buf_printf(&unvisited, "- %s (%s, %s)\n", db_col_text(r, st, 0), db_col_text(r, st, 1),
+			           db_col_text(r, st, 2));
+		buf_printf(&b, "- %s (%s, %s): %lld visit%s, %lld.%lld hours\n", db_col_text(r, st, 0),
+		           db_col_text(r, st, 1), db_col_text(r, st, 2), n, n == 1 ? "" : "s", mins / 60,
+		           (mins % 60) * 10 / 60);
+	}
+	if (!schools)
+		buf_puts(&b, "- none on the roster in this period\n");
+
+	buf_puts(&b, "\nVISITS AND HOURS BY ACTIVITY\n");
+	for (int i = 0; grant_activities[i]; i += 2) {
+		st = db_q(r, "SELECT count(*), coalesce(sum(v.minutes), 0) FROM visits v JOIN grants g ON g.org_id = v.org_id"
+		             " JOIN grant_schools gs ON gs.grant_id = g.id AND gs.school_id = v.school_id"
+		             " WHERE g.id = ? AND v.activity = ? AND v.local_date BETWEEN ? AND ?",
+		          "Ittt", grant_id, grant_activities[i], from, to);
+		db_step(r, st);
+		long long n = db_col_int(st, 0), mins = db_col_int(st, 1);
+		sqlite3_reset(st);
+		buf_printf(&b, "- %s: %lld visit%s, %lld.%lld hours\n", grant_activities[i + 1], n, n == 1 ? "" : "s",
+		           mins / 60, (mins % 60) * 10 / 60);
+	}
+	buf_puts(&b, "\nVISITS BY DIMENSION OF RELEVANCE\n");
+	for (int i = 0; grant_dimensions[i]; i += 2) {
+		long long n = db_int(r, 0,
+		    "SELECT count(*) FROM visits v JOIN grants g ON g.org_id = v.org_id"
+		    " JOIN grant_schools gs ON gs.grant_id = g.id AND gs.school_id = v.school_id"
+		    " WHERE g.id = ? AND (char(10) || v.dimensions || char(10)) LIKE ('%' || char(10) || ? || char(10) || '%')"
+		    "   AND v.local_date BETWEEN ? AND ?", "Ittt", grant_id, grant_dimensions[i], from, to);
+		buf_printf(&b, "- %s: %lld visit%s\n", grant_dimensions[i + 1], n, n == 1 ? "" : "s");
+	}
+	buf_printf(&b, "\nSCHOOLS NOT VISITED IN THE PERIOD (%d of %d)\n%s", schools - visited, schools,
+	           unvisited.len ? unvisited.p : "- none: every school was visited\n");
+	buf_puts(&b, "\nWHAT WE LEARNED AND WHAT COMES NEXT\n(write here)\n");
+	char *s = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	buf_free(&unvisited);
+	return s;
+}
