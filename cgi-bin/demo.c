@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "db.h"
 #include "mail.h"
+#include "money.h"
 #include "req.h"
 
 #include <stdio.h>
@@ -157,6 +158,108 @@ static void seed_baseline(struct req *r, long long cycle)
 	}
 }
 
+/* Equip: an active grant per organization serving the schools it is linked
+ * to, a payment schedule and reports around today, one proposed and one
+ * closed grant, and a term of visits logged by the first organization. */
+static void seed_equip(struct req *r)
+{
+	if (db_int(r, 0, "SELECT count(*) FROM grants", ""))
+		return;
+	char today[11], start[11], end[11], d[11], p0[11], p1[11];
+	date_today(today);
+	date_add(today, -200, start);
+	date_add(today, 530, end);
+	static const char *const acts[] = { "redesign\nleadership", "engagement\nstaff_pd", "leadership\nstaff_pd",
+	                                    "redesign\nengagement", "staff_pd", "leadership\nengagement" };
+	sqlite3_stmt *st = db_q(r, "SELECT id, name FROM organizations ORDER BY id", "");
+	long long orgs[16];
+	const char *names[16];
+	int n = 0;
+	while (db_step(r, st) && n < 16) {
+		orgs[n] = db_col_int(st, 0);
+		names[n] = db_col_text(r, st, 1);
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		long long amount = (150000 + 25000 * i) * 100LL;
+		db_exec(r, "INSERT INTO grants (org_id, title, purpose, activities, stage, amount_cents, start_date, end_date)"
+		           " VALUES (?, ?, ?, ?, 'active', ?, ?, ?)", "ItttItt", orgs[i],
+		        arena_printf(&r->arena, "%s: individualized learning coaching", names[i]),
+		        "Build schools' capacity to individualize learning across the three dimensions of relevance.",
+		        acts[i % 6], amount, start, end);
+		long long g = db_last_id(r);
+		db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) SELECT ?, school_id, ?"
+		           " FROM org_schools WHERE org_id = ?", "ItI", g, start, orgs[i]);
+		/* Four payments: two paid, one due soon, one later; 10% left unscheduled. */
+		long long part = amount * 9 / 10 / 4;
+		date_add(today, -190, d);
+		db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, status, paid_on)"
+		           " VALUES (?, ?, ?, 'paid', ?)", "ItIt", g, d, part, d);
+		date_add(today, -10, d);
+		db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, status, paid_on)"
+		           " VALUES (?, ?, ?, 'paid', ?)", "ItIt", g, d, part, d);
+		date_add(today, 12 + i, d);
+		db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents) VALUES (?, ?, ?)", "ItI", g, d, part);
+		date_add(today, 190, d);
+		db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents) VALUES (?, ?, ?)", "ItI", g, d, part);
+		/* Reports: one approved, one due now (overdue for some), the final one. */
+		date_add(today, -110, p0);
+		date_add(today, -95, d);
+		db_exec(r, "INSERT INTO grant_reports (grant_id, title, period_start, period_end, due_date, status, body,"
+		           " submitted_at, decided_at) VALUES (?, 'First progress report', ?, ?, ?, 'approved',"
+		           " 'Coaching began in every school on the roster.', unixepoch() - 90 * 86400,"
+		           " unixepoch() - 80 * 86400)", "Ittt", g, start, p0, d);
+		date_add(p0, 1, p1);
+		date_add(today, -1, d);
+		char due[11];
+		date_add(today, i % 2 ? -5 : 9, due);
+		db_exec(r, "INSERT INTO grant_reports (grant_id, title, period_start, period_end, due_date)"
+		           " VALUES (?, 'Second progress report', ?, ?, ?)", "Ittt", g, p1, d, due);
+		date_add(end, 30, d);
+		db_exec(r, "INSERT INTO grant_reports (grant_id, title, period_start, period_end, due_date, is_final)"
+		           " VALUES (?, 'Final report', ?, ?, ?, 1)", "Ittt", g, start, end, d);
+		db_exec(r, "INSERT INTO grant_events (grant_id, action, detail) VALUES (?, 'created', 'demo data')", "I", g);
+	}
+	if (n >= 2) {
+		db_exec(r, "INSERT INTO grants (org_id, title, purpose, activities, stage, amount_cents, start_date, end_date)"
+		           " VALUES (?, 'Community engagement pilot', 'Family and tribal community partnerships.',"
+		           " 'engagement', 'proposed', 8000000, ?, ?)", "Itt", orgs[1], today, end);
+		date_add(today, -900, d);
+		date_add(today, -300, p0);
+		db_exec(r, "INSERT INTO grants (org_id, title, purpose, activities, stage, amount_cents, start_date, end_date)"
+		           " VALUES (?, 'Planning grant', 'Redesign planning with two schools.', 'redesign', 'closed',"
+		           " 4000000, ?, ?)", "Itt", orgs[0], d, p0);
+	}
+	/* A term of visits by the first organization's coach. */
+	long long coach = db_int(r, 0, "SELECT id FROM users WHERE role = 'intermediary' ORDER BY id LIMIT 1", "");
+	static const char *const kinds[] = { "leadership", "staff_pd", "redesign", "engagement" };
+	static const char *const dimsets[] = { "instructional", "cultural\ninstructional", "career", "cultural" };
+	st = db_q(r, "SELECT gs.school_id, s.tz FROM grant_schools gs JOIN schools s ON s.id = gs.school_id"
+	             " JOIN grants g ON g.id = gs.grant_id WHERE g.org_id = ? AND g.stage = 'active'"
+	             " ORDER BY gs.school_id", "I", n ? orgs[0] : 0);
+	long long schools[32];
+	const char *tzs[32];
+	int ns = 0;
+	while (db_step(r, st) && ns < 32) {
+		schools[ns] = db_col_int(st, 0);
+		tzs[ns] = db_col_text(r, st, 1);
+		ns++;
+	}
+	for (int i = 0; i < ns - 2; i++)         /* the last two go unvisited */
+		for (int k = 0; k < 3; k++) {
+			date_add(today, -(long)(150 - 40 * k - i * 3), d);
+			long long at;
+			if (!local_to_utc(d, "09:30", tzs[i], &at))
+				continue;
+			db_exec(r, "INSERT INTO visits (org_id, school_id, starts_at, local_date, minutes, mode, activity,"
+			           " dimensions, participants, notes, next_steps, logged_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+			           " 'teachers=6\nleaders=1', 'Observed advisory and planned the next cycle with the team.',"
+			           " 'Co-plan one unit with students choosing their projects.', ?)",
+			        "IIItittt" "I", orgs[0], schools[i], at, d, 60 + 30 * (k % 3), k == 1 ? "remote" : "onsite",
+			        kinds[(i + k) % 4], dimsets[(i + k) % 4], coach);
+		}
+}
+
 static int seed(struct req *r, const char *password)
 {
 	const char *problem = auth_password_problem(password);
@@ -208,6 +311,7 @@ static int seed(struct req *r, const char *password)
 		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, inst);
 		seed_baseline(r, db_int(r, 0, "SELECT id FROM scan_cycles WHERE year = 2018", ""));
 	}
+	seed_equip(r);
 	db_commit(r);
 	return 0;
 }

@@ -60,10 +60,12 @@ static void home_intermediary(struct req *r)
 {
 	char *org = db_text(r, "SELECT name FROM organizations WHERE id = ?", "I",
 	                    r->user->org_id);
-	long long n = db_int(r, 0, "SELECT count(*) FROM org_schools WHERE org_id = ?", "I",
-	                     r->user->org_id);
+	long long n = db_int(r, 0, "SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN grants g"
+	                           " ON g.id = gs.grant_id WHERE g.org_id = ? AND g.stage = 'active'"
+	                           " AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now'))",
+	                     "I", r->user->org_id);
 	if (org)
-		html(r, "<p>You work with <strong>%s</strong>, which serves %lld school%s.</p>\n",
+		html(r, "<p>You work with <strong>%s</strong>, whose active grants serve %lld school%s.</p>\n",
 		     org, n, n == 1 ? "" : "s");
 	else
 		html(r, "<p>Your account is not linked to an organization yet.</p>\n");

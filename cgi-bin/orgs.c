@@ -25,12 +25,13 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 		page_notice(r, "Organization added.");
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT o.name, o.city, coalesce(o.state_code, ''), o.focus,"
-	    "       (SELECT count(*) FROM org_schools os WHERE os.org_id = o.id),"
+	    "       (SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	    "         WHERE g.org_id = o.id AND g.stage = 'active' AND (gs.to_date IS NULL OR gs.to_date >= date('now'))),"
 	    "       (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1)"
 	    "  FROM organizations o WHERE o.active = 1 ORDER BY o.name", "");
 	html(r, "<table>\n<caption>Intermediary organizations</caption>\n<thead><tr>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Place</th>"
-	        "<th scope=\"col\">Focus</th><th scope=\"col\">Schools served</th>"
+	        "<th scope=\"col\">Focus</th><th scope=\"col\">Schools in active grants</th>"
 	        "<th scope=\"col\">People</th></tr></thead>\n<tbody>\n");
 	int n = 0;
 	while (db_step(r, st)) {

@@ -506,7 +506,9 @@ void my_schools_page(struct req *r)
 	    "       s.enrollment, s.tz, coalesce(n.name, ''), " POLICY_COLUMNS
 	    "  FROM schools s LEFT JOIN nations n ON n.id = s.nation_id"
 	    " WHERE s.id IN (SELECT school_id FROM user_schools WHERE user_id = ?1)"
-	    "    OR s.id IN (SELECT school_id FROM org_schools WHERE org_id = ?2 AND ?2 > 0)"
+	    "    OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	    "                WHERE g.org_id = ?2 AND ?2 > 0 AND g.stage = 'active' AND gs.from_date <= date('now')"
+	    "                  AND (gs.to_date IS NULL OR gs.to_date >= date('now')))"
 	    " ORDER BY s.name", "II", r->user->id, r->user->org_id);
 	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">Type</th><th scope=\"col\">Grades</th>"

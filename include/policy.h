@@ -14,6 +14,9 @@
  * level \ viewer  own leader  steward of  admin  staff   serving        other
  *                             its nation                 intermediary   members
  * private         FULL        FULL        FULL   HIDDEN  COARSE         HIDDEN
+ *
+ * "Serving" means the school is on the current roster of an active grant
+ * of the viewer's organization.
  * foundation      FULL        FULL        FULL   FULL    FULL           HIDDEN
  * network         FULL        FULL        FULL   FULL    FULL           COARSE
  */
@@ -46,7 +49,9 @@ enum vis policy_school(struct req *r, long long school_id);
 #define POLICY_COLUMNS \
 	"coalesce(s.nation_id, 0), s.sharing," \
 	" EXISTS (SELECT 1 FROM user_schools us WHERE us.school_id = s.id AND us.user_id = ?)," \
-	" EXISTS (SELECT 1 FROM org_schools os WHERE os.school_id = s.id AND os.org_id = ?)"
+	" EXISTS (SELECT 1 FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"   WHERE gs.school_id = s.id AND g.org_id = ? AND g.stage = 'active'" \
+	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))"
 
 /* Decide for a row whose POLICY_COLUMNS start at column col. */
 struct sqlite3_stmt;

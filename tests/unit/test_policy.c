@@ -70,7 +70,17 @@ static void through_database(struct req *r)
 	u.id = 5;
 	r->user = &u;
 	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
-	db_exec(r, "INSERT INTO org_schools (org_id, school_id) VALUES (3, 10)", "");
+	/* On the roster of a grant not yet active: still not served. */
+	db_exec(r, "INSERT INTO grants (id, org_id, title, amount_cents, start_date, end_date, stage)"
+	           " VALUES (1, 3, 'G', 100, '2020-01-01', '2099-12-31', 'awarded')", "");
+	db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) VALUES (1, 10, '2020-01-01')", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
+	db_exec(r, "UPDATE grants SET stage = 'active'", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_COARSE);
+	/* Left the roster: no longer served. */
+	db_exec(r, "UPDATE grant_schools SET to_date = '2021-01-01'", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
+	db_exec(r, "UPDATE grant_schools SET to_date = NULL", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_COARSE);
 	db_exec(r, "UPDATE schools SET sharing = 'foundation' WHERE id = 10", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_FULL);
