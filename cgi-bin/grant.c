@@ -67,7 +67,7 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	buf_printf(&b, "Report for %s to %s, drafted by ilnet from the visits logged. Edit it as you need.\n\n", from, to);
 
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.name, s.city, s.state_code,"
+	    "SELECT s.name, s.city, s.state_code, s.sharing = 'private',"
 	    "       (SELECT count(*) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
 	    "         AND v.local_date BETWEEN ?2 AND ?3),"
 	    "       (SELECT coalesce(sum(minutes), 0) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
@@ -76,20 +76,34 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	    " WHERE g.id = ?1 AND gs.from_date <= ?3 AND (gs.to_date IS NULL OR gs.to_date >= ?2)"
 	    " GROUP BY s.id ORDER BY s.name", "Itt", grant_id, from, to);
 	struct buf unvisited = {0};
-	int schools = 0, visited = 0;
+	int schools = 0, visited = 0, private_n = 0, private_visits = 0;
+	long long private_mins = 0;
 	buf_puts(&b, "SCHOOLS SERVED\n");
 	while (db_step(r, st)) {
 		schools++;
-		long long n = db_col_int(st, 3), mins = db_col_int(st, 4);
+		long long n = db_col_int(st, 4), mins = db_col_int(st, 5);
 		if (n)
 			visited++;
-		else
+		/* The report goes to the foundation: a school whose nation keeps
+		 * its data private is counted, never named. */
+		if (db_col_int(st, 3)) {
+			private_n++;
+			private_visits += (int)n;
+			private_mins += mins;
+			continue;
+		}
+		if (!n)
 			buf_printf(&unvisited, "- %s (%s, %s)\n", db_col_text(r, st, 0), db_col_text(r, st, 1),
 			           db_col_text(r, st, 2));
 		buf_printf(&b, "- %s (%s, %s): %lld visit%s, %lld.%lld hours\n", db_col_text(r, st, 0),
 		           db_col_text(r, st, 1), db_col_text(r, st, 2), n, n == 1 ? "" : "s", mins / 60,
 		           (mins % 60) * 10 / 60);
 	}
+	if (private_n)
+		buf_printf(&b, "- %d school%s whose nation%s keep%s its data private (not named): %d visit%s,"
+		           " %lld.%lld hours\n", private_n, private_n == 1 ? "" : "s", private_n == 1 ? "" : "s",
+		           private_n == 1 ? "s" : "", private_visits, private_visits == 1 ? "" : "s",
+		           private_mins / 60, (private_mins % 60) * 10 / 60);
 	if (!schools)
 		buf_puts(&b, "- none on the roster in this period\n");
 
@@ -115,7 +129,7 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 		buf_printf(&b, "- %s: %lld visit%s\n", grant_dimensions[i + 1], n, n == 1 ? "" : "s");
 	}
 	buf_printf(&b, "\nSCHOOLS NOT VISITED IN THE PERIOD (%d of %d)\n%s", schools - visited, schools,
-	           unvisited.len ? unvisited.p : "- none: every school was visited\n");
+	           unvisited.len ? unvisited.p : schools - visited ? "" : "- none: every school was visited\n");
 	buf_puts(&b, "\nWHAT WE LEARNED AND WHAT COMES NEXT\n(write here)\n");
 	char *s = arena_strdup(&r->arena, buf_str(&b));
 	buf_free(&b);

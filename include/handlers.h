@@ -56,6 +56,14 @@ void scan_cycle_submit(struct req *r);
 void scan_response_page(struct req *r);
 void scan_reopen_submit(struct req *r);
 
+/* grants.c */
+void grants_page(struct req *r);
+void grants_create_submit(struct req *r);
+void grant_page(struct req *r);
+void grant_submit(struct req *r);
+void grant_report_page(struct req *r);
+void grant_report_submit(struct req *r);
+
 /* profile.c */
 void profile_page(struct req *r);
 

@@ -58,14 +58,20 @@ static void draft(struct req *r)
 	db_exec(r, v, "ititt", 1, "2026-03-02", 60, "staff_pd", "instructional");
 	db_exec(r, v, "ititt", 2, "2026-03-15", 120, "leadership", "cultural");
 	db_exec(r, v, "ititt", 2, "2026-04-01", 600, "redesign", "cultural");   /* after the period */
+	db_exec(r, ins, "itttt", 5, "Hidden Tribal School", "SD", "Kyle", "America/Denver");
+	db_exec(r, "UPDATE schools SET nation_id = 21 WHERE id = 5", "");      /* private from now on */
+	db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) VALUES (1, 5, '2026-01-01')", "");
+	db_exec(r, v, "ititt", 5, "2026-03-10", 45, "engagement", "cultural");
 	char *text = grant_report_draft(r, 1, "2026-03-01", "2026-03-31");
+	ck_assert(!strstr(text, "Hidden Tribal School"));
+	ck_assert(strstr(text, "- 1 school whose nation keeps its data private (not named): 1 visit, 0.7 hours"));
 	ck_assert_msg(strstr(text, "- Butte School (Rapid City, SD): 2 visits, 2.5 hours"), "%s", text);
 	ck_assert(strstr(text, "- Lake School (Ely, MN): 1 visit, 2.0 hours"));
 	ck_assert(strstr(text, "- Leadership coaching: 2 visits, 3.5 hours"));
 	ck_assert(strstr(text, "- School redesign and planning: 0 visits, 0.0 hours"));
-	ck_assert(strstr(text, "- Cultural relevance: 2 visits"));
+	ck_assert(strstr(text, "- Cultural relevance: 3 visits"));
 	ck_assert(strstr(text, "- Career relevance: 1 visit\n"));
-	ck_assert(strstr(text, "SCHOOLS NOT VISITED IN THE PERIOD (1 of 3)\n- Quiet School (Tower, MN)"));
+	ck_assert(strstr(text, "SCHOOLS NOT VISITED IN THE PERIOD (1 of 4)\n- Quiet School (Tower, MN)"));
 	ck_assert(!strstr(text, "Former School"));          /* left the roster before the period */
 }
 
