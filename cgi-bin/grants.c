@@ -150,30 +150,15 @@ static void grants_view(struct req *r, const struct form_errors *e)
 	const char *stage = req_query(r, "stage"), *org = req_query(r, "org");
 	if (stage && !region_valid(grant_stages, stage))
 		stage = NULL;
-	size_t cap = 64, k = 0;
-	const char **orgs = arena_alloc(&r->arena, sizeof *orgs * cap);
-	sqlite3_stmt *st = db_q(r, "SELECT id, name FROM organizations ORDER BY name", "");
-	while (db_step(r, st)) {
-		if (k + 3 > cap) {
-			const char **more = arena_alloc(&r->arena, sizeof *more * cap * 2);
-			memcpy(more, orgs, sizeof *orgs * k);
-			orgs = more;
-			cap *= 2;
-		}
-		orgs[k++] = db_col_text(r, st, 0);
-		orgs[k++] = db_col_text(r, st, 1);
-	}
-	orgs[k] = NULL;
+	const char **orgs = form_options(r, db_q(r, "SELECT id, name FROM organizations ORDER BY name", ""), NULL);
 	long long org_id = is_staff(r) ? (org ? atoll(org) : 0) : r->user->org_id;
 	if (is_staff(r)) {
 		filter_begin(r, "/grants");
 		filter_select(r, "org", "Organization", "All organizations", orgs, org);
 		filter_select(r, "stage", "Stage", "All stages", grant_stages, stage);
 		filter_end(r);
-		html(r, "<p class=\"exports\">Download: <a href=\"/grants.csv\">grants</a>,"
-		        " <a href=\"/payments.csv\">payments</a>, <a href=\"/reports.csv\">reports</a> (CSV).</p>\n");
 	}
-	st = db_q(r,
+	sqlite3_stmt *st = db_q(r,
 	    "SELECT g.id, g.title, o.name, g.stage, g.amount_cents, g.start_date, g.end_date,"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid')"
@@ -200,10 +185,8 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		html(r, "<h2>New grant</h2>\n");
 		form_error_summary(r, e);
 		form_begin(r, "/grants");
-		const char **with_none = arena_alloc(&r->arena, sizeof *with_none * (k + 3));
-		with_none[0] = "";
-		with_none[1] = "— choose —";
-		memcpy(with_none + 2, orgs, sizeof *orgs * (k + 1));
+		const char **with_none = form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1"
+		                                               " ORDER BY name", ""), "— choose —");
 		form_select(r, e, "org", "Organization", with_none, req_form(r, "org"), NULL);
 		form_input(r, e, "title", "Title", "text", req_form(r, "title"), "off", NULL, 1);
 		form_input(r, e, "amount", "Award", "text", req_form(r, "amount"), "off", "In dollars, like 150,000.00.", 1);
@@ -606,7 +589,7 @@ static struct report *report_load(struct req *r, struct grant *g, long long id)
 
 static void report_view(struct req *r, struct grant *g, struct report *x, const struct form_errors *e)
 {
-	page_begin(r, html_fmt(r, "%s — %s", x->title, g->title));
+	page_begin(r, arena_printf(&r->arena, "%s — %s", x->title, g->title));
 	const char *msg = req_query(r, "msg");
 	if (msg && (!e || !e->n))
 		page_notice(r, !strcmp(msg, "submitted") ? "Report submitted. The foundation will approve it or"

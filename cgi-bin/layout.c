@@ -1,6 +1,7 @@
 /* layout.c — page shell, navigation by role, forms (see include/layout.h). */
 #include "layout.h"
 #include "auth.h"
+#include "db.h"
 #include "html.h"
 #include "req.h"
 
@@ -256,6 +257,28 @@ void filter_select(struct req *r, const char *name, const char *label, const cha
 void filter_end(struct req *r)
 {
 	html(r, "<button type=\"submit\">Filter</button>\n</form>\n");
+}
+
+const char **form_options(struct req *r, sqlite3_stmt *st, const char *first)
+{
+	size_t cap = 32, n = 0;
+	const char **v = arena_alloc(&r->arena, sizeof *v * cap);
+	if (first) {
+		v[n++] = "";
+		v[n++] = first;
+	}
+	while (db_step(r, st)) {
+		if (n + 3 > cap) {
+			const char **more = arena_alloc(&r->arena, sizeof *more * cap * 2);
+			memcpy(more, v, sizeof *v * n);
+			v = more;
+			cap *= 2;
+		}
+		v[n++] = db_col_text(r, st, 0);
+		v[n++] = db_col_text(r, st, 1);
+	}
+	v[n] = NULL;
+	return v;
 }
 
 void page_notice(struct req *r, const char *msg)

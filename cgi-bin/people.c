@@ -27,23 +27,7 @@ static const char *const role_options[] = {
 /* Organization and nation choices as value/label pairs from the database. */
 static const char **choices(struct req *r, const char *sql, const char *none)
 {
-	size_t cap = 64, n = 0;
-	const char **v = arena_alloc(&r->arena, sizeof *v * cap);
-	v[n++] = "";
-	v[n++] = none;
-	sqlite3_stmt *st = db_q(r, sql, "");
-	while (db_step(r, st)) {
-		if (n + 3 > cap) {
-			const char **more = arena_alloc(&r->arena, sizeof *more * cap * 2);
-			memcpy(more, v, sizeof *v * n);
-			v = more;
-			cap *= 2;
-		}
-		v[n++] = db_col_text(r, st, 0);
-		v[n++] = db_col_text(r, st, 1);
-	}
-	v[n] = NULL;
-	return v;
+	return form_options(r, db_q(r, sql, ""), none);
 }
 
 #define ORGS_SQL "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name"

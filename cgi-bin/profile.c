@@ -92,8 +92,16 @@ void profile_page(struct req *r)
 	html(r, "</dl>\n");
 
 	struct scan_result now;
-	if (!latest_scan(r, id, 0, &now)) {
+	if (v == VIS_FULL && !latest_scan(r, id, 0, &now)) {
 		html(r, "<p>This school has not submitted a regional scan yet.</p>\n");
+		page_end(r);
+		return;
+	}
+	/* Scan answers are school data: only for those who see the school in full. */
+	if (v != VIS_FULL) {
+		html(r, "<p class=\"hint\">%s shares its scan answers only with %s.</p>\n", name,
+		     !strcmp(sharing, "network") ? "foundation staff, its intermediaries and its own leaders"
+		                                 : "its own leaders and its nation's data steward");
 		page_end(r);
 		return;
 	}
@@ -102,13 +110,6 @@ void profile_page(struct req *r)
 	     now.year, *stage ? stage : "Not answered");
 	answer_item(r, &now, "connect_host", "Hosts site visits");
 	html(r, "</dl>\n");
-	if (v != VIS_FULL) {
-		html(r, "<p class=\"hint\">%s shares the rest of its data only with %s.</p>\n", name,
-		     !strcmp(sharing, "network") ? "foundation staff, its intermediaries and its own leaders"
-		                                 : "its own leaders and its nation's data steward");
-		page_end(r);
-		return;
-	}
 	struct scan_result before;
 	int have_before = latest_scan(r, id, now.year, &before);
 

@@ -265,18 +265,11 @@ static const char *selection_query(struct req *r, const struct summary *s)
 void results_page(struct req *r)
 {
 	struct summary *s = summarize(r, r->ids[0]);
-	page_begin(r, html_fmt(r, "Results of the %d scan", s->year));
+	page_begin(r, arena_printf(&r->arena, "Results of the %d scan", s->year));
 	filter_begin(r, arena_printf(&r->arena, "/scans/%d/results", s->year));
 	filter_select(r, "state", "State", "All states", region_states, s->state);
 	filter_select(r, "type", "School type", "All types", region_school_types, s->type);
-	size_t cap = 64, k = 0;
-	const char **nations = arena_alloc(&r->arena, sizeof *nations * cap);
-	sqlite3_stmt *st = db_q(r, "SELECT id, name FROM nations ORDER BY name", "");
-	while (db_step(r, st) && k + 3 < cap) {
-		nations[k++] = db_col_text(r, st, 0);
-		nations[k++] = db_col_text(r, st, 1);
-	}
-	nations[k] = NULL;
+	const char **nations = form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL);
 	filter_select(r, "nation", "Nation", "All schools", nations,
 	              s->nation ? arena_printf(&r->arena, "%lld", s->nation) : NULL);
 	filter_end(r);

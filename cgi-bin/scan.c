@@ -137,25 +137,14 @@ void scan_page(struct req *r)
 			        "<p>Copies every answer as a draft for the school you choose; you then"
 			        " review and change what differs before submitting.</p>\n");
 			form_begin(r, arena_printf(&r->arena, "/scan/%d/copy", year));
-			const char **from = arena_alloc(&r->arena, sizeof *from * 64);
-			const char **to = arena_alloc(&r->arena, sizeof *to * 64);
-			int nf = 0, nt = 0;
-			from[nf++] = "";
-			from[nf++] = "— choose —";
-			to[nt++] = "";
-			to[nt++] = "— choose —";
-			st = db_q(r, "SELECT s.id, s.name, x.id IS NOT NULL FROM user_schools us"
-			             " JOIN schools s ON s.id = us.school_id LEFT JOIN responses x"
-			             " ON x.school_id = s.id AND x.cycle_id = ? WHERE us.user_id = ?"
-			             " ORDER BY s.name", "II", c->id, r->user->id);
-			while (db_step(r, st) && nf < 60 && nt < 60) {
-				const char **list = db_col_int(st, 2) ? from : to;
-				int *n = db_col_int(st, 2) ? &nf : &nt;
-				list[(*n)++] = db_col_text(r, st, 0);
-				list[(*n)++] = db_col_text(r, st, 1);
-			}
-			from[nf] = NULL;
-			to[nt] = NULL;
+			const char **from = form_options(r, db_q(r,
+			    "SELECT s.id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id"
+			    " JOIN responses x ON x.school_id = s.id AND x.cycle_id = ? WHERE us.user_id = ?"
+			    " ORDER BY s.name", "II", c->id, r->user->id), "— choose —");
+			const char **to = form_options(r, db_q(r,
+			    "SELECT s.id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id"
+			    " WHERE us.user_id = ? AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.school_id = s.id"
+			    " AND x.cycle_id = ?) ORDER BY s.name", "II", r->user->id, c->id), "— choose —");
 			form_select(r, NULL, "from", "Copy the answers of", from, NULL, NULL);
 			form_select(r, NULL, "to", "Into", to, NULL, NULL);
 			html(r, "<button type=\"submit\">Copy as a draft</button>\n");
@@ -203,7 +192,7 @@ static void section_form(struct req *r, struct cycle *c, long long school, const
                          const struct form_errors *e, long long revision, const char *conflict)
 {
 	const char *base = base_path(r, c->year, school);
-	page_begin(r, html_fmt(r, "%s — %d scan", school_name, c->year));
+	page_begin(r, arena_printf(&r->arena, "%s — %d scan", school_name, c->year));
 	const char *msg = req_query(r, "msg");
 	if (msg && !strcmp(msg, "saved") && (!e || !e->n))
 		page_notice(r, "Saved. You can close this page and continue later, on any device.");
@@ -250,7 +239,7 @@ void scan_school_page(struct req *r)
 	if (x.id)
 		survey_load_answers(r, x.id, &a);
 	if (!strcmp(x.status, "submitted") || strcmp(c->status, "open")) {
-		page_begin(r, html_fmt(r, "%s — %d scan", name, c->year));
+		page_begin(r, arena_printf(&r->arena, "%s — %d scan", name, c->year));
 		if (!strcmp(x.status, "submitted"))
 			html(r, "<p>Submitted. To change an answer, ask foundation staff to reopen it.</p>\n");
 		else
@@ -402,7 +391,7 @@ void scan_review_page(struct req *r)
 	}
 	struct answers a = {0};
 	survey_load_answers(r, x.id, &a);
-	page_begin(r, html_fmt(r, "Review: %s — %d scan", name, c->year));
+	page_begin(r, arena_printf(&r->arena, "Review: %s — %d scan", name, c->year));
 	int missing = survey_check(in, &a);
 	if (missing >= 0)
 		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>Not yet complete</h2>"

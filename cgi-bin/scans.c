@@ -59,14 +59,8 @@ static void scans_view(struct req *r, const struct form_errors *e)
 	form_error_summary(r, e);
 	form_begin(r, "/scans");
 	form_input(r, e, "year", "Year", "text", req_form(r, "year"), "off", "One cycle a year.", 1);
-	size_t cap = 16, k = 0;
-	const char **inst = arena_alloc(&r->arena, sizeof *inst * cap);
-	st = db_q(r, "SELECT id, title || ' (' || version || ')' FROM instruments ORDER BY id DESC", "");
-	while (db_step(r, st) && k + 3 < cap) {
-		inst[k++] = db_col_text(r, st, 0);
-		inst[k++] = db_col_text(r, st, 1);
-	}
-	inst[k] = NULL;
+	const char **inst = form_options(r, db_q(r, "SELECT id, title || ' (' || version || ')' FROM instruments"
+	                                          " ORDER BY id DESC", ""), NULL);
 	form_select(r, e, "instrument", "Instrument", inst, req_form(r, "instrument"),
 	            "A published instrument never changes; a new version is a new instrument.");
 	html(r, "<button type=\"submit\">Create cycle</button>\n");
@@ -151,7 +145,7 @@ static void rates_table(struct req *r, long long cycle, const char *caption, con
 void scan_cycle_page(struct req *r)
 {
 	struct cyc c = cycle_by_year(r, r->ids[0]);
-	page_begin(r, html_fmt(r, "The %d scan", c.year));
+	page_begin(r, arena_printf(&r->arena, "The %d scan", c.year));
 	const char *msg = req_query(r, "msg"), *n = req_query(r, "n");
 	if (msg) {
 		if (!strcmp(msg, "invited")) page_notice(r, html_fmt(r, "Invitations queued for %s leader(s).", n ? n : "0"));
@@ -340,7 +334,7 @@ void scan_response_page(struct req *r)
 	long long school;
 	long long id = visible_response(r, &c, r->ids[1], &school);
 	char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", school);
-	page_begin(r, html_fmt(r, "%s — %d scan", name, c.year));
+	page_begin(r, arena_printf(&r->arena, "%s — %d scan", name, c.year));
 	html(r, "<p><a href=\"/schools/%lld\">School profile</a></p>\n<h2>History</h2>\n<ol class=\"history\">\n", school);
 	sqlite3_stmt *st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM response_events e"
 	                           " LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id", "I", id);

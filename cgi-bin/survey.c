@@ -223,34 +223,37 @@ int survey_section_index(const struct instrument *in, const char *id)
 
 /* ---- the stored instruments ----------------------------------------------- */
 
-/* Parsed instruments, per process: published ones never change. */
-static struct { long long id; char version[64]; struct instrument *in; } cache[16];
+/* Parsed instruments, per process: published ones never change, so an
+ * entry is never freed while the worker lives (a request may hold it). */
+static struct cached { long long id; char version[64]; struct instrument *in; } *cache;
+static size_t ncache, capcache;
 
 const struct instrument *survey_get(struct req *r, long long id)
 {
 	char *version = db_text(r, "SELECT version FROM instruments WHERE id = ?", "I", id);
 	if (!version)
 		return NULL;
-	size_t free_slot = sizeof cache / sizeof cache[0];
-	for (size_t i = 0; i < sizeof cache / sizeof cache[0]; i++) {
-		if (cache[i].in && cache[i].id == id && !strcmp(cache[i].version, version))
+	for (size_t i = 0; i < ncache; i++)
+		if (cache[i].id == id && !strcmp(cache[i].version, version))
 			return cache[i].in;
-		if (!cache[i].in && free_slot == sizeof cache / sizeof cache[0])
-			free_slot = i;
-	}
 	char *def = db_text(r, "SELECT definition FROM instruments WHERE id = ?", "I", id);
 	char err[256];
 	struct instrument *in = survey_parse(def, err, sizeof err);
 	if (!in)
 		req_fail(r, 500, arena_printf(&r->arena, "instrument %lld: %s", id, err));
 	in->id = id;
-	if (free_slot == sizeof cache / sizeof cache[0]) {
-		free_slot = 0;              /* full: replace the first */
-		survey_free(cache[0].in);
+	if (ncache == capcache) {
+		size_t cap = capcache ? capcache * 2 : 8;
+		struct cached *more = realloc(cache, sizeof *more * cap);
+		if (!more)
+			abort();
+		cache = more;
+		capcache = cap;
 	}
-	cache[free_slot].id = id;
-	snprintf(cache[free_slot].version, sizeof cache[free_slot].version, "%s", version);
-	cache[free_slot].in = in;
+	cache[ncache].id = id;
+	snprintf(cache[ncache].version, sizeof cache[ncache].version, "%s", version);
+	cache[ncache].in = in;
+	ncache++;
 	return in;
 }
 
@@ -448,6 +451,8 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 					problem = "Choose from the options given.";
 					continue;
 				}
+				if (b.len && answer_has(b.p, c))
+					continue;       /* the same choice sent twice counts once */
 				if (b.len)
 					buf_putc(&b, '\n');
 				buf_puts(&b, c);
@@ -459,6 +464,10 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 			if (v && blank(v))
 				v = NULL;
 		}
+		/* A choice drawn from an earlier answer that no longer offers it
+		 * (the leader unticked it above) is dropped, not refused. */
+		if (v && q->options_from && !valid_choice(in, q, out, v))
+			v = NULL;
 		if (v && !problem) {
 			char *end;
 			long n;
@@ -571,6 +580,8 @@ static const char *option_label(const struct instrument *in, const struct questi
 const char *survey_answer_text(struct req *r, const struct instrument *in,
                                const struct question *q, const struct answers *a)
 {
+	if (!q)
+		return "";              /* an instrument without that question */
 	const char *v = answers_get(a, q->id);
 	if (!v || !*v)
 		return "";

@@ -55,6 +55,12 @@ void filter_select(struct req *r, const char *name, const char *label, const cha
                    const char *const *options, const char *selected);
 void filter_end(struct req *r);
 
+/* Value/label pairs for form_select() from a statement's first two
+ * columns (every row: nothing is cut), preceded by ("", first) when first
+ * is not NULL. */
+struct sqlite3_stmt;
+const char **form_options(struct req *r, struct sqlite3_stmt *st, const char *first);
+
 /* A notice at the top of a page (role=status). */
 void page_notice(struct req *r, const char *msg);
 

@@ -493,7 +493,9 @@ START_TEST(profiles_follow_the_policy_and_show_change)
 	snprintf(path, sizeof path, "/schools/%s", net);
 	r = http_get(c, path);
 	ck_assert_int_eq(r->status, 200);
-	ck_assert(resp_has(r, "Implementation"));
+	ck_assert(resp_has(r, "<dt>Type</dt>"));
+	ck_assert(resp_has(r, "shares its scan answers only with"));
+	ck_assert(!resp_has(r, "Implementation"));           /* scan data: full visibility only */
 	ck_assert(!resp_has(r, "<dt>Students</dt>"));
 	ck_assert(!resp_has(r, "How a score is made"));
 	resp_free(r);

@@ -170,11 +170,17 @@ START_TEST(reading_a_section)
 	e.n = 0;
 	survey_read_section(r, S, 1, &a, &e, 1);
 	ck_assert_int_eq(e.n, 1);                       /* the scale has 5 points */
-	/* options_from: only what was chosen above. */
+	/* options_from: a choice no longer offered above is dropped, not refused. */
 	post(r, "q_prac=p1&q_prac=p3&q_top=p2&q_agree=4");
 	e.n = 0;
 	survey_read_section(r, S, 1, &a, &e, 1);
-	ck_assert_int_eq(e.n, 1);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_ptr_null(answers_get(&a, "top"));
+	/* The same choice sent twice counts once. */
+	post(r, "q_prac=p1&q_prac=p1&q_prac=p1&q_agree=4");
+	e.n = 0;
+	survey_read_section(r, S, 1, &a, &e, 1);
+	ck_assert_str_eq(answers_get(&a, "prac"), "p1");
 	post(r, "q_prac=p1&q_prac=p3&q_top=p3&q_agree=4");
 	e.n = 0;
 	survey_read_section(r, S, 1, &a, &e, 1);
