@@ -76,6 +76,14 @@ static void event(struct req *r, long long response_id, const char *action, cons
 	           " VALUES (?, ?, ?, ?)", "IItt", response_id, r->user->id, action, detail);
 }
 
+/* Inside the transaction: the cycle is still open (it may have closed
+ * since the page was read). */
+static void still_open(struct req *r, struct cycle *c)
+{
+	if (!db_int(r, 0, "SELECT count(*) FROM scan_cycles WHERE id = ? AND status = 'open'", "I", c->id))
+		req_fail(r, 409, "the scan is closed");
+}
+
 static const char *status_label(const char *status)
 {
 	if (!strcmp(status, "submitted")) return "Submitted";
@@ -206,8 +214,11 @@ static void section_form(struct req *r, struct cycle *c, long long school, const
 		form_error_summary(r, e);
 	progress(r, in, s);
 	html(r, "<h2>Section %d of %d: %s</h2>\n", s + 1, in->nsections, in->sections[s].title);
+	/* Offer another school's answers only for a section never saved here:
+	 * an answer left empty on purpose stays empty. */
 	const char *from = NULL;
-	struct answers *pre = other_school_answers(r, c->id, school, &from);
+	struct answers *pre = answers_get(a, arena_printf(&r->arena, "_saved.%s", in->sections[s].id)) ? NULL
+	                    : other_school_answers(r, c->id, school, &from);
 	form_begin(r, base);
 	html(r, "<input type=\"hidden\" data-autosave>\n");
 	html(r, "<input type=\"hidden\" name=\"section\" value=\"%s\">\n"
@@ -280,6 +291,9 @@ static void save_section(struct req *r, long long rid, const struct instrument *
 		if (o)
 			db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, ok, o);
 	}
+	/* Remember the section was saved (see section_form's prefill). */
+	db_exec(r, "INSERT OR REPLACE INTO answers (response_id, question, value) VALUES (?, ?, '1')", "It", rid,
+	        arena_printf(&r->arena, "_saved.%s", sec->id));
 	/* A later section's answers that an earlier change made irrelevant go. */
 	struct answers all = {0};
 	survey_load_answers(r, rid, &all);
@@ -305,6 +319,7 @@ void scan_school_submit(struct req *r)
 	long long posted_rev = rev ? atoll(rev) : -1;
 
 	db_begin(r);
+	still_open(r, c);
 	struct response x = response_of(r, c->id, school);
 	if (!strcmp(x.status, "submitted"))
 		req_fail(r, 409, "already submitted");
@@ -419,6 +434,7 @@ void scan_submit(struct req *r)
 	if (strcmp(c->status, "open"))
 		req_fail(r, 409, "the scan is closed");
 	db_begin(r);
+	still_open(r, c);
 	struct response x = response_of(r, c->id, school);
 	if (!x.id || strcmp(x.status, "in_progress"))
 		req_fail(r, 409, "nothing to submit");
@@ -456,18 +472,32 @@ void scan_copy_submit(struct req *r)
 		page_end(r);
 		return;
 	}
-	const char *from_name = led_school(r, from);
+	led_school(r, from);
 	led_school(r, to);
 	db_begin(r);
+	still_open(r, c);
 	struct response src = response_of(r, c->id, from), dst = response_of(r, c->id, to);
 	if (!src.id || dst.id)
 		req_fail(r, 409, "copy needs a started school and one not started");
+	/* Answers about a school may not become visible to more people by being
+	 * copied to a school its nation shares more widely. */
+	if (db_int(r, 0, "SELECT (SELECT CASE sharing WHEN 'private' THEN 0 WHEN 'foundation' THEN 1 ELSE 2 END"
+	                 "   FROM schools WHERE id = ?) < (SELECT CASE sharing WHEN 'private' THEN 0"
+	                 "   WHEN 'foundation' THEN 1 ELSE 2 END FROM schools WHERE id = ?)", "II", from, to)) {
+		r->status = 422;
+		page_begin(r, "Copy not possible");
+		html(r, "<p>The school you chose to copy from shares its data with fewer people than the school"
+		        " you chose to copy into, so its answers cannot be copied there. Answer that school directly,"
+		        " or copy from another school.</p><p><a href=\"/scan\">Back to your schools</a></p>\n");
+		page_end(r);
+		return;
+	}
 	db_exec(r, "INSERT INTO responses (cycle_id, school_id, started_by, section) VALUES (?, ?, ?, ?)",
 	        "IIIt", c->id, to, r->user->id, "");
 	long long rid = db_last_id(r);
 	db_exec(r, "INSERT INTO answers (response_id, question, value)"
 	           " SELECT ?, question, value FROM answers WHERE response_id = ?", "II", rid, src.id);
-	event(r, rid, "copied", arena_printf(&r->arena, "from the answers for %s", from_name));
+	event(r, rid, "copied", "from the leader's answers for another of their schools");
 	db_commit(r);
 	req_redirect(r, arena_printf(&r->arena, "%s/review", base_path(r, c->year, to)));
 }

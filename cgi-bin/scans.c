@@ -365,7 +365,8 @@ void scan_reopen_submit(struct req *r)
 	if (strcmp(c.status, "open"))
 		req_fail(r, 409, "the cycle is closed");
 	db_begin(r);
-	if (!db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, revision = revision + 1,"
+	if (!db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, submitted_by = NULL,"
+	                " revision = revision + 1,"
 	                " updated_at = unixepoch() WHERE id = ? AND status = 'submitted'", "I", id))
 		req_fail(r, 409, "not submitted");
 	db_exec(r, "INSERT INTO response_events (response_id, user_id, action) VALUES (?, ?, 'reopened')",

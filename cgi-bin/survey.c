@@ -502,14 +502,14 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 				break;
 			}
 		}
-		/* An "other" choice needs its text. */
+		/* An "other" choice needs its text (its error is on the text box). */
 		const char *other = NULL;
 		if (v && q->other && answer_has(v, SURVEY_OTHER)) {
 			other = req_form(r, other_field);
 			if (!other || blank(other))
-				problem = problem ? problem : "Say what the other answer is.";
+				form_error(e, other_field, "Say what the other answer is.");
 			else if (chars(other) > 200)
-				problem = problem ? problem : "Shorten the other answer to 200 characters or fewer.";
+				form_error(e, other_field, "Shorten the other answer to 200 characters or fewer.");
 		}
 		if (!v && strict && q->required)
 			problem = q->type == Q_MULTI ? "Choose at least one." :
@@ -649,43 +649,61 @@ static void render_question(struct req *r, const struct instrument *in, const st
                             const char *prefilled_from)
 {
 	const char *name = arena_printf(&r->arena, "q_%s", q->id);
+	const char *other_name = arena_printf(&r->arena, "q_%s_other", q->id);
 	const char *err = form_error_for(e, name);
+	const char *other_err = form_error_for(e, other_name);
 	const char *v = answers_get(a, q->id);
 	const char *other = answers_get(a, arena_printf(&r->arena, "%s.other", q->id));
-	html(r, "<div class=\"question%s\" id=\"q-%s\"", err ? " has-error" : "", q->id);
+	const char *cond = q->show_q ? condition_text(r, in, q) : NULL;
+	int grouped = q->type == Q_SINGLE || q->type == Q_MULTI || q->type == Q_SCALE;
+
+	/* What describes the question, known before it is written: condition,
+	 * prefill note, error — referenced by the fieldset or the input. */
+	struct buf desc = {0};
+	if (cond)
+		buf_printf(&desc, "c-%s", name);
+	if (prefilled_from)
+		buf_printf(&desc, "%sp-%s", desc.len ? " " : "", name);
+	if (err)
+		buf_printf(&desc, "%se-%s", desc.len ? " " : "", name);
+	const char *described = desc.len ? html_fmt(r, " aria-describedby=\"%s\"", desc.p) : "";
+	buf_free(&desc);
+
+	html(r, "<div class=\"question%s\" id=\"q-%s\"", err || other_err ? " has-error" : "", q->id);
 	if (q->show_q) {
 		const struct question *dep = survey_question(in, q->show_q);
 		html(r, " data-show-q=\"q_%s\" data-show-in=\"", dep->id);
 		for (int i = 0; i < q->nshow_in; i++)
 			html(r, "%s%s", i ? " " : "", q->show_in[i]);
 		html(r, "\"");
+		/* A condition on an earlier section: its saved answer, for the script. */
+		if (dep->section != q->section) {
+			const char *dv = answers_get(a, dep->id);
+			char *spaced = arena_strdup(&r->arena, dv ? dv : "");
+			for (char *p = spaced; *p; p++)
+				if (*p == '\n')
+					*p = ' ';
+			html(r, " data-show-value=\"%s\"", spaced);
+		}
 	}
 	html(r, ">\n");
-	/* Notes read with the question: condition, prefill, error. */
-	struct buf desc = {0};
-	const char *cond = q->show_q ? condition_text(r, in, q) : NULL;
-	int grouped = q->type == Q_SINGLE || q->type == Q_MULTI || q->type == Q_SCALE;
-	if (grouped)
-		html(r, "<fieldset>\n<legend>%s%s</legend>\n", q->label, q->required ? " (required)" : "");
-	else
+	if (grouped) {
+		html(r, "<fieldset");
+		html_raw(r, described);
+		html(r, ">\n<legend>%s%s</legend>\n", q->label, q->required ? " (required)" : "");
+	} else {
 		html(r, "<label for=\"f-%s\">%s%s</label>\n", name, q->label, q->required ? " (required)" : "");
-	if (cond) {
-		html(r, "<p class=\"hint\" id=\"c-%s\">%s</p>\n", name, cond);
-		buf_printf(&desc, "c-%s", name);
 	}
-	if (prefilled_from) {
+	if (cond)
+		html(r, "<p class=\"hint\" id=\"c-%s\">%s</p>\n", name, cond);
+	if (prefilled_from)
 		html(r, "<p class=\"hint prefill\" id=\"p-%s\">Filled in from your answer for %s."
 		        " Change it if it differs here.</p>\n", name, prefilled_from);
-		buf_printf(&desc, "%sp-%s", desc.len ? " " : "", name);
-	}
 	if (q->type == Q_MULTI)
 		html(r, "<p class=\"hint\">Choose all that apply.</p>\n");
-	if (err) {
+	if (err)
 		html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
 		     name, err);
-		buf_printf(&desc, "%se-%s", desc.len ? " " : "", name);
-	}
-	const char *described = desc.len ? html_fmt(r, " aria-describedby=\"%s\"", desc.p) : "";
 	char num[16];
 	switch (q->type) {
 	case Q_SINGLE:
@@ -699,8 +717,9 @@ static void render_question(struct req *r, const struct instrument *in, const st
 				if (answer_has(chosen, src->options[i].value))
 					choice(r, type, name, k++, src->options[i].value, src->options[i].label,
 					       v && answer_has(v, src->options[i].value));
-			if (!k)
-				html(r, "<p class=\"hint\">Answer the question above first; its choices appear here.</p>\n");
+			if (!k)       /* carries the question's anchor, for the error summary */
+				html(r, "<p class=\"hint\" id=\"f-%s\" tabindex=\"-1\">Answer the question above"
+				        " and save; its choices then appear here.</p>\n", name);
 		} else {
 			for (int i = 0; i < q->noptions; i++, k++)
 				choice(r, type, name, k, q->options[i].value, q->options[i].label,
@@ -708,9 +727,15 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		}
 		if (q->other) {
 			choice(r, type, name, k, SURVEY_OTHER, "Other", v && answer_has(v, SURVEY_OTHER));
-			html(r, "<div class=\"other\"><label for=\"f-%s_other\">Other (say what)</label>"
-			        "<input type=\"text\" id=\"f-%s_other\" name=\"%s_other\" value=\"%s\"></div>\n",
-			     name, name, name, other ? other : "");
+			html(r, "<div class=\"other\"><label for=\"f-%s\">Other (say what)</label>\n", other_name);
+			if (other_err)
+				html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
+				     other_name, other_err);
+			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", other_name, other_name,
+			     other ? other : "");
+			if (other_err)
+				html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", other_name);
+			html(r, "></div>\n");
 		}
 		break;
 	}
@@ -726,23 +751,22 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		html(r, "<input type=\"text\" inputmode=\"numeric\" class=\"short\" id=\"f-%s\" name=\"%s\""
 		        " value=\"%s\"", name, name, v ? v : "");
 		html_raw(r, described);
-		html(r, ">\n");
+		html(r, "%s>\n", err ? " aria-invalid=\"true\"" : "");
 		break;
 	case Q_TEXT:
 		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, v ? v : "");
 		html_raw(r, described);
-		html(r, ">\n");
+		html(r, "%s>\n", err ? " aria-invalid=\"true\"" : "");
 		break;
 	case Q_LONGTEXT:
 		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
 		html_raw(r, described);
-		html(r, ">%s</textarea>\n", v ? v : "");
+		html(r, "%s>%s</textarea>\n", err ? " aria-invalid=\"true\"" : "", v ? v : "");
 		break;
 	}
 	if (grouped)
 		html(r, "</fieldset>\n");
 	html(r, "</div>\n");
-	buf_free(&desc);
 }
 
 void survey_render_section(struct req *r, const struct instrument *in, int s,

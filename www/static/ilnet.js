@@ -12,6 +12,10 @@
       var controller = form.querySelector('[name="' + name + '"]');
       var holder = controller && controller.closest('.question');
       var values = [];
+      if (!controller) {
+        // The question it depends on is in another section: its saved answer.
+        values = (q.getAttribute('data-show-value') || '').split(' ').filter(Boolean);
+      }
       form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
         if ((el.type === 'radio' || el.type === 'checkbox') ? el.checked : el.value.trim() !== '')
           values.push(el.value);
