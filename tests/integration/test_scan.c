@@ -527,6 +527,84 @@ START_TEST(profiles_follow_the_policy_and_show_change)
 }
 END_TEST
 
+START_TEST(review_guards_hold)
+{
+	int year = year_now();
+	/* A leader cannot copy a private school's answers into a school shared more widely. */
+	char *lp = db_value("SELECT id FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char *lid = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
+	struct client *admin = client_new(), *l = client_new();
+	ck_assert_int_eq(login(admin, "admin@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	char *mine = db_value("SELECT group_concat(school_id, '&schools=') FROM user_schools WHERE user_id ="
+	                      " (SELECT id FROM users WHERE email = 'leader@example.org')");
+	char page[64], form[512];
+	snprintf(page, sizeof page, "/admin/people/%s", lid);
+	snprintf(form, sizeof form, "action=role&role=leader&schools=%s&schools=%s", mine, lp);
+	struct resp *r = post_form(admin, page, page, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char sp[64];
+	snprintf(sp, sizeof sp, "/scan/%d/schools/%s", year, lp);
+	struct resp *g = http_get(l, sp);
+	char *tok = csrf_of(g);
+	resp_free(g);
+	snprintf(form, sizeof form, "_csrf=%s&section=about&revision=0&go=save&q_role=principal"
+	         "&q_community=Private+community+words", tok);
+	r = http_post(l, sp, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	/* Into a not-yet-started network school of theirs: refused. */
+	char *open_net = db_value("SELECT us.school_id FROM user_schools us JOIN schools s ON s.id = us.school_id"
+	                          " WHERE us.user_id = (SELECT id FROM users WHERE email = 'leader@example.org')"
+	                          " AND s.sharing = 'network' AND NOT EXISTS (SELECT 1 FROM responses x WHERE"
+	                          " x.school_id = s.id AND x.cycle_id = " CUR ") LIMIT 1");
+	if (open_net) {
+		char copy[64];
+		snprintf(copy, sizeof copy, "/scan/%d/copy", year);
+		snprintf(form, sizeof form, "from=%s&to=%s", lp, open_net);
+		r = post_form(l, "/scan", copy, form);
+		ck_assert_int_eq(r->status, 422);
+		ck_assert(resp_has(r, "cannot be copied there"));
+		resp_free(r);
+		free(open_net);
+	}
+	/* A deliberately empty shared answer is not filled in again. */
+	char *mine1 = db_value("SELECT us.school_id FROM user_schools us JOIN responses x ON x.school_id ="
+	                       " us.school_id AND x.cycle_id = " CUR " AND x.status = 'in_progress' WHERE us.user_id ="
+	                       " (SELECT id FROM users WHERE email = 'leader@example.org') ORDER BY us.school_id LIMIT 1");
+	ck_assert_ptr_nonnull(mine1);
+	snprintf(sp, sizeof sp, "/scan/%d/schools/%s", year, mine1);
+	char lpage[96];
+	snprintf(lpage, sizeof lpage, "%s?section=learning", sp);
+	g = http_get(l, lpage);
+	long long rev = -1;
+	const char *rp = strstr(g->body, "name=\"revision\" value=\"");
+	if (rp)
+		rev = atoll(rp + strlen("name=\"revision\" value=\""));
+	resp_free(g);
+	snprintf(form, sizeof form, "_csrf=%s&section=learning&revision=%lld&go=save", tok, rev);
+	r = http_post(l, sp, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	g = http_get(l, lpage);
+	ck_assert(!resp_has(g, "Filled in from your answer for"));
+	ck_assert(!resp_has(g, "name=\"q_pl_used\" value=\"plc\" checked"));
+	resp_free(g);
+	/* Put the leader's schools back. */
+	snprintf(form, sizeof form, "action=role&role=leader&schools=%s", mine);
+	r = post_form(admin, page, page, form);
+	resp_free(r);
+	free(mine1);
+	free(tok);
+	free(mine);
+	free(lid);
+	free(lp);
+	client_free(admin);
+	client_free(l);
+}
+END_TEST
+
 void add_scan_tests(TCase *t);
 void add_scan_tests(TCase *t)
 {
@@ -538,4 +616,5 @@ void add_scan_tests(TCase *t)
 	tcase_add_test(t, invitations_once_and_reminders_only_to_those_not_submitted);
 	tcase_add_test(t, staff_reopen_a_submitted_response);
 	tcase_add_test(t, profiles_follow_the_policy_and_show_change);
+	tcase_add_test(t, review_guards_hold);
 }
