@@ -75,6 +75,31 @@ int policy_cell_shown(long long n)
 	return n >= POLICY_MIN_CELL;
 }
 
+int policy_suppress(const long long *n, int k, int *hide)
+{
+	int hidden = 0;
+	long long sum = 0;
+	for (int i = 0; i < k; i++) {
+		hide[i] = !policy_cell_shown(n[i]);
+		if (hide[i]) {
+			hidden++;
+			sum += n[i];
+		}
+	}
+	while (hidden && (hidden < 2 || sum < POLICY_MIN_CELL)) {
+		int pick = -1;
+		for (int i = 0; i < k; i++)
+			if (!hide[i] && (pick < 0 || n[i] < n[pick]))
+				pick = i;
+		if (pick < 0)
+			break;              /* everything is hidden already */
+		hide[pick] = 1;
+		hidden++;
+		sum += n[pick];
+	}
+	return hidden;
+}
+
 double policy_coarse(double deg)
 {
 	return round(deg * 10.0) / 10.0;

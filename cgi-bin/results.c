@@ -41,7 +41,7 @@ struct count {
 
 struct group {
 	const char *key, *label;
-	int n, implementing, scored[3];
+	int n, implementing, scored[3], hide;
 	double score[3];
 };
 
@@ -52,6 +52,7 @@ struct summary {
 	const char *state, *type;
 	long long nation;
 	int schools, n, leaders, implementing;
+	int suppressed;             /* the whole selection is too small to show */
 	struct count *stages, *supports, *learning, *challenges;
 	int nstages, nsupports, nlearning, nchallenges;
 	double score[3];
@@ -88,23 +89,29 @@ static struct count *option_counts(struct req *r, const struct instrument *in, c
 	return c;
 }
 
+/* Groups over a whole domain (every state, type or nation, responding or
+ * not, so that a row's presence says nothing), with complementary
+ * suppression applied. */
 static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
 {
-	struct group *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(n + 1));
+	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
+	    : form_options(r, db_q(r, "SELECT name, name FROM nations ORDER BY name", ""), NULL);
 	int k = 0;
+	while (keys[2 * k])
+		k++;
+	struct group *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
+	for (int j = 0; j < k; j++) {
+		g[j].key = keys[2 * j];
+		g[j].label = which == 0 ? region_label(region_states, g[j].key) :
+		             which == 1 ? region_label(region_school_types, g[j].key) : g[j].key;
+	}
 	for (int i = 0; i < n; i++) {
 		const char *key = which == 0 ? rows[i].state : which == 1 ? rows[i].type : rows[i].nation_name;
-		if (!key || !*key)
-			continue;
 		int j = 0;
 		while (j < k && strcmp(g[j].key, key))
 			j++;
-		if (j == k) {
-			g[k].key = key;
-			g[k].label = which == 0 ? region_label(region_states, key) :
-			             which == 1 ? region_label(region_school_types, key) : key;
-			k++;
-		}
+		if (j == k)
+			continue;
 		g[j].n++;
 		g[j].implementing += is_implementing(answers_get(&rows[i].a, "stage"));
 		for (int d = 0; d < 3; d++)
@@ -113,17 +120,68 @@ static struct group *group_by(struct req *r, const struct row *rows, int n, int 
 				g[j].scored[d]++;
 			}
 	}
-	for (int j = 0; j < k; j++)
+	long long *counts = arena_alloc(&r->arena, sizeof *counts * (size_t)(k + 1));
+	int *hide = arena_alloc(&r->arena, sizeof *hide * (size_t)(k + 1));
+	for (int j = 0; j < k; j++) {
+		counts[j] = g[j].n;
 		for (int d = 0; d < 3; d++)
 			g[j].score[d] = g[j].scored[d] ? g[j].score[d] / g[j].scored[d] : -1;
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && strcmp(g[j].label, g[j - 1].label) < 0; j--) {
-			struct group t = g[j];
-			g[j] = g[j - 1];
-			g[j - 1] = t;
-		}
+	}
+	policy_suppress(counts, k, hide);
+	for (int j = 0; j < k; j++)
+		g[j].hide = hide[j];
 	*out_n = k;
 	return g;
+}
+
+/* The submitted responses of a selection, as this viewer may count them:
+ * schools the viewer may not see are counted only when at least
+ * POLICY_MIN_CELL of them are in the selection (fewer could be worked out
+ * against the rows the viewer does see). */
+static struct row *load_rows(struct req *r, long long cycle, const char *state, const char *type,
+                             long long nation, int *out_n)
+{
+	int cap = 64, n = 0, hidden = 0;
+	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
+	int *is_hidden = arena_alloc(&r->arena, sizeof *is_hidden * (size_t)cap);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT x.id, coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
+	    "       coalesce(nt.name, ''), " POLICY_COLUMNS
+	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations nt ON nt.id = s.nation_id"
+	    " WHERE x.cycle_id = ? AND x.status = 'submitted' AND (?4 IS NULL OR s.state_code = ?4)"
+	    "   AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6) ORDER BY x.id",
+	    "IIIttI", r->user->id, r->user->org_id, cycle, state, type, nation);
+	while (db_step(r, st)) {
+		if (n == cap) {
+			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			int *mh = arena_alloc(&r->arena, sizeof *mh * (size_t)cap * 2);
+			memcpy(more, rows, sizeof *rows * (size_t)n);
+			memcpy(mh, is_hidden, sizeof *is_hidden * (size_t)n);
+			rows = more;
+			is_hidden = mh;
+			cap *= 2;
+		}
+		struct row *w = &rows[n];
+		memset(w, 0, sizeof *w);
+		w->id = db_col_int(st, 0);
+		w->leader = db_col_int(st, 1);
+		w->state = db_col_text(r, st, 2);
+		w->type = db_col_text(r, st, 3);
+		w->nation = db_col_int(st, 4);
+		w->nation_name = db_col_text(r, st, 5);
+		is_hidden[n] = policy_row(r, st, 6) == VIS_HIDDEN;
+		hidden += is_hidden[n];
+		n++;
+	}
+	if (hidden && !policy_cell_shown(hidden)) {
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (!is_hidden[i])
+				rows[k++] = rows[i];
+		n = k;
+	}
+	*out_n = n;
+	return rows;
 }
 
 /* Every figure for the cycle of year, filtered by the query (state, type,
@@ -146,38 +204,39 @@ static struct summary *summarize(struct req *r, long long year)
 	if (s->state && !region_valid(region_states, s->state)) s->state = NULL;
 	if (s->type && !region_valid(region_school_types, s->type)) s->type = NULL;
 
-#define FILTER " (?2 IS NULL OR s.state_code = ?2) AND (?3 IS NULL OR s.type = ?3)" \
-               " AND (?4 = 0 OR s.nation_id = ?4)"
-	s->schools = (int)db_int(r, 0, "SELECT count(*) FROM schools s WHERE ?1 = ?1 AND" FILTER,
-	                         "IttI", s->cycle, s->state, s->type, s->nation);
-	int cap = 64, n = 0;
-	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
-	st = db_q(r, "SELECT x.id, coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
-	             "       coalesce(nt.name, '')"
-	             "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations nt ON nt.id = s.nation_id"
-	             " WHERE x.cycle_id = ?1 AND x.status = 'submitted' AND" FILTER " ORDER BY x.id",
-	          "IttI", s->cycle, s->state, s->type, s->nation);
-	while (db_step(r, st)) {
-		if (n == cap) {
-			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, rows, sizeof *rows * (size_t)n);
-			rows = more;
-			cap *= 2;
+	/* Schools in the selection, counted by the same rule as the responses. */
+	{
+		int total = 0, hidden = 0;
+		sqlite3_stmt *sc = db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s WHERE (?3 IS NULL OR s.state_code = ?3)"
+		                            " AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)",
+		                        "IIttI", r->user->id, r->user->org_id, s->state, s->type, s->nation);
+		while (db_step(r, sc)) {
+			total++;
+			hidden += policy_row(r, sc, 0) == VIS_HIDDEN;
 		}
-		struct row *w = &rows[n++];
-		memset(w, 0, sizeof *w);
-		w->id = db_col_int(st, 0);
-		w->leader = db_col_int(st, 1);
-		w->state = db_col_text(r, st, 2);
-		w->type = db_col_text(r, st, 3);
-		w->nation = db_col_int(st, 4);
-		w->nation_name = db_col_text(r, st, 5);
+		s->schools = hidden && !policy_cell_shown(hidden) ? total - hidden : total;
+	}
+	int n = 0;
+	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n);
+	/* Two views that differ by a few schools single those schools out:
+	 * refuse a selection whose count moves by 1 to 4 when any one of its
+	 * filters is dropped. */
+	if (!policy_cell_shown(n))
+		s->suppressed = 1;
+	const char *variants[3][2] = { { NULL, s->type }, { s->state, NULL }, { s->state, s->type } };
+	long long vnation[3] = { s->nation, s->nation, 0 };
+	int active[3] = { s->state != NULL, s->type != NULL, s->nation != 0 };
+	for (int v = 0; v < 3 && !s->suppressed; v++) {
+		if (!active[v])
+			continue;
+		int m = 0;
+		load_rows(r, s->cycle, variants[v][0], variants[v][1], vnation[v], &m);
+		if (m - n > 0 && !policy_cell_shown(m - n))
+			s->suppressed = 1;
 	}
 	/* All answers of the selection in one pass, matched by response id. */
 	st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
-	             "  JOIN schools s ON s.id = x.school_id"
-	             " WHERE x.cycle_id = ?1 AND x.status = 'submitted' AND" FILTER " ORDER BY a.response_id",
-	          "IttI", s->cycle, s->state, s->type, s->nation);
+	             " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
 	int at = 0;
 	while (db_step(r, st)) {
 		long long rid = db_col_int(st, 0);
@@ -186,7 +245,6 @@ static struct summary *summarize(struct req *r, long long year)
 		if (at < n && rows[at].id == rid)
 			answers_set(r, &rows[at].a, db_col_text(r, st, 1), db_col_text(r, st, 2));
 	}
-#undef FILTER
 	s->n = n;
 	for (int i = 0; i < n; i++) {
 		int seen = 0;
@@ -240,9 +298,9 @@ static void group_table(struct req *r, const char *caption, const struct group *
 		html(r, "<th scope=\"col\">%s</th>", dim_labels[d]);
 	html(r, "</tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++) {
-		if (!policy_cell_shown(g[i].n)) {
-			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"5\">Fewer than %d schools: not shown</td></tr>\n",
-			     g[i].label, POLICY_MIN_CELL);
+		if (g[i].hide) {
+			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"5\">Not shown (too few schools to show"
+			        " without singling one out)</td></tr>\n", g[i].label);
 			continue;
 		}
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td>",
@@ -279,9 +337,10 @@ void results_page(struct req *r)
 	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
 	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
 	     s->year, q, s->year, s->year, q);
-	if (!policy_cell_shown(s->n)) {
-		html(r, "<p>Fewer than %d schools responded in this selection, so no figures are shown:"
-		        " they could single out a school of a small community.</p>\n", POLICY_MIN_CELL);
+	if (s->suppressed) {
+		html(r, "<p>This selection is too small to show, on its own or beside the selections around it"
+		        " (fewer than %d schools would make the difference), so no figures are shown: they could"
+		        " single out a school of a small community.</p>\n", POLICY_MIN_CELL);
 		page_end(r);
 		return;
 	}
@@ -322,7 +381,9 @@ void results_page(struct req *r)
 	group_table(r, "By state", s->by_state, s->nby_state);
 	group_table(r, "By school type", s->by_type, s->nby_type);
 	group_table(r, "By nation (schools belonging to a Native nation)", s->by_nation, s->nby_nation);
-	html(r, "<p class=\"hint\">Groups of fewer than %d responding schools are not shown.</p>\n", POLICY_MIN_CELL);
+	html(r, "<p class=\"hint\">Groups of fewer than %d responding schools are not shown, nor the next"
+	        " smallest when that is needed to keep them from being worked out from the totals.</p>\n",
+	     POLICY_MIN_CELL);
 	page_end(r);
 }
 
@@ -349,7 +410,7 @@ static cJSON *groups_json(const struct group *g, int n)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "group", g[i].key);
 		cJSON_AddStringToObject(o, "label", g[i].label);
-		if (!policy_cell_shown(g[i].n)) {
+		if (g[i].hide) {
 			cJSON_AddTrueToObject(o, "suppressed");
 		} else {
 			cJSON_AddNumberToObject(o, "schools", g[i].n);
@@ -371,10 +432,10 @@ void results_json(struct req *r)
 	if (s->state) cJSON_AddStringToObject(f, "state", s->state);
 	if (s->type) cJSON_AddStringToObject(f, "type", s->type);
 	if (s->nation) cJSON_AddNumberToObject(f, "nation", (double)s->nation);
-	cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
-	if (!policy_cell_shown(s->n)) {
+	if (s->suppressed) {
 		cJSON_AddTrueToObject(o, "suppressed");
 	} else {
+		cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
 		cJSON_AddNumberToObject(o, "schools_responding", s->n);
 		cJSON_AddNumberToObject(o, "response_rate", (int)(pct(s->n, s->schools) + 0.5));
 		cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);

@@ -23,6 +23,25 @@ static const char *cycle_status_label(const char *s)
 	return "Not yet open";
 }
 
+/* A cycle's counts as the viewer may see them (the same rule as the rates). */
+static void cycle_counts(struct req *r, long long cycle, long long *sub, long long *prog, long long *schools)
+{
+	long long vs = 0, vp = 0, hs = 0, hp = 0, vn = 0, hn = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?),"
+	                           " " POLICY_COLUMNS " FROM schools s", "III", cycle, r->user->id, r->user->org_id);
+	while (db_step(r, st)) {
+		const char *status = db_col_null(st, 0) ? "" : db_col_text(r, st, 0);
+		int h = policy_row(r, st, 1) == VIS_HIDDEN;
+		*(h ? &hn : &vn) += 1;
+		*(h ? &hs : &vs) += !strcmp(status, "submitted");
+		*(h ? &hp : &vp) += !strcmp(status, "in_progress");
+	}
+	int with_hidden = policy_cell_shown(hn);
+	*sub = vs + (with_hidden ? hs : 0);
+	*prog = vp + (with_hidden ? hp : 0);
+	*schools = vn + (with_hidden ? hn : 0);
+}
+
 static void scans_view(struct req *r, const struct form_errors *e)
 {
 	page_begin(r, "Regional scans");
@@ -32,26 +51,31 @@ static void scans_view(struct req *r, const struct form_errors *e)
 		else if (!strcmp(msg, "open")) page_notice(r, "The cycle is open: leaders can answer now.");
 		else if (!strcmp(msg, "closed")) page_notice(r, "The cycle is closed: answers are final.");
 	}
-	long long schools = db_int(r, 0, "SELECT count(*) FROM schools", "");
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT c.year, c.status, i.title, i.version,"
-	    "       (SELECT count(*) FROM responses x WHERE x.cycle_id = c.id AND x.status = 'submitted'),"
-	    "       (SELECT count(*) FROM responses x WHERE x.cycle_id = c.id AND x.status = 'in_progress')"
+	    "SELECT c.id, c.year, c.status, i.title, i.version"
 	    "  FROM scan_cycles c JOIN instruments i ON i.id = c.instrument_id ORDER BY c.year DESC", "");
 	html(r, "<table>\n<caption>Scan cycles</caption>\n<thead><tr><th scope=\"col\">Year</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Instrument</th>"
 	        "<th scope=\"col\">Submitted</th><th scope=\"col\">In progress</th>"
 	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n");
+	struct { long long id, year; const char *status, *title, *version; } rows[64];
 	int n = 0;
-	while (db_step(r, st)) {
+	while (db_step(r, st) && n < 64) {
+		rows[n].id = db_col_int(st, 0);
+		rows[n].year = db_col_int(st, 1);
+		rows[n].status = db_col_text(r, st, 2);
+		rows[n].title = db_col_text(r, st, 3);
+		rows[n].version = db_col_text(r, st, 4);
 		n++;
-		long long sub = db_col_int(st, 4);
+	}
+	for (int i = 0; i < n; i++) {
+		long long sub, prog, schools;
+		cycle_counts(r, rows[i].id, &sub, &prog, &schools);
 		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a> <a href=\"/scans/%lld/results\">results</a></td>"
 		        "<td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
 		        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld%%</td></tr>\n",
-		     db_col_int(st, 0), db_col_int(st, 0), db_col_int(st, 0), cycle_status_label(db_col_text(r, st, 1)),
-		     db_col_text(r, st, 2), db_col_text(r, st, 3), sub, db_col_int(st, 5),
-		     schools ? (sub * 100 + schools / 2) / schools : 0);
+		     rows[i].year, rows[i].year, rows[i].year, cycle_status_label(rows[i].status),
+		     rows[i].title, rows[i].version, sub, prog, schools ? (sub * 100 + schools / 2) / schools : 0);
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"6\">No cycles yet.</td></tr>\n");
@@ -113,33 +137,68 @@ static struct cyc cycle_by_year(struct req *r, long long year)
 	return c;
 }
 
-/* Response rates grouped by one column of schools ("state_code", "type"
- * or the nation's name); cells below the threshold are not shown. */
-static void rates_table(struct req *r, long long cycle, const char *caption, const char *sql,
-                        const char *const *labels)
+/* Response rates by state (which 0), school type (1) or nation (2),
+ * through the policy: schools the viewer may not see count in a group only
+ * when it holds at least POLICY_MIN_CELL of them; every group is listed;
+ * small groups, and enough others to keep them from being worked out, are
+ * not shown. */
+static void rates_table(struct req *r, long long cycle, const char *caption, int which)
 {
+	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
+	    : form_options(r, db_q(r, "SELECT CAST(id AS TEXT), name FROM nations ORDER BY name", ""), NULL);
+	int k = 0;
+	while (keys[2 * k])
+		k++;
+	struct { long long n, sub, hn, hsub; } *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT CASE ? WHEN 0 THEN s.state_code WHEN 1 THEN s.type ELSE CAST(s.nation_id AS TEXT) END,"
+	    "       EXISTS (SELECT 1 FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?"
+	    "               AND x.status = 'submitted'), " POLICY_COLUMNS
+	    "  FROM schools s WHERE ? <> 2 OR s.nation_id IS NOT NULL",
+	    "iIIIi", which, cycle, r->user->id, r->user->org_id, which);
+	while (db_step(r, st)) {
+		const char *key = db_col_text(r, st, 0);
+		int j = 0;
+		while (j < k && strcmp(keys[2 * j], key))
+			j++;
+		if (j == k)
+			continue;
+		int responded = (int)db_col_int(st, 1);
+		if (policy_row(r, st, 2) == VIS_HIDDEN) {
+			g[j].hn++;
+			g[j].hsub += responded;
+		} else {
+			g[j].n++;
+			g[j].sub += responded;
+		}
+	}
+	long long *counts = arena_alloc(&r->arena, sizeof *counts * (size_t)(k + 1));
+	int *hide = arena_alloc(&r->arena, sizeof *hide * (size_t)(k + 1));
+	for (int j = 0; j < k; j++) {
+		if (policy_cell_shown(g[j].hn)) {
+			g[j].n += g[j].hn;
+			g[j].sub += g[j].hsub;
+		}
+		counts[j] = g[j].n;
+	}
+	int hidden = policy_suppress(counts, k, hide);
 	html(r, "<table class=\"rates\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th>"
 	        "<th scope=\"col\">Schools</th><th scope=\"col\">Submitted</th>"
 	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n", caption);
-	sqlite3_stmt *st = db_q(r, sql, "I", cycle);
-	int suppressed = 0;
-	while (db_step(r, st)) {
-		const char *g = db_col_text(r, st, 0);
-		long long n = db_col_int(st, 1), sub = db_col_int(st, 2);
-		const char *label = labels ? region_label(labels, g) : g;
-		if (!policy_cell_shown(n)) {
-			suppressed = 1;
-			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"3\">Fewer than %d schools: not shown</td></tr>\n",
-			     *label ? label : g, POLICY_MIN_CELL);
+	for (int j = 0; j < k; j++) {
+		if (hide[j]) {
+			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"3\">Not shown (too few schools to show"
+			        " without singling one out)</td></tr>\n", keys[2 * j + 1]);
 			continue;
 		}
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-		        "<td class=\"num\">%lld%%</td></tr>\n", *label ? label : g, n, sub, (sub * 100 + n / 2) / n);
+		        "<td class=\"num\">%lld%%</td></tr>\n", keys[2 * j + 1], g[j].n, g[j].sub,
+		     (g[j].sub * 100 + g[j].n / 2) / g[j].n);
 	}
 	html(r, "</tbody>\n</table>\n");
-	if (suppressed)
-		html(r, "<p class=\"hint\">Groups of fewer than %d schools are not shown, so that no school"
-		        " of a small community can be singled out.</p>\n", POLICY_MIN_CELL);
+	if (hidden)
+		html(r, "<p class=\"hint\">Groups of fewer than %d schools are not shown, nor the next smallest when"
+		        " needed to keep them from being worked out from the others.</p>\n", POLICY_MIN_CELL);
 }
 
 void scan_cycle_page(struct req *r)
@@ -180,18 +239,9 @@ void scan_cycle_page(struct req *r)
 	html(r, "</div>\n");
 
 	html(r, "<h2>Response rates</h2>\n");
-	rates_table(r, c.id, "By state",
-	    "SELECT s.state_code, count(*), count(x.id) FROM schools s LEFT JOIN responses x"
-	    " ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
-	    " GROUP BY s.state_code ORDER BY s.state_code", region_states);
-	rates_table(r, c.id, "By school type",
-	    "SELECT s.type, count(*), count(x.id) FROM schools s LEFT JOIN responses x"
-	    " ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
-	    " GROUP BY s.type ORDER BY s.type", region_school_types);
-	rates_table(r, c.id, "By nation (schools belonging to a Native nation)",
-	    "SELECT n.name, count(*), count(x.id) FROM schools s JOIN nations n ON n.id = s.nation_id"
-	    " LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ? AND x.status = 'submitted'"
-	    " GROUP BY n.name ORDER BY n.name", NULL);
+	rates_table(r, c.id, "By state", 0);
+	rates_table(r, c.id, "By school type", 1);
+	rates_table(r, c.id, "By nation (schools belonging to a Native nation)", 2);
 
 	html(r, "<h2>Responses</h2>\n");
 	sqlite3_stmt *st = db_q(r,

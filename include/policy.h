@@ -64,6 +64,13 @@ enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);
 /* 1 when a count of n schools may be shown. */
 int policy_cell_shown(long long n);
 
+/* Complementary suppression over groups that add up to a shown total:
+ * hide[i] is set for every group of fewer than POLICY_MIN_CELL schools,
+ * then for the smallest others until the hidden groups cannot be worked
+ * out by subtraction (none hidden, or at least two hidden that together
+ * hold at least POLICY_MIN_CELL).  Returns how many are hidden. */
+int policy_suppress(const long long *n, int k, int *hide);
+
 /* The sharing levels, most restrictive first, and their descriptions. */
 extern const char *const policy_levels[3];
 const char *policy_level_label(const char *level);

@@ -102,8 +102,42 @@ START_TEST(small_selections_are_suppressed)
 	ck_assert(!resp_has(r, "schools_responding"));
 	resp_free(r);
 	r = http_get(c, "/scans/2018/results");
-	ck_assert(resp_has(r, "Fewer than 5 schools: not shown"));
+	ck_assert(resp_has(r, "Not shown (too few schools"));
 	resp_free(r);
+	/* Never one suppressed group alone: it would be the total minus the rest. */
+	const char *sels[] = { "", "?state=ND", "?state=SD", "?state=MN", "?type=small_rural", NULL };
+	for (int i = 0; sels[i]; i++) {
+		char p[128];
+		snprintf(p, sizeof p, "/api/v1/scans/2018/summary%s", sels[i]);
+		r = http_get(c, p);
+		const char *parts[] = { "\"by_state\"", "\"by_type\"", "\"by_nation\"", NULL };
+		for (int k = 0; parts[k]; k++) {
+			const char *from = strstr(r->body, parts[k]);
+			const char *to = parts[k + 1] ? strstr(r->body, parts[k + 1]) : r->body + strlen(r->body);
+			int hidden = 0;
+			for (const char *q = from; q && q < to && (q = strstr(q, "\"suppressed\":true")) && q < to; q++)
+				hidden++;
+			ck_assert_msg(hidden != 1, "%s%s: one group suppressed alone", parts[k], sels[i]);
+		}
+		resp_free(r);
+	}
+	/* Two selections that differ by four schools: the smaller is refused. */
+	char *all = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
+	                     " x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018) AND x.status = 'submitted'"
+	                     " AND s.type = 'independent'");
+	char *mn = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
+	                    " x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018) AND x.status = 'submitted'"
+	                    " AND s.type = 'independent' AND s.state_code = 'MN'");
+	long diff = atol(all) - atol(mn);
+	r = http_get(c, "/api/v1/scans/2018/summary?type=independent&state=MN");
+	if (diff > 0 && diff < 5)
+		ck_assert(resp_has(r, "\"suppressed\":true"));
+	else
+		ck_assert(!resp_has(r, "\"suppressed\":true,"));
+	ck_assert(!resp_has(r, "schools_in_selection\":") || !resp_has(r, "\"suppressed\":true"));
+	resp_free(r);
+	free(all);
+	free(mn);
 	r = http_get(c, "/scans/1999/results");
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);

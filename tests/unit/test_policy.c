@@ -107,6 +107,30 @@ START_TEST(small_cells_suppressed)
 }
 END_TEST
 
+START_TEST(complementary_suppression)
+{
+	int hide[8];
+	/* Nothing small: nothing hidden. */
+	long long a[] = { 129, 51, 65 };
+	ck_assert_int_eq(policy_suppress(a, 3, hide), 0);
+	/* One small group would be total minus the rest: the next smallest goes too. */
+	long long b[] = { 21, 2, 18, 9 };
+	ck_assert_int_eq(policy_suppress(b, 4, hide), 2);
+	ck_assert(hide[1] && hide[3] && !hide[0] && !hide[2]);
+	/* Two small groups that together are still small: a third. */
+	long long c[] = { 1, 2, 40, 30, 7 };
+	ck_assert_int_eq(policy_suppress(c, 5, hide), 3);
+	ck_assert(hide[0] && hide[1] && hide[4] && !hide[2] && !hide[3]);
+	/* Empty groups count as small. */
+	long long d[] = { 0, 0, 12 };
+	ck_assert_int_eq(policy_suppress(d, 3, hide), 3);
+	/* Two small groups together at the threshold: enough. */
+	long long e[] = { 3, 2, 50 };
+	ck_assert_int_eq(policy_suppress(e, 3, hide), 2);
+	ck_assert(!hide[2]);
+}
+END_TEST
+
 START_TEST(coarse_rounding)
 {
 	ck_assert(policy_coarse(46.8772) > 46.89 && policy_coarse(46.8772) < 46.91);
@@ -122,6 +146,7 @@ Suite *policy_suite(void)
 	tcase_add_test(t, unknown_is_most_restrictive);
 	tcase_add_test(t, facts_from_the_database);
 	tcase_add_test(t, small_cells_suppressed);
+	tcase_add_test(t, complementary_suppression);
 	tcase_add_test(t, coarse_rounding);
 	suite_add_tcase(s, t);
 	return s;
