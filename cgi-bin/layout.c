@@ -17,6 +17,7 @@ static const struct {
 	{ "/admin/orgs", "Organizations", ROLE_ADMIN | ROLE_STAFF },
 	{ "/scans", "Scans", ROLE_ADMIN | ROLE_STAFF },
 	{ "/grants", "Grants", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
+	{ "/visits", "Visits", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },

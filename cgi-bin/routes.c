@@ -29,6 +29,8 @@ const struct route app_routes[] = {
 	{ "POST", "/grants/{id}",             grant_submit,            STAFF, 0 },
 	{ "GET",  "/grants/{id}/reports/{id}", grant_report_page,      STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "POST", "/grants/{id}/reports/{id}", grant_report_submit,    STAFF | ROLE_INTERMEDIARY, 0 },
+	{ "GET",  "/visits",                  visits_page,             STAFF | ROLE_INTERMEDIARY, 0 },
+	{ "POST", "/visits",                  visits_submit,           ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/healthz",                 health_page,             ROLE_PUBLIC, RF_JSON },
 	{ "GET",  "/invite",                  invite_page,             ROLE_PUBLIC, 0 },
 	{ "POST", "/invite",                  invite_submit,           ROLE_PUBLIC, 0 },

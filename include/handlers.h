@@ -64,6 +64,10 @@ void grant_submit(struct req *r);
 void grant_report_page(struct req *r);
 void grant_report_submit(struct req *r);
 
+/* visits.c */
+void visits_page(struct req *r);
+void visits_submit(struct req *r);
+
 /* profile.c */
 void profile_page(struct req *r);
 

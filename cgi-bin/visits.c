@@ -1,0 +1,275 @@
+/* visits.c — /visits: coaching visits.  Intermediary staff log a visit to
+ * a school their organization's active grants serve, in the school's own
+ * time zone; the form shows the next steps written at the previous visit.
+ * Notes and next steps stay with the organization: foundation staff see
+ * when, where, how long, the activity and the dimensions, never the notes. */
+#include "db.h"
+#include "grant.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "money.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SERVED_SQL \
+	" SELECT DISTINCT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	" WHERE g.org_id = ? AND g.stage = 'active' AND gs.from_date <= date('now')" \
+	"   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
+
+static int is_staff(struct req *r)
+{
+	return r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF;
+}
+
+static const char *labels_of(struct req *r, const char *const *pairs, const char *v)
+{
+	struct buf b = {0};
+	for (const char *p = v; p && *p;) {
+		const char *e = strchr(p, '\n');
+		char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
+		const char *l = region_label(pairs, one);
+		buf_printf(&b, "%s%s", b.len ? "; " : "", *l ? l : one);
+		p = e ? e + 1 : NULL;
+	}
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "—");
+	buf_free(&b);
+	return s;
+}
+
+/* Checkboxes or radios for value/label pairs; checked from the form. */
+static void choices(struct req *r, const struct form_errors *e, const char *name, const char *legend,
+                    const char *const *pairs, const char *type, const char *hint)
+{
+	const char *err = form_error_for(e, name);
+	html(r, "<fieldset class=\"field%s\"%s><legend>%s</legend>\n", err ? " has-error" : "",
+	     err ? html_fmt(r, " aria-describedby=\"e-%s\"", name) : "", legend);
+	if (hint)
+		html(r, "<p class=\"hint\">%s</p>\n", hint);
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
+	for (int i = 0; pairs[i]; i += 2) {
+		int on = 0;
+		for (int k = 0; k < r->form.n; k++)
+			on |= !strcmp(r->form.v[k].name, name) && !strcmp(r->form.v[k].value, pairs[i]);
+		const char *id = i ? html_fmt(r, "f-%s-%d", name, i / 2) : html_fmt(r, "f-%s", name);
+		html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
+		        "<label for=\"%s\">%s</label></div>\n", type, id, name, pairs[i], on ? " checked" : "", id, pairs[i + 1]);
+	}
+	html(r, "</fieldset>\n");
+}
+
+static void log_form(struct req *r, const struct form_errors *e)
+{
+	const char *school = req_param(r, "school");
+	long long sid = school ? atoll(school) : 0;
+	const char **opts = form_options(r, db_q(r,
+	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')' FROM schools s"
+	    " WHERE s.id IN (" SERVED_SQL ") ORDER BY s.name", "I", r->user->org_id), "— choose —");
+	html(r, "<h2 id=\"log\">Log a visit</h2>\n");
+	if (!opts[2]) {
+		html(r, "<p>Your organization has no active grant serving a school today, so there is nothing to"
+		        " log a visit against.</p>\n");
+		return;
+	}
+	/* Choosing the school first shows its time zone and the last next steps. */
+	html(r, "<form method=\"get\" action=\"/visits#log\" class=\"filters\">\n<div class=\"field\">"
+	        "<label for=\"choose-school\">School</label><select id=\"choose-school\" name=\"school\">\n");
+	for (int i = 0; opts[i]; i += 2)
+		html(r, "<option value=\"%s\"%s>%s</option>\n", opts[i], school && !strcmp(school, opts[i]) ? " selected" : "",
+		     opts[i + 1]);
+	html(r, "</select></div>\n<button type=\"submit\" class=\"secondary\">Show this school's last next steps"
+	        "</button>\n</form>\n");
+	char *tz = sid ? db_text(r, "SELECT tz FROM schools WHERE id = ? AND id IN (" SERVED_SQL ")", "II", sid,
+	                         r->user->org_id) : NULL;
+	if (tz) {
+		sqlite3_stmt *st = db_q(r, "SELECT local_date, next_steps FROM visits WHERE school_id = ? AND org_id = ?"
+		                           " AND next_steps <> '' ORDER BY starts_at DESC LIMIT 1", "II", sid, r->user->org_id);
+		if (db_step(r, st)) {
+			html(r, "<div class=\"notice\"><h3>Next steps from the visit on %s</h3><p class=\"pre\">%s</p></div>\n",
+			     db_col_text(r, st, 0), db_col_text(r, st, 1));
+			sqlite3_reset(st);
+		}
+	}
+	form_error_summary(r, e);
+	form_begin(r, "/visits");
+	form_select(r, e, "school", "School visited", opts, school, NULL);
+	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off",
+	           tz ? html_fmt(r, "In the school's time zone: %s.", region_label(region_time_zones, tz))
+	              : "In the school's own time zone.", 1);
+	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
+	form_input(r, e, "minutes", "Length in minutes", "text", req_form(r, "minutes"), "off", NULL, 1);
+	choices(r, e, "mode", "Where", visit_modes, "radio", NULL);
+	choices(r, e, "activity", "Activity", grant_activities, "radio", NULL);
+	choices(r, e, "dimensions", "Dimensions of relevance it focused on", grant_dimensions, "checkbox",
+	        "Choose any that apply.");
+	html(r, "<fieldset class=\"field\"><legend>Who took part</legend>\n<p class=\"hint\" id=\"h-who\">Roles and"
+	        " counts only. Never write students' names, here or in the notes.</p>\n");
+	for (int i = 0; visit_roles[i]; i += 2) {
+		const char *n = arena_printf(&r->arena, "who_%s", visit_roles[i]);
+		form_input(r, e, n, visit_roles[i + 1], "text", req_form(r, n), "off", NULL, 0);
+	}
+	html(r, "</fieldset>\n");
+	html(r, "<div class=\"field%s\"><label for=\"f-notes\">Notes</label>\n<p class=\"hint\" id=\"h-notes\">Seen by"
+	        " your organization only; the foundation sees the visit, not the notes. No students' names.</p>\n",
+	     form_error_for(e, "notes") ? " has-error" : "");
+	if (form_error_for(e, "notes"))
+		html(r, "<p class=\"error\" id=\"e-notes\">%s</p>\n", form_error_for(e, "notes"));
+	html(r, "<textarea id=\"f-notes\" name=\"notes\" rows=\"5\" aria-describedby=\"h-notes%s\">%s</textarea></div>\n",
+	     form_error_for(e, "notes") ? " e-notes" : "", req_form(r, "notes") ? req_form(r, "notes") : "");
+	html(r, "<div class=\"field%s\"><label for=\"f-next_steps\">Next steps</label>\n<p class=\"hint\" id=\"h-next\">"
+	        "Shown on the form for this school's next visit.</p>\n", form_error_for(e, "next_steps") ? " has-error" : "");
+	if (form_error_for(e, "next_steps"))
+		html(r, "<p class=\"error\" id=\"e-next_steps\">%s</p>\n", form_error_for(e, "next_steps"));
+	html(r, "<textarea id=\"f-next_steps\" name=\"next_steps\" rows=\"3\" aria-describedby=\"h-next%s\">%s</textarea></div>\n",
+	     form_error_for(e, "next_steps") ? " e-next_steps" : "",
+	     req_form(r, "next_steps") ? req_form(r, "next_steps") : "");
+	html(r, "<button type=\"submit\">Log visit</button>\n");
+	form_end(r);
+}
+
+static void visits_view(struct req *r, const struct form_errors *e)
+{
+	int staff = is_staff(r);
+	page_begin(r, "Coaching visits");
+	const char *msg = req_query(r, "msg");
+	if (msg && !strcmp(msg, "logged") && (!e || !e->n))
+		page_notice(r, "Visit logged.");
+	if (!staff)
+		log_form(r, e);
+	long long org = staff ? (req_query(r, "org") ? atoll(req_query(r, "org")) : 0) : r->user->org_id;
+	if (staff) {
+		filter_begin(r, "/visits");
+		filter_select(r, "org", "Organization", "All organizations",
+		              form_options(r, db_q(r, "SELECT id, name FROM organizations ORDER BY name", ""), NULL),
+		              req_query(r, "org"));
+		filter_end(r);
+	}
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT v.starts_at, s.tz, s.name, o.name, v.activity, v.mode, v.minutes, v.dimensions, v.participants,"
+	    "       v.notes, v.next_steps, " POLICY_COLUMNS
+	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
+	    " WHERE (?3 = 0 OR v.org_id = ?3) ORDER BY v.starts_at DESC LIMIT 500",
+	    "III", r->user->id, r->user->org_id, org);
+	html(r, "<h2>%s</h2>\n<table>\n<caption>Visits, most recent first (times where they happened)</caption>\n"
+	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>%s<th scope=\"col\">Activity</th>"
+	        "<th scope=\"col\">Where</th><th scope=\"col\">Minutes</th><th scope=\"col\">Dimensions</th>%s</tr></thead>\n<tbody>\n",
+	     staff ? "All visits" : "Your organization's visits", staff ? "<th scope=\"col\">Organization</th>" : "",
+	     staff ? "" : "<th scope=\"col\">Notes and next steps</th>");
+	int n = 0;
+	long long minutes = 0;
+	while (db_step(r, st)) {
+		n++;
+		minutes += db_col_int(st, 6);
+		char when[40];
+		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
+		enum vis v = policy_row(r, st, 11);
+		html(r, "<tr><td>%s</td><td>%s</td>", when,
+		     v == VIS_HIDDEN ? "A school whose nation keeps its data private" : db_col_text(r, st, 2));
+		if (staff)
+			html(r, "<td>%s</td>", db_col_text(r, st, 3));
+		html(r, "<td>%s</td><td>%s</td><td class=\"num\">%lld</td><td>%s</td>",
+		     region_label(grant_activities, db_col_text(r, st, 4)), region_label(visit_modes, db_col_text(r, st, 5)),
+		     db_col_int(st, 6), labels_of(r, grant_dimensions, db_col_text(r, st, 7)));
+		if (!staff)
+			html(r, "<td class=\"pre\">%s%s%s</td>", db_col_text(r, st, 9), *db_col_text(r, st, 10) ? "\nNext: " : "",
+			     db_col_text(r, st, 10));
+		html(r, "</tr>\n");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n<p>%d visit%s, %lld.%lld hours.</p>\n", n, n == 1 ? "" : "s", minutes / 60,
+	     (minutes % 60) * 10 / 60);
+	page_end(r);
+}
+
+void visits_page(struct req *r)
+{
+	visits_view(r, NULL);
+}
+
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		if ((*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+void visits_submit(struct req *r)
+{
+	struct form_errors e = {0};
+	long long sid = atoll(req_form(r, "school") ? req_form(r, "school") : "0");
+	char *tz = db_text(r, "SELECT tz FROM schools WHERE id = ? AND id IN (" SERVED_SQL ")", "II", sid,
+	                   r->user->org_id);
+	if (!tz)
+		form_error(&e, "school", "Choose a school your organization's active grants serve.");
+	const char *date = req_form(r, "date"), *time_s = req_form(r, "time");
+	long long at = 0;
+	if (!date_valid(date))
+		form_error(&e, "date", "Enter the date as YYYY-MM-DD.");
+	else if (!time_s || !*time_s)
+		form_error(&e, "time", "Enter the start time, like 09:30.");
+	else if (tz && !local_to_utc(date, time_s, tz, &at))
+		form_error(&e, "time", "Enter a start time that exists there, as HH:MM (clocks skip an hour in spring).");
+	char today[11];
+	date_today(today);
+	if (date_valid(date) && date_diff(today, date) > 1)
+		form_error(&e, "date", "A visit cannot be logged before it happens.");
+	const char *mins = req_form(r, "minutes");
+	char *end = NULL;
+	long minutes = mins ? strtol(mins, &end, 10) : 0;
+	if (!mins || !*mins || *end || minutes < 5 || minutes > 1440)
+		form_error(&e, "minutes", "Enter the length in whole minutes, from 5 to 1440.");
+	const char *mode = req_form(r, "mode"), *activity = req_form(r, "activity");
+	if (!region_valid(visit_modes, mode))
+		form_error(&e, "mode", "Choose on site or remote.");
+	if (!region_valid(grant_activities, activity))
+		form_error(&e, "activity", "Choose the activity.");
+	struct buf dims = {0}, who = {0};
+	for (int i = 0; grant_dimensions[i]; i += 2)
+		for (int k = 0; k < r->form.n; k++)
+			if (!strcmp(r->form.v[k].name, "dimensions") && !strcmp(r->form.v[k].value, grant_dimensions[i])) {
+				buf_printf(&dims, "%s%s", dims.len ? "\n" : "", grant_dimensions[i]);
+				break;
+			}
+	for (int i = 0; visit_roles[i]; i += 2) {
+		const char *n = arena_printf(&r->arena, "who_%s", visit_roles[i]);
+		const char *v = req_form(r, n);
+		if (!v || !*v)
+			continue;
+		char *x = NULL;
+		long c = strtol(v, &x, 10);
+		if (*x || c < 0 || c > 10000)
+			form_error(&e, n, "Enter a count, a whole number.");
+		else if (c)
+			buf_printf(&who, "%s%s=%ld", who.len ? "\n" : "", visit_roles[i], c);
+	}
+	const char *notes = req_form(r, "notes"), *next = req_form(r, "next_steps");
+	if (chars(notes) > 4000)
+		form_error(&e, "notes", arena_printf(&r->arena, "Shorten the notes to 4000 characters (they have %zu).", chars(notes)));
+	if (chars(next) > 2000)
+		form_error(&e, "next_steps", arena_printf(&r->arena, "Shorten the next steps to 2000 characters (they have %zu).",
+		                                          chars(next)));
+	if (e.n) {
+		buf_free(&dims);
+		buf_free(&who);
+		r->status = 422;
+		visits_view(r, &e);
+		return;
+	}
+	db_begin(r);
+	db_exec(r, "INSERT INTO visits (org_id, school_id, starts_at, local_date, minutes, mode, activity, dimensions,"
+	           " participants, notes, next_steps, logged_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "IIItittttttI", r->user->org_id, sid, at, date, (int)minutes, mode, activity, buf_str(&dims),
+	        buf_str(&who), notes ? notes : "", next ? next : "", r->user->id);
+	db_commit(r);
+	buf_free(&dims);
+	buf_free(&who);
+	req_redirect(r, arena_printf(&r->arena, "/visits?msg=logged&school=%lld", sid));
+}
