@@ -425,9 +425,9 @@ START_TEST(sign_in_throttled)
 {
 	struct client *c = client_new();
 	for (int i = 0; i < 5; i++)
-		ck_assert_int_eq(login(c, "Coach@Example.org", "not the password"), 422);
-	/* Even the right password (set by password_reset_by_mail) is refused now. */
-	struct resp *r = post_form(c, "/login", "/login", "email=coach%40example.org&password=new+coach+password");
+		ck_assert_int_eq(login(c, "Riley@Example.org", "not the password"), 422);
+	/* Even the right password (set in invitation_by_mail) is refused now. */
+	struct resp *r = post_form(c, "/login", "/login", "email=riley%40example.org&password=prairie+wind+rising");
 	ck_assert_int_eq(r->status, 429);
 	ck_assert(resp_has(r, "Too many failed sign-ins."));
 	resp_free(r);
@@ -675,6 +675,7 @@ void client_cookies(struct client *c, struct curl_slist **out);
 void add_guard_tests(TCase *t);
 void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
+void add_equip_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -771,6 +772,7 @@ Suite *platform_suite(void)
 	add_guard_tests(t);
 	add_scan_tests(t);
 	add_results_tests(t);
+	add_equip_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */

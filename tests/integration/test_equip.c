@@ -1,0 +1,253 @@
+/* test_equip.c — Equip through nginx: staff create a grant with payments
+ * and reports; the intermediary logs visits, gets a drafted report, submits;
+ * staff return it, then approve; the grant closes.  Money is exact, and an
+ * intermediary never reaches another organization's grants or schools. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COACH_PW "new coach password"       /* set by password_reset_by_mail */
+
+static void today_plus(int days, char out[11])
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static long long location_id(const struct resp *r, const char *prefix)
+{
+	char *loc = resp_header(r, "Location");
+	long long id = loc && strstr(loc, prefix) ? atoll(strstr(loc, prefix) + strlen(prefix)) : 0;
+	free(loc);
+	return id;
+}
+
+START_TEST(grant_from_proposal_to_close)
+{
+	char start[11], end[11], soon[11], yesterday[11], today[11];
+	today_plus(-30, start);
+	today_plus(300, end);
+	today_plus(20, soon);
+	today_plus(-1, yesterday);
+	today_plus(0, today);
+	char *org = db_value("SELECT org_id FROM users WHERE email = 'coach@example.org'");
+	char *school = db_value("SELECT id FROM schools WHERE sharing = 'network' AND id NOT IN"
+	                        " (SELECT school_id FROM grant_schools) ORDER BY id LIMIT 1");
+	struct client *st = client_new(), *co = client_new();
+	ck_assert_int_eq(login(st, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(co, "coach@example.org", COACH_PW), 303);
+
+	/* Create: $100,000.10 exactly. */
+	char form[1024];
+	snprintf(form, sizeof form, "org=%s&title=Equip+test+grant&amount=%%24100%%2C000.10&start=%s&end=%s"
+	         "&activities=leadership&activities=staff_pd&purpose=Coaching", org, start, end);
+	struct resp *r = post_form(st, "/grants", "/grants", form);
+	ck_assert_int_eq(r->status, 303);
+	long long g = location_id(r, "/grants/");
+	resp_free(r);
+	ck_assert(g > 0);
+	char gp[64], q[256];
+	snprintf(gp, sizeof gp, "/grants/%lld", g);
+	snprintf(q, sizeof q, "SELECT amount_cents || ' ' || stage FROM grants WHERE id = %lld", g);
+	char *v = db_value(q);
+	ck_assert_str_eq(v, "10000010 proposed");
+	free(v);
+
+	/* Payments: never more than the award, to the cent. */
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-01-01&pay_amount=33%2C333.37");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-02-01&pay_amount=33333.37");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.37");
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "more than the unscheduled balance, $33,333.36"));
+	ck_assert(resp_has(r, "value=\"33333.37\""));             /* input kept */
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.366");
+	ck_assert_int_eq(r->status, 422);                        /* no fractions of a cent */
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.36");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(st, gp);
+	ck_assert(resp_has(r, "<strong>$0.00</strong> not yet scheduled"));
+	ck_assert(resp_has(r, "<strong>$100,000.10</strong> scheduled"));
+	resp_free(r);
+
+	/* Stages: no skipping. */
+	r = post_form(st, gp, gp, "action=stage&stage=active");
+	ck_assert_int_eq(r->status, 422);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=stage&stage=awarded");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=stage&stage=active");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	/* Roster and the final report. */
+	snprintf(form, sizeof form, "action=join&school=%s&join_from=%s", school, start);
+	r = post_form(st, gp, gp, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(form, sizeof form, "action=report&rep_title=Final+report&rep_from=%s&rep_to=%s&rep_due=%s&rep_final=1",
+	         start, today, soon);
+	r = post_form(st, gp, gp, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=stage&stage=closed");
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "closes only once its final report is approved"));
+	resp_free(r);
+
+	/* The intermediary logs two visits for the school. */
+	for (int i = 0; i < 2; i++) {
+		snprintf(form, sizeof form, "school=%s&date=%s&time=1%d:00&minutes=90&mode=onsite&activity=leadership"
+		         "&dimensions=cultural&who_teachers=5&notes=Private+note+%d&next_steps=Step+%d",
+		         school, yesterday, i, i, i);
+		r = post_form(co, "/visits", "/visits", form);
+		ck_assert_msg(r->status == 303, "visit %d: %ld", i, r->status);
+		resp_free(r);
+	}
+	char vp[64];
+	snprintf(vp, sizeof vp, "/visits?school=%s", school);
+	r = http_get(co, vp);
+	ck_assert(resp_has(r, "Next steps from the visit on"));
+	ck_assert(resp_has(r, "Step 1"));
+	resp_free(r);
+	/* Staff see the visits, never the notes. */
+	r = http_get(st, "/visits");
+	ck_assert(!resp_has(r, "Private note"));
+	resp_free(r);
+
+	/* The report, drafted from those visits. */
+	snprintf(q, sizeof q, "SELECT id FROM grant_reports WHERE grant_id = %lld AND is_final = 1", g);
+	char *rid = db_value(q);
+	char rp[96];
+	snprintf(rp, sizeof rp, "%s/reports/%s", gp, rid);
+	r = http_get(co, rp);
+	ck_assert(resp_has(r, ": 2 visits, 3.0 hours"));
+	ck_assert(resp_has(r, "- Leadership coaching: 2 visits, 3.0 hours"));
+	resp_free(r);
+	r = post_form(co, rp, rp, "action=submit&body=Two+leadership+visits.+We+learned+a+lot.");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	/* Returned (comments needed), resubmitted, approved; then the grant closes. */
+	r = post_form(st, rp, rp, "action=return&comments=");
+	ck_assert_int_eq(r->status, 422);
+	resp_free(r);
+	r = post_form(st, rp, rp, "action=return&comments=Say+what+comes+next.");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(co, rp);
+	ck_assert(resp_has(r, "Say what comes next."));
+	resp_free(r);
+	r = post_form(co, rp, rp, "action=submit&body=Two+visits.+Next%3A+co-plan+a+unit.");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, rp, rp, "action=approve&comments=Thank+you.");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(st, gp, gp, "action=stage&stage=closed");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(q, sizeof q, "SELECT stage || ' ' || (SELECT count(*) FROM grant_events WHERE grant_id = %lld)"
+	         " FROM grants WHERE id = %lld", g, g);
+	v = db_value(q);
+	ck_assert(strncmp(v, "closed ", 7) == 0 && atoi(v + 7) >= 10);
+	free(v);
+	r = http_get(st, gp);
+	ck_assert(resp_has(r, "report approved"));
+	ck_assert(resp_has(r, "stage, active to closed"));
+	resp_free(r);
+	free(rid);
+	free(org);
+	free(school);
+	client_free(st);
+	client_free(co);
+}
+END_TEST
+
+START_TEST(intermediaries_stay_in_their_organization)
+{
+	struct client *co = client_new();
+	ck_assert_int_eq(login(co, "coach@example.org", COACH_PW), 303);
+	char *other = db_value("SELECT id FROM grants WHERE org_id <> (SELECT org_id FROM users WHERE"
+	                       " email = 'coach@example.org') ORDER BY id LIMIT 1");
+	char *orep = db_value("SELECT r.id FROM grant_reports r JOIN grants g ON g.id = r.grant_id WHERE g.org_id <>"
+	                      " (SELECT org_id FROM users WHERE email = 'coach@example.org') AND r.status = 'due'"
+	                      " ORDER BY r.id LIMIT 1");
+	char *orep_g = db_value("SELECT grant_id FROM grant_reports WHERE id = (SELECT r.id FROM grant_reports r"
+	                        " JOIN grants g ON g.id = r.grant_id WHERE g.org_id <> (SELECT org_id FROM users"
+	                        " WHERE email = 'coach@example.org') AND r.status = 'due' ORDER BY r.id LIMIT 1)");
+	char *oschool = db_value("SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id WHERE"
+	                         " g.org_id <> (SELECT org_id FROM users WHERE email = 'coach@example.org') AND"
+	                         " gs.school_id NOT IN (SELECT gs2.school_id FROM grant_schools gs2 JOIN grants g2 ON"
+	                         " g2.id = gs2.grant_id WHERE g2.org_id = (SELECT org_id FROM users WHERE"
+	                         " email = 'coach@example.org')) LIMIT 1");
+	char p[128], form[256];
+	snprintf(p, sizeof p, "/grants/%s", other);
+	struct resp *r = http_get(co, p);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	snprintf(p, sizeof p, "/grants/%s/reports/%s", orep_g, orep);
+	r = http_get(co, p);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	r = post_form(co, "/visits", p, "action=submit&body=Not+mine");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	char q[256];
+	snprintf(q, sizeof q, "SELECT status FROM grant_reports WHERE id = %s", orep);
+	char *status = db_value(q);
+	ck_assert_str_eq(status, "due");
+	free(status);
+	/* A visit to another organization's school is refused; nothing stored. */
+	char *before = db_value("SELECT count(*) FROM visits");
+	snprintf(form, sizeof form, "school=%s&date=2026-01-05&time=10:00&minutes=60&mode=onsite&activity=leadership",
+	         oschool);
+	r = post_form(co, "/visits", "/visits", form);
+	ck_assert_int_eq(r->status, 422);
+	resp_free(r);
+	char *after = db_value("SELECT count(*) FROM visits");
+	ck_assert_str_eq(before, after);
+	/* Nor can an intermediary change a grant or log as staff would. */
+	snprintf(p, sizeof p, "/grants/%s", other);
+	r = post_form(co, "/visits", p, "action=stage&stage=withdrawn");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	struct client *st = client_new();
+	ck_assert_int_eq(login(st, "staff@example.org", DEMO_PW), 303);
+	r = post_form(st, "/grants", "/visits", form);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	/* Other roles see no grants at all. */
+	struct client *l = client_new();
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	r = http_get(l, "/grants");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	client_free(l);
+	client_free(st);
+	free(before);
+	free(after);
+	free(other);
+	free(orep);
+	free(orep_g);
+	free(oschool);
+	client_free(co);
+}
+END_TEST
+
+void add_equip_tests(TCase *t);
+void add_equip_tests(TCase *t)
+{
+	tcase_add_test(t, grant_from_proposal_to_close);
+	tcase_add_test(t, intermediaries_stay_in_their_organization);
+}
