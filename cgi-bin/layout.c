@@ -18,6 +18,7 @@ static const struct {
 	{ "/scans", "Scans", ROLE_ADMIN | ROLE_STAFF },
 	{ "/grants", "Grants", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
 	{ "/visits", "Visits", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
+	{ "/portfolio", "Portfolio", ROLE_ADMIN | ROLE_STAFF },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },

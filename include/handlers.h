@@ -68,6 +68,14 @@ void grant_report_submit(struct req *r);
 void visits_page(struct req *r);
 void visits_submit(struct req *r);
 
+/* portfolio.c */
+void portfolio_page(struct req *r);
+void grants_csv(struct req *r);
+void payments_csv(struct req *r);
+void reports_csv(struct req *r);
+void visits_csv(struct req *r);
+void grants_json(struct req *r);
+
 /* profile.c */
 void profile_page(struct req *r);
 

@@ -245,9 +245,74 @@ START_TEST(intermediaries_stay_in_their_organization)
 }
 END_TEST
 
+START_TEST(portfolio_and_exports)
+{
+	struct client *st = client_new(), *co = client_new(), *l = client_new();
+	ck_assert_int_eq(login(st, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(co, "coach@example.org", COACH_PW), 303);
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(st, "/portfolio");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Payments due in the next 30 days"));
+	ck_assert(resp_has(r, "Reports due and overdue"));
+	ck_assert(resp_has(r, "no visit in the last 60 days"));
+	ck_assert(resp_has(r, "<svg role=\"img\""));
+	ck_assert(resp_has(r, "Coaching visits by month: the figures"));
+	resp_free(r);
+	/* Filters narrow the totals: the demo's closed grant and the one closed above. */
+	r = http_get(st, "/portfolio?stage=closed");
+	ck_assert(resp_has(r, "<th scope=\"row\">Closed</th><td class=\"num\">2</td>"));
+	ck_assert(!resp_has(r, "<th scope=\"row\">Active</th>"));
+	resp_free(r);
+	/* Exports carry exact amounts. */
+	r = http_get(st, "/grants.csv");
+	ck_assert(resp_has(r, "grant_id,organization,title,stage,amount,scheduled,paid,unscheduled"));
+	ck_assert(resp_has(r, ",Equip test grant,closed,100000.10,100000.10,0.00,0.00,"));
+	resp_free(r);
+	r = http_get(st, "/payments.csv");
+	ck_assert(resp_has(r, ",33333.37,scheduled,"));
+	ck_assert(resp_has(r, ",33333.36,scheduled,"));
+	resp_free(r);
+	r = http_get(st, "/api/v1/grants");
+	ck_assert(resp_has(r, "\"title\":\"Equip test grant\",\"stage\":\"closed\",\"amount_cents\":10000010"));
+	resp_free(r);
+	/* Staff get visits without notes; private schools unnamed. */
+	r = http_get(st, "/visits.csv");
+	ck_assert(resp_has(r, "visit_id,local_start,organization,school_id,school,activity,mode,minutes,dimensions\r\n"));
+	ck_assert(!resp_has(r, "Private note"));
+	ck_assert(!resp_has(r, "Observed advisory"));
+	char *priv = db_value("SELECT s.name FROM visits v JOIN schools s ON s.id = v.school_id WHERE s.sharing = 'private'"
+	                      " LIMIT 1");
+	if (priv) {
+		ck_assert(!resp_has(r, priv));
+		ck_assert(resp_has(r, "(kept private by its nation)"));
+		free(priv);
+	}
+	resp_free(r);
+	/* The intermediary gets their own organization's visits, notes included. */
+	r = http_get(co, "/visits.csv");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Private note 1"));
+	resp_free(r);
+	const char *staff_only[] = { "/portfolio", "/grants.csv", "/payments.csv", "/reports.csv", "/api/v1/grants", NULL };
+	for (int i = 0; staff_only[i]; i++) {
+		r = http_get(co, staff_only[i]);
+		ck_assert_msg(r->status == 403, "coach got %ld at %s", r->status, staff_only[i]);
+		resp_free(r);
+		r = http_get(l, staff_only[i]);
+		ck_assert_msg(r->status == 403, "leader got %ld at %s", r->status, staff_only[i]);
+		resp_free(r);
+	}
+	client_free(st);
+	client_free(co);
+	client_free(l);
+}
+END_TEST
+
 void add_equip_tests(TCase *t);
 void add_equip_tests(TCase *t)
 {
 	tcase_add_test(t, grant_from_proposal_to_close);
 	tcase_add_test(t, intermediaries_stay_in_their_organization);
+	tcase_add_test(t, portfolio_and_exports);
 }

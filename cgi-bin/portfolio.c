@@ -1,0 +1,364 @@
+/* portfolio.c — /portfolio: the Equip portfolio for foundation staff, and
+ * the data behind it for other systems: /grants.csv, /payments.csv,
+ * /reports.csv, /visits.csv and /api/v1/grants.  Schools appear by name
+ * only where the visibility policy allows; notes and report texts never
+ * leave the grantee's pages. */
+#include "chart.h"
+#include "csv.h"
+#include "db.h"
+#include "grant.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "money.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *money(struct req *r, long long cents)
+{
+	char *s = arena_alloc(&r->arena, 40);
+	money_format(cents, s, 40);
+	return s;
+}
+
+/* Plain decimal dollars for CSV ("100000.10"). */
+static const char *dollars(struct req *r, long long cents)
+{
+	return arena_printf(&r->arena, "%s%lld.%02lld", cents < 0 ? "-" : "", llabs(cents) / 100, llabs(cents) % 100);
+}
+
+/* The portfolio's filters, from the query: organization, state, stage. */
+struct pf {
+	long long org;
+	const char *state, *stage;
+};
+
+static struct pf filters(struct req *r)
+{
+	struct pf f = { 0, req_query(r, "state"), req_query(r, "stage") };
+	f.org = req_query(r, "org") ? atoll(req_query(r, "org")) : 0;
+	if (f.state && !region_valid(region_states, f.state))
+		f.state = NULL;
+	if (f.stage && !region_valid(grant_stages, f.stage))
+		f.stage = NULL;
+	return f;
+}
+
+#define GRANT_FILTER " (?1 = 0 OR g.org_id = ?1) AND (?2 IS NULL OR o.state_code = ?2)" \
+                     " AND (?3 IS NULL OR g.stage = ?3)"
+
+static void totals_table(struct req *r, const struct pf *f, const char *caption, const char *group_sql,
+                         const char *const *labels)
+{
+	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Grants</th>"
+	        "<th scope=\"col\">Awarded</th><th scope=\"col\">Scheduled</th><th scope=\"col\">Paid</th></tr></thead>\n<tbody>\n",
+	     caption);
+	sqlite3_stmt *st = db_q(r, group_sql, "Itt", f->org, f->state, f->stage);
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		const char *g = db_col_text(r, st, 0);
+		const char *l = labels ? region_label(labels, g) : g;
+		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%s</td>"
+		        "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n", *l ? l : g, db_col_int(st, 1),
+		     money(r, db_col_int(st, 2)), money(r, db_col_int(st, 3)), money(r, db_col_int(st, 4)));
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">No grants match.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n");
+}
+
+#define TOTALS(group) \
+	"SELECT " group ", count(*), sum(g.amount_cents)," \
+	"       sum((SELECT coalesce(sum(p.amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id))," \
+	"       sum((SELECT coalesce(sum(p.amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id" \
+	"            AND p.status = 'paid'))" \
+	"  FROM grants g JOIN organizations o ON o.id = g.org_id WHERE" GRANT_FILTER \
+	" GROUP BY 1 ORDER BY 1"
+
+void portfolio_page(struct req *r)
+{
+	struct pf f = filters(r);
+	char today[11], in30[11], ago60[11];
+	date_today(today);
+	date_add(today, 30, in30);
+	date_add(today, -60, ago60);
+	page_begin(r, "Equip portfolio");
+	filter_begin(r, "/portfolio");
+	filter_select(r, "org", "Organization", "All organizations",
+	              form_options(r, db_q(r, "SELECT id, name FROM organizations ORDER BY name", ""), NULL),
+	              req_query(r, "org"));
+	filter_select(r, "state", "State", "All states", region_states, f.state);
+	filter_select(r, "stage", "Stage", "All stages", grant_stages, f.stage);
+	filter_end(r);
+	html(r, "<p class=\"exports\">Share this view by its address. Download (CSV): <a href=\"/grants.csv\">grants</a>,"
+	        " <a href=\"/payments.csv\">payments</a>, <a href=\"/reports.csv\">reports</a>,"
+	        " <a href=\"/visits.csv\">visits</a>; JSON: <a href=\"/api/v1/grants\">grants</a>.</p>\n");
+
+	html(r, "<h2>Totals</h2>\n");
+	totals_table(r, &f, "By organization", TOTALS("o.name"), NULL);
+	totals_table(r, &f, "By state (where the organization is based)", TOTALS("coalesce(o.state_code, '—')"), region_states);
+	totals_table(r, &f, "By stage", TOTALS("g.stage"), grant_stages);
+
+	html(r, "<h2>Payments due in the next 30 days</h2>\n");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT p.due_date, p.amount_cents, g.id, g.title, o.name FROM grant_payments p JOIN grants g ON g.id = p.grant_id"
+	    "  JOIN organizations o ON o.id = g.org_id WHERE p.status = 'scheduled' AND p.due_date BETWEEN ?4 AND ?5"
+	    "   AND" GRANT_FILTER " ORDER BY p.due_date", "Itttt", f.org, f.state, f.stage, today, in30);
+	html(r, "<table>\n<caption>Scheduled payments falling due by %s</caption>\n<thead><tr><th scope=\"col\">Due</th>"
+	        "<th scope=\"col\">Amount</th><th scope=\"col\">Grant</th><th scope=\"col\">Organization</th></tr></thead>\n<tbody>\n",
+	     in30);
+	int n = 0;
+	long long sum = 0;
+	while (db_step(r, st)) {
+		n++;
+		sum += db_col_int(st, 1);
+		html(r, "<tr><td>%s</td><td class=\"num\">%s</td><td><a href=\"/grants/%lld\">%s</a></td><td>%s</td></tr>\n",
+		     db_col_text(r, st, 0), money(r, db_col_int(st, 1)), db_col_int(st, 2), db_col_text(r, st, 3),
+		     db_col_text(r, st, 4));
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"4\">None.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n<p>%d payment%s, %s in all.</p>\n", n, n == 1 ? "" : "s", money(r, sum));
+
+	html(r, "<h2>Reports due and overdue</h2>\n");
+	st = db_q(r,
+	    "SELECT x.due_date, x.title, x.status, g.id, g.title, o.name, x.id, x.due_date < ?4 FROM grant_reports x"
+	    "  JOIN grants g ON g.id = x.grant_id JOIN organizations o ON o.id = g.org_id"
+	    " WHERE x.status IN ('due', 'returned') AND x.due_date <= ?5 AND" GRANT_FILTER
+	    " ORDER BY x.due_date", "Itttt", f.org, f.state, f.stage, today, in30);
+	html(r, "<table>\n<caption>Reports not yet submitted, due by %s</caption>\n<thead><tr><th scope=\"col\">Due</th>"
+	        "<th scope=\"col\">Report</th><th scope=\"col\">Grant</th><th scope=\"col\">Organization</th>"
+	        "<th scope=\"col\">State</th></tr></thead>\n<tbody>\n", in30);
+	n = 0;
+	int overdue = 0;
+	while (db_step(r, st)) {
+		n++;
+		int late = (int)db_col_int(st, 7);
+		overdue += late;
+		html(r, "<tr><td>%s</td><td><a href=\"/grants/%lld/reports/%lld\">%s</a></td><td>%s</td><td>%s</td>"
+		        "<td>%s</td></tr>\n", db_col_text(r, st, 0), db_col_int(st, 3), db_col_int(st, 6), db_col_text(r, st, 1),
+		     db_col_text(r, st, 4), db_col_text(r, st, 5), late ? "Overdue" :
+		     !strcmp(db_col_text(r, st, 2), "returned") ? "Returned, awaiting resubmission" : "Due");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">None.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n<p>%d report%s, %d overdue.</p>\n", n, n == 1 ? "" : "s", overdue);
+
+	html(r, "<h2>Schools in a grant with no visit in the last 60 days</h2>\n");
+	st = db_q(r,
+	    "SELECT DISTINCT s.id, s.name, s.city, s.state_code, o.name,"
+	    "       (SELECT max(v.local_date) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id), "
+	    POLICY_COLUMNS
+	    "  FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id JOIN organizations o ON o.id = g.org_id"
+	    "  JOIN schools s ON s.id = gs.school_id"
+	    " WHERE g.stage = 'active' AND gs.from_date <= ?6 AND (gs.to_date IS NULL OR gs.to_date >= ?6)"
+	    "   AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
+	    "                   AND v.local_date >= ?7) AND" GRANT_FILTER " ORDER BY o.name, s.name",
+	    "IttIItt", f.org, f.state, f.stage, r->user->id, r->user->org_id, today, ago60);
+	html(r, "<table>\n<caption>No visit since %s</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	        "<th scope=\"col\">Organization</th><th scope=\"col\">Last visit</th></tr></thead>\n<tbody>\n", ago60);
+	n = 0;
+	int hidden = 0;
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 6) == VIS_HIDDEN) {
+			hidden++;
+			continue;
+		}
+		n++;
+		const char *last = db_col_null(st, 5) ? "never" : db_col_text(r, st, 5);
+		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td>"
+		        "<td>%s</td></tr>\n", db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
+		     db_col_text(r, st, 3), db_col_text(r, st, 4), last);
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"3\">None: every school you may see was visited.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n");
+	if (hidden)
+		html(r, "<p>Also %s whose nations keep their data private.</p>\n",
+		     policy_cell_shown(hidden) ? html_fmt(r, "%d schools", hidden) : "a few schools");
+
+	/* Visits over the last twelve months. */
+	html(r, "<h2>Visits over time</h2>\n");
+	struct bar bars[12];
+	for (int m = 11; m >= 0; m--) {
+		char first[11], next[11];
+		/* The first day of the month m months back, and of the month after. */
+		sqlite3_stmt *ms = db_q(r, "SELECT date(?, 'start of month', ?), date(?, 'start of month', ?)", "tttt",
+		                        today, arena_printf(&r->arena, "-%d months", m), today,
+		                        arena_printf(&r->arena, "-%d months", m - 1));
+		db_step(r, ms);
+		snprintf(first, sizeof first, "%s", db_col_text(r, ms, 0));
+		snprintf(next, sizeof next, "%s", db_col_text(r, ms, 1));
+		sqlite3_reset(ms);
+		sqlite3_stmt *vs = db_q(r,
+		    "SELECT count(*), coalesce(sum(v.minutes), 0) FROM visits v JOIN organizations o ON o.id = v.org_id"
+		    " WHERE v.local_date >= ?1 AND v.local_date < ?2 AND (?3 = 0 OR v.org_id = ?3)"
+		    "   AND (?4 IS NULL OR o.state_code = ?4)", "ttIt", first, next, f.org, f.state);
+		db_step(r, vs);
+		long long count = db_col_int(vs, 0), mins = db_col_int(vs, 1);
+		sqlite3_reset(vs);
+		bars[11 - m] = (struct bar){ arena_strndup(&r->arena, first, 7), (double)count,
+		                             html_fmt(r, "(%lld.%lld hours)", mins / 60, (mins % 60) * 10 / 60), 0 };
+	}
+	double max = 1;
+	for (int i = 0; i < 12; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	chart_bars(r, "visits", "Coaching visits by month", "Month", "Visits", bars, 12, max, "");
+	page_end(r);
+}
+
+/* ---- exports ------------------------------------------------------------------ */
+
+static void csv_head(struct req *r, const char *file, const char *const *cols)
+{
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", file));
+	for (int i = 0; cols[i]; i++)
+		csv_field(&r->body, cols[i], i == 0);
+	csv_end(&r->body);
+}
+
+void grants_csv(struct req *r)
+{
+	static const char *const cols[] = { "grant_id", "organization", "title", "stage", "amount", "scheduled", "paid",
+	                                    "unscheduled", "start_date", "end_date", "activities", NULL };
+	csv_head(r, "ilnet-grants.csv", cols);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT g.id, o.name, g.title, g.stage, g.amount_cents,"
+	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
+	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid'),"
+	    "       g.start_date, g.end_date, replace(g.activities, char(10), ';')"
+	    "  FROM grants g JOIN organizations o ON o.id = g.org_id ORDER BY g.id", "");
+	while (db_step(r, st)) {
+		long long amount = db_col_int(st, 4), sched = db_col_int(st, 5);
+		const char *v[] = { db_col_text(r, st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
+		                    dollars(r, amount), dollars(r, sched), dollars(r, db_col_int(st, 6)),
+		                    dollars(r, amount - sched), db_col_text(r, st, 7), db_col_text(r, st, 8),
+		                    db_col_text(r, st, 9) };
+		for (int i = 0; i < 11; i++)
+			csv_field(&r->body, v[i], i == 0);
+		csv_end(&r->body);
+	}
+}
+
+void payments_csv(struct req *r)
+{
+	static const char *const cols[] = { "payment_id", "grant_id", "grant", "organization", "due_date", "amount",
+	                                    "status", "paid_on", "note", NULL };
+	csv_head(r, "ilnet-payments.csv", cols);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT p.id, g.id, g.title, o.name, p.due_date, p.amount_cents, p.status, coalesce(p.paid_on, ''), p.note"
+	    "  FROM grant_payments p JOIN grants g ON g.id = p.grant_id JOIN organizations o ON o.id = g.org_id"
+	    " ORDER BY p.due_date, p.id", "");
+	while (db_step(r, st)) {
+		const char *v[] = { db_col_text(r, st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
+		                    db_col_text(r, st, 4), dollars(r, db_col_int(st, 5)), db_col_text(r, st, 6),
+		                    db_col_text(r, st, 7), db_col_text(r, st, 8) };
+		for (int i = 0; i < 9; i++)
+			csv_field(&r->body, v[i], i == 0);
+		csv_end(&r->body);
+	}
+}
+
+void reports_csv(struct req *r)
+{
+	static const char *const cols[] = { "report_id", "grant_id", "grant", "organization", "title", "final",
+	                                    "period_start", "period_end", "due_date", "status", NULL };
+	csv_head(r, "ilnet-reports.csv", cols);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT x.id, g.id, g.title, o.name, x.title, CASE x.is_final WHEN 1 THEN 'yes' ELSE 'no' END,"
+	    "       x.period_start, x.period_end, x.due_date, x.status"
+	    "  FROM grant_reports x JOIN grants g ON g.id = x.grant_id JOIN organizations o ON o.id = g.org_id"
+	    " ORDER BY x.due_date, x.id", "");
+	while (db_step(r, st)) {
+		for (int i = 0; i < 10; i++)
+			csv_field(&r->body, db_col_text(r, st, i), i == 0);
+		csv_end(&r->body);
+	}
+}
+
+void visits_csv(struct req *r)
+{
+	int staff = r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF;
+	static const char *const staff_cols[] = { "visit_id", "local_start", "organization", "school_id", "school",
+	                                          "activity", "mode", "minutes", "dimensions", NULL };
+	static const char *const org_cols[] = { "visit_id", "local_start", "organization", "school_id", "school",
+	                                        "activity", "mode", "minutes", "dimensions", "participants", "notes",
+	                                        "next_steps", NULL };
+	csv_head(r, "ilnet-visits.csv", staff ? staff_cols : org_cols);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT v.id, v.starts_at, s.tz, o.name, s.id, s.name, v.activity, v.mode, v.minutes,"
+	    "       replace(v.dimensions, char(10), ';'), replace(v.participants, char(10), ';'), v.notes, v.next_steps, "
+	    POLICY_COLUMNS
+	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
+	    " WHERE ?3 = 0 OR v.org_id = ?3 ORDER BY v.starts_at", "III", r->user->id, r->user->org_id,
+	    staff ? 0 : r->user->org_id);
+	while (db_step(r, st)) {
+		char when[40];
+		utc_to_local(db_col_int(st, 1), db_col_text(r, st, 2), when, sizeof when);
+		int hidden = policy_row(r, st, 13) == VIS_HIDDEN;
+		const char *v[] = { db_col_text(r, st, 0), when, db_col_text(r, st, 3), hidden ? "" : db_col_text(r, st, 4),
+		                    hidden ? "(kept private by its nation)" : db_col_text(r, st, 5), db_col_text(r, st, 6),
+		                    db_col_text(r, st, 7), db_col_text(r, st, 8), db_col_text(r, st, 9),
+		                    db_col_text(r, st, 10), db_col_text(r, st, 11), db_col_text(r, st, 12) };
+		int ncols = staff ? 9 : 12;
+		for (int i = 0; i < ncols; i++)
+			csv_field(&r->body, v[i], i == 0);
+		csv_end(&r->body);
+	}
+}
+
+void grants_json(struct req *r)
+{
+	cJSON *out = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(out, "grants");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT g.id, g.org_id, o.name, g.title, g.stage, g.amount_cents, g.start_date, g.end_date, g.activities,"
+	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
+	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid'),"
+	    "       (SELECT count(*) FROM grant_schools gs WHERE gs.grant_id = g.id AND gs.to_date IS NULL),"
+	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status IN ('due', 'returned')),"
+	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status = 'approved')"
+	    "  FROM grants g JOIN organizations o ON o.id = g.org_id ORDER BY g.id", "");
+	while (db_step(r, st)) {
+		cJSON *g = cJSON_CreateObject();
+		cJSON_AddNumberToObject(g, "id", (double)db_col_int(st, 0));
+		cJSON *o = cJSON_AddObjectToObject(g, "organization");
+		cJSON_AddNumberToObject(o, "id", (double)db_col_int(st, 1));
+		cJSON_AddStringToObject(o, "name", db_col_text(r, st, 2));
+		cJSON_AddStringToObject(g, "title", db_col_text(r, st, 3));
+		cJSON_AddStringToObject(g, "stage", db_col_text(r, st, 4));
+		cJSON_AddNumberToObject(g, "amount_cents", (double)db_col_int(st, 5));
+		cJSON_AddNumberToObject(g, "scheduled_cents", (double)db_col_int(st, 9));
+		cJSON_AddNumberToObject(g, "paid_cents", (double)db_col_int(st, 10));
+		cJSON_AddNumberToObject(g, "unscheduled_cents", (double)(db_col_int(st, 5) - db_col_int(st, 9)));
+		cJSON_AddStringToObject(g, "start_date", db_col_text(r, st, 6));
+		cJSON_AddStringToObject(g, "end_date", db_col_text(r, st, 7));
+		cJSON *acts = cJSON_AddArrayToObject(g, "activities");
+		const char *a = db_col_text(r, st, 8);
+		for (const char *p = a; p && *p;) {
+			const char *e = strchr(p, '\n');
+			char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
+			cJSON_AddItemToArray(acts, cJSON_CreateString(one));
+			p = e ? e + 1 : NULL;
+		}
+		cJSON_AddNumberToObject(g, "schools_served", (double)db_col_int(st, 11));
+		cJSON_AddNumberToObject(g, "reports_outstanding", (double)db_col_int(st, 12));
+		cJSON_AddNumberToObject(g, "reports_approved", (double)db_col_int(st, 13));
+		cJSON_AddItemToArray(list, g);
+	}
+	char *text = cJSON_PrintUnformatted(out);
+	r->content_type = "application/json";
+	buf_puts(&r->body, text);
+	buf_putc(&r->body, '\n');
+	cJSON_free(text);
+	cJSON_Delete(out);
+}
