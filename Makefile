@@ -35,7 +35,7 @@ PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 INT_SRC   := $(wildcard tests/integration/*.c)
 
-.PHONY: all deps run stop test unit integration browser bench valgrind sanitize clean
+.PHONY: all deps run stop test lint unit integration browser bench valgrind sanitize clean
 
 all: $(BUILD)/ilnet
 
@@ -103,7 +103,11 @@ stop:
 
 # ---- tests ----------------------------------------------------------------
 
-test: unit integration browser valgrind sanitize
+test: lint unit integration browser valgrind sanitize
+
+# Markup passed to html() as an argument is escaped: refuse it at build time.
+lint:
+	python3 tests/lint_html.py cgi-bin
 
 # The unit and integration suites again, built with AddressSanitizer and
 # UBSan (a report in a worker's log fails the integration run).

@@ -290,8 +290,10 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	sqlite3_stmt *st = db_q(r, "SELECT id, due_date, amount_cents, status, coalesce(paid_on, ''), note"
 	                           " FROM grant_payments WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
 	html(r, "<table>\n<caption>Payment schedule</caption>\n<thead><tr><th scope=\"col\">Due</th>"
-	        "<th scope=\"col\">Amount</th><th scope=\"col\">Status</th><th scope=\"col\">Note</th>%s</tr></thead>\n<tbody>\n",
-	     staff ? "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>" : "");
+	        "<th scope=\"col\">Amount</th><th scope=\"col\">Status</th><th scope=\"col\">Note</th>");
+	if (staff)
+		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
+	html(r, "</tr></thead>\n<tbody>\n");
 	int n = 0;
 	while (db_step(r, st)) {
 		n++;
@@ -371,8 +373,10 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	             "  FROM grant_schools gs JOIN schools s ON s.id = gs.school_id WHERE gs.grant_id = ?"
 	             " ORDER BY gs.to_date IS NOT NULL, s.name", "III", r->user->id, r->user->org_id, g->id);
 	html(r, "<table>\n<caption>Roster, with the dates each school joined and left</caption>\n<thead><tr>"
-	        "<th scope=\"col\">School</th><th scope=\"col\">From</th><th scope=\"col\">To</th>%s</tr></thead>\n<tbody>\n",
-	     staff ? "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>" : "");
+	        "<th scope=\"col\">School</th><th scope=\"col\">From</th><th scope=\"col\">To</th>");
+	if (staff)
+		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
+	html(r, "</tr></thead>\n<tbody>\n");
 	n = 0;
 	int hidden = 0;
 	while (db_step(r, st)) {
@@ -616,8 +620,10 @@ static void report_view(struct req *r, struct grant *g, struct report *x, const 
 		html(r, "<div class=\"field%s\"><label for=\"f-body\">Report</label>\n", err ? " has-error" : "");
 		if (err)
 			html(r, "<p class=\"error\" id=\"e-body\">%s</p>\n", err);
-		html(r, "<textarea id=\"f-body\" name=\"body\" rows=\"24\"%s>%s</textarea></div>\n",
-		     err ? " aria-describedby=\"e-body\" aria-invalid=\"true\"" : "", body);
+		html(r, "<textarea id=\"f-body\" name=\"body\" rows=\"24\"");
+		if (err)
+			html_raw(r, " aria-describedby=\"e-body\" aria-invalid=\"true\"");
+		html(r, ">%s</textarea></div>\n", body);
 		html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">Submit report</button>"
 		        "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">Save draft</button></div>\n");
 		form_end(r);

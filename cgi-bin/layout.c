@@ -85,8 +85,10 @@ void page_begin(struct req *r, const char *title)
 			if (!(nav[i].roles & r->user->role))
 				continue;
 			int cur = nav_current(r, nav[i].href);
-			html(r, "<li><a href=\"%s\"%s>%s</a></li>\n", nav[i].href,
-			     cur ? " aria-current=\"page\"" : "", nav[i].label);
+			html(r, "<li><a href=\"%s\"", nav[i].href);
+			if (cur)
+				html_raw(r, " aria-current=\"page\"");
+			html(r, ">%s</a></li>\n", nav[i].label);
 		}
 		html(r, "</ul></nav>\n<div class=\"who\">%s <span>(%s)</span>\n",
 		     r->user->name, role_label(r->user->role));

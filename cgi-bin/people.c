@@ -63,7 +63,9 @@ static void school_picker(struct req *r, const struct form_errors *e,
 			continue;
 		const char *state = db_col_text(r, st, 3);
 		if (strcmp(group, state)) {
-			html(r, "%s<optgroup label=\"%s\">\n", *group ? "</optgroup>\n" : "", state);
+			if (*group)
+				html_raw(r, "</optgroup>\n");
+			html(r, "<optgroup label=\"%s\">\n", state);
 			group = state;
 		}
 		const char *id = db_col_text(r, st, 0);
@@ -74,7 +76,9 @@ static void school_picker(struct req *r, const struct form_errors *e,
 		html(r, "<option value=\"%s\"%s>%s (%s)</option>\n", id, sel ? " selected" : "",
 		     db_col_text(r, st, 1), db_col_text(r, st, 2));
 	}
-	html(r, "%s</select>\n</div>\n", *group ? "</optgroup>\n" : "");
+	if (*group)
+		html_raw(r, "</optgroup>\n");
+	html(r, "</select>\n</div>\n");
 }
 
 static void people_list(struct req *r, const struct form_errors *e)

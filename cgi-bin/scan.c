@@ -190,8 +190,12 @@ static struct answers *other_school_answers(struct req *r, long long cycle_id, l
 static void progress(struct req *r, const struct instrument *in, int s)
 {
 	html(r, "<ol class=\"steps\" aria-label=\"Sections\">\n");
-	for (int i = 0; i < in->nsections; i++)
-		html(r, "<li%s>%s</li>\n", i == s ? " aria-current=\"step\"" : "", in->sections[i].title);
+	for (int i = 0; i < in->nsections; i++) {
+		html(r, "<li");
+		if (i == s)
+			html_raw(r, " aria-current=\"step\"");
+		html(r, ">%s</li>\n", in->sections[i].title);
+	}
 	html(r, "</ol>\n");
 }
 

@@ -751,17 +751,23 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		html(r, "<input type=\"text\" inputmode=\"numeric\" class=\"short\" id=\"f-%s\" name=\"%s\""
 		        " value=\"%s\"", name, name, v ? v : "");
 		html_raw(r, described);
-		html(r, "%s>\n", err ? " aria-invalid=\"true\"" : "");
+		if (err)
+			html_raw(r, " aria-invalid=\"true\"");
+		html(r, ">\n");
 		break;
 	case Q_TEXT:
 		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, v ? v : "");
 		html_raw(r, described);
-		html(r, "%s>\n", err ? " aria-invalid=\"true\"" : "");
+		if (err)
+			html_raw(r, " aria-invalid=\"true\"");
+		html(r, ">\n");
 		break;
 	case Q_LONGTEXT:
 		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
 		html_raw(r, described);
-		html(r, "%s>%s</textarea>\n", err ? " aria-invalid=\"true\"" : "", v ? v : "");
+		if (err)
+			html_raw(r, " aria-invalid=\"true\"");
+		html(r, ">%s</textarea>\n", v ? v : "");
 		break;
 	}
 	if (grouped)

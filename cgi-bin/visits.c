@@ -46,8 +46,10 @@ static void choices(struct req *r, const struct form_errors *e, const char *name
                     const char *const *pairs, const char *type, const char *hint)
 {
 	const char *err = form_error_for(e, name);
-	html(r, "<fieldset class=\"field%s\"%s><legend>%s</legend>\n", err ? " has-error" : "",
-	     err ? html_fmt(r, " aria-describedby=\"e-%s\"", name) : "", legend);
+	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
+	if (err)
+		html(r, " aria-describedby=\"e-%s\"", name);
+	html(r, "><legend>%s</legend>\n", legend);
 	if (hint)
 		html(r, "<p class=\"hint\">%s</p>\n", hint);
 	if (err)
@@ -156,10 +158,15 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	    " WHERE (?3 = 0 OR v.org_id = ?3) ORDER BY v.starts_at DESC LIMIT 500",
 	    "III", r->user->id, r->user->org_id, org);
 	html(r, "<h2>%s</h2>\n<table>\n<caption>Visits, most recent first (times where they happened)</caption>\n"
-	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>%s<th scope=\"col\">Activity</th>"
-	        "<th scope=\"col\">Where</th><th scope=\"col\">Minutes</th><th scope=\"col\">Dimensions</th>%s</tr></thead>\n<tbody>\n",
-	     staff ? "All visits" : "Your organization's visits", staff ? "<th scope=\"col\">Organization</th>" : "",
-	     staff ? "" : "<th scope=\"col\">Notes and next steps</th>");
+	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>",
+	     staff ? "All visits" : "Your organization's visits");
+	if (staff)
+		html(r, "<th scope=\"col\">Organization</th>");
+	html(r, "<th scope=\"col\">Activity</th><th scope=\"col\">Where</th><th scope=\"col\">Minutes</th>"
+	        "<th scope=\"col\">Dimensions</th>");
+	if (!staff)
+		html(r, "<th scope=\"col\">Notes and next steps</th>");
+	html(r, "</tr></thead>\n<tbody>\n");
 	int n = 0;
 	long long minutes = 0;
 	while (db_step(r, st)) {
