@@ -80,3 +80,19 @@ const char *buf_str(const struct buf *b)
 {
 	return b->p ? b->p : "";
 }
+
+char *buf_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = {0};
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (!b.p)
+		buf_add(&b, "", 0);
+	return b.p;
+}

@@ -69,22 +69,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = {0};
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (!b.p)
-		buf_add(&b, "", 0);
-	return b.p;
-}
-
 /* Run sql in one transaction, setting user_version when version > 0. */
 static int apply(sqlite3 *db, const char *sql, int version, const char *what,
                  char *err, size_t errlen)
@@ -140,7 +124,7 @@ int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		char *sql = slurp(path);
+		char *sql = buf_read_file(path);
 		if (!sql) {
 			snprintf(err, errlen, "cannot read %s", path);
 			rc = -1;
@@ -156,7 +140,7 @@ int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
 
 int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
-	char *sql = slurp(path);
+	char *sql = buf_read_file(path);
 	if (!sql) {
 		snprintf(err, errlen, "cannot read %s", path);
 		return -1;

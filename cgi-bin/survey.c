@@ -257,22 +257,6 @@ const struct instrument *survey_get(struct req *r, long long id)
 	return in;
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = {0};
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (!b.p)
-		buf_add(&b, "", 0);
-	return b.p;
-}
-
 int survey_sync(sqlite3 *db, const char *dir, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
@@ -286,7 +270,7 @@ int survey_sync(sqlite3 *db, const char *dir, char *err, size_t errlen)
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		char *json = read_file(path);
+		char *json = buf_read_file(path);
 		char perr[256];
 		struct instrument *in = json ? survey_parse(json, perr, sizeof perr) : NULL;
 		if (!in) {

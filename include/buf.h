@@ -23,6 +23,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 /* Empty the buffer, keeping its memory (shrunk if it grew past 1 MiB). */
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
+/* The whole file at path as a malloc'd, NUL-terminated string (the caller
+ * frees it), or NULL when it cannot be read. */
+char *buf_read_file(const char *path);
+
 /* Contents as a string; "" for an unused buffer. */
 const char *buf_str(const struct buf *b);
 
