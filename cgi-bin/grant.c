@@ -2,6 +2,8 @@
 #include "grant.h"
 #include "buf.h"
 #include "db.h"
+#include "money.h"
+#include "policy.h"
 #include "req.h"
 
 #include <string.h>
@@ -59,73 +61,93 @@ int grant_may_close(struct req *r, long long grant_id)
 	                    " AND status = 'approved'", "I", grant_id) > 0;
 }
 
+/* A visit counts for the grant when its school was on the roster that day;
+ * a school whose nation keeps its data private counts only when ?4 is 1. */
+#define IN_GRANT \
+	" FROM visits v JOIN grants g ON g.org_id = v.org_id JOIN schools s ON s.id = v.school_id" \
+	" WHERE g.id = ?1 AND v.local_date BETWEEN ?2 AND ?3 AND (s.sharing <> 'private' OR ?4)" \
+	"   AND EXISTS (SELECT 1 FROM grant_schools gs WHERE gs.grant_id = g.id AND gs.school_id = v.school_id" \
+	"               AND v.local_date BETWEEN gs.from_date AND coalesce(gs.to_date, '9999-12-31'))"
+
 char *grant_report_draft(struct req *r, long long grant_id, const char *from, const char *to)
 {
 	struct buf b = {0};
+	char hours[16];
 	/* Visits fall in the period by their date where they happened (each
 	 * school's own time zone), stored with them as local_date. */
 	buf_printf(&b, "Report for %s to %s, drafted by ilnet from the visits logged. Edit it as you need.\n\n", from, to);
 
+	/* The report goes to the foundation: schools whose nations keep their
+	 * data private are never named, and are counted only when there are
+	 * enough of them not to single one out. */
+	long long private_n = db_int(r, 0,
+	    "SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN schools s ON s.id = gs.school_id"
+	    " WHERE gs.grant_id = ? AND s.sharing = 'private' AND gs.from_date <= ? AND"
+	    " (gs.to_date IS NULL OR gs.to_date >= ?)", "Itt", grant_id, to, from);
+	int with_private = policy_cell_shown(private_n);
+
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.sharing = 'private',"
-	    "       (SELECT count(*) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
-	    "         AND v.local_date BETWEEN ?2 AND ?3),"
-	    "       (SELECT coalesce(sum(minutes), 0) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
-	    "         AND v.local_date BETWEEN ?2 AND ?3)"
+	    "       (SELECT count(DISTINCT v.id) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
+	    "         AND v.local_date BETWEEN ?2 AND ?3 AND v.local_date BETWEEN gs.from_date"
+	    "         AND coalesce(gs.to_date, '9999-12-31')),"
+	    "       (SELECT coalesce(sum(v.minutes), 0) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
+	    "         AND v.local_date BETWEEN ?2 AND ?3 AND v.local_date BETWEEN gs.from_date"
+	    "         AND coalesce(gs.to_date, '9999-12-31'))"
 	    "  FROM grants g JOIN grant_schools gs ON gs.grant_id = g.id JOIN schools s ON s.id = gs.school_id"
 	    " WHERE g.id = ?1 AND gs.from_date <= ?3 AND (gs.to_date IS NULL OR gs.to_date >= ?2)"
 	    " GROUP BY s.id ORDER BY s.name", "Itt", grant_id, from, to);
 	struct buf unvisited = {0};
-	int schools = 0, visited = 0, private_n = 0, private_visits = 0;
+	int schools = 0, visited = 0, private_visits = 0;
 	long long private_mins = 0;
 	buf_puts(&b, "SCHOOLS SERVED\n");
 	while (db_step(r, st)) {
-		schools++;
 		long long n = db_col_int(st, 4), mins = db_col_int(st, 5);
-		if (n)
-			visited++;
-		/* The report goes to the foundation: a school whose nation keeps
-		 * its data private is counted, never named. */
 		if (db_col_int(st, 3)) {
-			private_n++;
-			private_visits += (int)n;
-			private_mins += mins;
+			if (with_private) {
+				schools++;
+				visited += n > 0;
+				private_visits += (int)n;
+				private_mins += mins;
+			}
 			continue;
 		}
-		if (!n)
+		schools++;
+		if (n)
+			visited++;
+		else
 			buf_printf(&unvisited, "- %s (%s, %s)\n", db_col_text(r, st, 0), db_col_text(r, st, 1),
 			           db_col_text(r, st, 2));
-		buf_printf(&b, "- %s (%s, %s): %lld visit%s, %lld.%lld hours\n", db_col_text(r, st, 0),
-		           db_col_text(r, st, 1), db_col_text(r, st, 2), n, n == 1 ? "" : "s", mins / 60,
-		           (mins % 60) * 10 / 60);
+		hours_text(mins, hours, sizeof hours);
+		buf_printf(&b, "- %s (%s, %s): %lld visit%s, %s hours\n", db_col_text(r, st, 0),
+		           db_col_text(r, st, 1), db_col_text(r, st, 2), n, n == 1 ? "" : "s", hours);
 	}
-	if (private_n)
-		buf_printf(&b, "- %d school%s whose nation%s keep%s its data private (not named): %d visit%s,"
-		           " %lld.%lld hours\n", private_n, private_n == 1 ? "" : "s", private_n == 1 ? "" : "s",
-		           private_n == 1 ? "s" : "", private_visits, private_visits == 1 ? "" : "s",
-		           private_mins / 60, (private_mins % 60) * 10 / 60);
-	if (!schools)
+	if (with_private) {
+		hours_text(private_mins, hours, sizeof hours);
+		buf_printf(&b, "- %lld schools whose nations keep their data private (not named): %d visit%s,"
+		           " %s hours\n", private_n, private_visits, private_visits == 1 ? "" : "s", hours);
+	} else if (private_n) {
+		buf_puts(&b, "- Schools whose nations keep their data private are left out of this report:"
+		             " too few to count without singling one out.\n");
+	}
+	if (!schools && !private_n)
 		buf_puts(&b, "- none on the roster in this period\n");
 
 	buf_puts(&b, "\nVISITS AND HOURS BY ACTIVITY\n");
 	for (int i = 0; grant_activities[i]; i += 2) {
-		st = db_q(r, "SELECT count(*), coalesce(sum(v.minutes), 0) FROM visits v JOIN grants g ON g.org_id = v.org_id"
-		             " JOIN grant_schools gs ON gs.grant_id = g.id AND gs.school_id = v.school_id"
-		             " WHERE g.id = ? AND v.activity = ? AND v.local_date BETWEEN ? AND ?",
-		          "Ittt", grant_id, grant_activities[i], from, to);
+		st = db_q(r, "SELECT count(DISTINCT v.id), coalesce(sum(v.minutes), 0) FROM (SELECT DISTINCT v.id, v.minutes"
+		             IN_GRANT " AND v.activity = ?5) v", "Ittit", grant_id, from, to, with_private, grant_activities[i]);
 		db_step(r, st);
 		long long n = db_col_int(st, 0), mins = db_col_int(st, 1);
 		sqlite3_reset(st);
-		buf_printf(&b, "- %s: %lld visit%s, %lld.%lld hours\n", grant_activities[i + 1], n, n == 1 ? "" : "s",
-		           mins / 60, (mins % 60) * 10 / 60);
+		hours_text(mins, hours, sizeof hours);
+		buf_printf(&b, "- %s: %lld visit%s, %s hours\n", grant_activities[i + 1], n, n == 1 ? "" : "s", hours);
 	}
 	buf_puts(&b, "\nVISITS BY DIMENSION OF RELEVANCE\n");
 	for (int i = 0; grant_dimensions[i]; i += 2) {
-		long long n = db_int(r, 0,
-		    "SELECT count(*) FROM visits v JOIN grants g ON g.org_id = v.org_id"
-		    " JOIN grant_schools gs ON gs.grant_id = g.id AND gs.school_id = v.school_id"
-		    " WHERE g.id = ? AND (char(10) || v.dimensions || char(10)) LIKE ('%' || char(10) || ? || char(10) || '%')"
-		    "   AND v.local_date BETWEEN ? AND ?", "Ittt", grant_id, grant_dimensions[i], from, to);
+		long long n = db_int(r, 0, "SELECT count(DISTINCT v.id)" IN_GRANT
+		    " AND (char(10) || v.dimensions || char(10)) LIKE ('%' || char(10) || ?5 || char(10) || '%')",
+		    "Ittit", grant_id, from, to, with_private, grant_dimensions[i]);
 		buf_printf(&b, "- %s: %lld visit%s\n", grant_dimensions[i + 1], n, n == 1 ? "" : "s");
 	}
 	buf_printf(&b, "\nSCHOOLS NOT VISITED IN THE PERIOD (%d of %d)\n%s", schools - visited, schools,

@@ -98,9 +98,12 @@ static const char *activities_text(struct req *r, const char *v)
 static void activity_boxes(struct req *r, const struct form_errors *e, const char *v)
 {
 	const char *err = form_error_for(e, "activities");
-	html(r, "<fieldset class=\"field%s\"><legend>Activities funded</legend>\n", err ? " has-error" : "");
+	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
 	if (err)
-		html(r, "<p class=\"error\">%s</p>\n", err);
+		html_raw(r, " aria-describedby=\"e-activities\"");
+	html(r, "><legend>Activities funded</legend>\n");
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-activities\">%s</p>\n", err);
 	for (int i = 0; grant_activities[i]; i += 2) {
 		int on = 0;
 		for (int k = 0; k < r->form.n; k++)
@@ -114,8 +117,8 @@ static void activity_boxes(struct req *r, const struct form_errors *e, const cha
 			}
 		html(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"f-activities%s\" name=\"activities\""
 		        " value=\"%s\"%s><label for=\"f-activities%s\">%s</label></div>\n",
-		     i ? html_fmt(r, "-%d", i / 2) : "", grant_activities[i], on ? " checked" : "",
-		     i ? html_fmt(r, "-%d", i / 2) : "", grant_activities[i + 1]);
+		     i ? arena_printf(&r->arena, "-%d", i / 2) : "", grant_activities[i], on ? " checked" : "",
+		     i ? arena_printf(&r->arena, "-%d", i / 2) : "", grant_activities[i + 1]);
 	}
 	html(r, "</fieldset>\n");
 }
@@ -299,7 +302,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		n++;
 		const char *status = db_col_text(r, st, 3);
 		html(r, "<tr><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>%s</td>", db_col_text(r, st, 1),
-		     money(r, db_col_int(st, 2)), !strcmp(status, "paid") ? html_fmt(r, "Paid %s", db_col_text(r, st, 4))
+		     money(r, db_col_int(st, 2)), !strcmp(status, "paid") ? arena_printf(&r->arena, "Paid %s", db_col_text(r, st, 4))
 		                                                          : "Scheduled", db_col_text(r, st, 5));
 		if (staff) {
 			html(r, "<td>");
@@ -323,7 +326,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"payment\">\n");
 		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off", NULL, 1);
 		form_input(r, e, "pay_amount", "Amount", "text", req_form(r, "pay_amount"), "off",
-		           html_fmt(r, "At most %s, the unscheduled balance.", money(r, g->amount - g->scheduled)), 1);
+		           arena_printf(&r->arena, "At most %s, the unscheduled balance.", money(r, g->amount - g->scheduled)), 1);
 		form_input(r, e, "pay_note", "Note", "text", req_form(r, "pay_note"), "off", NULL, 0);
 		html(r, "<button type=\"submit\">Schedule payment</button>\n");
 		form_end(r);
@@ -334,7 +337,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	st = db_q(r, "SELECT id, title, period_start, period_end, due_date, status, is_final FROM grant_reports"
 	             " WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
 	char today[11];
-	date_today(today);
+	date_today_local(today);
 	html(r, "<table>\n<caption>Reporting requirements</caption>\n<thead><tr><th scope=\"col\">Report</th>"
 	        "<th scope=\"col\">Period</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	n = 0;
@@ -407,7 +410,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	html(r, "</tbody>\n</table>\n");
 	if (hidden)
 		html(r, "<p>%s on the roster belong%s to nations that keep their data private.</p>\n",
-		     policy_cell_shown(hidden) ? html_fmt(r, "%d more schools", hidden) : "Other schools",
+		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d more schools", hidden) : "Other schools",
 		     policy_cell_shown(hidden) ? "" : "");
 	if (staff) {
 		html(r, "<h3>Add a school</h3>\n");
@@ -472,12 +475,20 @@ void grant_submit(struct req *r)
 	const char *back = arena_printf(&r->arena, "/grants/%lld?msg=saved", g->id);
 	if (!action)
 		req_fail(r, 400, "no action");
-	if (!strcmp(action, "stage")) {
+	/* Money moves and rosters change only while the grant is awarded or active. */
+	int open_grant = !strcmp(g->stage, "awarded") || !strcmp(g->stage, "active");
+	if (!open_grant && (!strcmp(action, "payment") || !strcmp(action, "paid") || !strcmp(action, "join") ||
+	                    !strcmp(action, "report")))
+		form_error(&e, NULL, arena_printf(&r->arena, "A %s grant takes no payments, reports or schools:"
+		                                  " award it first, or it is already over.", g->stage));
+	else if (!strcmp(action, "stage")) {
 		const char *to = req_form(r, "stage");
 		if (!grant_transition_ok(g->stage, to))
-			form_error(&e, "stage", html_fmt(r, "A %s grant cannot become %s.", g->stage, to ? to : "that"));
+			form_error(&e, "stage", arena_printf(&r->arena, "A %s grant cannot become %s.", g->stage, to ? to : "that"));
 		else if (!strcmp(to, "closed") && !grant_may_close(r, g->id))
 			form_error(&e, "stage", "The grant closes only once its final report is approved.");
+		else if (!strcmp(to, "declined") && g->paid)
+			form_error(&e, "stage", "A grant with payments made cannot be declined; withdraw it instead.");
 		if (!e.n) {
 			db_exec(r, "UPDATE grants SET stage = ? WHERE id = ?", "tI", to, g->id);
 			event(r, g->id, "stage", arena_printf(&r->arena, "%s to %s", g->stage, to));
@@ -490,7 +501,7 @@ void grant_submit(struct req *r)
 		if (!money_parse(req_form(r, "pay_amount"), &cents) || cents <= 0)
 			form_error(&e, "pay_amount", "Enter the amount in dollars and cents, like 25,000.00.");
 		else if (cents > g->amount - g->scheduled)
-			form_error(&e, "pay_amount", html_fmt(r, "That is more than the unscheduled balance, %s.",
+			form_error(&e, "pay_amount", arena_printf(&r->arena, "That is more than the unscheduled balance, %s.",
 			                                      money(r, g->amount - g->scheduled)));
 		if (note && strlen(note) > 200)
 			form_error(&e, "pay_note", "Keep the note to 200 characters.");
@@ -502,7 +513,7 @@ void grant_submit(struct req *r)
 	} else if (!strcmp(action, "paid")) {
 		long long pid = atoll(req_form(r, "payment") ? req_form(r, "payment") : "0");
 		char today[11];
-		date_today(today);
+		date_today_local(today);
 		if (!db_exec(r, "UPDATE grant_payments SET status = 'paid', paid_on = ? WHERE id = ? AND grant_id = ?"
 		                " AND status = 'scheduled'", "tII", today, pid, g->id))
 			req_fail(r, 409, "no such scheduled payment");
@@ -534,19 +545,24 @@ void grant_submit(struct req *r)
 		const char *from = req_form(r, "join_from");
 		if (policy_school(r, sid) == VIS_HIDDEN)
 			form_error(&e, "school", "Choose a school.");
-		else if (db_int(r, 0, "SELECT count(*) FROM grant_schools WHERE grant_id = ? AND school_id = ? AND to_date IS NULL",
-		                "II", g->id, sid))
-			form_error(&e, "school", "This school is already on the roster.");
 		if (!date_valid(from))
 			form_error(&e, "join_from", "Enter the date as YYYY-MM-DD.");
+		else if (strcmp(from, g->start) < 0 || strcmp(from, g->end) > 0)
+			form_error(&e, "join_from", arena_printf(&r->arena, "Choose a date within the grant, %s to %s.",
+			                                         g->start, g->end));
+		else if (!e.n && db_int(r, 0, "SELECT count(*) FROM grant_schools WHERE grant_id = ? AND school_id = ?"
+		                              " AND (to_date IS NULL OR to_date >= ?)", "IIt", g->id, sid, from))
+			form_error(&e, "school", "This school is already on the roster for that date.");
 		if (!e.n) {
 			db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) VALUES (?, ?, ?)", "IIt", g->id, sid, from);
-			event(r, g->id, "school joined", arena_printf(&r->arena, "school %lld from %s", sid, from));
+			char *sn = db_text(r, "SELECT CASE WHEN sharing = 'private' THEN 'a school kept private by its nation'"
+			                      " ELSE name END FROM schools WHERE id = ?", "I", sid);
+			event(r, g->id, "school joined", arena_printf(&r->arena, "%s, from %s", sn, from));
 		}
 	} else if (!strcmp(action, "leave")) {
 		long long rid = atoll(req_form(r, "roster") ? req_form(r, "roster") : "0");
 		char today[11];
-		date_today(today);
+		date_today_local(today);
 		if (!db_exec(r, "UPDATE grant_schools SET to_date = max(from_date, ?) WHERE id = ? AND grant_id = ?"
 		                " AND to_date IS NULL", "tII", today, rid, g->id))
 			req_fail(r, 409, "not on the roster");
@@ -602,7 +618,9 @@ static void report_view(struct req *r, struct grant *g, struct report *x, const 
 	const char *self = arena_printf(&r->arena, "/grants/%lld/reports/%lld", g->id, x->id);
 	html(r, "<dl class=\"facts\"><dt>Grant</dt><dd><a href=\"/grants/%lld\">%s</a> (%s)</dd><dt>Period</dt><dd>%s to %s</dd>"
 	        "<dt>Due</dt><dd>%s</dd><dt>Status</dt><dd><strong>%s</strong></dd></dl>\n", g->id, g->title, g->org,
-	     x->from, x->to, x->due, x->status);
+	     x->from, x->to, x->due,
+	     !strcmp(x->status, "due") ? "Due" : !strcmp(x->status, "submitted") ? "Submitted, waiting for the foundation" :
+	     !strcmp(x->status, "approved") ? "Approved" : "Returned with comments");
 	if (*x->comments)
 		html(r, "<div class=\"notice\"><h2>Comments from the foundation</h2><p class=\"pre\">%s</p></div>\n", x->comments);
 	int grantee = r->user->role == ROLE_INTERMEDIARY;
@@ -627,16 +645,26 @@ static void report_view(struct req *r, struct grant *g, struct report *x, const 
 		html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">Submit report</button>"
 		        "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">Save draft</button></div>\n");
 		form_end(r);
-	} else {
+	} else if (grantee || !strcmp(x->status, "submitted") || !strcmp(x->status, "approved")) {
 		html(r, "<h2>The report</h2>\n<div class=\"report pre\">%s</div>\n", *x->body ? x->body : "Not written yet.");
+	} else {
+		/* A draft stays with the grantee until they submit it. */
+		html(r, "<p>Not submitted yet.</p>\n");
 	}
 	if (is_staff(r) && !strcmp(x->status, "submitted")) {
 		html(r, "<h2>Decide</h2>\n");
 		form_begin(r, self);
-		html(r, "<div class=\"field\"><label for=\"f-comments\">Comments for the grantee</label>"
-		        "<p class=\"hint\" id=\"h-comments\">Needed when returning the report.</p>"
-		        "<textarea id=\"f-comments\" name=\"comments\" rows=\"4\" aria-describedby=\"h-comments\">%s</textarea></div>\n",
-		     req_form(r, "comments") ? req_form(r, "comments") : "");
+		const char *cerr = form_error_for(e, "comments");
+		html(r, "<div class=\"field%s\"><label for=\"f-comments\">Comments for the grantee</label>"
+		        "<p class=\"hint\" id=\"h-comments\">Needed when returning the report.</p>\n", cerr ? " has-error" : "");
+		if (cerr)
+			html(r, "<p class=\"error\" id=\"e-comments\">%s</p>\n", cerr);
+		html(r, "<textarea id=\"f-comments\" name=\"comments\" rows=\"4\"");
+		if (cerr)
+			html_raw(r, " aria-describedby=\"h-comments e-comments\" aria-invalid=\"true\"");
+		else
+			html_raw(r, " aria-describedby=\"h-comments\"");
+		html(r, ">%s</textarea></div>\n", req_form(r, "comments") ? req_form(r, "comments") : "");
 		html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"approve\">Approve</button>"
 		        "<button type=\"submit\" name=\"action\" value=\"return\" class=\"secondary\">Return with comments</button></div>\n");
 		form_end(r);
@@ -690,14 +718,17 @@ void grant_report_submit(struct req *r)
 		if (!grant_report_transition_ok(x->status, to, 1))
 			req_fail(r, 409, "this report is not waiting for a decision");
 		if (!strcmp(to, "returned") && (!comments || !*comments)) {
-			form_error(&e, NULL, "Say what needs changing when returning a report.");
+			form_error(&e, "comments", "Say what needs changing when returning a report.");
 			r->status = 422;
 			report_view(r, g, x, &e);
 			return;
 		}
-		db_exec(r, "UPDATE grant_reports SET status = ?, comments = ?, decided_at = unixepoch(), decided_by = ?"
-		           " WHERE id = ?", "ttII", to, comments ? comments : "", r->user->id, x->id);
-		event(r, g->id, arena_printf(&r->arena, "report %s", to), x->title);
+		/* Earlier comments stay unless new ones replace them; all go in the history. */
+		db_exec(r, "UPDATE grant_reports SET status = ?, comments = CASE WHEN ? = '' THEN comments ELSE ? END,"
+		           " decided_at = unixepoch(), decided_by = ? WHERE id = ?", "tttII", to,
+		        comments ? comments : "", comments ? comments : "", r->user->id, x->id);
+		event(r, g->id, arena_printf(&r->arena, "report %s", to), comments && *comments ?
+		      arena_printf(&r->arena, "%s: %s", x->title, comments) : x->title);
 		db_commit(r);
 		req_redirect(r, arena_printf(&r->arena, "%s?msg=saved", self));
 		return;

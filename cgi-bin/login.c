@@ -79,7 +79,7 @@ void login_submit(struct req *r)
 	long wait = auth_throttle_wait(r, email);
 	if (wait > 0) {
 		r->status = 429;
-		form_error(&e, NULL, html_fmt(r, "Too many failed sign-ins. Try again in %ld minute%s,"
+		form_error(&e, NULL, arena_printf(&r->arena, "Too many failed sign-ins. Try again in %ld minute%s,"
 		           " or reset your password.", (wait + 59) / 60, wait > 60 ? "s" : ""));
 		login_form(r, email, next, &e);
 		return;
@@ -182,7 +182,7 @@ void account_password_submit(struct req *r)
 	long wait = auth_throttle_wait(r, r->user->email);
 	if (wait > 0) {
 		r->status = 429;
-		form_error(&e, "current", html_fmt(r, "Too many wrong passwords. Try again in %ld minute%s.",
+		form_error(&e, "current", arena_printf(&r->arena, "Too many wrong passwords. Try again in %ld minute%s.",
 		                                   (wait + 59) / 60, wait > 60 ? "s" : ""));
 		account_form(r, &e, 0);
 		return;

@@ -138,6 +138,19 @@ void date_today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void date_today_local(char out[11])
+{
+	char s[32];
+	utc_to_local((long long)time(NULL), "America/Chicago", s, sizeof s);
+	snprintf(out, 11, "%.10s", s);
+}
+
+void hours_text(long long minutes, char *out, size_t len)
+{
+	long long tenths = (minutes * 10 + 30) / 60;
+	snprintf(out, len, "%lld.%lld", tenths / 10, tenths % 10);
+}
+
 /* Run with TZ set to tz (workers are single-threaded), then restore. */
 static char *tz_push(const char *tz)
 {

@@ -296,7 +296,7 @@ static void person_form(struct req *r, const struct form_errors *e)
 	}
 	int posted = e && e->n;
 	html(r, "<h2>Role and links</h2>\n");
-	form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+	form_begin(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"role\">\n");
 	form_select(r, e, "role", "Role", role_options, posted ? req_form(r, "role") : role, NULL);
 	school_picker(r, e, posted ? &r->form : &chosen);
@@ -309,13 +309,13 @@ static void person_form(struct req *r, const struct form_errors *e)
 
 	html(r, "<h2>Access</h2>\n");
 	if (pending && active) {
-		form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+		form_begin(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"resend\">\n"
 		        "<button type=\"submit\">Send the invitation again</button>\n");
 		form_end(r);
 	}
 	if (id != r->user->id) {
-		form_begin(r, html_fmt(r, "/admin/people/%lld", id));
+		form_begin(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"%s\">\n"
 		        "<button type=\"submit\">%s</button>\n", active ? "deactivate" : "activate",
 		     active ? "Deactivate this account" : "Reactivate this account");

@@ -86,7 +86,7 @@ void portfolio_page(struct req *r)
 {
 	struct pf f = filters(r);
 	char today[11], in30[11], ago60[11];
-	date_today(today);
+	date_today_local(today);
 	date_add(today, 30, in30);
 	date_add(today, -60, ago60);
 	page_begin(r, "Equip portfolio");
@@ -182,7 +182,7 @@ void portfolio_page(struct req *r)
 	html(r, "</tbody>\n</table>\n");
 	if (hidden)
 		html(r, "<p>Also %s whose nations keep their data private.</p>\n",
-		     policy_cell_shown(hidden) ? html_fmt(r, "%d schools", hidden) : "a few schools");
+		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d schools", hidden) : "a few schools");
 
 	/* Visits over the last twelve months. */
 	html(r, "<h2>Visits over time</h2>\n");
@@ -190,9 +190,9 @@ void portfolio_page(struct req *r)
 	for (int m = 11; m >= 0; m--) {
 		char first[11], next[11];
 		/* The first day of the month m months back, and of the month after. */
-		sqlite3_stmt *ms = db_q(r, "SELECT date(?, 'start of month', ?), date(?, 'start of month', ?)", "tttt",
-		                        today, arena_printf(&r->arena, "-%d months", m), today,
-		                        arena_printf(&r->arena, "-%d months", m - 1));
+		sqlite3_stmt *ms = db_q(r, "SELECT date(?1, 'start of month', ?2),"
+		                           "       date(date(?1, 'start of month', ?2), '+1 month')", "tt",
+		                        today, arena_printf(&r->arena, "-%d months", m));
 		db_step(r, ms);
 		snprintf(first, sizeof first, "%s", db_col_text(r, ms, 0));
 		snprintf(next, sizeof next, "%s", db_col_text(r, ms, 1));
@@ -204,8 +204,10 @@ void portfolio_page(struct req *r)
 		db_step(r, vs);
 		long long count = db_col_int(vs, 0), mins = db_col_int(vs, 1);
 		sqlite3_reset(vs);
+		char hours[16];
+		hours_text(mins, hours, sizeof hours);
 		bars[11 - m] = (struct bar){ arena_strndup(&r->arena, first, 7), (double)count,
-		                             html_fmt(r, "(%lld.%lld hours)", mins / 60, (mins % 60) * 10 / 60), 0 };
+		                             arena_printf(&r->arena, "(%s hours)", hours), 0 };
 	}
 	double max = 1;
 	for (int i = 0; i < 12; i++)
@@ -304,9 +306,11 @@ void visits_csv(struct req *r)
 	while (db_step(r, st)) {
 		char when[40];
 		utc_to_local(db_col_int(st, 1), db_col_text(r, st, 2), when, sizeof when);
-		int hidden = policy_row(r, st, 13) == VIS_HIDDEN;
-		const char *v[] = { db_col_text(r, st, 0), when, db_col_text(r, st, 3), hidden ? "" : db_col_text(r, st, 4),
-		                    hidden ? "(kept private by its nation)" : db_col_text(r, st, 5), db_col_text(r, st, 6),
+		/* A private school's visits, row by row, would point at it: left out. */
+		if (policy_row(r, st, 13) == VIS_HIDDEN)
+			continue;
+		const char *v[] = { db_col_text(r, st, 0), when, db_col_text(r, st, 3), db_col_text(r, st, 4),
+		                    db_col_text(r, st, 5), db_col_text(r, st, 6),
 		                    db_col_text(r, st, 7), db_col_text(r, st, 8), db_col_text(r, st, 9),
 		                    db_col_text(r, st, 10), db_col_text(r, st, 11), db_col_text(r, st, 12) };
 		int ncols = staff ? 9 : 12;
@@ -324,7 +328,10 @@ void grants_json(struct req *r)
 	    "SELECT g.id, g.org_id, o.name, g.title, g.stage, g.amount_cents, g.start_date, g.end_date, g.activities,"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid'),"
-	    "       (SELECT count(*) FROM grant_schools gs WHERE gs.grant_id = g.id AND gs.to_date IS NULL),"
+	    "       (SELECT count(*) FROM grant_schools gs JOIN schools s ON s.id = gs.school_id WHERE gs.grant_id = g.id"
+	    "         AND gs.to_date IS NULL AND s.sharing <> 'private')"
+	    "       + (SELECT CASE WHEN count(*) >= 5 THEN count(*) ELSE 0 END FROM grant_schools gs JOIN schools s"
+	    "          ON s.id = gs.school_id WHERE gs.grant_id = g.id AND gs.to_date IS NULL AND s.sharing = 'private'),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status IN ('due', 'returned')),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status = 'approved')"
 	    "  FROM grants g JOIN organizations o ON o.id = g.org_id ORDER BY g.id", "");

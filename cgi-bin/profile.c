@@ -118,12 +118,12 @@ void profile_page(struct req *r)
 	for (int d = 0; d < 3; d++) {
 		const char *note = NULL;
 		if (have_before && before.score[d] >= 0 && now.score[d] >= 0)
-			note = html_fmt(r, "(%s%d since %d)", now.score[d] >= before.score[d] ? "+" : "",
+			note = arena_printf(&r->arena, "(%s%d since %d)", now.score[d] >= before.score[d] ? "+" : "",
 			                now.score[d] - before.score[d], before.year);
 		bars[d] = (struct bar){ dim_labels[d], now.score[d] < 0 ? 0 : now.score[d], note, now.score[d] < 0 };
 	}
 	html(r, "<h3>The three dimensions of relevance</h3>\n");
-	chart_bars(r, "dims", html_fmt(r, "Scores in the %d scan (0 to 100)", now.year), "Dimension", "Score",
+	chart_bars(r, "dims", arena_printf(&r->arena, "Scores in the %d scan (0 to 100)", now.year), "Dimension", "Score",
 	           bars, 3, 100, "");
 	html(r, "<p class=\"hint\">How a score is made: half from the share of the dimension's practices the"
 	        " school reports (an \"other\" practice counts as one), half from its leader's agreement that"

@@ -285,7 +285,7 @@ static void counts_chart(struct req *r, const char *id, const char *caption, con
 	for (int i = 0; i < n; i++) {
 		bars[i].label = c[i].label;
 		bars[i].value = pct(c[i].n, total);
-		bars[i].note = html_fmt(r, "(%d of %d)", c[i].n, total);
+		bars[i].note = arena_printf(&r->arena, "(%d of %d)", c[i].n, total);
 	}
 	chart_bars(r, id, caption, "Answer", "Share of schools", bars, n, 100, "%");
 }

@@ -207,8 +207,8 @@ void scan_cycle_page(struct req *r)
 	page_begin(r, arena_printf(&r->arena, "The %d scan", c.year));
 	const char *msg = req_query(r, "msg"), *n = req_query(r, "n");
 	if (msg) {
-		if (!strcmp(msg, "invited")) page_notice(r, html_fmt(r, "Invitations queued for %s leader(s).", n ? n : "0"));
-		else if (!strcmp(msg, "reminded")) page_notice(r, html_fmt(r, "Reminders queued for %s leader(s) with schools"
+		if (!strcmp(msg, "invited")) page_notice(r, arena_printf(&r->arena, "Invitations queued for %s leader(s).", n ? n : "0"));
+		else if (!strcmp(msg, "reminded")) page_notice(r, arena_printf(&r->arena, "Reminders queued for %s leader(s) with schools"
 		                                                           " not yet submitted.", n ? n : "0"));
 		else if (!strcmp(msg, "reopened")) page_notice(r, "Reopened: the leader can change the answers again.");
 	}

@@ -188,7 +188,7 @@ static void school_form(struct req *r, const struct school_in *in, long long nat
 	if (msg && !strcmp(msg, "saved") && (!e || !e->n))
 		page_notice(r, "Saved.");
 	form_error_summary(r, e);
-	form_begin(r, html_fmt(r, "/admin/schools/%lld", id));
+	form_begin(r, arena_printf(&r->arena, "/admin/schools/%lld", id));
 	form_input(r, e, "name", "Name", "text", in->name, "off", NULL, 1);
 	form_input(r, e, "city", "City or town", "text", in->city, "off", NULL, 1);
 	form_select(r, e, "state", "State", region_states, in->state, NULL);
@@ -306,7 +306,7 @@ static void import_form(struct req *r, const char *csv, const char *problem,
 	const char *msg = req_query(r, "msg");
 	if (msg && !problem && !nerrs) {
 		const char *added = req_query(r, "added"), *updated = req_query(r, "updated");
-		page_notice(r, html_fmt(r, "Imported: %s added, %s updated.",
+		page_notice(r, arena_printf(&r->arena, "Imported: %s added, %s updated.",
 		                        added ? added : "0", updated ? updated : "0"));
 	}
 	if (problem || nerrs) {
@@ -404,7 +404,7 @@ void schools_import_submit(struct req *r)
 	for (int c = 0; c < 8; c++) {
 		if (col[c] < 0) {
 			r->status = 422;
-			import_form(r, text, html_fmt(r, "The first line must name the columns; \"%s\" is"
+			import_form(r, text, arena_printf(&r->arena, "The first line must name the columns; \"%s\" is"
 			                              " missing.", import_columns[c]), NULL, 0, 0);
 			return;
 		}
@@ -418,7 +418,7 @@ void schools_import_submit(struct req *r)
 	int nrows = csv.n - 1, nerrs = 0;
 	if (nrows > IMPORT_MAX_ROWS) {
 		r->status = 422;
-		import_form(r, text, html_fmt(r, "At most %d schools at a time: split the file.",
+		import_form(r, text, arena_printf(&r->arena, "At most %d schools at a time: split the file.",
 		                              IMPORT_MAX_ROWS), NULL, 0, 0);
 		return;
 	}
@@ -437,7 +437,7 @@ void schools_import_submit(struct req *r)
 				in.state = region_states[k];
 		struct form_errors e = {0};
 		if (row->n != csv.rows[0].n)
-			form_error(&e, NULL, html_fmt(r, "This row has %d fields; the header has %d.",
+			form_error(&e, NULL, arena_printf(&r->arena, "This row has %d fields; the header has %d.",
 			                              row->n, csv.rows[0].n));
 		school_check(r, &in, &oks[i], &e);
 		for (int k = i - 1; k >= 0 && !e.n; k--)

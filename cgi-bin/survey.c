@@ -622,7 +622,7 @@ static const char *condition_text(struct req *r, const struct instrument *in,
 static void choice(struct req *r, const char *type, const char *name, int k,
                    const char *value, const char *label, int checked)
 {
-	const char *id = k ? html_fmt(r, "f-%s-%d", name, k) : html_fmt(r, "f-%s", name);
+	const char *id = k ? arena_printf(&r->arena, "f-%s-%d", name, k) : arena_printf(&r->arena, "f-%s", name);
 	html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
 	        "<label for=\"%s\">%s</label></div>\n",
 	     type, id, name, value, checked ? " checked" : "", id, label);

@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SERVED_SQL \
 	" SELECT DISTINCT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
@@ -47,18 +48,20 @@ static void choices(struct req *r, const struct form_errors *e, const char *name
 {
 	const char *err = form_error_for(e, name);
 	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
-	if (err)
-		html(r, " aria-describedby=\"e-%s\"", name);
+	if (err && hint)
+		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
+	else if (err || hint)
+		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
 	html(r, "><legend>%s</legend>\n", legend);
 	if (hint)
-		html(r, "<p class=\"hint\">%s</p>\n", hint);
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
 	for (int i = 0; pairs[i]; i += 2) {
 		int on = 0;
 		for (int k = 0; k < r->form.n; k++)
 			on |= !strcmp(r->form.v[k].name, name) && !strcmp(r->form.v[k].value, pairs[i]);
-		const char *id = i ? html_fmt(r, "f-%s-%d", name, i / 2) : html_fmt(r, "f-%s", name);
+		const char *id = i ? arena_printf(&r->arena, "f-%s-%d", name, i / 2) : arena_printf(&r->arena, "f-%s", name);
 		html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
 		        "<label for=\"%s\">%s</label></div>\n", type, id, name, pairs[i], on ? " checked" : "", id, pairs[i + 1]);
 	}
@@ -70,7 +73,8 @@ static void log_form(struct req *r, const struct form_errors *e)
 	const char *school = req_param(r, "school");
 	long long sid = school ? atoll(school) : 0;
 	const char **opts = form_options(r, db_q(r,
-	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')' FROM schools s"
+	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ', '"
+	    "       || CASE s.tz WHEN 'America/Denver' THEN 'Mountain' ELSE 'Central' END || ' time)' FROM schools s"
 	    " WHERE s.id IN (" SERVED_SQL ") ORDER BY s.name", "I", r->user->org_id), "— choose —");
 	html(r, "<h2 id=\"log\">Log a visit</h2>\n");
 	if (!opts[2]) {
@@ -101,7 +105,7 @@ static void log_form(struct req *r, const struct form_errors *e)
 	form_begin(r, "/visits");
 	form_select(r, e, "school", "School visited", opts, school, NULL);
 	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off",
-	           tz ? html_fmt(r, "In the school's time zone: %s.", region_label(region_time_zones, tz))
+	           tz ? arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, tz))
 	              : "In the school's own time zone.", 1);
 	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
 	form_input(r, e, "minutes", "Length in minutes", "text", req_form(r, "minutes"), "off", NULL, 1);
@@ -109,7 +113,7 @@ static void log_form(struct req *r, const struct form_errors *e)
 	choices(r, e, "activity", "Activity", grant_activities, "radio", NULL);
 	choices(r, e, "dimensions", "Dimensions of relevance it focused on", grant_dimensions, "checkbox",
 	        "Choose any that apply.");
-	html(r, "<fieldset class=\"field\"><legend>Who took part</legend>\n<p class=\"hint\" id=\"h-who\">Roles and"
+	html(r, "<fieldset class=\"field\" aria-describedby=\"h-who\"><legend>Who took part</legend>\n<p class=\"hint\" id=\"h-who\">Roles and"
 	        " counts only. Never write students' names, here or in the notes.</p>\n");
 	for (int i = 0; visit_roles[i]; i += 2) {
 		const char *n = arena_printf(&r->arena, "who_%s", visit_roles[i]);
@@ -167,16 +171,18 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	if (!staff)
 		html(r, "<th scope=\"col\">Notes and next steps</th>");
 	html(r, "</tr></thead>\n<tbody>\n");
-	int n = 0;
-	long long minutes = 0;
+	int n = 0, hidden = 0;
 	while (db_step(r, st)) {
+		enum vis v = policy_row(r, st, 11);
+		if (v == VIS_HIDDEN) {
+			/* Row by row, a private school's visits would point at it. */
+			hidden++;
+			continue;
+		}
 		n++;
-		minutes += db_col_int(st, 6);
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
-		enum vis v = policy_row(r, st, 11);
-		html(r, "<tr><td>%s</td><td>%s</td>", when,
-		     v == VIS_HIDDEN ? "A school whose nation keeps its data private" : db_col_text(r, st, 2));
+		html(r, "<tr><td>%s</td><td>%s</td>", when, db_col_text(r, st, 2));
 		if (staff)
 			html(r, "<td>%s</td>", db_col_text(r, st, 3));
 		html(r, "<td>%s</td><td>%s</td><td class=\"num\">%lld</td><td>%s</td>",
@@ -189,8 +195,18 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n<p>%d visit%s, %lld.%lld hours.</p>\n", n, n == 1 ? "" : "s", minutes / 60,
-	     (minutes % 60) * 10 / 60);
+	html(r, "</tbody>\n</table>\n");
+	if (hidden && policy_cell_shown(hidden))
+		html(r, "<p>Also %d visits to schools whose nations keep their data private (not listed).</p>\n", hidden);
+	st = db_q(r, "SELECT count(*), coalesce(sum(minutes), 0) FROM visits WHERE ?1 = 0 OR org_id = ?1", "I", org);
+	db_step(r, st);
+	long long all = db_col_int(st, 0), mins = db_col_int(st, 1);
+	sqlite3_reset(st);
+	char hours[16];
+	hours_text(mins, hours, sizeof hours);
+	if (!hidden || policy_cell_shown(hidden) || !staff)
+		html(r, "<p>In all: %lld visit%s, %s hours%s.</p>\n", all, all == 1 ? "" : "s", hours,
+		     all > n + hidden ? " (the most recent 500 are listed)" : "");
 	page_end(r);
 }
 
@@ -224,10 +240,8 @@ void visits_submit(struct req *r)
 		form_error(&e, "time", "Enter the start time, like 09:30.");
 	else if (tz && !local_to_utc(date, time_s, tz, &at))
 		form_error(&e, "time", "Enter a start time that exists there, as HH:MM (clocks skip an hour in spring).");
-	char today[11];
-	date_today(today);
-	if (date_valid(date) && date_diff(today, date) > 1)
-		form_error(&e, "date", "A visit cannot be logged before it happens.");
+	if (at > (long long)time(NULL))
+		form_error(&e, "date", "A visit is logged once it has happened: that time is still to come.");
 	const char *mins = req_form(r, "minutes");
 	char *end = NULL;
 	long minutes = mins ? strtol(mins, &end, 10) : 0;

@@ -30,7 +30,9 @@ void html_escape(struct buf *b, const char *s);
  * html(r, "<a href=\"/schools?q=%s\">", url_enc(r, q)). */
 char *url_enc(struct req *r, const char *s);
 
-/* Format into a new arena string, with %s escaped as in html(). */
+/* Format into a new arena string, with %s escaped as in html(): for a
+ * markup fragment handed to html_raw().  Text that will be escaped again
+ * (messages, hints, labels) is built with arena_printf() instead. */
 char *html_fmt(struct req *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -31,6 +31,13 @@ void date_add(const char *d, long days, char out[11]);
 /* Today's date in UTC. */
 void date_today(char out[11]);
 
+/* Today's date where the region's business happens (Central time): what
+ * "paid today", "overdue" and "the next 30 days" mean to the foundation. */
+void date_today_local(char out[11]);
+
+/* Minutes as hours to a tenth, rounded: "1.5", "2.0". */
+void hours_text(long long minutes, char *out, size_t len);
+
 /* Local date "YYYY-MM-DD" and time "HH:MM" in time zone tz to Unix time.
  * 1 on success; 0 for a malformed value or a time that does not exist
  * (the hour skipped when clocks go forward). */

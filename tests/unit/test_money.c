@@ -88,6 +88,23 @@ START_TEST(local_times_in_the_regions_zones)
 }
 END_TEST
 
+START_TEST(hours_rounded)
+{
+	char s[16];
+	hours_text(119, s, sizeof s);
+	ck_assert_str_eq(s, "2.0");          /* not 1.9: rounded, not cut */
+	hours_text(90, s, sizeof s);
+	ck_assert_str_eq(s, "1.5");
+	hours_text(0, s, sizeof s);
+	ck_assert_str_eq(s, "0.0");
+	hours_text(45, s, sizeof s);
+	ck_assert_str_eq(s, "0.8");
+	char today[11];
+	date_today_local(today);
+	ck_assert(date_valid(today));
+}
+END_TEST
+
 Suite *money_suite(void)
 {
 	Suite *s = suite_create("money");
@@ -96,6 +113,7 @@ Suite *money_suite(void)
 	tcase_add_test(t, formats_money);
 	tcase_add_test(t, dates);
 	tcase_add_test(t, local_times_in_the_regions_zones);
+	tcase_add_test(t, hours_rounded);
 	suite_add_tcase(s, t);
 	return s;
 }
