@@ -97,3 +97,12 @@ export async function signOut(page, base) {
     page.getByRole('button', { name: 'Sign out' }).click(),
   ]);
 }
+
+// Press Tab (as a keyboard user would) until selector has the focus.
+export async function tabTo(page, selector) {
+  for (let i = 0; i < 300; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}

@@ -3,20 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startStack, stopStack, launch, newPage, axe, signIn, OUT } from './lib.mjs';
+import { startStack, stopStack, launch, newPage, axe, signIn, tabTo, OUT } from './lib.mjs';
 
 let stack, browser;
 before(async () => { stack = await startStack(); browser = await launch(); });
 after(async () => { if (browser) await browser.close(); stopStack(stack); });
-
-// Press Tab until the element matching selector has focus.
-async function tabTo(page, selector) {
-  for (let i = 0; i < 300; i++) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 // Choose the index-th radio of a group: Tab into it, arrows to move.
 async function radio(page, name, index) {
