@@ -44,6 +44,14 @@ struct grant {
 	long long scheduled, paid;
 };
 
+/* Money moves, reports are required and the roster changes only while a
+ * grant is awarded or active: the forms are offered, and the actions
+ * accepted, by this one rule. */
+static int grant_open(const struct grant *g)
+{
+	return !strcmp(g->stage, "awarded") || !strcmp(g->stage, "active");
+}
+
 /* The grant, if the viewer may see it: staff any, intermediaries their
  * organization's; 404 otherwise (as for a grant that does not exist). */
 static struct grant *grant_load(struct req *r, long long id)
@@ -306,7 +314,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		                                                          : "Scheduled", db_col_text(r, st, 5));
 		if (staff) {
 			html(r, "<td>");
-			if (strcmp(status, "paid")) {
+			if (strcmp(status, "paid") && grant_open(g)) {
 				form_begin(r, self);
 				html(r, "<input type=\"hidden\" name=\"action\" value=\"paid\"><input type=\"hidden\" name=\"payment\""
 				        " value=\"%lld\"><button type=\"submit\" class=\"secondary\">Record as paid today"
@@ -320,7 +328,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No payments scheduled.</td></tr>\n", staff ? 5 : 4);
 	html(r, "</tbody>\n</table>\n");
-	if (staff && strcmp(g->stage, "closed") && strcmp(g->stage, "declined") && strcmp(g->stage, "withdrawn")) {
+	if (staff && grant_open(g)) {
 		html(r, "<h3>Schedule a payment</h3>\n");
 		form_begin(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"payment\">\n");
@@ -354,7 +362,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	if (!n)
 		html(r, "<tr><td colspan=\"4\">No reports required yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	if (staff) {
+	if (staff && grant_open(g)) {
 		html(r, "<h3>Require a report</h3>\n");
 		form_begin(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"report\">\n");
@@ -394,7 +402,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		     db_col_text(r, st, 5), *to ? to : "—");
 		if (staff) {
 			html(r, "<td>");
-			if (!*to) {
+			if (!*to && grant_open(g)) {
 				form_begin(r, self);
 				html(r, "<input type=\"hidden\" name=\"action\" value=\"leave\"><input type=\"hidden\" name=\"roster\""
 				        " value=\"%lld\"><button type=\"submit\" class=\"secondary\">Ends today<span class=\"visually-hidden\">"
@@ -412,7 +420,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		html(r, "<p>%s on the roster belong%s to nations that keep their data private.</p>\n",
 		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d more schools", hidden) : "Other schools",
 		     policy_cell_shown(hidden) ? "" : "");
-	if (staff) {
+	if (staff && grant_open(g)) {
 		html(r, "<h3>Add a school</h3>\n");
 		form_begin(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"join\">\n");
@@ -475,10 +483,8 @@ void grant_submit(struct req *r)
 	const char *back = arena_printf(&r->arena, "/grants/%lld?msg=saved", g->id);
 	if (!action)
 		req_fail(r, 400, "no action");
-	/* Money moves and rosters change only while the grant is awarded or active. */
-	int open_grant = !strcmp(g->stage, "awarded") || !strcmp(g->stage, "active");
-	if (!open_grant && (!strcmp(action, "payment") || !strcmp(action, "paid") || !strcmp(action, "join") ||
-	                    !strcmp(action, "report")))
+	if (!grant_open(g) && (!strcmp(action, "payment") || !strcmp(action, "paid") || !strcmp(action, "join") ||
+	                       !strcmp(action, "report") || !strcmp(action, "leave")))
 		form_error(&e, NULL, arena_printf(&r->arena, "A %s grant takes no payments, reports or schools:"
 		                                  " award it first, or it is already over.", g->stage));
 	else if (!strcmp(action, "stage")) {
