@@ -31,11 +31,19 @@ static int is_staff(struct req *r)
 	return r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF;
 }
 
+/* Record a change to a grant.  An event about a school names it by id
+ * (school, or 0), never in the text: the history names it at read time,
+ * through the policy. */
+static void school_event(struct req *r, long long grant, long long school, const char *action, const char *detail)
+{
+	db_exec(r, "INSERT INTO grant_events (grant_id, user_id, action, detail, school_id)"
+	           " VALUES (?, ?, ?, ?, nullif(?, 0))", "IIttI", grant, r->user->id, action, detail, school);
+	db_exec(r, "UPDATE grants SET updated_at = unixepoch() WHERE id = ?", "I", grant);
+}
+
 static void event(struct req *r, long long grant, const char *action, const char *detail)
 {
-	db_exec(r, "INSERT INTO grant_events (grant_id, user_id, action, detail) VALUES (?, ?, ?, ?)",
-	        "IItt", grant, r->user->id, action, detail);
-	db_exec(r, "UPDATE grants SET updated_at = unixepoch() WHERE id = ?", "I", grant);
+	school_event(r, grant, 0, action, detail);
 }
 
 struct grant {
@@ -389,12 +397,10 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
 	html(r, "</tr></thead>\n<tbody>\n");
 	n = 0;
-	int hidden = 0;
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 7) == VIS_HIDDEN) {
-			hidden++;
+		/* Not named, and not counted: a count of a few would single them out. */
+		if (policy_row(r, st, 7) == VIS_HIDDEN)
 			continue;
-		}
 		n++;
 		const char *to = db_col_text(r, st, 6);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td><td>%s</td>",
@@ -416,10 +422,6 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No schools on the roster.</td></tr>\n", staff ? 4 : 3);
 	html(r, "</tbody>\n</table>\n");
-	if (hidden)
-		html(r, "<p>%s on the roster belong%s to nations that keep their data private.</p>\n",
-		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d more schools", hidden) : "Other schools",
-		     policy_cell_shown(hidden) ? "" : "");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Add a school</h3>\n");
 		form_begin(r, self);
@@ -452,16 +454,23 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 
 	/* History. */
 	html(r, "<h2>History</h2>\n<ol class=\"history\">\n");
-	st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM grant_events e"
-	             " LEFT JOIN users u ON u.id = e.user_id WHERE e.grant_id = ? ORDER BY e.id DESC LIMIT 200", "I", g->id);
+	/* Events about a school the viewer may not see are left out, as its
+	 * roster row is: named or counted, they would point at it. */
+	st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail, coalesce(s.name, ''),"
+	             "       e.school_id IS NOT NULL, " POLICY_COLUMNS
+	             "  FROM grant_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN schools s ON s.id = e.school_id"
+	             " WHERE e.grant_id = ?3 ORDER BY e.id DESC LIMIT 200", "III", r->user->id, r->user->org_id, g->id);
 	while (db_step(r, st)) {
+		if (db_col_int(st, 5) && policy_row(r, st, 6) == VIS_HIDDEN)
+			continue;
 		time_t t = (time_t)db_col_int(st, 0);
 		struct tm tm;
 		char when[32];
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-		const char *d = db_col_text(r, st, 3);
-		html(r, "<li>%s — %s: %s%s%s</li>\n", when, db_col_text(r, st, 1), db_col_text(r, st, 2), *d ? ", " : "", d);
+		const char *d = db_col_text(r, st, 3), *school = db_col_text(r, st, 4);
+		html(r, "<li>%s — %s: %s%s%s%s%s</li>\n", when, db_col_text(r, st, 1), db_col_text(r, st, 2),
+		     *school ? ", " : "", school, *d ? ", " : "", d);
 	}
 	html(r, "</ol>\n<p><a href=\"/grants\">All grants</a></p>\n");
 	page_end(r);
@@ -561,18 +570,18 @@ void grant_submit(struct req *r)
 			form_error(&e, "school", "This school is already on the roster for that date.");
 		if (!e.n) {
 			db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) VALUES (?, ?, ?)", "IIt", g->id, sid, from);
-			char *sn = db_text(r, "SELECT CASE WHEN sharing = 'private' THEN 'a school kept private by its nation'"
-			                      " ELSE name END FROM schools WHERE id = ?", "I", sid);
-			event(r, g->id, "school joined", arena_printf(&r->arena, "%s, from %s", sn, from));
+			school_event(r, g->id, sid, "school joined", arena_printf(&r->arena, "from %s", from));
 		}
 	} else if (!strcmp(action, "leave")) {
 		long long rid = atoll(req_form(r, "roster") ? req_form(r, "roster") : "0");
 		char today[11];
 		date_today_local(today);
-		if (!db_exec(r, "UPDATE grant_schools SET to_date = max(from_date, ?) WHERE id = ? AND grant_id = ?"
-		                " AND to_date IS NULL", "tII", today, rid, g->id))
+		long long sid = db_int(r, 0, "SELECT school_id FROM grant_schools WHERE id = ? AND grant_id = ?"
+		                             " AND to_date IS NULL", "II", rid, g->id);
+		if (!sid || policy_school(r, sid) == VIS_HIDDEN)
 			req_fail(r, 409, "not on the roster");
-		event(r, g->id, "school left", arena_printf(&r->arena, "roster entry %lld on %s", rid, today));
+		db_exec(r, "UPDATE grant_schools SET to_date = max(from_date, ?) WHERE id = ?", "tI", today, rid);
+		school_event(r, g->id, sid, "school left", arena_printf(&r->arena, "on %s", today));
 	} else {
 		req_fail(r, 400, "unknown action");
 	}

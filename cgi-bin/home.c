@@ -13,19 +13,14 @@ static void home_staff(struct req *r)
 	                                 " AND pw_hash IS NULL", "");
 	long long orgs = db_int(r, 0, "SELECT count(*) FROM organizations WHERE active = 1", "");
 	/* Count what this viewer may see, through the policy. */
-	int shown = 0, hidden = 0;
+	int shown = 0;
 	sqlite3_stmt *st = db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s", "II",
 	                        r->user->id, r->user->org_id);
-	while (db_step(r, st)) {
-		if (policy_row(r, st, 0) == VIS_HIDDEN)
-			hidden++;
-		else
-			shown++;
-	}
+	while (db_step(r, st))
+		shown += policy_row(r, st, 0) != VIS_HIDDEN;
 	html(r, "<ul class=\"tiles\">\n"
-	        "<li><a href=\"/admin/schools\"><strong>%d</strong> schools</a>", shown);
-	if (policy_cell_shown(hidden))
-		html(r, "<span>and %d kept private by their nations</span>", hidden);
+	        "<li><a href=\"/admin/schools\"><strong>%d</strong> schools</a>"
+	        "<span>you may see (others are kept private by their nations)</span>", shown);
 	html(r, "</li>\n<li><a href=\"/admin/people\"><strong>%lld</strong> people</a>"
 	        "<span>%lld invited, not yet signed in</span></li>\n"
 	        "<li><a href=\"/admin/orgs\"><strong>%lld</strong> organizations</a></li>\n"

@@ -3,6 +3,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "policy.h"
 #include "region.h"
 #include "req.h"
 
@@ -17,6 +18,20 @@ static const char *const focus_options[] = {
 	NULL,
 };
 
+/* The schools on an organization's active rosters that the viewer may
+ * see: the roster pages list the same ones. */
+static int schools_served(struct req *r, long long org)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT DISTINCT " POLICY_COLUMNS " , s.id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	    "  JOIN schools s ON s.id = gs.school_id WHERE g.org_id = ?3 AND g.stage = 'active'"
+	    "   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))", "III", r->user->id, r->user->org_id, org);
+	int n = 0;
+	while (db_step(r, st))
+		n += policy_row(r, st, 0) != VIS_HIDDEN;
+	return n;
+}
+
 static void orgs_view(struct req *r, const struct form_errors *e)
 {
 	page_begin(r, "Organizations");
@@ -24,9 +39,7 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 	if (msg && !strcmp(msg, "added") && (!e || !e->n))
 		page_notice(r, "Organization added.");
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT o.name, o.city, coalesce(o.state_code, ''), o.focus,"
-	    "       (SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
-	    "         WHERE g.org_id = o.id AND g.stage = 'active' AND (gs.to_date IS NULL OR gs.to_date >= date('now'))),"
+	    "SELECT o.id, o.name, o.city, coalesce(o.state_code, ''), o.focus,"
 	    "       (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1)"
 	    "  FROM organizations o WHERE o.active = 1 ORDER BY o.name", "");
 	html(r, "<table>\n<caption>Intermediary organizations</caption>\n<thead><tr>"
@@ -36,11 +49,11 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 	int n = 0;
 	while (db_step(r, st)) {
 		n++;
-		const char *city = db_col_text(r, st, 1), *state = db_col_text(r, st, 2);
-		html(r, "<tr><td>%s</td><td>%s%s%s</td><td>%s</td><td class=\"num\">%lld</td>"
-		        "<td class=\"num\">%lld</td></tr>\n", db_col_text(r, st, 0), city,
-		     *city && *state ? ", " : "", state, db_col_text(r, st, 3),
-		     db_col_int(st, 4), db_col_int(st, 5));
+		const char *city = db_col_text(r, st, 2), *state = db_col_text(r, st, 3);
+		html(r, "<tr><td>%s</td><td>%s%s%s</td><td>%s</td><td class=\"num\">%d</td>"
+		        "<td class=\"num\">%lld</td></tr>\n", db_col_text(r, st, 1), city,
+		     *city && *state ? ", " : "", state, db_col_text(r, st, 4),
+		     schools_served(r, db_col_int(st, 0)), db_col_int(st, 5));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No organizations yet.</td></tr>\n");

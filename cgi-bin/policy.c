@@ -4,6 +4,7 @@
 #include "req.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const policy_levels[3] = { "private", "foundation", "network" };
@@ -14,11 +15,13 @@ enum vis policy_decide(const struct user *u, const struct school_facts *s)
 		return VIS_HIDDEN;
 	int level = !strcmp(s->sharing, "network") ? 2 :
 	            !strcmp(s->sharing, "foundation") ? 1 : 0;   /* unknown = private */
-	if (u->role == ROLE_ADMIN || (u->role == ROLE_LEADER && s->viewer_leads))
+	if (u->role == ROLE_LEADER && s->viewer_leads)
 		return VIS_FULL;
 	if (u->role == ROLE_STEWARD && s->nation_id && s->nation_id == u->nation_id)
 		return VIS_FULL;
-	if (u->role == ROLE_STAFF)
+	/* Administering accounts is no licence to read a nation's data: an
+	 * admin sees schools as foundation staff do. */
+	if (u->role == ROLE_STAFF || u->role == ROLE_ADMIN)
 		return level >= 1 ? VIS_FULL : VIS_HIDDEN;
 	if (u->role == ROLE_INTERMEDIARY && s->viewer_serves)
 		return level >= 1 ? VIS_FULL : VIS_COARSE;
@@ -75,29 +78,44 @@ int policy_cell_shown(long long n)
 	return n >= POLICY_MIN_CELL;
 }
 
-int policy_suppress(const long long *n, int k, int *hide)
+static int member_cmp(const void *a, const void *b)
 {
-	int hidden = 0;
-	long long sum = 0;
-	for (int i = 0; i < k; i++) {
-		hide[i] = !policy_cell_shown(n[i]);
-		if (hide[i]) {
-			hidden++;
-			sum += n[i];
+	const struct policy_member *x = *(const struct policy_member *const *)a;
+	const struct policy_member *y = *(const struct policy_member *const *)b;
+	return strcmp(x->atom ? x->atom : "", y->atom ? y->atom : "");
+}
+
+void policy_aggregate(struct policy_member *m, int n)
+{
+	if (n <= 0)
+		return;
+	struct policy_member **by = malloc(sizeof *by * (size_t)n);
+	if (!by) {                  /* no memory: count no hidden school at all */
+		for (int i = 0; i < n; i++)
+			m[i].keep = !m[i].hidden;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		by[i] = &m[i];
+	qsort(by, (size_t)n, sizeof *by, member_cmp);
+	for (int i = 0; i < n;) {
+		int j = i, total = 0, per[POLICY_CLASSES] = {0};
+		while (j < n && !member_cmp(&by[i], &by[j])) {
+			if (by[j]->hidden) {
+				total++;
+				per[by[j]->cls >= 0 && by[j]->cls < POLICY_CLASSES ? by[j]->cls : 0]++;
+			}
+			j++;
 		}
+		int ok = policy_cell_shown(total);
+		for (int c = 0; c < POLICY_CLASSES; c++)
+			if (per[c] && !policy_cell_shown(per[c]))
+				ok = 0;
+		for (int k = i; k < j; k++)
+			by[k]->keep = !by[k]->hidden || ok;
+		i = j;
 	}
-	while (hidden && (hidden < 2 || sum < POLICY_MIN_CELL)) {
-		int pick = -1;
-		for (int i = 0; i < k; i++)
-			if (!hide[i] && (pick < 0 || n[i] < n[pick]))
-				pick = i;
-		if (pick < 0)
-			break;              /* everything is hidden already */
-		hide[pick] = 1;
-		hidden++;
-		sum += n[pick];
-	}
-	return hidden;
+	free(by);
 }
 
 double policy_coarse(double deg)

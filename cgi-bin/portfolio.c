@@ -165,12 +165,9 @@ void portfolio_page(struct req *r)
 	html(r, "<table>\n<caption>No visit since %s</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Last visit</th></tr></thead>\n<tbody>\n", ago60);
 	n = 0;
-	int hidden = 0;
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 6) == VIS_HIDDEN) {
-			hidden++;
+		if (policy_row(r, st, 6) == VIS_HIDDEN)
 			continue;
-		}
 		n++;
 		const char *last = db_col_null(st, 5) ? "never" : db_col_text(r, st, 5);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td>"
@@ -180,34 +177,42 @@ void portfolio_page(struct req *r)
 	if (!n)
 		html(r, "<tr><td colspan=\"3\">None: every school you may see was visited.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	if (hidden)
-		html(r, "<p>Also %s whose nations keep their data private.</p>\n",
-		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d schools", hidden) : "a few schools");
 
 	/* Visits over the last twelve months. */
 	html(r, "<h2>Visits over time</h2>\n");
+	/* Counted visit by visit through the policy: a visit to a school the
+	 * viewer may not see is not counted (the list beside it hides it too). */
 	struct bar bars[12];
+	char first[12][11];
+	long long count[12] = {0}, mins[12] = {0};
 	for (int m = 11; m >= 0; m--) {
-		char first[11], next[11];
-		/* The first day of the month m months back, and of the month after. */
-		sqlite3_stmt *ms = db_q(r, "SELECT date(?1, 'start of month', ?2),"
-		                           "       date(date(?1, 'start of month', ?2), '+1 month')", "tt",
-		                        today, arena_printf(&r->arena, "-%d months", m));
-		db_step(r, ms);
-		snprintf(first, sizeof first, "%s", db_col_text(r, ms, 0));
-		snprintf(next, sizeof next, "%s", db_col_text(r, ms, 1));
-		sqlite3_reset(ms);
-		sqlite3_stmt *vs = db_q(r,
-		    "SELECT count(*), coalesce(sum(v.minutes), 0) FROM visits v JOIN organizations o ON o.id = v.org_id"
-		    " WHERE v.local_date >= ?1 AND v.local_date < ?2 AND (?3 = 0 OR v.org_id = ?3)"
-		    "   AND (?4 IS NULL OR o.state_code = ?4)", "ttIt", first, next, f.org, f.state);
-		db_step(r, vs);
-		long long count = db_col_int(vs, 0), mins = db_col_int(vs, 1);
-		sqlite3_reset(vs);
+		/* The first day of the month m months back. */
+		char *d = db_text(r, "SELECT date(?1, 'start of month', ?2)", "tt",
+		                  today, arena_printf(&r->arena, "-%d months", m));
+		snprintf(first[11 - m], sizeof first[0], "%s", d ? d : "");
+	}
+	sqlite3_stmt *vs = db_q(r,
+	    "SELECT v.local_date, v.minutes, " POLICY_COLUMNS
+	    "  FROM visits v JOIN organizations o ON o.id = v.org_id JOIN schools s ON s.id = v.school_id"
+	    " WHERE v.local_date >= ?3 AND v.local_date < date(?4, 'start of month', '+1 month')"
+	    "   AND (?5 = 0 OR v.org_id = ?5) AND (?6 IS NULL OR o.state_code = ?6)",
+	    "IIttIt", r->user->id, r->user->org_id, first[0], today, f.org, f.state);
+	while (db_step(r, vs)) {
+		if (policy_row(r, vs, 2) == VIS_HIDDEN)
+			continue;
+		const char *day = db_col_text(r, vs, 0);
+		for (int i = 11; i >= 0; i--)
+			if (strcmp(day, first[i]) >= 0) {
+				count[i]++;
+				mins[i] += db_col_int(vs, 1);
+				break;
+			}
+	}
+	for (int i = 0; i < 12; i++) {
 		char hours[16];
-		hours_text(mins, hours, sizeof hours);
-		bars[11 - m] = (struct bar){ arena_strndup(&r->arena, first, 7), (double)count,
-		                             arena_printf(&r->arena, "(%s hours)", hours), 0 };
+		hours_text(mins[i], hours, sizeof hours);
+		bars[i] = (struct bar){ arena_strndup(&r->arena, first[i], 7), (double)count[i],
+		                        arena_printf(&r->arena, "(%s hours)", hours), 0 };
 	}
 	double max = 1;
 	for (int i = 0; i < 12; i++)

@@ -2,11 +2,13 @@
  * /api/v1/scans/{year}/summary (the same figures as JSON),
  * /scans/{year}/responses.csv and /scans/{year}/codebook.csv.
  *
- * Figures are computed once (summarize) from every submitted response in
- * the selection — schools whose nations keep their data private count in
- * the aggregates, and any group of fewer than POLICY_MIN_CELL schools is
- * suppressed.  The CSV, one row per school, holds only the schools the
- * viewer may see in full. */
+ * Figures are computed once (summarize) from the submitted responses of
+ * the selection as policy_aggregate() counts them: schools the viewer may
+ * not see count only in whole atoms (state, type, nation) of at least
+ * POLICY_MIN_CELL such schools, so no figure, and no difference of
+ * figures, singles one out; nothing needs suppressing after that.  The CSV,
+ * one row per school, holds only the schools the viewer may see in full,
+ * and says how many counted responses it leaves out. */
 #include "chart.h"
 #include "csv.h"
 #include "db.h"
@@ -41,7 +43,7 @@ struct count {
 
 struct group {
 	const char *key, *label;
-	int n, implementing, scored[3], hide;
+	int n, implementing, scored[3];
 	double score[3];
 };
 
@@ -52,7 +54,7 @@ struct summary {
 	const char *state, *type;
 	long long nation;
 	int schools, n, leaders, implementing;
-	int suppressed;             /* the whole selection is too small to show */
+	int unlisted;               /* counted responses the viewer may not see row by row */
 	struct count *stages, *supports, *learning, *challenges;
 	int nstages, nsupports, nlearning, nchallenges;
 	double score[3];
@@ -90,8 +92,7 @@ static struct count *option_counts(struct req *r, const struct instrument *in, c
 }
 
 /* Groups over a whole domain (every state, type or nation, responding or
- * not, so that a row's presence says nothing), with complementary
- * suppression applied. */
+ * not, so that a row's presence says nothing). */
 static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
 {
 	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
@@ -120,45 +121,47 @@ static struct group *group_by(struct req *r, const struct row *rows, int n, int 
 				g[j].scored[d]++;
 			}
 	}
-	long long *counts = arena_alloc(&r->arena, sizeof *counts * (size_t)(k + 1));
-	int *hide = arena_alloc(&r->arena, sizeof *hide * (size_t)(k + 1));
-	for (int j = 0; j < k; j++) {
-		counts[j] = g[j].n;
+	for (int j = 0; j < k; j++)
 		for (int d = 0; d < 3; d++)
 			g[j].score[d] = g[j].scored[d] ? g[j].score[d] / g[j].scored[d] : -1;
-	}
-	policy_suppress(counts, k, hide);
-	for (int j = 0; j < k; j++)
-		g[j].hide = hide[j];
 	*out_n = k;
 	return g;
 }
 
-/* The submitted responses of a selection, as this viewer may count them:
- * schools the viewer may not see are counted only when at least
- * POLICY_MIN_CELL of them are in the selection (fewer could be worked out
- * against the rows the viewer does see). */
-static struct row *load_rows(struct req *r, long long cycle, const char *state, const char *type,
-                             long long nation, int *out_n)
+/* The class policy_aggregate() tells a school apart by in scan figures:
+ * its response's status in the cycle.  The rates on /scans use the same
+ * classes, so both pages count the same schools. */
+int results_class(const char *status)
 {
-	int cap = 64, n = 0, hidden = 0;
+	return !status ? 0 : !strcmp(status, "submitted") ? 2 : !strcmp(status, "in_progress") ? 1 : 0;
+}
+
+/* The schools of a selection and their responses, as this viewer may count
+ * them (policy_aggregate).  Returns the submitted responses counted;
+ * *schools is how many schools count, *unlisted how many of the counted
+ * responses come from schools the viewer may not see. */
+static struct row *load_rows(struct req *r, long long cycle, const char *state, const char *type,
+                             long long nation, int *out_n, int *schools, int *unlisted)
+{
+	int cap = 64, n = 0;
 	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
-	int *is_hidden = arena_alloc(&r->arena, sizeof *is_hidden * (size_t)cap);
+	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT x.id, coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
-	    "       coalesce(nt.name, ''), " POLICY_COLUMNS
-	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations nt ON nt.id = s.nation_id"
-	    " WHERE x.cycle_id = ? AND x.status = 'submitted' AND (?4 IS NULL OR s.state_code = ?4)"
-	    "   AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6) ORDER BY x.id",
+	    "SELECT coalesce(x.id, 0), coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
+	    "       coalesce(nt.name, ''), x.status, " POLICY_ATOM ", " POLICY_COLUMNS
+	    "  FROM schools s LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
+	    "  LEFT JOIN nations nt ON nt.id = s.nation_id"
+	    " WHERE (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
+	    " ORDER BY x.id",
 	    "IIIttI", r->user->id, r->user->org_id, cycle, state, type, nation);
 	while (db_step(r, st)) {
 		if (n == cap) {
 			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			int *mh = arena_alloc(&r->arena, sizeof *mh * (size_t)cap * 2);
+			struct policy_member *mm = arena_alloc(&r->arena, sizeof *mm * (size_t)cap * 2);
 			memcpy(more, rows, sizeof *rows * (size_t)n);
-			memcpy(mh, is_hidden, sizeof *is_hidden * (size_t)n);
+			memcpy(mm, m, sizeof *m * (size_t)n);
 			rows = more;
-			is_hidden = mh;
+			m = mm;
 			cap *= 2;
 		}
 		struct row *w = &rows[n];
@@ -169,18 +172,24 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 		w->type = db_col_text(r, st, 3);
 		w->nation = db_col_int(st, 4);
 		w->nation_name = db_col_text(r, st, 5);
-		is_hidden[n] = policy_row(r, st, 6) == VIS_HIDDEN;
-		hidden += is_hidden[n];
+		m[n].cls = results_class(db_col_null(st, 6) ? NULL : db_col_text(r, st, 6));
+		m[n].atom = db_col_text(r, st, 7);
+		m[n].hidden = policy_row(r, st, 8) != VIS_FULL;
 		n++;
 	}
-	if (hidden && !policy_cell_shown(hidden)) {
-		int k = 0;
-		for (int i = 0; i < n; i++)
-			if (!is_hidden[i])
-				rows[k++] = rows[i];
-		n = k;
+	policy_aggregate(m, n);
+	int k = 0;
+	*schools = *unlisted = 0;
+	for (int i = 0; i < n; i++) {
+		if (!m[i].keep)
+			continue;
+		++*schools;
+		if (m[i].cls != 2)
+			continue;
+		*unlisted += m[i].hidden;
+		rows[k++] = rows[i];    /* k <= i: ascending response ids kept */
 	}
-	*out_n = n;
+	*out_n = k;
 	return rows;
 }
 
@@ -204,36 +213,8 @@ static struct summary *summarize(struct req *r, long long year)
 	if (s->state && !region_valid(region_states, s->state)) s->state = NULL;
 	if (s->type && !region_valid(region_school_types, s->type)) s->type = NULL;
 
-	/* Schools in the selection, counted by the same rule as the responses. */
-	{
-		int total = 0, hidden = 0;
-		sqlite3_stmt *sc = db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s WHERE (?3 IS NULL OR s.state_code = ?3)"
-		                            " AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)",
-		                        "IIttI", r->user->id, r->user->org_id, s->state, s->type, s->nation);
-		while (db_step(r, sc)) {
-			total++;
-			hidden += policy_row(r, sc, 0) == VIS_HIDDEN;
-		}
-		s->schools = hidden && !policy_cell_shown(hidden) ? total - hidden : total;
-	}
 	int n = 0;
-	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n);
-	/* Two views that differ by a few schools single those schools out:
-	 * refuse a selection whose count moves by 1 to 4 when any one of its
-	 * filters is dropped. */
-	if (!policy_cell_shown(n))
-		s->suppressed = 1;
-	const char *variants[3][2] = { { NULL, s->type }, { s->state, NULL }, { s->state, s->type } };
-	long long vnation[3] = { s->nation, s->nation, 0 };
-	int active[3] = { s->state != NULL, s->type != NULL, s->nation != 0 };
-	for (int v = 0; v < 3 && !s->suppressed; v++) {
-		if (!active[v])
-			continue;
-		int m = 0;
-		load_rows(r, s->cycle, variants[v][0], variants[v][1], vnation[v], &m);
-		if (m - n > 0 && !policy_cell_shown(m - n))
-			s->suppressed = 1;
-	}
+	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted);
 	/* All answers of the selection in one pass, matched by response id. */
 	st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
 	             " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
@@ -298,15 +279,18 @@ static void group_table(struct req *r, const char *caption, const struct group *
 		html(r, "<th scope=\"col\">%s</th>", dim_labels[d]);
 	html(r, "</tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++) {
-		if (g[i].hide) {
-			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"5\">Not shown (too few schools to show"
-			        " without singling one out)</td></tr>\n", g[i].label);
+		if (!g[i].n) {
+			html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">0</td><td colspan=\"4\">No responses"
+			        " counted</td></tr>\n", g[i].label);
 			continue;
 		}
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td>",
 		     g[i].label, g[i].n, (int)(pct(g[i].implementing, g[i].n) + 0.5));
 		for (int d = 0; d < 3; d++)
-			html(r, "<td class=\"num\">%d</td>", (int)(g[i].score[d] + 0.5));
+			if (g[i].scored[d])
+				html(r, "<td class=\"num\">%d</td>", (int)(g[i].score[d] + 0.5));
+			else
+				html(r, "<td class=\"num\">—</td>");
 		html(r, "</tr>\n");
 	}
 	if (!n)
@@ -337,10 +321,17 @@ void results_page(struct req *r)
 	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
 	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
 	     s->year, q, s->year, s->year, q);
-	if (s->suppressed) {
-		html(r, "<p>This selection is too small to show, on its own or beside the selections around it"
-		        " (fewer than %d schools would make the difference), so no figures are shown: they could"
-		        " single out a school of a small community.</p>\n", POLICY_MIN_CELL);
+	html(r, "<p class=\"hint\" id=\"rule\">How these figures protect schools: schools whose nations keep"
+	        " their data private count only where at least %d of them share a state, a school type and a"
+	        " nation, with none or at least %d of them in each response status (not started, in progress,"
+	        " submitted). Elsewhere they are left out of every figure, on every page and in every export,"
+	        " so no figure, and no difference between figures, can single one of them out.</p>\n",
+	     POLICY_MIN_CELL, POLICY_MIN_CELL);
+	if (s->unlisted)
+		html(r, "<p>%d responses from schools whose nations keep them private are counted in the figures"
+		        " below but not listed in the responses file.</p>\n", s->unlisted);
+	if (!s->n) {
+		html(r, "<p>No responses are counted in this selection.</p>\n");
 		page_end(r);
 		return;
 	}
@@ -359,7 +350,7 @@ void results_page(struct req *r)
 	struct bar db[3];
 	int weakest = 0;
 	for (int d = 0; d < 3; d++) {
-		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, !policy_cell_shown(s->scored[d]) };
+		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, !s->scored[d] };
 		if (s->score[d] < s->score[weakest])
 			weakest = d;
 	}
@@ -381,9 +372,6 @@ void results_page(struct req *r)
 	group_table(r, "By state", s->by_state, s->nby_state);
 	group_table(r, "By school type", s->by_type, s->nby_type);
 	group_table(r, "By nation (schools belonging to a Native nation)", s->by_nation, s->nby_nation);
-	html(r, "<p class=\"hint\">Groups of fewer than %d responding schools are not shown, nor the next"
-	        " smallest when that is needed to keep them from being worked out from the totals.</p>\n",
-	     POLICY_MIN_CELL);
 	page_end(r);
 }
 
@@ -410,14 +398,12 @@ static cJSON *groups_json(const struct group *g, int n)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "group", g[i].key);
 		cJSON_AddStringToObject(o, "label", g[i].label);
-		if (g[i].hide) {
-			cJSON_AddTrueToObject(o, "suppressed");
-		} else {
-			cJSON_AddNumberToObject(o, "schools", g[i].n);
+		cJSON_AddNumberToObject(o, "schools", g[i].n);
+		if (g[i].n)
 			cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(g[i].implementing, g[i].n) + 0.5));
-			for (int d = 0; d < 3; d++)
+		for (int d = 0; d < 3; d++)
+			if (g[i].scored[d])
 				cJSON_AddNumberToObject(o, dims[d], (int)(g[i].score[d] + 0.5));
-		}
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -432,25 +418,23 @@ void results_json(struct req *r)
 	if (s->state) cJSON_AddStringToObject(f, "state", s->state);
 	if (s->type) cJSON_AddStringToObject(f, "type", s->type);
 	if (s->nation) cJSON_AddNumberToObject(f, "nation", (double)s->nation);
-	if (s->suppressed) {
-		cJSON_AddTrueToObject(o, "suppressed");
-	} else {
-		cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
-		cJSON_AddNumberToObject(o, "schools_responding", s->n);
-		cJSON_AddNumberToObject(o, "response_rate", (int)(pct(s->n, s->schools) + 0.5));
-		cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);
-		cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(s->implementing, s->n) + 0.5));
-		cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
-		cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
-		for (int k = 0; k < 3; k++)
+	cJSON_AddNumberToObject(o, "schools_in_selection", s->schools);
+	cJSON_AddNumberToObject(o, "schools_responding", s->n);
+	cJSON_AddNumberToObject(o, "response_rate", (int)(pct(s->n, s->schools) + 0.5));
+	cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);
+	cJSON_AddNumberToObject(o, "responses_not_listed", s->unlisted);
+	cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(s->implementing, s->n) + 0.5));
+	cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
+	cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
+	for (int k = 0; k < 3; k++)
+		if (s->scored[k])
 			cJSON_AddNumberToObject(d, dims[k], (int)(s->score[k] + 0.5));
-		cJSON_AddItemToObject(o, "supports_needed", counts_json(s->supports, s->nsupports, s->n));
-		cJSON_AddItemToObject(o, "professional_learning", counts_json(s->learning, s->nlearning, s->n));
-		cJSON_AddItemToObject(o, "challenges", counts_json(s->challenges, s->nchallenges, s->n));
-		cJSON_AddItemToObject(o, "by_state", groups_json(s->by_state, s->nby_state));
-		cJSON_AddItemToObject(o, "by_type", groups_json(s->by_type, s->nby_type));
-		cJSON_AddItemToObject(o, "by_nation", groups_json(s->by_nation, s->nby_nation));
-	}
+	cJSON_AddItemToObject(o, "supports_needed", counts_json(s->supports, s->nsupports, s->n));
+	cJSON_AddItemToObject(o, "professional_learning", counts_json(s->learning, s->nlearning, s->n));
+	cJSON_AddItemToObject(o, "challenges", counts_json(s->challenges, s->nchallenges, s->n));
+	cJSON_AddItemToObject(o, "by_state", groups_json(s->by_state, s->nby_state));
+	cJSON_AddItemToObject(o, "by_type", groups_json(s->by_type, s->nby_type));
+	cJSON_AddItemToObject(o, "by_nation", groups_json(s->by_nation, s->nby_nation));
 	char *text = cJSON_PrintUnformatted(o);
 	r->content_type = "application/json";
 	buf_puts(&r->body, text);

@@ -112,6 +112,9 @@ void scan_page(struct req *r)
 		struct cycle *c = cycle_of(r, year);
 		const struct instrument *in = survey_get(r, c->instrument_id);
 		html(r, "<h2>The %d scan</h2>\n<p>%s</p>\n", year, in->intro ? in->intro : "");
+		html_raw(r, "<p class=\"hint\">Until you submit a school's answers they are yours alone: the"
+		            " foundation sees only how far you are (sections saved, last activity), never the answers."
+		            " Once you submit, foundation staff can read them, as far as the school's nation allows.</p>\n");
 		html(r, "<table>\n<caption>Your schools in the %d scan</caption>\n<thead><tr>"
 		        "<th scope=\"col\">School</th><th scope=\"col\">Status</th>"
 		        "<th scope=\"col\">Where you are</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>"

@@ -23,23 +23,60 @@ static const char *cycle_status_label(const char *s)
 	return "Not yet open";
 }
 
+/* Every school with its group key (which: 0 state, 1 type, 2 nation id,
+ * 3 none) and its response status in a cycle, counted as policy_aggregate()
+ * decides: the same schools as the results count.  Returns how many; the
+ * kept ones have m[i].keep set. */
+struct tally {
+	const char *key;
+	int cls;
+};
+static int cycle_tally(struct req *r, long long cycle, int which, struct tally **out, struct policy_member **mout)
+{
+	int cap = 64, n = 0;
+	struct tally *t = arena_alloc(&r->arena, sizeof *t * (size_t)cap);
+	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT CASE ?1 WHEN 0 THEN s.state_code WHEN 1 THEN s.type ELSE coalesce(CAST(s.nation_id AS TEXT), '') END,"
+	    "       (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?2), "
+	    POLICY_ATOM ", " POLICY_COLUMNS " FROM schools s",
+	    "iIII", which, cycle, r->user->id, r->user->org_id);
+	while (db_step(r, st)) {
+		if (n == cap) {
+			struct tally *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			struct policy_member *mm = arena_alloc(&r->arena, sizeof *mm * (size_t)cap * 2);
+			memcpy(more, t, sizeof *t * (size_t)n);
+			memcpy(mm, m, sizeof *m * (size_t)n);
+			t = more;
+			m = mm;
+			cap *= 2;
+		}
+		t[n].key = db_col_text(r, st, 0);
+		t[n].cls = results_class(db_col_null(st, 1) ? NULL : db_col_text(r, st, 1));
+		m[n].cls = t[n].cls;
+		m[n].atom = db_col_text(r, st, 2);
+		m[n].hidden = policy_row(r, st, 3) != VIS_FULL;
+		n++;
+	}
+	policy_aggregate(m, n);
+	*out = t;
+	*mout = m;
+	return n;
+}
+
 /* A cycle's counts as the viewer may see them (the same rule as the rates). */
 static void cycle_counts(struct req *r, long long cycle, long long *sub, long long *prog, long long *schools)
 {
-	long long vs = 0, vp = 0, hs = 0, hp = 0, vn = 0, hn = 0;
-	sqlite3_stmt *st = db_q(r, "SELECT (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?),"
-	                           " " POLICY_COLUMNS " FROM schools s", "III", cycle, r->user->id, r->user->org_id);
-	while (db_step(r, st)) {
-		const char *status = db_col_null(st, 0) ? "" : db_col_text(r, st, 0);
-		int h = policy_row(r, st, 1) == VIS_HIDDEN;
-		*(h ? &hn : &vn) += 1;
-		*(h ? &hs : &vs) += !strcmp(status, "submitted");
-		*(h ? &hp : &vp) += !strcmp(status, "in_progress");
-	}
-	int with_hidden = policy_cell_shown(hn);
-	*sub = vs + (with_hidden ? hs : 0);
-	*prog = vp + (with_hidden ? hp : 0);
-	*schools = vn + (with_hidden ? hn : 0);
+	struct tally *t;
+	struct policy_member *m;
+	int n = cycle_tally(r, cycle, 3, &t, &m);
+	*sub = *prog = *schools = 0;
+	for (int i = 0; i < n; i++)
+		if (m[i].keep) {
+			++*schools;
+			*sub += t[i].cls == 2;
+			*prog += t[i].cls == 1;
+		}
 }
 
 static void scans_view(struct req *r, const struct form_errors *e)
@@ -138,10 +175,7 @@ static struct cyc cycle_by_year(struct req *r, long long year)
 }
 
 /* Response rates by state (which 0), school type (1) or nation (2),
- * through the policy: schools the viewer may not see count in a group only
- * when it holds at least POLICY_MIN_CELL of them; every group is listed;
- * small groups, and enough others to keep them from being worked out, are
- * not shown. */
+ * counted through policy_aggregate(); every group is listed. */
 static void rates_table(struct req *r, long long cycle, const char *caption, int which)
 {
 	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
@@ -149,56 +183,29 @@ static void rates_table(struct req *r, long long cycle, const char *caption, int
 	int k = 0;
 	while (keys[2 * k])
 		k++;
-	struct { long long n, sub, hn, hsub; } *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT CASE ? WHEN 0 THEN s.state_code WHEN 1 THEN s.type ELSE CAST(s.nation_id AS TEXT) END,"
-	    "       EXISTS (SELECT 1 FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?"
-	    "               AND x.status = 'submitted'), " POLICY_COLUMNS
-	    "  FROM schools s WHERE ? <> 2 OR s.nation_id IS NOT NULL",
-	    "iIIIi", which, cycle, r->user->id, r->user->org_id, which);
-	while (db_step(r, st)) {
-		const char *key = db_col_text(r, st, 0);
+	struct { long long n, sub; } *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
+	struct tally *t;
+	struct policy_member *m;
+	int n = cycle_tally(r, cycle, which, &t, &m);
+	for (int i = 0; i < n; i++) {
+		if (!m[i].keep)
+			continue;
 		int j = 0;
-		while (j < k && strcmp(keys[2 * j], key))
+		while (j < k && strcmp(keys[2 * j], t[i].key))
 			j++;
 		if (j == k)
 			continue;
-		int responded = (int)db_col_int(st, 1);
-		if (policy_row(r, st, 2) == VIS_HIDDEN) {
-			g[j].hn++;
-			g[j].hsub += responded;
-		} else {
-			g[j].n++;
-			g[j].sub += responded;
-		}
+		g[j].n++;
+		g[j].sub += t[i].cls == 2;
 	}
-	long long *counts = arena_alloc(&r->arena, sizeof *counts * (size_t)(k + 1));
-	int *hide = arena_alloc(&r->arena, sizeof *hide * (size_t)(k + 1));
-	for (int j = 0; j < k; j++) {
-		if (policy_cell_shown(g[j].hn)) {
-			g[j].n += g[j].hn;
-			g[j].sub += g[j].hsub;
-		}
-		counts[j] = g[j].n;
-	}
-	int hidden = policy_suppress(counts, k, hide);
 	html(r, "<table class=\"rates\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th>"
 	        "<th scope=\"col\">Schools</th><th scope=\"col\">Submitted</th>"
 	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n", caption);
-	for (int j = 0; j < k; j++) {
-		if (hide[j]) {
-			html(r, "<tr><th scope=\"row\">%s</th><td colspan=\"3\">Not shown (too few schools to show"
-			        " without singling one out)</td></tr>\n", keys[2 * j + 1]);
-			continue;
-		}
+	for (int j = 0; j < k; j++)
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-		        "<td class=\"num\">%lld%%</td></tr>\n", keys[2 * j + 1], g[j].n, g[j].sub,
-		     (g[j].sub * 100 + g[j].n / 2) / g[j].n);
-	}
+		        "<td class=\"num\">%s</td></tr>\n", keys[2 * j + 1], g[j].n, g[j].sub,
+		     g[j].n ? arena_printf(&r->arena, "%lld%%", (g[j].sub * 100 + g[j].n / 2) / g[j].n) : "—");
 	html(r, "</tbody>\n</table>\n");
-	if (hidden)
-		html(r, "<p class=\"hint\">Groups of fewer than %d schools are not shown, nor the next smallest when"
-		        " needed to keep them from being worked out from the others.</p>\n", POLICY_MIN_CELL);
 }
 
 void scan_cycle_page(struct req *r)
@@ -238,7 +245,10 @@ void scan_cycle_page(struct req *r)
 	}
 	html(r, "</div>\n");
 
-	html(r, "<h2>Response rates</h2>\n");
+	html(r, "<h2>Response rates</h2>\n<p class=\"hint\">Schools whose nations keep their data private count"
+	        " here only where at least %d of them share a state, a school type and a nation, with none or at"
+	        " least %d in each response status; the results count the same schools.</p>\n",
+	     POLICY_MIN_CELL, POLICY_MIN_CELL);
 	rates_table(r, c.id, "By state", 0);
 	rates_table(r, c.id, "By school type", 1);
 	rates_table(r, c.id, "By nation (schools belonging to a Native nation)", 2);
@@ -252,12 +262,10 @@ void scan_cycle_page(struct req *r)
 	html(r, "<table>\n<caption>Responses you may see</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Last change (UTC)</th><th scope=\"col\">Submitted by</th>"
 	        "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>\n<tbody>\n");
-	int shown = 0, hidden = 0;
+	int shown = 0;
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 7) != VIS_FULL) {
-			hidden++;
+		if (policy_row(r, st, 7) != VIS_FULL)
 			continue;
-		}
 		shown++;
 		long long id = db_col_int(st, 0);
 		const char *status = db_col_text(r, st, 4);
@@ -281,8 +289,14 @@ void scan_cycle_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	if (policy_cell_shown(hidden))
-		html(r, "<p>%d more responses come from schools whose nations keep their data private.</p>\n", hidden);
+	struct tally *t;
+	struct policy_member *m;
+	int nt = cycle_tally(r, c.id, 3, &t, &m), unlisted = 0;
+	for (int i = 0; i < nt; i++)
+		unlisted += m[i].keep && m[i].hidden && t[i].cls;
+	if (unlisted)
+		html(r, "<p>%d responses from schools whose nations keep them private are counted in the rates above"
+		        " but not listed here.</p>\n", unlisted);
 	page_end(r);
 }
 
@@ -378,16 +392,24 @@ static long long visible_response(struct req *r, struct cyc *c, long long id, lo
 	return id;
 }
 
+/* One response as staff see it: its history, and its answers once it is
+ * submitted.  A draft is the leader's own: staff see how far it is (the
+ * sections saved, the last activity), never an answer. */
 void scan_response_page(struct req *r)
 {
 	struct cyc c = cycle_by_year(r, r->ids[0]);
 	long long school;
 	long long id = visible_response(r, &c, r->ids[1], &school);
 	char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", school);
+	sqlite3_stmt *st = db_q(r, "SELECT status, updated_at FROM responses WHERE id = ?", "I", id);
+	db_step(r, st);
+	int submitted = !strcmp(db_col_text(r, st, 0), "submitted");
+	time_t last = (time_t)db_col_int(st, 1);
+	sqlite3_reset(st);
 	page_begin(r, arena_printf(&r->arena, "%s — %d scan", name, c.year));
 	html(r, "<p><a href=\"/schools/%lld\">School profile</a></p>\n<h2>History</h2>\n<ol class=\"history\">\n", school);
-	sqlite3_stmt *st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM response_events e"
-	                           " LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id", "I", id);
+	st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail FROM response_events e"
+	             " LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id", "I", id);
 	while (db_step(r, st)) {
 		time_t t = (time_t)db_col_int(st, 0);
 		struct tm tm;
@@ -403,7 +425,23 @@ void scan_response_page(struct req *r)
 	const struct instrument *in = survey_get(r, inst);
 	struct answers a = {0};
 	survey_load_answers(r, id, &a);
-	survey_render_answers(r, in, &a, NULL);
+	if (submitted) {
+		survey_render_answers(r, in, &a, NULL);
+	} else {
+		int saved = 0;
+		html(r, "<h2>Progress</h2>\n<p>In progress: the answers stay the leader's own until they submit.</p>\n"
+		        "<ul>\n");
+		for (int i = 0; i < in->nsections; i++) {
+			int done = answers_get(&a, arena_printf(&r->arena, "_saved.%s", in->sections[i].id)) != NULL;
+			saved += done;
+			html(r, "<li>%s: %s</li>\n", in->sections[i].title, done ? "saved" : "not yet saved");
+		}
+		struct tm tm;
+		char when[32];
+		gmtime_r(&last, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+		html(r, "</ul>\n<p>%d of %d sections saved; last activity %s.</p>\n", saved, in->nsections, when);
+	}
 	page_end(r);
 }
 

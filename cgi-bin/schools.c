@@ -135,17 +135,15 @@ void schools_page(struct req *r)
 	    "   AND (?5 IS NULL OR ?5 = '' OR s.type = ?5)"
 	    " ORDER BY s.state_code, s.name", "IIttt",
 	    r->user->id, r->user->org_id, like, state, type);
-	int shown = 0, hidden = 0;
+	int shown = 0;
 	html(r, "<table>\n<caption>Schools</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">State</th><th scope=\"col\">Type</th>"
 	        "<th scope=\"col\">Grades</th><th scope=\"col\">Students</th>"
 	        "<th scope=\"col\">Nation</th><th scope=\"col\">Sharing</th></tr></thead>\n<tbody>\n");
 	while (db_step(r, st)) {
 		enum vis v = policy_row(r, st, 9);
-		if (v == VIS_HIDDEN) {
-			hidden++;
+		if (v == VIS_HIDDEN)
 			continue;
-		}
 		shown++;
 		long long id = db_col_int(st, 0);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a>", id, db_col_text(r, st, 1));
@@ -166,14 +164,11 @@ void schools_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"8\">No school matches.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	html(r, "<p>%d school%s shown.", shown, shown == 1 ? "" : "s");
-	/* Hidden schools are counted only across the whole region, and only
-	 * when the count cannot single one out: a filtered count would answer
-	 * "is there a private school called ... in ...?". */
-	int filtered = like || (state && *state) || (type && *type);
-	if (!filtered && policy_cell_shown(hidden))
-		html(r, " %d more are kept private by their nations' data stewards.", hidden);
-	html(r, "</p>\n");
+	/* Hidden schools are neither listed nor counted: a count, filtered or
+	 * set beside the results' counts, would answer "is there a private
+	 * school called ... in ...?". */
+	html(r, "<p>%d school%s shown. Schools whose nations keep their data private are not listed or counted"
+	        " here.</p>\n", shown, shown == 1 ? "" : "s");
 	page_end(r);
 }
 

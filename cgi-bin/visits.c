@@ -171,14 +171,11 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	if (!staff)
 		html(r, "<th scope=\"col\">Notes and next steps</th>");
 	html(r, "</tr></thead>\n<tbody>\n");
-	int n = 0, hidden = 0;
+	int n = 0;
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 11);
-		if (v == VIS_HIDDEN) {
-			/* Row by row, a private school's visits would point at it. */
-			hidden++;
+		/* A private school's visits, listed or counted, would point at it. */
+		if (policy_row(r, st, 11) == VIS_HIDDEN)
 			continue;
-		}
 		n++;
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
@@ -196,17 +193,19 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	if (hidden && policy_cell_shown(hidden))
-		html(r, "<p>Also %d visits to schools whose nations keep their data private (not listed).</p>\n", hidden);
-	st = db_q(r, "SELECT count(*), coalesce(sum(minutes), 0) FROM visits WHERE ?1 = 0 OR org_id = ?1", "I", org);
-	db_step(r, st);
-	long long all = db_col_int(st, 0), mins = db_col_int(st, 1);
-	sqlite3_reset(st);
+	/* The totals count, through the policy, the visits the list may show. */
+	st = db_q(r, "SELECT v.minutes, " POLICY_COLUMNS " FROM visits v JOIN schools s ON s.id = v.school_id"
+	             " WHERE ?3 = 0 OR v.org_id = ?3", "III", r->user->id, r->user->org_id, org);
+	long long all = 0, mins = 0;
+	while (db_step(r, st))
+		if (policy_row(r, st, 1) != VIS_HIDDEN) {
+			all++;
+			mins += db_col_int(st, 0);
+		}
 	char hours[16];
 	hours_text(mins, hours, sizeof hours);
-	if (!hidden || policy_cell_shown(hidden) || !staff)
-		html(r, "<p>In all: %lld visit%s, %s hours%s.</p>\n", all, all == 1 ? "" : "s", hours,
-		     all > n + hidden ? " (the most recent 500 are listed)" : "");
+	html(r, "<p>In all: %lld visit%s, %s hours%s.</p>\n", all, all == 1 ? "" : "s", hours,
+	     all > n ? " (the most recent 500 are listed)" : "");
 	page_end(r);
 }
 

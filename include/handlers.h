@@ -83,6 +83,9 @@ void profile_page(struct req *r);
 void results_page(struct req *r);
 void results_json(struct req *r);
 void results_csv(struct req *r);
+/* The class a school is told apart by in scan figures (policy_aggregate):
+ * 0 no response, 1 in progress, 2 submitted. */
+int results_class(const char *status);
 void codebook_csv(struct req *r);
 
 /* steward.c */

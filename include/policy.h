@@ -11,14 +11,17 @@
  *               community precision (0.1 degree, about 10 km)
  *   VIS_FULL    everything, exact location and enrollment included
  *
- * level \ viewer  own leader  steward of  admin  staff   serving        other
- *                             its nation                 intermediary   members
- * private         FULL        FULL        FULL   HIDDEN  COARSE         HIDDEN
+ * level \ viewer  own leader  steward of  admin or  serving        other
+ *                             its nation  staff     intermediary   members
+ * private         FULL        FULL        HIDDEN    COARSE         HIDDEN
+ * foundation      FULL        FULL        FULL      FULL           HIDDEN
+ * network         FULL        FULL        FULL      FULL           COARSE
  *
  * "Serving" means the school is on the current roster of an active grant
  * of the viewer's organization.
- * foundation      FULL        FULL        FULL   FULL    FULL           HIDDEN
- * network         FULL        FULL        FULL   FULL    FULL           COARSE
+ *
+ * Administering accounts is no licence to read a nation's data: admins
+ * see schools exactly as foundation staff do.
  */
 #ifndef ILNET_POLICY_H
 #define ILNET_POLICY_H
@@ -57,19 +60,37 @@ enum vis policy_school(struct req *r, long long school_id);
 struct sqlite3_stmt;
 enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);
 
-/* Counts of hidden schools below this are not shown: a small number could
- * single out a school of a small community. */
+/* Fewer hidden schools than this are never counted together: a small
+ * number could single out a school of a small community. */
 #define POLICY_MIN_CELL 5
 
 /* 1 when a count of n schools may be shown. */
 int policy_cell_shown(long long n);
 
-/* Complementary suppression over groups that add up to a shown total:
- * hide[i] is set for every group of fewer than POLICY_MIN_CELL schools,
- * then for the smallest others until the hidden groups cannot be worked
- * out by subtraction (none hidden, or at least two hidden that together
- * hold at least POLICY_MIN_CELL).  Returns how many are hidden. */
-int policy_suppress(const long long *n, int k, int *hide);
+/* Aggregates that cannot be subtracted.
+ *
+ * Every figure ilnet publishes about schools (results, rates, counts) is a
+ * sum over whole "atoms": the schools that share a state, a school type and
+ * a nation (POLICY_ATOM).  Filters and breakdowns select whole atoms, so
+ * whatever a reader adds or subtracts across pages, filters, JSON and CSV,
+ * the finest thing they can isolate is one atom.  A school the viewer may
+ * not see therefore counts only when its atom holds at least
+ * POLICY_MIN_CELL such schools, and in every class the figures tell apart
+ * (responded or not, say) either none or at least POLICY_MIN_CELL of them;
+ * otherwise the atom's hidden schools are left out of every figure.  Schools
+ * the viewer may see always count (the viewer can list them anyway). */
+#define POLICY_ATOM "(s.state_code || '|' || s.type || '|' || coalesce(s.nation_id, 0))"
+#define POLICY_CLASSES 4
+
+struct policy_member {
+	const char *atom;       /* POLICY_ATOM of the school */
+	int hidden;             /* the viewer may not see the school */
+	int cls;                /* 0 .. POLICY_CLASSES-1 */
+	int keep;               /* out: the school counts in the figures */
+};
+
+/* Decide keep for every member.  Members may come in any order. */
+void policy_aggregate(struct policy_member *m, int n);
 
 /* The sharing levels, most restrictive first, and their descriptions. */
 extern const char *const policy_levels[3];

@@ -336,6 +336,20 @@ char *db_value(const char *sql)
 	return out;
 }
 
+int db_run(const char *sql)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/ilnet.db", S.dir);
+	sqlite3 *db;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
 /* Every cookie in the client's jar, Netscape format, one per node. */
 void client_cookies(struct client *c, struct curl_slist **out);
 void client_cookies(struct client *c, struct curl_slist **out)

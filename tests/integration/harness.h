@@ -65,5 +65,7 @@ char *url_in(const char *text, const char *part);
 
 /* Run a SQL query on the stack's database; first column as a string. */
 char *db_value(const char *sql);
+/* Run SQL that changes the stack's database (test set-up); SQLITE_OK or an error. */
+int db_run(const char *sql);
 
 #endif

@@ -1,6 +1,6 @@
 /* test_results.c — the 2018 baseline's results through nginx: the page,
- * the JSON summary and the CSV exports agree; small groups are suppressed;
- * only staff may read them. */
+ * the JSON summary and the CSV exports agree; no combination of published
+ * figures isolates fewer than five hidden schools; only staff may read them. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -35,10 +35,13 @@ START_TEST(results_page_json_and_csv_agree)
 	ck_assert_str_eq(ct, "application/json");
 	free(ct);
 	long n = json_num(json->body, "schools_responding");
-	char *db_n = db_value("SELECT count(*) FROM responses WHERE cycle_id = (SELECT id FROM scan_cycles"
-	                      " WHERE year = 2018) AND status = 'submitted'");
+	/* The demo's private schools sit in atoms of one to three: none counts. */
+	char *db_n = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE cycle_id ="
+	                      " (SELECT id FROM scan_cycles WHERE year = 2018) AND status = 'submitted'"
+	                      " AND s.sharing <> 'private'");
 	ck_assert_int_eq(n, atol(db_n));
 	free(db_n);
+	ck_assert_int_eq(json_num(json->body, "responses_not_listed"), 0);
 	char want[128];
 	snprintf(want, sizeof want, "<strong>%ld</strong> schools responded", n);
 	ck_assert(resp_has(page, want));
@@ -50,20 +53,16 @@ START_TEST(results_page_json_and_csv_agree)
 	ck_assert(resp_has(page, "Weakest in this selection: <strong>Cultural relevance</strong>"));
 	ck_assert(resp_has(page, "<svg role=\"img\""));
 	ck_assert(resp_has(page, "<caption>Supports that would most help educators: the figures</caption>"));
+	ck_assert(resp_has(page, "How these figures protect schools"));
 
-	/* The CSV: a row per school staff may see in full, plus the private ones = the JSON count. */
+	/* The CSV: a row per school staff may see in full = the JSON count. */
 	struct resp *csv = http_get(c, "/scans/2018/responses.csv");
 	ck_assert_int_eq(csv->status, 200);
 	char *disp = resp_header(csv, "Content-Disposition");
 	ck_assert(strstr(disp, "ilnet-scan-2018-responses.csv") != NULL);
 	free(disp);
 	ck_assert(strncmp(csv->body, "school_id,school,state,city,type,nation,submitted_at,role,role_other,", 69) == 0);
-	char *hidden = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
-	                        " x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018) AND x.status = 'submitted'"
-	                        " AND s.sharing = 'private'");
-	ck_assert_int_gt(atol(hidden), 0);
-	ck_assert_int_eq(lines(csv->body) - 1 + atol(hidden), n);
-	free(hidden);
+	ck_assert_int_eq(lines(csv->body) - 1, n);
 	/* RFC 4180 line ends. */
 	ck_assert(strstr(csv->body, "\r\n") != NULL);
 	struct resp *book = http_get(c, "/scans/2018/codebook.csv");
@@ -83,65 +82,200 @@ START_TEST(results_page_json_and_csv_agree)
 }
 END_TEST
 
-START_TEST(small_selections_are_suppressed)
+/* ---- the differencing attack ---------------------------------------------- */
+
+/* Visible rows of the responses CSV in a selection (state, type, nation
+ * name; NULL or "" for any, "-" for no nation). */
+static long csv_rows(const char *csv, const char *state, const char *type, const char *nation)
+{
+	long n = 0;
+	const char *p = strstr(csv, "\r\n");
+	while (p && p[2]) {
+		p += 2;
+		/* school_id,school,state,city,type,nation,... : names may be quoted. */
+		char f[6][160];
+		const char *q = p;
+		for (int i = 0; i < 6; i++) {
+			size_t k = 0;
+			if (*q == '"') {
+				q++;
+				while (*q && !(*q == '"' && q[1] != '"')) {
+					if (*q == '"')
+						q++;
+					if (k < sizeof f[i] - 1)
+						f[i][k++] = *q;
+					q++;
+				}
+				q++;
+			} else {
+				while (*q && *q != ',' && *q != '\r')
+					if (k < sizeof f[i] - 1)
+						f[i][k++] = *q++;
+					else
+						q++;
+			}
+			f[i][k] = 0;
+			if (*q == ',')
+				q++;
+		}
+		if ((!state || !strcmp(state, f[2])) && (!type || !strcmp(type, f[4])) &&
+		    (!nation || (!strcmp(nation, "-") ? !*f[5] : !strcmp(nation, f[5]))))
+			n++;
+		p = strstr(p, "\r\n");
+	}
+	return n;
+}
+
+/* Every selection the product offers (state x type x nation, each "any"
+ * or one value) is fetched; for each, the attacker subtracts the rows they
+ * may read anyway (the CSV) from the published count, leaving the hidden
+ * schools it counts.  Every selection is a union of atoms (state, type,
+ * nation), and the finest sets an attacker can solve for by adding and
+ * subtracting selections are atoms (the ones with a nation are selections
+ * themselves; the ones without are a state-type selection minus its
+ * nations).  So: if no selection and no atom reveals 1 to 4 hidden
+ * schools, no linear combination of published counts can. */
+static void attack(struct client *c, int *kept_seen)
+{
+	static const char *states[] = { NULL, "MN", "ND", "SD" };
+	static const char *types[] = { NULL, "district_urban", "district_suburban", "small_rural", "tribal",
+	                               "independent", "charter" };
+	struct resp *csv = http_get(c, "/scans/2018/responses.csv");
+	ck_assert_int_eq(csv->status, 200);
+	char *nn = db_value("SELECT count(*) FROM nations");
+	int nations = atoi(nn);
+	free(nn);
+	ck_assert(nations > 0 && nations < 64);
+	char *nid_of[64] = {0}, *name_of[64] = {0};
+	for (int k = 1; k <= nations; k++) {
+		char q[96];
+		snprintf(q, sizeof q, "SELECT id FROM nations ORDER BY id LIMIT 1 OFFSET %d", k - 1);
+		nid_of[k] = db_value(q);
+		snprintf(q, sizeof q, "SELECT name FROM nations ORDER BY id LIMIT 1 OFFSET %d", k - 1);
+		name_of[k] = db_value(q);
+	}
+	for (int si = 0; si < 4; si++)
+		for (int ti = 0; ti < 7; ti++) {
+			long sum_nations = 0;
+			for (int k = 0; k <= nations; k++) {
+				char path[200];
+				const char *nname = name_of[k], *nid = nid_of[k];
+				snprintf(path, sizeof path, "/api/v1/scans/2018/summary?state=%s&type=%s&nation=%s",
+				         states[si] ? states[si] : "", types[ti] ? types[ti] : "", nid ? nid : "0");
+				struct resp *j = http_get(c, path);
+				ck_assert_int_eq(j->status, 200);
+				long pub = json_num(j->body, "schools_responding");
+				long unlisted = json_num(j->body, "responses_not_listed");
+				long hidden = pub - csv_rows(csv->body, states[si], types[ti], nname);
+				ck_assert_msg(hidden == unlisted, "%s: page says %ld not listed, attacker finds %ld",
+				              path, unlisted, hidden);
+				ck_assert_msg(hidden == 0 || hidden >= 5, "%s: %ld hidden schools isolated", path, hidden);
+				if (!k) {
+					sum_nations = -hidden;
+				} else {
+					sum_nations += hidden;
+				}
+				if (k && hidden)
+					++*kept_seen;
+				resp_free(j);
+			}
+			/* The atom without a nation: the selection minus its nations. */
+			long rest = -sum_nations;
+			ck_assert_msg(rest == 0 || rest >= 5, "state %s type %s: %ld hidden schools without a nation",
+			              states[si] ? states[si] : "*", types[ti] ? types[ti] : "*", rest);
+		}
+	for (int k = 1; k <= nations; k++) {
+		free(nid_of[k]);
+		free(name_of[k]);
+	}
+	resp_free(csv);
+}
+
+START_TEST(differencing_recovers_no_hidden_school)
 {
 	struct client *c = client_new();
 	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
-	char *nation = db_value("SELECT nation_id FROM schools WHERE nation_id IS NOT NULL GROUP BY nation_id"
-	                        " HAVING count(*) < 5 LIMIT 1");
-	char path[128];
-	snprintf(path, sizeof path, "/scans/2018/results?nation=%s", nation);
-	struct resp *r = http_get(c, path);
-	ck_assert(resp_has(r, "so no figures are shown"));
-	ck_assert(!resp_has(r, "class=\"figures\""));
-	ck_assert(!resp_has(r, "<svg"));
-	resp_free(r);
-	snprintf(path, sizeof path, "/api/v1/scans/2018/summary?nation=%s", nation);
-	r = http_get(c, path);
-	ck_assert(resp_has(r, "\"suppressed\":true"));
-	ck_assert(!resp_has(r, "schools_responding"));
-	resp_free(r);
-	r = http_get(c, "/scans/2018/results");
-	ck_assert(resp_has(r, "Not shown (too few schools"));
-	resp_free(r);
-	/* Never one suppressed group alone: it would be the total minus the rest. */
-	const char *sels[] = { "", "?state=ND", "?state=SD", "?state=MN", "?type=small_rural", NULL };
-	for (int i = 0; sels[i]; i++) {
-		char p[128];
-		snprintf(p, sizeof p, "/api/v1/scans/2018/summary%s", sels[i]);
-		r = http_get(c, p);
-		const char *parts[] = { "\"by_state\"", "\"by_type\"", "\"by_nation\"", NULL };
-		for (int k = 0; parts[k]; k++) {
-			const char *from = strstr(r->body, parts[k]);
-			const char *to = parts[k + 1] ? strstr(r->body, parts[k + 1]) : r->body + strlen(r->body);
-			int hidden = 0;
-			for (const char *q = from; q && q < to && (q = strstr(q, "\"suppressed\":true")) && q < to; q++)
-				hidden++;
-			ck_assert_msg(hidden != 1, "%s%s: one group suppressed alone", parts[k], sels[i]);
-		}
-		resp_free(r);
-	}
-	/* Two selections that differ by four schools: the smaller is refused. */
-	char *all = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
-	                     " x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018) AND x.status = 'submitted'"
-	                     " AND s.type = 'independent'");
-	char *mn = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE"
-	                    " x.cycle_id = (SELECT id FROM scan_cycles WHERE year = 2018) AND x.status = 'submitted'"
-	                    " AND s.type = 'independent' AND s.state_code = 'MN'");
-	long diff = atol(all) - atol(mn);
-	r = http_get(c, "/api/v1/scans/2018/summary?type=independent&state=MN");
-	if (diff > 0 && diff < 5)
-		ck_assert(resp_has(r, "\"suppressed\":true"));
-	else
-		ck_assert(!resp_has(r, "\"suppressed\":true,"));
-	ck_assert(!resp_has(r, "schools_in_selection\":") || !resp_has(r, "\"suppressed\":true"));
-	resp_free(r);
-	free(all);
-	free(mn);
-	r = http_get(c, "/scans/1999/results");
+	int kept = 0;
+	attack(c, &kept);                       /* the demo: every private atom is small */
+	ck_assert_int_eq(kept, 0);
+	/* The issue's attack: ND small rural minus its tribal part minus the
+	 * rows staff read gives nothing about the two private schools. */
+	struct resp *a = http_get(c, "/api/v1/scans/2018/summary?state=ND&type=small_rural");
+	long nd_sr = json_num(a->body, "schools_responding");
+	resp_free(a);
+	struct resp *csv = http_get(c, "/scans/2018/responses.csv");
+	ck_assert_int_eq(nd_sr, csv_rows(csv->body, "ND", "small_rural", NULL));
+	resp_free(csv);
+
+	/* Now a nation with enough private schools in one atom: six tribal
+	 * schools in North Dakota, five responded and one not: the one alone
+	 * in its class would be singled out, so the atom still does not
+	 * count... */
+	char *nation = db_value("SELECT id FROM nations ORDER BY id LIMIT 1");
+	char sh[2048];
+	snprintf(sh, sizeof sh,
+	    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 6)"
+	    " INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment, nation_id)"
+	    " SELECT 'Atom test school ' || i, 'ND', 'Atomville', 'America/Chicago', 'tribal', 0, 12, 100, %s FROM k;"
+	    " INSERT INTO responses (cycle_id, school_id, status, submitted_at)"
+	    " SELECT (SELECT id FROM scan_cycles WHERE year = 2018), id, 'submitted', unixepoch() FROM schools"
+	    " WHERE city = 'Atomville' AND name <> 'Atom test school 6';", nation);
+	ck_assert_int_eq(db_run(sh), 0);
+	kept = 0;
+	attack(c, &kept);
+	ck_assert_int_eq(kept, 0);
+	/* ...and with the sixth responding too, it does: counted, never listed. */
+	ck_assert_int_eq(db_run("INSERT INTO responses (cycle_id, school_id, status, submitted_at)"
+	                        " SELECT (SELECT id FROM scan_cycles WHERE year = 2018), id, 'submitted', unixepoch()"
+	                        " FROM schools WHERE name = 'Atom test school 6'"), 0);
+	kept = 0;
+	attack(c, &kept);
+	ck_assert_int_gt(kept, 0);
+	char path[96];
+	snprintf(path, sizeof path, "/scans/2018/results?state=ND&type=tribal&nation=%s", nation);
+	struct resp *p = http_get(c, path);
+	ck_assert(resp_has(p, "6 responses from schools whose nations keep them private are counted"));
+	resp_free(p);
+	/* Put the region back. */
+	ck_assert_int_eq(db_run("DELETE FROM responses WHERE school_id IN (SELECT id FROM schools WHERE city ="
+	                        " 'Atomville'); DELETE FROM schools WHERE city = 'Atomville'"), 0);
+	free(nation);
+	struct resp *r = http_get(c, "/scans/1999/results");
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
-	free(nation);
+	client_free(c);
+}
+END_TEST
+
+START_TEST(admin_reads_as_staff)
+{
+	/* Administering accounts is no licence to read a nation's data. */
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "admin@example.org", DEMO_PW), 303);
+	char *priv = db_value("SELECT id FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char *name = db_value("SELECT name FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char path[64];
+	snprintf(path, sizeof path, "/schools/%s", priv);
+	struct resp *r = http_get(c, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	snprintf(path, sizeof path, "/admin/schools/%s", priv);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	r = http_get(c, "/scans/2018/responses.csv");
+	char *visible = db_value("SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id WHERE cycle_id ="
+	                         " (SELECT id FROM scan_cycles WHERE year = 2018) AND status = 'submitted'"
+	                         " AND s.sharing <> 'private'");
+	ck_assert_int_eq(lines(r->body) - 1, atol(visible));
+	ck_assert(strstr(r->body, name) == NULL);
+	resp_free(r);
+	r = http_get(c, "/admin/schools");
+	ck_assert(strstr(r->body, name) == NULL);
+	resp_free(r);
+	free(visible);
+	free(name);
+	free(priv);
 	client_free(c);
 }
 END_TEST
@@ -176,6 +310,7 @@ void add_results_tests(TCase *t);
 void add_results_tests(TCase *t)
 {
 	tcase_add_test(t, results_page_json_and_csv_agree);
-	tcase_add_test(t, small_selections_are_suppressed);
+	tcase_add_test(t, differencing_recovers_no_hidden_school);
+	tcase_add_test(t, admin_reads_as_staff);
 	tcase_add_test(t, only_staff_read_results);
 }

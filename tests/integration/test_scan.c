@@ -350,12 +350,12 @@ START_TEST(staff_run_the_cycle)
 	r = http_get(l, p);
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
-	/* Rates are shown, small nation groups are not. */
+	/* Rates are shown, with the rule that keeps private schools from being singled out. */
 	char cur[32];
 	snprintf(cur, sizeof cur, "/scans/%d", year);
 	r = http_get(c, cur);
 	ck_assert(resp_has(r, "By state"));
-	ck_assert(resp_has(r, "Not shown (too few schools"));
+	ck_assert(resp_has(r, "count\n here only where at least 5") || resp_has(r, "here only where at least 5"));
 	resp_free(r);
 	free(school);
 	free(inst);
@@ -429,7 +429,9 @@ START_TEST(staff_reopen_a_submitted_response)
 	r = http_get(c, page);
 	ck_assert(resp_has(r, "Jordan Rivera: reopened"));
 	ck_assert(resp_has(r, "submitted"));
-	ck_assert(resp_has(r, "Opportunities to observe practice"));   /* the answers too */
+	/* Reopened, it is a draft again: its progress shows, never its answers. */
+	ck_assert(!resp_has(r, "Opportunities to observe practice"));
+	ck_assert(resp_has(r, "sections saved; last activity"));
 	resp_free(r);
 	/* The leader can change it again. */
 	struct client *l = client_new();
@@ -540,10 +542,12 @@ START_TEST(review_guards_hold)
 	                      " (SELECT id FROM users WHERE email = 'leader@example.org')");
 	char page[64], form[512];
 	snprintf(page, sizeof page, "/admin/people/%s", lid);
-	snprintf(form, sizeof form, "action=role&role=leader&schools=%s&schools=%s", mine, lp);
-	struct resp *r = post_form(admin, page, page, form);
-	ck_assert_int_eq(r->status, 303);
-	resp_free(r);
+	/* (Linked as a nation's steward would: no admin may link a private school.) */
+	char sh[256];
+	snprintf(sh, sizeof sh, "INSERT INTO user_schools (user_id, school_id) VALUES (%s, %s)",
+	         lid, lp);
+	ck_assert_int_eq(db_run(sh), 0);
+	struct resp *r;
 	char sp[64];
 	snprintf(sp, sizeof sp, "/scan/%d/schools/%s", year, lp);
 	struct resp *g = http_get(l, sp);
@@ -592,9 +596,9 @@ START_TEST(review_guards_hold)
 	ck_assert(!resp_has(g, "name=\"q_pl_used\" value=\"plc\" checked"));
 	resp_free(g);
 	/* Put the leader's schools back. */
-	snprintf(form, sizeof form, "action=role&role=leader&schools=%s", mine);
-	r = post_form(admin, page, page, form);
-	resp_free(r);
+	snprintf(sh, sizeof sh, "DELETE FROM user_schools WHERE user_id = %s AND school_id = %s",
+	         lid, lp);
+	ck_assert_int_eq(db_run(sh), 0);
 	free(mine1);
 	free(tok);
 	free(mine);

@@ -1,5 +1,9 @@
 /* test_policy.c — the visibility policy, cell by cell. */
 #include "unit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include "db.h"
 #include "policy.h"
 
@@ -24,7 +28,7 @@ START_TEST(matrix)
 	/* Expected, per level: own leader, steward of nation, admin, staff,
 	 * serving intermediary, other leader, other intermediary, other steward. */
 	const enum vis want[3][8] = {
-		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_COARSE, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_COARSE, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
 		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
 		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_COARSE, VIS_COARSE, VIS_COARSE },
 	};
@@ -55,6 +59,8 @@ START_TEST(unknown_is_most_restrictive)
 	/* A leftover leader link gives nothing to someone who is no longer a leader. */
 	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "private", 7, 1, 0), VIS_HIDDEN);
 	ck_assert_int_eq(see(U(ROLE_INTERMEDIARY, 0, 3), "private", 7, 1, 0), VIS_HIDDEN);
+	/* Nor does one to an administrator: admins read as staff do. */
+	ck_assert_int_eq(see(U(ROLE_ADMIN, 0, 0), "private", 7, 1, 0), VIS_HIDDEN);
 }
 END_TEST
 
@@ -107,27 +113,127 @@ START_TEST(small_cells_suppressed)
 }
 END_TEST
 
-START_TEST(complementary_suppression)
+START_TEST(atoms_kept_whole)
 {
-	int hide[8];
-	/* Nothing small: nothing hidden. */
-	long long a[] = { 129, 51, 65 };
-	ck_assert_int_eq(policy_suppress(a, 3, hide), 0);
-	/* One small group would be total minus the rest: the next smallest goes too. */
-	long long b[] = { 21, 2, 18, 9 };
-	ck_assert_int_eq(policy_suppress(b, 4, hide), 2);
-	ck_assert(hide[1] && hide[3] && !hide[0] && !hide[2]);
-	/* Two small groups that together are still small: a third. */
-	long long c[] = { 1, 2, 40, 30, 7 };
-	ck_assert_int_eq(policy_suppress(c, 5, hide), 3);
-	ck_assert(hide[0] && hide[1] && hide[4] && !hide[2] && !hide[3]);
-	/* Empty groups count as small. */
-	long long d[] = { 0, 0, 12 };
-	ck_assert_int_eq(policy_suppress(d, 3, hide), 3);
-	/* Two small groups together at the threshold: enough. */
-	long long e[] = { 3, 2, 50 };
-	ck_assert_int_eq(policy_suppress(e, 3, hide), 2);
-	ck_assert(!hide[2]);
+	/* Atom A: 6 hidden (3 responded, 3 not): a class of 3 would be
+	 * single-out-able, so A's hidden schools are left out.  Atom B: 5
+	 * hidden, all responded: kept.  Atom C: 4 hidden: left out.  Visible
+	 * schools always count. */
+	struct policy_member m[] = {
+		{ "A", 1, 1, 0 }, { "B", 1, 1, 0 }, { "A", 1, 1, 0 }, { "C", 1, 0, 0 }, { "A", 1, 1, 0 },
+		{ "A", 1, 0, 0 }, { "B", 1, 1, 0 }, { "A", 1, 0, 0 }, { "B", 1, 1, 0 }, { "A", 1, 0, 0 },
+		{ "B", 1, 1, 0 }, { "B", 1, 1, 0 }, { "C", 1, 0, 0 }, { "C", 1, 0, 0 }, { "C", 1, 0, 0 },
+		{ "A", 0, 1, 0 }, { "C", 0, 0, 0 }, { "D", 0, 2, 0 },
+	};
+	int n = (int)(sizeof m / sizeof m[0]);
+	policy_aggregate(m, n);
+	for (int i = 0; i < n; i++) {
+		int want = !m[i].hidden || !strcmp(m[i].atom, "B");
+		ck_assert_msg(m[i].keep == want, "member %d (%s) keep %d", i, m[i].atom, m[i].keep);
+	}
+	/* Atom A again with 5 + 5: kept. */
+	struct policy_member a[10];
+	for (int i = 0; i < 10; i++)
+		a[i] = (struct policy_member){ "A", 1, i % 2, 0 };
+	policy_aggregate(a, 10);
+	for (int i = 0; i < 10; i++)
+		ck_assert(a[i].keep);
+	policy_aggregate(a, 0);
+}
+END_TEST
+
+/* The differencing attack on a synthetic region with many small groups:
+ * the attacker sees, for every filter combination (state, type, nation,
+ * each "any" or one value), how many hidden schools count, and solves by
+ * Gaussian elimination for any single atom; every atom they can isolate
+ * must hold no hidden school, or at least POLICY_MIN_CELL. */
+#define NS 3
+#define NT 3
+#define NN 4
+#define NATOMS (NS * NT * (NN + 1))
+START_TEST(differencing_recovers_nothing_small)
+{
+	static char keys[NATOMS][16];
+	static struct policy_member m[4000];
+	unsigned seed = 12345;
+	int n = 0;
+	for (int a = 0; a < NATOMS; a++) {
+		snprintf(keys[a], sizeof keys[a], "%d|%d|%d", a / (NT * (NN + 1)), a / (NN + 1) % NT, a % (NN + 1));
+		seed = seed * 1103515245 + 12345;
+		int hidden = a % (NN + 1) ? (int)(seed >> 16) % 9 : 0;  /* 0-8 hidden: many small atoms */
+		int visible = (int)(seed >> 8) % 7;
+		for (int i = 0; i < hidden + visible; i++)
+			m[n++] = (struct policy_member){ keys[a], i < hidden, (int)((seed >> (i % 13)) & 1), 0 };
+	}
+	policy_aggregate(m, n);
+	double kept[NATOMS] = {0};
+	for (int i = 0; i < n; i++)
+		if (m[i].hidden && m[i].keep) {
+			int a = 0;
+			while (strcmp(keys[a], m[i].atom))
+				a++;
+			kept[a]++;
+		}
+	/* Rows: every published selection as a 0/1 vector over atoms, with the
+	 * hidden count it reveals in the last column. */
+	static double rows[(NS + 1) * (NT + 1) * (NN + 2)][NATOMS + 1];
+	int nr = 0;
+	for (int s = -1; s < NS; s++)
+		for (int t = -1; t < NT; t++)
+			for (int k = -1; k <= NN; k++) {
+				if (k == 0)
+					continue;   /* "no nation" is not a filter of its own */
+				double sum = 0;
+				for (int a = 0; a < NATOMS; a++) {
+					int in = (s < 0 || a / (NT * (NN + 1)) == s) && (t < 0 || a / (NN + 1) % NT == t)
+					      && (k < 0 || a % (NN + 1) == k);
+					rows[nr][a] = in;
+					sum += in * kept[a];
+				}
+				rows[nr][NATOMS] = sum;
+				ck_assert(sum == 0 || sum >= POLICY_MIN_CELL);
+				nr++;
+			}
+	/* Reduced row echelon form; a row with a single 1 isolates an atom. */
+	int lead = 0;
+	for (int c = 0; c < NATOMS && lead < nr; c++) {
+		int p = lead;
+		while (p < nr && fabs(rows[p][c]) < 1e-9)
+			p++;
+		if (p == nr)
+			continue;
+		for (int j = 0; j <= NATOMS; j++) {
+			double t = rows[p][j];
+			rows[p][j] = rows[lead][j];
+			rows[lead][j] = t;
+		}
+		double d = rows[lead][c];
+		for (int j = 0; j <= NATOMS; j++)
+			rows[lead][j] /= d;
+		for (int i = 0; i < nr; i++)
+			if (i != lead && fabs(rows[i][c]) > 1e-9) {
+				double f = rows[i][c];
+				for (int j = 0; j <= NATOMS; j++)
+					rows[i][j] -= f * rows[lead][j];
+			}
+		lead++;
+	}
+	int isolated = 0;
+	for (int i = 0; i < lead; i++) {
+		int nz = 0, at = -1;
+		for (int a = 0; a < NATOMS; a++)
+			if (fabs(rows[i][a]) > 1e-9) {
+				nz++;
+				at = a;
+			}
+		if (nz != 1)
+			continue;
+		isolated++;
+		double v = rows[i][NATOMS];
+		ck_assert_msg(fabs(v - kept[at]) < 1e-6, "atom %s solved wrong", keys[at]);
+		ck_assert_msg(v < 0.5 || v > POLICY_MIN_CELL - 0.5, "atom %s: %g hidden schools isolated", keys[at], v);
+	}
+	ck_assert_int_gt(isolated, 0);      /* the attack does isolate atoms: the rule is what keeps them safe */
 }
 END_TEST
 
@@ -146,7 +252,8 @@ Suite *policy_suite(void)
 	tcase_add_test(t, unknown_is_most_restrictive);
 	tcase_add_test(t, facts_from_the_database);
 	tcase_add_test(t, small_cells_suppressed);
-	tcase_add_test(t, complementary_suppression);
+	tcase_add_test(t, atoms_kept_whole);
+	tcase_add_test(t, differencing_recovers_nothing_small);
 	tcase_add_test(t, coarse_rounding);
 	suite_add_tcase(s, t);
 	return s;

@@ -1,0 +1,26 @@
+-- History that follows consent: a grant event about a school names it by
+-- id, and the page names it at read time through the visibility policy,
+-- so a school whose nation later makes it private drops out of the
+-- history at once.  Earlier events named the school in their text: move
+-- the name out of the text into school_id.
+ALTER TABLE grant_events ADD COLUMN school_id INTEGER REFERENCES schools(id);
+
+UPDATE grant_events SET school_id = (
+    SELECT gs.school_id FROM grant_schools gs JOIN schools s ON s.id = gs.school_id
+     WHERE gs.grant_id = grant_events.grant_id
+       AND grant_events.detail IN (s.name || ', from ' || gs.from_date,
+                                   'a school kept private by its nation, from ' || gs.from_date)
+     ORDER BY gs.id LIMIT 1)
+ WHERE action = 'school joined';
+UPDATE grant_events SET detail = substr(detail, instr(detail, ', from ') + 2)
+ WHERE action = 'school joined' AND school_id IS NOT NULL;
+-- Events about a school that could not be matched keep no name at all.
+UPDATE grant_events SET detail = '' WHERE action = 'school joined' AND school_id IS NULL;
+
+UPDATE grant_events SET school_id = (
+    SELECT gs.school_id FROM grant_schools gs
+     WHERE gs.grant_id = grant_events.grant_id
+       AND grant_events.detail LIKE 'roster entry ' || gs.id || ' on %')
+ WHERE action = 'school left';
+UPDATE grant_events SET detail = substr(detail, instr(detail, ' on ') + 1)
+ WHERE action = 'school left' AND school_id IS NOT NULL;
