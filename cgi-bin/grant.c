@@ -77,15 +77,10 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	 * school's own time zone), stored with them as local_date. */
 	buf_printf(&b, "Report for %s to %s, drafted by ilnet from the visits logged. Edit it as you need.\n\n", from, to);
 
-	/* The report goes to the foundation: schools whose nations keep their
-	 * data private are never named, and are counted only when there are
-	 * enough of them not to single one out. */
-	long long private_n = db_int(r, 0,
-	    "SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN schools s ON s.id = gs.school_id"
-	    " WHERE gs.grant_id = ? AND s.sharing = 'private' AND gs.from_date <= ? AND"
-	    " (gs.to_date IS NULL OR gs.to_date >= ?)", "Itt", grant_id, to, from);
-	int with_private = policy_cell_shown(private_n);
-
+	/* The report goes to the foundation, which may not see schools whose
+	 * nations keep their data private: they are neither named nor counted
+	 * (a count of them, set beside the roster, would single them out). */
+	const int with_private = 0;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.sharing = 'private',"
 	    "       (SELECT count(DISTINCT v.id) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
@@ -98,20 +93,12 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	    " WHERE g.id = ?1 AND gs.from_date <= ?3 AND (gs.to_date IS NULL OR gs.to_date >= ?2)"
 	    " GROUP BY s.id ORDER BY s.name", "Itt", grant_id, from, to);
 	struct buf unvisited = {0};
-	int schools = 0, visited = 0, private_visits = 0;
-	long long private_mins = 0;
+	int schools = 0, visited = 0;
 	buf_puts(&b, "SCHOOLS SERVED\n");
 	while (db_step(r, st)) {
 		long long n = db_col_int(st, 4), mins = db_col_int(st, 5);
-		if (db_col_int(st, 3)) {
-			if (with_private) {
-				schools++;
-				visited += n > 0;
-				private_visits += (int)n;
-				private_mins += mins;
-			}
+		if (db_col_int(st, 3))
 			continue;
-		}
 		schools++;
 		if (n)
 			visited++;
@@ -122,15 +109,7 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 		buf_printf(&b, "- %s (%s, %s): %lld visit%s, %s hours\n", db_col_text(r, st, 0),
 		           db_col_text(r, st, 1), db_col_text(r, st, 2), n, n == 1 ? "" : "s", hours);
 	}
-	if (with_private) {
-		hours_text(private_mins, hours, sizeof hours);
-		buf_printf(&b, "- %lld schools whose nations keep their data private (not named): %d visit%s,"
-		           " %s hours\n", private_n, private_visits, private_visits == 1 ? "" : "s", hours);
-	} else if (private_n) {
-		buf_puts(&b, "- Schools whose nations keep their data private are left out of this report:"
-		             " too few to count without singling one out.\n");
-	}
-	if (!schools && !private_n)
+	if (!schools)
 		buf_puts(&b, "- none on the roster in this period\n");
 
 	buf_puts(&b, "\nVISITS AND HOURS BY ACTIVITY\n");

@@ -1,6 +1,11 @@
 /* people.c — /admin/people: the people of the network, invitations, roles.
- * Admins and foundation staff invite; only an admin may make or change an
- * admin. */
+ * Admins and foundation staff invite.  Nobody makes an account that would
+ * see more than they do: only an admin makes or changes an admin, a
+ * steward or intermediary staff (who read visit notes and the schools their
+ * grants serve); a leader is linked only to schools the inviter may see in
+ * full and that belong to no nation unless an admin links them (and no one
+ * but the nation's steward decides who reads a private school).  Every
+ * such change is in the audit log. */
 #include "auth.h"
 #include "db.h"
 #include "handlers.h"
@@ -38,7 +43,7 @@ static const char **choices(struct req *r, const char *sql, const char *none)
  * sees the school's data in full). */
 static int may_link(struct req *r, enum vis v, long long nation_id)
 {
-	return v != VIS_HIDDEN && (r->user->role == ROLE_ADMIN || !nation_id);
+	return v == VIS_FULL && (r->user->role == ROLE_ADMIN || !nation_id);
 }
 
 /* The schools a leader may be linked to, as a multiple select; only
@@ -150,7 +155,10 @@ static void check_links(struct req *r, struct form_errors *e, const char *role,
 	*org = atoll(req_form(r, "org") ? req_form(r, "org") : "0");
 	*nation = atoll(req_form(r, "nation") ? req_form(r, "nation") : "0");
 	if (!strcmp(role, "intermediary")) {
-		if (!db_int(r, 0, "SELECT id FROM organizations WHERE id = ? AND active = 1", "I", *org))
+		if (r->user->role != ROLE_ADMIN)
+			form_error(e, "role", "Only an administrator can give someone intermediary access: it shows"
+			                      " visit notes and schools that foundation staff do not see.");
+		else if (!db_int(r, 0, "SELECT id FROM organizations WHERE id = ? AND active = 1", "I", *org))
 			form_error(e, "org", "Choose the organization this person works for.");
 	} else {
 		*org = 0;
@@ -337,8 +345,9 @@ void person_submit(struct req *r)
 	char *cur_role = db_text(r, "SELECT role FROM users WHERE id = ?", "I", id);
 	if (!cur_role)
 		req_fail(r, 404, "no such person");
-	if ((!strcmp(cur_role, "admin") || !strcmp(cur_role, "steward")) && r->user->role != ROLE_ADMIN)
-		req_fail(r, 403, "only an admin changes an admin or a steward");
+	if ((!strcmp(cur_role, "admin") || !strcmp(cur_role, "steward") || !strcmp(cur_role, "intermediary"))
+	    && r->user->role != ROLE_ADMIN)
+		req_fail(r, 403, "only an admin changes an admin, a steward or intermediary staff");
 	const char *back = arena_printf(&r->arena, "/admin/people/%lld", id);
 	if (action && !strcmp(action, "role")) {
 		const char *role = req_form(r, "role");

@@ -73,6 +73,56 @@ START_TEST(only_admins_name_stewards_or_link_nation_schools)
 }
 END_TEST
 
+/* Staff cannot make an account that sees more than they do: an
+ * intermediary reads visit notes and the schools its grants serve. */
+START_TEST(staff_cannot_make_intermediaries)
+{
+	struct client *c = client_new(), *admin = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(admin, "admin@example.org", DEMO_PW), 303);
+	char *org = db_value("SELECT id FROM organizations WHERE active = 1 ORDER BY id LIMIT 1");
+	char form[256];
+	snprintf(form, sizeof form, "name=Mole&email=mole%%40example.org&role=intermediary&org=%s", org);
+	struct resp *r = post_form(c, "/admin/people", "/admin/people/invite", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "Only an administrator can give someone intermediary access"));
+	ck_assert(resp_has(r, "value=\"mole@example.org\""));             /* input kept */
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM users WHERE email = 'mole@example.org'");
+	ck_assert_str_eq(n, "0");
+	free(n);
+	/* Nor turn a leader into one, nor touch an intermediary's account. */
+	char *leader = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
+	char page[64];
+	snprintf(page, sizeof page, "/admin/people/%s", leader);
+	snprintf(form, sizeof form, "action=role&role=intermediary&org=%s", org);
+	r = post_form(c, page, page, form);
+	ck_assert_int_eq(r->status, 422);
+	resp_free(r);
+	char *coach = db_value("SELECT id FROM users WHERE email = 'coach@example.org'");
+	snprintf(page, sizeof page, "/admin/people/%s", coach);
+	r = post_form(c, "/admin/people", page, "action=role&role=staff");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	r = post_form(c, "/admin/people", page, "action=deactivate");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	/* An administrator can, and it is logged. */
+	snprintf(form, sizeof form, "name=Mole&email=mole%%40example.org&role=intermediary&org=%s", org);
+	r = post_form(admin, "/admin/people", "/admin/people/invite", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	n = db_value("SELECT count(*) FROM audit WHERE action = 'invite' AND detail LIKE '%as intermediary'");
+	ck_assert_str_eq(n, "1");
+	free(n);
+	free(coach);
+	free(leader);
+	free(org);
+	client_free(admin);
+	client_free(c);
+}
+END_TEST
+
 START_TEST(hidden_counts_reveal_nothing)
 {
 	struct client *c = client_new();
@@ -269,6 +319,7 @@ void add_guard_tests(TCase *t);
 void add_guard_tests(TCase *t)
 {
 	tcase_add_test(t, only_admins_name_stewards_or_link_nation_schools);
+	tcase_add_test(t, staff_cannot_make_intermediaries);
 	tcase_add_test(t, hidden_counts_reveal_nothing);
 	tcase_add_test(t, next_cannot_leave_the_site);
 	tcase_add_test(t, sent_mail_keeps_no_token);
