@@ -44,7 +44,8 @@ static const char *public_message(int status, const char *detail)
 	case 404: return "There is no page at this address.";
 	case 405: return "This page does not accept that kind of request.";
 	case 413: return "What you sent is larger than ilnet accepts (1 MiB).";
-	case 503: return "ilnet is busy. Wait a moment and try again.";
+	case 503: return "ilnet cannot store anything right now, so nothing was saved. Try again in a few"
+	                 " minutes.";
 	}
 	return "ilnet could not finish this request. Nothing was saved.";
 }

@@ -183,9 +183,10 @@ void auth_load_session(struct req *r)
 	r->user = u;
 	r->session_id = sid;
 	sodium_bin2hex(r->session_hash_hex, sizeof r->session_hash_hex, h, 32);
-	/* Touch at most once a minute: a read stays a read. */
+	/* Touch at most once a minute: a read stays a read, and one that
+	 * cannot be written (a full disk) is skipped, never failing the page. */
 	if (now - seen >= 60)
-		db_exec(r, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II",
+		db_note(r, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II",
 		        (long long)now, sid);
 }
 

@@ -150,10 +150,23 @@ int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* The status a failed statement answers with: 503 when the storage cannot
+ * take a write now (disk full, I/O error, read-only, locked for too long):
+ * nothing was stored and trying again later may work; 500 otherwise. */
+int db_error_status(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_READONLY: case SQLITE_BUSY:
+	case SQLITE_LOCKED: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL:
+		return 503;
+	}
+	return 500;
+}
+
 static void fail_db(struct req *r, const char *what)
 {
 	const char *m = arena_printf(&r->arena, "%s: %s", what, sqlite3_errmsg(r->db));
-	req_fail(r, 500, m);
+	req_fail(r, db_error_status(sqlite3_extended_errcode(r->db)), m);
 }
 
 static sqlite3_stmt *prepare(struct req *r, const char *sql)
@@ -241,6 +254,19 @@ int db_exec(struct req *r, const char *sql, const char *types, ...)
 	while (db_step(r, st))
 		;
 	return sqlite3_changes(r->db);
+}
+
+int db_note(struct req *r, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *st = vbind(r, sql, types, ap);
+	va_end(ap);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc;
 }
 
 int db_try(struct req *r, const char *sql, const char *types, ...)

@@ -99,9 +99,18 @@ void home_page(struct req *r)
 	page_end(r);
 }
 
+/* /healthz: the schema version, and whether the database takes a write
+ * now (one row written and committed; a full disk or a read-only file
+ * answers 503, so a load balancer or monitor sees it). */
 void health_page(struct req *r)
 {
 	r->content_type = "application/json";
 	long long v = db_int(r, -1, "PRAGMA user_version", "");
-	buf_printf(&r->body, "{\"ok\":true,\"schema\":%lld}\n", v);
+	int rc = db_note(r, "INSERT INTO health_checks (id, at) VALUES (1, unixepoch())"
+	                    " ON CONFLICT (id) DO UPDATE SET at = excluded.at", "");
+	int writable = rc == SQLITE_DONE;
+	if (!writable)
+		r->status = 503;
+	buf_printf(&r->body, "{\"ok\":%s,\"schema\":%lld,\"db_writable\":%s}\n",
+	           writable ? "true" : "false", v, writable ? "true" : "false");
 }

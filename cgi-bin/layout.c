@@ -106,6 +106,26 @@ void page_end(struct req *r)
 	        " Request %s.</p></footer>\n</body>\n</html>\n", r->id);
 }
 
+/* What a form sent, shown read-only so the person can copy it when it
+ * could not be stored (the form itself may be gone): every field but
+ * tokens, passwords and bookkeeping. */
+static void sent_input(struct req *r)
+{
+	int shown = 0;
+	for (int i = 0; i < r->form.n; i++) {
+		const char *name = r->form.v[i].name, *value = r->form.v[i].value;
+		if (!*value || name[0] == '_' || strstr(name, "password") || strstr(name, "confirm") ||
+		    !strcmp(name, "revision") || !strcmp(name, "action") || !strcmp(name, "go") ||
+		    !strcmp(name, "section") || !strcmp(name, "key"))
+			continue;
+		if (!shown++)
+			html(r, "<h2>What you sent</h2>\n<p>Copy what you need before you leave this page.</p>\n");
+		html(r, "<div class=\"field\"><label for=\"sent-%d\">%s</label>\n"
+		        "<textarea id=\"sent-%d\" readonly rows=\"%d\">%s</textarea></div>\n",
+		     i, name, i, strlen(value) > 80 ? 4 : 1, value);
+	}
+}
+
 void page_error(struct req *r, int status, const char *msg)
 {
 	buf_reset(&r->body);
@@ -124,6 +144,8 @@ void page_error(struct req *r, int status, const char *msg)
 	}
 	page_begin(r, title);
 	html(r, "<p>%s</p>\n", msg);
+	if (status == 503)
+		sent_input(r);
 	html(r, "<p>If you write to us about this, mention request <code>%s</code>.</p>\n"
 	        "<p><a href=\"/\">Go to the home page</a></p>\n", r->id);
 	page_end(r);

@@ -24,3 +24,9 @@ UPDATE grant_events SET school_id = (
  WHERE action = 'school left';
 UPDATE grant_events SET detail = substr(detail, instr(detail, ' on ') + 1)
  WHERE action = 'school left' AND school_id IS NOT NULL;
+
+-- /healthz proves the database takes a write by updating this one row.
+CREATE TABLE health_checks (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);

@@ -44,13 +44,9 @@ static void sh(const char *cmd)
 	}
 }
 
-void stack_up(void)
+/* Start the stack in S.dir (made already). */
+static void stack_start(void)
 {
-	snprintf(S.dir, sizeof S.dir, "/tmp/ilnet-it-XXXXXX");
-	if (!mkdtemp(S.dir)) {
-		perror("mkdtemp");
-		exit(1);
-	}
 	chmod(S.dir, 0755);         /* nginx's workers reach the socket in it */
 	S.port = free_port();
 	S.smtp_port = free_port();
@@ -59,6 +55,31 @@ void stack_up(void)
 	snprintf(cmd, sizeof cmd, "%s/tests/stack start %s %d %d", getenv("ILNET_ROOT"),
 	         S.dir, S.port, S.smtp_port);
 	sh(cmd);
+}
+
+void stack_up(void)
+{
+	snprintf(S.dir, sizeof S.dir, "/tmp/ilnet-it-XXXXXX");
+	if (!mkdtemp(S.dir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	S.mounted = 0;
+	stack_start();
+}
+
+void stack_up_on_small_disk(void)
+{
+	snprintf(S.dir, sizeof S.dir, "/tmp/ilnet-it-XXXXXX");
+	if (!mkdtemp(S.dir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%dm tmpfs %s", SMALL_DISK_MB, S.dir);
+	sh(cmd);
+	S.mounted = 1;
+	stack_start();
 }
 
 void stack_up_without_sink(void)
@@ -93,7 +114,8 @@ void stack_down(void)
 	 * fails the run. */
 	snprintf(cmd, sizeof cmd, "grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
 	         "ended \\(signal (4|6|7|8|11)\\)' %s/ilnet.log"
-	         " >&2 && exit 1; rm -rf %s", S.dir, S.dir);
+	         " >&2 && exit 1; %s%s; rm -rf %s", S.dir, S.mounted ? "umount " : "true", S.mounted ? S.dir : "",
+	         S.dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", S.dir);
 		exit(1);

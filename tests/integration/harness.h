@@ -9,6 +9,7 @@
 
 struct stack {
 	char dir[256];
+	int mounted;                /* dir is a small tmpfs of its own */
 	int port, smtp_port;
 	char base[64];
 };
@@ -18,6 +19,10 @@ extern struct stack S;
 
 void stack_up(void);
 void stack_down(void);
+/* A stack whose folder is a tmpfs of SMALL_DISK_MB (root only): for
+ * filling the disk. */
+#define SMALL_DISK_MB 24
+void stack_up_on_small_disk(void);
 /* A stack whose SMTP sink is down until sink_up() starts it. */
 void stack_up_without_sink(void);
 void sink_up(void);

@@ -1,0 +1,100 @@
+/* test_faults.c — ilnet on a full disk, through nginx: reads still work,
+ * saves answer 503 saying nothing was saved (and showing what was sent),
+ * /healthz says the database is not writable, and all recovers without a
+ * restart once space returns.  The stack's folder is a small tmpfs of its
+ * own (tests need root for the mount, as CI has). */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void day_ago(int days, char out[11])
+{
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static long log_visit(struct client *c, const char *school, const char *note, struct resp **out)
+{
+	char day[11], form[512];
+	day_ago(2, day);
+	snprintf(form, sizeof form, "school=%s&date=%s&time=10:00&minutes=60&mode=onsite&activity=leadership"
+	         "&dimensions=cultural&who_teachers=3&notes=%s&next_steps=", school, day, note);
+	struct resp *r = post_form(c, "/visits", "/visits", form);
+	long status = r->status;
+	if (out)
+		*out = r;
+	else
+		resp_free(r);
+	return status;
+}
+
+START_TEST(full_disk_degrades_gracefully)
+{
+	struct client *coach = client_new(), *staff = client_new();
+	ck_assert_int_eq(login(coach, "coach@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	char *school = db_value("SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	                        " JOIN users u ON u.org_id = g.org_id JOIN schools s ON s.id = gs.school_id"
+	                        " WHERE u.email = 'coach@example.org' AND g.stage = 'active' AND gs.to_date IS NULL"
+	                        " AND s.sharing <> 'private' ORDER BY gs.school_id LIMIT 1");
+	ck_assert_ptr_nonnull(school);
+	ck_assert_int_eq(log_visit(coach, school, "Before+the+disk+filled", NULL), 303);
+
+	/* Sessions last seen long ago: the next page wants to note the time. */
+	ck_assert_int_eq(db_run("UPDATE sessions SET last_seen = last_seen - 600"), 0);
+	/* An empty WAL, then a disk with no room left. */
+	ck_assert_int_eq(db_run("PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+	ck_assert_int_eq(stack_sh("dd if=/dev/zero of=\"$1/fill\" bs=64k 2>/dev/null; true"), 0);
+	char *before = db_value("SELECT count(*) FROM visits");
+
+	/* Reads still work: the last-seen note is skipped, not fatal. */
+	struct resp *r = http_get(staff, "/portfolio");
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	r = http_get(coach, "/visits");
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	/* A save answers 503, says nothing was saved, and shows what was sent. */
+	ck_assert_int_eq(log_visit(coach, school, "Typed+while+the+disk+was+full", &r), 503);
+	ck_assert(resp_has(r, "nothing was saved"));
+	ck_assert(resp_has(r, "Typed while the disk was full"));
+	resp_free(r);
+	char *after = db_value("SELECT count(*) FROM visits");
+	ck_assert_str_eq(before, after);
+	free(after);
+	r = http_get(staff, "/healthz");
+	ck_assert_int_eq(r->status, 503);
+	ck_assert(resp_has(r, "\"db_writable\":false"));
+	resp_free(r);
+
+	/* Space returns: everything works again, without a restart. */
+	ck_assert_int_eq(stack_sh("rm -f \"$1/fill\""), 0);
+	r = http_get(staff, "/healthz");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "\"db_writable\":true"));
+	resp_free(r);
+	ck_assert_int_eq(log_visit(coach, school, "After+space+returned", NULL), 303);
+	after = db_value("SELECT count(*) FROM visits");
+	ck_assert_int_eq(atol(after), atol(before) + 1);
+	free(after);
+	free(before);
+	free(school);
+	client_free(staff);
+	client_free(coach);
+}
+END_TEST
+
+void add_fault_cases(Suite *s);
+void add_fault_cases(Suite *s)
+{
+	TCase *t = tcase_create("full disk");
+	tcase_add_unchecked_fixture(t, stack_up_on_small_disk, stack_down);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, full_disk_degrades_gracefully);
+	suite_add_tcase(s, t);
+}
