@@ -1,5 +1,6 @@
 /* buf.c — growable byte buffer (see include/buf.h). */
 #include "buf.h"
+#include "arena.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,10 +14,17 @@ static void grow(struct buf *b, size_t extra)
 		abort();
 	if (need <= b->cap)
 		return;
-	size_t cap = b->cap ? b->cap : 4096;
+	size_t cap = b->cap ? b->cap : b->arena ? 256 : 4096;
 	while (cap < need)
 		cap *= 2;
-	char *p = realloc(b->p, cap);
+	char *p;
+	if (b->arena) {
+		p = arena_alloc(b->arena, cap);
+		if (b->len)
+			memcpy(p, b->p, b->len + 1);
+	} else {
+		p = realloc(b->p, cap);
+	}
 	if (!p)
 		abort();
 	b->p = p;
@@ -71,7 +79,8 @@ void buf_reset(struct buf *b)
 
 void buf_free(struct buf *b)
 {
-	free(b->p);
+	if (!b->arena)
+		free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
 }

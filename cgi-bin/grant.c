@@ -71,7 +71,7 @@ int grant_may_close(struct req *r, long long grant_id)
 
 char *grant_report_draft(struct req *r, long long grant_id, const char *from, const char *to)
 {
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	char hours[16];
 	/* Visits fall in the period by their date where they happened (each
 	 * school's own time zone), stored with them as local_date. */
@@ -92,7 +92,7 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	    "  FROM grants g JOIN grant_schools gs ON gs.grant_id = g.id JOIN schools s ON s.id = gs.school_id"
 	    " WHERE g.id = ?1 AND gs.from_date <= ?3 AND (gs.to_date IS NULL OR gs.to_date >= ?2)"
 	    " GROUP BY s.id ORDER BY s.name", "Itt", grant_id, from, to);
-	struct buf unvisited = {0};
+	struct buf unvisited = BUF_IN(&r->arena);
 	int schools = 0, visited = 0;
 	buf_puts(&b, "SCHOOLS SERVED\n");
 	while (db_step(r, st)) {

@@ -94,7 +94,7 @@ static struct grant *grant_load(struct req *r, long long id)
 
 static const char *activities_text(struct req *r, const char *v)
 {
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	for (int i = 0; grant_activities[i]; i += 2) {
 		size_t n = strlen(grant_activities[i]);
 		for (const char *p = v; p && *p;) {
@@ -141,7 +141,7 @@ static void activity_boxes(struct req *r, const struct form_errors *e, const cha
 
 static const char *posted_activities(struct req *r, struct form_errors *e)
 {
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	int n = params_count(&r->form, "activities");
 	for (int i = 0; i < n; i++) {
 		const char *a = params_nth(&r->form, "activities", i);

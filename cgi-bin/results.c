@@ -520,7 +520,7 @@ void codebook_csv(struct req *r)
 	                                     "scale", "whole number", "short text", "long text" };
 	for (int i = 0; i < in->nq; i++) {
 		const struct question *q = &in->q[i];
-		struct buf v = {0};
+		struct buf v = BUF_IN(&r->arena);
 		for (int k = 0; k < q->noptions; k++)
 			buf_printf(&v, "%s%s=%s", k ? "; " : "", q->options[k].value, q->options[k].label);
 		for (int k = 0; k < q->nscale; k++)

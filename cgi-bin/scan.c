@@ -344,7 +344,7 @@ void scan_school_submit(struct req *r)
 
 	if (posted_rev != x.revision) {
 		/* Saved elsewhere since this page was opened: show, do not overwrite. */
-		struct buf diff = {0};
+		struct buf diff = BUF_IN(&r->arena);
 		for (int i = in->sections[s].first; i < in->sections[s].first + in->sections[s].count; i++) {
 			const struct question *q = &in->q[i];
 			const char *was = survey_answer_text(r, in, q, &saved), *now = survey_answer_text(r, in, q, &a);

@@ -427,7 +427,7 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 		const char *v = NULL;
 		const char *problem = NULL;
 		if (q->type == Q_MULTI) {
-			struct buf b = {0};
+			struct buf b = BUF_IN(&r->arena);
 			int n = params_count(&r->form, field);
 			for (int k = 0; k < n; k++) {
 				const char *c = params_nth(&r->form, field, k);
@@ -570,7 +570,7 @@ const char *survey_answer_text(struct req *r, const struct instrument *in,
 	if (!v || !*v)
 		return "";
 	const char *other = answers_get(a, arena_printf(&r->arena, "%s.other", q->id));
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	long n;
 	switch (q->type) {
 	case Q_SINGLE:
@@ -606,7 +606,7 @@ static const char *condition_text(struct req *r, const struct instrument *in,
 	const struct question *dep = survey_question(in, q->show_q);
 	if (!q->nshow_in)
 		return arena_printf(&r->arena, "Only if you answered \u201c%s\u201d.", dep->label);
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	for (int i = 0; i < q->nshow_in; i++) {
 		if (i)
 			buf_puts(&b, i == q->nshow_in - 1 ? " or " : ", ");
@@ -643,7 +643,7 @@ static void render_question(struct req *r, const struct instrument *in, const st
 
 	/* What describes the question, known before it is written: condition,
 	 * prefill note, error — referenced by the fieldset or the input. */
-	struct buf desc = {0};
+	struct buf desc = BUF_IN(&r->arena);
 	if (cond)
 		buf_printf(&desc, "c-%s", name);
 	if (prefilled_from)

@@ -29,7 +29,7 @@ static int is_staff(struct req *r)
 
 static const char *labels_of(struct req *r, const char *const *pairs, const char *v)
 {
-	struct buf b = {0};
+	struct buf b = BUF_IN(&r->arena);
 	for (const char *p = v; p && *p;) {
 		const char *e = strchr(p, '\n');
 		char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
@@ -251,7 +251,7 @@ void visits_submit(struct req *r)
 		form_error(&e, "mode", "Choose on site or remote.");
 	if (!region_valid(grant_activities, activity))
 		form_error(&e, "activity", "Choose the activity.");
-	struct buf dims = {0}, who = {0};
+	struct buf dims = BUF_IN(&r->arena), who = BUF_IN(&r->arena);
 	for (int i = 0; grant_dimensions[i]; i += 2)
 		for (int k = 0; k < r->form.n; k++)
 			if (!strcmp(r->form.v[k].name, "dimensions") && !strcmp(r->form.v[k].value, grant_dimensions[i])) {

@@ -1,7 +1,9 @@
-/* buf.h — a growable byte buffer on the heap.
+/* buf.h — a growable byte buffer, on the heap or in an arena.
  *
- * Used for reply bodies, which may grow past what an arena block holds and
- * are reused from request to request: buf_reset() keeps the capacity.
+ * Heap buffers are for reply bodies, which may grow past what an arena
+ * block holds and are reused from request to request: buf_reset() keeps
+ * the capacity.  Buffers a handler builds live in the request's arena
+ * (BUF_IN): buf_free() is then a no-op and an error path leaks nothing.
  * Allocation failure aborts the worker.
  */
 #ifndef ILNET_BUF_H
@@ -9,11 +11,19 @@
 
 #include <stddef.h>
 
+struct arena;
+
 struct buf {
 	char *p;        /* NUL-terminated contents, or NULL when never used */
 	size_t len;
 	size_t cap;
+	struct arena *arena;    /* when set, memory comes from this arena */
 };
+
+/* A buffer whose memory belongs to an arena (a request's): nothing to free,
+ * on any path, so a handler that fails half-way leaks nothing.  Use it for
+ * every buffer a handler builds. */
+#define BUF_IN(a) ((struct buf){ NULL, 0, 0, (a) })
 
 void buf_add(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
