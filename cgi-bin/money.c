@@ -183,16 +183,34 @@ int local_to_utc(const char *date, const char *time_s, const char *tz, long long
 	int hh = atoi(time_s), mm = atoi(time_s + 3);
 	if (hh > 23 || mm > 59)
 		return 0;
+	/* Try the wall time as daylight and as standard time; keep the
+	 * candidates that read back as the same wall time.  None: a time that
+	 * spring-forward skips (refused).  Two: the hour that fall-back repeats;
+	 * the rule, the same in every worker whatever it converted before, is
+	 * the earlier instant (the first time the clock shows it, as RFC 5545
+	 * does for DTSTART). */
 	char *saved = tz_push(tz);
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
-	                 .tm_hour = hh, .tm_min = mm, .tm_isdst = -1 };
-	time_t t = mktime(&tm);
-	/* A time skipped by daylight saving comes back normalised: refuse it. */
-	int ok = t != (time_t)-1 && tm.tm_hour == hh && tm.tm_min == mm && tm.tm_mday == d;
+	int found = 0;
+	time_t best = 0;
+	for (int isdst = 1; isdst >= 0; isdst--) {
+		struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+		                 .tm_hour = hh, .tm_min = mm, .tm_isdst = isdst };
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			continue;
+		struct tm back;
+		localtime_r(&t, &back);
+		if (back.tm_year != y - 1900 || back.tm_mon != m - 1 || back.tm_mday != d ||
+		    back.tm_hour != hh || back.tm_min != mm)
+			continue;
+		if (!found || t < best)
+			best = t;
+		found = 1;
+	}
 	tz_pop(saved);
-	if (ok)
-		*out = (long long)t;
-	return ok;
+	if (found)
+		*out = (long long)best;
+	return found;
 }
 
 void utc_to_local(long long t, const char *tz, char *out, size_t len)

@@ -40,7 +40,10 @@ void hours_text(long long minutes, char *out, size_t len);
 
 /* Local date "YYYY-MM-DD" and time "HH:MM" in time zone tz to Unix time.
  * 1 on success; 0 for a malformed value or a time that does not exist
- * (the hour skipped when clocks go forward). */
+ * (the hour skipped when clocks go forward).  A time that happens twice
+ * (the hour repeated when clocks go back) is the earlier instant, the
+ * first time the clock shows it — in every worker, whatever it converted
+ * before. */
 int local_to_utc(const char *date, const char *time, const char *tz, long long *out);
 
 /* Unix time to local "YYYY-MM-DD HH:MM" and a zone abbreviation (CST, MDT)

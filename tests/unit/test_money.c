@@ -88,6 +88,29 @@ START_TEST(local_times_in_the_regions_zones)
 }
 END_TEST
 
+/* 1:30 on the morning clocks go back happens twice: always the first
+ * (daylight) instant, whatever the worker converted before. */
+START_TEST(repeated_hour_has_one_rule)
+{
+	long long t, a, b;
+	const char *before[][2] = { { "2026-07-15", "09:00" }, { "2026-12-15", "09:00" } };
+	for (int order = 0; order < 2; order++) {
+		ck_assert(local_to_utc(before[order][0], before[order][1], "America/Chicago", &t));
+		ck_assert(local_to_utc(before[!order][0], before[!order][1], "America/Chicago", &t));
+		ck_assert(local_to_utc("2026-11-01", "01:30", "America/Chicago", &a));
+		ck_assert_int_eq(a, 1793514600);              /* 06:30 UTC, 1:30 CDT */
+	}
+	ck_assert(local_to_utc("2026-12-15", "09:00", "America/Denver", &t));
+	ck_assert(local_to_utc("2026-11-01", "01:30", "America/Denver", &b));
+	ck_assert_int_eq(b, 1793518200);                      /* 07:30 UTC, 1:30 MDT */
+	/* Just outside the repeated hour, nothing to choose. */
+	ck_assert(local_to_utc("2026-11-01", "02:30", "America/Chicago", &t));
+	ck_assert_int_eq(t, 1793521800);                      /* 08:30 UTC, CST */
+	ck_assert(local_to_utc("2026-11-01", "00:30", "America/Chicago", &t));
+	ck_assert_int_eq(t, 1793511000);                      /* 05:30 UTC, CDT */
+}
+END_TEST
+
 START_TEST(hours_rounded)
 {
 	char s[16];
@@ -113,6 +136,7 @@ Suite *money_suite(void)
 	tcase_add_test(t, formats_money);
 	tcase_add_test(t, dates);
 	tcase_add_test(t, local_times_in_the_regions_zones);
+	tcase_add_test(t, repeated_hour_has_one_rule);
 	tcase_add_test(t, hours_rounded);
 	suite_add_tcase(s, t);
 	return s;
