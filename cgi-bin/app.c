@@ -50,6 +50,32 @@ static const char *public_message(int status, const char *detail)
 	return "ilnet could not finish this request. Nothing was saved.";
 }
 
+/* A POST carrying a one-time key (form_begin_create) that was already
+ * used: answer as the first time did, where the record it made can be
+ * seen, and make nothing.  Returns 1 when it answered. */
+static int form_replayed(struct req *r)
+{
+	const char *key = strcmp(r->method, "POST") || !r->user ? NULL : req_form(r, "_key");
+	if (!key)
+		return 0;
+	size_t n = strlen(key);
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdef", key[i]))
+			n = 0;
+	if (n != 32)
+		req_fail(r, 400, "bad form key");
+	sqlite3_stmt *st = db_q(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ? AND key = ?",
+	                        "It", r->user->id, key);
+	if (!db_step(r, st)) {
+		r->form_key = key;
+		return 0;
+	}
+	const char *to = db_col_text(r, st, 0);
+	sqlite3_reset(st);
+	req_redirect(r, to);
+	return 1;
+}
+
 static void dispatch(struct req *r)
 {
 	char allow[64];
@@ -83,13 +109,23 @@ static void dispatch(struct req *r)
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !auth_csrf_ok(r))
 		req_fail(r, 403, "CSRF check failed");
 
+	if (form_replayed(r))
+		return;
 	rt->handler(r);
+	/* Where the form's record can be seen, for a later replay. */
+	if (r->form_key_stored && r->status == 303)
+		for (int i = 0; i < r->nheaders; i++)
+			if (!strcmp(r->headers[i].name, "Location"))
+				db_note(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt",
+				        r->headers[i].value, r->user->id, r->form_key);
 }
 
 /* After req_fail(): undo, then say what happened. */
 static void fail_path(struct req *r)
 {
 	db_request_done(r->db);
+	if (r->status == 303)           /* unwound on purpose, with somewhere to go */
+		return;
 	volatile int status = r->status >= 400 ? r->status : 500;
 	/* Keep Allow (405) but drop any other header set before the failure. */
 	int keep = 0;

@@ -340,6 +340,23 @@ void db_begin(struct req *r)
 {
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		fail_db(r, "begin");
+	/* A form's one-time key is claimed first thing in the transaction that
+	 * makes its record (the write lock orders copies sent at once): a copy
+	 * that finds it claimed makes nothing and answers as the first did. */
+	if (r->form_key && !r->form_key_stored && r->user) {
+		int rc = db_try(r, "INSERT INTO form_keys (user_id, key, path) VALUES (?, ?, ?)", "Itt",
+		                r->user->id, r->form_key, r->path);
+		if (rc != SQLITE_DONE) {
+			char *to = db_text(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ?"
+			                      " AND key = ?", "It", r->user->id, r->form_key);
+			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+			req_redirect(r, to ? to : r->path);
+			req_fail(r, 303, "form already sent");
+		}
+		r->form_key_stored = 1;
+		db_exec(r, "DELETE FROM form_keys WHERE user_id = ? AND created_at < unixepoch() - 30 * 86400",
+		        "I", r->user->id);
+	}
 }
 
 void db_commit(struct req *r)

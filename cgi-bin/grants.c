@@ -203,7 +203,7 @@ static void grants_view(struct req *r, const struct form_errors *e)
 	if (is_staff(r)) {
 		html(r, "<h2>New grant</h2>\n");
 		form_error_summary(r, e);
-		form_begin(r, "/grants");
+		form_begin_create(r, "/grants");
 		const char **with_none = form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1"
 		                                               " ORDER BY name", ""), "— choose —");
 		form_select(r, e, "org", "Organization", with_none, req_form(r, "org"), NULL);
@@ -338,7 +338,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	html(r, "</tbody>\n</table>\n");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Schedule a payment</h3>\n");
-		form_begin(r, self);
+		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"payment\">\n");
 		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off", NULL, 1);
 		form_input(r, e, "pay_amount", "Amount", "text", req_form(r, "pay_amount"), "off",
@@ -372,7 +372,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	html(r, "</tbody>\n</table>\n");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Require a report</h3>\n");
-		form_begin(r, self);
+		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"report\">\n");
 		form_input(r, e, "rep_title", "Title", "text", req_form(r, "rep_title"), "off", NULL, 1);
 		form_input(r, e, "rep_from", "Period from", "date", req_form(r, "rep_from"), "off", NULL, 1);
@@ -424,7 +424,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	html(r, "</tbody>\n</table>\n");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Add a school</h3>\n");
-		form_begin(r, self);
+		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"join\">\n");
 		size_t cap = 64, k = 0;
 		const char **opts = arena_alloc(&r->arena, sizeof *opts * cap);

@@ -5,6 +5,7 @@
 #include "html.h"
 #include "req.h"
 
+#include <sodium.h>
 #include <string.h>
 
 static const struct {
@@ -156,6 +157,16 @@ void form_begin(struct req *r, const char *action)
 	html(r, "<form method=\"post\" action=\"%s\">\n"
 	        "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
 	     action, auth_csrf_token(r));
+}
+
+void form_begin_create(struct req *r, const char *action)
+{
+	unsigned char k[16];
+	char hex[33];
+	randombytes_buf(k, sizeof k);
+	sodium_bin2hex(hex, sizeof hex, k, sizeof k);
+	form_begin(r, action);
+	html(r, "<input type=\"hidden\" name=\"_key\" value=\"%s\">\n", hex);
 }
 
 void form_begin_upload(struct req *r, const char *action)

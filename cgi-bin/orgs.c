@@ -59,7 +59,7 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 		html(r, "<tr><td colspan=\"5\">No organizations yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n<h2>Add an organization</h2>\n");
 	form_error_summary(r, e);
-	form_begin(r, "/admin/orgs");
+	form_begin_create(r, "/admin/orgs");
 	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "organization", NULL, 1);
 	form_input(r, e, "city", "City or town", "text", req_form(r, "city"), "off", NULL, 0);
 	const char *states[] = { "", "— choose —", "MN", "Minnesota", "ND", "North Dakota",

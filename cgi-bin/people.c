@@ -128,7 +128,7 @@ static void people_list(struct req *r, const struct form_errors *e)
 
 	html(r, "<h2 id=\"invite\">Invite someone</h2>\n");
 	form_error_summary(r, e);
-	form_begin(r, "/admin/people/invite");
+	form_begin_create(r, "/admin/people/invite");
 	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1);
 	form_input(r, e, "email", "Email address", "email", req_form(r, "email"), "off",
 	           "The invitation goes to this address. The link works for seven days.", 1);

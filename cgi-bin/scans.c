@@ -118,7 +118,7 @@ static void scans_view(struct req *r, const struct form_errors *e)
 		html(r, "<tr><td colspan=\"6\">No cycles yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n<h2>Start a cycle</h2>\n");
 	form_error_summary(r, e);
-	form_begin(r, "/scans");
+	form_begin_create(r, "/scans");
 	form_input(r, e, "year", "Year", "text", req_form(r, "year"), "off", "One cycle a year.", 1);
 	const char **inst = form_options(r, db_q(r, "SELECT id, title || ' (' || version || ')' FROM instruments"
 	                                          " ORDER BY id DESC", ""), NULL);

@@ -102,7 +102,7 @@ static void log_form(struct req *r, const struct form_errors *e)
 		}
 	}
 	form_error_summary(r, e);
-	form_begin(r, "/visits");
+	form_begin_create(r, "/visits");
 	form_select(r, e, "school", "School visited", opts, school, NULL);
 	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off",
 	           tz ? arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, tz))

@@ -26,6 +26,10 @@ void page_error(struct req *r, int status, const char *msg);
 
 /* <form method="post" action="..."> with the CSRF token. */
 void form_begin(struct req *r, const char *action);
+/* The same for a form that creates a record: it also carries a one-time
+ * key, so that sending it again (a retry after a lost reply, a double
+ * click) answers with the record already made instead of a second one. */
+void form_begin_create(struct req *r, const char *action);
 /* The same, for a form that sends files (multipart/form-data). */
 void form_begin_upload(struct req *r, const char *action);
 void form_end(struct req *r);

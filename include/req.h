@@ -95,6 +95,11 @@ struct req {
 	int nheaders;
 	int is_head;
 
+	/* The one-time key of a form that creates a record (form_begin_create),
+	 * recorded by db_commit() with what the form made. */
+	const char *form_key;
+	int form_key_stored;
+
 	/* The fatal path: req_fail() jumps here. */
 	jmp_buf *fail_jmp;
 	const char *fail_msg;

@@ -30,3 +30,16 @@ CREATE TABLE health_checks (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   at INTEGER NOT NULL
 );
+
+-- One-time keys of forms that create records (form_begin_create): stored
+-- in the transaction that made the record, so a form sent again (a retry
+-- after a lost reply) answers with what was made instead of a second one.
+CREATE TABLE form_keys (
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  key        TEXT NOT NULL CHECK (length(key) = 32),
+  path       TEXT NOT NULL,
+  location   TEXT,
+  created_at INTEGER NOT NULL DEFAULT (unixepoch()),
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+CREATE INDEX form_keys_created ON form_keys(created_at);

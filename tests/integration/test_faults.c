@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 static void day_ago(int days, char out[11])
@@ -88,6 +89,119 @@ START_TEST(full_disk_degrades_gracefully)
 	client_free(coach);
 }
 END_TEST
+
+/* ---- a form sent twice ------------------------------------------------------ */
+
+static char *field_of(const struct resp *r, const char *name)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
+	const char *p = strstr(r->body, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	const char *q = strchr(p, '"');
+	return q ? strndup(p, (size_t)(q - p)) : NULL;
+}
+
+struct sender {
+	struct client *c;
+	char body[512];
+	long status;
+	pthread_barrier_t *go;
+};
+
+static void *send_once(void *arg)
+{
+	struct sender *s = arg;
+	pthread_barrier_wait(s->go);
+	struct resp *r = http_post(s->c, "/admin/orgs", s->body);
+	s->status = r->status;
+	resp_free(r);
+	return NULL;
+}
+
+/* A retry after a lost reply, or a double click, makes one record: the
+ * form's one-time key answers the second time with what the first made. */
+START_TEST(form_sent_twice_makes_one_record)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *g = http_get(c, "/admin/orgs");
+	char *tok = csrf_of(g), *key = field_of(g, "_key");
+	resp_free(g);
+	ck_assert_ptr_nonnull(key);
+	ck_assert_int_eq((int)strlen(key), 32);
+	char body[512];
+	snprintf(body, sizeof body, "_csrf=%s&_key=%s&name=Retry+Collaborative&city=Fargo&state=ND"
+	         "&focus=leadership+coaching", tok, key);
+	struct resp *a = http_post(c, "/admin/orgs", body);
+	ck_assert_int_eq(a->status, 303);
+	char *loc_a = resp_header(a, "Location");
+	struct resp *b = http_post(c, "/admin/orgs", body);
+	ck_assert_int_eq(b->status, 303);
+	char *loc_b = resp_header(b, "Location");
+	ck_assert_str_eq(loc_a, loc_b);             /* the same answer, where the record shows */
+	char *n = db_value("SELECT count(*) FROM organizations WHERE name = 'Retry Collaborative'");
+	ck_assert_str_eq(n, "1");
+	free(n);
+	free(loc_a);
+	free(loc_b);
+	resp_free(a);
+	resp_free(b);
+	free(key);
+	free(tok);
+
+	/* Eight copies at once, from eight sessions of the same person. */
+	enum { K = 8 };
+	struct sender s[K];
+	pthread_t th[K];
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, K);
+	g = http_get(c, "/admin/orgs");
+	key = field_of(g, "_key");
+	resp_free(g);
+	for (int i = 0; i < K; i++) {
+		s[i].c = client_new();
+		ck_assert_int_eq(login(s[i].c, "staff@example.org", DEMO_PW), 303);
+		struct resp *p = http_get(s[i].c, "/admin/orgs");
+		char *t = csrf_of(p);
+		resp_free(p);
+		snprintf(s[i].body, sizeof s[i].body, "_csrf=%s&_key=%s&name=Racing+Collaborative&city=Pierre"
+		         "&state=SD&focus=leadership+coaching", t, key);
+		free(t);
+		s[i].go = &go;
+	}
+	for (int i = 0; i < K; i++)
+		pthread_create(&th[i], NULL, send_once, &s[i]);
+	for (int i = 0; i < K; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_msg(s[i].status == 303 || s[i].status == 409, "copy %d: %ld", i, s[i].status);
+		client_free(s[i].c);
+	}
+	pthread_barrier_destroy(&go);
+	n = db_value("SELECT count(*) FROM organizations WHERE name = 'Racing Collaborative'");
+	ck_assert_str_eq(n, "1");
+	free(n);
+	/* A key that is not one of ours is refused. */
+	g = http_get(c, "/admin/orgs");
+	tok = csrf_of(g);
+	resp_free(g);
+	snprintf(body, sizeof body, "_csrf=%s&_key=not-a-key&name=Odd&state=ND&focus=leadership+coaching", tok);
+	a = http_post(c, "/admin/orgs", body);
+	ck_assert_int_eq(a->status, 400);
+	resp_free(a);
+	free(tok);
+	free(key);
+	client_free(c);
+}
+END_TEST
+
+void add_retry_tests(TCase *t);
+void add_retry_tests(TCase *t)
+{
+	tcase_add_test(t, form_sent_twice_makes_one_record);
+}
 
 void add_fault_cases(Suite *s);
 void add_fault_cases(Suite *s)
