@@ -676,6 +676,7 @@ void add_guard_tests(TCase *t);
 void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
+void add_nginx_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -739,6 +740,9 @@ START_TEST(sigterm_drains_and_stops)
 	r = http_get(c, "/login");
 	ck_assert_int_eq(r->status, 502);
 	ck_assert(resp_has(r, "ilnet is not answering"));
+	check_security_headers(r, 0);
+	ck_assert_int_eq(resp_header_count(r, "X-Frame-Options"), 1);
+	ck_assert_int_eq(resp_header_count(r, "Content-Security-Policy"), 1);
 	resp_free(r);
 	free(tok);
 	client_free(c);
@@ -773,6 +777,7 @@ Suite *platform_suite(void)
 	add_scan_tests(t);
 	add_results_tests(t);
 	add_equip_tests(t);
+	add_nginx_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */
