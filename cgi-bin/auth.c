@@ -396,14 +396,26 @@ long long auth_token_user(struct req *r, const char *token, const char *purpose)
 	return db_int(r, 0,
 	    "SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id"
 	    " WHERE t.token_hash = ? AND t.purpose = ? AND t.used_at IS NULL"
-	    "   AND t.expires_at > ? AND u.active = 1",
+	    "   AND t.expires_at > ? AND u.active = 1"
+	    "   AND (t.purpose <> 'invite' OR u.pw_hash IS NULL)",
 	    "btI", h, 32, purpose, (long long)time(NULL));
 }
 
-void auth_token_consume(struct req *r, const char *token)
+long long auth_token_take(struct req *r, const char *token, const char *purpose)
 {
+	long long uid = auth_token_user(r, token, purpose);
+	if (!uid)
+		return 0;
 	unsigned char h[32];
 	token_hash(token, h);
-	db_exec(r, "UPDATE tokens SET used_at = ? WHERE token_hash = ?", "Ib",
-	        (long long)time(NULL), h, 32);
+	if (db_exec(r, "UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+	            "Ib", (long long)time(NULL), h, 32) != 1)
+		return 0;
+	return uid;
+}
+
+void auth_links_end(struct req *r, long long user_id)
+{
+	db_exec(r, "UPDATE tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL"
+	           " AND purpose IN ('invite', 'reset')", "II", (long long)time(NULL), user_id);
 }

@@ -162,14 +162,22 @@ static void check_new_password(struct form_errors *e, const char *pw, const char
 		form_error(e, "confirm", "The two passwords are not the same.");
 }
 
-/* Store a new password hash for uid; 503 when hashing is saturated. */
-static void set_password(struct req *r, long long uid, const char *pw)
+/* Hash a new password (before the transaction: it takes a while); 503
+ * when hashing is saturated. */
+static void hash_new_password(struct req *r, const char *pw, char hash[AUTH_HASH_MAX])
 {
-	char hash[AUTH_HASH_MAX];
 	if (auth_hash_password(pw, hash) != 0)
 		req_fail(r, 503, "no hashing slot");
+}
+
+/* Inside the caller's transaction: store the new password's hash for uid.
+ * Every invitation and reset link still outstanding for the account ends
+ * with it, whichever way the password was set. */
+static void store_password(struct req *r, long long uid, const char *hash)
+{
 	db_exec(r, "UPDATE users SET pw_hash = ?, pw_changed_at = unixepoch() WHERE id = ?",
 	        "tI", hash, uid);
+	auth_links_end(r, uid);
 }
 
 void account_password_submit(struct req *r)
@@ -187,13 +195,13 @@ void account_password_submit(struct req *r)
 		account_form(r, &e, 0);
 		return;
 	}
-	char *hash = db_text(r, "SELECT pw_hash FROM users WHERE id = ?", "I", r->user->id);
+	char *old_hash = db_text(r, "SELECT pw_hash FROM users WHERE id = ?", "I", r->user->id);
 	int ok = 0;
 	if (cur && *cur) {
 		db_begin(r);
 		auth_login_failed(r, r->user->email);
 		db_commit(r);
-		ok = auth_verify_password(hash, cur);
+		ok = auth_verify_password(old_hash, cur);
 	}
 	if (ok < 0)
 		req_fail(r, 503, "no hashing slot");
@@ -205,9 +213,11 @@ void account_password_submit(struct req *r)
 		account_form(r, &e, 0);
 		return;
 	}
+	char hash[AUTH_HASH_MAX];
+	hash_new_password(r, pw, hash);
 	db_begin(r);
 	auth_login_succeeded(r, r->user->email);
-	set_password(r, r->user->id, pw);
+	store_password(r, r->user->id, hash);
 	auth_end_user_sessions(r, r->user->id, 0);
 	r->session_id = 0;
 	auth_start_session(r, r->user->id);
@@ -275,9 +285,18 @@ static void token_submit(struct req *r, const char *purpose)
 		token_form(r, purpose, token, &e);
 		return;
 	}
+	char hash[AUTH_HASH_MAX];
+	hash_new_password(r, pw, hash);
 	db_begin(r);
-	set_password(r, uid, pw);
-	auth_token_consume(r, token);
+	/* Taken inside the transaction: the link may have been used, or ended
+	 * by a password set another way, since it was checked above. */
+	uid = auth_token_take(r, token, purpose);
+	if (!uid) {
+		db_commit(r);
+		token_form(r, purpose, token, NULL);
+		return;
+	}
+	store_password(r, uid, hash);
 	/* Proving control of the mailbox lifts a sign-in lockout. */
 	auth_login_succeeded(r, db_text(r, "SELECT email FROM users WHERE id = ?", "I", uid));
 	auth_end_user_sessions(r, uid, 0);

@@ -78,11 +78,17 @@ void auth_login_succeeded(struct req *r, const char *email);
 const char *auth_token_issue(struct req *r, long long user_id, const char *purpose,
                              long ttl, long long created_by);
 
-/* The user id a live token grants, or 0.  Does not consume it. */
+/* The user id a live token grants, or 0.  Does not consume it.  An
+ * invitation is live only while its account has no password. */
 long long auth_token_user(struct req *r, const char *token, const char *purpose);
 
-/* Mark the token used. */
-void auth_token_consume(struct req *r, const char *token);
+/* Inside the caller's transaction: the user id the live token grants, and
+ * the token marked used; 0 when it is not live (any more). */
+long long auth_token_take(struct req *r, const char *token, const char *purpose);
+
+/* Inside the caller's transaction, whenever a password is set or changed:
+ * every outstanding invitation and reset link of the account ends. */
+void auth_links_end(struct req *r, long long user_id);
 
 /* Sign-in window and limits, exposed for tests. */
 #define THROTTLE_WINDOW 900

@@ -677,6 +677,7 @@ void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
 void add_nginx_tests(TCase *t);
+void add_account_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -778,6 +779,7 @@ Suite *platform_suite(void)
 	add_results_tests(t);
 	add_equip_tests(t);
 	add_nginx_tests(t);
+	add_account_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */

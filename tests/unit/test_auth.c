@@ -226,19 +226,58 @@ END_TEST
 static void tokens(struct req *r)
 {
 	long long uid = seed_user(r);
+	db_exec(r, "UPDATE users SET pw_hash = NULL WHERE id = ?", "I", uid);   /* invited */
 	const char *t1 = auth_token_issue(r, uid, "invite", 3600, 0);
 	ck_assert_int_eq(auth_token_user(r, t1, "invite"), uid);
 	ck_assert_int_eq(auth_token_user(r, t1, "reset"), 0);          /* purpose bound */
 	const char *t2 = auth_token_issue(r, uid, "invite", 3600, 0);
 	ck_assert_int_eq(auth_token_user(r, t1, "invite"), 0);         /* superseded */
 	ck_assert_int_eq(auth_token_user(r, t2, "invite"), uid);
-	auth_token_consume(r, t2);
+	ck_assert_int_eq(auth_token_take(r, t2, "reset"), 0);          /* purpose bound */
+	ck_assert_int_eq(auth_token_take(r, t2, "invite"), uid);
 	ck_assert_int_eq(auth_token_user(r, t2, "invite"), 0);         /* one time */
+	ck_assert_int_eq(auth_token_take(r, t2, "invite"), 0);
 	const char *t3 = auth_token_issue(r, uid, "reset", -1, 0);
 	ck_assert_int_eq(auth_token_user(r, t3, "reset"), 0);          /* expired */
 	ck_assert_int_eq(auth_token_user(r, "not-a-token", "reset"), 0);
 	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM tokens WHERE token_hash = ?", "t", t2), 0);
 }
+
+/* A password set any way ends every outstanding link of the account, and
+ * only of that account. */
+static void links_end(struct req *r)
+{
+	long long uid = seed_user(r);
+	db_exec(r, "UPDATE users SET pw_hash = NULL WHERE id = ?", "I", uid);
+	db_exec(r, "INSERT INTO users (email, name, role) VALUES ('lee@example.org', 'Lee', 'leader')", "");
+	long long other = db_last_id(r);
+	const char *inv = auth_token_issue(r, uid, "invite", 3600, 0);
+	const char *rst = auth_token_issue(r, uid, "reset", 3600, 0);
+	const char *theirs = auth_token_issue(r, other, "invite", 3600, 0);
+	ck_assert_int_eq(auth_token_user(r, inv, "invite"), uid);
+	ck_assert_int_eq(auth_token_user(r, rst, "reset"), uid);
+	/* An invitation is live only while the account has no password. */
+	db_exec(r, "UPDATE users SET pw_hash = 'x' WHERE id = ?", "I", uid);
+	ck_assert_int_eq(auth_token_user(r, inv, "invite"), 0);
+	ck_assert_int_eq(auth_token_take(r, inv, "invite"), 0);
+	db_exec(r, "UPDATE users SET pw_hash = NULL WHERE id = ?", "I", uid);
+	ck_assert_int_eq(auth_token_user(r, inv, "invite"), uid);
+	auth_links_end(r, uid);
+	ck_assert_int_eq(auth_token_user(r, inv, "invite"), 0);
+	ck_assert_int_eq(auth_token_user(r, rst, "reset"), 0);
+	ck_assert_int_eq(auth_token_take(r, rst, "reset"), 0);
+	ck_assert_int_eq(auth_token_user(r, theirs, "invite"), other);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM tokens WHERE user_id = ? AND used_at IS NULL",
+	                        "I", uid), 0);
+}
+
+START_TEST(password_set_ends_links)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, links_end), 0);
+	test_req_free(r);
+}
+END_TEST
 
 START_TEST(one_time_tokens)
 {
@@ -260,6 +299,7 @@ Suite *auth_suite(void)
 	tcase_add_test(t, csrf_tokens);
 	tcase_add_test(t, sign_in_throttling);
 	tcase_add_test(t, one_time_tokens);
+	tcase_add_test(t, password_set_ends_links);
 	suite_add_tcase(s, t);
 	return s;
 }
