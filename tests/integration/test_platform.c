@@ -423,14 +423,32 @@ END_TEST
 
 START_TEST(sign_in_throttled)
 {
-	struct client *c = client_new();
+	/* Riley signed in on this browser before (password set in
+	 * invitation_by_mail): a known device. */
+	struct client *own = client_from("127.0.0.31");
+	ck_assert_int_eq(login(own, "riley@example.org", "prairie wind rising"), 303);
+	struct resp *r = post_form(own, "/", "/logout", "");
+	resp_free(r);
+	/* A stranger on the same network guesses. */
+	struct client *c = client_from("127.0.0.31");
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(login(c, "Riley@Example.org", "not the password"), 422);
-	/* Even the right password (set in invitation_by_mail) is refused now. */
-	struct resp *r = post_form(c, "/login", "/login", "email=riley%40example.org&password=prairie+wind+rising");
+	/* Now the stranger waits, even with the right password... */
+	r = post_form(c, "/login", "/login", "email=riley%40example.org&password=prairie+wind+rising");
 	ck_assert_int_eq(r->status, 429);
-	ck_assert(resp_has(r, "Too many failed sign-ins."));
+	ck_assert(resp_has(r, "Too many failed sign-ins for this account from this network."
+	                      " Wait 1 minute before trying again"));
+	ck_assert(resp_has(r, "value=\"riley@example.org\""));          /* email kept */
+	char *after = resp_header(r, "Retry-After");
+	ck_assert(after && atol(after) > 0 && atol(after) <= 60);
+	free(after);
 	resp_free(r);
+	r = http_get(c, "/");
+	ck_assert_int_eq(r->status, 303);                               /* not signed in */
+	resp_free(r);
+	/* ...but Riley, on the browser signed in on before, is not held up. */
+	ck_assert_int_eq(login(own, "riley@example.org", "prairie wind rising"), 303);
+	client_free(own);
 	client_free(c);
 }
 END_TEST
