@@ -3,6 +3,7 @@
 #include "db.h"
 #include "req.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -314,39 +315,221 @@ static char *key_for(struct req *r, const char *kind, const char *v)
 	return k;
 }
 
-long auth_throttle_wait(struct req *r, const char *email)
+/* ---- sign-in throttling (see include/auth.h) ------------------------- */
+
+long auth_signin_delay(long fails, long free_fails)
 {
-	long long now = (long long)time(NULL), since = now - THROTTLE_WINDOW;
-	const char *ku = key_for(r, "u", email), *ka = key_for(r, "a", r->remote_addr);
-	long long wait = 0;
-	struct { const char *key; int limit; } checks[] = {
-		{ ku, THROTTLE_PER_ACCOUNT }, { ka, THROTTLE_PER_ADDRESS },
-	};
-	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-		long long n = db_int(r, 0,
-		    "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",
-		    "tI", checks[i].key, since);
-		if (n < checks[i].limit)
-			continue;
-		/* Allowed again once the oldest counted failure leaves the window. */
-		long long oldest = db_int(r, now,
-		    "SELECT at FROM login_failures WHERE key = ? AND at > ?"
-		    " ORDER BY at DESC LIMIT 1 OFFSET ?", "tIi", checks[i].key, since,
-		    checks[i].limit - 1);
-		long long w = oldest + THROTTLE_WINDOW - now;
-		if (w > wait)
-			wait = w;
-	}
-	return (long)(wait > 0 ? wait : 0);
+	if (fails < free_fails)
+		return 0;
+	long d = SIGNIN_DELAY_BASE;
+	for (long i = free_fails; i < fails && d < SIGNIN_DELAY_MAX; i++)
+		d *= 2;
+	return d < SIGNIN_DELAY_MAX ? d : SIGNIN_DELAY_MAX;
 }
 
-void auth_login_failed(struct req *r, const char *email)
+long auth_signin_wait(long fails, long long last_at, long long now, long free_fails)
 {
+	if (fails <= 0 || now - last_at >= SIGNIN_FORGET)
+		return 0;
+	long long w = last_at + auth_signin_delay(fails, free_fails) - now;
+	return w > 0 ? (long)w : 0;
+}
+
+void auth_addr_key(const char *addr, char *out, size_t outlen)
+{
+	struct in6_addr a6;
+	if (addr && strchr(addr, ':') && inet_pton(AF_INET6, addr, &a6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+			if (inet_ntop(AF_INET, &a6.s6_addr[12], out, (socklen_t)outlen))
+				return;
+		} else {
+			memset(&a6.s6_addr[8], 0, 8);
+			if (inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen)) {
+				size_t n = strlen(out);
+				if (n + 4 < outlen)
+					memcpy(out + n, "/64", 4);
+				return;
+			}
+		}
+	}
+	snprintf(out, outlen, "%s", addr ? addr : "");
+}
+
+/* The email as counted: lower-cased (ASCII, like SQLite's lower()). */
+static char *email_key(struct req *r, const char *email)
+{
+	char *k = arena_strdup(&r->arena, email ? email : "");
+	for (char *p = k; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}
+
+/* This browser's known device for the account with this email (0 when
+ * none), with its failure count. */
+static long long device_for(struct req *r, const char *email, long *fails, long long *last)
+{
+	const char *tok = params_get(&r->cookies, DEVICE_COOKIE);
+	if (!token_wellformed(tok))
+		return 0;
+	unsigned char h[32];
+	token_hash(tok, h);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT d.id, d.fails, d.last_fail_at FROM known_devices d JOIN users u ON u.id = d.user_id"
+	    " WHERE d.token_hash = ? AND u.email = ? AND u.active = 1 AND d.last_used > ?",
+	    "btI", h, 32, email, (long long)time(NULL) - DEVICE_TTL);
+	long long id = 0;
+	if (db_step(r, st)) {
+		id = db_col_int(st, 0);
+		*fails = (long)db_col_int(st, 1);
+		*last = db_col_int(st, 2);
+		sqlite3_reset(st);
+	}
+	return id;
+}
+
+/* A pair's or an address's count: the wait it imposes, and its last_at. */
+static long count_wait(struct req *r, const char *email, const char *addr, long free_fails,
+                       long long now, long long *last)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT fails, last_at FROM signin_failures"
+	                           " WHERE email = ? AND addr = ?", "tt", email, addr);
+	long fails = 0;
+	*last = 0;
+	if (db_step(r, st)) {
+		fails = (long)db_col_int(st, 0);
+		*last = db_col_int(st, 1);
+		sqlite3_reset(st);
+	}
+	return auth_signin_wait(fails, *last, now, free_fails);
+}
+
+static void count_add(struct req *r, const char *email, const char *addr, long long now)
+{
+	db_exec(r, "INSERT INTO signin_failures (email, addr, fails, last_at) VALUES (?, ?, 1, ?)"
+	           " ON CONFLICT (email, addr) DO UPDATE SET"
+	           "   fails = CASE WHEN excluded.last_at - last_at >= ? THEN 1 ELSE fails + 1 END,"
+	           "   last_at = excluded.last_at",
+	        "ttII", email, addr, now, (long long)SIGNIN_FORGET);
+}
+
+/* Take one counted check back; last_at goes back to what it was unless a
+ * later failure has been counted since. */
+static void count_take_back(struct req *r, const char *email, const char *addr,
+                            long long at, long long prev)
+{
+	db_exec(r, "UPDATE signin_failures SET fails = max(fails - 1, 0),"
+	           " last_at = CASE WHEN last_at = ? THEN ? ELSE last_at END"
+	           " WHERE email = ? AND addr = ?", "IItt", at, prev, email, addr);
+}
+
+long auth_signin_begin(struct req *r, const char *email, struct signin *s)
+{
+	char addr[INET6_ADDRSTRLEN + 8];
+	auth_addr_key(r->remote_addr, addr, sizeof addr);
+	memset(s, 0, sizeof *s);
+	s->email = email_key(r, email);
+	s->addr = arena_strdup(&r->arena, addr);
+	s->at = (long long)time(NULL);
+	long wait;
+	db_begin(r);
+	long fails = 0;
+	s->device = device_for(r, email, &fails, &s->prev_device);
+	if (s->device) {
+		wait = auth_signin_wait(fails, s->prev_device, s->at, SIGNIN_FREE_DEVICE);
+		if (!wait)
+			db_exec(r, "UPDATE known_devices SET"
+			           " fails = CASE WHEN ? - last_fail_at >= ? THEN 1 ELSE fails + 1 END,"
+			           " last_fail_at = ? WHERE id = ?", "IIII",
+			        s->at, (long long)SIGNIN_FORGET, s->at, s->device);
+	} else {
+		long wp = count_wait(r, s->email, s->addr, SIGNIN_FREE_PAIR, s->at, &s->prev_pair);
+		long wa = count_wait(r, "", s->addr, SIGNIN_FREE_ADDR, s->at, &s->prev_addr);
+		wait = wp > wa ? wp : wa;
+		if (!wait) {
+			count_add(r, s->email, s->addr, s->at);
+			count_add(r, "", s->addr, s->at);
+			db_exec(r, "DELETE FROM signin_failures WHERE last_at < ?", "I",
+			        s->at - SIGNIN_FORGET);
+		}
+	}
+	db_commit(r);
+	return wait;
+}
+
+void auth_signin_undo(struct req *r, const struct signin *s)
+{
+	if (s->device) {
+		db_exec(r, "UPDATE known_devices SET fails = max(fails - 1, 0),"
+		           " last_fail_at = CASE WHEN last_fail_at = ? THEN ? ELSE last_fail_at END"
+		           " WHERE id = ?", "III", s->at, s->prev_device, s->device);
+	} else if (s->email) {
+		count_take_back(r, s->email, s->addr, s->at, s->prev_pair);
+		count_take_back(r, "", s->addr, s->at, s->prev_addr);
+	}
+}
+
+static int reply_sets_cookie(struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < r->nheaders; i++)
+		if (!strcmp(r->headers[i].name, "Set-Cookie") &&
+		    !strncmp(r->headers[i].value, name, n) && r->headers[i].value[n] == '=')
+			return 1;
+	return 0;
+}
+
+/* Make this browser a known device of user_id (or keep it one): its
+ * failures cleared, its cookie renewed.  Old and surplus devices go. */
+static void device_remember(struct req *r, long long user_id)
+{
+	if (reply_sets_cookie(r, DEVICE_COOKIE))
+		return;
 	long long now = (long long)time(NULL);
-	db_exec(r, "INSERT INTO login_failures (key, at) VALUES (?, ?), (?, ?)", "tItI",
-	        key_for(r, "u", email), now, key_for(r, "a", r->remote_addr), now);
-	db_exec(r, "DELETE FROM login_failures WHERE at < ?", "I",
-	        now - 2 * THROTTLE_WINDOW);
+	const char *tok = params_get(&r->cookies, DEVICE_COOKIE);
+	unsigned char h[32];
+	int known = 0;
+	if (token_wellformed(tok)) {
+		token_hash(tok, h);
+		known = db_exec(r, "UPDATE known_devices SET last_used = ?, fails = 0, last_fail_at = 0"
+		                   " WHERE token_hash = ? AND user_id = ? AND last_used > ?", "IbII",
+		                now, h, 32, user_id, now - DEVICE_TTL) == 1;
+	}
+	if (!known) {
+		tok = token_new(r);
+		token_hash(tok, h);
+		db_exec(r, "INSERT INTO known_devices (token_hash, user_id, created_at, last_used)"
+		           " VALUES (?, ?, ?, ?)", "bIII", h, 32, user_id, now, now);
+	}
+	db_exec(r, "DELETE FROM known_devices WHERE user_id = ? AND (last_used <= ? OR id NOT IN"
+	           " (SELECT id FROM known_devices WHERE user_id = ?"
+	           "   ORDER BY last_used DESC, id DESC LIMIT ?))", "IIIi",
+	        user_id, now - DEVICE_TTL, user_id, DEVICE_MAX);
+	req_cookie(r, DEVICE_COOKIE, tok, DEVICE_TTL);
+}
+
+void auth_signin_ok(struct req *r, const struct signin *s, long long user_id)
+{
+	auth_signin_undo(r, s);
+	if (!s->device)
+		db_exec(r, "DELETE FROM signin_failures WHERE email = ? AND addr = ?", "tt",
+		        s->email, s->addr);
+	device_remember(r, user_id);
+}
+
+void auth_password_changed(struct req *r, long long user_id)
+{
+	auth_links_end(r, user_id);
+	db_exec(r, "DELETE FROM signin_failures WHERE email ="
+	           " (SELECT lower(email) FROM users WHERE id = ?)", "I", user_id);
+	/* Keep this browser's device, if it is one of the account's. */
+	const char *tok = params_get(&r->cookies, DEVICE_COOKIE);
+	unsigned char h[32];
+	memset(h, 0, sizeof h);
+	if (token_wellformed(tok))
+		token_hash(tok, h);
+	db_exec(r, "DELETE FROM known_devices WHERE user_id = ? AND token_hash <> ?", "Ib",
+	        user_id, h, 32);
+	device_remember(r, user_id);
 }
 
 long auth_reset_wait(struct req *r, const char *email)
@@ -359,18 +542,10 @@ long auth_reset_wait(struct req *r, const char *email)
 
 void auth_reset_requested(struct req *r, const char *email)
 {
+	long long now = (long long)time(NULL);
 	db_exec(r, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "tI",
-	        key_for(r, "r", email), (long long)time(NULL));
-}
-
-void auth_login_succeeded(struct req *r, const char *email)
-{
-	db_exec(r, "DELETE FROM login_failures WHERE key = ?", "t", key_for(r, "u", email));
-	/* Take back the attempt counted for this address before the check, so
-	 * that a school's many users behind one address do not lock it. */
-	db_exec(r, "DELETE FROM login_failures WHERE rowid ="
-	           " (SELECT max(rowid) FROM login_failures WHERE key = ?)", "t",
-	        key_for(r, "a", r->remote_addr));
+	        key_for(r, "r", email), now);
+	db_exec(r, "DELETE FROM login_failures WHERE at < ?", "I", now - 2 * THROTTLE_WINDOW);
 }
 
 const char *auth_token_issue(struct req *r, long long user_id, const char *purpose,
@@ -397,14 +572,26 @@ long long auth_token_user(struct req *r, const char *token, const char *purpose)
 	return db_int(r, 0,
 	    "SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id"
 	    " WHERE t.token_hash = ? AND t.purpose = ? AND t.used_at IS NULL"
-	    "   AND t.expires_at > ? AND u.active = 1",
+	    "   AND t.expires_at > ? AND u.active = 1"
+	    "   AND (t.purpose <> 'invite' OR u.pw_hash IS NULL)",
 	    "btI", h, 32, purpose, (long long)time(NULL));
 }
 
-void auth_token_consume(struct req *r, const char *token)
+long long auth_token_take(struct req *r, const char *token, const char *purpose)
 {
+	long long uid = auth_token_user(r, token, purpose);
+	if (!uid)
+		return 0;
 	unsigned char h[32];
 	token_hash(token, h);
-	db_exec(r, "UPDATE tokens SET used_at = ? WHERE token_hash = ?", "Ib",
-	        (long long)time(NULL), h, 32);
+	if (db_exec(r, "UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+	            "Ib", (long long)time(NULL), h, 32) != 1)
+		return 0;
+	return uid;
+}
+
+void auth_links_end(struct req *r, long long user_id)
+{
+	db_exec(r, "UPDATE tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL"
+	           " AND purpose IN ('invite', 'reset')", "II", (long long)time(NULL), user_id);
 }

@@ -27,6 +27,22 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
+/* "3 minutes": a wait in whole minutes, rounded up. */
+static const char *wait_text(struct req *r, long wait)
+{
+	long m = (wait + 59) / 60;
+	return arena_printf(&r->arena, "%ld minute%s", m, m == 1 ? "" : "s");
+}
+
+/* No hashing slot came free: the counted check did not happen. */
+static _Noreturn void check_not_made(struct req *r, const struct signin *s)
+{
+	db_begin(r);
+	auth_signin_undo(r, s);
+	db_commit(r);
+	req_fail(r, 503, "no hashing slot");
+}
+
 static void login_form(struct req *r, const char *email, const char *next,
                        const struct form_errors *e)
 {
@@ -76,11 +92,15 @@ void login_submit(struct req *r)
 		login_form(r, email, next, &e);
 		return;
 	}
-	long wait = auth_throttle_wait(r, email);
+	struct signin s;
+	long wait = auth_signin_begin(r, email, &s);
 	if (wait > 0) {
 		r->status = 429;
-		form_error(&e, NULL, arena_printf(&r->arena, "Too many failed sign-ins. Try again in %ld minute%s,"
-		           " or reset your password.", (wait + 59) / 60, wait > 60 ? "s" : ""));
+		req_header(r, "Retry-After", arena_printf(&r->arena, "%ld", wait));
+		form_error(&e, NULL, arena_printf(&r->arena,
+		           "Too many failed sign-ins for this account from this network. Wait %s"
+		           " before trying again, or reset your password. A browser where you have"
+		           " signed in before is not held up.", wait_text(r, wait)));
 		login_form(r, email, next, &e);
 		return;
 	}
@@ -93,14 +113,11 @@ void login_submit(struct req *r)
 		hash = db_col_text(r, st, 1);
 		sqlite3_reset(st);
 	}
-	/* Count the attempt as failed before the slow check, so that parallel
-	 * guesses cannot all pass the throttle; success takes it back. */
-	db_begin(r);
-	auth_login_failed(r, email);
-	db_commit(r);
+	/* The check was counted as failed before the slow hash, so that
+	 * parallel guesses cannot all pass; a right password takes it back. */
 	int ok = auth_verify_password(hash, pw);
 	if (ok < 0)
-		req_fail(r, 503, "no hashing slot");
+		check_not_made(r, &s);
 	if (!ok) {
 		r->status = 422;
 		form_error(&e, NULL, "The email address or password is not right.");
@@ -108,8 +125,8 @@ void login_submit(struct req *r)
 		return;
 	}
 	db_begin(r);
-	auth_login_succeeded(r, email);
 	auth_start_session(r, uid);
+	auth_signin_ok(r, &s, uid);
 	db_exec(r, "INSERT INTO audit (user_id, action) VALUES (?, 'sign-in')", "I", uid);
 	db_commit(r);
 	req_redirect(r, safe_next(next));
@@ -162,14 +179,24 @@ static void check_new_password(struct form_errors *e, const char *pw, const char
 		form_error(e, "confirm", "The two passwords are not the same.");
 }
 
-/* Store a new password hash for uid; 503 when hashing is saturated. */
-static void set_password(struct req *r, long long uid, const char *pw)
+/* Hash a new password (before the transaction: it takes a while); 503
+ * when hashing is saturated. */
+static void hash_new_password(struct req *r, const char *pw, char hash[AUTH_HASH_MAX])
 {
-	char hash[AUTH_HASH_MAX];
 	if (auth_hash_password(pw, hash) != 0)
 		req_fail(r, 503, "no hashing slot");
+}
+
+/* Inside the caller's transaction: store the new password's hash for uid.
+ * Every invitation and reset link still outstanding for the account ends
+ * with it, whichever way the password was set; so do its sign-in failure
+ * counts and its known devices other than this browser, which becomes
+ * one (it has the password, or proved it holds the mailbox). */
+static void store_password(struct req *r, long long uid, const char *hash)
+{
 	db_exec(r, "UPDATE users SET pw_hash = ?, pw_changed_at = unixepoch() WHERE id = ?",
 	        "tI", hash, uid);
+	auth_password_changed(r, uid);
 }
 
 void account_password_submit(struct req *r)
@@ -179,35 +206,44 @@ void account_password_submit(struct req *r)
 	const char *confirm = req_form(r, "confirm");
 	struct form_errors e = {0};
 	/* Guessing the current password is throttled like signing in. */
-	long wait = auth_throttle_wait(r, r->user->email);
-	if (wait > 0) {
-		r->status = 429;
-		form_error(&e, "current", arena_printf(&r->arena, "Too many wrong passwords. Try again in %ld minute%s.",
-		                                   (wait + 59) / 60, wait > 60 ? "s" : ""));
-		account_form(r, &e, 0);
-		return;
-	}
-	char *hash = db_text(r, "SELECT pw_hash FROM users WHERE id = ?", "I", r->user->id);
+	struct signin s = {0};
 	int ok = 0;
-	if (cur && *cur) {
-		db_begin(r);
-		auth_login_failed(r, r->user->email);
-		db_commit(r);
-		ok = auth_verify_password(hash, cur);
+	if (!cur || !*cur) {
+		form_error(&e, "current", "Enter your current password.");
+	} else {
+		long wait = auth_signin_begin(r, r->user->email, &s);
+		if (wait > 0) {
+			r->status = 429;
+			req_header(r, "Retry-After", arena_printf(&r->arena, "%ld", wait));
+			form_error(&e, "current", arena_printf(&r->arena,
+			           "Too many wrong passwords. Wait %s before trying again.",
+			           wait_text(r, wait)));
+			account_form(r, &e, 0);
+			return;
+		}
+		char *old_hash = db_text(r, "SELECT pw_hash FROM users WHERE id = ?", "I", r->user->id);
+		ok = auth_verify_password(old_hash, cur);
+		if (ok < 0)
+			check_not_made(r, &s);
+		if (!ok)
+			form_error(&e, "current", "Your current password is not right.");
 	}
-	if (ok < 0)
-		req_fail(r, 503, "no hashing slot");
-	if (!ok)
-		form_error(&e, "current", "Your current password is not right.");
 	check_new_password(&e, pw, confirm);
 	if (e.n) {
+		if (ok) {               /* the current password was right */
+			db_begin(r);
+			auth_signin_undo(r, &s);
+			db_commit(r);
+		}
 		r->status = 422;
 		account_form(r, &e, 0);
 		return;
 	}
+	char hash[AUTH_HASH_MAX];
+	hash_new_password(r, pw, hash);
 	db_begin(r);
-	auth_login_succeeded(r, r->user->email);
-	set_password(r, r->user->id, pw);
+	auth_signin_undo(r, &s);
+	store_password(r, r->user->id, hash);
 	auth_end_user_sessions(r, r->user->id, 0);
 	r->session_id = 0;
 	auth_start_session(r, r->user->id);
@@ -275,11 +311,18 @@ static void token_submit(struct req *r, const char *purpose)
 		token_form(r, purpose, token, &e);
 		return;
 	}
+	char hash[AUTH_HASH_MAX];
+	hash_new_password(r, pw, hash);
 	db_begin(r);
-	set_password(r, uid, pw);
-	auth_token_consume(r, token);
-	/* Proving control of the mailbox lifts a sign-in lockout. */
-	auth_login_succeeded(r, db_text(r, "SELECT email FROM users WHERE id = ?", "I", uid));
+	/* Taken inside the transaction: the link may have been used, or ended
+	 * by a password set another way, since it was checked above. */
+	uid = auth_token_take(r, token, purpose);
+	if (!uid) {
+		db_commit(r);
+		token_form(r, purpose, token, NULL);
+		return;
+	}
+	store_password(r, uid, hash);
 	auth_end_user_sessions(r, uid, 0);
 	db_exec(r, "INSERT INTO audit (user_id, action) VALUES (?, ?)", "It", uid,
 	        !strcmp(purpose, "invite") ? "invitation-accepted" : "password-reset");

@@ -6,12 +6,14 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,6 +133,15 @@ struct client *client_new(void)
 	return c;
 }
 
+struct client *client_from(const char *addr)
+{
+	struct client *c = client_new();
+	char iface[64];
+	snprintf(iface, sizeof iface, "host!%s", addr);
+	curl_easy_setopt(c->c, CURLOPT_INTERFACE, iface);
+	return c;
+}
+
 void client_free(struct client *c)
 {
 	curl_easy_cleanup(c->c);
@@ -231,6 +242,101 @@ char *resp_header(const struct resp *r, const char *name)
 		p = eol + 2;
 	}
 	return NULL;
+}
+
+int resp_header_count(const struct resp *r, const char *name)
+{
+	size_t n = strlen(name);
+	int k = 0;
+	for (const char *p = r->headers; p && *p;) {
+		const char *eol = strstr(p, "\r\n");
+		if (!eol)
+			break;
+		if (!strncasecmp(p, name, n) && p[n] == ':')
+			k++;
+		p = eol + 2;
+	}
+	return k;
+}
+
+struct resp *http_raw(const char *request, size_t len)
+{
+	struct resp *r = calloc(1, sizeof *r);
+	r->status = -1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	struct sink got = {0};
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+		for (size_t off = 0; off < len;) {
+			ssize_t w = send(fd, request + off, len - off, MSG_NOSIGNAL);
+			if (w <= 0)
+				break;          /* the server may answer and close early */
+			off += (size_t)w;
+		}
+		char buf[16384];
+		ssize_t n;
+		while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+			sink_cb(buf, 1, (size_t)n, &got);
+	}
+	if (fd >= 0)
+		close(fd);
+	const char *text = got.p ? got.p : "";
+	const char *end = strstr(text, "\r\n\r\n");
+	const char *sp = strchr(text, ' ');
+	if (!strncmp(text, "HTTP/1.", 7) && sp && end) {
+		r->status = atol(sp + 1);
+		const char *h = strstr(text, "\r\n") + 2;
+		r->headers = strndup(h, (size_t)(end + 2 - h));
+		r->body = strdup(end + 4);
+		r->body_len = strlen(r->body);
+	}
+	if (!r->headers)
+		r->headers = strdup("");
+	if (!r->body)
+		r->body = strdup("");
+	free(got.p);
+	return r;
+}
+
+void http_post_parallel(struct client **cs, int n, const char *path,
+                        char **forms, long *status)
+{
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", S.base, path);
+	CURLM *m = curl_multi_init();
+	struct sink *bodies = calloc((size_t)n, sizeof *bodies);
+	for (int i = 0; i < n; i++) {
+		CURL *k = cs[i]->c;
+		curl_easy_setopt(k, CURLOPT_URL, url);
+		curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, sink_cb);
+		curl_easy_setopt(k, CURLOPT_WRITEDATA, &bodies[i]);
+		curl_easy_setopt(k, CURLOPT_HEADERFUNCTION, NULL);
+		curl_easy_setopt(k, CURLOPT_HEADERDATA, NULL);
+		curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(k, CURLOPT_POSTFIELDS, forms[i]);
+		curl_easy_setopt(k, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(forms[i]));
+		curl_easy_setopt(k, CURLOPT_FORBID_REUSE, 1L);   /* one connection each */
+		curl_multi_add_handle(m, k);
+	}
+	int running = n;
+	while (running) {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	}
+	for (int i = 0; i < n; i++) {
+		status[i] = -1;
+		curl_easy_getinfo(cs[i]->c, CURLINFO_RESPONSE_CODE, &status[i]);
+		curl_multi_remove_handle(m, cs[i]->c);
+		curl_easy_setopt(cs[i]->c, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(cs[i]->c, CURLOPT_FORBID_REUSE, 0L);
+		free(bodies[i].p);
+	}
+	free(bodies);
+	curl_multi_cleanup(m);
 }
 
 int resp_has(const struct resp *r, const char *text)

@@ -39,6 +39,9 @@ struct resp {
 struct client;
 
 struct client *client_new(void);
+/* A client whose connections come from another loopback address (any of
+ * 127.0.0.0/8), so that nginx sees it as another address. */
+struct client *client_from(const char *addr);
 void client_free(struct client *c);
 
 /* Extra request headers ("Name: value"), NULL-terminated, may be NULL. */
@@ -48,9 +51,20 @@ struct resp *http_req(struct client *c, const char *method, const char *path,
                       const char *body, size_t body_len, const char *const *headers);
 void resp_free(struct resp *r);
 
+/* Send bytes as they are (a malformed request, say) on a new connection and
+ * read the reply until the server closes it (or 5 s pass). */
+struct resp *http_raw(const char *request, size_t len);
+
+/* POST each form[i] (urlencoded, sent as is) to path from cs[i], all at
+ * once (curl's multi interface); status[i] gets each reply's status. */
+void http_post_parallel(struct client **cs, int n, const char *path,
+                        char **forms, long *status);
+
 /* Value of a response header (case-insensitive name), malloc'd, or NULL. */
 char *resp_header(const struct resp *r, const char *name);
 int resp_has(const struct resp *r, const char *text);
+/* How many times the reply carries a header (case-insensitive name). */
+int resp_header_count(const struct resp *r, const char *name);
 
 /* The _csrf value in the body, malloc'd, or NULL. */
 char *csrf_of(const struct resp *r);

@@ -423,14 +423,32 @@ END_TEST
 
 START_TEST(sign_in_throttled)
 {
-	struct client *c = client_new();
+	/* Riley signed in on this browser before (password set in
+	 * invitation_by_mail): a known device. */
+	struct client *own = client_from("127.0.0.31");
+	ck_assert_int_eq(login(own, "riley@example.org", "prairie wind rising"), 303);
+	struct resp *r = post_form(own, "/", "/logout", "");
+	resp_free(r);
+	/* A stranger on the same network guesses. */
+	struct client *c = client_from("127.0.0.31");
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(login(c, "Riley@Example.org", "not the password"), 422);
-	/* Even the right password (set in invitation_by_mail) is refused now. */
-	struct resp *r = post_form(c, "/login", "/login", "email=riley%40example.org&password=prairie+wind+rising");
+	/* Now the stranger waits, even with the right password... */
+	r = post_form(c, "/login", "/login", "email=riley%40example.org&password=prairie+wind+rising");
 	ck_assert_int_eq(r->status, 429);
-	ck_assert(resp_has(r, "Too many failed sign-ins."));
+	ck_assert(resp_has(r, "Too many failed sign-ins for this account from this network."
+	                      " Wait 1 minute before trying again"));
+	ck_assert(resp_has(r, "value=\"riley@example.org\""));          /* email kept */
+	char *after = resp_header(r, "Retry-After");
+	ck_assert(after && atol(after) > 0 && atol(after) <= 60);
+	free(after);
 	resp_free(r);
+	r = http_get(c, "/");
+	ck_assert_int_eq(r->status, 303);                               /* not signed in */
+	resp_free(r);
+	/* ...but Riley, on the browser signed in on before, is not held up. */
+	ck_assert_int_eq(login(own, "riley@example.org", "prairie wind rising"), 303);
+	client_free(own);
 	client_free(c);
 }
 END_TEST
@@ -678,6 +696,8 @@ void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
 void add_fault_cases(Suite *s);
 void add_retry_tests(TCase *t);
+void add_nginx_tests(TCase *t);
+void add_account_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -741,6 +761,9 @@ START_TEST(sigterm_drains_and_stops)
 	r = http_get(c, "/login");
 	ck_assert_int_eq(r->status, 502);
 	ck_assert(resp_has(r, "ilnet is not answering"));
+	check_security_headers(r, 0);
+	ck_assert_int_eq(resp_header_count(r, "X-Frame-Options"), 1);
+	ck_assert_int_eq(resp_header_count(r, "Content-Security-Policy"), 1);
 	resp_free(r);
 	free(tok);
 	client_free(c);
@@ -776,6 +799,8 @@ Suite *platform_suite(void)
 	add_results_tests(t);
 	add_equip_tests(t);
 	add_retry_tests(t);
+	add_nginx_tests(t);
+	add_account_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */
