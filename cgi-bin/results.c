@@ -9,6 +9,7 @@
  * figures, singles one out; nothing needs suppressing after that.  The CSV,
  * one row per school, holds only the schools the viewer may see in full,
  * and says how many counted responses it leaves out. */
+#include "cache.h"
 #include "chart.h"
 #include "csv.h"
 #include "db.h"
@@ -195,7 +196,9 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 
 /* Every figure for the cycle of year, filtered by the query (state, type,
  * nation). */
-static struct summary *summarize(struct req *r, long long year)
+/* The cycle of year and the selection asked for (state, type, nation):
+ * cheap, no figures yet. */
+static struct summary *selection(struct req *r, long long year)
 {
 	struct summary *s = arena_zalloc(&r->arena, sizeof *s);
 	sqlite3_stmt *st = db_q(r, "SELECT id, instrument_id FROM scan_cycles WHERE year = ? AND status <> 'draft'",
@@ -212,11 +215,25 @@ static struct summary *summarize(struct req *r, long long year)
 	s->nation = nat ? atoll(nat) : 0;
 	if (s->state && !region_valid(region_states, s->state)) s->state = NULL;
 	if (s->type && !region_valid(region_school_types, s->type)) s->type = NULL;
+	return s;
+}
 
+/* The key figures of a selection are cached under: the same for every
+ * reader of the same role (the policy decides by role for the staff who
+ * read results). */
+static const char *figures_key(struct req *r, const char *what, const struct summary *s)
+{
+	return arena_printf(&r->arena, "%s|%d|%s|%s|%lld|%d", what, s->year, s->state ? s->state : "",
+	                    s->type ? s->type : "", s->nation, (int)r->user->role);
+}
+
+/* Every figure of the selection. */
+static void summarize(struct req *r, struct summary *s)
+{
 	int n = 0;
 	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted);
 	/* All answers of the selection in one pass, matched by response id. */
-	st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
+	sqlite3_stmt *st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
 	             " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
 	int at = 0;
 	while (db_step(r, st)) {
@@ -250,7 +267,6 @@ static struct summary *summarize(struct req *r, long long year)
 	s->by_state = group_by(r, rows, n, 0, &s->nby_state);
 	s->by_type = group_by(r, rows, n, 1, &s->nby_type);
 	s->by_nation = group_by(r, rows, n, 2, &s->nby_nation);
-	return s;
 }
 
 static double pct(int part, int whole)
@@ -304,10 +320,11 @@ static const char *selection_query(struct req *r, const struct summary *s)
 	                    url_enc(r, s->type ? s->type : ""), s->nation);
 }
 
-void results_page(struct req *r)
+/* The page's content, from the filters to the last table: the same for
+ * every reader of a role, so it is cached (page_begin and page_end, which
+ * carry the reader's own name and tokens, are not). */
+static void results_body(struct req *r, struct summary *s)
 {
-	struct summary *s = summarize(r, r->ids[0]);
-	page_begin(r, arena_printf(&r->arena, "Results of the %d scan", s->year));
 	filter_begin(r, arena_printf(&r->arena, "/scans/%d/results", s->year));
 	filter_select(r, "state", "State", "All states", region_states, s->state);
 	filter_select(r, "type", "School type", "All types", region_school_types, s->type);
@@ -332,7 +349,6 @@ void results_page(struct req *r)
 		        " below but not listed in the responses file.</p>\n", s->unlisted);
 	if (!s->n) {
 		html(r, "<p>No responses are counted in this selection.</p>\n");
-		page_end(r);
 		return;
 	}
 	html(r, "<ul class=\"figures\">\n"
@@ -372,6 +388,23 @@ void results_page(struct req *r)
 	group_table(r, "By state", s->by_state, s->nby_state);
 	group_table(r, "By school type", s->by_type, s->nby_type);
 	group_table(r, "By nation (schools belonging to a Native nation)", s->by_nation, s->nby_nation);
+}
+
+void results_page(struct req *r)
+{
+	struct summary *s = selection(r, r->ids[0]);
+	page_begin(r, arena_printf(&r->arena, "Results of the %d scan", s->year));
+	const char *key = figures_key(r, "page", s);
+	long long rev = cache_revision(r);
+	size_t len, from = r->body.len;
+	const char *hit = cache_get(key, rev, &len);
+	if (hit) {
+		buf_add(&r->body, hit, len);
+	} else {
+		summarize(r, s);
+		results_body(r, s);
+		cache_put(key, rev, r->body.p + from, r->body.len - from);
+	}
 	page_end(r);
 }
 
@@ -411,7 +444,17 @@ static cJSON *groups_json(const struct group *g, int n)
 
 void results_json(struct req *r)
 {
-	struct summary *s = summarize(r, r->ids[0]);
+	struct summary *s = selection(r, r->ids[0]);
+	r->content_type = "application/json";
+	const char *key = figures_key(r, "json", s);
+	long long rev = cache_revision(r);
+	size_t len;
+	const char *hit = cache_get(key, rev, &len);
+	if (hit) {
+		buf_add(&r->body, hit, len);
+		return;
+	}
+	summarize(r, s);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "year", s->year);
 	cJSON *f = cJSON_AddObjectToObject(o, "selection");
@@ -436,11 +479,11 @@ void results_json(struct req *r)
 	cJSON_AddItemToObject(o, "by_type", groups_json(s->by_type, s->nby_type));
 	cJSON_AddItemToObject(o, "by_nation", groups_json(s->by_nation, s->nby_nation));
 	char *text = cJSON_PrintUnformatted(o);
-	r->content_type = "application/json";
 	buf_puts(&r->body, text);
 	buf_putc(&r->body, '\n');
 	cJSON_free(text);
 	cJSON_Delete(o);
+	cache_put(key, rev, r->body.p, r->body.len);
 }
 
 /* ---- CSV ------------------------------------------------------------------- */
@@ -453,7 +496,7 @@ static void csv_download(struct req *r, const char *filename)
 
 void results_csv(struct req *r)
 {
-	struct summary *s = summarize(r, r->ids[0]);
+	struct summary *s = selection(r, r->ids[0]);
 	const struct instrument *in = s->in;
 	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-responses.csv", s->year));
 	struct buf *b = &r->body;
@@ -508,7 +551,7 @@ void results_csv(struct req *r)
 
 void codebook_csv(struct req *r)
 {
-	struct summary *s = summarize(r, r->ids[0]);
+	struct summary *s = selection(r, r->ids[0]);
 	const struct instrument *in = s->in;
 	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-codebook.csv", s->year));
 	struct buf *b = &r->body;

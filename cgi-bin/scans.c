@@ -2,6 +2,7 @@
  * closed, invitations and reminders, response rates, responses reopened.
  * Schools appear by name only where the visibility policy allows; counts
  * by nation below the small-cell threshold are not shown. */
+#include "cache.h"
 #include "db.h"
 #include "handlers.h"
 #include "html.h"
@@ -12,6 +13,7 @@
 #include "req.h"
 #include "survey.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -64,19 +66,31 @@ static int cycle_tally(struct req *r, long long cycle, int which, struct tally *
 	return n;
 }
 
-/* A cycle's counts as the viewer may see them (the same rule as the rates). */
-static void cycle_counts(struct req *r, long long cycle, long long *sub, long long *prog, long long *schools)
+/* A cycle's counts as the viewer may see them (the same rule as the
+ * rates), kept in the worker's cache until a response or school changes;
+ * unlisted is how many counted responses come from hidden schools. */
+static void cycle_counts(struct req *r, long long cycle, long long *sub, long long *prog, long long *schools,
+                         long long *unlisted)
 {
+	const char *key = arena_printf(&r->arena, "counts|%lld|%d", cycle, (int)r->user->role);
+	long long rev = cache_revision(r);
+	size_t len;
+	const char *hit = cache_get(key, rev, &len);
+	if (hit && sscanf(hit, "%lld %lld %lld %lld", sub, prog, schools, unlisted) == 4)
+		return;
 	struct tally *t;
 	struct policy_member *m;
 	int n = cycle_tally(r, cycle, 3, &t, &m);
-	*sub = *prog = *schools = 0;
+	*sub = *prog = *schools = *unlisted = 0;
 	for (int i = 0; i < n; i++)
 		if (m[i].keep) {
 			++*schools;
 			*sub += t[i].cls == 2;
 			*prog += t[i].cls == 1;
+			*unlisted += m[i].hidden && t[i].cls;
 		}
+	const char *v = arena_printf(&r->arena, "%lld %lld %lld %lld", *sub, *prog, *schools, *unlisted);
+	cache_put(key, rev, v, strlen(v));
 }
 
 static void scans_view(struct req *r, const struct form_errors *e)
@@ -106,8 +120,8 @@ static void scans_view(struct req *r, const struct form_errors *e)
 		n++;
 	}
 	for (int i = 0; i < n; i++) {
-		long long sub, prog, schools;
-		cycle_counts(r, rows[i].id, &sub, &prog, &schools);
+		long long sub, prog, schools, unlisted;
+		cycle_counts(r, rows[i].id, &sub, &prog, &schools, &unlisted);
 		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a> <a href=\"/scans/%lld/results\">results</a></td>"
 		        "<td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
 		        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld%%</td></tr>\n",
@@ -249,9 +263,18 @@ void scan_cycle_page(struct req *r)
 	        " here only where at least %d of them share a state, a school type and a nation, with none or at"
 	        " least %d in each response status; the results count the same schools.</p>\n",
 	     POLICY_MIN_CELL, POLICY_MIN_CELL);
-	rates_table(r, c.id, "By state", 0);
-	rates_table(r, c.id, "By school type", 1);
-	rates_table(r, c.id, "By nation (schools belonging to a Native nation)", 2);
+	const char *key = arena_printf(&r->arena, "rates|%lld|%d", c.id, (int)r->user->role);
+	long long rev = cache_revision(r);
+	size_t len, from = r->body.len;
+	const char *hit = cache_get(key, rev, &len);
+	if (hit) {
+		buf_add(&r->body, hit, len);
+	} else {
+		rates_table(r, c.id, "By state", 0);
+		rates_table(r, c.id, "By school type", 1);
+		rates_table(r, c.id, "By nation (schools belonging to a Native nation)", 2);
+		cache_put(key, rev, r->body.p + from, r->body.len - from);
+	}
 
 	html(r, "<h2>Responses</h2>\n");
 	sqlite3_stmt *st = db_q(r,
@@ -289,13 +312,10 @@ void scan_cycle_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	struct tally *t;
-	struct policy_member *m;
-	int nt = cycle_tally(r, c.id, 3, &t, &m), unlisted = 0;
-	for (int i = 0; i < nt; i++)
-		unlisted += m[i].keep && m[i].hidden && t[i].cls;
+	long long sub, prog, schools, unlisted;
+	cycle_counts(r, c.id, &sub, &prog, &schools, &unlisted);
 	if (unlisted)
-		html(r, "<p>%d responses from schools whose nations keep them private are counted in the rates above"
+		html(r, "<p>%lld responses from schools whose nations keep them private are counted in the rates above"
 		        " but not listed here.</p>\n", unlisted);
 	page_end(r);
 }

@@ -43,3 +43,46 @@ CREATE TABLE form_keys (
   PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX form_keys_created ON form_keys(created_at);
+
+-- A count of changes to what the scan's figures are made from, so that a
+-- worker may keep figures it computed until they change (cache.c): a
+-- response started, submitted, reopened or moved; an answer of a submitted
+-- response; any change to a school, a nation or a cycle.  Draft saves do
+-- not count: the figures hold while leaders save.
+CREATE TABLE revisions (
+  name TEXT PRIMARY KEY,
+  n    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO revisions (name, n) VALUES ('figures', 0);
+
+CREATE TRIGGER figures_response_new AFTER INSERT ON responses
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_response_gone AFTER DELETE ON responses
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_response_status AFTER UPDATE OF status, cycle_id, school_id, submitted_by ON responses
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_answer_new AFTER INSERT ON answers
+  WHEN (SELECT status FROM responses WHERE id = NEW.response_id) = 'submitted'
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_answer_changed AFTER UPDATE ON answers
+  WHEN (SELECT status FROM responses WHERE id = NEW.response_id) = 'submitted'
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_answer_gone AFTER DELETE ON answers
+  WHEN (SELECT status FROM responses WHERE id = OLD.response_id) = 'submitted'
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_school_new AFTER INSERT ON schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_school_changed AFTER UPDATE ON schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_school_gone AFTER DELETE ON schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_nation_new AFTER INSERT ON nations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_nation_changed AFTER UPDATE ON nations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_nation_gone AFTER DELETE ON nations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_cycle_new AFTER INSERT ON scan_cycles
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_cycle_changed AFTER UPDATE ON scan_cycles
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;

@@ -247,6 +247,60 @@ START_TEST(differencing_recovers_no_hidden_school)
 }
 END_TEST
 
+/* Figures are cached per worker, yet never stale: a response reopened
+ * leaves the figures at once, on every worker; a draft saved does not
+ * empty the cache (the revision counts only what figures are made of). */
+START_TEST(cached_figures_are_never_stale)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char *year = db_value("SELECT year FROM scan_cycles WHERE status = 'open'");
+	char *id = db_value("SELECT x.id FROM responses x JOIN schools s ON s.id = x.school_id WHERE x.status = 'submitted'"
+	                    " AND x.cycle_id = (SELECT id FROM scan_cycles WHERE status = 'open') AND s.sharing <> 'private'"
+	                    " ORDER BY x.id DESC LIMIT 1");
+	ck_assert_ptr_nonnull(id);
+	char path[96], page[64], action[96];
+	snprintf(path, sizeof path, "/api/v1/scans/%s/summary", year);
+	long before = -1;
+	for (int i = 0; i < 8; i++) {       /* every worker computes and keeps it */
+		struct resp *r = http_get(c, path);
+		long n = json_num(r->body, "schools_responding");
+		ck_assert(before < 0 || n == before);
+		before = n;
+		resp_free(r);
+	}
+	char *rev0 = db_value("SELECT n FROM revisions WHERE name = 'figures'");
+	ck_assert_int_eq(db_run("UPDATE responses SET revision = revision + 1, section = 'learning'"
+	                        " WHERE status = 'in_progress'"), 0);           /* drafts saved */
+	char *rev1 = db_value("SELECT n FROM revisions WHERE name = 'figures'");
+	ck_assert_str_eq(rev0, rev1);
+	snprintf(page, sizeof page, "/scans/%s", year);
+	snprintf(action, sizeof action, "/scans/%s/responses/%s/reopen", year, id);
+	struct resp *r = post_form(c, page, action, "");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	for (int i = 0; i < 8; i++) {
+		r = http_get(c, path);
+		ck_assert_int_eq(json_num(r->body, "schools_responding"), before - 1);
+		resp_free(r);
+	}
+	snprintf(path, sizeof path, "/scans/%s/results", year);
+	r = http_get(c, path);
+	char want[96];
+	if (before - 1)
+		snprintf(want, sizeof want, "<strong>%ld</strong> schools responded", before - 1);
+	else
+		snprintf(want, sizeof want, "No responses are counted in this selection.");
+	ck_assert(resp_has(r, want));
+	resp_free(r);
+	free(rev0);
+	free(rev1);
+	free(id);
+	free(year);
+	client_free(c);
+}
+END_TEST
+
 START_TEST(admin_reads_as_staff)
 {
 	/* Administering accounts is no licence to read a nation's data. */
@@ -312,5 +366,6 @@ void add_results_tests(TCase *t)
 	tcase_add_test(t, results_page_json_and_csv_agree);
 	tcase_add_test(t, differencing_recovers_no_hidden_school);
 	tcase_add_test(t, admin_reads_as_staff);
+	tcase_add_test(t, cached_figures_are_never_stale);
 	tcase_add_test(t, only_staff_read_results);
 }

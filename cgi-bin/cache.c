@@ -1,0 +1,99 @@
+/* cache.c — a worker's cache of computed output (see include/cache.h). */
+#include "cache.h"
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_ENTRIES 64
+#define CACHE_BYTES (16u << 20)
+
+struct entry {
+	char *key;
+	long long rev;
+	char *data;
+	size_t len;
+	unsigned long long used;    /* when last served, for eviction */
+};
+
+static struct entry cache[CACHE_ENTRIES];
+static size_t cache_bytes;
+static unsigned long long clock_;
+
+long long cache_revision(struct req *r)
+{
+	return db_int(r, -1, "SELECT n FROM revisions WHERE name = 'figures'", "");
+}
+
+static void drop(struct entry *e)
+{
+	cache_bytes -= e->len;
+	free(e->key);
+	free(e->data);
+	memset(e, 0, sizeof *e);
+}
+
+const char *cache_get(const char *key, long long rev, size_t *len)
+{
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		struct entry *e = &cache[i];
+		if (!e->key || strcmp(e->key, key))
+			continue;
+		if (e->rev != rev) {
+			drop(e);
+			return NULL;
+		}
+		e->used = ++clock_;
+		*len = e->len;
+		return e->data;
+	}
+	return NULL;
+}
+
+void cache_put(const char *key, long long rev, const char *data, size_t len)
+{
+	if (rev < 0 || len > CACHE_BYTES / 4)
+		return;
+	struct entry *slot = NULL;
+	for (int i = 0; i < CACHE_ENTRIES; i++)
+		if (cache[i].key && !strcmp(cache[i].key, key))
+			drop(&cache[i]);
+	/* Room in bytes and in entries: the least recently served go first. */
+	for (;;) {
+		struct entry *oldest = NULL, *empty = NULL;
+		for (int i = 0; i < CACHE_ENTRIES; i++) {
+			if (!cache[i].key)
+				empty = empty ? empty : &cache[i];
+			else if (!oldest || cache[i].used < oldest->used)
+				oldest = &cache[i];
+		}
+		if (empty && cache_bytes + len <= CACHE_BYTES) {
+			slot = empty;
+			break;
+		}
+		if (!oldest)
+			return;
+		drop(oldest);
+	}
+	slot->key = strdup(key);
+	slot->data = malloc(len + 1);
+	if (!slot->key || !slot->data) {
+		free(slot->key);
+		free(slot->data);
+		memset(slot, 0, sizeof *slot);
+		return;
+	}
+	memcpy(slot->data, data, len);
+	slot->data[len] = '\0';
+	slot->len = len;
+	slot->rev = rev;
+	slot->used = ++clock_;
+	cache_bytes += len;
+}
+
+void cache_clear(void)
+{
+	for (int i = 0; i < CACHE_ENTRIES; i++)
+		if (cache[i].key)
+			drop(&cache[i]);
+}

@@ -1,0 +1,32 @@
+/* cache.h — a worker's cache of computed output, valid while the data it
+ * was computed from is unchanged.
+ *
+ * Figures about schools (the scan's results and rates) take every response
+ * of a cycle to compute; they change only when a response is started,
+ * submitted or reopened, or a school, nation or cycle changes.  Triggers
+ * count those changes in the database (revisions, see migration 007), and
+ * an entry is served only while the count it was made at still holds: a
+ * figure is never stale, and a leader saving a draft does not empty the
+ * cache.  Entries are per worker, bounded in number and bytes; the oldest
+ * goes first.
+ */
+#ifndef ILNET_CACHE_H
+#define ILNET_CACHE_H
+
+#include <stddef.h>
+
+struct req;
+
+/* The current count of changes to what figures are made from. */
+long long cache_revision(struct req *r);
+
+/* The entry for key made at revision rev, or NULL.  *len is its length. */
+const char *cache_get(const char *key, long long rev, size_t *len);
+
+/* Keep data under key for revision rev (copied). */
+void cache_put(const char *key, long long rev, const char *data, size_t len);
+
+/* Forget everything (at exit, and in tests). */
+void cache_clear(void);
+
+#endif
