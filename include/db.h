@@ -46,6 +46,11 @@ int db_exec(struct req *r, const char *sql, const char *types, ...);
  * or a constraint error) instead of failing on constraint errors. */
 int db_try(struct req *r, const char *sql, const char *types, ...);
 
+/* Like db_exec for a write that must never fail the request (a best-effort
+ * log): every error, SQLITE_BUSY and SQLITE_FULL included, is returned as
+ * the SQLite result code (SQLITE_DONE on success) and nothing else happens. */
+int db_exec_soft(struct req *r, const char *sql, const char *types, ...);
+
 /* First column of the first row as an integer, or dflt when no row. */
 long long db_int(struct req *r, long long dflt, const char *sql,
                  const char *types, ...);
