@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -390,11 +391,14 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	html(r, "</tr></thead>\n<tbody>\n");
 	n = 0;
 	int hidden = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 7) == VIS_HIDDEN) {
+		enum vis v = policy_row(r, st, 7);
+		if (v == VIS_HIDDEN) {
 			hidden++;
 			continue;
 		}
+		usage_count(&used, db_col_int(st, 7), v);
 		n++;
 		const char *to = db_col_text(r, st, 6);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td><td>%s</td>",
@@ -416,6 +420,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No schools on the roster.</td></tr>\n", staff ? 4 : 3);
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "grant roster");
 	if (hidden)
 		html(r, "<p>%s on the roster belong%s to nations that keep their data private.</p>\n",
 		     policy_cell_shown(hidden) ? arena_printf(&r->arena, "%d more schools", hidden) : "Other schools",

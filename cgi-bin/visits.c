@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 		html(r, "<th scope=\"col\">Notes and next steps</th>");
 	html(r, "</tr></thead>\n<tbody>\n");
 	int n = 0, hidden = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
 		enum vis v = policy_row(r, st, 11);
 		if (v == VIS_HIDDEN) {
@@ -179,6 +181,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 			hidden++;
 			continue;
 		}
+		usage_count(&used, db_col_int(st, 11), v);    /* per visit listed */
 		n++;
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
@@ -196,6 +199,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "visits");
 	if (hidden && policy_cell_shown(hidden))
 		html(r, "<p>Also %d visits to schools whose nations keep their data private (not listed).</p>\n", hidden);
 	st = db_q(r, "SELECT count(*), coalesce(sum(minutes), 0) FROM visits WHERE ?1 = 0 OR org_id = ?1", "I", org);
