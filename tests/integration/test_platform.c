@@ -676,6 +676,7 @@ void add_guard_tests(TCase *t);
 void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
+void add_steward_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -773,6 +774,7 @@ Suite *platform_suite(void)
 	add_scan_tests(t);
 	add_results_tests(t);
 	add_equip_tests(t);
+	add_steward_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */
