@@ -49,7 +49,7 @@ static void choice_cell(struct req *r, const struct form_errors *e, long long id
 {
 	const char *name = arena_printf(&r->arena, "%s_%lld", field, id);
 	const char *err = form_error_for(e, name);
-	html(r, "<td%s>", err ? " class=\"has-error\"" : "");
+	html_raw(r, err ? "<td class=\"has-error\">" : "<td>");
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
 	html(r, "<select id=\"f-%s\" name=\"%s\" aria-labelledby=\"s-%lld %s\"", name, name, id, head);
@@ -187,13 +187,16 @@ static void steward_view(struct req *r, const struct form_errors *e)
 		}
 		const char *lname = arena_printf(&r->arena, "labels_%lld", id);
 		const char *err = form_error_for(e, lname);
-		html(r, "<td%s>", err ? " class=\"has-error\"" : "");
+		html_raw(r, err ? "<td class=\"has-error\">" : "<td>");
 		if (err)
 			html(r, "<p class=\"error\" id=\"e-%s\">%s</p>", lname, err);
 		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" autocomplete=\"off\" size=\"14\""
-		        " aria-labelledby=\"s-%lld c-labels\" aria-describedby=\"h-labels%s%s\"%s></td></tr>\n",
-		     lname, lname, shown(r, e, lname, policy_labels(r, id)), id, err ? " e-" : "", err ? lname : "",
-		     err ? " aria-invalid=\"true\"" : "");
+		        " aria-labelledby=\"s-%lld c-labels\"", lname, lname, shown(r, e, lname, policy_labels(r, id)), id);
+		if (err)
+			html(r, " aria-describedby=\"h-labels e-%s\" aria-invalid=\"true\"", lname);
+		else
+			html_raw(r, " aria-describedby=\"h-labels\"");
+		html_raw(r, "></td></tr>\n");
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"8\">No schools belong to this nation in ilnet.</td></tr>\n");
