@@ -293,8 +293,11 @@ void steward_submit(struct req *r)
 {
 	long long nation = r->user->nation_id;
 	struct form_errors e = {0};
-	/* Check everything first: each field must name a school of this
-	 * nation and a value it may take; nothing is stored otherwise. */
+	/* Check and write in one transaction: nothing changes in between.
+	 * Every field must name a school of this nation and a value it may
+	 * take, or nothing is stored (a form with problems is answered inside
+	 * the transaction, which is then rolled back). */
+	db_begin(r);
 	for (int i = 0; i < r->form.n; i++) {
 		struct steward_field f;
 		if (!field_parse(r->form.v[i].name, r->form.v[i].value, &f))
@@ -323,7 +326,6 @@ void steward_submit(struct req *r)
 		steward_view(r, &e);
 		return;
 	}
-	db_begin(r);
 	for (int i = 0; i < r->form.n; i++) {
 		struct steward_field f;
 		if (field_parse(r->form.v[i].name, r->form.v[i].value, &f))
