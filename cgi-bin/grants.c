@@ -398,7 +398,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 			hidden++;
 			continue;
 		}
-		usage_count(&used, db_col_int(st, 7), v);
+		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 7), v);
 		n++;
 		const char *to = db_col_text(r, st, 6);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td><td>%s</td>",

@@ -172,10 +172,10 @@ void portfolio_page(struct req *r)
 		enum vis v = policy_row(r, st, 6);
 		if (v == VIS_HIDDEN) {
 			hidden++;
-			usage_count(&counted, db_col_int(st, 6), VIS_HIDDEN);
+			usage_count_school(r, &counted, db_col_int(st, 0), db_col_int(st, 6), VIS_HIDDEN);
 			continue;
 		}
-		usage_count(&used, db_col_int(st, 6), v);
+		usage_count_school(r, &used, db_col_int(st, 0), db_col_int(st, 6), v);
 		n++;
 		const char *last = db_col_null(st, 5) ? "never" : db_col_text(r, st, 5);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td>"
@@ -312,10 +312,7 @@ void visits_csv(struct req *r)
 	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
 	    " WHERE ?3 = 0 OR v.org_id = ?3 ORDER BY v.starts_at", "III", r->user->id, r->user->org_id,
 	    staff ? 0 : r->user->org_id);
-	/* Each school once, at the precision it was shown. */
 	struct usage_tally used = {0};
-	long long *seen = NULL;
-	int nseen = 0, capseen = 0;
 	while (db_step(r, st)) {
 		char when[40];
 		utc_to_local(db_col_int(st, 1), db_col_text(r, st, 2), when, sizeof when);
@@ -324,20 +321,7 @@ void visits_csv(struct req *r)
 		if (vis == VIS_HIDDEN)
 			continue;
 		long long sid = db_col_int(st, 4);
-		int dup = 0;
-		for (int i = 0; i < nseen && !dup; i++)
-			dup = seen[i] == sid;
-		if (!dup) {
-			if (nseen == capseen) {
-				capseen = capseen ? capseen * 2 : 64;
-				long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)capseen);
-				if (nseen)
-					memcpy(more, seen, sizeof *seen * (size_t)nseen);
-				seen = more;
-			}
-			seen[nseen++] = sid;
-			usage_count(&used, db_col_int(st, 13), vis);
-		}
+		usage_count_school(r, &used, sid, db_col_int(st, 13), vis);
 		const char *v[] = { db_col_text(r, st, 0), when, db_col_text(r, st, 3), db_col_text(r, st, 4),
 		                    db_col_text(r, st, 5), db_col_text(r, st, 6),
 		                    db_col_text(r, st, 7), db_col_text(r, st, 8), db_col_text(r, st, 9),
@@ -354,8 +338,7 @@ void visits_csv(struct req *r)
 /* The schools counted in a grant's schools_served (the same rule as its
  * SQL): into the usage tally (each school once across the file, as
  * counted) and the grant's labels array (the codes on any of them). */
-static void grant_schools_counted(struct req *r, long long grant, struct usage_tally *t, long long **seen,
-                                  int *nseen, int *capseen, cJSON *labels)
+static void grant_schools_counted(struct req *r, long long grant, struct usage_tally *t, cJSON *labels)
 {
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.id, coalesce(s.nation_id, 0), s.sharing = 'private',"
@@ -373,20 +356,7 @@ static void grant_schools_counted(struct req *r, long long grant, struct usage_t
 		long long sid = db_col_int(st, 0);
 		if (n < 256)
 			ids[n++] = sid;
-		int dup = 0;
-		for (int i = 0; i < *nseen && !dup; i++)
-			dup = (*seen)[i] == sid;
-		if (dup)
-			continue;
-		if (*nseen == *capseen) {
-			*capseen = *capseen ? *capseen * 2 : 64;
-			long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)*capseen);
-			if (*nseen)
-				memcpy(more, *seen, sizeof **seen * (size_t)*nseen);
-			*seen = more;
-		}
-		(*seen)[(*nseen)++] = sid;
-		usage_count(t, db_col_int(st, 1), VIS_HIDDEN);
+		usage_count_school(r, t, sid, db_col_int(st, 1), VIS_HIDDEN);
 	}
 	int have[64] = {0};
 	for (int i = 0; i < n; i++) {
@@ -404,8 +374,6 @@ static void grant_schools_counted(struct req *r, long long grant, struct usage_t
 void grants_json(struct req *r)
 {
 	struct usage_tally used = {0};
-	long long *seen = NULL;
-	int nseen = 0, capseen = 0;
 	cJSON *out = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(out, "grants");
 	sqlite3_stmt *st = db_q(r,
@@ -443,8 +411,7 @@ void grants_json(struct req *r)
 			p = e ? e + 1 : NULL;
 		}
 		cJSON_AddNumberToObject(g, "schools_served", (double)db_col_int(st, 11));
-		grant_schools_counted(r, db_col_int(st, 0), &used, &seen, &nseen, &capseen,
-		                      cJSON_AddArrayToObject(g, "labels"));
+		grant_schools_counted(r, db_col_int(st, 0), &used, cJSON_AddArrayToObject(g, "labels"));
 		cJSON_AddNumberToObject(g, "reports_outstanding", (double)db_col_int(st, 12));
 		cJSON_AddNumberToObject(g, "reports_approved", (double)db_col_int(st, 13));
 		cJSON_AddItemToArray(list, g);

@@ -67,10 +67,30 @@ void usage_count(struct usage_tally *t, long long nation_id, enum vis shown)
 	t->n++;
 }
 
+void usage_count_school(struct req *r, struct usage_tally *t, long long school_id, long long nation_id,
+                        enum vis shown)
+{
+	if (nation_id <= 0)
+		return;
+	for (int i = 0; i < t->nseen; i++)
+		if (t->seen[i] == school_id)
+			return;
+	if (t->nseen == t->capseen) {
+		t->capseen = t->capseen ? t->capseen * 2 : 64;
+		long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)t->capseen);
+		if (t->nseen)
+			memcpy(more, t->seen, sizeof *more * (size_t)t->nseen);
+		t->seen = more;
+	}
+	t->seen[t->nseen++] = school_id;
+	usage_count(t, nation_id, shown);
+}
+
 void usage_flush(struct req *r, struct usage_tally *t, const char *what)
 {
 	for (int i = 0; i < t->n; i++)
 		for (int p = 2; p >= 0; p--)
 			usage_record(r, t->v[i].nation, what, t->v[i].count[p], precisions[p]);
 	t->n = 0;
+	t->nseen = 0;
 }

@@ -158,7 +158,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	}
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT v.starts_at, s.tz, s.name, o.name, v.activity, v.mode, v.minutes, v.dimensions, v.participants,"
-	    "       v.notes, v.next_steps, " POLICY_COLUMNS
+	    "       v.notes, v.next_steps, s.id, " POLICY_COLUMNS
 	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
 	    " WHERE (?3 = 0 OR v.org_id = ?3) ORDER BY v.starts_at DESC LIMIT 500",
 	    "III", r->user->id, r->user->org_id, org);
@@ -175,13 +175,13 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	int n = 0, hidden = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 11);
+		enum vis v = policy_row(r, st, 12);
 		if (v == VIS_HIDDEN) {
 			/* Row by row, a private school's visits would point at it. */
 			hidden++;
 			continue;
 		}
-		usage_count(&used, db_col_int(st, 11), v);    /* per visit listed */
+		usage_count_school(r, &used, db_col_int(st, 11), db_col_int(st, 12), v);
 		n++;
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);

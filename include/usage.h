@@ -35,11 +35,17 @@ const char *usage_precision(enum vis shown);
 struct usage_tally {
 	int n;
 	struct { long long nation; int count[3]; } v[USAGE_MAX_NATIONS];
+	long long *seen;            /* schools counted by usage_count_school (arena) */
+	int nseen, capseen;
 };
 
 /* Count a school of nation_id (0: none, ignored) shown at `shown`
  * (VIS_HIDDEN: counted in an aggregate only). */
 void usage_count(struct usage_tally *t, long long nation_id, enum vis shown);
+/* The same for a read whose rows may name a school more than once (a
+ * visit list): school_id is counted once. */
+void usage_count_school(struct req *r, struct usage_tally *t, long long school_id, long long nation_id,
+                        enum vis shown);
 void usage_flush(struct req *r, struct usage_tally *t, const char *what);
 
 /* The request's path and query string as sent ("/visits.csv?org=2"). */

@@ -140,6 +140,14 @@ static void logged(struct req *r)
 	ck_assert_str_eq(db_text(r, "SELECT group_concat(nation_id || ':' || nschools || ':' || precision, ' ')"
 	                            " FROM (SELECT * FROM usage_log WHERE what = 'schools list' ORDER BY nation_id, precision)",
 	                         ""), "12:1:coarse 12:2:full 13:1:aggregate");
+	/* A list that names a school twice (two visits) counts it once. */
+	usage_count_school(r, &t, 40, 12, VIS_COARSE);
+	usage_count_school(r, &t, 40, 12, VIS_COARSE);
+	usage_count_school(r, &t, 41, 12, VIS_COARSE);
+	usage_count_school(r, &t, 42, 0, VIS_COARSE);
+	usage_flush(r, &t, "visits");
+	ck_assert_str_eq(db_text(r, "SELECT nschools || ' ' || precision FROM usage_log WHERE what = 'visits'", ""),
+	                 "2 coarse");
 	ck_assert_str_eq(usage_precision(VIS_HIDDEN), "aggregate");
 	ck_assert_str_eq(usage_precision(VIS_COARSE), "coarse");
 	ck_assert_str_eq(usage_precision(VIS_FULL), "full");
