@@ -116,7 +116,7 @@ static void dispatch(struct req *r)
 	if (r->form_key_stored && r->status == 303)
 		for (int i = 0; i < r->nheaders; i++)
 			if (!strcmp(r->headers[i].name, "Location"))
-				db_note(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt",
+				db_exec_soft(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt",
 				        r->headers[i].value, r->user->id, r->form_key);
 }
 

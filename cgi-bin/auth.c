@@ -187,7 +187,7 @@ void auth_load_session(struct req *r)
 	/* Touch at most once a minute: a read stays a read, and one that
 	 * cannot be written (a full disk) is skipped, never failing the page. */
 	if (now - seen >= 60)
-		db_note(r, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II",
+		db_exec_soft(r, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II",
 		        (long long)now, sid);
 }
 

@@ -169,7 +169,9 @@ static void fail_db(struct req *r, const char *what)
 	req_fail(r, db_error_status(sqlite3_extended_errcode(r->db)), m);
 }
 
-static sqlite3_stmt *prepare(struct req *r, const char *sql)
+/* The cached statement for sql; NULL when soft and it cannot be prepared
+ * (a soft caller never fails the request). */
+static sqlite3_stmt *prepare(struct req *r, const char *sql, int soft)
 {
 	uintptr_t h = ((uintptr_t)sql >> 3) ^ ((uintptr_t)r->db >> 5);
 	for (int k = 0; k < CACHE_SIZE; k++) {
@@ -179,25 +181,38 @@ static sqlite3_stmt *prepare(struct req *r, const char *sql)
 		if (!cache[i].sql) {
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                       &st, NULL) != SQLITE_OK)
+			                       &st, NULL) != SQLITE_OK) {
+				if (soft)
+					return NULL;
 				fail_db(r, "prepare");
+			}
 			cache[i].db = r->db;
 			cache[i].sql = sql;
 			cache[i].st = st;
 			return st;
 		}
 	}
+	if (soft)
+		return NULL;
 	req_fail(r, 500, "statement cache full");
 }
 
-static sqlite3_stmt *vbind(struct req *r, const char *sql, const char *types, va_list ap)
+/* Prepare and bind; on any problem fail the request, or return NULL when
+ * soft. */
+static sqlite3_stmt *vbind_how(struct req *r, const char *sql, const char *types, va_list ap,
+                               int soft)
 {
-	sqlite3_stmt *st = prepare(r, sql);
+	sqlite3_stmt *st = prepare(r, sql, soft);
+	if (!st)
+		return NULL;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	int n = (int)strlen(types);
-	if (n != sqlite3_bind_parameter_count(st))
+	if (n != sqlite3_bind_parameter_count(st)) {
+		if (soft)
+			return NULL;
 		req_fail(r, 500, arena_printf(&r->arena, "binding count mismatch: %s", sql));
+	}
 	for (int i = 0; i < n; i++) {
 		int rc = SQLITE_OK;
 		switch (types[i]) {
@@ -217,12 +232,23 @@ static sqlite3_stmt *vbind(struct req *r, const char *sql, const char *types, va
 			break;
 		}
 		case 'n': rc = sqlite3_bind_null(st, i + 1); break;
-		default: req_fail(r, 500, "bad binding type");
+		default:
+			if (soft)
+				return NULL;
+			req_fail(r, 500, "bad binding type");
 		}
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK) {
+			if (soft)
+				return NULL;
 			fail_db(r, "bind");
+		}
 	}
 	return st;
+}
+
+static sqlite3_stmt *vbind(struct req *r, const char *sql, const char *types, va_list ap)
+{
+	return vbind_how(r, sql, types, ap, 0);
 }
 
 sqlite3_stmt *db_q(struct req *r, const char *sql, const char *types, ...)
@@ -256,19 +282,6 @@ int db_exec(struct req *r, const char *sql, const char *types, ...)
 	return sqlite3_changes(r->db);
 }
 
-int db_note(struct req *r, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	sqlite3_stmt *st = vbind(r, sql, types, ap);
-	va_end(ap);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	sqlite3_reset(st);
-	return rc;
-}
-
 int db_try(struct req *r, const char *sql, const char *types, ...)
 {
 	va_list ap;
@@ -281,6 +294,21 @@ int db_try(struct req *r, const char *sql, const char *types, ...)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
 		fail_db(r, "step");
+	return rc;
+}
+
+int db_exec_soft(struct req *r, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *st = vbind_how(r, sql, types, ap, 1);
+	va_end(ap);
+	if (!st)
+		return SQLITE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
 	return rc;
 }
 

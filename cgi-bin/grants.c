@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -397,10 +398,13 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
 	html(r, "</tr></thead>\n<tbody>\n");
 	n = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
 		/* Not named, and not counted: a count of a few would single them out. */
-		if (policy_row(r, st, 7) == VIS_HIDDEN)
+		enum vis v = policy_row(r, st, 7);
+		if (v == VIS_HIDDEN)
 			continue;
+		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 7), v);
 		n++;
 		const char *to = db_col_text(r, st, 6);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td><td>%s</td>",
@@ -422,6 +426,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No schools on the roster.</td></tr>\n", staff ? 4 : 3);
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "grant roster");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Add a school</h3>\n");
 		form_begin_create(r, self);

@@ -6,6 +6,14 @@
 #include "policy.h"
 #include "req.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+/* Less room than this on the database's disk: not writable (a save may
+ * need several pages of log and index). */
+#define HEALTH_MIN_FREE (1024 * 1024)
+
 static void home_staff(struct req *r)
 {
 	long long people = db_int(r, 0, "SELECT count(*) FROM users WHERE active = 1", "");
@@ -100,17 +108,28 @@ void home_page(struct req *r)
 }
 
 /* /healthz: the schema version, and whether the database takes a write
- * now (one row written and committed; a full disk or a read-only file
- * answers 503, so a load balancer or monitor sees it). */
+ * now: one row written and committed, and room left on its disk (a write
+ * that fits in space SQLite already holds says little about the next one).
+ * Not writable answers 503, so a load balancer or monitor sees it. */
 void health_page(struct req *r)
 {
 	r->content_type = "application/json";
 	long long v = db_int(r, -1, "PRAGMA user_version", "");
-	int rc = db_note(r, "INSERT INTO health_checks (id, at) VALUES (1, unixepoch())"
-	                    " ON CONFLICT (id) DO UPDATE SET at = excluded.at", "");
-	int writable = rc == SQLITE_DONE;
+	int rc = db_exec_soft(r, "INSERT INTO health_checks (id, at) VALUES (1, unixepoch())"
+	                         " ON CONFLICT (id) DO UPDATE SET at = excluded.at", "");
+	long long free_bytes = -1;
+	const char *file = sqlite3_db_filename(r->db, "main");
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", file && *file ? file : ".");
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct statvfs fs;
+	if (statvfs(slash ? (*dir ? dir : "/") : ".", &fs) == 0)
+		free_bytes = (long long)fs.f_bavail * (long long)fs.f_frsize;
+	int writable = rc == SQLITE_DONE && (free_bytes < 0 || free_bytes >= HEALTH_MIN_FREE);
 	if (!writable)
 		r->status = 503;
-	buf_printf(&r->body, "{\"ok\":%s,\"schema\":%lld,\"db_writable\":%s}\n",
-	           writable ? "true" : "false", v, writable ? "true" : "false");
+	buf_printf(&r->body, "{\"ok\":%s,\"schema\":%lld,\"db_writable\":%s,\"disk_free_bytes\":%lld}\n",
+	           writable ? "true" : "false", v, writable ? "true" : "false", free_bytes);
 }

@@ -1,5 +1,7 @@
 /* policy.c — the visibility policy (see include/policy.h). */
 #include "policy.h"
+#include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "req.h"
 
@@ -24,7 +26,7 @@ enum vis policy_decide(const struct user *u, const struct school_facts *s)
 	if (u->role == ROLE_STAFF || u->role == ROLE_ADMIN)
 		return level >= 1 ? VIS_FULL : VIS_HIDDEN;
 	if (u->role == ROLE_INTERMEDIARY && s->viewer_serves)
-		return level >= 1 ? VIS_FULL : VIS_COARSE;
+		return level >= 1 ? VIS_FULL : s->intermediary_profile ? VIS_COARSE : VIS_HIDDEN;
 	return level >= 2 ? VIS_COARSE : VIS_HIDDEN;
 }
 
@@ -35,6 +37,7 @@ enum vis policy_row(struct req *r, sqlite3_stmt *st, int col)
 		.sharing = db_col_text(r, st, col + 1),
 		.viewer_leads = (int)db_col_int(st, col + 2),
 		.viewer_serves = (int)db_col_int(st, col + 3),
+		.intermediary_profile = (int)db_col_int(st, col + 4),
 	};
 	return policy_decide(r->user, &f);
 }
@@ -121,4 +124,182 @@ void policy_aggregate(struct policy_member *m, int n)
 double policy_coarse(double deg)
 {
 	return round(deg * 10.0) / 10.0;
+}
+
+/* ---- consent to named uses ------------------------------------------------ */
+
+const char *const policy_uses[POLICY_NUSES] = { "aggregate", "map", "connect_host", "intermediary_profile" };
+
+static const char *const yes_no[] = { "allowed", "Allowed", "refused", "Refused", NULL };
+static const char *const map_values[] = { "none", "Not on the map", "community", "Community (about 10 km)",
+                                          "exact", "Exact location", NULL };
+
+const char *policy_use_label(const char *use)
+{
+	if (!use)
+		return "";
+	if (!strcmp(use, "aggregate"))
+		return "Counted in aggregate results";
+	if (!strcmp(use, "map"))
+		return "On the network map";
+	if (!strcmp(use, "connect_host"))
+		return "Suggested as a Connect host";
+	if (!strcmp(use, "intermediary_profile"))
+		return "Profile shown to intermediaries serving it while private";
+	if (!strcmp(use, "labels"))
+		return "Local Contexts labels";
+	if (!strcmp(use, "sharing"))
+		return "Sharing level";
+	return use;
+}
+
+int policy_use_valid(const char *use)
+{
+	for (int i = 0; use && i < POLICY_NUSES; i++)
+		if (!strcmp(use, policy_uses[i]))
+			return 1;
+	return 0;
+}
+
+const char *const *policy_use_values(const char *use)
+{
+	if (!policy_use_valid(use))
+		return NULL;
+	return !strcmp(use, "map") ? map_values : yes_no;
+}
+
+int policy_consent_valid(const char *use, const char *value)
+{
+	const char *const *v = policy_use_values(use);
+	for (int i = 0; v && value && v[i]; i += 2)
+		if (!strcmp(v[i], value))
+			return 1;
+	return 0;
+}
+
+const char *policy_consent_default(const char *use, long long nation_id)
+{
+	if (!policy_use_valid(use))
+		return "refused";
+	if (!strcmp(use, "map"))
+		return nation_id ? "none" : "exact";
+	if (!strcmp(use, "aggregate") || !nation_id)
+		return "allowed";
+	return "refused";           /* connect_host, intermediary_profile */
+}
+
+const char *policy_consent(struct req *r, long long school_id, const char *use)
+{
+	if (!policy_use_valid(use))
+		return "refused";
+	sqlite3_stmt *st = db_q(r, "SELECT coalesce(s.nation_id, 0), (SELECT c.value FROM school_consent c"
+	                           "  WHERE c.school_id = s.id AND c.use_name = ?) FROM schools s WHERE s.id = ?",
+	                        "tI", use, school_id);
+	if (!db_step(r, st))
+		return !strcmp(use, "map") ? "none" : "refused";
+	long long nation = db_col_int(st, 0);
+	const char *v = db_col_null(st, 1) ? NULL : db_col_text(r, st, 1);
+	sqlite3_reset(st);
+	return v && policy_consent_valid(use, v) ? v : policy_consent_default(use, nation);
+}
+
+int policy_consents(struct req *r, long long school_id, const char *use)
+{
+	const char *v = policy_consent(r, school_id, use);
+	return !strcmp(v, "allowed") || !strcmp(v, "community") || !strcmp(v, "exact");
+}
+
+/* ---- Local Contexts Notices and Labels ------------------------------------- */
+
+const struct policy_label policy_label_list[] = {
+	{ "TK Notice", "Traditional Knowledge Notice",
+	  "Traditional knowledge may be part of this; the community has rights over how it is used." },
+	{ "BC Notice", "Biocultural Notice",
+	  "The community has rights over the future use of this information and what derives from it." },
+	{ "Attribution Incomplete", "Attribution Incomplete Notice",
+	  "The community's attribution is missing or incomplete and is being corrected." },
+	{ "TK A", "TK Attribution", "Name the community as the source whenever this is used." },
+	{ "TK CO", "TK Community Use Only", "For use within the community; not to be shared beyond it without permission." },
+	{ "TK NC", "TK Non-Commercial", "Not to be used for commercial purposes." },
+	{ "TK CV", "TK Community Voice", "The community asks to take part in how this is used and described." },
+	{ "TK CS", "TK Culturally Sensitive", "Culturally sensitive: ask the community before using or sharing it." },
+	{ "TK S", "TK Seasonal", "To be used or shared only at certain times of the year." },
+	{ "TK MC", "TK Multiple Communities", "Several communities share responsibility for this." },
+	{ "TK V", "TK Verified", "The community has verified that this use is appropriate." },
+	{ "TK NV", "TK Non-Verified", "The community has not verified this use; take care." },
+	{ "TK O", "TK Outreach", "The community allows this for educational outreach." },
+	{ "BC P", "BC Provenance", "The community is the source and keeps rights and responsibilities over this." },
+	{ "BC MC", "BC Multiple Communities", "Several communities share rights and responsibilities over this." },
+	{ "BC CV", "BC Consent Verified", "The community's consent to this use has been verified." },
+	{ "BC CNV", "BC Consent Non-Verified", "The community's consent to this use has not been verified." },
+	{ "BC R", "BC Research Use", "The community allows this for research." },
+	{ "BC CB", "BC Open to Collaboration", "The community is open to collaborating on uses of this." },
+	{ "BC NC", "BC Non-Commercial", "Not to be used for commercial purposes." },
+	{ NULL, NULL, NULL },
+};
+
+const struct policy_label *policy_label_find(const char *code)
+{
+	for (int i = 0; code && policy_label_list[i].code; i++)
+		if (!strcmp(code, policy_label_list[i].code))
+			return &policy_label_list[i];
+	return NULL;
+}
+
+int policy_labels_parse(struct arena *a, const char *text, const struct policy_label **out,
+                        int max, const char **bad)
+{
+	int n = 0;
+	for (const char *p = text ? text : ""; *p;) {
+		size_t len = strcspn(p, ";,");
+		const char *b = p, *e = p + len;
+		p = *e ? e + 1 : e;
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (b == e)
+			continue;
+		char *code = arena_strndup(a, b, (size_t)(e - b));
+		const struct policy_label *l = policy_label_find(code);
+		if (!l) {
+			*bad = code;
+			return -1;
+		}
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= out[k] == l;
+		if (!seen && n < max)
+			out[n++] = l;
+	}
+	return n;
+}
+
+int policy_labels_of(struct req *r, long long school_id, const struct policy_label **out, int max)
+{
+	int have[64] = {0};
+	sqlite3_stmt *st = db_q(r, "SELECT code FROM school_labels WHERE school_id = ?", "I", school_id);
+	while (db_step(r, st)) {
+		const struct policy_label *l = policy_label_find(db_col_text(r, st, 0));
+		if (l && l - policy_label_list < 64)
+			have[l - policy_label_list] = 1;
+	}
+	/* In the list's order, whatever order they were stored in. */
+	int n = 0;
+	for (int i = 0; policy_label_list[i].code && i < 64 && n < max; i++)
+		if (have[i])
+			out[n++] = &policy_label_list[i];
+	return n;
+}
+
+const char *policy_labels(struct req *r, long long school_id)
+{
+	const struct policy_label *l[64];
+	int n = policy_labels_of(r, school_id, l, 64);
+	struct buf b = {0};
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? "; " : "", l[i]->code);
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
 }

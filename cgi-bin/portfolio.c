@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -165,9 +166,12 @@ void portfolio_page(struct req *r)
 	html(r, "<table>\n<caption>No visit since %s</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Last visit</th></tr></thead>\n<tbody>\n", ago60);
 	n = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 6) == VIS_HIDDEN)
+		enum vis v = policy_row(r, st, 6);
+		if (v == VIS_HIDDEN)
 			continue;
+		usage_count_school(r, &used, db_col_int(st, 0), db_col_int(st, 6), v);
 		n++;
 		const char *last = db_col_null(st, 5) ? "never" : db_col_text(r, st, 5);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td>"
@@ -177,6 +181,7 @@ void portfolio_page(struct req *r)
 	if (!n)
 		html(r, "<tr><td colspan=\"3\">None: every school you may see was visited.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "portfolio");
 
 	/* Visits over the last twelve months. */
 	html(r, "<h2>Visits over time</h2>\n");
@@ -295,11 +300,12 @@ void reports_csv(struct req *r)
 void visits_csv(struct req *r)
 {
 	int staff = r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF;
+	/* labels: the school's Local Contexts codes travel with each row. */
 	static const char *const staff_cols[] = { "visit_id", "local_start", "organization", "school_id", "school",
-	                                          "activity", "mode", "minutes", "dimensions", NULL };
+	                                          "activity", "mode", "minutes", "dimensions", "labels", NULL };
 	static const char *const org_cols[] = { "visit_id", "local_start", "organization", "school_id", "school",
 	                                        "activity", "mode", "minutes", "dimensions", "participants", "notes",
-	                                        "next_steps", NULL };
+	                                        "next_steps", "labels", NULL };
 	csv_head(r, "ilnet-visits.csv", staff ? staff_cols : org_cols);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT v.id, v.starts_at, s.tz, o.name, s.id, s.name, v.activity, v.mode, v.minutes,"
@@ -308,12 +314,16 @@ void visits_csv(struct req *r)
 	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
 	    " WHERE ?3 = 0 OR v.org_id = ?3 ORDER BY v.starts_at", "III", r->user->id, r->user->org_id,
 	    staff ? 0 : r->user->org_id);
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
 		char when[40];
 		utc_to_local(db_col_int(st, 1), db_col_text(r, st, 2), when, sizeof when);
 		/* A private school's visits, row by row, would point at it: left out. */
-		if (policy_row(r, st, 13) == VIS_HIDDEN)
+		enum vis vis = policy_row(r, st, 13);
+		if (vis == VIS_HIDDEN)
 			continue;
+		long long sid = db_col_int(st, 4);
+		usage_count_school(r, &used, sid, db_col_int(st, 13), vis);
 		const char *v[] = { db_col_text(r, st, 0), when, db_col_text(r, st, 3), db_col_text(r, st, 4),
 		                    db_col_text(r, st, 5), db_col_text(r, st, 6),
 		                    db_col_text(r, st, 7), db_col_text(r, st, 8), db_col_text(r, st, 9),
@@ -321,12 +331,51 @@ void visits_csv(struct req *r)
 		int ncols = staff ? 9 : 12;
 		for (int i = 0; i < ncols; i++)
 			csv_field(&r->body, v[i], i == 0);
+		csv_field(&r->body, policy_labels(r, sid), 0);
 		csv_end(&r->body);
 	}
+	usage_flush(r, &used, "visits.csv");
+}
+
+/* The schools counted in a grant's schools_served (the same rule as its
+ * SQL): into the usage tally (each school once across the file, as
+ * counted) and the grant's labels array (the codes on any of them). */
+static void grant_schools_counted(struct req *r, long long grant, struct usage_tally *t, cJSON *labels)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT s.id, coalesce(s.nation_id, 0), s.sharing = 'private',"
+	    "       (SELECT count(*) FROM grant_schools g2 JOIN schools s2 ON s2.id = g2.school_id WHERE g2.grant_id = ?1"
+	    "         AND g2.to_date IS NULL AND s2.sharing = 'private'"
+	    "         AND NOT EXISTS (SELECT 1 FROM school_consent c WHERE c.school_id = s2.id"
+	    "           AND c.use_name = 'aggregate' AND c.value = 'refused'))"
+	    "  FROM grant_schools gs JOIN schools s ON s.id = gs.school_id"
+	    " WHERE gs.grant_id = ?1 AND gs.to_date IS NULL AND " POLICY_AGGREGATE_OK, "I", grant);
+	long long ids[256];
+	int n = 0;
+	while (db_step(r, st)) {
+		if (db_col_int(st, 2) && !policy_cell_shown(db_col_int(st, 3)))
+			continue;
+		long long sid = db_col_int(st, 0);
+		if (n < 256)
+			ids[n++] = sid;
+		usage_count_school(r, t, sid, db_col_int(st, 1), VIS_HIDDEN);
+	}
+	int have[64] = {0};
+	for (int i = 0; i < n; i++) {
+		const struct policy_label *l[64];
+		int k = policy_labels_of(r, ids[i], l, 64);
+		for (int j = 0; j < k; j++)
+			if (l[j] - policy_label_list < 64)
+				have[l[j] - policy_label_list] = 1;
+	}
+	for (int i = 0; policy_label_list[i].code && i < 64; i++)
+		if (have[i])
+			cJSON_AddItemToArray(labels, cJSON_CreateString(policy_label_list[i].code));
 }
 
 void grants_json(struct req *r)
 {
+	struct usage_tally used = {0};
 	cJSON *out = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(out, "grants");
 	sqlite3_stmt *st = db_q(r,
@@ -334,9 +383,10 @@ void grants_json(struct req *r)
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid'),"
 	    "       (SELECT count(*) FROM grant_schools gs JOIN schools s ON s.id = gs.school_id WHERE gs.grant_id = g.id"
-	    "         AND gs.to_date IS NULL AND s.sharing <> 'private')"
+	    "         AND gs.to_date IS NULL AND s.sharing <> 'private' AND " POLICY_AGGREGATE_OK ")"
 	    "       + (SELECT CASE WHEN count(*) >= 5 THEN count(*) ELSE 0 END FROM grant_schools gs JOIN schools s"
-	    "          ON s.id = gs.school_id WHERE gs.grant_id = g.id AND gs.to_date IS NULL AND s.sharing = 'private'),"
+	    "          ON s.id = gs.school_id WHERE gs.grant_id = g.id AND gs.to_date IS NULL AND s.sharing = 'private'"
+	    "          AND " POLICY_AGGREGATE_OK "),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status IN ('due', 'returned')),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status = 'approved')"
 	    "  FROM grants g JOIN organizations o ON o.id = g.org_id ORDER BY g.id", "");
@@ -363,10 +413,12 @@ void grants_json(struct req *r)
 			p = e ? e + 1 : NULL;
 		}
 		cJSON_AddNumberToObject(g, "schools_served", (double)db_col_int(st, 11));
+		grant_schools_counted(r, db_col_int(st, 0), &used, cJSON_AddArrayToObject(g, "labels"));
 		cJSON_AddNumberToObject(g, "reports_outstanding", (double)db_col_int(st, 12));
 		cJSON_AddNumberToObject(g, "reports_approved", (double)db_col_int(st, 13));
 		cJSON_AddItemToArray(list, g);
 	}
+	usage_flush(r, &used, "/api/v1/grants");
 	char *text = cJSON_PrintUnformatted(out);
 	r->content_type = "application/json";
 	buf_puts(&r->body, text);

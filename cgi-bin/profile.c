@@ -12,6 +12,7 @@
 #include "region.h"
 #include "req.h"
 #include "survey.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,23 @@ static void answer_item(struct req *r, const struct scan_result *s, const char *
 	html(r, "<dt>%s</dt><dd>%s</dd>\n", label ? label : q->label, *t ? t : "Not answered");
 }
 
+/* The Local Contexts Notices and Labels its nation attached: shown to
+ * everyone who sees the school, as they travel with its data. */
+static void profile_labels(struct req *r, long long id)
+{
+	const struct policy_label *l[64];
+	int n = policy_labels_of(r, id, l, 64);
+	if (!n)
+		return;
+	html(r, "<h2>Labels from the nation</h2>\n<p class=\"hint\">Local Contexts Notices and Labels: how the"
+	        " nation asks that this school's data be used. They travel with every export.</p>\n"
+	        "<dl class=\"labels\">\n");
+	for (int i = 0; i < n; i++)
+		html(r, "<dt><span class=\"label-code\">%s</span> %s</dt><dd>%s</dd>\n", l[i]->code, l[i]->name,
+		     l[i]->meaning);
+	html(r, "</dl>\n");
+}
+
 void profile_page(struct req *r)
 {
 	long long id = r->ids[0];
@@ -64,7 +82,7 @@ void profile_page(struct req *r)
 		req_fail(r, 404, "school not visible");
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.type, s.grade_low, s.grade_high, s.enrollment, s.tz,"
-	    "       coalesce(n.name, ''), s.sharing, s.lat, s.lon"
+	    "       coalesce(n.name, ''), s.sharing, s.lat, s.lon, coalesce(s.nation_id, 0)"
 	    "  FROM schools s LEFT JOIN nations n ON n.id = s.nation_id WHERE s.id = ?", "I", id);
 	if (!db_step(r, st))
 		req_fail(r, 404, "no such school");
@@ -75,7 +93,9 @@ void profile_page(struct req *r)
 	long long enrollment = db_col_int(st, 6);
 	int has_loc = !db_col_null(st, 10);
 	double lat = sqlite3_column_double(st, 10), lon = sqlite3_column_double(st, 11);
+	long long nation_id = db_col_int(st, 12);
 	sqlite3_reset(st);
+	usage_record(r, nation_id, "school profile", 1, usage_precision(v));
 
 	page_begin(r, name);
 	html(r, "<dl class=\"facts\">\n<dt>Type</dt><dd>%s</dd>\n<dt>Place</dt><dd>%s, %s</dd>\n"
@@ -90,6 +110,7 @@ void profile_page(struct req *r)
 			html(r, "<dt>Location</dt><dd>%s</dd>\n", arena_printf(&r->arena, "%.3f, %.3f", lat, lon));
 	}
 	html(r, "</dl>\n");
+	profile_labels(r, id);
 
 	struct scan_result now;
 	if (v == VIS_FULL && !latest_scan(r, id, 0, &now)) {

@@ -20,8 +20,10 @@
 #include "region.h"
 #include "req.h"
 #include "survey.h"
+#include "usage.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,6 +58,7 @@ struct summary {
 	long long nation;
 	int schools, n, leaders, implementing;
 	int unlisted;               /* counted responses the viewer may not see row by row */
+	const char *usage;          /* "nation count ..." of the nations' schools counted */
 	struct count *stages, *supports, *learning, *challenges;
 	int nstages, nsupports, nlearning, nchallenges;
 	double score[3];
@@ -142,20 +145,22 @@ int results_class(const char *status)
  * *schools is how many schools count, *unlisted how many of the counted
  * responses come from schools the viewer may not see. */
 static struct row *load_rows(struct req *r, long long cycle, const char *state, const char *type,
-                             long long nation, int *out_n, int *schools, int *unlisted)
+                             long long nation, int *out_n, int *schools, int *unlisted, const char **usage)
 {
 	int cap = 64, n = 0;
 	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT coalesce(x.id, 0), coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
-	    "       coalesce(nt.name, ''), x.status, " POLICY_ATOM ", " POLICY_COLUMNS
+	    "       coalesce(nt.name, ''), x.status, " POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS
 	    "  FROM schools s LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
 	    "  LEFT JOIN nations nt ON nt.id = s.nation_id"
 	    " WHERE (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
 	    " ORDER BY x.id",
 	    "IIIttI", r->user->id, r->user->org_id, cycle, state, type, nation);
 	while (db_step(r, st)) {
+		if (!db_col_int(st, 8))
+			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
 			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
 			struct policy_member *mm = arena_alloc(&r->arena, sizeof *mm * (size_t)cap * 2);
@@ -175,15 +180,17 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 		w->nation_name = db_col_text(r, st, 5);
 		m[n].cls = results_class(db_col_null(st, 6) ? NULL : db_col_text(r, st, 6));
 		m[n].atom = db_col_text(r, st, 7);
-		m[n].hidden = policy_row(r, st, 8) != VIS_FULL;
+		m[n].hidden = policy_row(r, st, 9) != VIS_FULL;
 		n++;
 	}
 	policy_aggregate(m, n);
 	int k = 0;
 	*schools = *unlisted = 0;
+	struct usage_tally t = {0};
 	for (int i = 0; i < n; i++) {
 		if (!m[i].keep)
 			continue;
+		usage_count(&t, rows[i].nation, VIS_HIDDEN);
 		++*schools;
 		if (m[i].cls != 2)
 			continue;
@@ -191,7 +198,21 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 		rows[k++] = rows[i];    /* k <= i: ascending response ids kept */
 	}
 	*out_n = k;
+	struct buf u = BUF_IN(&r->arena);
+	for (int i = 0; i < t.n; i++)
+		buf_printf(&u, "%lld %d ", t.v[i].nation, t.v[i].count[0]);
+	*usage = buf_str(&u);
 	return rows;
+}
+
+/* Record, for each nation's steward, how many of its schools figures
+ * counted (kept with the figures, so a cached page is logged too). */
+static void record_usage(struct req *r, const char *usage, const char *what)
+{
+	long long nation;
+	int n, used;
+	for (const char *p = usage; p && sscanf(p, "%lld %d %n", &nation, &n, &used) == 2; p += used)
+		usage_record(r, nation, what, n, "aggregate");
 }
 
 /* Every figure for the cycle of year, filtered by the query (state, type,
@@ -231,7 +252,8 @@ static const char *figures_key(struct req *r, const char *what, const struct sum
 static void summarize(struct req *r, struct summary *s)
 {
 	int n = 0;
-	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted);
+	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted,
+	                             &s->usage);
 	/* All answers of the selection in one pass, matched by response id. */
 	sqlite3_stmt *st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
 	             " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
@@ -342,7 +364,8 @@ static void results_body(struct req *r, struct summary *s)
 	        " their data private count only where at least %d of them share a state, a school type and a"
 	        " nation, with none or at least %d of them in each response status (not started, in progress,"
 	        " submitted). Elsewhere they are left out of every figure, on every page and in every export,"
-	        " so no figure, and no difference between figures, can single one of them out.</p>\n",
+	        " so no figure, and no difference between figures, can single one of them out. A school whose"
+	        " nation's data steward keeps it out of aggregate results is not counted at all.</p>\n",
 	     POLICY_MIN_CELL, POLICY_MIN_CELL);
 	if (s->unlisted)
 		html(r, "<p>%d responses from schools whose nations keep them private are counted in the figures"
@@ -398,13 +421,17 @@ void results_page(struct req *r)
 	long long rev = cache_revision(r);
 	size_t len, from = r->body.len;
 	const char *hit = cache_get(key, rev, &len);
-	if (hit) {
-		buf_add(&r->body, hit, len);
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key), *usage = cache_get(ukey, rev, &len);
+	if (hit && usage) {
+		buf_add(&r->body, hit, strlen(hit));
 	} else {
 		summarize(r, s);
 		results_body(r, s);
 		cache_put(key, rev, r->body.p + from, r->body.len - from);
+		cache_put(ukey, rev, s->usage, strlen(s->usage));
+		usage = s->usage;
 	}
+	record_usage(r, usage, "scan results");
 	page_end(r);
 }
 
@@ -450,11 +477,15 @@ void results_json(struct req *r)
 	long long rev = cache_revision(r);
 	size_t len;
 	const char *hit = cache_get(key, rev, &len);
-	if (hit) {
-		buf_add(&r->body, hit, len);
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key), *usage = cache_get(ukey, rev, &len);
+	if (hit && usage) {
+		buf_add(&r->body, hit, strlen(hit));
+		record_usage(r, usage, "scan results (JSON)");
 		return;
 	}
 	summarize(r, s);
+	record_usage(r, s->usage, "scan results (JSON)");
+	cache_put(ukey, rev, s->usage, strlen(s->usage));
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "year", s->year);
 	cJSON *f = cJSON_AddObjectToObject(o, "selection");
@@ -508,7 +539,9 @@ void results_csv(struct req *r)
 		if (in->q[i].other)
 			csv_field(b, arena_printf(&r->arena, "%s_other", in->q[i].id), 0);
 	}
+	csv_field(b, "labels", 0);          /* Local Contexts codes its nation attached */
 	csv_end(b);
+	struct usage_tally used = {0};
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at, "
 	    POLICY_COLUMNS
@@ -520,6 +553,7 @@ void results_csv(struct req *r)
 	while (db_step(r, st)) {
 		if (policy_row(r, st, 8) != VIS_FULL)
 			continue;
+		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 8), VIS_FULL);
 		struct answers a = {0};
 		long long rid = db_col_int(st, 0);
 		time_t t = (time_t)db_col_int(st, 7);
@@ -545,8 +579,10 @@ void results_csv(struct req *r)
 			if (in->q[i].other)
 				csv_field(b, answers_get(&a, arena_printf(&r->arena, "%s.other", in->q[i].id)), 0);
 		}
+		csv_field(b, policy_labels(r, db_col_int(st, 1)), 0);
 		csv_end(b);
 	}
+	usage_flush(r, &used, "scan responses (CSV)");
 }
 
 void codebook_csv(struct req *r)

@@ -41,9 +41,11 @@ static int cycle_tally(struct req *r, long long cycle, int which, struct tally *
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT CASE ?1 WHEN 0 THEN s.state_code WHEN 1 THEN s.type ELSE coalesce(CAST(s.nation_id AS TEXT), '') END,"
 	    "       (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?2), "
-	    POLICY_ATOM ", " POLICY_COLUMNS " FROM schools s",
+	    POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS " FROM schools s",
 	    "iIII", which, cycle, r->user->id, r->user->org_id);
 	while (db_step(r, st)) {
+		if (!db_col_int(st, 3))
+			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
 			struct tally *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
 			struct policy_member *mm = arena_alloc(&r->arena, sizeof *mm * (size_t)cap * 2);
@@ -57,7 +59,7 @@ static int cycle_tally(struct req *r, long long cycle, int which, struct tally *
 		t[n].cls = results_class(db_col_null(st, 1) ? NULL : db_col_text(r, st, 1));
 		m[n].cls = t[n].cls;
 		m[n].atom = db_col_text(r, st, 2);
-		m[n].hidden = policy_row(r, st, 3) != VIS_FULL;
+		m[n].hidden = policy_row(r, st, 4) != VIS_FULL;
 		n++;
 	}
 	policy_aggregate(m, n);

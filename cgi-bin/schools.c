@@ -9,6 +9,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -124,6 +125,13 @@ void schools_page(struct req *r)
 	filter_end(r);
 	if (r->user->role == ROLE_ADMIN)
 		html(r, "<p><a href=\"/admin/schools/import\">Import a roster (CSV)</a></p>\n");
+	/* A tribal school without a nation has no steward governing its data. */
+	long long ungoverned = db_int(r, 0, "SELECT count(*) FROM schools WHERE type = 'tribal' AND nation_id IS NULL", "");
+	if (ungoverned)
+		html(r, "<div class=\"flag-summary\" role=\"note\"><p><strong>%lld tribal school%s %s no nation.</strong>"
+		        " A tribal school's data is governed by its nation's data steward: an administrator should open"
+		        " each one flagged below and choose its nation.</p></div>\n", ungoverned, ungoverned == 1 ? "" : "s",
+		     ungoverned == 1 ? "has" : "have");
 
 	const char *like = db_like(r, q);
 	sqlite3_stmt *st = db_q(r,
@@ -136,6 +144,7 @@ void schools_page(struct req *r)
 	    " ORDER BY s.state_code, s.name", "IIttt",
 	    r->user->id, r->user->org_id, like, state, type);
 	int shown = 0;
+	struct usage_tally used = {0};
 	html(r, "<table>\n<caption>Schools</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">State</th><th scope=\"col\">Type</th>"
 	        "<th scope=\"col\">Grades</th><th scope=\"col\">Students</th>"
@@ -144,6 +153,7 @@ void schools_page(struct req *r)
 		enum vis v = policy_row(r, st, 9);
 		if (v == VIS_HIDDEN)
 			continue;
+		usage_count(&used, db_col_int(st, 9), v);
 		shown++;
 		long long id = db_col_int(st, 0);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a>", id, db_col_text(r, st, 1));
@@ -159,11 +169,16 @@ void schools_page(struct req *r)
 			html(r, "<td class=\"num\">%lld</td>", db_col_int(st, 7));
 		else
 			html(r, "<td>—</td>");
-		html(r, "<td>%s</td><td>%s</td></tr>\n", db_col_text(r, st, 8), db_col_text(r, st, 10));
+		if (!*db_col_text(r, st, 8) && !strcmp(db_col_text(r, st, 4), "tribal"))
+			html(r, "<td><strong class=\"flag\">No nation: a tribal school must have one</strong></td>");
+		else
+			html(r, "<td>%s</td>", db_col_text(r, st, 8));
+		html(r, "<td>%s</td></tr>\n", db_col_text(r, st, 10));
 	}
 	if (!shown)
 		html(r, "<tr><td colspan=\"8\">No school matches.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "schools list");
 	/* Hidden schools are neither listed nor counted: a count, filtered or
 	 * set beside the results' counts, would answer "is there a private
 	 * school called ... in ...?". */
@@ -248,6 +263,7 @@ void school_edit_submit(struct req *r)
 		req_fail(r, 404, "school not visible");
 	long long cur_nation = db_int(r, 0, "SELECT coalesce(nation_id, 0) FROM schools WHERE id = ?",
 	                              "I", id);
+	char *cur_type = db_text(r, "SELECT type FROM schools WHERE id = ?", "I", id);
 	struct school_in in = {
 		trimmed(r, req_form(r, "name")), trimmed(r, req_form(r, "state")),
 		trimmed(r, req_form(r, "city")), trimmed(r, req_form(r, "type")),
@@ -261,6 +277,16 @@ void school_edit_submit(struct req *r)
 	struct school_ok ok;
 	struct form_errors e = {0};
 	school_check(r, &in, &ok, &e);
+	/* A tribal school always belongs to a nation (only an administrator
+	 * sets one; staff may still edit a school an earlier roster left
+	 * without it, which the list flags). */
+	if (!e.n && !strcmp(in.type, "tribal") && !ok.nation_id) {
+		if (r->user->role == ROLE_ADMIN)
+			form_error(&e, "nation", "A tribal school must belong to a nation: choose its nation, so that the"
+			                         " nation's data steward governs its data.");
+		else if (!cur_type || strcmp(cur_type, "tribal"))
+			form_error(&e, "type", "Only an administrator can make a school tribal, with its nation.");
+	}
 	if (!e.n && db_int(r, 0, "SELECT id FROM schools WHERE name = ? AND state_code = ?"
 	                         " AND city = ? AND id <> ?", "tttI", in.name, in.state, in.city, id))
 		form_error(&e, "name", "Another school in this city already has this name.");
@@ -435,6 +461,14 @@ void schools_import_submit(struct req *r)
 			form_error(&e, NULL, arena_printf(&r->arena, "This row has %d fields; the header has %d.",
 			                              row->n, csv.rows[0].n));
 		school_check(r, &in, &oks[i], &e);
+		/* A tribal school is always governed by its nation: without one
+		 * (given here, or kept from the school already in ilnet) it is a
+		 * row problem, never imported silently. */
+		if (!strcmp(in.type, "tribal") && !*in.nation &&
+		    !db_int(r, 0, "SELECT 1 FROM schools WHERE name = ? AND state_code = ? AND city = ?"
+		                  " AND nation_id IS NOT NULL", "ttt", in.name, in.state, in.city))
+			form_error(&e, "nation", "A tribal school must belong to a nation: give the nation's name in the"
+			                         " nation column, so that its data steward governs the school's data.");
 		for (int k = i - 1; k >= 0 && !e.n; k--)
 			if (!strcmp(ins[k].name, in.name) && !strcmp(ins[k].state, in.state) &&
 			    !strcmp(ins[k].city, in.city))
@@ -511,10 +545,12 @@ void my_schools_page(struct req *r)
 	        "<th scope=\"col\">Nation</th></tr></thead>\n<tbody>\n",
 	     leader ? "Schools you lead" : "Schools your organization serves");
 	int n = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
 		enum vis v = policy_row(r, st, 10);
 		if (v == VIS_HIDDEN)
 			continue;
+		usage_count(&used, db_col_int(st, 10), v);
 		n++;
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a></td><td>%s, %s</td><td>%s</td><td>%s–%s</td>",
 		     db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
@@ -530,6 +566,7 @@ void my_schools_page(struct req *r)
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No schools are linked to your account yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "my schools");
 	if (!leader)
 		html(r, "<p>Schools of a nation that keeps its data private show without enrollment.</p>\n");
 	page_end(r);

@@ -1,9 +1,19 @@
-/* steward.c — /steward: a nation's data steward decides, school by school,
- * who may see its data.  Every change is recorded (who, when, from, to). */
+/* steward.c — what a nation's data steward has:
+ *
+ *   /steward            school by school, the sharing level, consent to
+ *                       named uses (policy.h) and Local Contexts labels, with
+ *                       the history of every change (who, when, from, to)
+ *   /steward/usage      the log of every use of the nation's schools' data
+ *                       (usage.h), filtered by role, dates and what, paged
+ *   /steward/usage.csv  the same log, as filtered, for a spreadsheet
+ *
+ * Everything is read at request time: a change applies at once. */
+#include "csv.h"
 #include "db.h"
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "money.h"
 #include "policy.h"
 #include "region.h"
 #include "req.h"
@@ -11,6 +21,106 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define USAGE_PAGE 50
+
+static const char *utc_text(struct req *r, long long at)
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+	char when[32];
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	return arena_strdup(&r->arena, when);
+}
+
+/* ---- /steward: sharing, consent, labels ------------------------------------- */
+
+/* The value to show for a field: what was sent when the form comes back
+ * with problems, else what is stored. */
+static const char *shown(struct req *r, const struct form_errors *e, const char *name, const char *stored)
+{
+	const char *v = e && e->n ? req_form(r, name) : NULL;
+	return v ? v : stored;
+}
+
+static void choice_cell(struct req *r, const struct form_errors *e, long long id, const char *field,
+                        const char *head, const char *const *values, const char *value)
+{
+	const char *name = arena_printf(&r->arena, "%s_%lld", field, id);
+	const char *err = form_error_for(e, name);
+	html_raw(r, err ? "<td class=\"has-error\">" : "<td>");
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
+	html(r, "<select id=\"f-%s\" name=\"%s\" aria-labelledby=\"s-%lld %s\"", name, name, id, head);
+	if (err)
+		html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", name);
+	html(r, ">\n");
+	for (int i = 0; values[i]; i += 2)
+		html(r, "<option value=\"%s\"%s>%s</option>\n", values[i],
+		     value && !strcmp(value, values[i]) ? " selected" : "", values[i + 1]);
+	html(r, "</select></td>\n");
+}
+
+static const char *const level_values[] = { "private", "private", "foundation", "foundation",
+                                            "network", "network", NULL };
+
+static void steward_explain(struct req *r)
+{
+	html(r, "<dl class=\"levels\">\n");
+	for (int i = 0; i < 3; i++)
+		html(r, "<dt>%s</dt><dd>%s</dd>\n", policy_levels[i], policy_level_label(policy_levels[i]));
+	html(r, "</dl>\n<h2>Uses you allow or refuse</h2>\n<dl class=\"levels\">\n"
+	        "<dt>Counted in aggregate results</dt><dd>Whether the school is counted in totals and"
+	        " breakdowns (small counts are never shown). Until you choose: allowed.</dd>\n"
+	        "<dt>On the network map</dt><dd>Not at all, at community precision (about 10 km) or at its"
+	        " exact location; never more than its sharing level lets each viewer see. Until you choose:"
+	        " not on the map.</dd>\n"
+	        "<dt>Suggested as a Connect host</dt><dd>Whether other schools are offered it as a school to"
+	        " visit. Until you choose: refused.</dd>\n"
+	        "<dt>Profile shown to intermediaries serving it</dt><dd>While the school is private, whether"
+	        " the organizations coaching it see its profile (name, place and grades, no scan answers)."
+	        " Until you choose: refused. At foundation and network level they see it anyway.</dd>\n</dl>\n");
+	html(r, "<h2 id=\"label-codes\">Local Contexts Notices and Labels</h2>\n<p>Attach them by their codes,"
+	        " separated by semicolons (for example <code>TK CO; TK NC</code>). They show on the school's"
+	        " profile and travel with every export that includes the school.</p>\n"
+	        "<details><summary>The codes ilnet knows</summary>\n<dl class=\"levels\">\n");
+	for (int i = 0; policy_label_list[i].code; i++)
+		html(r, "<dt><code>%s</code> %s</dt><dd>%s</dd>\n", policy_label_list[i].code,
+		     policy_label_list[i].name, policy_label_list[i].meaning);
+	html(r, "</dl>\n</details>\n");
+}
+
+static void steward_history(struct req *r, long long nation)
+{
+	html(r, "<h2>History</h2>\n");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT at, school, what, who, f, t FROM ("
+	    "  SELECT c.changed_at AS at, c.id AS k, 0 AS src, s.name AS school, 'sharing' AS what, u.name AS who,"
+	    "         c.from_level AS f, c.to_level AS t"
+	    "    FROM sharing_changes c JOIN schools s ON s.id = c.school_id JOIN users u ON u.id = c.changed_by"
+	    "   WHERE s.nation_id = ?1"
+	    "  UNION ALL"
+	    "  SELECT c.changed_at, c.id, 1, s.name, c.use_name, u.name, c.from_value, c.to_value"
+	    "    FROM consent_changes c JOIN schools s ON s.id = c.school_id JOIN users u ON u.id = c.changed_by"
+	    "   WHERE s.nation_id = ?1)"
+	    " ORDER BY at DESC, src DESC, k DESC LIMIT 200", "I", nation);
+	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-history\" tabindex=\"0\">\n"
+	        "<table>\n<caption id=\"cap-history\">Changes to sharing levels, uses and labels, newest first</caption>\n"
+	        "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">School</th><th scope=\"col\">What</th>"
+	        "<th scope=\"col\">By</th><th scope=\"col\">From</th><th scope=\"col\">To</th></tr></thead>\n<tbody>\n");
+	int h = 0;
+	while (db_step(r, st)) {
+		h++;
+		const char *f = db_col_text(r, st, 4), *t = db_col_text(r, st, 5);
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		     utc_text(r, db_col_int(st, 0)), db_col_text(r, st, 1), policy_use_label(db_col_text(r, st, 2)),
+		     db_col_text(r, st, 3), *f ? f : "none", *t ? t : "none");
+	}
+	if (!h)
+		html(r, "<tr><td colspan=\"6\">No changes yet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n</div>\n");
+}
 
 static void steward_view(struct req *r, const struct form_errors *e)
 {
@@ -26,60 +136,75 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	if (msg && !strcmp(msg, "saved") && (!e || !e->n))
 		page_notice(r, "Saved. The change applies at once to every page and export.");
 	html(r, "<p>The schools of <strong>%s</strong>. Each starts at the most restrictive"
-	        " level until you choose otherwise.</p>\n<dl class=\"levels\">\n", name);
-	for (int i = 0; i < 3; i++)
-		html(r, "<dt>%s</dt><dd>%s</dd>\n", policy_levels[i], policy_level_label(policy_levels[i]));
-	html(r, "</dl>\n");
+	        " level until you choose otherwise.</p>\n"
+	        "<p><a href=\"/steward/usage\">See every use of your schools' data</a> (who, when, what, how many"
+	        " schools, at what precision).</p>\n", name);
 	form_error_summary(r, e);
+	steward_explain(r);
+
+	html(r, "<h2>Your schools</h2>\n");
 	form_begin(r, "/steward");
-	html(r, "<table>\n<caption>Sharing level of each school</caption>\n<thead><tr>"
+	html(r, "<p class=\"hint\" id=\"h-labels\">Labels: codes separated by semicolons, from the list above.</p>\n"
+	        "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-schools\" tabindex=\"0\">\n"
+	        "<table class=\"steward\">\n<caption id=\"cap-schools\">Sharing level, uses and labels of each school"
+	        "</caption>\n<thead><tr>"
 	        "<th scope=\"col\">School</th><th scope=\"col\">Place</th>"
-	        "<th scope=\"col\">Sharing level</th></tr></thead>\n<tbody>\n");
+	        "<th scope=\"col\" id=\"c-level\">Sharing level</th>"
+	        "<th scope=\"col\" id=\"c-aggregate\">Counted in aggregates</th>"
+	        "<th scope=\"col\" id=\"c-map\">On the map</th>"
+	        "<th scope=\"col\" id=\"c-connect_host\">Connect host</th>"
+	        "<th scope=\"col\" id=\"c-intermediary_profile\">Profile to its intermediaries</th>"
+	        "<th scope=\"col\" id=\"c-labels\">Labels</th></tr></thead>\n<tbody>\n");
+	/* Read every school first: the cells below run queries of their own. */
 	sqlite3_stmt *st = db_q(r, "SELECT id, name, city, state_code, sharing FROM schools"
 	                           " WHERE nation_id = ? ORDER BY name", "I", nation);
-	int n = 0;
+	struct { long long id; const char *name, *city, *state, *level; } *s = NULL;
+	int n = 0, cap = 0;
 	while (db_step(r, st)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			void *more = arena_alloc(&r->arena, sizeof *s * (size_t)cap);
+			if (n)
+				memcpy(more, s, sizeof *s * (size_t)n);
+			s = more;
+		}
+		s[n].id = db_col_int(st, 0);
+		s[n].name = db_col_text(r, st, 1);
+		s[n].city = db_col_text(r, st, 2);
+		s[n].state = db_col_text(r, st, 3);
+		s[n].level = db_col_text(r, st, 4);
 		n++;
-		long long id = db_col_int(st, 0);
-		const char *level = db_col_text(r, st, 4);
-		html(r, "<tr><td id=\"s-%lld\">%s</td><td>%s, %s</td><td>"
-		        "<select name=\"level_%lld\" aria-labelledby=\"s-%lld\">\n", id,
-		     db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3), id, id);
-		for (int i = 0; i < 3; i++)
-			html(r, "<option value=\"%s\"%s>%s</option>\n", policy_levels[i],
-			     !strcmp(level, policy_levels[i]) ? " selected" : "", policy_levels[i]);
-		html(r, "</select></td></tr>\n");
+	}
+	for (int i = 0; i < n; i++) {
+		long long id = s[i].id;
+		html(r, "<tr><th scope=\"row\" id=\"s-%lld\">%s</th><td>%s, %s</td>\n", id, s[i].name, s[i].city, s[i].state);
+		choice_cell(r, e, id, "level", "c-level", level_values,
+		            shown(r, e, arena_printf(&r->arena, "level_%lld", id), s[i].level));
+		for (int u = 0; u < POLICY_NUSES; u++) {
+			const char *use = policy_uses[u];
+			choice_cell(r, e, id, use, arena_printf(&r->arena, "c-%s", use), policy_use_values(use),
+			            shown(r, e, arena_printf(&r->arena, "%s_%lld", use, id), policy_consent(r, id, use)));
+		}
+		const char *lname = arena_printf(&r->arena, "labels_%lld", id);
+		const char *err = form_error_for(e, lname);
+		html_raw(r, err ? "<td class=\"has-error\">" : "<td>");
+		if (err)
+			html(r, "<p class=\"error\" id=\"e-%s\">%s</p>", lname, err);
+		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" autocomplete=\"off\" size=\"14\""
+		        " aria-labelledby=\"s-%lld c-labels\"", lname, lname, shown(r, e, lname, policy_labels(r, id)), id);
+		if (err)
+			html(r, " aria-describedby=\"h-labels e-%s\" aria-invalid=\"true\"", lname);
+		else
+			html_raw(r, " aria-describedby=\"h-labels\"");
+		html_raw(r, "></td></tr>\n");
 	}
 	if (!n)
-		html(r, "<tr><td colspan=\"3\">No schools belong to this nation in ilnet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+		html(r, "<tr><td colspan=\"8\">No schools belong to this nation in ilnet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n</div>\n");
 	if (n)
-		html(r, "<button type=\"submit\">Save sharing levels</button>\n");
+		html(r, "<button type=\"submit\">Save sharing levels, uses and labels</button>\n");
 	form_end(r);
-
-	html(r, "<h2>History</h2>\n");
-	st = db_q(r, "SELECT c.changed_at, s.name, u.name, c.from_level, c.to_level"
-	             "  FROM sharing_changes c JOIN schools s ON s.id = c.school_id"
-	             "  JOIN users u ON u.id = c.changed_by"
-	             " WHERE s.nation_id = ? ORDER BY c.id DESC LIMIT 200", "I", nation);
-	html(r, "<table>\n<caption>Changes to sharing levels, newest first</caption>\n<thead><tr>"
-	        "<th scope=\"col\">When (UTC)</th><th scope=\"col\">School</th><th scope=\"col\">By</th>"
-	        "<th scope=\"col\">From</th><th scope=\"col\">To</th></tr></thead>\n<tbody>\n");
-	int h = 0;
-	while (db_step(r, st)) {
-		h++;
-		time_t t = (time_t)db_col_int(st, 0);
-		struct tm tm;
-		char when[32];
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", when,
-		     db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
-		     db_col_text(r, st, 4));
-	}
-	if (!h)
-		html(r, "<tr><td colspan=\"5\">No changes yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	steward_history(r, nation);
 	page_end(r);
 }
 
@@ -88,41 +213,299 @@ void steward_page(struct req *r)
 	steward_view(r, NULL);
 }
 
+/* A field the steward's form sends: "<kind>_<school id>". */
+struct steward_field {
+	const char *kind;           /* "level", "labels" or a use */
+	long long school;
+	const char *value;
+};
+
+static int field_parse(const char *name, const char *value, struct steward_field *out)
+{
+	static const char *const kinds[] = { "level", "labels", "aggregate", "map", "connect_host",
+	                                     "intermediary_profile", NULL };
+	for (int i = 0; kinds[i]; i++) {
+		size_t n = strlen(kinds[i]);
+		if (!strncmp(name, kinds[i], n) && name[n] == '_' && name[n + 1] >= '1' && name[n + 1] <= '9') {
+			char *end;
+			long long id = strtoll(name + n + 1, &end, 10);
+			if (*end)
+				return 0;
+			*out = (struct steward_field){ kinds[i], id, value };
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The codes of a parsed list as stored and shown: "TK CO; TK NC". */
+static const char *labels_text(struct req *r, const struct policy_label **l, int n)
+{
+	/* In the list's order, as policy_labels() gives them. */
+	struct buf b = {0};
+	for (int i = 0; policy_label_list[i].code; i++)
+		for (int k = 0; k < n; k++)
+			if (l[k] == &policy_label_list[i])
+				buf_printf(&b, "%s%s", b.len ? "; " : "", l[k]->code);
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
+static void steward_apply(struct req *r, const struct steward_field *f)
+{
+	long long id = f->school;
+	if (!strcmp(f->kind, "level")) {
+		char *from = db_text(r, "SELECT sharing FROM schools WHERE id = ?", "I", id);
+		if (!from || !strcmp(from, f->value))
+			return;
+		db_exec(r, "UPDATE schools SET sharing = ?, updated_at = unixepoch() WHERE id = ?", "tI", f->value, id);
+		db_exec(r, "INSERT INTO sharing_changes (school_id, changed_by, from_level, to_level)"
+		           " VALUES (?, ?, ?, ?)", "IItt", id, r->user->id, from, f->value);
+	} else if (!strcmp(f->kind, "labels")) {
+		const struct policy_label *l[64];
+		const char *bad = NULL;
+		int n = policy_labels_parse(&r->arena, f->value, l, 64, &bad);
+		if (n < 0)
+			req_fail(r, 500, "labels checked before");
+		const char *from = policy_labels(r, id), *to = labels_text(r, l, n);
+		if (!strcmp(from, to))
+			return;
+		db_exec(r, "DELETE FROM school_labels WHERE school_id = ?", "I", id);
+		for (int i = 0; i < n; i++)
+			db_exec(r, "INSERT INTO school_labels (school_id, code, added_by) VALUES (?, ?, ?)", "ItI",
+			        id, l[i]->code, r->user->id);
+		db_exec(r, "INSERT INTO consent_changes (school_id, changed_by, use_name, from_value, to_value)"
+		           " VALUES (?, ?, 'labels', ?, ?)", "IItt", id, r->user->id, from, to);
+	} else {
+		const char *from = policy_consent(r, id, f->kind);
+		if (!strcmp(from, f->value))
+			return;
+		db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (?, ?, ?)"
+		           " ON CONFLICT (school_id, use_name) DO UPDATE SET value = excluded.value",
+		        "Itt", id, f->kind, f->value);
+		db_exec(r, "INSERT INTO consent_changes (school_id, changed_by, use_name, from_value, to_value)"
+		           " VALUES (?, ?, ?, ?, ?)", "IIttt", id, r->user->id, f->kind, from, f->value);
+	}
+}
+
 void steward_submit(struct req *r)
 {
 	long long nation = r->user->nation_id;
 	struct form_errors e = {0};
-	/* Every level_<id> field must name a school of this nation and a level. */
+	/* Check and write in one transaction: nothing changes in between.
+	 * Every field must name a school of this nation and a value it may
+	 * take, or nothing is stored (a form with problems is answered inside
+	 * the transaction, which is then rolled back). */
+	db_begin(r);
 	for (int i = 0; i < r->form.n; i++) {
-		const char *name = r->form.v[i].name;
-		if (strncmp(name, "level_", 6))
+		struct steward_field f;
+		if (!field_parse(r->form.v[i].name, r->form.v[i].value, &f))
 			continue;
-		long long id = atoll(name + 6);
-		if (!policy_level_valid(r->form.v[i].value))
-			form_error(&e, NULL, "Choose private, foundation or network for each school.");
-		else if (!db_int(r, 0, "SELECT id FROM schools WHERE id = ? AND nation_id = ?",
-		                 "II", id, nation))
+		char *school = db_text(r, "SELECT name FROM schools WHERE id = ? AND nation_id = ?", "II", f.school, nation);
+		if (!school)
 			req_fail(r, 403, "not a school of the steward's nation");
+		const char *field = r->form.v[i].name;
+		if (!strcmp(f.kind, "level")) {
+			if (!policy_level_valid(f.value))
+				form_error(&e, field, arena_printf(&r->arena, "Choose private, foundation or network for %s.", school));
+		} else if (!strcmp(f.kind, "labels")) {
+			const struct policy_label *l[64];
+			const char *bad = NULL;
+			if (policy_labels_parse(&r->arena, f.value, l, 64, &bad) < 0)
+				form_error(&e, field, arena_printf(&r->arena, "“%s” (for %s) is not a Local Contexts code ilnet"
+				                                  " knows. Use the codes listed on this page, separated by"
+				                                  " semicolons, like TK CO; TK NC.", bad, school));
+		} else if (!policy_consent_valid(f.kind, f.value)) {
+			form_error(&e, field, arena_printf(&r->arena, "Choose one of the offered values for “%s” for %s.",
+			                                  policy_use_label(f.kind), school));
+		}
 	}
 	if (e.n) {
 		r->status = 422;
 		steward_view(r, &e);
 		return;
 	}
-	db_begin(r);
 	for (int i = 0; i < r->form.n; i++) {
-		const char *name = r->form.v[i].name, *to = r->form.v[i].value;
-		if (strncmp(name, "level_", 6))
-			continue;
-		long long id = atoll(name + 6);
-		char *from = db_text(r, "SELECT sharing FROM schools WHERE id = ?", "I", id);
-		if (!from || !strcmp(from, to))
-			continue;
-		db_exec(r, "UPDATE schools SET sharing = ?, updated_at = unixepoch() WHERE id = ?",
-		        "tI", to, id);
-		db_exec(r, "INSERT INTO sharing_changes (school_id, changed_by, from_level, to_level)"
-		           " VALUES (?, ?, ?, ?)", "IItt", id, r->user->id, from, to);
+		struct steward_field f;
+		if (field_parse(r->form.v[i].name, r->form.v[i].value, &f))
+			steward_apply(r, &f);
 	}
 	db_commit(r);
 	req_redirect(r, "/steward?msg=saved");
+}
+
+/* ---- /steward/usage ------------------------------------------------------------ */
+
+static const char *const role_values[] = {
+	"admin", "Administrator", "staff", "Foundation staff", "intermediary", "Intermediary staff",
+	"leader", "School leader", "steward", "Nation data steward", NULL,
+};
+
+struct usage_filter {
+	const char *role, *what, *from, *to;    /* NULL: any */
+	long page;                              /* from 1 */
+};
+
+/* The filters from the query; problems (kept as typed) go to e. */
+static struct usage_filter usage_filters(struct req *r, struct form_errors *e)
+{
+	struct usage_filter f = { req_query(r, "role"), req_query(r, "what"), req_query(r, "from"),
+	                          req_query(r, "to"), 1 };
+	if (f.role && !*f.role)
+		f.role = NULL;
+	if (f.role && !region_valid(role_values, f.role))
+		form_error(e, "role", "Choose a role from the list.");
+	if (f.what && !*f.what)
+		f.what = NULL;
+	if (f.from && !*f.from)
+		f.from = NULL;
+	if (f.to && !*f.to)
+		f.to = NULL;
+	if (f.from && !date_valid(f.from))
+		form_error(e, "from", "Enter the first day as YYYY-MM-DD, like 2026-01-31.");
+	if (f.to && !date_valid(f.to))
+		form_error(e, "to", "Enter the last day as YYYY-MM-DD, like 2026-01-31.");
+	else if (f.from && f.to && date_valid(f.from) && strcmp(f.from, f.to) > 0)
+		form_error(e, "to", "The last day cannot be before the first.");
+	const char *p = req_query(r, "page");
+	if (p && *p) {
+		char *end;
+		f.page = strtol(p, &end, 10);
+		if (*end || f.page < 1 || f.page > 1000000)
+			f.page = 1;
+	}
+	return f;
+}
+
+#define USAGE_WHERE \
+	" WHERE u.nation_id = ?1 AND (?2 IS NULL OR u.role = ?2) AND (?3 IS NULL OR u.what = ?3)" \
+	"   AND (?4 IS NULL OR u.at >= unixepoch(?4)) AND (?5 IS NULL OR u.at < unixepoch(?5, '+1 day'))"
+
+/* The query string of f (for links), with page p. */
+static const char *usage_query(struct req *r, const struct usage_filter *f, long p)
+{
+	struct buf b = {0};
+	const char *names[] = { "role", "what", "from", "to" };
+	const char *vals[] = { f->role, f->what, f->from, f->to };
+	for (int i = 0; i < 4; i++)
+		if (vals[i])
+			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", names[i], url_enc(r, vals[i]));
+	if (p > 1)
+		buf_printf(&b, "%spage=%ld", b.len ? "&" : "?", p);
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
+static void date_field(struct req *r, const struct form_errors *e, const char *name, const char *label,
+                       const char *value)
+{
+	const char *err = form_error_for(e, name);
+	html(r, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "", name, label);
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
+	html(r, "<input id=\"f-%s\" name=\"%s\" type=\"date\" value=\"%s\"", name, name, value ? value : "");
+	if (err)
+		html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", name);
+	html(r, "></div>\n");
+}
+
+void steward_usage_page(struct req *r)
+{
+	long long nation = r->user->nation_id;
+	char *name = db_text(r, "SELECT name FROM nations WHERE id = ?", "I", nation);
+	struct form_errors e = {0};
+	struct usage_filter f = usage_filters(r, &e);
+	page_begin(r, "Uses of your schools' data");
+	if (!name) {
+		html(r, "<p>Your account is not linked to a nation yet. Ask an administrator.</p>\n");
+		page_end(r);
+		return;
+	}
+	html(r, "<p>Every page and export that included schools of <strong>%s</strong>: who, when, what (the"
+	        " address, with its filters), how many of your schools, and at what precision"
+	        " (<em>aggregate</em>: only counted; <em>coarse</em>: named, with community-level detail;"
+	        " <em>full</em>: everything ilnet holds about them). <a href=\"/steward\">Back to data sharing</a>.</p>\n",
+	     name);
+	if (e.n)
+		r->status = 422;
+	form_error_summary(r, &e);
+	filter_begin(r, "/steward/usage");
+	filter_select(r, "role", "Role", "All roles", role_values, f.role);
+	const char **whats = form_options(r, db_q(r, "SELECT DISTINCT what, what FROM usage_log WHERE nation_id = ?"
+	                                              " ORDER BY what", "I", nation), NULL);
+	filter_select(r, "what", "What", "Everything", whats, f.what);
+	date_field(r, &e, "from", "From (UTC date)", f.from);
+	date_field(r, &e, "to", "To (UTC date)", f.to);
+	filter_end(r);
+	if (e.n) {
+		html(r, "<p>Correct the filters above to see the log.</p>\n");
+		page_end(r);
+		return;
+	}
+	long long total = db_int(r, 0, "SELECT count(*) FROM usage_log u" USAGE_WHERE, "Itttt",
+	                         nation, f.role, f.what, f.from, f.to);
+	long pages = total ? (long)((total + USAGE_PAGE - 1) / USAGE_PAGE) : 1;
+	if (f.page > pages)
+		f.page = pages;
+	html(r, "<p class=\"exports\">%lld use%s match. <a href=\"/steward/usage.csv%s\">Download them (CSV)</a>.</p>\n",
+	     total, total == 1 ? "" : "s", usage_query(r, &f, 1));
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT u.at, coalesce(us.name, ''), u.role, u.what, u.address, u.nschools, u.precision"
+	    "  FROM usage_log u LEFT JOIN users us ON us.id = u.user_id" USAGE_WHERE
+	    " ORDER BY u.id DESC LIMIT ?6 OFFSET ?7", "IttttiI", nation, f.role, f.what, f.from, f.to,
+	    USAGE_PAGE, (long long)(f.page - 1) * USAGE_PAGE);
+	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-usage\" tabindex=\"0\">\n"
+	        "<table>\n<caption id=\"cap-usage\">Uses, newest first (page %ld of %ld)</caption>\n<thead><tr>"
+	        "<th scope=\"col\">When (UTC)</th><th scope=\"col\">Who</th><th scope=\"col\">Role</th>"
+	        "<th scope=\"col\">What</th><th scope=\"col\">Address</th><th scope=\"col\">Schools</th>"
+	        "<th scope=\"col\">Precision</th></tr></thead>\n<tbody>\n", f.page, pages);
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"address\"><code>%s</code></td>"
+		        "<td class=\"num\">%lld</td><td>%s</td></tr>\n", utc_text(r, db_col_int(st, 0)),
+		     db_col_text(r, st, 1), region_label(role_values, db_col_text(r, st, 2)), db_col_text(r, st, 3),
+		     db_col_text(r, st, 4), db_col_int(st, 5), db_col_text(r, st, 6));
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"7\">No use matches.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n</div>\n");
+	if (pages > 1) {
+		html(r, "<nav aria-label=\"Pages of the log\"><ul class=\"pager\">\n");
+		if (f.page > 1)
+			html(r, "<li><a href=\"/steward/usage%s\" rel=\"prev\">Newer uses</a></li>\n",
+			     usage_query(r, &f, f.page - 1));
+		if (f.page < pages)
+			html(r, "<li><a href=\"/steward/usage%s\" rel=\"next\">Older uses</a></li>\n",
+			     usage_query(r, &f, f.page + 1));
+		html(r, "</ul></nav>\n");
+	}
+	page_end(r);
+}
+
+void steward_usage_csv(struct req *r)
+{
+	struct form_errors e = {0};
+	struct usage_filter f = usage_filters(r, &e);
+	if (e.n)
+		req_fail(r, 400, e.v[0].msg);
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-usage.csv\"");
+	static const char *const cols[] = { "at_utc", "user_id", "user", "role", "what", "address", "schools",
+	                                    "precision", NULL };
+	for (int i = 0; cols[i]; i++)
+		csv_field(&r->body, cols[i], i == 0);
+	csv_end(&r->body);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', u.at, 'unixepoch'), coalesce(u.user_id, ''), coalesce(us.name, ''),"
+	    "       u.role, u.what, u.address, u.nschools, u.precision"
+	    "  FROM usage_log u LEFT JOIN users us ON us.id = u.user_id" USAGE_WHERE " ORDER BY u.id DESC",
+	    "Itttt", r->user->nation_id, f.role, f.what, f.from, f.to);
+	while (db_step(r, st)) {
+		for (int i = 0; i < 8; i++)
+			csv_field(&r->body, db_col_text(r, st, i), i == 0);
+		csv_end(&r->body);
+	}
 }

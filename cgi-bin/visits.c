@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +73,31 @@ static void log_form(struct req *r, const struct form_errors *e)
 {
 	const char *school = req_param(r, "school");
 	long long sid = school ? atoll(school) : 0;
-	const char **opts = form_options(r, db_q(r,
+	/* The schools served that the policy lets this coach see: a private
+	 * school whose steward has not allowed its intermediaries to see it is
+	 * not named, here either. */
+	sqlite3_stmt *ss = db_q(r,
 	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ', '"
-	    "       || CASE s.tz WHEN 'America/Denver' THEN 'Mountain' ELSE 'Central' END || ' time)' FROM schools s"
-	    " WHERE s.id IN (" SERVED_SQL ") ORDER BY s.name", "I", r->user->org_id), "— choose —");
+	    "       || CASE s.tz WHEN 'America/Denver' THEN 'Mountain' ELSE 'Central' END || ' time)', "
+	    POLICY_COLUMNS " FROM schools s WHERE s.id IN (" SERVED_SQL ") ORDER BY s.name",
+	    "III", r->user->id, r->user->org_id, r->user->org_id);
+	int cap = 16, k = 0;
+	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
+	opts[k++] = "";
+	opts[k++] = "— choose —";
+	while (db_step(r, ss)) {
+		if (policy_row(r, ss, 2) == VIS_HIDDEN)
+			continue;
+		if (k + 3 > cap) {
+			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, opts, sizeof *opts * (size_t)k);
+			opts = more;
+			cap *= 2;
+		}
+		opts[k++] = db_col_text(r, ss, 0);
+		opts[k++] = db_col_text(r, ss, 1);
+	}
+	opts[k] = NULL;
 	html(r, "<h2 id=\"log\">Log a visit</h2>\n");
 	if (!opts[2]) {
 		html(r, "<p>Your organization has no active grant serving a school today, so there is nothing to"
@@ -157,7 +179,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	}
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT v.starts_at, s.tz, s.name, o.name, v.activity, v.mode, v.minutes, v.dimensions, v.participants,"
-	    "       v.notes, v.next_steps, " POLICY_COLUMNS
+	    "       v.notes, v.next_steps, s.id, " POLICY_COLUMNS
 	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
 	    " WHERE (?3 = 0 OR v.org_id = ?3) ORDER BY v.starts_at DESC LIMIT 500",
 	    "III", r->user->id, r->user->org_id, org);
@@ -172,10 +194,13 @@ static void visits_view(struct req *r, const struct form_errors *e)
 		html(r, "<th scope=\"col\">Notes and next steps</th>");
 	html(r, "</tr></thead>\n<tbody>\n");
 	int n = 0;
+	struct usage_tally used = {0};
 	while (db_step(r, st)) {
 		/* A private school's visits, listed or counted, would point at it. */
-		if (policy_row(r, st, 11) == VIS_HIDDEN)
+		enum vis v = policy_row(r, st, 12);
+		if (v == VIS_HIDDEN)
 			continue;
+		usage_count_school(r, &used, db_col_int(st, 11), db_col_int(st, 12), v);
 		n++;
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
@@ -193,6 +218,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	usage_flush(r, &used, "visits");
 	/* The totals count, through the policy, the visits the list may show. */
 	st = db_q(r, "SELECT v.minutes, " POLICY_COLUMNS " FROM visits v JOIN schools s ON s.id = v.school_id"
 	             " WHERE ?3 = 0 OR v.org_id = ?3", "III", r->user->id, r->user->org_id, org);
@@ -229,6 +255,8 @@ void visits_submit(struct req *r)
 	long long sid = atoll(req_form(r, "school") ? req_form(r, "school") : "0");
 	char *tz = db_text(r, "SELECT tz FROM schools WHERE id = ? AND id IN (" SERVED_SQL ")", "II", sid,
 	                   r->user->org_id);
+	if (tz && policy_school(r, sid) == VIS_HIDDEN)
+		tz = NULL;              /* the same answer as for a school not served */
 	if (!tz)
 		form_error(&e, "school", "Choose a school your organization's active grants serve.");
 	const char *date = req_form(r, "date"), *time_s = req_form(r, "time");

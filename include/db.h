@@ -42,12 +42,6 @@ int db_step(struct req *r, sqlite3_stmt *st);
 /* Run a statement to its end; returns sqlite3_changes(). */
 int db_exec(struct req *r, const char *sql, const char *types, ...);
 
-/* A bookkeeping write (a session's last-seen time, a usage record): run
- * it and return the SQLite result code, never failing the request, so
- * that a read never fails because such a write could not be made (a full
- * disk, a busy lock).  Outside a transaction a failure changes nothing. */
-int db_note(struct req *r, const char *sql, const char *types, ...);
-
 /* 503 for errors that mean the storage cannot take a write now (full,
  * I/O, read-only, busy), 500 for the rest. */
 int db_error_status(int rc);
@@ -55,6 +49,11 @@ int db_error_status(int rc);
 /* Like db_exec but returns the SQLite result code (SQLITE_DONE on success,
  * or a constraint error) instead of failing on constraint errors. */
 int db_try(struct req *r, const char *sql, const char *types, ...);
+
+/* Like db_exec for a write that must never fail the request (a best-effort
+ * log): every error, SQLITE_BUSY and SQLITE_FULL included, is returned as
+ * the SQLite result code (SQLITE_DONE on success) and nothing else happens. */
+int db_exec_soft(struct req *r, const char *sql, const char *types, ...);
 
 /* First column of the first row as an integer, or dflt when no row. */
 long long db_int(struct req *r, long long dflt, const char *sql,

@@ -91,5 +91,7 @@ void codebook_csv(struct req *r);
 /* steward.c */
 void steward_page(struct req *r);
 void steward_submit(struct req *r);
+void steward_usage_page(struct req *r);
+void steward_usage_csv(struct req *r);
 
 #endif

@@ -13,15 +13,24 @@
  *
  * level \ viewer  own leader  steward of  admin or  serving        other
  *                             its nation  staff     intermediary   members
- * private         FULL        FULL        HIDDEN    COARSE         HIDDEN
+ * private         FULL        FULL        HIDDEN    COARSE*        HIDDEN
  * foundation      FULL        FULL        FULL      FULL           HIDDEN
  * network         FULL        FULL        FULL      FULL           COARSE
  *
  * "Serving" means the school is on the current roster of an active grant
  * of the viewer's organization.
+ * (*) only with the nation's consent to "intermediary_profile"; without it
+ * (the default for a nation's school) HIDDEN.
  *
  * Administering accounts is no licence to read a nation's data: admins
  * see schools exactly as foundation staff do.
+ *
+ * Consent narrows, never widens: besides the level, a nation's steward
+ * allows or refuses named uses of each school (policy_consent below) —
+ * whether it is counted in aggregates, shown on the map and at what
+ * precision, suggested as a Connect host, and shown to its intermediaries
+ * while private.  Every decision reads the database at request time: a
+ * change applies at once.
  */
 #ifndef ILNET_POLICY_H
 #define ILNET_POLICY_H
@@ -37,6 +46,8 @@ struct school_facts {
 	const char *sharing;        /* "private", "foundation" or "network" */
 	int viewer_leads;           /* the viewer is one of its leaders */
 	int viewer_serves;          /* the viewer's organization serves it */
+	int intermediary_profile;   /* its nation consents to show it, coarsely,
+	                               to the intermediaries serving it while private */
 };
 
 /* The decision itself: pure, no database. */
@@ -46,15 +57,35 @@ enum vis policy_decide(const struct user *viewer, const struct school_facts *s);
  * VIS_HIDDEN for a school that does not exist. */
 enum vis policy_school(struct req *r, long long school_id);
 
+/* An SQL expression for the consent of a row of schools aliased "s" to
+ * use (a literal): its steward's choice, else dflt_nation for a nation's
+ * school and dflt_free for a school without a nation.  The defaults must be
+ * policy_consent_default's (a unit test holds them together). */
+#define POLICY_CONSENT_SQL(use, dflt_nation, dflt_free) \
+	"coalesce((SELECT c.value FROM school_consent c WHERE c.school_id = s.id" \
+	"   AND c.use_name = '" use "'), CASE WHEN s.nation_id IS NULL THEN '" dflt_free "'" \
+	"   ELSE '" dflt_nation "' END)"
+
+/* 1 when the row's school may be counted in aggregate results. */
+#define POLICY_AGGREGATE_OK "(" POLICY_CONSENT_SQL("aggregate", "allowed", "allowed") " = 'allowed')"
+/* 1 when the row's school may be suggested as a Connect host. */
+#define POLICY_CONNECT_HOST_OK "(" POLICY_CONSENT_SQL("connect_host", "refused", "allowed") " = 'allowed')"
+/* The finest precision the row's school may have on the map: 'none',
+ * 'community' or 'exact' (then never finer than policy_decide allows the
+ * viewer: VIS_COARSE is community precision, VIS_HIDDEN not on it). */
+#define POLICY_MAP_PRECISION POLICY_CONSENT_SQL("map", "none", "exact")
+
 /* SQL columns that give the facts for a row of schools aliased "s", in
- * this order: nation_id, sharing, viewer_leads, viewer_serves.  Bind the
- * viewer's user id, then org id (see policy_bind_hint). */
+ * this order: nation_id, sharing, viewer_leads, viewer_serves,
+ * intermediary_profile.  Bind the viewer's user id, then org id.  Keep
+ * them last in the SELECT list (policy_row reads five columns). */
 #define POLICY_COLUMNS \
 	"coalesce(s.nation_id, 0), s.sharing," \
 	" EXISTS (SELECT 1 FROM user_schools us WHERE us.school_id = s.id AND us.user_id = ?)," \
 	" EXISTS (SELECT 1 FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
 	"   WHERE gs.school_id = s.id AND g.org_id = ? AND g.stage = 'active'" \
-	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))"
+	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))," \
+	" (" POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed')"
 
 /* Decide for a row whose POLICY_COLUMNS start at column col. */
 struct sqlite3_stmt;
@@ -99,5 +130,56 @@ int policy_level_valid(const char *level);
 
 /* Round a coordinate to community precision. */
 double policy_coarse(double deg);
+
+/* ---- consent to named uses --------------------------------------------- */
+
+/* The uses a steward allows or refuses, and their descriptions. */
+#define POLICY_NUSES 4
+extern const char *const policy_uses[POLICY_NUSES];   /* "aggregate", "map", "connect_host", "intermediary_profile" */
+const char *policy_use_label(const char *use);
+int policy_use_valid(const char *use);
+/* Value/label pairs (NULL-terminated) a use may take: "allowed"/"refused",
+ * or for "map" "none"/"community"/"exact".  NULL for an unknown use. */
+const char *const *policy_use_values(const char *use);
+/* 1 when value is one of use's values. */
+int policy_consent_valid(const char *use, const char *value);
+/* The value until a steward chooses: pure. */
+const char *policy_consent_default(const char *use, long long nation_id);
+
+/* The consent in force for school_id and use (a value above; the most
+ * restrictive value for a school that does not exist). */
+const char *policy_consent(struct req *r, long long school_id, const char *use);
+/* 1 when the use is allowed for school_id: "allowed", or for "map" any
+ * precision but "none".  For results ("aggregate"), the map and Connect
+ * ("connect_host"); in SQL, the POLICY_*_OK macros above. */
+int policy_consents(struct req *r, long long school_id, const char *use);
+
+/* ---- Local Contexts Notices and Labels ---------------------------------- */
+
+struct policy_label {
+	const char *code;           /* as published, e.g. "TK CO" */
+	const char *name;           /* "TK Community Use Only" */
+	const char *meaning;        /* one line */
+};
+/* The codes ilnet knows, Notices first; ends with a NULL code. */
+extern const struct policy_label policy_label_list[];
+/* The entry for code (exact, case-sensitive), or NULL. */
+const struct policy_label *policy_label_find(const char *code);
+
+/* Parse a steward's list of codes ("TK CO; TK NC", separated by ';' or
+ * ',', spaces ignored, each at most once) into out[0..max): returns how
+ * many, or -1 with the first unknown code in *bad (an arena string).
+ * Pure apart from the arena. */
+struct arena;
+int policy_labels_parse(struct arena *a, const char *text, const struct policy_label **out,
+                        int max, const char **bad);
+
+/* The labels on school_id, in policy_label_list order, into out[0..max):
+ * how many. */
+int policy_labels_of(struct req *r, long long school_id, const struct policy_label **out, int max);
+
+/* The labels on school_id as "TK CO; TK NC" (in policy_label_list order),
+ * "" when none: for every export row that names the school. */
+const char *policy_labels(struct req *r, long long school_id);
 
 #endif

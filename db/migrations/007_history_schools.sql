@@ -86,3 +86,9 @@ CREATE TRIGGER figures_cycle_new AFTER INSERT ON scan_cycles
 BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
 CREATE TRIGGER figures_cycle_changed AFTER UPDATE ON scan_cycles
 BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_consent_new AFTER INSERT ON school_consent
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_consent_changed AFTER UPDATE ON school_consent
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+CREATE TRIGGER figures_consent_gone AFTER DELETE ON school_consent
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;

@@ -282,7 +282,7 @@ START_TEST(portfolio_and_exports)
 	resp_free(r);
 	/* Staff get visits without notes; private schools unnamed. */
 	r = http_get(st, "/visits.csv");
-	ck_assert(resp_has(r, "visit_id,local_start,organization,school_id,school,activity,mode,minutes,dimensions\r\n"));
+	ck_assert(resp_has(r, "visit_id,local_start,organization,school_id,school,activity,mode,minutes,dimensions,labels\r\n"));
 	ck_assert(!resp_has(r, "Private note"));
 	ck_assert(!resp_has(r, "Observed advisory"));
 	char *priv = db_value("SELECT s.name FROM visits v JOIN schools s ON s.id = v.school_id WHERE s.sharing = 'private'"

@@ -24,9 +24,11 @@ static const struct reader readers[] = {
 	{ "admin@example.org", "SELECT name FROM schools WHERE sharing = 'private'" },
 	{ "staff@example.org", "SELECT name FROM schools WHERE sharing = 'private'" },
 	{ "coach@example.org",
-	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND NOT EXISTS (SELECT 1 FROM grant_schools gs"
+	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND NOT (EXISTS (SELECT 1 FROM grant_schools gs"
 	  " JOIN grants g ON g.id = gs.grant_id WHERE gs.school_id = s.id AND g.stage = 'active'"
-	  " AND g.org_id = (SELECT org_id FROM users WHERE email = 'coach@example.org'))" },
+	  " AND g.org_id = (SELECT org_id FROM users WHERE email = 'coach@example.org')) AND EXISTS (SELECT 1"
+	  " FROM school_consent c WHERE c.school_id = s.id AND c.use_name = 'intermediary_profile'"
+	  " AND c.value = 'allowed'))" },
 	{ "leader@example.org",
 	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND s.id NOT IN (SELECT school_id FROM"
 	  " user_schools WHERE user_id = (SELECT id FROM users WHERE email = 'leader@example.org'))" },

@@ -699,6 +699,7 @@ void add_matrix_cases(Suite *s);
 void add_retry_tests(TCase *t);
 void add_nginx_tests(TCase *t);
 void add_account_tests(TCase *t);
+void add_steward_tests(TCase *t);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -802,6 +803,7 @@ Suite *platform_suite(void)
 	add_retry_tests(t);
 	add_nginx_tests(t);
 	add_account_tests(t);
+	add_steward_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */

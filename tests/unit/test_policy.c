@@ -16,10 +16,16 @@ static struct user U(enum role role, long long nation, long long org)
 	return u;
 }
 
+static enum vis see_c(struct user u, const char *level, long long nation, int leads, int serves, int consent)
+{
+	struct school_facts f = { nation, level, leads, serves, consent };
+	return policy_decide(&u, &f);
+}
+
+/* Without the nation's consent to show its profile to intermediaries. */
 static enum vis see(struct user u, const char *level, long long nation, int leads, int serves)
 {
-	struct school_facts f = { nation, level, leads, serves };
-	return policy_decide(&u, &f);
+	return see_c(u, level, nation, leads, serves, 0);
 }
 
 START_TEST(matrix)
@@ -28,7 +34,7 @@ START_TEST(matrix)
 	/* Expected, per level: own leader, steward of nation, admin, staff,
 	 * serving intermediary, other leader, other intermediary, other steward. */
 	const enum vis want[3][8] = {
-		{ VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_COARSE, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
 		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
 		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_COARSE, VIS_COARSE, VIS_COARSE },
 	};
@@ -50,11 +56,45 @@ START_TEST(matrix)
 }
 END_TEST
 
+/* The consent to "intermediary_profile" changes one cell only: a private
+ * school seen by the intermediaries serving it, coarsely.  It never
+ * widens anything else. */
+START_TEST(intermediary_profile_consent)
+{
+	const char *lv[3] = { "private", "foundation", "network" };
+	const enum vis want[3][8] = {
+		{ VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_COARSE, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_HIDDEN, VIS_HIDDEN, VIS_HIDDEN },
+		{ VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_FULL, VIS_COARSE, VIS_COARSE, VIS_COARSE },
+	};
+	for (int i = 0; i < 3; i++) {
+		enum vis got[8] = {
+			see_c(U(ROLE_LEADER, 0, 0), lv[i], 7, 1, 0, 1),
+			see_c(U(ROLE_STEWARD, 7, 0), lv[i], 7, 0, 0, 1),
+			see_c(U(ROLE_ADMIN, 0, 0), lv[i], 7, 0, 0, 1),
+			see_c(U(ROLE_STAFF, 0, 0), lv[i], 7, 0, 0, 1),
+			see_c(U(ROLE_INTERMEDIARY, 0, 3), lv[i], 7, 0, 1, 1),
+			see_c(U(ROLE_LEADER, 0, 0), lv[i], 7, 0, 0, 1),
+			see_c(U(ROLE_INTERMEDIARY, 0, 4), lv[i], 7, 0, 0, 1),
+			see_c(U(ROLE_STEWARD, 8, 0), lv[i], 7, 0, 0, 1),
+		};
+		for (int k = 0; k < 8; k++)
+			ck_assert_msg(got[k] == want[i][k], "level %s viewer %d with consent: got %d want %d",
+			              lv[i], k, got[k], want[i][k]);
+	}
+	/* Refused: the serving intermediary loses the private school, and
+	 * only that one. */
+	ck_assert_int_eq(see_c(U(ROLE_INTERMEDIARY, 0, 3), "private", 7, 0, 1, 0), VIS_HIDDEN);
+	ck_assert_int_eq(see_c(U(ROLE_INTERMEDIARY, 0, 3), "foundation", 7, 0, 1, 0), VIS_FULL);
+	ck_assert_int_eq(see_c(U(ROLE_INTERMEDIARY, 0, 3), "network", 7, 0, 1, 0), VIS_FULL);
+}
+END_TEST
+
 START_TEST(unknown_is_most_restrictive)
 {
 	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "garbage", 7, 0, 0), VIS_HIDDEN);
 	ck_assert_int_eq(see(U(ROLE_LEADER, 0, 0), NULL, 0, 0, 0), VIS_HIDDEN);
-	struct school_facts f = { 0, "network", 0, 0 };
+	struct school_facts f = { 0, "network", 0, 0, 0 };
 	ck_assert_int_eq(policy_decide(NULL, &f), VIS_HIDDEN);
 	/* A leftover leader link gives nothing to someone who is no longer a leader. */
 	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "private", 7, 1, 0), VIS_HIDDEN);
@@ -82,12 +122,19 @@ static void through_database(struct req *r)
 	db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) VALUES (1, 10, '2020-01-01')", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
 	db_exec(r, "UPDATE grants SET stage = 'active'", "");
+	/* Served, but private without the nation's consent: nothing. */
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value)"
+	           " VALUES (10, 'intermediary_profile', 'allowed')", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_COARSE);
 	/* Left the roster: no longer served. */
 	db_exec(r, "UPDATE grant_schools SET to_date = '2021-01-01'", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
 	db_exec(r, "UPDATE grant_schools SET to_date = NULL", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_COARSE);
+	/* Refused again: at once. */
+	db_exec(r, "UPDATE school_consent SET value = 'refused' WHERE school_id = 10", "");
+	ck_assert_int_eq(policy_school(r, 10), VIS_HIDDEN);
 	db_exec(r, "UPDATE schools SET sharing = 'foundation' WHERE id = 10", "");
 	ck_assert_int_eq(policy_school(r, 10), VIS_FULL);
 	ck_assert_int_eq(policy_school(r, 999), VIS_HIDDEN);
@@ -249,6 +296,7 @@ Suite *policy_suite(void)
 	Suite *s = suite_create("policy");
 	TCase *t = tcase_create("policy");
 	tcase_add_test(t, matrix);
+	tcase_add_test(t, intermediary_profile_consent);
 	tcase_add_test(t, unknown_is_most_restrictive);
 	tcase_add_test(t, facts_from_the_database);
 	tcase_add_test(t, small_cells_suppressed);
