@@ -69,16 +69,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Run sql in one transaction, setting user_version when version > 0. */
+static int fk_violations(void *n, int ncol, char **v, char **names)
+{
+	(void)ncol; (void)v; (void)names;
+	++*(int *)n;
+	return 0;
+}
+
+/* Run sql in one transaction, setting user_version when version > 0.
+ * Foreign keys are off while it runs, so that a migration can rebuild a
+ * table others refer to (SQLite's documented procedure), and checked in
+ * full before it commits: a migration that breaks one rolls back. */
 static int apply(sqlite3 *db, const char *sql, int version, const char *what,
                  char *err, size_t errlen)
 {
 	char *msg = NULL;
+	int broken = 0;
+	sqlite3_exec(db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
-	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", what, msg ? msg : "failed");
+	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA foreign_key_check", fk_violations, &broken, &msg) != SQLITE_OK || broken) {
+		snprintf(err, errlen, "%s: %s", what, msg ? msg : broken ? "breaks a foreign key" : "failed");
 		sqlite3_free(msg);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 		return -1;
 	}
 	if (version > 0) {
@@ -90,8 +104,10 @@ static int apply(sqlite3 *db, const char *sql, int version, const char *what,
 		snprintf(err, errlen, "%s: %s", what, msg ? msg : "commit failed");
 		sqlite3_free(msg);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 		return -1;
 	}
+	sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	return 0;
 }
 

@@ -187,6 +187,24 @@ void schools_page(struct req *r)
 	page_end(r);
 }
 
+/* A school the viewer may see in full with this name in this town (other
+ * than except), or 0.  Only those count: refusing a name because a
+ * school the viewer may not see has it would confirm that school exists,
+ * so a private school's name never blocks an edit or an import (the
+ * database allows two schools of one name in a town). */
+static long long same_place(struct req *r, const char *name, const char *state, const char *city,
+                            long long except)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, " POLICY_COLUMNS " FROM schools s WHERE s.name = ?3"
+	                           " AND s.state_code = ?4 AND s.city = ?5 AND s.id <> ?6 ORDER BY s.id",
+	                        "IItttI", r->user->id, r->user->org_id, name, state, city, except);
+	long long found = 0;
+	while (db_step(r, st))
+		if (!found && policy_row(r, st, 1) == VIS_FULL)
+			found = db_col_int(st, 0);
+	return found;
+}
+
 /* ---- edit --------------------------------------------------------------- */
 
 static void school_form(struct req *r, const struct school_in *in, long long nation_id,
@@ -287,8 +305,7 @@ void school_edit_submit(struct req *r)
 		else if (!cur_type || strcmp(cur_type, "tribal"))
 			form_error(&e, "type", "Only an administrator can make a school tribal, with its nation.");
 	}
-	if (!e.n && db_int(r, 0, "SELECT id FROM schools WHERE name = ? AND state_code = ?"
-	                         " AND city = ? AND id <> ?", "tttI", in.name, in.state, in.city, id))
+	if (!e.n && same_place(r, in.name, in.state, in.city, id))
 		form_error(&e, "name", "Another school in this city already has this name.");
 	if (e.n) {
 		r->status = 422;
@@ -464,9 +481,10 @@ void schools_import_submit(struct req *r)
 		/* A tribal school is always governed by its nation: without one
 		 * (given here, or kept from the school already in ilnet) it is a
 		 * row problem, never imported silently. */
+		long long same = !strcmp(in.type, "tribal") && !*in.nation ?
+		                 same_place(r, in.name, in.state, in.city, 0) : 0;
 		if (!strcmp(in.type, "tribal") && !*in.nation &&
-		    !db_int(r, 0, "SELECT 1 FROM schools WHERE name = ? AND state_code = ? AND city = ?"
-		                  " AND nation_id IS NOT NULL", "ttt", in.name, in.state, in.city))
+		    !db_int(r, 0, "SELECT 1 FROM schools WHERE id = ? AND nation_id IS NOT NULL", "I", same))
 			form_error(&e, "nation", "A tribal school must belong to a nation: give the nation's name in the"
 			                         " nation column, so that its data steward governs the school's data.");
 		for (int k = i - 1; k >= 0 && !e.n; k--)
@@ -491,9 +509,7 @@ void schools_import_submit(struct req *r)
 	for (int i = 0; i < nrows; i++) {
 		struct school_in *in = &ins[i];
 		struct school_ok *ok = &oks[i];
-		long long existing = db_int(r, 0, "SELECT id FROM schools WHERE name = ? AND"
-		                                  " state_code = ? AND city = ?", "ttt",
-		                            in->name, in->state, in->city);
+		long long existing = same_place(r, in->name, in->state, in->city, 0);
 		if (existing) {
 			/* Empty cells keep what is there: a roster without a nation
 			 * column never detaches a school from its nation. */

@@ -5,6 +5,8 @@
  * when staff save a person, nations kept by an import. */
 #include "harness.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,49 @@ START_TEST(staff_cannot_make_intermediaries)
 	free(leader);
 	free(org);
 	client_free(admin);
+	client_free(c);
+}
+END_TEST
+
+/* A private school's name never blocks an edit: refusing it would confirm
+ * that the school exists.  A visible school's still does. */
+START_TEST(uniqueness_reveals_no_hidden_school)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char *pname = db_value("SELECT name FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char *pstate = db_value("SELECT state_code FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char *pcity = db_value("SELECT city FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	char *tz = db_value("SELECT tz FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1");
+	ck_assert_int_eq(db_run("INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high,"
+	                        " enrollment) VALUES ('Uniqueness Test School', 'MN', 'Ada', 'America/Chicago',"
+	                        " 'small_rural', 0, 12, 50)"), 0);
+	char *mine = db_value("SELECT id FROM schools WHERE name = 'Uniqueness Test School'");
+	char *other = db_value("SELECT name || '|' || state_code || '|' || city FROM schools WHERE sharing = 'network'"
+	                       " ORDER BY id LIMIT 1");
+	char page[64], form[1024];
+	snprintf(page, sizeof page, "/admin/schools/%s", mine);
+	char *en = curl_escape(pname, 0), *ec = curl_escape(pcity, 0), *et = curl_escape(tz, 0);
+	snprintf(form, sizeof form, "name=%s&city=%s&state=%s&type=small_rural&grade_low=0&grade_high=12"
+	         "&enrollment=100&tz=%s&lat=&lon=", en, ec, pstate, et);
+	struct resp *r = post_form(c, page, page, form);
+	ck_assert_msg(r->status == 303, "%ld", r->status);
+	ck_assert(!resp_has(r, "already has this name"));
+	resp_free(r);
+	/* The name of a school the editor can see is still refused. */
+	char *on = strtok(other, "|"), *os = strtok(NULL, "|"), *oc = strtok(NULL, "|");
+	char *eon = curl_escape(on, 0), *eoc = curl_escape(oc, 0);
+	snprintf(form, sizeof form, "name=%s&city=%s&state=%s&type=small_rural&grade_low=0&grade_high=12"
+	         "&enrollment=100&tz=%s&lat=&lon=", eon, eoc, os, et);
+	r = post_form(c, page, page, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "Another school in this city already has this name."));
+	resp_free(r);
+	curl_free(en); curl_free(ec); curl_free(et); curl_free(eon); curl_free(eoc);
+	char del[128];
+	snprintf(del, sizeof del, "DELETE FROM schools WHERE id = %s", mine);
+	ck_assert_int_eq(db_run(del), 0);
+	free(other); free(mine); free(tz); free(pcity); free(pstate); free(pname);
 	client_free(c);
 }
 END_TEST
@@ -296,6 +341,10 @@ START_TEST(import_keeps_a_schools_nation)
 	ck_assert_int_eq(login(c, "admin@example.org", DEMO_PW), 303);
 	char *id = db_value("SELECT id FROM schools WHERE nation_id IS NOT NULL ORDER BY id LIMIT 1");
 	char q[512];
+	/* Its steward shares it with the foundation (a private school is
+	 * neither found nor changed by an administrator's import). */
+	snprintf(q, sizeof q, "UPDATE schools SET sharing = 'foundation' WHERE id = %s", id);
+	ck_assert_int_eq(db_run(q), 0);
 	snprintf(q, sizeof q, "SELECT replace(name, ' ', '+') || '%%2C' || state_code || '%%2C' ||"
 	         " replace(city, ' ', '+') FROM schools WHERE id = %s", id);
 	char *row = db_value(q);
@@ -310,6 +359,24 @@ START_TEST(import_keeps_a_schools_nation)
 	ck_assert_str_eq(v, "1 123");
 	free(v);
 	free(row);
+	/* A private school's row: no match, so a tribal school without a
+	 * nation, refused as any would be; the school is untouched. */
+	snprintf(q, sizeof q, "UPDATE schools SET sharing = 'private' WHERE id = %s", id);
+	ck_assert_int_eq(db_run(q), 0);
+	snprintf(q, sizeof q, "SELECT replace(name, ' ', '+') || '%%2C' || state_code || '%%2C' ||"
+	         " replace(city, ' ', '+') FROM schools WHERE id = %s", id);
+	row = db_value(q);
+	snprintf(form, sizeof form, "csv=name%%2Cstate%%2Ccity%%2Ctype%%2Cgrade_low%%2Cgrade_high%%2Cenrollment"
+	         "%%2Ctime_zone%%0D%%0A%s%%2Ctribal%%2CK%%2C12%%2C456%%2CAmerica%%2FChicago%%0D%%0A", row);
+	r = post_form(c, "/admin/schools/import", "/admin/schools/import", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "A tribal school must belong to a nation"));
+	resp_free(r);
+	snprintf(q, sizeof q, "SELECT (nation_id IS NOT NULL) || ' ' || enrollment FROM schools WHERE id = %s", id);
+	v = db_value(q);
+	ck_assert_str_eq(v, "1 123");
+	free(v);
+	free(row);
 	free(id);
 	client_free(c);
 }
@@ -321,6 +388,7 @@ void add_guard_tests(TCase *t)
 	tcase_add_test(t, only_admins_name_stewards_or_link_nation_schools);
 	tcase_add_test(t, staff_cannot_make_intermediaries);
 	tcase_add_test(t, hidden_counts_reveal_nothing);
+	tcase_add_test(t, uniqueness_reveals_no_hidden_school);
 	tcase_add_test(t, next_cannot_leave_the_site);
 	tcase_add_test(t, sent_mail_keeps_no_token);
 	tcase_add_test(t, account_password_guessing_throttled);
