@@ -5,6 +5,7 @@ PORT      ?= 8080
 WORKERS   ?= 4
 CC        ?= cc
 SANITIZE  ?=
+STATIC_VERSION := $(shell cat www/static/* 2>/dev/null | sha256sum | cut -c1-12)
 ROOT      := $(CURDIR)
 VAR       := $(ROOT)/var
 BUILD     := $(ROOT)/build$(if $(SANITIZE),-san)
@@ -17,7 +18,8 @@ DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
              -Wstrict-prototypes -Wmissing-prototypes -Wvla -Iinclude \
-             -DILNET_ROOT='"$(ROOT)"' -fno-strict-aliasing -fstack-protector-strong
+             -DILNET_ROOT='"$(ROOT)"' -fno-strict-aliasing -fstack-protector-strong \
+             -DILNET_STATIC_VERSION='"$(STATIC_VERSION)"'
 ifneq ($(SANITIZE),)
 # GCC 12 misreports format arguments under UBSan (format-truncation/overflow).
 CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1 -Wno-format-truncation -Wno-format-overflow
@@ -57,6 +59,8 @@ $(BUILD)/.deps-ok: | deps
 
 $(BUILD)/%.o: cgi-bin/%.c include/*.h | $(BUILD)/.deps-ok
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/layout.o: $(wildcard www/static/*)
 
 $(BUILD)/ilnet: $(BUILD)/main.o $(CORE_OBJ) $(PAGE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -8,6 +8,12 @@
 #include <sodium.h>
 #include <string.h>
 
+/* The hash of www/static at build time (Makefile): static addresses carry
+ * it, so nginx lets browsers keep them for a year. */
+#ifndef ILNET_STATIC_VERSION
+#define ILNET_STATIC_VERSION "0"
+#endif
+
 static const struct {
 	const char *href, *label;
 	unsigned roles;
@@ -72,14 +78,14 @@ void page_begin(struct req *r, const char *title)
 	        "<meta charset=\"utf-8\">\n"
 	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	        "<title>%s · ilnet</title>\n"
-	        "<link rel=\"stylesheet\" href=\"/static/ilnet.css\">\n"
-	        "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
-	        "<script src=\"/static/ilnet.js\" defer nonce=\"%s\"></script>\n"
+	        "<link rel=\"stylesheet\" href=\"/static/ilnet.css?v=%s\">\n"
+	        "<link rel=\"icon\" href=\"/static/icon.svg?v=%s\" type=\"image/svg+xml\">\n"
+	        "<script src=\"/static/ilnet.js?v=%s\" defer nonce=\"%s\"></script>\n"
 	        "</head>\n<body>\n"
 	        "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
 	        "<header class=\"banner\">\n"
 	        "<a class=\"brand\" href=\"/\">ilnet<span> · individualized learning network</span></a>\n",
-	     title, r->nonce);
+	     title, ILNET_STATIC_VERSION, ILNET_STATIC_VERSION, ILNET_STATIC_VERSION, r->nonce);
 	if (r->user) {
 		html(r, "<nav aria-label=\"Main\"><ul>\n");
 		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {

@@ -184,6 +184,40 @@ START_TEST(app_and_static_replies_have_each_header_once)
 }
 END_TEST
 
+/* Text goes compressed; a versioned static address is kept a year. */
+START_TEST(compressed_and_cached)
+{
+	struct client *c = client_new();
+	struct resp *p = http_get(c, "/login");
+	const char *v = strstr(p->body, "/static/ilnet.css?v=");
+	ck_assert_ptr_nonnull(v);
+	char path[96];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(v, "\""), v);
+	resp_free(p);
+	const char *gz[] = { "Accept-Encoding: gzip", NULL };
+	struct resp *r = http_req(c, "GET", path, NULL, 0, gz);
+	ck_assert_int_eq(r->status, 200);
+	char *enc = resp_header(r, "Content-Encoding"), *cc = resp_header(r, "Cache-Control");
+	ck_assert_ptr_nonnull(enc);
+	ck_assert_str_eq(enc, "gzip");
+	ck_assert(cc && strstr(cc, "max-age=31536000") && strstr(cc, "immutable"));
+	free(enc);
+	free(cc);
+	resp_free(r);
+	r = http_req(c, "GET", "/static/ilnet.css", NULL, 0, gz);
+	cc = resp_header(r, "Cache-Control");
+	ck_assert(cc && strstr(cc, "max-age=3600"));
+	free(cc);
+	resp_free(r);
+	r = http_req(c, "GET", "/login", NULL, 0, gz);
+	enc = resp_header(r, "Content-Encoding");
+	ck_assert(enc && !strcmp(enc, "gzip"));
+	free(enc);
+	resp_free(r);
+	client_free(c);
+}
+END_TEST
+
 void add_nginx_tests(TCase *t);
 void add_nginx_tests(TCase *t)
 {
@@ -192,4 +226,5 @@ void add_nginx_tests(TCase *t)
 	tcase_add_test(t, oversized_header_has_headers);
 	tcase_add_test(t, oversized_body_has_headers);
 	tcase_add_test(t, app_and_static_replies_have_each_header_once);
+	tcase_add_test(t, compressed_and_cached);
 }
