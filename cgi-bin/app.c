@@ -44,7 +44,8 @@ static const char *public_message(int status, const char *detail)
 	case 404: return "There is no page at this address.";
 	case 405: return "This page does not accept that kind of request.";
 	case 413: return "What you sent is larger than ilnet accepts (1 MiB).";
-	case 503: return "ilnet is busy. Wait a moment and try again.";
+	case 503: return "ilnet is too busy to finish this just now, so nothing was saved."
+	                 " Wait a moment and try again.";
 	}
 	return "ilnet could not finish this request. Nothing was saved.";
 }
@@ -96,6 +97,8 @@ static void fail_path(struct req *r)
 		if (!strcmp(r->headers[i].name, "Allow"))
 			r->headers[keep++] = r->headers[i];
 	r->nheaders = keep;
+	if (status == 503)
+		req_header(r, "Retry-After", "2");
 	jmp_buf jb;
 	r->fail_jmp = &jb;
 	if (setjmp(jb)) {

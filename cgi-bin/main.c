@@ -17,6 +17,7 @@
 #include "req.h"
 #include "route.h"
 #include "survey.h"
+#include "writeq.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -219,6 +220,13 @@ static int serve(void)
 	const char *rundir = conf("ILNET_RUNDIR", ILNET_ROOT "/var");
 	setenv("ILNET_RUNDIR", rundir, 1);
 	mkdir(rundir, 0755);
+	/* The write queue (db_begin): made empty here, inherited by every
+	 * child.  Without it writers still work, in SQLite's own order. */
+	char qpath[4096];
+	snprintf(qpath, sizeof qpath, "%s/write.queue", rundir);
+	if (writeq_open(qpath, 1) != 0)
+		fprintf(stderr, "ilnet: no write queue at %s (%s); writers wait unqueued\n",
+		        qpath, strerror(errno));
 	const char *path = conf("ILNET_SOCKET", ILNET_ROOT "/var/ilnet.sock");
 	int nworkers = atoi(conf("ILNET_WORKERS", "4"));
 	if (nworkers < 1 || nworkers > MAX_WORKERS) {
@@ -267,6 +275,7 @@ static int serve(void)
 				if (pids[i] != dead)
 					continue;
 				pids[i] = 0;
+				writeq_forget(dead);    /* its turn, if it held one */
 				if (sup_stop)
 					break;
 				if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status)))
