@@ -126,8 +126,12 @@ browser: $(BUILD)/ilnet
 	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) node --test $(BROWSER_DIR)/
 
-bench: $(BUILD)/ilnet
-	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/bench/run
+# The bench's ceiling: a bare libfcgi responder (hello, or one FULL insert).
+$(BUILD)/bench-bare: tests/bench/bare.c | $(BUILD)/.deps-ok
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LDFLAGS) $(shell pkg-config --libs sqlite3) -lfcgi
+
+bench: $(BUILD)/ilnet $(BUILD)/bench-bare
+	ILNET_BIN=$(BUILD)/ilnet BENCH_BARE=$(BUILD)/bench-bare ILNET_ROOT=$(ROOT) tests/bench/run
 
 valgrind: $(BUILD)/ilnet
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/valgrind
