@@ -104,12 +104,15 @@ static int pid_alive(pid_t pid, int deep)
 	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
-/* Move serving from s to s + 1 and wake the owner of s + 1.  0 when
+/* Move serving from s to s + 1 and wake the owner of s + 1, if that ticket
+ * is out (one taken later sees its turn before it would sleep).  0 when
  * someone else moved it first. */
 static int advance(uint32_t s)
 {
 	if (!atomic_compare_exchange_strong(&q->serving, &s, s + 1))
 		return 0;
+	if (atomic_load(&q->next) == s + 1)
+		return 1;
 	struct wq_slot *sl = &q->slot[(s + 1) % WQ_SLOTS];
 	atomic_fetch_add(&sl->wake, 1);
 	futex_wake(&sl->wake);
