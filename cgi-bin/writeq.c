@@ -145,11 +145,15 @@ static void pass_dead(long long stuck_ms)
 int writeq_open(const char *path, int fresh)
 {
 	writeq_close();
+	/* A fresh queue is a new file: processes still using an old one (an
+	 * earlier supervisor's, say) keep theirs, and are never confused. */
+	if (fresh && unlink(path) != 0 && errno != ENOENT)
+		return -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if ((fresh && ftruncate(fd, 0) != 0) || fstat(fd, &st) != 0 ||
+	if (fstat(fd, &st) != 0 ||
 	    (st.st_size < (off_t)sizeof *q && ftruncate(fd, sizeof *q) != 0)) {
 		int e = errno;
 		close(fd);

@@ -25,10 +25,11 @@
 
 #include <sys/types.h>
 
-/* Map the queue file at path (created if missing; emptied first when fresh
- * is set, which only the process that starts the others should do).  The
- * mapping is inherited by children forked afterwards.  Replaces an earlier
- * mapping.  0, or -1 with errno set (the queue is then off). */
+/* Map the queue file at path (created if missing; when fresh is set, a new
+ * empty file replaces it, which only the process that starts the others
+ * should ask for).  The mapping is inherited by children forked afterwards.
+ * Replaces an earlier mapping.  0, or -1 with errno set (the queue is then
+ * off). */
 int writeq_open(const char *path, int fresh);
 
 /* Unmap (giving up a turn still held). */

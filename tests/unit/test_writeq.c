@@ -235,6 +235,26 @@ START_TEST(the_supervisor_forgets_a_dead_child)
 }
 END_TEST
 
+START_TEST(a_fresh_queue_leaves_the_old_one_alone)
+{
+	queue_up();
+	ck_assert_int_eq(writeq_acquire(1000), WRITEQ_HELD);
+	/* A new supervisor starting over the same path gets a new, empty
+	 * queue; the old one's holder still holds its own. */
+	pid_t kid = fork();
+	if (kid == 0) {
+		if (writeq_open(qpath, 1) != 0 || writeq_depth() != 0)
+			_exit(1);
+		_exit(writeq_acquire(100) == WRITEQ_HELD ? 0 : 2);
+	}
+	ck_assert_int_eq(exit_code(kid), 0);
+	ck_assert(writeq_held());
+	ck_assert_uint_eq(writeq_depth(), 1);
+	writeq_release();
+	queue_down();
+}
+END_TEST
+
 static void begin_commit(struct req *r)
 {
 	db_begin(r);
@@ -326,6 +346,7 @@ Suite *writeq_suite(void)
 	tcase_add_test(t, a_waiter_that_dies_is_passed_over);
 	tcase_add_test(t, a_waiter_that_gives_up_leaves_the_queue);
 	tcase_add_test(t, the_supervisor_forgets_a_dead_child);
+	tcase_add_test(t, a_fresh_queue_leaves_the_old_one_alone);
 	tcase_add_test(t, no_turn_in_time_is_503_and_nothing_saved);
 	suite_add_tcase(s, t);
 	return s;
