@@ -30,7 +30,7 @@ LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium
 LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail layout app policy region csv survey chart money grant demo cache usage
+CORE      := arena buf decode req html route db auth mail layout app policy region csv survey chart money grant demo cache usage writeq
 PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
@@ -130,8 +130,12 @@ browser: $(BUILD)/ilnet
 	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) node --test $(BROWSER_DIR)/
 
-bench: $(BUILD)/ilnet
-	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/bench/run
+# The bench's ceiling: a bare libfcgi responder (hello, or one FULL insert).
+$(BUILD)/bench-bare: tests/bench/bare.c | $(BUILD)/.deps-ok
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LDFLAGS) $(shell pkg-config --libs sqlite3) -lfcgi
+
+bench: $(BUILD)/ilnet $(BUILD)/bench-bare
+	ILNET_BIN=$(BUILD)/ilnet BENCH_BARE=$(BUILD)/bench-bare ILNET_ROOT=$(ROOT) tests/bench/run
 
 valgrind: $(BUILD)/ilnet
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/valgrind

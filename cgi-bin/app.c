@@ -44,8 +44,8 @@ static const char *public_message(int status, const char *detail)
 	case 404: return "There is no page at this address.";
 	case 405: return "This page does not accept that kind of request.";
 	case 413: return "What you sent is larger than ilnet accepts (1 MiB).";
-	case 503: return "ilnet cannot store anything right now, so nothing was saved. Try again in a few"
-	                 " minutes.";
+	case 503: return "ilnet cannot save anything just now (it is too busy, or out of room), so nothing"
+	                 " was saved. Wait a moment and try again.";
 	}
 	return "ilnet could not finish this request. Nothing was saved.";
 }
@@ -133,6 +133,8 @@ static void fail_path(struct req *r)
 		if (!strcmp(r->headers[i].name, "Allow"))
 			r->headers[keep++] = r->headers[i];
 	r->nheaders = keep;
+	if (status == 503)
+		req_header(r, "Retry-After", "2");
 	jmp_buf jb;
 	r->fail_jmp = &jb;
 	if (setjmp(jb)) {

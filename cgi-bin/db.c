@@ -1,6 +1,7 @@
 /* db.c — SQLite access with cached statements (see include/db.h). */
 #include "db.h"
 #include "req.h"
+#include "writeq.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_SIZE 1024
 
@@ -17,6 +19,36 @@ static struct {
 	const char *sql;
 	sqlite3_stmt *st;
 } cache[CACHE_SIZE];
+
+/* How long a writer waits for its turn, and anyone for a SQLite lock
+ * (ILNET_WRITE_WAIT_MS, read at db_open). */
+static long wait_ms = DB_WRITE_WAIT_MS;
+static long long busy_since_us;
+
+static long long mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's busy handler: poll in short steps until wait_ms has passed.
+ * (sqlite3_busy_timeout sleeps ever longer, up to 100 ms at a time, so a
+ * writer that keeps losing the race sleeps through many free moments.)
+ * Writers queue in writeq first; this is for the rest: the mail sender,
+ * a session touched outside a transaction, a checkpoint, another tool. */
+static int busy_wait(void *arg, int count)
+{
+	(void)arg;
+	long long now = mono_us();
+	if (count == 0)
+		busy_since_us = now;
+	if (now - busy_since_us >= wait_ms * 1000LL)
+		return 0;
+	struct timespec ts = { 0, count < 20 ? 100 * 1000L : 1000 * 1000L };
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 {
@@ -29,8 +61,10 @@ int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		    "PRAGMA foreign_keys=ON;"
 		    "PRAGMA synchronous=FULL;"
 		    "PRAGMA trusted_schema=OFF;", NULL, NULL, NULL);
+	const char *w = getenv("ILNET_WRITE_WAIT_MS");
+	wait_ms = w && atol(w) > 0 ? atol(w) : DB_WRITE_WAIT_MS;
 	if (rc == SQLITE_OK)
-		rc = sqlite3_busy_timeout(db, 5000);
+		rc = sqlite3_busy_handler(db, busy_wait, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -382,6 +416,8 @@ char *db_col_text(struct req *r, sqlite3_stmt *st, int i)
 
 void db_begin(struct req *r)
 {
+	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
+		req_fail(r, 503, arena_printf(&r->arena, "begin: no turn to write within %ld ms", wait_ms));
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		fail_db(r, "begin");
 	/* A form's one-time key is claimed first thing in the transaction that
@@ -407,6 +443,7 @@ void db_commit(struct req *r)
 {
 	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		fail_db(r, "commit");
+	writeq_release();
 }
 
 void db_request_done(sqlite3 *db)
@@ -415,6 +452,7 @@ void db_request_done(sqlite3 *db)
 		return;
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	writeq_release();
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st;
 	     st = sqlite3_next_stmt(db, st))
 		if (sqlite3_stmt_busy(st))

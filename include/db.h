@@ -5,8 +5,9 @@
  * '?' in order:
  *   i int   I long long   d double   t const char * (NULL binds NULL)
  *   b const void *, int length (blob)   n NULL (no argument)
- * Any unexpected SQLite error calls req_fail(r, 500, ...), so callers stay
- * short; db_try() is for the errors a caller expects (constraints).
+ * Any unexpected SQLite error calls req_fail(r, 500, ...) (503 for a lock
+ * not had in time), so callers stay short; db_try() is for the errors a
+ * caller expects (constraints).
  * One statement is in use at a time: do not run the same SQL literal again
  * while stepping through it.
  */
@@ -18,8 +19,13 @@
 
 struct req;
 
-/* Open (creating if needed) with WAL, foreign keys, a busy timeout and
- * synchronous=FULL.  Returns SQLITE_OK or an error, with a message in err. */
+/* How long a writer waits for its turn (and anyone for a lock) before the
+ * request answers 503 with nothing saved; ILNET_WRITE_WAIT_MS overrides. */
+#define DB_WRITE_WAIT_MS 10000
+
+/* Open (creating if needed) with WAL, foreign keys, synchronous=FULL and a
+ * busy handler that polls in short steps (see db_begin).  Returns SQLITE_OK
+ * or an error, with a message in err. */
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen);
 
 /* Finalize cached statements and close. */
@@ -71,12 +77,16 @@ char *db_col_text(struct req *r, sqlite3_stmt *st, int i);
 int db_col_null(sqlite3_stmt *st, int i);
 
 /* BEGIN IMMEDIATE / COMMIT.  The dispatcher rolls back whatever is still
- * open when a request ends or fails. */
+ * open when a request ends or fails.
+ * db_begin first waits for this process's turn in the write queue (writeq.h,
+ * when the supervisor set one up), so writers take SQLite's write lock in
+ * the order they asked for it; db_commit and db_request_done pass the turn
+ * on.  No turn, or no lock, within DB_WRITE_WAIT_MS: req_fail(503). */
 void db_begin(struct req *r);
 void db_commit(struct req *r);
 
-/* Roll back an open transaction and reset every cached statement of db;
- * called after each request. */
+/* Roll back an open transaction, give up the write turn and reset every
+ * cached statement of db; called after each request. */
 void db_request_done(sqlite3 *db);
 
 /* A LIKE pattern matching q anywhere ("%q%"), with q's own % _ and \

@@ -700,6 +700,7 @@ void add_retry_tests(TCase *t);
 void add_nginx_tests(TCase *t);
 void add_account_tests(TCase *t);
 void add_steward_tests(TCase *t);
+void add_load_tests(Suite *s);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -806,6 +807,8 @@ Suite *platform_suite(void)
 	add_steward_tests(t);
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
+	/* Many writers at once, on a stack of their own. */
+	add_load_tests(s);
 	/* Mail and shutdown, on a stack of their own (it is stopped). */
 	TCase *life = tcase_create("lifecycle");
 	tcase_add_unchecked_fixture(life, stack_up_without_sink, stack_down);
