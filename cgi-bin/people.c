@@ -218,7 +218,7 @@ static void link_schools(struct req *r, long long uid, const char *role)
 		        "II", uid, atoll(params_nth(&r->form, "schools", i)));
 }
 
-static void send_invitation(struct req *r, long long uid, const char *email, const char *name)
+void people_invite_mail(struct req *r, long long uid, const char *email, const char *name)
 {
 	const char *tok = auth_token_issue(r, uid, "invite", INVITE_TTL, r->user->id);
 	char *body = arena_printf(&r->arena,
@@ -263,7 +263,7 @@ void people_invite_submit(struct req *r)
 	        email, name, role, org, nation);
 	long long uid = db_last_id(r);
 	link_schools(r, uid, role);
-	send_invitation(r, uid, email, name);
+	people_invite_mail(r, uid, email, name);
 	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'invite', ?)", "It",
 	        r->user->id, arena_printf(&r->arena, "user %lld as %s", uid, role));
 	db_commit(r);
@@ -396,7 +396,7 @@ void person_submit(struct req *r)
 		const char *email = db_col_text(r, st, 0), *name = db_col_text(r, st, 1);
 		sqlite3_reset(st);
 		db_begin(r);
-		send_invitation(r, id, email, name);
+		people_invite_mail(r, id, email, name);
 		db_commit(r);
 		req_redirect(r, arena_printf(&r->arena, "%s?msg=resent", back));
 	} else {

@@ -66,6 +66,8 @@ const struct route app_routes[] = {
 	{ "POST", "/scans/{id}/responses/{id}/reopen", scan_reopen_submit, STAFF, 0 },
 	{ "GET",  "/steward",                 steward_page,            ROLE_STEWARD, 0 },
 	{ "POST", "/steward",                 steward_submit,          ROLE_STEWARD, 0 },
+	{ "GET",  "/steward/leaders",         steward_leaders_page,    ROLE_STEWARD, 0 },
+	{ "POST", "/steward/leaders",         steward_leaders_submit,  ROLE_STEWARD, 0 },
 	{ "GET",  "/steward/usage",           steward_usage_page,      ROLE_STEWARD, 0 },
 	{ "GET",  "/steward/usage.csv",       steward_usage_csv,       ROLE_STEWARD, 0 },
 };

@@ -6,6 +6,8 @@
  *   /steward/usage      the log of every use of the nation's schools' data
  *                       (usage.h), filtered by role, dates and what, paged
  *   /steward/usage.csv  the same log, as filtered, for a spreadsheet
+ *   /steward/leaders    who leads the nation's schools; only the steward
+ *                       links a leader to them
  *
  * Everything is read at request time: a change applies at once. */
 #include "csv.h"
@@ -13,6 +15,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "mail.h"
 #include "money.h"
 #include "policy.h"
 #include "region.h"
@@ -138,7 +141,8 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	html(r, "<p>The schools of <strong>%s</strong>. Each starts at the most restrictive"
 	        " level until you choose otherwise.</p>\n"
 	        "<p><a href=\"/steward/usage\">See every use of your schools' data</a> (who, when, what, how many"
-	        " schools, at what precision).</p>\n", name);
+	        " schools, at what precision). <a href=\"/steward/leaders\">Link leaders to your schools</a>.</p>\n",
+	     name);
 	form_error_summary(r, e);
 	steward_explain(r);
 
@@ -508,4 +512,120 @@ void steward_usage_csv(struct req *r)
 			csv_field(&r->body, db_col_text(r, st, i), i == 0);
 		csv_end(&r->body);
 	}
+}
+
+/* ---- leaders ------------------------------------------------------------- */
+
+/* /steward/leaders: who leads the nation's schools.  A school leader reads
+ * the school in full, so nobody but the nation's steward links one to a
+ * private school (admins and staff cannot: people.c): linking here is the
+ * steward's consent, recorded in the audit log. */
+static void leaders_view(struct req *r, const struct form_errors *e)
+{
+	long long nation = r->user->nation_id;
+	page_begin(r, "Leaders of your schools");
+	const char *msg = req_query(r, "msg");
+	if (msg && (!e || !e->n)) {
+		if (!strcmp(msg, "linked")) page_notice(r, "Linked. They can answer the scan for the school now.");
+		else if (!strcmp(msg, "invited")) page_notice(r, "Invited: the invitation is in the outbox.");
+		else if (!strcmp(msg, "unlinked")) page_notice(r, "Unlinked. They no longer see the school.");
+	}
+	html(r, "<p>A school's leaders read everything about it and answer the scan for it. Only you link"
+	        " leaders to your nation's schools.</p>\n<p><a href=\"/steward\">Back to data sharing</a></p>\n");
+	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-leaders\" tabindex=\"0\">\n"
+	        "<table>\n<caption id=\"cap-leaders\">Leaders, school by school</caption>\n<thead><tr>"
+	        "<th scope=\"col\">School</th><th scope=\"col\">Leader</th><th scope=\"col\">Email</th>"
+	        "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead>\n<tbody>\n");
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name, u.id, u.name, u.email FROM schools s"
+	                           " JOIN user_schools us ON us.school_id = s.id JOIN users u ON u.id = us.user_id"
+	                           " WHERE s.nation_id = ? AND u.role = 'leader' ORDER BY s.name, u.name", "I", nation);
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", db_col_text(r, st, 1), db_col_text(r, st, 3),
+		     db_col_text(r, st, 4));
+		form_begin(r, "/steward/leaders");
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"unlink\"><input type=\"hidden\" name=\"user\""
+		        " value=\"%lld\"><input type=\"hidden\" name=\"school\" value=\"%lld\"><button type=\"submit\""
+		        " class=\"secondary\">Unlink<span class=\"visually-hidden\"> %s from %s</span></button>\n",
+		     db_col_int(st, 2), db_col_int(st, 0), db_col_text(r, st, 3), db_col_text(r, st, 1));
+		form_end(r);
+		html(r, "</td></tr>\n");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"4\">No leaders are linked to your nation's schools yet.</td></tr>\n");
+	html(r, "</tbody>\n</table>\n</div>\n<h2>Link a leader</h2>\n");
+	form_error_summary(r, e);
+	form_begin_create(r, "/steward/leaders");
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"link\">\n");
+	form_select(r, e, "school", "School", form_options(r, db_q(r, "SELECT id, name || ' (' || city || ')'"
+	            " FROM schools WHERE nation_id = ? ORDER BY name", "I", nation), "— choose —"),
+	            req_form(r, "school"), NULL);
+	form_input(r, e, "name", "Their name", "text", req_form(r, "name"), "off", NULL, 1);
+	form_input(r, e, "email", "Their email address", "email", req_form(r, "email"), "off",
+	           "Someone new gets an invitation to choose a password; a leader already in ilnet is linked"
+	           " at once.", 1);
+	html(r, "<button type=\"submit\">Link this leader</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+void steward_leaders_page(struct req *r)
+{
+	leaders_view(r, NULL);
+}
+
+void steward_leaders_submit(struct req *r)
+{
+	long long nation = r->user->nation_id;
+	const char *action = req_form(r, "action");
+	long long school = atoll(req_form(r, "school") ? req_form(r, "school") : "0");
+	int ours = school && db_int(r, 0, "SELECT 1 FROM schools WHERE id = ? AND nation_id = ?", "II", school, nation);
+	if (action && !strcmp(action, "unlink")) {
+		long long uid = atoll(req_form(r, "user") ? req_form(r, "user") : "0");
+		if (!ours)
+			req_fail(r, 404, "not a school of the nation");
+		db_begin(r);
+		if (!db_exec(r, "DELETE FROM user_schools WHERE user_id = ? AND school_id = ?", "II", uid, school))
+			req_fail(r, 409, "not linked");
+		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'steward-unlink', ?)", "It",
+		        r->user->id, arena_printf(&r->arena, "user %lld from school %lld", uid, school));
+		db_commit(r);
+		req_redirect(r, "/steward/leaders?msg=unlinked");
+		return;
+	}
+	if (!action || strcmp(action, "link"))
+		req_fail(r, 400, "unknown action");
+	const char *name = req_form(r, "name"), *email = req_form(r, "email");
+	struct form_errors e = {0};
+	if (!ours)
+		form_error(&e, "school", "Choose one of your nation's schools.");
+	size_t nlen = name ? strlen(name) : 0;
+	if (!nlen || nlen > 120)
+		form_error(&e, "name", nlen ? "Use at most 120 characters for the name." : "Enter the person's name.");
+	if (!mail_address_ok(email))
+		form_error(&e, "email", "Enter an email address, like name@example.org.");
+	const char *role = email ? db_text(r, "SELECT role FROM users WHERE email = ?", "t", email) : NULL;
+	if (role && strcmp(role, "leader"))
+		form_error(&e, "email", "This address belongs to an account that is not a school leader's; an"
+		                        " administrator can change its role first.");
+	if (e.n) {
+		r->status = 422;
+		leaders_view(r, &e);
+		return;
+	}
+	db_begin(r);
+	long long uid = db_int(r, 0, "SELECT id FROM users WHERE email = ?", "t", email);
+	int invite = !uid;
+	if (invite) {
+		db_exec(r, "INSERT INTO users (email, name, role) VALUES (?, ?, 'leader')", "tt", email, name);
+		uid = db_last_id(r);
+		people_invite_mail(r, uid, email, name);
+	}
+	db_exec(r, "INSERT OR IGNORE INTO user_schools (user_id, school_id) VALUES (?, ?)", "II", uid, school);
+	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'steward-link', ?)", "It",
+	        r->user->id, arena_printf(&r->arena, "user %lld to school %lld%s", uid, school,
+	                                  invite ? " (invited)" : ""));
+	db_commit(r);
+	req_redirect(r, invite ? "/steward/leaders?msg=invited" : "/steward/leaders?msg=linked");
 }

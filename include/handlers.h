@@ -27,6 +27,8 @@ void people_page(struct req *r);
 void people_invite_submit(struct req *r);
 void person_page(struct req *r);
 void person_submit(struct req *r);
+/* Queue the invitation of user uid (a new account) to choose a password. */
+void people_invite_mail(struct req *r, long long uid, const char *email, const char *name);
 
 /* schools.c */
 void schools_page(struct req *r);
@@ -93,5 +95,7 @@ void steward_page(struct req *r);
 void steward_submit(struct req *r);
 void steward_usage_page(struct req *r);
 void steward_usage_csv(struct req *r);
+void steward_leaders_page(struct req *r);
+void steward_leaders_submit(struct req *r);
 
 #endif

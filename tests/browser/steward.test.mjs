@@ -73,8 +73,24 @@ test('a steward sets consent and labels, then reads the use log, by keyboard', a
   assert.deepEqual(await axe(page), [], 'axe on a filtered log');
   await page.screenshot({ path: join(OUT, 'steward-usage.png'), fullPage: true });
 
+  // Leaders of the nation's schools: linked by keyboard, only here.
+  await page.goto(`${stack.base}/steward`);
+  await press(page, 'a[href="/steward/leaders"]');
+  assert.deepEqual(await axe(page), [], 'axe on /steward/leaders');
+  await tabTo(page, '#f-school');
+  await page.keyboard.press('ArrowDown');                       // the first school
+  await tabTo(page, '#f-name');
+  await page.keyboard.type('Casey Leader');
+  await tabTo(page, '#f-email');
+  await page.keyboard.type('leader@example.org');
+  await press(page, 'form button[type="submit"]:not(.secondary)');
+  assert.match(page.url(), /msg=linked/);
+  assert.match(await page.locator('main').innerText(), /Casey Leader|Linked/);
+  assert.deepEqual(await axe(page), [], 'axe after linking a leader');
+
   // On a phone.
   await page.setViewportSize({ width: 390, height: 844 });
+  await fits(page, '/steward/leaders');
   await fits(page, '/steward/usage');
   await page.goto(`${stack.base}/steward`);
   await fits(page, '/steward');

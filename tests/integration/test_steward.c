@@ -398,10 +398,87 @@ START_TEST(tribal_school_needs_a_nation)
 }
 END_TEST
 
+/* Only the nation's steward links leaders to its schools (the steward's
+ * consent); staff and admins cannot. */
+START_TEST(steward_links_leaders)
+{
+	struct client *sw = client_new(), *l = client_new(), *staff = client_new();
+	ck_assert_int_eq(login(sw, "steward@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(l, "leader@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	char *school = db_value("SELECT s.id FROM schools s WHERE s.sharing = 'private' AND s.nation_id ="
+	                        " (SELECT nation_id FROM users WHERE email = 'steward@example.org')"
+	                        " AND s.id NOT IN (SELECT school_id FROM user_schools WHERE user_id ="
+	                        " (SELECT id FROM users WHERE email = 'leader@example.org')) ORDER BY s.id LIMIT 1");
+	char *other = db_value("SELECT id FROM schools WHERE nation_id IS NOT NULL AND nation_id <>"
+	                       " (SELECT nation_id FROM users WHERE email = 'steward@example.org') ORDER BY id LIMIT 1");
+	ck_assert_ptr_nonnull(school);
+	char path[64], form[256];
+	snprintf(path, sizeof path, "/schools/%s", school);
+	struct resp *r = http_get(l, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	r = http_get(staff, "/steward/leaders");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	/* A leader already in ilnet: linked at once. */
+	snprintf(form, sizeof form, "action=link&school=%s&name=Casey+Leader&email=leader%%40example.org", school);
+	r = post_form(sw, "/steward/leaders", "/steward/leaders", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(l, path);
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	/* Someone new: an account and an invitation. */
+	snprintf(form, sizeof form, "action=link&school=%s&name=New+Principal&email=new.principal%%40example.org", school);
+	r = post_form(sw, "/steward/leaders", "/steward/leaders", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char *n = db_value("SELECT count(*) FROM users u JOIN user_schools us ON us.user_id = u.id"
+	                   " WHERE u.email = 'new.principal@example.org' AND u.role = 'leader'");
+	ck_assert_str_eq(n, "1");
+	free(n);
+	n = db_value("SELECT count(*) FROM outbox WHERE to_addr = 'new.principal@example.org'");
+	ck_assert_str_eq(n, "1");
+	free(n);
+	/* Another nation's school, or an account that is not a leader's: refused, input kept. */
+	snprintf(form, sizeof form, "action=link&school=%s&name=X&email=x%%40example.org", other);
+	r = post_form(sw, "/steward/leaders", "/steward/leaders", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "Choose one of your nation&#39;s schools."));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=link&school=%s&name=Staff&email=staff%%40example.org", school);
+	r = post_form(sw, "/steward/leaders", "/steward/leaders", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "not a school leader"));
+	ck_assert(resp_has(r, "value=\"staff@example.org\""));
+	resp_free(r);
+	/* Unlinked: the leader no longer sees it. */
+	char *lid = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
+	snprintf(form, sizeof form, "action=unlink&user=%s&school=%s", lid, school);
+	r = post_form(sw, "/steward/leaders", "/steward/leaders", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(l, path);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	n = db_value("SELECT count(*) FROM audit WHERE action IN ('steward-link', 'steward-unlink')");
+	ck_assert_str_eq(n, "3");
+	free(n);
+	free(lid);
+	free(other);
+	free(school);
+	client_free(staff);
+	client_free(l);
+	client_free(sw);
+}
+END_TEST
+
 void add_steward_tests(TCase *t);
 void add_steward_tests(TCase *t)
 {
 	tcase_add_test(t, steward_sees_every_use);
 	tcase_add_test(t, consent_applies_at_once);
 	tcase_add_test(t, tribal_school_needs_a_nation);
+	tcase_add_test(t, steward_links_leaders);
 }
