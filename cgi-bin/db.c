@@ -23,14 +23,16 @@ int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	                         SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	/* The busy timeout first: workers starting together race to
+	 * rebuild the WAL index, and the losers would fail at once. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(db, 5000);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db,
 		    "PRAGMA journal_mode=WAL;"
 		    "PRAGMA foreign_keys=ON;"
 		    "PRAGMA synchronous=FULL;"
 		    "PRAGMA trusted_schema=OFF;", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_busy_timeout(db, 5000);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
