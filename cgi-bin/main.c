@@ -9,6 +9,10 @@
  *
  * Configuration is by environment (see README.md): ILNET_DB, ILNET_SOCKET,
  * ILNET_WORKERS, ILNET_RUNDIR, ILNET_SMTP_URL, ILNET_BASE_URL, ...
+ *
+ * One ilnet per socket: serve holds an flock() on ILNET_SOCKET.lock that
+ * its workers inherit, so the socket is never taken over while any process
+ * of an earlier ilnet (even orphaned workers) may still be serving it.
  */
 #include "app.h"
 #include "db.h"
@@ -16,6 +20,7 @@
 #include "mail.h"
 #include "req.h"
 #include "route.h"
+#include "supervise.h"
 #include "survey.h"
 
 #include <curl/curl.h>
@@ -26,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +51,14 @@ static const char *conf(const char *name, const char *dflt)
 }
 
 static const char *db_path(void) { return conf("ILNET_DB", ILNET_ROOT "/db/ilnet.db"); }
+static const char *socket_path(void) { return conf("ILNET_SOCKET", ILNET_ROOT "/var/ilnet.sock"); }
+static const char *migrations_dir(void) { return conf("ILNET_MIGRATIONS", ILNET_ROOT "/db/migrations"); }
+
+/* The run lock's file: beside the socket it guards. */
+static void lock_path(char *out, size_t n)
+{
+	snprintf(out, n, "%s.lock", socket_path());
+}
 
 /* Open the database and bring its schema up to date. */
 static sqlite3 *open_migrated(void)
@@ -54,8 +69,7 @@ static sqlite3 *open_migrated(void)
 		fprintf(stderr, "ilnet: %s\n", err);
 		return NULL;
 	}
-	if (db_migrate(db, conf("ILNET_MIGRATIONS", ILNET_ROOT "/db/migrations"),
-	               err, sizeof err) != 0) {
+	if (db_migrate(db, migrations_dir(), err, sizeof err) != 0) {
 		fprintf(stderr, "ilnet: migration failed: %s\n", err);
 		db_close(db);
 		return NULL;
@@ -183,8 +197,14 @@ static void sup_on_term(int sig)
 	sup_stop = 1;
 }
 
+/* Fork a worker (or the mail sender).  The child ends with the
+ * supervisor: on its death the kernel sends SIGTERM (PR_SET_PDEATHSIG),
+ * so a worker finishes the request in hand and exits instead of living
+ * on as an orphan nobody replaces.  The child keeps the run lock's
+ * descriptor, so a new supervisor waits until the last one has gone. */
 static pid_t spawn(int sock, int is_mailer)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct sigaction sa = {0};
@@ -194,12 +214,65 @@ static pid_t spawn(int sock, int is_mailer)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)        /* it died before prctl() */
+			_exit(0);
 		_exit(is_mailer ? mailer_main() : worker_main(sock));
 	}
 	return pid;
 }
 
 static void on_chld(int sig) { (void)sig; }
+
+/* Take the run lock for serve, waiting up to ILNET_LOCK_WAIT seconds
+ * (default 10) for the processes of an earlier ilnet to finish.  The
+ * descriptor (kept open for the life of serve and its children) or -1. */
+static int take_run_lock(void)
+{
+	char path[4200], err[4400];
+	lock_path(path, sizeof path);
+	int fd = supervise_lock(path, 0, err, sizeof err);
+	if (fd == -2) {
+		int wait_s = atoi(conf("ILNET_LOCK_WAIT", "10"));
+		fprintf(stderr, "ilnet: %s is still served by an earlier ilnet (or its workers);"
+		        " waiting up to %d s for it to finish\n", socket_path(), wait_s);
+		fd = supervise_lock(path, wait_s * 1000, err, sizeof err);
+		if (fd == -2) {
+			fprintf(stderr, "ilnet: not starting: another ilnet still serves %s (a process"
+			        " holds the lock on %s). Stop it first (SIGTERM to its supervisor, or"
+			        " to its remaining workers), then start again.\n", socket_path(), path);
+			return -1;
+		}
+	}
+	if (fd < 0)
+		fprintf(stderr, "ilnet: %s\n", err);
+	return fd;
+}
+
+/* Reap ended children; an unexpected end is logged and its slot backs off. */
+static void reap(struct slot *slots, int nchildren, int nworkers)
+{
+	int status;
+	pid_t dead;
+	while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (int i = 0; i < nchildren; i++) {
+			if (slots[i].pid != dead)
+				continue;
+			slots[i].pid = 0;
+			if (sup_stop)
+				break;
+			long long delay = slot_ended(&slots[i], supervise_now_ms());
+			char when[64] = "";
+			if (delay)
+				snprintf(when, sizeof when, " in %.1f s (%d ends in 5 minutes)",
+				         (double)delay / 1000, slots[i].nends);
+			fprintf(stderr, "ilnet: %s %d ended (%s %d); replacing it%s\n",
+			        i == nworkers ? "mailer" : "worker", (int)dead,
+			        WIFSIGNALED(status) ? "signal" : "exit",
+			        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), when);
+		}
+	}
+}
 
 static int serve(void)
 {
@@ -208,6 +281,14 @@ static int serve(void)
 		fprintf(stderr, "ilnet: %s\n", err);
 		return 1;
 	}
+	int nworkers = atoi(conf("ILNET_WORKERS", "4"));
+	if (nworkers < 1 || nworkers > MAX_WORKERS) {
+		fprintf(stderr, "ilnet: ILNET_WORKERS must be 1 to %d\n", MAX_WORKERS);
+		return 1;
+	}
+	int lock = take_run_lock();
+	if (lock < 0)
+		return 1;
 	sqlite3 *db = open_migrated();
 	if (!db)
 		return 1;
@@ -219,12 +300,7 @@ static int serve(void)
 	const char *rundir = conf("ILNET_RUNDIR", ILNET_ROOT "/var");
 	setenv("ILNET_RUNDIR", rundir, 1);
 	mkdir(rundir, 0755);
-	const char *path = conf("ILNET_SOCKET", ILNET_ROOT "/var/ilnet.sock");
-	int nworkers = atoi(conf("ILNET_WORKERS", "4"));
-	if (nworkers < 1 || nworkers > MAX_WORKERS) {
-		fprintf(stderr, "ilnet: ILNET_WORKERS must be 1 to %d\n", MAX_WORKERS);
-		return 1;
-	}
+	const char *path = socket_path();
 	FCGX_Init();
 	unlink(path);
 	int sock = FCGX_OpenSocket(path, 1024);
@@ -248,67 +324,70 @@ static int serve(void)
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	pid_t pids[MAX_WORKERS + 1] = {0};
-	time_t started[MAX_WORKERS + 1] = {0};
+	struct slot slots[MAX_WORKERS + 1];
+	memset(slots, 0, sizeof slots);
 	int nchildren = nworkers + (getenv("ILNET_SMTP_URL") ? 1 : 0);
-	for (int i = 0; i < nchildren; i++) {
-		pids[i] = spawn(sock, i == nworkers);
-		started[i] = time(NULL);
-	}
 	fprintf(stderr, "ilnet: serving on %s with %d workers (pid %d)\n",
 	        path, nworkers, (int)getpid());
 
+	/* Start what is due, wait for a child's end, a signal or the next
+	 * slot's backoff to expire; one slot's wait never holds up another. */
 	while (!sup_stop) {
-		sigsuspend(&old);
-		int status;
-		pid_t dead;
-		while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (int i = 0; i < nchildren; i++) {
-				if (pids[i] != dead)
+		long long now = supervise_now_ms(), next = -1;
+		for (int i = 0; i < nchildren; i++) {
+			if (slots[i].pid > 0)
+				continue;
+			if (slots[i].restart_at <= now) {
+				pid_t pid = spawn(sock, i == nworkers);
+				if (pid > 0) {
+					slots[i].pid = pid;
 					continue;
-				pids[i] = 0;
-				if (sup_stop)
-					break;
-				if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status)))
-					fprintf(stderr, "ilnet: %s %d ended (%s %d); replacing it\n",
-					        i == nworkers ? "mailer" : "worker", (int)dead,
-					        WIFSIGNALED(status) ? "signal" : "exit",
-					        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-				if (time(NULL) - started[i] < 1)
-					sleep(1);   /* a crash loop must not spin */
-				pids[i] = spawn(sock, i == nworkers);
-				started[i] = time(NULL);
+				}
+				fprintf(stderr, "ilnet: fork failed: %s\n", strerror(errno));
+				slot_ended(&slots[i], now);
 			}
+			if (next < 0 || slots[i].restart_at < next)
+				next = slots[i].restart_at;
 		}
+		struct timespec ts, *tp = NULL;
+		if (next >= 0) {
+			long long ms = next > now ? next - now : 0;
+			ts.tv_sec = (time_t)(ms / 1000);
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+			tp = &ts;
+		}
+		pselect(0, NULL, NULL, NULL, tp, &old);
+		reap(slots, nchildren, nworkers);
 	}
 
 	/* Drain: workers finish the request in hand, then exit. */
 	for (int i = 0; i < nchildren; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+		if (slots[i].pid > 0)
+			kill(slots[i].pid, SIGTERM);
 	time_t deadline = time(NULL) + 10;
 	int left = 0;
 	do {
 		left = 0;
 		for (int i = 0; i < nchildren; i++) {
-			if (pids[i] <= 0)
+			if (slots[i].pid <= 0)
 				continue;
-			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
-				pids[i] = 0;
+			if (waitpid(slots[i].pid, NULL, WNOHANG) == slots[i].pid)
+				slots[i].pid = 0;
 			else
 				left++;
 		}
 		if (left) {
-			struct timespec ts = {0, 20 * 1000 * 1000};
-			nanosleep(&ts, NULL);
+			struct timespec pause = {0, 20 * 1000 * 1000};
+			nanosleep(&pause, NULL);
 		}
 	} while (left && time(NULL) < deadline);
 	for (int i = 0; i < nchildren; i++)
-		if (pids[i] > 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
+		if (slots[i].pid > 0) {
+			kill(slots[i].pid, SIGKILL);
+			waitpid(slots[i].pid, NULL, 0);
 		}
 	unlink(path);
+	close(lock);
 	fprintf(stderr, "ilnet: stopped\n");
 	return 0;
 }

@@ -22,7 +22,7 @@ struct client {
 	CURL *c;
 };
 
-static int free_port(void)
+int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
@@ -83,21 +83,26 @@ int stack_sh(const char *script)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-void stack_down(void)
+void stack_down_dir(const char *dir)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "%s/tests/stack stop %s", getenv("ILNET_ROOT"), S.dir);
+	snprintf(cmd, sizeof cmd, "%s/tests/stack stop %s", getenv("ILNET_ROOT"), dir);
 	sh(cmd);
 	/* A worker that crashed (the supervisor logs its signal; the tests
 	 * themselves only ever send SIGKILL) or a sanitizer report in the log
 	 * fails the run. */
-	snprintf(cmd, sizeof cmd, "grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
+	snprintf(cmd, sizeof cmd, "grep -sE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
 	         "ended \\(signal (4|6|7|8|11)\\)' %s/ilnet.log"
-	         " >&2 && exit 1; rm -rf %s", S.dir, S.dir);
+	         " >&2 && exit 1; rm -rf %s", dir, dir);
 	if (system(cmd) != 0) {
-		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", S.dir);
+		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", dir);
 		exit(1);
 	}
+}
+
+void stack_down(void)
+{
+	stack_down_dir(S.dir);
 }
 
 struct client *client_new(void)

@@ -676,6 +676,7 @@ void add_guard_tests(TCase *t);
 void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
+void add_fault_cases(Suite *s);
 
 START_TEST(mail_retried_until_delivered)
 {
@@ -782,6 +783,7 @@ Suite *platform_suite(void)
 	tcase_add_test(life, mail_retried_until_delivered);
 	tcase_add_test(life, sigterm_drains_and_stops);
 	suite_add_tcase(s, life);
+	add_fault_cases(s);
 	return s;
 }
 
