@@ -8,7 +8,8 @@
  *   ilnet add-admin EMAIL NAME   a new deployment's first administrator
  *
  * Configuration is by environment (see README.md): ILNET_DB, ILNET_SOCKET,
- * ILNET_WORKERS, ILNET_RUNDIR, ILNET_SMTP_URL, ILNET_BASE_URL, ...
+ * ILNET_SOCKET_GROUP, ILNET_WORKERS, ILNET_RUNDIR, ILNET_REQUEST_TIMEOUT,
+ * ILNET_SMTP_URL, ILNET_BASE_URL, ...
  *
  * One ilnet per socket: serve holds an flock() on ILNET_SOCKET.lock that
  * its workers inherit, so the socket is never taken over while any process
@@ -26,6 +27,8 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -33,7 +36,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,7 +90,7 @@ static sqlite3 *open_migrated(void)
 
 /* ---- workers ---------------------------------------------------------- */
 
-static volatile sig_atomic_t worker_busy, worker_stop;
+static volatile sig_atomic_t worker_busy, worker_stop, worker_timed_out;
 
 static void worker_on_term(int sig)
 {
@@ -93,6 +98,20 @@ static void worker_on_term(int sig)
 	if (!worker_busy)
 		_exit(0);               /* idle in accept(): nothing to finish */
 	worker_stop = 1;
+}
+
+static void worker_on_alarm(int sig)
+{
+	(void)sig;
+	worker_timed_out = 1;       /* and the blocked read fails with EINTR */
+}
+
+/* Arm the request timer for seconds (0: disarm). */
+static void request_timer(int seconds)
+{
+	struct itimerval it = {0};
+	it.it_value.tv_sec = seconds;
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* Read the whole body (libfcgi's lingering close is off, so it must be
@@ -111,13 +130,79 @@ static size_t read_body(FCGX_Request *fr, struct buf *body, int *too_large)
 	return body->len;
 }
 
+/* Accept the next connection; -1 when the worker should go back to the
+ * top of its loop, -2 when the listening socket is broken. */
+static int worker_accept(int sock)
+{
+	int fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case EINTR: case ECONNABORTED: case EPROTO: case EAGAIN:
+		return -1;
+	case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM: {
+		fprintf(stderr, "ilnet worker: accept: %s\n", strerror(errno));
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		return -1;
+	}
+	}
+	fprintf(stderr, "ilnet worker: accept failed: %s\n", strerror(errno));
+	return -2;
+}
+
+/* Read the request on fd: its parameters (FCGX_Accept_r) and its body,
+ * within timeout seconds of the connection (0: no limit).  1 when the
+ * request is complete; 0 when the connection was dropped (it sent no
+ * complete request in time, or not FastCGI), and then fd is closed. */
+static int worker_read_request(FCGX_Request *fr, int fd, int timeout,
+                               struct buf *body, int *too_large)
+{
+	worker_timed_out = 0;
+	request_timer(timeout);
+	/* The worker accepts by itself, so that the timer starts at the
+	 * connection: libfcgi is handed the connection as if kept from an
+	 * earlier request (keepConnection, so FCGX_Accept_r's opening
+	 * FCGX_Finish_r does not close it) and has no listening socket of
+	 * its own (-1), so a connection it drops is never followed by an
+	 * untimed accept inside libfcgi. */
+	fr->ipcFd = fd;
+	fr->keepConnection = 1;
+	int ok = FCGX_Accept_r(fr) == 0;
+	*too_large = 0;
+	if (ok) {
+		read_body(fr, body, too_large);
+		ok = !worker_timed_out && FCGX_GetError(fr->in) == 0;
+	}
+	request_timer(0);
+	if (!ok) {
+		if (fr->in)
+			FCGX_Finish_r(fr);
+		if (fr->ipcFd >= 0)
+			FCGX_Free(fr, 1);
+		if (worker_timed_out)
+			fprintf(stderr, "ilnet worker: dropped a connection: no complete request"
+			        " within %d s (ILNET_REQUEST_TIMEOUT)\n", timeout);
+		else
+			fprintf(stderr, "ilnet worker: dropped a connection: not a complete FastCGI request\n");
+	}
+	return ok;
+}
+
 static int worker_main(int sock)
 {
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = {0};
 	sa.sa_handler = worker_on_term;
-	sigaction(SIGTERM, &sa, NULL);   /* no SA_RESTART: accept() returns */
+	sa.sa_flags = SA_RESTART;        /* a request being read goes on being read */
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGINT, SIG_IGN);
+	struct sigaction al = {0};
+	al.sa_handler = worker_on_alarm; /* no SA_RESTART: the blocked read fails */
+	sigaction(SIGALRM, &al, NULL);
+	int timeout = atoi(conf("ILNET_REQUEST_TIMEOUT", "10"));
+	if (timeout < 0)
+		timeout = 0;
 
 	char err[512];
 	sqlite3 *db;
@@ -129,24 +214,29 @@ static int worker_main(int sock)
 	req_init(&r, db);
 	struct buf body = {0}, out = {0};
 	FCGX_Request fr;
-	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_InitRequest(&fr, -1, 0);
+	int rc = 0;
 	while (!worker_stop) {
-		if (FCGX_Accept_r(&fr) < 0) {
-			if (worker_stop || errno == EINTR)
-				continue;
-			fprintf(stderr, "ilnet worker: accept failed: %s\n", strerror(errno));
+		int fd = worker_accept(sock);
+		if (fd == -2) {
+			rc = 1;
 			break;
 		}
+		if (fd < 0)
+			continue;
 		worker_busy = 1;
 		int too_large;
-		read_body(&fr, &body, &too_large);
-		int status = req_begin(&r, fr.envp, body.p, too_large ? REQ_MAX_BODY + 1 : body.len);
-		app_handle(&r, status);
-		req_reply(&r, &out);
-		FCGX_PutStr(out.p, (int)out.len, fr.out);
-		FCGX_Finish_r(&fr);
-		app_log(&r);
-		req_end(&r);
+		if (worker_read_request(&fr, fd, timeout, &body, &too_large)) {
+			int status = req_begin(&r, fr.envp, body.p, too_large ? REQ_MAX_BODY + 1 : body.len);
+			app_handle(&r, status);
+			req_reply(&r, &out);
+			FCGX_PutStr(out.p, (int)out.len, fr.out);
+			FCGX_Finish_r(&fr);
+			if (fr.ipcFd >= 0)          /* the client asked to keep it: we do not */
+				FCGX_Free(&fr, 1);
+			app_log(&r);
+			req_end(&r);
+		}
 		buf_reset(&body);
 		buf_reset(&out);
 		worker_busy = 0;
@@ -156,7 +246,7 @@ static int worker_main(int sock)
 	arena_free(&r.arena);
 	buf_free(&r.body);
 	db_close(db);
-	return 0;
+	return rc;
 }
 
 /* ---- mail sender ------------------------------------------------------ */
@@ -223,6 +313,73 @@ static pid_t spawn(int sock, int is_mailer)
 }
 
 static void on_chld(int sig) { (void)sig; }
+
+/* The group the socket is given: ILNET_SOCKET_GROUP (a name or a
+ * number), else that of nginx's usual worker user (www-data on Debian,
+ * nginx elsewhere), else our own.  *named is set when it was asked for.
+ * Returns 0, or -1 when ILNET_SOCKET_GROUP names no group. */
+static int socket_group(gid_t *gid, int *named)
+{
+	const char *want = getenv("ILNET_SOCKET_GROUP");
+	*named = want && *want;
+	if (*named) {
+		struct group *g = getgrnam(want);
+		char *end;
+		long n = strtol(want, &end, 10);
+		if (g)
+			*gid = g->gr_gid;
+		else if (!*end && n >= 0)
+			*gid = (gid_t)n;
+		else
+			return -1;
+		return 0;
+	}
+	const char *users[] = { "www-data", "nginx" };
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+		struct passwd *pw = getpwnam(users[i]);
+		if (pw) {
+			*gid = pw->pw_gid;
+			return 0;
+		}
+	}
+	*gid = getegid();
+	return 0;
+}
+
+/* Listen on path, a socket only its owner and group may use (0660): any
+ * local user able to connect could bypass nginx and set any FastCGI
+ * parameter (HTTPS, REMOTE_ADDR...).  The socket or -1. */
+static int open_socket(const char *path)
+{
+	gid_t gid;
+	int named;
+	if (socket_group(&gid, &named) != 0) {
+		fprintf(stderr, "ilnet: ILNET_SOCKET_GROUP=%s is not a group\n", getenv("ILNET_SOCKET_GROUP"));
+		return -1;
+	}
+	unlink(path);
+	mode_t old = umask(0117);       /* never more than 0660, even for a moment */
+	int sock = FCGX_OpenSocket(path, 1024);
+	umask(old);
+	if (sock < 0) {
+		fprintf(stderr, "ilnet: cannot listen on %s\n", path);
+		return -1;
+	}
+	if (chown(path, (uid_t)-1, gid) != 0) {
+		if (named) {
+			fprintf(stderr, "ilnet: cannot give %s to group %s: %s\n", path,
+			        getenv("ILNET_SOCKET_GROUP"), strerror(errno));
+			close(sock);
+			unlink(path);
+			return -1;
+		}
+		fprintf(stderr, "ilnet: warning: cannot give %s to group %d (%s); it keeps group %d."
+		        " Add ilnet's user to nginx's group or set ILNET_SOCKET_GROUP.\n",
+		        path, (int)gid, strerror(errno), (int)getegid());
+	}
+	chmod(path, 0660);
+	return sock;
+}
 
 /* Take the run lock for serve, waiting up to ILNET_LOCK_WAIT seconds
  * (default 10) for the processes of an earlier ilnet to finish.  The
@@ -302,13 +459,9 @@ static int serve(void)
 	mkdir(rundir, 0755);
 	const char *path = socket_path();
 	FCGX_Init();
-	unlink(path);
-	int sock = FCGX_OpenSocket(path, 1024);
-	if (sock < 0) {
-		fprintf(stderr, "ilnet: cannot listen on %s\n", path);
+	int sock = open_socket(path);
+	if (sock < 0)
 		return 1;
-	}
-	chmod(path, 0666);          /* nginx's workers run as another user */
 
 	struct sigaction sa = {0};
 	sa.sa_handler = sup_on_term;

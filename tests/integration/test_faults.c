@@ -1,19 +1,25 @@
-/* test_faults.c — the core under faults, on a stack of its own: one
- * ilnet per socket; workers that die with a killed supervisor, and a new
- * one that takes over. */
+/* test_faults.c — the core under faults, on a stack of its own: a
+ * private socket and silent connections dropped in time; one ilnet per
+ * socket; workers that die with a killed supervisor, and a new one that
+ * takes over. */
 #include "harness.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#define REQUEST_TIMEOUT 2           /* ILNET_REQUEST_TIMEOUT of the fault stack */
 #define STACK_WORKERS   3           /* tests/stack's default */
 
 static long long now_ms(void)
@@ -106,6 +112,94 @@ static long proc_cpu(int pid)
 	return (long)(ut + st);
 }
 
+static int connect_raw(void)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	ck_assert(snprintf(a.sun_path, sizeof a.sun_path, "%s/ilnet.sock", S.dir) < (int)sizeof a.sun_path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	return fd;
+}
+
+/* Wait up to ms for the peer to close fd; the ms it took, or -1. */
+static long long wait_closed(int fd, int ms)
+{
+	long long t0 = now_ms();
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	while (now_ms() - t0 < ms) {
+		if (poll(&p, 1, 100) > 0) {
+			char c;
+			ssize_t n = read(fd, &c, 1);
+			if (n <= 0)
+				return now_ms() - t0;
+		}
+	}
+	return -1;
+}
+
+static void faults_up(void)
+{
+	setenv("ILNET_REQUEST_TIMEOUT", "2", 1);
+	stack_up();
+	unsetenv("ILNET_REQUEST_TIMEOUT");
+}
+
+START_TEST(socket_is_private_and_silence_is_dropped)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/ilnet.sock", S.dir);
+	struct stat sb;
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(S_ISSOCK(sb.st_mode));
+	ck_assert_msg((sb.st_mode & 0777) == 0660, "socket mode %o", (unsigned)(sb.st_mode & 0777));
+
+	/* A client that connects and sends nothing holds one worker; the
+	 * others keep serving, and it is dropped after the timeout. */
+	int silent = connect_raw();
+	long long t0 = now_ms();
+	struct client *c = client_new();
+	for (int i = 0; i < 20; i++) {
+		struct resp *r = http_get(c, "/login");
+		ck_assert_int_eq(r->status, 200);
+		resp_free(r);
+	}
+	ck_assert_int_lt(now_ms() - t0, REQUEST_TIMEOUT * 1000);
+	long long took = wait_closed(silent, (REQUEST_TIMEOUT + 4) * 1000);
+	close(silent);
+	ck_assert_msg(took >= 0, "the silent connection was never dropped");
+	ck_assert_int_ge(now_ms() - t0, REQUEST_TIMEOUT * 1000 - 300);
+
+	/* Every worker held by silence: a request waits for the first one
+	 * dropped, then is served by it. */
+	int fds[STACK_WORKERS];
+	for (int i = 0; i < STACK_WORKERS; i++)
+		fds[i] = connect_raw();
+	sleep_ms(200);
+	t0 = now_ms();
+	struct resp *r = http_get(c, "/login");
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	long long waited = now_ms() - t0;
+	ck_assert_msg(waited >= 1000 && waited < (REQUEST_TIMEOUT + 4) * 1000,
+	              "served after %lld ms", waited);
+	/* A connection that stalls inside its first record is dropped too. */
+	int partial = connect_raw();
+	ck_assert_int_eq(write(partial, "\x01\x01\x00\x01", 4), 4);
+	ck_assert_int_ge(wait_closed(partial, (REQUEST_TIMEOUT + 4) * 1000), 0);
+	close(partial);
+	for (int i = 0; i < STACK_WORKERS; i++)
+		close(fds[i]);
+	for (int i = 0; i < 10; i++) {
+		r = http_get(c, "/login");
+		ck_assert_int_eq(r->status, 200);
+		resp_free(r);
+	}
+	client_free(c);
+	ck_assert_int_eq(stack_sh("grep -q \"dropped a connection: no complete request within 2 s\""
+	                          " $1/ilnet.log"), 0);
+}
+END_TEST
+
 START_TEST(one_ilnet_per_socket)
 {
 	/* A second serve on the same socket waits, then refuses; the first
@@ -192,8 +286,9 @@ void add_fault_cases(Suite *s);
 void add_fault_cases(Suite *s)
 {
 	TCase *t = tcase_create("faults");
-	tcase_add_unchecked_fixture(t, stack_up, stack_down);
+	tcase_add_unchecked_fixture(t, faults_up, stack_down);
 	tcase_set_timeout(t, 60);
+	tcase_add_test(t, socket_is_private_and_silence_is_dropped);
 	tcase_add_test(t, one_ilnet_per_socket);
 	tcase_add_test(t, killed_supervisor_takes_its_workers);
 	suite_add_tcase(s, t);
