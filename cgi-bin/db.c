@@ -140,6 +140,20 @@ int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
 	return rc;
 }
 
+int db_latest_migration(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int latest = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (name_is_migration(e->d_name) && atoi(e->d_name) > latest)
+			latest = atoi(e->d_name);
+	closedir(d);
+	return latest;
+}
+
 int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	char *sql = buf_read_file(path);

@@ -6,6 +6,8 @@
  *   ilnet demo      load the demo region and demo accounts (never run by
  *                   serve: demo data exists only where asked for)
  *   ilnet add-admin EMAIL NAME   a new deployment's first administrator
+ *   ilnet backup FILE   a consistent copy of the database, while it runs
+ *   ilnet restore FILE  put a copy back (only while no ilnet serves)
  *
  * Configuration is by environment (see README.md): ILNET_DB, ILNET_SOCKET,
  * ILNET_SOCKET_GROUP, ILNET_WORKERS, ILNET_RUNDIR, ILNET_REQUEST_TIMEOUT,
@@ -16,6 +18,7 @@
  * of an earlier ilnet (even orphaned workers) may still be serving it.
  */
 #include "app.h"
+#include "backup.h"
 #include "db.h"
 #include "demo.h"
 #include "mail.h"
@@ -545,9 +548,53 @@ static int serve(void)
 	return 0;
 }
 
+/* ilnet backup FILE */
+static int backup(const char *file)
+{
+	char err[8500];
+	if (backup_db(db_path(), file, err, sizeof err) != 0) {
+		fprintf(stderr, "ilnet: backup failed: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "ilnet: backed up %s to %s\n", db_path(), file);
+	return 0;
+}
+
+/* ilnet restore FILE: only while nothing serves this socket (the run
+ * lock is held for the whole restore, so no serve starts meanwhile). */
+static int restore(const char *file)
+{
+	char path[4200], err[8500];
+	lock_path(path, sizeof path);
+	int lock = supervise_lock(path, 0, err, sizeof err);
+	if (lock == -2) {
+		fprintf(stderr, "ilnet: not restoring: ilnet is running on %s. Stop it first"
+		        " (SIGTERM to its supervisor), then restore and start it again.\n", socket_path());
+		return 1;
+	}
+	if (lock < 0) {
+		fprintf(stderr, "ilnet: %s\n", err);
+		return 1;
+	}
+	int latest = db_latest_migration(migrations_dir());
+	int rc = 0;
+	if (latest < 0) {
+		fprintf(stderr, "ilnet: cannot read the migrations in %s\n", migrations_dir());
+		rc = 1;
+	} else if (restore_db(file, db_path(), latest, err, sizeof err) != 0) {
+		fprintf(stderr, "ilnet: restore failed: %s\n", err);
+		rc = 1;
+	} else {
+		fprintf(stderr, "ilnet: restored %s from %s\n", db_path(), file);
+	}
+	close(lock);
+	return rc;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: ilnet serve | migrate | demo | add-admin EMAIL \"FULL NAME\"\n");
+	fprintf(stderr, "usage: ilnet serve | migrate | demo | add-admin EMAIL \"FULL NAME\""
+	        " | backup FILE | restore FILE\n");
 	return 2;
 }
 
@@ -567,6 +614,10 @@ int main(int argc, char **argv)
 		db_close(db);
 		return rc;
 	}
+	if (argc == 3 && !strcmp(argv[1], "backup"))
+		return backup(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "restore"))
+		return restore(argv[2]);
 	if (argc != 2)
 		return usage();
 	if (!strcmp(argv[1], "serve"))

@@ -1,7 +1,7 @@
-/* test_faults.c — the core under faults, on a stack of its own: a
+/* test_faults.c — the core under faults, on stacks of their own: a
  * private socket and silent connections dropped in time; one ilnet per
  * socket; workers that die with a killed supervisor, and a new one that
- * takes over. */
+ * takes over; a backup taken while clients save, restored elsewhere. */
 #include "harness.h"
 
 #include <curl/curl.h>
@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,10 @@ START_TEST(one_ilnet_per_socket)
 	                          " ILNET_RUNDIR=$1 \"$ILNET_BIN\" serve 2>$1/second.log"), 0);
 	ck_assert_int_lt(now_ms() - t0, 5000);
 	ck_assert_int_eq(stack_sh("grep -q \"not starting: another ilnet still serves\" $1/second.log"), 0);
+	/* So does a restore. */
+	ck_assert_int_ne(stack_sh("ILNET_DB=$1/ilnet.db ILNET_SOCKET=$1/ilnet.sock"
+	                          " \"$ILNET_BIN\" restore $1/ilnet.db 2>$1/restore.log"), 0);
+	ck_assert_int_eq(stack_sh("grep -q \"not restoring: ilnet is running\" $1/restore.log"), 0);
 	struct client *c = client_new();
 	struct resp *r = http_get(c, "/login");
 	ck_assert_int_eq(r->status, 200);
@@ -282,6 +287,212 @@ START_TEST(killed_supervisor_takes_its_workers)
 }
 END_TEST
 
+/* ---- backup while saving, restored into a fresh stack ------------------ */
+
+#define SAVERS      4
+#define SAVE_MS     3000
+#define BACKUPS     3
+
+static void restored_dir(char *out, size_t n)
+{
+	snprintf(out, n, "%s-restored", S.dir);
+}
+
+static void backup_teardown(void)
+{
+	char dir[300];
+	restored_dir(dir, sizeof dir);
+	struct stat sb;
+	if (stat(dir, &sb) == 0)
+		stack_down_dir(dir);
+	stack_down();
+}
+
+/* One client saving visits: it signs in, says so on ready, reads the
+ * deadline from go, and saves until then; each save acknowledged (303)
+ * is written to file as "NOTE ACK_MS". */
+static int saver(int id, const char *school, const char *date, const char *file, int ready, int go)
+{
+	struct client *c = client_new();
+	if (login(c, "coach@example.org", DEMO_PW) != 303)
+		return 1;
+	struct resp *g = http_get(c, "/visits");
+	char *tok = csrf_of(g);
+	resp_free(g);
+	FILE *f = fopen(file, "w");
+	long long deadline;
+	if (!tok || !f || write(ready, "r", 1) != 1 || read(go, &deadline, sizeof deadline) != sizeof deadline)
+		return 1;
+	for (int i = 0; now_ms() < deadline; i++) {
+		char form[512];
+		snprintf(form, sizeof form, "_csrf=%s&school=%s&date=%s&time=10:00&minutes=60"
+		         "&mode=onsite&activity=leadership&notes=bk-%d-%d", tok, school, date, id, i);
+		struct resp *r = http_post(c, "/visits", form);
+		long long ack = now_ms();
+		if (r->status != 303) {
+			fprintf(stderr, "saver %d: save %d answered %ld\n", id, i, r->status);
+			return 1;
+		}
+		resp_free(r);
+		fprintf(f, "bk-%d-%d %lld\n", id, i, ack);
+		fflush(f);
+	}
+	fclose(f);
+	free(tok);
+	client_free(c);
+	return 0;
+}
+
+struct ack {
+	char note[32];
+	long long at;
+};
+
+static int read_acks(const char *dir, struct ack *acks, int max)
+{
+	int n = 0;
+	for (int id = 0; id < SAVERS; id++) {
+		char path[400];
+		snprintf(path, sizeof path, "%s/acks-%d.txt", dir, id);
+		FILE *f = fopen(path, "r");
+		ck_assert_msg(f != NULL, "%s missing", path);
+		while (n < max && fscanf(f, "%31s %lld", acks[n].note, &acks[n].at) == 2)
+			n++;
+		fclose(f);
+	}
+	return n;
+}
+
+/* How many of the acks before `before` are missing from the visits of
+ * the database at path. */
+static int missing_in(const char *path, const struct ack *acks, int n, long long before, int *checked)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM visits WHERE notes = ?", -1, &st, NULL),
+	                 SQLITE_OK);
+	int missing = 0;
+	*checked = 0;
+	for (int i = 0; i < n; i++) {
+		if (acks[i].at >= before)
+			continue;
+		(*checked)++;
+		sqlite3_bind_text(st, 1, acks[i].note, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1) {
+			fprintf(stderr, "%s: %s (acknowledged %lld ms before) is missing\n", path,
+			        acks[i].note, before - acks[i].at);
+			missing++;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return missing;
+}
+
+START_TEST(backup_while_saving_then_restore)
+{
+	char bdir[300], cmd[1200], date[11];
+	restored_dir(bdir, sizeof bdir);
+	ck_assert_int_eq(mkdir(bdir, 0755), 0);
+	time_t t = time(NULL) - 2 * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	char *school = db_value("SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	                        " WHERE g.org_id = (SELECT org_id FROM users WHERE email = 'coach@example.org')"
+	                        " AND g.stage = 'active' AND gs.to_date IS NULL ORDER BY gs.school_id LIMIT 1");
+	ck_assert(school != NULL);
+
+	/* Clients save visits; meanwhile, backups. */
+	int ready[2], go[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid_t kids[SAVERS];
+	for (int id = 0; id < SAVERS; id++) {
+		kids[id] = fork();
+		if (kids[id] == 0) {
+			char file[400];
+			snprintf(file, sizeof file, "%s/acks-%d.txt", bdir, id);
+			_exit(saver(id, school, date, file, ready[1], go[0]));
+		}
+	}
+	for (int id = 0; id < SAVERS; id++) {
+		struct pollfd p = { .fd = ready[0], .events = POLLIN };
+		char c;
+		ck_assert_msg(poll(&p, 1, 20000) == 1 && read(ready[0], &c, 1) == 1, "a saver did not sign in");
+	}
+	long long deadline = now_ms() + SAVE_MS;
+	for (int id = 0; id < SAVERS; id++)
+		ck_assert_int_eq(write(go[1], &deadline, sizeof deadline), (int)sizeof deadline);
+	long long started[BACKUPS];
+	sleep_ms(SAVE_MS / 3);
+	for (int k = 0; k < BACKUPS; k++) {
+		started[k] = now_ms();
+		snprintf(cmd, sizeof cmd, "ILNET_DB=%s/ilnet.db \"$ILNET_BIN\" backup %s/backup-%d.db"
+		         " 2>>%s/backup.log", S.dir, bdir, k, bdir);
+		ck_assert_int_eq(system(cmd), 0);
+		sleep_ms(300);
+	}
+	for (int id = 0; id < SAVERS; id++) {
+		int st;
+		waitpid(kids[id], &st, 0);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "saver %d failed", id);
+	}
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	static struct ack acks[100000];
+	int n = read_acks(bdir, acks, 100000);
+	ck_assert_int_gt(n, 0);
+
+	/* Each backup holds every save acknowledged before it began. */
+	for (int k = 0; k < BACKUPS; k++) {
+		char path[400];
+		int checked;
+		snprintf(path, sizeof path, "%s/backup-%d.db", bdir, k);
+		ck_assert_int_eq(missing_in(path, acks, n, started[k], &checked), 0);
+		ck_assert_msg(checked > 0, "no save before backup %d", k);
+	}
+	int after_last = 0;
+	for (int i = 0; i < n; i++)
+		after_last += acks[i].at > started[BACKUPS - 1];
+	ck_assert_msg(after_last > 0, "no save went on after the backups (%d saves)", n);
+
+	/* Stop the stack; restore the last backup into a fresh stack folder. */
+	snprintf(cmd, sizeof cmd, "\"$ILNET_ROOT/tests/stack\" stop %s", S.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert(snprintf(cmd, sizeof cmd, "ILNET_DB=%s/ilnet.db ILNET_SOCKET=%s/ilnet.sock \"$ILNET_BIN\""
+	                   " restore %s/backup-%d.db 2>>%s/backup.log", bdir, bdir, bdir, BACKUPS - 1, bdir)
+	          < (int)sizeof cmd);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert(snprintf(S.dir, sizeof S.dir, "%s", bdir) < (int)sizeof S.dir);
+	S.port = free_port();
+	snprintf(S.base, sizeof S.base, "http://127.0.0.1:%d", S.port);
+	snprintf(cmd, sizeof cmd, "ILNET_TEST_NO_DEMO=1 \"$ILNET_ROOT/tests/stack\" start %s %d", S.dir, S.port);
+	ck_assert_int_eq(system(cmd), 0);
+
+	/* It serves, and every save acknowledged before that backup is there. */
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "coach@example.org", DEMO_PW), 303);
+	char page[64];
+	snprintf(page, sizeof page, "/visits?school=%s", school);
+	struct resp *r = http_get(c, page);
+	ck_assert_int_eq(r->status, 200);
+	resp_free(r);
+	client_free(c);
+	char path[400];
+	int checked;
+	snprintf(path, sizeof path, "%s/ilnet.db", S.dir);
+	ck_assert_int_eq(missing_in(path, acks, n, started[BACKUPS - 1], &checked), 0);
+	ck_assert_int_gt(checked, 0);
+	free(school);
+}
+END_TEST
+
 void add_fault_cases(Suite *s);
 void add_fault_cases(Suite *s)
 {
@@ -292,4 +503,9 @@ void add_fault_cases(Suite *s)
 	tcase_add_test(t, one_ilnet_per_socket);
 	tcase_add_test(t, killed_supervisor_takes_its_workers);
 	suite_add_tcase(s, t);
+	TCase *b = tcase_create("backup");
+	tcase_add_unchecked_fixture(b, stack_up, backup_teardown);
+	tcase_set_timeout(b, 90);
+	tcase_add_test(b, backup_while_saving_then_restore);
+	suite_add_tcase(s, b);
 }

@@ -51,7 +51,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		arena_suite, decode_suite, html_suite, route_suite, csv_suite,
 		region_suite, policy_suite, db_suite, auth_suite, survey_suite, money_suite, grant_suite,
-		supervise_suite,
+		supervise_suite, backup_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -18,6 +18,7 @@ Suite *survey_suite(void);
 Suite *money_suite(void);
 Suite *grant_suite(void);
 Suite *supervise_suite(void);
+Suite *backup_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */
