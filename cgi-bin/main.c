@@ -572,7 +572,9 @@ static int restore(const char *file)
 		        " (SIGTERM to its supervisor), then restore and start it again.\n", socket_path());
 		return 1;
 	}
-	if (lock < 0) {
+	/* No folder for the socket (a stopped service's runtime folder is
+	 * removed): nothing can be serving it. */
+	if (lock < 0 && errno != ENOENT) {
 		fprintf(stderr, "ilnet: %s\n", err);
 		return 1;
 	}
@@ -587,7 +589,8 @@ static int restore(const char *file)
 	} else {
 		fprintf(stderr, "ilnet: restored %s from %s\n", db_path(), file);
 	}
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 }
 

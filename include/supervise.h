@@ -34,7 +34,7 @@ long long slot_ended(struct slot *s, long long now_ms);
  * descriptor, to be kept open for as long as the lock should last (a
  * child forked afterwards shares it: the lock is free only once every
  * holder has exited); -2 when it is still held; -1 on another error,
- * with a message in err. */
+ * with a message in err (and errno ENOENT when path's folder is missing). */
 int supervise_lock(const char *path, int wait_ms, char *err, size_t errlen);
 
 /* A monotonic clock in ms. */

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include "supervise.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,11 @@ START_TEST(run_lock_is_shared_with_children)
 	fd = supervise_lock(path, 1000, err, sizeof err);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
+	/* No folder: an error restore can tell apart (nothing serves there). */
+	snprintf(path, sizeof path, "%s/gone/ilnet.sock.lock", dir);
+	ck_assert_int_eq(supervise_lock(path, 0, err, sizeof err), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	snprintf(path, sizeof path, "%s/ilnet.sock.lock", dir);
 	unlink(path);
 	rmdir(dir);
 }
