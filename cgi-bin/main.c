@@ -109,11 +109,16 @@ static void worker_on_alarm(int sig)
 	worker_timed_out = 1;       /* and the blocked read fails with EINTR */
 }
 
-/* Arm the request timer for seconds (0: disarm). */
+/* Arm the request timer for seconds (0: disarm).  Past the deadline it
+ * goes on firing every 100 ms: libfcgi takes a failed read of the
+ * parameters for their end and may read again, and each read that
+ * blocks must fail too. */
 static void request_timer(int seconds)
 {
 	struct itimerval it = {0};
 	it.it_value.tv_sec = seconds;
+	if (seconds)
+		it.it_interval.tv_usec = 100 * 1000;
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -124,7 +129,7 @@ static size_t read_body(FCGX_Request *fr, struct buf *body, int *too_large)
 	char chunk[16384];
 	int n;
 	*too_large = 0;
-	while ((n = FCGX_GetStr(chunk, sizeof chunk, fr->in)) > 0) {
+	while (!worker_timed_out && (n = FCGX_GetStr(chunk, sizeof chunk, fr->in)) > 0) {
 		if (body->len + (size_t)n > REQ_MAX_BODY)
 			*too_large = 1;
 		if (!*too_large)
@@ -173,14 +178,18 @@ static int worker_read_request(FCGX_Request *fr, int fd, int timeout,
 	fr->keepConnection = 1;
 	int ok = FCGX_Accept_r(fr) == 0;
 	*too_large = 0;
+	/* A read error ends the parameters as if they were complete; it
+	 * stays on the stream. */
+	if (ok)
+		ok = !worker_timed_out && FCGX_GetError(fr->in) == 0;
 	if (ok) {
 		read_body(fr, body, too_large);
 		ok = !worker_timed_out && FCGX_GetError(fr->in) == 0;
 	}
 	request_timer(0);
 	if (!ok) {
-		if (fr->in)
-			FCGX_Finish_r(fr);
+		/* Streams, parameters and the connection, writing nothing (on a
+		 * failed FCGX_Accept_r libfcgi has freed them already). */
 		if (fr->ipcFd >= 0)
 			FCGX_Free(fr, 1);
 		if (worker_timed_out)

@@ -183,11 +183,28 @@ START_TEST(socket_is_private_and_silence_is_dropped)
 	long long waited = now_ms() - t0;
 	ck_assert_msg(waited >= 1000 && waited < (REQUEST_TIMEOUT + 4) * 1000,
 	              "served after %lld ms", waited);
-	/* A connection that stalls inside its first record is dropped too. */
-	int partial = connect_raw();
-	ck_assert_int_eq(write(partial, "\x01\x01\x00\x01", 4), 4);
-	ck_assert_int_ge(wait_closed(partial, (REQUEST_TIMEOUT + 4) * 1000), 0);
-	close(partial);
+	/* So is one that stalls inside its first record, after its first
+	 * record, after its parameters or inside its body. */
+	static const char begin[] = "\x01\x01\x00\x01\x00\x08\x00\x00" "\x00\x01\x00\x00\x00\x00\x00\x00";
+	static const char params_end[] = "\x01\x04\x00\x01\x00\x00\x00\x00";
+	static const char stdin_part[] = "\x01\x05\x00\x01\x00\x04\x00\x00" "ab";
+	struct { const char *a, *b, *c; size_t na, nb, nc; } stalls[] = {
+		{ begin, NULL, NULL, 4, 0, 0 },
+		{ begin, NULL, NULL, 16, 0, 0 },
+		{ begin, params_end, NULL, 16, 8, 0 },
+		{ begin, params_end, stdin_part, 16, 8, 10 },
+	};
+	for (size_t i = 0; i < sizeof stalls / sizeof stalls[0]; i++) {
+		int fd = connect_raw();
+		ck_assert_int_eq(write(fd, stalls[i].a, stalls[i].na), (ssize_t)stalls[i].na);
+		if (stalls[i].b)
+			ck_assert_int_eq(write(fd, stalls[i].b, stalls[i].nb), (ssize_t)stalls[i].nb);
+		if (stalls[i].c)
+			ck_assert_int_eq(write(fd, stalls[i].c, stalls[i].nc), (ssize_t)stalls[i].nc);
+		long long ms = wait_closed(fd, (REQUEST_TIMEOUT + 4) * 1000);
+		ck_assert_msg(ms >= 0, "stall %zu was never dropped", i);
+		close(fd);
+	}
 	for (int i = 0; i < STACK_WORKERS; i++)
 		close(fds[i]);
 	for (int i = 0; i < 10; i++) {
