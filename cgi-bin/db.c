@@ -55,16 +55,18 @@ int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	                         SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	/* The busy handler first: workers starting together race to
+	 * rebuild the WAL index, and the losers would fail at once. */
+	const char *w = getenv("ILNET_WRITE_WAIT_MS");
+	wait_ms = w && atol(w) > 0 ? atol(w) : DB_WRITE_WAIT_MS;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_handler(db, busy_wait, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db,
 		    "PRAGMA journal_mode=WAL;"
 		    "PRAGMA foreign_keys=ON;"
 		    "PRAGMA synchronous=FULL;"
 		    "PRAGMA trusted_schema=OFF;", NULL, NULL, NULL);
-	const char *w = getenv("ILNET_WRITE_WAIT_MS");
-	wait_ms = w && atol(w) > 0 ? atol(w) : DB_WRITE_WAIT_MS;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_busy_handler(db, busy_wait, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -186,6 +188,20 @@ int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	return rc;
+}
+
+int db_latest_migration(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int latest = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (name_is_migration(e->d_name) && atoi(e->d_name) > latest)
+			latest = atoi(e->d_name);
+	closedir(d);
+	return latest;
 }
 
 int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen)

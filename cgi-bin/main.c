@@ -6,29 +6,44 @@
  *   ilnet demo      load the demo region and demo accounts (never run by
  *                   serve: demo data exists only where asked for)
  *   ilnet add-admin EMAIL NAME   a new deployment's first administrator
+ *   ilnet backup FILE   a consistent copy of the database, while it runs
+ *   ilnet restore FILE  put a copy back (only while no ilnet serves)
  *
  * Configuration is by environment (see README.md): ILNET_DB, ILNET_SOCKET,
- * ILNET_WORKERS, ILNET_RUNDIR, ILNET_SMTP_URL, ILNET_BASE_URL, ...
+ * ILNET_SOCKET_GROUP, ILNET_WORKERS, ILNET_RUNDIR, ILNET_REQUEST_TIMEOUT,
+ * ILNET_SMTP_URL, ILNET_BASE_URL, ...
+ *
+ * One ilnet per socket: serve holds an flock() on ILNET_SOCKET.lock that
+ * its workers inherit, so the socket is never taken over while any process
+ * of an earlier ilnet (even orphaned workers) may still be serving it.
  */
 #include "app.h"
+#include "backup.h"
 #include "db.h"
 #include "demo.h"
 #include "mail.h"
 #include "req.h"
 #include "route.h"
+#include "supervise.h"
 #include "survey.h"
 #include "writeq.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
+#include <grp.h>
 #include <malloc.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +61,14 @@ static const char *conf(const char *name, const char *dflt)
 }
 
 static const char *db_path(void) { return conf("ILNET_DB", ILNET_ROOT "/db/ilnet.db"); }
+static const char *socket_path(void) { return conf("ILNET_SOCKET", ILNET_ROOT "/var/ilnet.sock"); }
+static const char *migrations_dir(void) { return conf("ILNET_MIGRATIONS", ILNET_ROOT "/db/migrations"); }
+
+/* The run lock's file: beside the socket it guards. */
+static void lock_path(char *out, size_t n)
+{
+	snprintf(out, n, "%s.lock", socket_path());
+}
 
 /* Open the database and bring its schema up to date. */
 static sqlite3 *open_migrated(void)
@@ -56,8 +79,7 @@ static sqlite3 *open_migrated(void)
 		fprintf(stderr, "ilnet: %s\n", err);
 		return NULL;
 	}
-	if (db_migrate(db, conf("ILNET_MIGRATIONS", ILNET_ROOT "/db/migrations"),
-	               err, sizeof err) != 0) {
+	if (db_migrate(db, migrations_dir(), err, sizeof err) != 0) {
 		fprintf(stderr, "ilnet: migration failed: %s\n", err);
 		db_close(db);
 		return NULL;
@@ -73,7 +95,7 @@ static sqlite3 *open_migrated(void)
 
 /* ---- workers ---------------------------------------------------------- */
 
-static volatile sig_atomic_t worker_busy, worker_stop;
+static volatile sig_atomic_t worker_busy, worker_stop, worker_timed_out;
 
 static void worker_on_term(int sig)
 {
@@ -83,6 +105,25 @@ static void worker_on_term(int sig)
 	worker_stop = 1;
 }
 
+static void worker_on_alarm(int sig)
+{
+	(void)sig;
+	worker_timed_out = 1;       /* and the blocked read fails with EINTR */
+}
+
+/* Arm the request timer for seconds (0: disarm).  Past the deadline it
+ * goes on firing every 100 ms: libfcgi takes a failed read of the
+ * parameters for their end and may read again, and each read that
+ * blocks must fail too. */
+static void request_timer(int seconds)
+{
+	struct itimerval it = {0};
+	it.it_value.tv_sec = seconds;
+	if (seconds)
+		it.it_interval.tv_usec = 100 * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 /* Read the whole body (libfcgi's lingering close is off, so it must be
  * read to its end even when it is refused).  Returns the bytes kept. */
 static size_t read_body(FCGX_Request *fr, struct buf *body, int *too_large)
@@ -90,13 +131,76 @@ static size_t read_body(FCGX_Request *fr, struct buf *body, int *too_large)
 	char chunk[16384];
 	int n;
 	*too_large = 0;
-	while ((n = FCGX_GetStr(chunk, sizeof chunk, fr->in)) > 0) {
+	while (!worker_timed_out && (n = FCGX_GetStr(chunk, sizeof chunk, fr->in)) > 0) {
 		if (body->len + (size_t)n > REQ_MAX_BODY)
 			*too_large = 1;
 		if (!*too_large)
 			buf_add(body, chunk, (size_t)n);
 	}
 	return body->len;
+}
+
+/* Accept the next connection; -1 when the worker should go back to the
+ * top of its loop, -2 when the listening socket is broken. */
+static int worker_accept(int sock)
+{
+	int fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case EINTR: case ECONNABORTED: case EPROTO: case EAGAIN:
+		return -1;
+	case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM: {
+		fprintf(stderr, "ilnet worker: accept: %s\n", strerror(errno));
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		return -1;
+	}
+	}
+	fprintf(stderr, "ilnet worker: accept failed: %s\n", strerror(errno));
+	return -2;
+}
+
+/* Read the request on fd: its parameters (FCGX_Accept_r) and its body,
+ * within timeout seconds of the connection (0: no limit).  1 when the
+ * request is complete; 0 when the connection was dropped (it sent no
+ * complete request in time, or not FastCGI), and then fd is closed. */
+static int worker_read_request(FCGX_Request *fr, int fd, int timeout,
+                               struct buf *body, int *too_large)
+{
+	worker_timed_out = 0;
+	request_timer(timeout);
+	/* The worker accepts by itself, so that the timer starts at the
+	 * connection: libfcgi is handed the connection as if kept from an
+	 * earlier request (keepConnection, so FCGX_Accept_r's opening
+	 * FCGX_Finish_r does not close it) and has no listening socket of
+	 * its own (-1), so a connection it drops is never followed by an
+	 * untimed accept inside libfcgi. */
+	fr->ipcFd = fd;
+	fr->keepConnection = 1;
+	int ok = FCGX_Accept_r(fr) == 0;
+	*too_large = 0;
+	/* A read error ends the parameters as if they were complete; it
+	 * stays on the stream. */
+	if (ok)
+		ok = !worker_timed_out && FCGX_GetError(fr->in) == 0;
+	if (ok) {
+		read_body(fr, body, too_large);
+		ok = !worker_timed_out && FCGX_GetError(fr->in) == 0;
+	}
+	request_timer(0);
+	if (!ok) {
+		/* Streams, parameters and the connection, writing nothing (on a
+		 * failed FCGX_Accept_r libfcgi has freed them already). */
+		if (fr->ipcFd >= 0)
+			FCGX_Free(fr, 1);
+		if (worker_timed_out)
+			fprintf(stderr, "ilnet worker: dropped a connection: no complete request"
+			        " within %d s (ILNET_REQUEST_TIMEOUT)\n", timeout);
+		else
+			fprintf(stderr, "ilnet worker: dropped a connection: not a complete FastCGI request\n");
+	}
+	return ok;
 }
 
 static int worker_main(int sock)
@@ -111,8 +215,15 @@ static int worker_main(int sock)
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = {0};
 	sa.sa_handler = worker_on_term;
-	sigaction(SIGTERM, &sa, NULL);   /* no SA_RESTART: accept() returns */
+	sa.sa_flags = SA_RESTART;        /* a request being read goes on being read */
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGINT, SIG_IGN);
+	struct sigaction al = {0};
+	al.sa_handler = worker_on_alarm; /* no SA_RESTART: the blocked read fails */
+	sigaction(SIGALRM, &al, NULL);
+	int timeout = atoi(conf("ILNET_REQUEST_TIMEOUT", "10"));
+	if (timeout < 0)
+		timeout = 0;
 
 	char err[512];
 	sqlite3 *db;
@@ -124,24 +235,29 @@ static int worker_main(int sock)
 	req_init(&r, db);
 	struct buf body = {0}, out = {0};
 	FCGX_Request fr;
-	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_InitRequest(&fr, -1, 0);
+	int rc = 0;
 	while (!worker_stop) {
-		if (FCGX_Accept_r(&fr) < 0) {
-			if (worker_stop || errno == EINTR)
-				continue;
-			fprintf(stderr, "ilnet worker: accept failed: %s\n", strerror(errno));
+		int fd = worker_accept(sock);
+		if (fd == -2) {
+			rc = 1;
 			break;
 		}
+		if (fd < 0)
+			continue;
 		worker_busy = 1;
 		int too_large;
-		read_body(&fr, &body, &too_large);
-		int status = req_begin(&r, fr.envp, body.p, too_large ? REQ_MAX_BODY + 1 : body.len);
-		app_handle(&r, status);
-		req_reply(&r, &out);
-		FCGX_PutStr(out.p, (int)out.len, fr.out);
-		FCGX_Finish_r(&fr);
-		app_log(&r);
-		req_end(&r);
+		if (worker_read_request(&fr, fd, timeout, &body, &too_large)) {
+			int status = req_begin(&r, fr.envp, body.p, too_large ? REQ_MAX_BODY + 1 : body.len);
+			app_handle(&r, status);
+			req_reply(&r, &out);
+			FCGX_PutStr(out.p, (int)out.len, fr.out);
+			FCGX_Finish_r(&fr);
+			if (fr.ipcFd >= 0)          /* the client asked to keep it: we do not */
+				FCGX_Free(&fr, 1);
+			app_log(&r);
+			req_end(&r);
+		}
 		buf_reset(&body);
 		buf_reset(&out);
 		worker_busy = 0;
@@ -151,7 +267,7 @@ static int worker_main(int sock)
 	arena_free(&r.arena);
 	buf_free(&r.body);
 	db_close(db);
-	return 0;
+	return rc;
 }
 
 /* ---- mail sender ------------------------------------------------------ */
@@ -192,8 +308,14 @@ static void sup_on_term(int sig)
 	sup_stop = 1;
 }
 
+/* Fork a worker (or the mail sender).  The child ends with the
+ * supervisor: on its death the kernel sends SIGTERM (PR_SET_PDEATHSIG),
+ * so a worker finishes the request in hand and exits instead of living
+ * on as an orphan nobody replaces.  The child keeps the run lock's
+ * descriptor, so a new supervisor waits until the last one has gone. */
 static pid_t spawn(int sock, int is_mailer)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct sigaction sa = {0};
@@ -203,12 +325,133 @@ static pid_t spawn(int sock, int is_mailer)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)        /* it died before prctl() */
+			_exit(0);
 		_exit(is_mailer ? mailer_main() : worker_main(sock));
 	}
 	return pid;
 }
 
 static void on_chld(int sig) { (void)sig; }
+
+/* The group the socket is given: ILNET_SOCKET_GROUP (a name or a
+ * number), else that of nginx's usual worker user (www-data on Debian,
+ * nginx elsewhere), else our own.  *named is set when it was asked for.
+ * Returns 0, or -1 when ILNET_SOCKET_GROUP names no group. */
+static int socket_group(gid_t *gid, int *named)
+{
+	const char *want = getenv("ILNET_SOCKET_GROUP");
+	*named = want && *want;
+	if (*named) {
+		struct group *g = getgrnam(want);
+		char *end;
+		long n = strtol(want, &end, 10);
+		if (g)
+			*gid = g->gr_gid;
+		else if (!*end && n >= 0)
+			*gid = (gid_t)n;
+		else
+			return -1;
+		return 0;
+	}
+	const char *users[] = { "www-data", "nginx" };
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+		struct passwd *pw = getpwnam(users[i]);
+		if (pw) {
+			*gid = pw->pw_gid;
+			return 0;
+		}
+	}
+	*gid = getegid();
+	return 0;
+}
+
+/* Listen on path, a socket only its owner and group may use (0660): any
+ * local user able to connect could bypass nginx and set any FastCGI
+ * parameter (HTTPS, REMOTE_ADDR...).  The socket or -1. */
+static int open_socket(const char *path)
+{
+	gid_t gid;
+	int named;
+	if (socket_group(&gid, &named) != 0) {
+		fprintf(stderr, "ilnet: ILNET_SOCKET_GROUP=%s is not a group\n", getenv("ILNET_SOCKET_GROUP"));
+		return -1;
+	}
+	unlink(path);
+	mode_t old = umask(0117);       /* never more than 0660, even for a moment */
+	int sock = FCGX_OpenSocket(path, 1024);
+	umask(old);
+	if (sock < 0) {
+		fprintf(stderr, "ilnet: cannot listen on %s\n", path);
+		return -1;
+	}
+	if (chown(path, (uid_t)-1, gid) != 0) {
+		if (named) {
+			fprintf(stderr, "ilnet: cannot give %s to group %s: %s\n", path,
+			        getenv("ILNET_SOCKET_GROUP"), strerror(errno));
+			close(sock);
+			unlink(path);
+			return -1;
+		}
+		fprintf(stderr, "ilnet: warning: cannot give %s to group %d (%s); it keeps group %d."
+		        " Add ilnet's user to nginx's group or set ILNET_SOCKET_GROUP.\n",
+		        path, (int)gid, strerror(errno), (int)getegid());
+	}
+	chmod(path, 0660);
+	return sock;
+}
+
+/* Take the run lock for serve, waiting up to ILNET_LOCK_WAIT seconds
+ * (default 10) for the processes of an earlier ilnet to finish.  The
+ * descriptor (kept open for the life of serve and its children) or -1. */
+static int take_run_lock(void)
+{
+	char path[4200], err[4400];
+	lock_path(path, sizeof path);
+	int fd = supervise_lock(path, 0, err, sizeof err);
+	if (fd == -2) {
+		int wait_s = atoi(conf("ILNET_LOCK_WAIT", "10"));
+		fprintf(stderr, "ilnet: %s is still served by an earlier ilnet (or its workers);"
+		        " waiting up to %d s for it to finish\n", socket_path(), wait_s);
+		fd = supervise_lock(path, wait_s * 1000, err, sizeof err);
+		if (fd == -2) {
+			fprintf(stderr, "ilnet: not starting: another ilnet still serves %s (a process"
+			        " holds the lock on %s). Stop it first (SIGTERM to its supervisor, or"
+			        " to its remaining workers), then start again.\n", socket_path(), path);
+			return -1;
+		}
+	}
+	if (fd < 0)
+		fprintf(stderr, "ilnet: %s\n", err);
+	return fd;
+}
+
+/* Reap ended children; an unexpected end is logged and its slot backs off. */
+static void reap(struct slot *slots, int nchildren, int nworkers)
+{
+	int status;
+	pid_t dead;
+	while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (int i = 0; i < nchildren; i++) {
+			if (slots[i].pid != dead)
+				continue;
+			slots[i].pid = 0;
+			writeq_forget(dead);    /* its turn, if it held one */
+			if (sup_stop)
+				break;
+			long long delay = slot_ended(&slots[i], supervise_now_ms());
+			char when[64] = "";
+			if (delay)
+				snprintf(when, sizeof when, " in %.1f s (%d ends in 5 minutes)",
+				         (double)delay / 1000, slots[i].nends);
+			fprintf(stderr, "ilnet: %s %d ended (%s %d); replacing it%s\n",
+			        i == nworkers ? "mailer" : "worker", (int)dead,
+			        WIFSIGNALED(status) ? "signal" : "exit",
+			        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), when);
+		}
+	}
+}
 
 static int serve(void)
 {
@@ -217,6 +460,14 @@ static int serve(void)
 		fprintf(stderr, "ilnet: %s\n", err);
 		return 1;
 	}
+	int nworkers = atoi(conf("ILNET_WORKERS", "4"));
+	if (nworkers < 1 || nworkers > MAX_WORKERS) {
+		fprintf(stderr, "ilnet: ILNET_WORKERS must be 1 to %d\n", MAX_WORKERS);
+		return 1;
+	}
+	int lock = take_run_lock();
+	if (lock < 0)
+		return 1;
 	sqlite3 *db = open_migrated();
 	if (!db)
 		return 1;
@@ -228,27 +479,19 @@ static int serve(void)
 	const char *rundir = conf("ILNET_RUNDIR", ILNET_ROOT "/var");
 	setenv("ILNET_RUNDIR", rundir, 1);
 	mkdir(rundir, 0755);
-	/* The write queue (db_begin): made empty here, inherited by every
-	 * child.  Without it writers still work, in SQLite's own order. */
+	const char *path = socket_path();
+	FCGX_Init();
+	int sock = open_socket(path);
+	if (sock < 0)
+		return 1;
+	/* The write queue (db_begin): made here, once this supervisor holds the
+	 * socket, and inherited by every child.  Without it writers still work,
+	 * in SQLite's own order. */
 	char qpath[4096];
 	snprintf(qpath, sizeof qpath, "%s/write.queue", rundir);
 	if (writeq_open(qpath, 1) != 0)
 		fprintf(stderr, "ilnet: no write queue at %s (%s); writers wait unqueued\n",
 		        qpath, strerror(errno));
-	const char *path = conf("ILNET_SOCKET", ILNET_ROOT "/var/ilnet.sock");
-	int nworkers = atoi(conf("ILNET_WORKERS", "4"));
-	if (nworkers < 1 || nworkers > MAX_WORKERS) {
-		fprintf(stderr, "ilnet: ILNET_WORKERS must be 1 to %d\n", MAX_WORKERS);
-		return 1;
-	}
-	FCGX_Init();
-	unlink(path);
-	int sock = FCGX_OpenSocket(path, 1024);
-	if (sock < 0) {
-		fprintf(stderr, "ilnet: cannot listen on %s\n", path);
-		return 1;
-	}
-	chmod(path, 0666);          /* nginx's workers run as another user */
 
 	struct sigaction sa = {0};
 	sa.sa_handler = sup_on_term;
@@ -264,75 +507,124 @@ static int serve(void)
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	pid_t pids[MAX_WORKERS + 1] = {0};
-	time_t started[MAX_WORKERS + 1] = {0};
+	struct slot slots[MAX_WORKERS + 1];
+	memset(slots, 0, sizeof slots);
 	int nchildren = nworkers + (getenv("ILNET_SMTP_URL") ? 1 : 0);
-	for (int i = 0; i < nchildren; i++) {
-		pids[i] = spawn(sock, i == nworkers);
-		started[i] = time(NULL);
-	}
 	fprintf(stderr, "ilnet: serving on %s with %d workers (pid %d)\n",
 	        path, nworkers, (int)getpid());
 
+	/* Start what is due, wait for a child's end, a signal or the next
+	 * slot's backoff to expire; one slot's wait never holds up another. */
 	while (!sup_stop) {
-		sigsuspend(&old);
-		int status;
-		pid_t dead;
-		while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (int i = 0; i < nchildren; i++) {
-				if (pids[i] != dead)
+		long long now = supervise_now_ms(), next = -1;
+		for (int i = 0; i < nchildren; i++) {
+			if (slots[i].pid > 0)
+				continue;
+			if (slots[i].restart_at <= now) {
+				pid_t pid = spawn(sock, i == nworkers);
+				if (pid > 0) {
+					slots[i].pid = pid;
 					continue;
-				pids[i] = 0;
-				writeq_forget(dead);    /* its turn, if it held one */
-				if (sup_stop)
-					break;
-				if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status)))
-					fprintf(stderr, "ilnet: %s %d ended (%s %d); replacing it\n",
-					        i == nworkers ? "mailer" : "worker", (int)dead,
-					        WIFSIGNALED(status) ? "signal" : "exit",
-					        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-				if (time(NULL) - started[i] < 1)
-					sleep(1);   /* a crash loop must not spin */
-				pids[i] = spawn(sock, i == nworkers);
-				started[i] = time(NULL);
+				}
+				fprintf(stderr, "ilnet: fork failed: %s\n", strerror(errno));
+				slot_ended(&slots[i], now);
 			}
+			if (next < 0 || slots[i].restart_at < next)
+				next = slots[i].restart_at;
 		}
+		struct timespec ts, *tp = NULL;
+		if (next >= 0) {
+			long long ms = next > now ? next - now : 0;
+			ts.tv_sec = (time_t)(ms / 1000);
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+			tp = &ts;
+		}
+		pselect(0, NULL, NULL, NULL, tp, &old);
+		reap(slots, nchildren, nworkers);
 	}
 
 	/* Drain: workers finish the request in hand, then exit. */
 	for (int i = 0; i < nchildren; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+		if (slots[i].pid > 0)
+			kill(slots[i].pid, SIGTERM);
 	time_t deadline = time(NULL) + 10;
 	int left = 0;
 	do {
 		left = 0;
 		for (int i = 0; i < nchildren; i++) {
-			if (pids[i] <= 0)
+			if (slots[i].pid <= 0)
 				continue;
-			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
-				pids[i] = 0;
+			if (waitpid(slots[i].pid, NULL, WNOHANG) == slots[i].pid)
+				slots[i].pid = 0;
 			else
 				left++;
 		}
 		if (left) {
-			struct timespec ts = {0, 20 * 1000 * 1000};
-			nanosleep(&ts, NULL);
+			struct timespec pause = {0, 20 * 1000 * 1000};
+			nanosleep(&pause, NULL);
 		}
 	} while (left && time(NULL) < deadline);
 	for (int i = 0; i < nchildren; i++)
-		if (pids[i] > 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
+		if (slots[i].pid > 0) {
+			kill(slots[i].pid, SIGKILL);
+			waitpid(slots[i].pid, NULL, 0);
 		}
 	unlink(path);
+	close(lock);
 	fprintf(stderr, "ilnet: stopped\n");
 	return 0;
 }
 
+/* ilnet backup FILE */
+static int backup(const char *file)
+{
+	char err[8500];
+	if (backup_db(db_path(), file, err, sizeof err) != 0) {
+		fprintf(stderr, "ilnet: backup failed: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "ilnet: backed up %s to %s\n", db_path(), file);
+	return 0;
+}
+
+/* ilnet restore FILE: only while nothing serves this socket (the run
+ * lock is held for the whole restore, so no serve starts meanwhile). */
+static int restore(const char *file)
+{
+	char path[4200], err[8500];
+	lock_path(path, sizeof path);
+	int lock = supervise_lock(path, 0, err, sizeof err);
+	if (lock == -2) {
+		fprintf(stderr, "ilnet: not restoring: ilnet is running on %s. Stop it first"
+		        " (SIGTERM to its supervisor), then restore and start it again.\n", socket_path());
+		return 1;
+	}
+	/* No folder for the socket (a stopped service's runtime folder is
+	 * removed): nothing can be serving it. */
+	if (lock < 0 && errno != ENOENT) {
+		fprintf(stderr, "ilnet: %s\n", err);
+		return 1;
+	}
+	int latest = db_latest_migration(migrations_dir());
+	int rc = 0;
+	if (latest < 0) {
+		fprintf(stderr, "ilnet: cannot read the migrations in %s\n", migrations_dir());
+		rc = 1;
+	} else if (restore_db(file, db_path(), latest, err, sizeof err) != 0) {
+		fprintf(stderr, "ilnet: restore failed: %s\n", err);
+		rc = 1;
+	} else {
+		fprintf(stderr, "ilnet: restored %s from %s\n", db_path(), file);
+	}
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: ilnet serve | migrate | demo | add-admin EMAIL \"FULL NAME\"\n");
+	fprintf(stderr, "usage: ilnet serve | migrate | demo | add-admin EMAIL \"FULL NAME\""
+	        " | backup FILE | restore FILE\n");
 	return 2;
 }
 
@@ -352,6 +644,10 @@ int main(int argc, char **argv)
 		db_close(db);
 		return rc;
 	}
+	if (argc == 3 && !strcmp(argv[1], "backup"))
+		return backup(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "restore"))
+		return restore(argv[2]);
 	if (argc != 2)
 		return usage();
 	if (!strcmp(argv[1], "serve"))

@@ -43,7 +43,9 @@ int supervise_lock(const char *path, int wait_ms, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the lock file %s: %s", path, strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "cannot open the lock file %s: %s", path, strerror(e));
+		errno = e;
 		return -1;
 	}
 	long long deadline = supervise_now_ms() + wait_ms;

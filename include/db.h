@@ -36,6 +36,10 @@ void db_close(sqlite3 *db);
  * Returns 0, or -1 with a message in err. */
 int db_migrate(sqlite3 *db, const char *dir, char *err, size_t errlen);
 
+/* The highest migration number in dir (the schema version this build
+ * brings a database to), 0 when there is none, -1 when dir cannot be read. */
+int db_latest_migration(const char *dir);
+
 /* Run a file of SQL (demo data) in one transaction.  0 or -1 with err. */
 int db_exec_file(sqlite3 *db, const char *path, char *err, size_t errlen);
 

@@ -24,7 +24,7 @@ struct client {
 	CURL *c;
 };
 
-static int free_port(void)
+int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
@@ -106,31 +106,37 @@ int stack_sh(const char *script)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-void stack_down(void)
+void stack_down_dir(const char *dir)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "%s/tests/stack stop %s", getenv("ILNET_ROOT"), S.dir);
+	snprintf(cmd, sizeof cmd, "%s/tests/stack stop %s", getenv("ILNET_ROOT"), dir);
 	sh(cmd);
 	/* A worker that crashed (the supervisor logs its signal; the tests
 	 * themselves only ever send SIGKILL) or a sanitizer report in the log
 	 * fails the run. */
-	snprintf(cmd, sizeof cmd, "grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
-	         "ended \\(signal (4|6|7|8|11)\\)' %s/ilnet.log >&2", S.dir);
+	snprintf(cmd, sizeof cmd, "grep -sE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|"
+	         "ended \\(signal (4|6|7|8|11)\\)' %s/ilnet.log >&2", dir);
 	if (system(cmd) == 0) {
-		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", S.dir);
+		fprintf(stderr, "harness: sanitizer reports in %s/ilnet.log\n", dir);
 		exit(1);
 	}
 	/* A small disk of its own: unmounted once the last process of the
 	 * stack has let go of it (lazily if one lingers). */
-	if (S.mounted) {
+	if (S.mounted && !strcmp(dir, S.dir)) {
 		snprintf(cmd, sizeof cmd, "for i in $(seq 50); do umount %s 2>/dev/null && exit 0; sleep 0.1; done;"
-		         " umount -l %s", S.dir, S.dir);
+		         " umount -l %s", dir, dir);
 		if (system(cmd) != 0)
-			fprintf(stderr, "harness: could not unmount %s\n", S.dir);
+			fprintf(stderr, "harness: could not unmount %s\n", dir);
+		S.mounted = 0;
 	}
-	snprintf(cmd, sizeof cmd, "rm -rf %s", S.dir);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "harness: could not remove %s\n", S.dir);
+		fprintf(stderr, "harness: could not remove %s\n", dir);
+}
+
+void stack_down(void)
+{
+	stack_down_dir(S.dir);
 }
 
 struct client *client_new(void)

@@ -23,6 +23,10 @@ void stack_down(void);
  * filling the disk. */
 #define SMALL_DISK_MB 24
 void stack_up_on_small_disk(void);
+/* Stop the stack in dir (if running), check its log, remove the folder. */
+void stack_down_dir(const char *dir);
+/* A free TCP port on 127.0.0.1. */
+int free_port(void);
 /* A stack whose SMTP sink is down until sink_up() starts it. */
 void stack_up_without_sink(void);
 void sink_up(void);

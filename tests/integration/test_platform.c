@@ -695,6 +695,7 @@ void add_scan_tests(TCase *t);
 void add_results_tests(TCase *t);
 void add_equip_tests(TCase *t);
 void add_fault_cases(Suite *s);
+void add_disk_cases(Suite *s);
 void add_matrix_cases(Suite *s);
 void add_retry_tests(TCase *t);
 void add_nginx_tests(TCase *t);
@@ -817,6 +818,7 @@ Suite *platform_suite(void)
 	tcase_add_test(life, sigterm_drains_and_stops);
 	suite_add_tcase(s, life);
 	add_fault_cases(s);
+	add_disk_cases(s);
 	add_matrix_cases(s);
 	return s;
 }
