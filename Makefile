@@ -84,7 +84,7 @@ run: $(BUILD)/ilnet
 	@sed -e 's|@PORT@|$(PORT)|g' -e 's|@ROOT@|$(ROOT)|g' -e 's|@VAR@|$(VAR)|g' \
 	  -e "s|@USER@|$$( [ $$(id -u) = 0 ] && echo 'user root root;' )|" \
 	  nginx/ilnet.conf.in > $(VAR)/nginx.conf
-	@ILNET_WORKERS=$(WORKERS) ILNET_BASE_URL=http://127.0.0.1:$(PORT) \
+	@ILNET_WORKERS=$(WORKERS) ILNET_BASE_URL=http://127.0.0.1:$(PORT) ILNET_SOCKET_GROUP=$$(id -g) \
 	  ILNET_SMTP_URL=$${ILNET_SMTP_URL:-} \
 	  setsid $(BUILD)/ilnet serve >>$(VAR)/ilnet.log 2>&1 < /dev/null & echo $$! > $(VAR)/ilnet.pid
 	@for i in $$(seq 50); do [ -S $(VAR)/ilnet.sock ] && break; sleep 0.1; done
