@@ -186,9 +186,12 @@ void auth_load_session(struct req *r)
 	sodium_bin2hex(r->session_hash_hex, sizeof r->session_hash_hex, h, 32);
 	/* Touch at most once a minute: a read stays a read, and one that
 	 * cannot be written (a full disk) is skipped, never failing the page. */
-	if (now - seen >= 60)
+	if (now - seen >= 60) {
+		db_relaxed(r, 1);
 		db_exec_soft(r, "UPDATE sessions SET last_seen = ? WHERE id = ?", "II",
 		        (long long)now, sid);
+		db_relaxed(r, 0);
+	}
 }
 
 void auth_start_session(struct req *r, long long user_id)

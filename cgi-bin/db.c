@@ -378,6 +378,12 @@ int db_exec_soft(struct req *r, const char *sql, const char *types, ...)
 	return rc;
 }
 
+void db_relaxed(struct req *r, int on)
+{
+	if (sqlite3_get_autocommit(r->db))
+		sqlite3_exec(r->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+}
+
 long long db_int(struct req *r, long long dflt, const char *sql, const char *types, ...)
 {
 	va_list ap;

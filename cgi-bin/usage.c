@@ -38,10 +38,12 @@ void usage_record(struct req *r, long long nation_id, const char *what, int nsch
 		known |= !strcmp(precision, precisions[i]);
 	if (!known)
 		return;
+	db_relaxed(r, 1);           /* a read does not wait for the disk */
 	int rc = db_exec_soft(r, "INSERT INTO usage_log (nation_id, user_id, role, what, address, nschools, precision)"
 	                         " VALUES (?, ?, ?, ?, ?, ?, ?)", "IItttit",
 	                      nation_id, r->user->id, role_name(r->user->role), what, usage_address(r),
 	                      nschools, precision);
+	db_relaxed(r, 0);
 	if (rc != SQLITE_DONE)
 		fprintf(stderr, "usage: request %s: could not record a use of nation %lld (%s): SQLite %d\n",
 		        r->id, nation_id, what, rc);

@@ -65,6 +65,13 @@ int db_try(struct req *r, const char *sql, const char *types, ...);
  * the SQLite result code (SQLITE_DONE on success) and nothing else happens. */
 int db_exec_soft(struct req *r, const char *sql, const char *types, ...);
 
+/* Bookkeeping writes (a use logged, a session touched) need not wait for
+ * the disk: between db_relaxed(r, 1) and db_relaxed(r, 0), outside a
+ * transaction, commits skip the fsync (synchronous=NORMAL in WAL: safe
+ * against a crash, and lost on power failure only until the next save's
+ * fsync).  Inside a transaction it does nothing. */
+void db_relaxed(struct req *r, int on);
+
 /* First column of the first row as an integer, or dflt when no row. */
 long long db_int(struct req *r, long long dflt, const char *sql,
                  const char *types, ...);
