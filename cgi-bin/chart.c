@@ -37,7 +37,7 @@ void chart_bars(struct req *r, const char *id, const char *caption, const char *
 	        "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", caption, label_head, value_head);
 	for (int i = 0; i < n; i++) {
 		if (bars[i].suppressed)
-			html(r, "<tr><th scope=\"row\">%s</th><td>Not shown (fewer than 5 schools)</td></tr>\n", bars[i].label);
+			html(r, "<tr><th scope=\"row\">%s</th><td>None counted</td></tr>\n", bars[i].label);
 		else
 			html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d%s%s%s</td></tr>\n", bars[i].label,
 			     (int)(bars[i].value + 0.5), unit, bars[i].note ? " " : "", bars[i].note ? bars[i].note : "");

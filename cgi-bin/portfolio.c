@@ -185,8 +185,9 @@ void portfolio_page(struct req *r)
 
 	/* Visits over the last twelve months. */
 	html(r, "<h2>Visits over time</h2>\n");
-	/* Counted visit by visit through the policy: a visit to a school the
-	 * viewer may not see is not counted (the list beside it hides it too). */
+	/* Counted through the policy, school by school and month by month: a
+	 * visit to a school the viewer may not see is not counted (the list
+	 * beside it hides it too). */
 	struct bar bars[12];
 	char first[12][11];
 	long long count[12] = {0}, mins[12] = {0};
@@ -197,19 +198,22 @@ void portfolio_page(struct req *r)
 		snprintf(first[11 - m], sizeof first[0], "%s", d ? d : "");
 	}
 	sqlite3_stmt *vs = db_q(r,
-	    "SELECT v.local_date, v.minutes, " POLICY_COLUMNS
-	    "  FROM visits v JOIN organizations o ON o.id = v.org_id JOIN schools s ON s.id = v.school_id"
-	    " WHERE v.local_date >= ?3 AND v.local_date < date(?4, 'start of month', '+1 month')"
-	    "   AND (?5 = 0 OR v.org_id = ?5) AND (?6 IS NULL OR o.state_code = ?6)",
+	    "SELECT m.month, m.n, m.mins, " POLICY_COLUMNS
+	    "  FROM (SELECT v.school_id AS sid, substr(v.local_date, 1, 7) AS month, count(*) AS n,"
+	    "               sum(v.minutes) AS mins"
+	    "          FROM visits v JOIN organizations o ON o.id = v.org_id"
+	    "         WHERE v.local_date >= ?3 AND v.local_date < date(?4, 'start of month', '+1 month')"
+	    "           AND (?5 = 0 OR v.org_id = ?5) AND (?6 IS NULL OR o.state_code = ?6)"
+	    "         GROUP BY 1, 2) m JOIN schools s ON s.id = m.sid",
 	    "IIttIt", r->user->id, r->user->org_id, first[0], today, f.org, f.state);
 	while (db_step(r, vs)) {
-		if (policy_row(r, vs, 2) == VIS_HIDDEN)
+		if (policy_row(r, vs, 3) == VIS_HIDDEN)
 			continue;
-		const char *day = db_col_text(r, vs, 0);
-		for (int i = 11; i >= 0; i--)
-			if (strcmp(day, first[i]) >= 0) {
-				count[i]++;
-				mins[i] += db_col_int(vs, 1);
+		const char *month = db_col_text(r, vs, 0);
+		for (int i = 0; i < 12; i++)
+			if (!strncmp(month, first[i], 7)) {
+				count[i] += db_col_int(vs, 1);
+				mins[i] += db_col_int(vs, 2);
 				break;
 			}
 	}

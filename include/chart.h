@@ -10,7 +10,7 @@ struct bar {
 	const char *label;
 	double value;               /* in the chart's unit */
 	const char *note;           /* shown in the table beside the value, may be NULL */
-	int suppressed;             /* a small cell: drawn as a gap, said in the table */
+	int suppressed;             /* nothing counted: drawn as a gap, said in the table */
 };
 
 /* A horizontal bar chart with caption, scaled to max, values shown with

@@ -262,6 +262,20 @@ START_TEST(portfolio_and_exports)
 	ck_assert(resp_has(r, "no visit in the last 60 days"));
 	ck_assert(resp_has(r, "<svg role=\"img\""));
 	ck_assert(resp_has(r, "Coaching visits by month: the figures"));
+	/* The chart counts every visit the viewer may see, and no other. */
+	long charted = 0;
+	const char *t = strstr(r->body, "Coaching visits by month: the figures");
+	for (const char *p = t; p && (p = strstr(p, "<tr><th scope=\"row\">")); p++) {
+		const char *num = strstr(p, "<td class=\"num\">");
+		if (!num || strstr(p, "</table>") < num)
+			break;
+		charted += atol(num + strlen("<td class=\"num\">"));
+	}
+	char *visible = db_value("SELECT count(*) FROM visits v JOIN schools s ON s.id = v.school_id"
+	                         " WHERE s.sharing <> 'private'"
+	                         " AND v.local_date >= date('now', '-6 hours', 'start of month', '-11 months')");
+	ck_assert_int_eq(charted, atol(visible));
+	free(visible);
 	resp_free(r);
 	/* Filters narrow the totals: the demo's closed grant and the one closed above. */
 	r = http_get(st, "/portfolio?stage=closed");
