@@ -25,6 +25,11 @@ long long cache_revision(struct req *r)
 	return db_int(r, -1, "SELECT n FROM revisions WHERE name = 'figures'", "");
 }
 
+long long cache_revision_of(struct req *r, const char *name)
+{
+	return db_int(r, -1, "SELECT n FROM revisions WHERE name = ?", "t", name);
+}
+
 static void drop(struct entry *e)
 {
 	cache_bytes -= e->len;

@@ -3,6 +3,7 @@
  * /reports.csv, /visits.csv and /api/v1/grants.  Schools appear by name
  * only where the visibility policy allows; notes and report texts never
  * leave the grantee's pages. */
+#include "cache.h"
 #include "chart.h"
 #include "csv.h"
 #include "db.h"
@@ -83,14 +84,13 @@ static void totals_table(struct req *r, const struct pf *f, const char *caption,
 	"  FROM grants g JOIN organizations o ON o.id = g.org_id WHERE" GRANT_FILTER \
 	" GROUP BY 1 ORDER BY 1"
 
-void portfolio_page(struct req *r)
+/* The page's content for the filters f as of today (the region's date),
+ * with the uses of nations' schools it makes counted in used. */
+static void portfolio_body(struct req *r, const struct pf f, const char *today, struct usage_tally *used_out)
 {
-	struct pf f = filters(r);
-	char today[11], in30[11], ago60[11];
-	date_today_local(today);
+	char in30[11], ago60[11];
 	date_add(today, 30, in30);
 	date_add(today, -60, ago60);
-	page_begin(r, "Equip portfolio");
 	filter_begin(r, "/portfolio");
 	filter_select(r, "org", "Organization", "All organizations",
 	              form_options(r, db_q(r, "SELECT id, name FROM organizations ORDER BY name", ""), NULL),
@@ -181,7 +181,7 @@ void portfolio_page(struct req *r)
 	if (!n)
 		html(r, "<tr><td colspan=\"3\">None: every school you may see was visited.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
-	usage_flush(r, &used, "portfolio");
+	*used_out = used;
 
 	/* Visits over the last twelve months. */
 	html(r, "<h2>Visits over time</h2>\n");
@@ -228,6 +228,37 @@ void portfolio_page(struct req *r)
 		if (bars[i].value > max)
 			max = bars[i].value;
 	chart_bars(r, "visits", "Coaching visits by month", "Month", "Visits", bars, 12, max, "");
+}
+
+/* The portfolio reads every grant, payment, report and visit: its content
+ * is kept in the worker's cache until one of them, or a school, changes,
+ * or the day does (keyed by both revisions and today's date), and is the
+ * same for every reader of a role.  The uses it makes of nations' schools
+ * are kept with it, so the steward's log sees every view. */
+void portfolio_page(struct req *r)
+{
+	struct pf f = filters(r);
+	char today[11];
+	date_today_local(today);
+	page_begin(r, "Equip portfolio");
+	const char *key = arena_printf(&r->arena, "portfolio|%d|%s|%lld|%s|%s|%lld", (int)r->user->role, today,
+	                               f.org, f.state ? f.state : "", f.stage ? f.stage : "", cache_revision_of(r, "equip"));
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
+	long long rev = cache_revision(r);
+	size_t len, ulen;
+	const char *hit = cache_get(key, rev, &len), *uses = cache_get(ukey, rev, &ulen);
+	struct usage_tally used = {0};
+	if (hit && uses) {
+		buf_add(&r->body, hit, len);
+		usage_tally_parse(&used, uses);
+	} else {
+		size_t from = r->body.len;
+		portfolio_body(r, f, today, &used);
+		cache_put(key, rev, r->body.p + from, r->body.len - from);
+		const char *u = usage_tally_text(r, &used);
+		cache_put(ukey, rev, u, strlen(u));
+	}
+	usage_flush(r, &used, "portfolio");
 	page_end(r);
 }
 

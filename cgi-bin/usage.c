@@ -88,6 +88,29 @@ void usage_count_school(struct req *r, struct usage_tally *t, long long school_i
 	usage_count(t, nation_id, shown);
 }
 
+const char *usage_tally_text(struct req *r, const struct usage_tally *t)
+{
+	struct buf b = BUF_IN(&r->arena);
+	for (int i = 0; i < t->n; i++)
+		buf_printf(&b, "%lld %d %d %d ", t->v[i].nation, t->v[i].count[0], t->v[i].count[1], t->v[i].count[2]);
+	return buf_str(&b);
+}
+
+void usage_tally_parse(struct usage_tally *t, const char *text)
+{
+	long long nation;
+	int c0, c1, c2, used;
+	t->n = 0;
+	for (const char *p = text; p && t->n < USAGE_MAX_NATIONS &&
+	     sscanf(p, "%lld %d %d %d %n", &nation, &c0, &c1, &c2, &used) == 4; p += used) {
+		t->v[t->n].nation = nation;
+		t->v[t->n].count[0] = c0;
+		t->v[t->n].count[1] = c1;
+		t->v[t->n].count[2] = c2;
+		t->n++;
+	}
+}
+
 void usage_flush(struct req *r, struct usage_tally *t, const char *what)
 {
 	for (int i = 0; i < t->n; i++)

@@ -19,6 +19,9 @@ struct req;
 
 /* The current count of changes to what figures are made from. */
 long long cache_revision(struct req *r);
+/* The count of another kind of change: "equip" counts changes to grants,
+ * payments, reports, rosters, visits and organizations. */
+long long cache_revision_of(struct req *r, const char *name);
 
 /* The entry for key made at revision rev, or NULL.  *len is its length. */
 const char *cache_get(const char *key, long long rev, size_t *len);

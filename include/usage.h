@@ -48,6 +48,11 @@ void usage_count_school(struct req *r, struct usage_tally *t, long long school_i
                         enum vis shown);
 void usage_flush(struct req *r, struct usage_tally *t, const char *what);
 
+/* A tally as text ("nation c0 c1 c2 ..."), to keep with cached output,
+ * and back. */
+const char *usage_tally_text(struct req *r, const struct usage_tally *t);
+void usage_tally_parse(struct usage_tally *t, const char *text);
+
 /* The request's path and query string as sent ("/visits.csv?org=2"). */
 const char *usage_address(struct req *r);
 

@@ -92,3 +92,43 @@ CREATE TRIGGER figures_consent_changed AFTER UPDATE ON school_consent
 BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
 CREATE TRIGGER figures_consent_gone AFTER DELETE ON school_consent
 BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'figures'; END;
+
+-- The same for what the Equip portfolio is made of: grants, payments,
+-- reports, rosters, visits and organizations.
+INSERT INTO revisions (name, n) VALUES ('equip', 0);
+CREATE TRIGGER equip_grants_new AFTER INSERT ON grants
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grants_changed AFTER UPDATE ON grants
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grants_gone AFTER DELETE ON grants
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_payments_new AFTER INSERT ON grant_payments
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_payments_changed AFTER UPDATE ON grant_payments
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_payments_gone AFTER DELETE ON grant_payments
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_reports_new AFTER INSERT ON grant_reports
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_reports_changed AFTER UPDATE ON grant_reports
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_reports_gone AFTER DELETE ON grant_reports
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_schools_new AFTER INSERT ON grant_schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_schools_changed AFTER UPDATE ON grant_schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_grant_schools_gone AFTER DELETE ON grant_schools
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_visits_new AFTER INSERT ON visits
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_visits_changed AFTER UPDATE ON visits
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_visits_gone AFTER DELETE ON visits
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_organizations_new AFTER INSERT ON organizations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_organizations_changed AFTER UPDATE ON organizations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;
+CREATE TRIGGER equip_organizations_gone AFTER DELETE ON organizations
+BEGIN UPDATE revisions SET n = n + 1 WHERE name = 'equip'; END;

@@ -277,6 +277,28 @@ START_TEST(portfolio_and_exports)
 	ck_assert_int_eq(charted, atol(visible));
 	free(visible);
 	resp_free(r);
+	/* Kept in each worker's cache, yet never stale: a visit logged shows at once. */
+	for (int i = 0; i < 6; i++) {
+		r = http_get(st, "/portfolio");
+		resp_free(r);
+	}
+	ck_assert_int_eq(db_run("INSERT INTO visits (org_id, school_id, starts_at, local_date, minutes, mode, activity,"
+	                        " dimensions) SELECT v.org_id, v.school_id, v.starts_at, v.local_date, 30, v.mode,"
+	                        " v.activity, v.dimensions FROM visits v JOIN schools s ON s.id = v.school_id"
+	                        " WHERE s.sharing <> 'private' ORDER BY v.id DESC LIMIT 1"), 0);
+	for (int i = 0; i < 6; i++) {
+		r = http_get(st, "/portfolio");
+		long now_charted = 0;
+		t = strstr(r->body, "Coaching visits by month: the figures");
+		for (const char *p = t; p && (p = strstr(p, "<tr><th scope=\"row\">")); p++) {
+			const char *num = strstr(p, "<td class=\"num\">");
+			if (!num || strstr(p, "</table>") < num)
+				break;
+			now_charted += atol(num + strlen("<td class=\"num\">"));
+		}
+		ck_assert_int_eq(now_charted, charted + 1);
+		resp_free(r);
+	}
 	/* Filters narrow the totals: the demo's closed grant and the one closed above. */
 	r = http_get(st, "/portfolio?stage=closed");
 	ck_assert(resp_has(r, "<th scope=\"row\">Closed</th><td class=\"num\">2</td>"));
