@@ -112,6 +112,19 @@ static void dispatch(struct req *r)
 	if (form_replayed(r))
 		return;
 	rt->handler(r);
+	/* A copy sent at the same moment as the first may have been refused
+	 * because the first's record now exists ("already in ilnet"): it
+	 * answers as the first did instead. */
+	if (r->form_key && !r->form_key_stored && r->status >= 400) {
+		char *to = db_text(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ? AND key = ?",
+		                   "It", r->user->id, r->form_key);
+		if (to) {
+			buf_reset(&r->body);
+			r->nheaders = 0;
+			req_redirect(r, to);
+			return;
+		}
+	}
 	/* Where the form's record can be seen, for a later replay. */
 	if (r->form_key_stored && r->status == 303)
 		for (int i = 0; i < r->nheaders; i++)
