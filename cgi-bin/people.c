@@ -100,7 +100,15 @@ static void people_list(struct req *r, const struct form_errors *e)
 	filter_select(r, "role", "Role", "Any role", role_options, role);
 	filter_end(r);
 
+	/* People sort as people read them ("respondent 2" before "respondent
+	 * 10"): the natural_sort collation (db.c), the id breaking ties. */
 	const char *like = db_like(r, q);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    "SELECT count(*) FROM users u"
+	    " WHERE (?1 IS NULL OR u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')"
+	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)", "tt", like, role));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT u.id, u.name, u.email, u.role, u.active, u.pw_hash IS NULL,"
 	    "       coalesce(o.name, n.name, '')"
@@ -108,7 +116,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	    "  LEFT JOIN nations n ON n.id = u.nation_id"
 	    " WHERE (?1 IS NULL OR u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')"
 	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
-	    " ORDER BY u.active DESC, u.name LIMIT 500", "tt", like, role);
+	    " ORDER BY u.active DESC, u.name COLLATE natural_sort, u.id LIMIT ?3 OFFSET ?4", "ttII",
+	    like, role, pager_limit(&pg), pager_offset(&pg));
 	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
 	        "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organization or nation</th>"
 	        "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
@@ -125,6 +134,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">Nobody matches.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	static const char *const keep[] = { "q", "role", NULL };
+	pager_nav(r, &pg, "/admin/people", keep, "Pages of people", "people");
 
 	html(r, "<h2 id=\"invite\">Invite someone</h2>\n");
 	form_error_summary(r, e);

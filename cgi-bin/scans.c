@@ -279,11 +279,23 @@ void scan_cycle_page(struct req *r)
 	}
 
 	html(r, "<h2>Responses</h2>\n");
+	/* Paged in SQL over the responses of schools the viewer may see
+	 * (POLICY_VISIBLE_SQL; staff and admins, the only readers, see every
+	 * school they may see in full); policy_row() still decides each row. */
+	const char *role = role_name(r->user->role);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    "SELECT count(*) FROM responses x JOIN schools s ON s.id = x.school_id"
+	    " WHERE x.cycle_id = ?1 AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"), "ItIII",
+	    c.id, role, r->user->id, r->user->org_id, r->user->nation_id));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, s.name, s.city, s.state_code, x.status, x.updated_at, coalesce(u.name, ''), "
 	    POLICY_COLUMNS
 	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN users u ON u.id = x.submitted_by"
-	    " WHERE x.cycle_id = ? ORDER BY x.status DESC, s.name", "III", r->user->id, r->user->org_id, c.id);
+	    " WHERE x.cycle_id = ?3 AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    " ORDER BY x.status DESC, s.name, x.id LIMIT ?6 OFFSET ?7", "IIItIII",
+	    r->user->id, r->user->org_id, c.id, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg));
 	html(r, "<table>\n<caption>Responses you may see</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Last change (UTC)</th><th scope=\"col\">Submitted by</th>"
 	        "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>\n<tbody>\n");
@@ -314,6 +326,7 @@ void scan_cycle_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	pager_nav(r, &pg, self, NULL, "Pages of responses", "responses");
 	long long sub, prog, schools, unlisted;
 	cycle_counts(r, c.id, &sub, &prog, &schools, &unlisted);
 	if (unlisted)

@@ -28,6 +28,12 @@ struct req;
  * or an error, with a message in err. */
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen);
 
+/* The "natural_sort" collation every connection has (ORDER BY x COLLATE
+ * natural_sort): runs of digits compare as numbers ("respondent 2" before
+ * "respondent 10"), letters without regard to ASCII case; ties broken by
+ * the bytes, so the order is total.  <0, 0 or >0 like strcmp. */
+int db_natural_cmp(const char *a, int alen, const char *b, int blen);
+
 /* Finalize cached statements and close. */
 void db_close(sqlite3 *db);
 

@@ -818,6 +818,7 @@ Suite *platform_suite(void)
 	suite_add_tcase(s, life);
 	add_fault_cases(s);
 	add_matrix_cases(s);
+	{ void add_paging_cases(Suite *); add_paging_cases(s); }
 	return s;
 }
 
