@@ -119,7 +119,12 @@ int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		    "PRAGMA journal_mode=WAL;"
 		    "PRAGMA foreign_keys=ON;"
 		    "PRAGMA synchronous=FULL;"
-		    "PRAGMA trusted_schema=OFF;", NULL, NULL, NULL);
+		    "PRAGMA trusted_schema=OFF;"
+		    /* Reads of a national network's database from the OS page
+		     * cache without a copy through read(): figures over 100,000
+		     * schools took twice as long without it (make scale).
+		     * Writes still go through write(). */
+		    "PRAGMA mmap_size=268435456;", NULL, NULL, NULL);
 	const char *w = getenv("ILNET_WRITE_WAIT_MS");
 	wait_ms = w && atol(w) > 0 ? atol(w) : DB_WRITE_WAIT_MS;
 	if (rc == SQLITE_OK)
@@ -473,6 +478,12 @@ char *db_col_text(struct req *r, sqlite3_stmt *st, int i)
 	const unsigned char *s = sqlite3_column_text(st, i);
 	int n = sqlite3_column_bytes(st, i);
 	return arena_strndup(&r->arena, s ? (const char *)s : "", s ? (size_t)n : 0);
+}
+
+const char *db_col_view(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
 }
 
 void db_begin(struct req *r)

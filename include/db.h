@@ -81,6 +81,10 @@ long long db_last_id(struct req *r);
 long long db_col_int(sqlite3_stmt *st, int i);
 char *db_col_text(struct req *r, sqlite3_stmt *st, int i);
 int db_col_null(sqlite3_stmt *st, int i);
+/* The text of a column without a copy ("" for NULL): valid only until the
+ * statement steps again or is reset.  For a caller that copies what it
+ * keeps (a pass over millions of rows). */
+const char *db_col_view(sqlite3_stmt *st, int i);
 
 /* BEGIN IMMEDIATE / COMMIT.  The dispatcher rolls back whatever is still
  * open when a request ends or fails.
