@@ -220,6 +220,55 @@ START_TEST(grants_paged_with_filters)
 }
 END_TEST
 
+START_TEST(school_picker_bounded_on_a_large_network)
+{
+	ck_assert_int_eq(db_run(
+	    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1100)"
+	    " INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment)"
+	    " SELECT printf('Picker Test School %04d', i), 'SD', 'Pickerton', 'America/Chicago', 'charter', 0, 12, 90"
+	    " FROM k"), 0);
+	/* A leader of the school last in the picker's order. */
+	ck_assert_int_eq(db_run("INSERT INTO users (email, name, role) VALUES ('picked@example.org', 'Picked', 'leader');"
+	                        " INSERT INTO user_schools (user_id, school_id) SELECT u.id, s.id FROM users u, schools s"
+	                        " WHERE u.email = 'picked@example.org' AND s.name = 'Picker Test School 1100'"), 0);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/admin/people");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Schools to offer (name or town)"));
+	ck_assert(resp_has(r, "Offered: the first 1,000 of"));
+	ck_assert(!resp_has(r, "Picker Test School 1100"));
+	resp_free(r);
+	r = http_get(c, "/admin/people?find=School+1100");
+	ck_assert(resp_has(r, "Picker Test School 1100 (Pickerton)"));
+	ck_assert(!resp_has(r, "Offered: the first"));
+	resp_free(r);
+	/* The person's own school is offered, chosen, whatever its place. */
+	char *uid = db_value("SELECT id FROM users WHERE email = 'picked@example.org'");
+	char path[64];
+	snprintf(path, sizeof path, "/admin/people/%s", uid);
+	r = http_get(c, path);
+	ck_assert(resp_has(r, "<optgroup label=\"Chosen\">"));
+	ck_assert(resp_has(r, "selected>Picker Test School 1100 (Pickerton)"));
+	resp_free(r);
+	/* Saving keeps the link. */
+	char *sid = db_value("SELECT id FROM schools WHERE name = 'Picker Test School 1100'");
+	char form[128];
+	snprintf(form, sizeof form, "action=role&role=leader&schools=%s", sid);
+	r = post_form(c, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM user_schools WHERE user_id = %s AND school_id = %s", uid, sid);
+	char *n = db_value(sql);
+	ck_assert_str_eq(n, "1");
+	free(n);
+	free(sid);
+	free(uid);
+	client_free(c);
+}
+END_TEST
+
 void add_paging_cases(Suite *s);
 void add_paging_cases(Suite *s)
 {
@@ -230,5 +279,6 @@ void add_paging_cases(Suite *s)
 	tcase_add_test(t, responses_and_visits_paged);
 	tcase_add_test(t, people_paged_in_natural_order);
 	tcase_add_test(t, grants_paged_with_filters);
+	tcase_add_test(t, school_picker_bounded_on_a_large_network);
 	suite_add_tcase(s, t);
 }
