@@ -82,8 +82,12 @@ static struct count *option_counts(struct req *r, const struct instrument *in, c
 	for (int k = 0; k < *out_n; k++) {
 		c[k].value = q->options[k].value;
 		c[k].label = q->options[k].label;
-		for (int i = 0; i < n; i++)
-			if (answer_has(answers_get(&rows[i].a, qid), c[k].value))
+	}
+	/* Each row's answer looked up once, not once per option. */
+	for (int i = 0; i < n && *out_n; i++) {
+		const char *v = answers_get(&rows[i].a, qid);
+		for (int k = 0; v && k < *out_n; k++)
+			if (answer_has(v, c[k].value))
 				c[k].n++;
 	}
 	for (int i = 1; sort && i < *out_n; i++)          /* insertion sort: few options */
