@@ -50,6 +50,65 @@ static int busy_wait(void *arg, int count)
 	return 1;
 }
 
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int db_natural_cmp(const char *va, int na, const char *vb, int nb)
+{
+	const unsigned char *a = (const unsigned char *)va, *b = (const unsigned char *)vb;
+	int i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (is_digit(a[i]) && is_digit(b[j])) {
+			/* Two runs of digits compare as numbers: by length once
+			 * leading zeros are gone, then digit by digit. */
+			int si = i, sj = j;
+			while (si < na && a[si] == '0')
+				si++;
+			while (sj < nb && b[sj] == '0')
+				sj++;
+			int ei = si, ej = sj;
+			while (ei < na && is_digit(a[ei]))
+				ei++;
+			while (ej < nb && is_digit(b[ej]))
+				ej++;
+			if (ei - si != ej - sj)
+				return ei - si < ej - sj ? -1 : 1;
+			int c = memcmp(a + si, b + sj, (size_t)(ei - si));
+			if (c)
+				return c < 0 ? -1 : 1;
+			i = ei;
+			j = ej;
+			continue;
+		}
+		int ca = ascii_lower(a[i]), cb = ascii_lower(b[j]);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		i++;
+		j++;
+	}
+	if (i < na || j < nb)
+		return i < na ? 1 : -1;
+	/* Equal but for case or leading zeros: the bytes decide, so that the
+	 * order is total. */
+	int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+	if (c)
+		return c < 0 ? -1 : 1;
+	return na < nb ? -1 : na > nb;
+}
+
+static int natural_collation(void *unused, int na, const void *a, int nb, const void *b)
+{
+	(void)unused;
+	return db_natural_cmp(a, na, b, nb);
+}
+
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
@@ -66,7 +125,14 @@ int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		    "PRAGMA journal_mode=WAL;"
 		    "PRAGMA foreign_keys=ON;"
 		    "PRAGMA synchronous=FULL;"
-		    "PRAGMA trusted_schema=OFF;", NULL, NULL, NULL);
+		    "PRAGMA trusted_schema=OFF;"
+		    /* Reads of a national network's database from the OS page
+		     * cache without a copy through read(): figures over 100,000
+		     * schools took twice as long without it (make scale).
+		     * Writes still go through write(). */
+		    "PRAGMA mmap_size=268435456;", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_collation_v2(db, "natural_sort", SQLITE_UTF8, NULL, natural_collation, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -434,6 +500,12 @@ char *db_col_text(struct req *r, sqlite3_stmt *st, int i)
 	const unsigned char *s = sqlite3_column_text(st, i);
 	int n = sqlite3_column_bytes(st, i);
 	return arena_strndup(&r->arena, s ? (const char *)s : "", s ? (size_t)n : 0);
+}
+
+const char *db_col_view(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
 }
 
 void db_begin(struct req *r)

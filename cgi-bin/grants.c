@@ -178,13 +178,18 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		filter_select(r, "stage", "Stage", "All stages", grant_stages, stage);
 		filter_end(r);
 	}
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0, "SELECT count(*) FROM grants g WHERE (?1 = 0 OR g.org_id = ?1)"
+	                              " AND (?2 IS NULL OR g.stage = ?2)", "It", org_id, stage));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT g.id, g.title, o.name, g.stage, g.amount_cents, g.start_date, g.end_date,"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid')"
 	    "  FROM grants g JOIN organizations o ON o.id = g.org_id"
 	    " WHERE (?1 = 0 OR g.org_id = ?1) AND (?2 IS NULL OR g.stage = ?2)"
-	    " ORDER BY g.stage = 'active' DESC, g.start_date DESC", "It", org_id, stage);
+	    " ORDER BY g.stage = 'active' DESC, g.start_date DESC, g.id DESC LIMIT ?3 OFFSET ?4", "ItII",
+	    org_id, stage, pager_limit(&pg), pager_offset(&pg));
 	html(r, "<table>\n<caption>Grants</caption>\n<thead><tr><th scope=\"col\">Grant</th>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Stage</th><th scope=\"col\">Award</th>"
 	        "<th scope=\"col\">Paid</th><th scope=\"col\">Unscheduled</th><th scope=\"col\">Runs</th></tr></thead>\n<tbody>\n");
@@ -201,6 +206,8 @@ static void grants_view(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No grants match.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	static const char *const keep[] = { "org", "stage", NULL };
+	pager_nav(r, &pg, "/grants", keep, "Pages of grants", "grants");
 	if (is_staff(r)) {
 		html(r, "<h2>New grant</h2>\n");
 		form_error_summary(r, e);

@@ -1,11 +1,15 @@
 /* layout.c — page shell, navigation by role, forms (see include/layout.h). */
 #include "layout.h"
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 #include "html.h"
 #include "req.h"
 
+#include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The hash of www/static at build time (Makefile): static addresses carry
@@ -327,4 +331,92 @@ const char **form_options(struct req *r, sqlite3_stmt *st, const char *first)
 void page_notice(struct req *r, const char *msg)
 {
 	html(r, "<div class=\"notice\" role=\"status\">%s</div>\n", msg);
+}
+
+/* ---- paging ---------------------------------------------------------------- */
+
+void pager_init(struct req *r, struct pager *p)
+{
+	const char *v = req_query(r, "page");
+	char *end = NULL;
+	errno = 0;
+	long long n = v && *v ? strtoll(v, &end, 10) : 1;
+	p->page = !v || !*v || errno || *end || n < 1 || n > 100000000 ? 1 : n;
+	p->total = 0;
+}
+
+void pager_total(struct pager *p, long long total)
+{
+	p->total = total < 0 ? 0 : total;
+	long long last = p->total ? (p->total + PAGE_ROWS - 1) / PAGE_ROWS : 1;
+	if (p->page > last)
+		p->page = last;
+}
+
+long long pager_offset(const struct pager *p)
+{
+	return (p->page - 1) * PAGE_ROWS;
+}
+
+const char *count_text(struct req *r, long long n)
+{
+	char digits[32], out[48];
+	int len = snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n), j = 0;
+	if (n < 0)
+		out[j++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[j++] = ',';
+		out[j++] = digits[i];
+	}
+	out[j] = '\0';
+	return arena_strdup(&r->arena, out);
+}
+
+/* path?k=v&...&page=n with the kept filters, percent-encoded. */
+static const char *pager_href(struct req *r, const char *path, const char *const *keep, long long page)
+{
+	struct buf b = BUF_IN(&r->arena);
+	buf_puts(&b, path);
+	char sep = '?';
+	for (int i = 0; keep && keep[i]; i++) {
+		const char *v = req_query(r, keep[i]);
+		if (!v || !*v)
+			continue;
+		buf_printf(&b, "%c%s=%s", sep, keep[i], url_enc(r, v));
+		sep = '&';
+	}
+	if (page > 1)
+		buf_printf(&b, "%cpage=%lld", sep, page);
+	char *s = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+void pager_nav(struct req *r, const struct pager *p, const char *path, const char *const *keep,
+               const char *label, const char *noun)
+{
+	long long from = pager_offset(p) + 1, to = pager_offset(p) + PAGE_ROWS;
+	if (to > p->total)
+		to = p->total;
+	html(r, "<nav aria-label=\"%s\" class=\"pages\">\n<p>", label);
+	if (!p->total)
+		html(r, "No %s to show.", noun);
+	else if (from > to)
+		html(r, "Showing none of %s %s.", count_text(r, p->total), noun);
+	else
+		html(r, "Showing %s–%s of %s %s.", count_text(r, from), count_text(r, to),
+		     count_text(r, p->total), noun);
+	html(r, "</p>\n");
+	if (p->page > 1 || to < p->total) {
+		html(r, "<ul class=\"pager\">\n");
+		if (p->page > 1)
+			html(r, "<li><a href=\"%s\" rel=\"prev\">Previous<span class=\"visually-hidden\"> %d %s</span></a></li>\n",
+			     pager_href(r, path, keep, p->page - 1), PAGE_ROWS, noun);
+		if (to < p->total)
+			html(r, "<li><a href=\"%s\" rel=\"next\">Next<span class=\"visually-hidden\"> %d %s</span></a></li>\n",
+			     pager_href(r, path, keep, p->page + 1), PAGE_ROWS, noun);
+		html(r, "</ul>\n");
+	}
+	html(r, "</nav>\n");
 }

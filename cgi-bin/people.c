@@ -7,6 +7,7 @@
  * but the nation's steward decides who reads a private school).  Every
  * such change is in the audit log. */
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 #include "handlers.h"
 #include "html.h"
@@ -46,27 +47,74 @@ static int may_link(struct req *r, enum vis v, long long nation_id)
 	return v == VIS_FULL && (r->user->role == ROLE_ADMIN || !nation_id);
 }
 
+/* A national network has tens of thousands of schools a leader could be
+ * linked to: the picker offers at most this many, found by name or town
+ * (?find=), and always the schools already chosen. */
+#define PICKER_MAX 1000
+
+#define PICKER_WHERE \
+	"(?3 IS NULL OR s.name LIKE ?3 ESCAPE '\\' OR s.city LIKE ?3 ESCAPE '\\')" \
+	" AND (?4 = 'admin' OR s.nation_id IS NULL) AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+
+/* How many schools the viewer may link that match ?find=. */
+static long long picker_count(struct req *r)
+{
+	return db_int(r, 0, "SELECT count(*) FROM schools s WHERE " PICKER_WHERE,
+	              "IIttI", r->user->id, r->user->org_id, db_like(r, req_query(r, "find")),
+	              role_name(r->user->role), r->user->nation_id);
+}
+
+/* Before a form with a picker: on a large network, a search for the
+ * schools to offer (a GET form of its own: it cannot sit in the POST). */
+static void school_finder(struct req *r, const char *action)
+{
+	const char *find = req_query(r, "find");
+	if (!find && picker_count(r) <= PICKER_MAX)
+		return;
+	filter_begin(r, arena_printf(&r->arena, "%s#invite", action));
+	filter_search(r, "find", "Schools to offer (name or town)", find);
+	filter_end(r);
+}
+
 /* The schools a leader may be linked to, as a multiple select; only
- * schools the viewer may link are offered. */
+ * schools the viewer may link are offered: at most PICKER_MAX of those
+ * matching ?find=, and the chosen ones. */
 static void school_picker(struct req *r, const struct form_errors *e,
                           const struct params *chosen)
 {
 	const char *err = form_error_for(e, "schools");
+	long long total = picker_count(r);
 	html(r, "<div class=\"field%s\">\n<label for=\"f-schools\">Schools they lead</label>\n"
 	        "<p class=\"hint\" id=\"h-schools\">For school leaders. Hold Ctrl (or ⌘) to"
-	        " choose several.</p>\n", err ? " has-error" : "");
+	        " choose several.", err ? " has-error" : "");
+	if (total > PICKER_MAX)
+		html(r, " Offered: the first %s of %s schools that match; find others with the search above.",
+		     count_text(r, PICKER_MAX), count_text(r, total));
+	html(r, "</p>\n");
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-schools\">%s</p>\n", err);
 	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\""
 	        " aria-describedby=\"h-schools%s\">\n", err ? " e-schools" : "");
-	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name, s.city, s.state_code, " POLICY_COLUMNS
-	                           " FROM schools s ORDER BY s.state_code, s.name",
-	                        "II", r->user->id, r->user->org_id);
+	struct buf ids = BUF_IN(&r->arena);
+	buf_putc(&ids, '[');
+	for (int i = 0, k = 0; chosen && i < chosen->n; i++)
+		if (!strcmp(chosen->v[i].name, "schools"))
+			buf_printf(&ids, "%s%lld", k++ ? "," : "", atoll(chosen->v[i].value));
+	buf_putc(&ids, ']');
+	/* The chosen first (a chosen school left out would be unlinked on
+	 * save), then the others by state and name. */
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name, s.city, s.state_code, " POLICY_COLUMNS ","
+	                           "       s.id IN (SELECT value FROM json_each(?6)) AS chosen"
+	                           " FROM schools s WHERE (" PICKER_WHERE ") OR chosen"
+	                           " ORDER BY chosen DESC, s.state_code, s.name, s.id LIMIT ?7",
+	                        "IIttItI", r->user->id, r->user->org_id, db_like(r, req_query(r, "find")),
+	                        role_name(r->user->role), r->user->nation_id, buf_str(&ids),
+	                        (long long)PICKER_MAX + (long long)(chosen ? chosen->n : 0));
 	const char *group = "";
 	while (db_step(r, st)) {
 		if (!may_link(r, policy_row(r, st, 4), db_col_int(st, 4)))
 			continue;
-		const char *state = db_col_text(r, st, 3);
+		const char *state = db_col_int(st, 9) ? "Chosen" : db_col_text(r, st, 3);
 		if (strcmp(group, state)) {
 			if (*group)
 				html_raw(r, "</optgroup>\n");
@@ -100,7 +148,15 @@ static void people_list(struct req *r, const struct form_errors *e)
 	filter_select(r, "role", "Role", "Any role", role_options, role);
 	filter_end(r);
 
+	/* People sort as people read them ("respondent 2" before "respondent
+	 * 10"): the natural_sort collation (db.c), the id breaking ties. */
 	const char *like = db_like(r, q);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    "SELECT count(*) FROM users u"
+	    " WHERE (?1 IS NULL OR u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')"
+	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)", "tt", like, role));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT u.id, u.name, u.email, u.role, u.active, u.pw_hash IS NULL,"
 	    "       coalesce(o.name, n.name, '')"
@@ -108,7 +164,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	    "  LEFT JOIN nations n ON n.id = u.nation_id"
 	    " WHERE (?1 IS NULL OR u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')"
 	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
-	    " ORDER BY u.active DESC, u.name LIMIT 500", "tt", like, role);
+	    " ORDER BY u.active DESC, u.name COLLATE natural_sort, u.id LIMIT ?3 OFFSET ?4", "ttII",
+	    like, role, pager_limit(&pg), pager_offset(&pg));
 	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
 	        "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organization or nation</th>"
 	        "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
@@ -125,8 +182,11 @@ static void people_list(struct req *r, const struct form_errors *e)
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">Nobody matches.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	static const char *const keep[] = { "q", "role", NULL };
+	pager_nav(r, &pg, "/admin/people", keep, "Pages of people", "people");
 
 	html(r, "<h2 id=\"invite\">Invite someone</h2>\n");
+	school_finder(r, "/admin/people");
 	form_error_summary(r, e);
 	form_begin_create(r, "/admin/people/invite");
 	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1);
@@ -303,7 +363,8 @@ static void person_form(struct req *r, const struct form_errors *e)
 		params_add(&r->arena, &chosen, "schools", sid, strlen(sid));
 	}
 	int posted = e && e->n;
-	html(r, "<h2>Role and links</h2>\n");
+	html(r, "<h2 id=\"invite\">Role and links</h2>\n");
+	school_finder(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 	form_begin(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"role\">\n");
 	form_select(r, e, "role", "Role", role_options, posted ? req_form(r, "role") : role, NULL);

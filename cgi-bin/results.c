@@ -82,8 +82,12 @@ static struct count *option_counts(struct req *r, const struct instrument *in, c
 	for (int k = 0; k < *out_n; k++) {
 		c[k].value = q->options[k].value;
 		c[k].label = q->options[k].label;
-		for (int i = 0; i < n; i++)
-			if (answer_has(answers_get(&rows[i].a, qid), c[k].value))
+	}
+	/* Each row's answer looked up once, not once per option. */
+	for (int i = 0; i < n && *out_n; i++) {
+		const char *v = answers_get(&rows[i].a, qid);
+		for (int k = 0; v && k < *out_n; k++)
+			if (answer_has(v, c[k].value))
 				c[k].n++;
 	}
 	for (int i = 1; sort && i < *out_n; i++)          /* insertion sort: few options */
@@ -248,29 +252,67 @@ static const char *figures_key(struct req *r, const char *what, const struct sum
 	                    s->type ? s->type : "", s->nation, (int)r->user->role);
 }
 
+/* The questions summarize() reads, as a JSON array: the stage, the
+ * supports, learning and challenges counted, and every question of a
+ * dimension (survey_score). */
+static const char *figure_questions(struct req *r, const struct instrument *in)
+{
+	cJSON *a = cJSON_CreateArray();
+	static const char *const fixed[] = { "stage", "supports_needed", "pl_used", "challenges" };
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(fixed[i]));
+	for (int i = 0; i < in->nq; i++)
+		if (in->q[i].dimension)
+			cJSON_AddItemToArray(a, cJSON_CreateString(in->q[i].id));
+	char *text = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	if (!text)
+		req_fail(r, 500, "out of memory");
+	char *s = arena_strdup(&r->arena, text);
+	cJSON_free(text);
+	return s;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Every figure of the selection. */
 static void summarize(struct req *r, struct summary *s)
 {
 	int n = 0;
 	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted,
 	                             &s->usage);
-	/* All answers of the selection in one pass, matched by response id. */
-	sqlite3_stmt *st = db_q(r, "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
-	             " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
+	/* All answers of the selection in one pass, matched by response id:
+	 * driven from the selection's responses (a filtered view reads only
+	 * its own answers), only the questions the figures use (figure_questions),
+	 * each answer copied once (answers_set copies). */
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT a.response_id, a.question, a.value FROM responses x JOIN schools s ON s.id = x.school_id"
+	    "  JOIN answers a ON a.response_id = x.id"
+	    " WHERE x.cycle_id = ?1 AND x.status = 'submitted'"
+	    "   AND (?2 IS NULL OR s.state_code = ?2) AND (?3 IS NULL OR s.type = ?3) AND (?4 = 0 OR s.nation_id = ?4)"
+	    "   AND a.question IN (SELECT value FROM json_each(?5))"
+	    " ORDER BY x.id", "IttIt", s->cycle, s->state, s->type, s->nation, figure_questions(r, s->in));
 	int at = 0;
 	while (db_step(r, st)) {
 		long long rid = db_col_int(st, 0);
 		while (at < n && rows[at].id < rid)
 			at++;
 		if (at < n && rows[at].id == rid)
-			answers_set(r, &rows[at].a, db_col_text(r, st, 1), db_col_text(r, st, 2));
+			answers_set(r, &rows[at].a, db_col_view(st, 1), db_col_view(st, 2));
 	}
 	s->n = n;
+	/* Leaders who answered: distinct ids, counted once sorted. */
+	long long *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		lead[i] = rows[i].leader;
+	qsort(lead, (size_t)n, sizeof *lead, cmp_ll);
+	for (int i = 0; i < n; i++)
+		s->leaders += lead[i] && (i == 0 || lead[i] != lead[i - 1]);
 	for (int i = 0; i < n; i++) {
-		int seen = 0;
-		for (int j = 0; j < i && !seen; j++)
-			seen = rows[j].leader == rows[i].leader;
-		s->leaders += rows[i].leader && !seen;
 		s->implementing += is_implementing(answers_get(&rows[i].a, "stage"));
 		for (int d = 0; d < 3; d++) {
 			rows[i].score[d] = survey_score(s->in, &rows[i].a, dims[d]);

@@ -25,26 +25,26 @@ static const char *cycle_status_label(const char *s)
 	return "Not yet open";
 }
 
-/* Every school with its group key (which: 0 state, 1 type, 2 nation id,
- * 3 none) and its response status in a cycle, counted as policy_aggregate()
- * decides: the same schools as the results count.  Returns how many; the
- * kept ones have m[i].keep set. */
+/* Every school with its group keys (0 state, 1 type, 2 nation id) and its
+ * response status in a cycle, counted as policy_aggregate() decides: the
+ * same schools as the results count.  Returns how many; the kept ones have
+ * m[i].keep set.  One pass serves every table of rates and the counts. */
 struct tally {
-	const char *key;
+	const char *key[3];
 	int cls;
 };
-static int cycle_tally(struct req *r, long long cycle, int which, struct tally **out, struct policy_member **mout)
+static int cycle_tally(struct req *r, long long cycle, struct tally **out, struct policy_member **mout)
 {
 	int cap = 64, n = 0;
 	struct tally *t = arena_alloc(&r->arena, sizeof *t * (size_t)cap);
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT CASE ?1 WHEN 0 THEN s.state_code WHEN 1 THEN s.type ELSE coalesce(CAST(s.nation_id AS TEXT), '') END,"
-	    "       (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?2), "
+	    "SELECT s.state_code, s.type, coalesce(CAST(s.nation_id AS TEXT), ''),"
+	    "       (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?1), "
 	    POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS " FROM schools s",
-	    "iIII", which, cycle, r->user->id, r->user->org_id);
+	    "III", cycle, r->user->id, r->user->org_id);
 	while (db_step(r, st)) {
-		if (!db_col_int(st, 3))
+		if (!db_col_int(st, 5))
 			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
 			struct tally *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
@@ -55,11 +55,12 @@ static int cycle_tally(struct req *r, long long cycle, int which, struct tally *
 			m = mm;
 			cap *= 2;
 		}
-		t[n].key = db_col_text(r, st, 0);
-		t[n].cls = results_class(db_col_null(st, 1) ? NULL : db_col_text(r, st, 1));
+		for (int k = 0; k < 3; k++)
+			t[n].key[k] = db_col_text(r, st, k);
+		t[n].cls = results_class(db_col_null(st, 3) ? NULL : db_col_text(r, st, 3));
 		m[n].cls = t[n].cls;
-		m[n].atom = db_col_text(r, st, 2);
-		m[n].hidden = policy_row(r, st, 4) != VIS_FULL;
+		m[n].atom = db_col_text(r, st, 4);
+		m[n].hidden = policy_row(r, st, 6) != VIS_FULL;
 		n++;
 	}
 	policy_aggregate(m, n);
@@ -70,9 +71,10 @@ static int cycle_tally(struct req *r, long long cycle, int which, struct tally *
 
 /* A cycle's counts as the viewer may see them (the same rule as the
  * rates), kept in the worker's cache until a response or school changes;
- * unlisted is how many counted responses come from hidden schools. */
+ * unlisted is how many counted responses come from hidden schools.  t and
+ * m: the cycle's tally when the caller has it (else NULL). */
 static void cycle_counts(struct req *r, long long cycle, long long *sub, long long *prog, long long *schools,
-                         long long *unlisted)
+                         long long *unlisted, struct tally *t, struct policy_member *m, int n)
 {
 	const char *key = arena_printf(&r->arena, "counts|%lld|%d", cycle, (int)r->user->role);
 	long long rev = cache_revision(r);
@@ -80,9 +82,8 @@ static void cycle_counts(struct req *r, long long cycle, long long *sub, long lo
 	const char *hit = cache_get(key, rev, &len);
 	if (hit && sscanf(hit, "%lld %lld %lld %lld", sub, prog, schools, unlisted) == 4)
 		return;
-	struct tally *t;
-	struct policy_member *m;
-	int n = cycle_tally(r, cycle, 3, &t, &m);
+	if (!t)
+		n = cycle_tally(r, cycle, &t, &m);
 	*sub = *prog = *schools = *unlisted = 0;
 	for (int i = 0; i < n; i++)
 		if (m[i].keep) {
@@ -123,7 +124,7 @@ static void scans_view(struct req *r, const struct form_errors *e)
 	}
 	for (int i = 0; i < n; i++) {
 		long long sub, prog, schools, unlisted;
-		cycle_counts(r, rows[i].id, &sub, &prog, &schools, &unlisted);
+		cycle_counts(r, rows[i].id, &sub, &prog, &schools, &unlisted, NULL, NULL, 0);
 		html(r, "<tr><td><a href=\"/scans/%lld\">%lld</a> <a href=\"/scans/%lld/results\">results</a></td>"
 		        "<td>%s</td><td>%s <span class=\"muted\">(%s)</span></td>"
 		        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld%%</td></tr>\n",
@@ -192,7 +193,8 @@ static struct cyc cycle_by_year(struct req *r, long long year)
 
 /* Response rates by state (which 0), school type (1) or nation (2),
  * counted through policy_aggregate(); every group is listed. */
-static void rates_table(struct req *r, long long cycle, const char *caption, int which)
+static void rates_table(struct req *r, const struct tally *t, const struct policy_member *m, int n,
+                        const char *caption, int which)
 {
 	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
 	    : form_options(r, db_q(r, "SELECT CAST(id AS TEXT), name FROM nations ORDER BY name", ""), NULL);
@@ -200,14 +202,11 @@ static void rates_table(struct req *r, long long cycle, const char *caption, int
 	while (keys[2 * k])
 		k++;
 	struct { long long n, sub; } *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
-	struct tally *t;
-	struct policy_member *m;
-	int n = cycle_tally(r, cycle, which, &t, &m);
 	for (int i = 0; i < n; i++) {
 		if (!m[i].keep)
 			continue;
 		int j = 0;
-		while (j < k && strcmp(keys[2 * j], t[i].key))
+		while (j < k && strcmp(keys[2 * j], t[i].key[which]))
 			j++;
 		if (j == k)
 			continue;
@@ -269,21 +268,52 @@ void scan_cycle_page(struct req *r)
 	long long rev = cache_revision(r);
 	size_t len, from = r->body.len;
 	const char *hit = cache_get(key, rev, &len);
+	struct tally *t = NULL;
+	struct policy_member *m = NULL;
+	int tn = 0;
 	if (hit) {
 		buf_add(&r->body, hit, len);
 	} else {
-		rates_table(r, c.id, "By state", 0);
-		rates_table(r, c.id, "By school type", 1);
-		rates_table(r, c.id, "By nation (schools belonging to a Native nation)", 2);
+		tn = cycle_tally(r, c.id, &t, &m);
+		rates_table(r, t, m, tn, "By state", 0);
+		rates_table(r, t, m, tn, "By school type", 1);
+		rates_table(r, t, m, tn, "By nation (schools belonging to a Native nation)", 2);
 		cache_put(key, rev, r->body.p + from, r->body.len - from);
 	}
 
 	html(r, "<h2>Responses</h2>\n");
+	/* Paged in SQL over the responses of schools the viewer may see
+	 * (POLICY_VISIBLE_SQL; staff and admins, the only readers, see every
+	 * school they may see in full); policy_row() still decides each row.
+	 * In school-name order, which an index walks (a national cycle is
+	 * too long to sort on every page), filtered by status; the page's ids
+	 * first (from the index alone), then their rows. */
+	const char *role = role_name(r->user->role), *status_q = req_query(r, "status");
+	static const char *const statuses[] = { "submitted", "Submitted", "in_progress", "In progress", NULL };
+	if (status_q && !region_valid(statuses, status_q))
+		status_q = NULL;
+	filter_begin(r, self);
+	filter_select(r, "status", "Status", "Any status", statuses, status_q);
+	filter_end(r);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    /* CROSS JOIN: schools first, from the covering index schools_by_name. */
+	    "SELECT count(*) FROM schools s CROSS JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?1"
+	    " WHERE (?6 IS NULL OR x.status = ?6) AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
+	    "ItIIIt", c.id, role, r->user->id, r->user->org_id, r->user->nation_id, status_q));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, s.name, s.city, s.state_code, x.status, x.updated_at, coalesce(u.name, ''), "
 	    POLICY_COLUMNS
-	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN users u ON u.id = x.submitted_by"
-	    " WHERE x.cycle_id = ? ORDER BY x.status DESC, s.name", "III", r->user->id, r->user->org_id, c.id);
+	    "  FROM (SELECT s.id AS sid, x.id AS xid FROM schools s"
+	    "         JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
+	    "        WHERE (?8 IS NULL OR x.status = ?8) AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    "        ORDER BY s.name, s.id LIMIT ?6 OFFSET ?7) p"
+	    "  JOIN schools s ON s.id = p.sid JOIN responses x ON x.id = p.xid"
+	    "  LEFT JOIN users u ON u.id = x.submitted_by"
+	    " ORDER BY s.name, s.id", "IIItIIIt",
+	    r->user->id, r->user->org_id, c.id, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg),
+	    status_q);
 	html(r, "<table>\n<caption>Responses you may see</caption>\n<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Last change (UTC)</th><th scope=\"col\">Submitted by</th>"
 	        "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>\n<tbody>\n");
@@ -294,10 +324,10 @@ void scan_cycle_page(struct req *r)
 		shown++;
 		long long id = db_col_int(st, 0);
 		const char *status = db_col_text(r, st, 4);
-		time_t t = (time_t)db_col_int(st, 5);
+		time_t changed = (time_t)db_col_int(st, 5);
 		struct tm tm;
 		char when[32];
-		gmtime_r(&t, &tm);
+		gmtime_r(&changed, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		html(r, "<tr><td><a href=\"/scans/%d/responses/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td>"
 		        "<td>%s</td><td>%s</td><td>%s</td><td>", c.year, id, db_col_text(r, st, 1),
@@ -314,8 +344,10 @@ void scan_cycle_page(struct req *r)
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
+	static const char *const keep[] = { "status", NULL };
+	pager_nav(r, &pg, self, keep, "Pages of responses", "responses");
 	long long sub, prog, schools, unlisted;
-	cycle_counts(r, c.id, &sub, &prog, &schools, &unlisted);
+	cycle_counts(r, c.id, &sub, &prog, &schools, &unlisted, t, m, tn);
 	if (unlisted)
 		html(r, "<p>%lld responses from schools whose nations keep them private are counted in the rates above"
 		        " but not listed here.</p>\n", unlisted);

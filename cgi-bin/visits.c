@@ -177,12 +177,32 @@ static void visits_view(struct req *r, const struct form_errors *e)
 		              req_query(r, "org"));
 		filter_end(r);
 	}
+	/* Paged and totalled in SQL over the visits to schools the viewer may
+	 * see (POLICY_VISIBLE_SQL): a private school's visits, listed or
+	 * counted, would point at it.  policy_row() still decides every row
+	 * shown. */
+	const char *role = role_name(r->user->role);
+	struct pager pg;
+	pager_init(r, &pg);
+	long long all = 0, mins = 0;
 	sqlite3_stmt *st = db_q(r,
+	    "SELECT count(*), coalesce(sum(v.minutes), 0) FROM visits v JOIN schools s ON s.id = v.school_id"
+	    " WHERE (?1 = 0 OR v.org_id = ?1) AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
+	    "ItIII", org, role, r->user->id, r->user->org_id, r->user->nation_id);
+	if (db_step(r, st)) {
+		all = db_col_int(st, 0);
+		mins = db_col_int(st, 1);
+		sqlite3_reset(st);
+	}
+	pager_total(&pg, all);
+	st = db_q(r,
 	    "SELECT v.starts_at, s.tz, s.name, o.name, v.activity, v.mode, v.minutes, v.dimensions, v.participants,"
 	    "       v.notes, v.next_steps, s.id, " POLICY_COLUMNS
 	    "  FROM visits v JOIN schools s ON s.id = v.school_id JOIN organizations o ON o.id = v.org_id"
-	    " WHERE (?3 = 0 OR v.org_id = ?3) ORDER BY v.starts_at DESC LIMIT 500",
-	    "III", r->user->id, r->user->org_id, org);
+	    " WHERE (?3 = 0 OR v.org_id = ?3) AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    " ORDER BY v.starts_at DESC, v.id DESC LIMIT ?6 OFFSET ?7",
+	    "IIItIII", r->user->id, r->user->org_id, org, role, r->user->nation_id,
+	    pager_limit(&pg), pager_offset(&pg));
 	html(r, "<h2>%s</h2>\n<table>\n<caption>Visits, most recent first (times where they happened)</caption>\n"
 	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>",
 	     staff ? "All visits" : "Your organization's visits");
@@ -219,19 +239,11 @@ static void visits_view(struct req *r, const struct form_errors *e)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
 	html(r, "</tbody>\n</table>\n");
 	usage_flush(r, &used, "visits");
-	/* The totals count, through the policy, the visits the list may show. */
-	st = db_q(r, "SELECT v.minutes, " POLICY_COLUMNS " FROM visits v JOIN schools s ON s.id = v.school_id"
-	             " WHERE ?3 = 0 OR v.org_id = ?3", "III", r->user->id, r->user->org_id, org);
-	long long all = 0, mins = 0;
-	while (db_step(r, st))
-		if (policy_row(r, st, 1) != VIS_HIDDEN) {
-			all++;
-			mins += db_col_int(st, 0);
-		}
+	static const char *const keep[] = { "org", NULL };
+	pager_nav(r, &pg, "/visits", keep, "Pages of visits", "visits");
 	char hours[16];
 	hours_text(mins, hours, sizeof hours);
-	html(r, "<p>In all: %lld visit%s, %s hours%s.</p>\n", all, all == 1 ? "" : "s", hours,
-	     all > n ? " (the most recent 500 are listed)" : "");
+	html(r, "<p>In all: %lld visit%s, %s hours.</p>\n", all, all == 1 ? "" : "s", hours);
 	page_end(r);
 }
 

@@ -28,6 +28,12 @@ struct req;
  * or an error, with a message in err. */
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen);
 
+/* The "natural_sort" collation every connection has (ORDER BY x COLLATE
+ * natural_sort): runs of digits compare as numbers ("respondent 2" before
+ * "respondent 10"), letters without regard to ASCII case; ties broken by
+ * the bytes, so the order is total.  <0, 0 or >0 like strcmp. */
+int db_natural_cmp(const char *a, int alen, const char *b, int blen);
+
 /* Finalize cached statements and close. */
 void db_close(sqlite3 *db);
 
@@ -86,6 +92,10 @@ long long db_last_id(struct req *r);
 long long db_col_int(sqlite3_stmt *st, int i);
 char *db_col_text(struct req *r, sqlite3_stmt *st, int i);
 int db_col_null(sqlite3_stmt *st, int i);
+/* The text of a column without a copy ("" for NULL): valid only until the
+ * statement steps again or is reset.  For a caller that copies what it
+ * keeps (a pass over millions of rows). */
+const char *db_col_view(sqlite3_stmt *st, int i);
 
 /* BEGIN IMMEDIATE / COMMIT.  The dispatcher rolls back whatever is still
  * open when a request ends or fails.

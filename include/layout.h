@@ -59,6 +59,37 @@ void filter_select(struct req *r, const char *name, const char *label, const cha
                    const char *const *options, const char *selected);
 void filter_end(struct req *r);
 
+/* Paging of a list that grows with the network: 50 rows a page, the page
+ * in the URL (?page=N, 1 first), a nav after the list saying "Showing
+ * 51–100 of 2,340" with Previous and Next links that keep the filters.
+ * Works without JavaScript.
+ *
+ * The total counts only rows the viewer may see: a list of schools takes
+ * its total from a query whose WHERE holds POLICY_VISIBLE_SQL (policy.h),
+ * so no hidden school is ever counted, and still asks policy_row() about
+ * every row it shows. */
+#define PAGE_ROWS 50
+
+struct pager {
+	long long page;             /* 1-based, as asked for, clamped by pager_total */
+	long long total;            /* rows the viewer may see */
+};
+
+/* The page asked for (?page=N; anything else is page 1). */
+void pager_init(struct req *r, struct pager *p);
+/* Set the total, and bring a page past the last back to the last. */
+void pager_total(struct pager *p, long long total);
+/* The first row of the page (for OFFSET), and its LIMIT. */
+long long pager_offset(const struct pager *p);
+#define pager_limit(p) ((long long)PAGE_ROWS)
+/* The nav for path, keeping the query parameters named in keep (NULL
+ * ended) that have a value; label names the nav ("Pages of schools"),
+ * noun the rows in the "Showing" line ("schools"). */
+void pager_nav(struct req *r, const struct pager *p, const char *path, const char *const *keep,
+               const char *label, const char *noun);
+/* n with thousands separators, as "2,340" (an arena string). */
+const char *count_text(struct req *r, long long n);
+
 /* Value/label pairs for form_select() from a statement's first two
  * columns (every row: nothing is cut), preceded by ("", first) when first
  * is not NULL. */

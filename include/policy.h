@@ -87,6 +87,28 @@ enum vis policy_school(struct req *r, long long school_id);
 	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))," \
 	" (" POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed')"
 
+/* Lists that grow with the network page in SQL (LIMIT/OFFSET) and count in
+ * SQL, so they must not meet a row the viewer may not see: this predicate
+ * over a row of schools aliased "s" holds exactly when policy_decide()
+ * gives the viewer more than VIS_HIDDEN.  Its arguments are the SQL
+ * parameters (say "?6") bound to the viewer's role name (role_name()),
+ * user id, organization id and nation id (0 for none).  A unit test holds
+ * it to policy_decide() for every role over the demo region.  Put it
+ * after POLICY_COLUMNS in the SQL text (those take plain "?").  It is a
+ * pre-filter, not the policy: every row shown still goes through
+ * policy_row().  For admins and staff it is "s.sharing <> 'private'", and
+ * every school they may see they see in full. */
+#define POLICY_VISIBLE_SQL(role, uid, org, nation) \
+	"(CASE WHEN " role " IN ('admin', 'staff') THEN s.sharing <> 'private'" \
+	" WHEN " role " = 'leader' AND EXISTS (SELECT 1 FROM user_schools us WHERE us.school_id = s.id" \
+	"   AND us.user_id = " uid ") THEN 1" \
+	" WHEN " role " = 'steward' AND s.nation_id = " nation " THEN 1" \
+	" WHEN " role " = 'intermediary' AND EXISTS (SELECT 1 FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"   WHERE gs.school_id = s.id AND g.org_id = " org " AND g.stage = 'active'" \
+	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))" \
+	"   THEN s.sharing <> 'private' OR " POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed'" \
+	" ELSE s.sharing = 'network' END)"
+
 /* Decide for a row whose POLICY_COLUMNS start at column col. */
 struct sqlite3_stmt;
 enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);

@@ -116,3 +116,24 @@ test('school leader and data steward see their own pages', async () => {
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('staff page through long lists, filters kept, without losing accessibility', async () => {
+  const page = await newPage(browser);
+  await signIn(page, stack.base, 'staff@example.org');
+  await page.goto(`${stack.base}/admin/schools?state=MN`);
+  const pages = page.getByRole('navigation', { name: 'Pages of schools' });
+  assert.match(await pages.innerText(), /Showing 1–50 of \d+ schools/);
+  await Promise.all([page.waitForURL(/page=2/), pages.getByRole('link', { name: /Next/ }).click()]);
+  assert.match(page.url(), /state=MN/);
+  assert.match(await pages.innerText(), /Showing 51–100 of/);
+  assert.deepEqual(await axe(page), [], 'axe on page 2 of schools');
+  await Promise.all([page.waitForLoadState('load'), pages.getByRole('link', { name: /Previous/ }).click()]);
+  assert.match(await pages.innerText(), /Showing 1–50 of/);
+  await page.goto(`${stack.base}/scans/2018?page=2`);
+  assert.match(await page.getByRole('navigation', { name: 'Pages of responses' }).innerText(), /Showing 51–/);
+  assert.deepEqual(await axe(page), [], 'axe on page 2 of a cycle\'s responses');
+  await page.goto(`${stack.base}/visits`);
+  assert.deepEqual(await axe(page), [], 'axe on visits with their pager');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -820,6 +820,7 @@ Suite *platform_suite(void)
 	add_fault_cases(s);
 	add_disk_cases(s);
 	add_matrix_cases(s);
+	{ void add_paging_cases(Suite *); add_paging_cases(s); }
 	return s;
 }
 

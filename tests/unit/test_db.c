@@ -100,6 +100,31 @@ START_TEST(migrations_are_idempotent)
 }
 END_TEST
 
+START_TEST(natural_order)
+{
+	static const char *const in_order[] = { "", "2018 respondent 2", "2018 respondent 10", "2018 respondent 100",
+	                                        "a", "B", "b", "respondent 02", "respondent 2", "respondent 3",
+	                                        "respondent 10", "respondent 10a", "respondent 10b", NULL };
+	for (int i = 0; in_order[i]; i++)
+		for (int j = 0; in_order[j]; j++) {
+			int c = db_natural_cmp(in_order[i], (int)strlen(in_order[i]), in_order[j], (int)strlen(in_order[j]));
+			ck_assert_msg(i < j ? c < 0 : i > j ? c > 0 : c == 0, "%s vs %s: %d", in_order[i], in_order[j], c);
+		}
+	/* And in SQL, on every connection. */
+	char err[256];
+	sqlite3 *db;
+	ck_assert_int_eq(db_open(":memory:", &db, err, sizeof err), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_msg(sqlite3_prepare_v2(db, "SELECT group_concat(v, ',') FROM (SELECT v FROM (SELECT 'r 10' AS v"
+	                                        " UNION ALL SELECT 'r 9' UNION ALL SELECT 'r 1') ORDER BY v COLLATE natural_sort)",
+	                                    -1, &st, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "r 1,r 9,r 10");
+	sqlite3_finalize(st);
+	db_close(db);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -108,6 +133,7 @@ Suite *db_suite(void)
 	tcase_add_test(t, failures_take_the_fail_path_and_roll_back);
 	tcase_add_test(t, expected_constraint_errors);
 	tcase_add_test(t, migrations_are_idempotent);
+	tcase_add_test(t, natural_order);
 	suite_add_tcase(s, t);
 	return s;
 }

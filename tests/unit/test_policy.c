@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "db.h"
+#include "layout.h"
 #include "policy.h"
 
 #include <stdlib.h>
@@ -291,6 +292,76 @@ START_TEST(coarse_rounding)
 }
 END_TEST
 
+/* The demo region with every kind of tie a viewer can have: schools raised
+ * to each level, an intermediary serving private schools with and without
+ * the nation's consent and one on a finished roster, a leader of a private
+ * school, a steward. */
+static void prefilter_against_decide(struct req *r)
+{
+	char err[512];
+	ck_assert_msg(db_exec_file(r->db, ILNET_ROOT "/db/demo/region.sql", err, sizeof err) == 0, "%s", err);
+	db_exec(r, "UPDATE schools SET sharing = 'foundation' WHERE nation_id IS NOT NULL AND id % 3 = 0", "");
+	db_exec(r, "UPDATE schools SET sharing = 'network' WHERE nation_id IS NOT NULL AND id % 3 = 1 AND id % 2 = 0", "");
+	db_exec(r, "UPDATE schools SET sharing = 'foundation' WHERE nation_id IS NULL AND id % 7 = 0", "");
+	db_exec(r, "UPDATE schools SET sharing = 'private' WHERE nation_id IS NULL AND id % 11 = 0", "");
+	db_exec(r, "INSERT INTO grants (id, org_id, title, amount_cents, start_date, end_date, stage)"
+	           " VALUES (1, 1, 'G', 100, '2020-01-01', '2099-12-31', 'active'),"
+	           " (2, 2, 'H', 100, '2020-01-01', '2099-12-31', 'awarded')", "");
+	db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date, to_date)"
+	           " SELECT 1, id, '2020-01-01', CASE WHEN id % 5 = 0 THEN '2021-01-01' END FROM schools WHERE id % 4 = 0", "");
+	db_exec(r, "INSERT INTO grant_schools (grant_id, school_id, from_date) SELECT 2, id, '2020-01-01' FROM schools"
+	           " WHERE id % 4 = 1", "");
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) SELECT id, 'intermediary_profile',"
+	           " CASE WHEN id % 8 = 0 THEN 'allowed' ELSE 'refused' END FROM schools WHERE nation_id IS NOT NULL"
+	           " AND id % 2 = 0", "");
+	long long nation = db_int(r, 0, "SELECT nation_id FROM schools WHERE nation_id IS NOT NULL"
+	                                " GROUP BY nation_id ORDER BY count(*) DESC LIMIT 1", "");
+	struct user users[] = {
+		{ 101, "a@example.org", "A", ROLE_ADMIN, 0, 0 },
+		{ 102, "s@example.org", "S", ROLE_STAFF, 0, 0 },
+		{ 103, "c@example.org", "C", ROLE_INTERMEDIARY, 1, 0 },
+		{ 104, "d@example.org", "D", ROLE_INTERMEDIARY, 2, 0 },
+		{ 105, "l@example.org", "L", ROLE_LEADER, 0, 0 },
+		{ 106, "w@example.org", "W", ROLE_STEWARD, 0, nation },
+		{ 107, "x@example.org", "X", ROLE_LEADER, 0, 0 },
+	};
+	for (size_t k = 0; k < sizeof users / sizeof users[0]; k++)
+		db_exec(r, "INSERT INTO users (id, email, name, role, org_id, nation_id) VALUES (?, ?, ?, ?, nullif(?, 0),"
+		           " nullif(?, 0))", "ItttII", users[k].id, users[k].email, users[k].name,
+		        role_name(users[k].role), users[k].org_id, users[k].nation_id);
+	db_exec(r, "INSERT INTO user_schools (user_id, school_id) SELECT 105, id FROM schools WHERE id % 9 = 0", "");
+	int kinds[3] = {0};
+	for (size_t k = 0; k < sizeof users / sizeof users[0]; k++) {
+		r->user = &users[k];
+		int shown = 0;
+		sqlite3_stmt *st = db_q(r, "SELECT s.id, " POLICY_COLUMNS ", " POLICY_VISIBLE_SQL("?3", "?1", "?2", "?4")
+		                           " FROM schools s ORDER BY s.id", "IItI",
+		                        users[k].id, users[k].org_id, role_name(users[k].role), users[k].nation_id);
+		while (db_step(r, st)) {
+			enum vis v = policy_row(r, st, 1);
+			kinds[v]++;
+			shown += v != VIS_HIDDEN;
+			ck_assert_msg(db_col_int(st, 6) == (v != VIS_HIDDEN), "school %lld, role %s: SQL %lld, policy %d",
+			              db_col_int(st, 0), role_name(users[k].role), db_col_int(st, 6), (int)v);
+		}
+		ck_assert_int_gt(shown, 0);
+	}
+	/* Every outcome met. */
+	ck_assert_int_gt(kinds[VIS_HIDDEN], 0);
+	ck_assert_int_gt(kinds[VIS_COARSE], 0);
+	ck_assert_int_gt(kinds[VIS_FULL], 0);
+	r->user = NULL;
+}
+
+START_TEST(sql_prefilter_agrees_with_policy)
+{
+	struct req *r = test_req_new();
+	int rc = test_run(r, prefilter_against_decide);
+	ck_assert_msg(rc == 0, "%d %s", rc, r->fail_msg ? r->fail_msg : "");
+	test_req_free(r);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -303,6 +374,7 @@ Suite *policy_suite(void)
 	tcase_add_test(t, atoms_kept_whole);
 	tcase_add_test(t, differencing_recovers_nothing_small);
 	tcase_add_test(t, coarse_rounding);
+	tcase_add_test(t, sql_prefilter_agrees_with_policy);
 	suite_add_tcase(s, t);
 	return s;
 }
