@@ -64,14 +64,11 @@ static int form_replayed(struct req *r)
 			n = 0;
 	if (n != 32)
 		req_fail(r, 400, "bad form key");
-	sqlite3_stmt *st = db_q(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ? AND key = ?",
-	                        "It", r->user->id, key);
-	if (!db_step(r, st)) {
+	const char *to = db_form_key_seen(r, key);
+	if (!to) {
 		r->form_key = key;
 		return 0;
 	}
-	const char *to = db_col_text(r, st, 0);
-	sqlite3_reset(st);
 	req_redirect(r, to);
 	return 1;
 }
@@ -116,8 +113,7 @@ static void dispatch(struct req *r)
 	 * because the first's record now exists ("already in ilnet"): it
 	 * answers as the first did instead. */
 	if (r->form_key && !r->form_key_stored && r->status >= 400) {
-		char *to = db_text(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ? AND key = ?",
-		                   "It", r->user->id, r->form_key);
+		char *to = db_form_key_seen(r, r->form_key);
 		if (to) {
 			buf_reset(&r->body);
 			r->nheaders = 0;

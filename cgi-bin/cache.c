@@ -20,14 +20,14 @@ static struct entry cache[CACHE_ENTRIES];
 static size_t cache_bytes;
 static unsigned long long clock_;
 
-long long cache_revision(struct req *r)
-{
-	return db_int(r, -1, "SELECT n FROM revisions WHERE name = 'figures'", "");
-}
-
 long long cache_revision_of(struct req *r, const char *name)
 {
 	return db_int(r, -1, "SELECT n FROM revisions WHERE name = ?", "t", name);
+}
+
+long long cache_revision(struct req *r)
+{
+	return cache_revision_of(r, "figures");
 }
 
 static void drop(struct entry *e)

@@ -508,6 +508,12 @@ const char *db_col_view(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
+char *db_form_key_seen(struct req *r, const char *key)
+{
+	return r->user && key ? db_text(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ? AND key = ?",
+	                                "It", r->user->id, key) : NULL;
+}
+
 void db_begin(struct req *r)
 {
 	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
@@ -521,8 +527,7 @@ void db_begin(struct req *r)
 		int rc = db_try(r, "INSERT INTO form_keys (user_id, key, path) VALUES (?, ?, ?)", "Itt",
 		                r->user->id, r->form_key, r->path);
 		if (rc != SQLITE_DONE) {
-			char *to = db_text(r, "SELECT coalesce(location, path) FROM form_keys WHERE user_id = ?"
-			                      " AND key = ?", "It", r->user->id, r->form_key);
+			char *to = db_form_key_seen(r, r->form_key);
 			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 			req_redirect(r, to ? to : r->path);
 			req_fail(r, 303, "form already sent");

@@ -23,7 +23,6 @@
 #include "usage.h"
 
 #include <cjson/cJSON.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -202,10 +201,7 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 		rows[k++] = rows[i];    /* k <= i: ascending response ids kept */
 	}
 	*out_n = k;
-	struct buf u = BUF_IN(&r->arena);
-	for (int i = 0; i < t.n; i++)
-		buf_printf(&u, "%lld %d ", t.v[i].nation, t.v[i].count[0]);
-	*usage = buf_str(&u);
+	*usage = usage_tally_text(r, &t);
 	return rows;
 }
 
@@ -213,14 +209,11 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
  * counted (kept with the figures, so a cached page is logged too). */
 static void record_usage(struct req *r, const char *usage, const char *what)
 {
-	long long nation;
-	int n, used;
-	for (const char *p = usage; p && sscanf(p, "%lld %d %n", &nation, &n, &used) == 2; p += used)
-		usage_record(r, nation, what, n, "aggregate");
+	struct usage_tally t = {0};
+	usage_tally_parse(&t, usage);
+	usage_flush(r, &t, what);
 }
 
-/* Every figure for the cycle of year, filtered by the query (state, type,
- * nation). */
 /* The cycle of year and the selection asked for (state, type, nation):
  * cheap, no figures yet. */
 static struct summary *selection(struct req *r, long long year)

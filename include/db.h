@@ -97,6 +97,11 @@ int db_col_null(sqlite3_stmt *st, int i);
  * keeps (a pass over millions of rows). */
 const char *db_col_view(sqlite3_stmt *st, int i);
 
+/* Where the record made by the form with one-time key key (form_begin_create)
+ * can be seen, when r's user already sent it; NULL otherwise.  db_begin()
+ * claims r->form_key inside the transaction that makes the record. */
+char *db_form_key_seen(struct req *r, const char *key);
+
 /* BEGIN IMMEDIATE / COMMIT.  The dispatcher rolls back whatever is still
  * open when a request ends or fails.
  * db_begin first waits for this process's turn in the write queue (writeq.h,
