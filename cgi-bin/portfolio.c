@@ -372,28 +372,30 @@ void visits_csv(struct req *r)
 	usage_flush(r, &used, "visits.csv");
 }
 
-/* The schools counted in a grant's schools_served (the same rule as its
- * SQL): into the usage tally (each school once across the file, as
- * counted) and the grant's labels array (the codes on any of them). */
-static void grant_schools_counted(struct req *r, long long grant, struct usage_tally *t, cJSON *labels)
+/* A grant's current roster as the viewer may see it, as the grant page
+ * lists it: returns how many schools, counts each in the usage tally (once
+ * across the file) at the precision shown, and puts the codes of their
+ * labels in the labels array.  A school the viewer may not see is neither
+ * counted nor named: a count of them beside the page would single them
+ * out. */
+static int grant_schools_counted(struct req *r, long long grant, struct usage_tally *t, cJSON *labels)
 {
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, coalesce(s.nation_id, 0), s.sharing = 'private',"
-	    "       (SELECT count(*) FROM grant_schools g2 JOIN schools s2 ON s2.id = g2.school_id WHERE g2.grant_id = ?1"
-	    "         AND g2.to_date IS NULL AND s2.sharing = 'private'"
-	    "         AND NOT EXISTS (SELECT 1 FROM school_consent c WHERE c.school_id = s2.id"
-	    "           AND c.use_name = 'aggregate' AND c.value = 'refused'))"
+	    "SELECT DISTINCT s.id, " POLICY_COLUMNS
 	    "  FROM grant_schools gs JOIN schools s ON s.id = gs.school_id"
-	    " WHERE gs.grant_id = ?1 AND gs.to_date IS NULL AND " POLICY_AGGREGATE_OK, "I", grant);
+	    " WHERE gs.grant_id = ?3 AND gs.to_date IS NULL", "III", r->user->id, r->user->org_id, grant);
 	long long ids[256];
 	int n = 0;
+	int seen = 0;
 	while (db_step(r, st)) {
-		if (db_col_int(st, 2) && !policy_cell_shown(db_col_int(st, 3)))
+		enum vis v = policy_row(r, st, 1);
+		if (v == VIS_HIDDEN)
 			continue;
+		seen++;
 		long long sid = db_col_int(st, 0);
 		if (n < 256)
 			ids[n++] = sid;
-		usage_count_school(r, t, sid, db_col_int(st, 1), VIS_HIDDEN);
+		usage_count_school(r, t, sid, db_col_int(st, 1), v);
 	}
 	int have[64] = {0};
 	for (int i = 0; i < n; i++) {
@@ -406,6 +408,7 @@ static void grant_schools_counted(struct req *r, long long grant, struct usage_t
 	for (int i = 0; policy_label_list[i].code && i < 64; i++)
 		if (have[i])
 			cJSON_AddItemToArray(labels, cJSON_CreateString(policy_label_list[i].code));
+	return seen;
 }
 
 void grants_json(struct req *r)
@@ -417,11 +420,6 @@ void grants_json(struct req *r)
 	    "SELECT g.id, g.org_id, o.name, g.title, g.stage, g.amount_cents, g.start_date, g.end_date, g.activities,"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id AND p.status = 'paid'),"
-	    "       (SELECT count(*) FROM grant_schools gs JOIN schools s ON s.id = gs.school_id WHERE gs.grant_id = g.id"
-	    "         AND gs.to_date IS NULL AND s.sharing <> 'private' AND " POLICY_AGGREGATE_OK ")"
-	    "       + (SELECT CASE WHEN count(*) >= 5 THEN count(*) ELSE 0 END FROM grant_schools gs JOIN schools s"
-	    "          ON s.id = gs.school_id WHERE gs.grant_id = g.id AND gs.to_date IS NULL AND s.sharing = 'private'"
-	    "          AND " POLICY_AGGREGATE_OK "),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status IN ('due', 'returned')),"
 	    "       (SELECT count(*) FROM grant_reports x WHERE x.grant_id = g.id AND x.status = 'approved')"
 	    "  FROM grants g JOIN organizations o ON o.id = g.org_id ORDER BY g.id", "");
@@ -447,10 +445,12 @@ void grants_json(struct req *r)
 			cJSON_AddItemToArray(acts, cJSON_CreateString(one));
 			p = e ? e + 1 : NULL;
 		}
-		cJSON_AddNumberToObject(g, "schools_served", (double)db_col_int(st, 11));
-		grant_schools_counted(r, db_col_int(st, 0), &used, cJSON_AddArrayToObject(g, "labels"));
-		cJSON_AddNumberToObject(g, "reports_outstanding", (double)db_col_int(st, 12));
-		cJSON_AddNumberToObject(g, "reports_approved", (double)db_col_int(st, 13));
+		cJSON *labels = cJSON_CreateArray();
+		int served = grant_schools_counted(r, db_col_int(st, 0), &used, labels);
+		cJSON_AddNumberToObject(g, "schools_served", served);
+		cJSON_AddItemToObject(g, "labels", labels);
+		cJSON_AddNumberToObject(g, "reports_outstanding", (double)db_col_int(st, 11));
+		cJSON_AddNumberToObject(g, "reports_approved", (double)db_col_int(st, 12));
 		cJSON_AddItemToArray(list, g);
 	}
 	usage_flush(r, &used, "/api/v1/grants");

@@ -316,6 +316,36 @@ START_TEST(portfolio_and_exports)
 	r = http_get(st, "/api/v1/grants");
 	ck_assert(resp_has(r, "\"title\":\"Equip test grant\",\"stage\":\"closed\",\"amount_cents\":10000010"));
 	resp_free(r);
+	/* A grant's schools_served counts what its page lists: never the
+	 * private schools on its roster, however many (here five more). */
+	char *gp_id = db_value("SELECT gs.grant_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	                       " WHERE gs.to_date IS NULL AND g.stage = 'active' ORDER BY gs.grant_id LIMIT 1");
+	ck_assert_ptr_nonnull(gp_id);
+	char q[1024], want_id[32];
+	snprintf(q, sizeof q, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 5)"
+	         " INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment, nation_id)"
+	         " SELECT 'Roster private ' || i, 'SD', 'Rosterville', 'America/Chicago', 'tribal', 0, 12, 80,"
+	         " (SELECT min(id) FROM nations) FROM k; INSERT INTO grant_schools (grant_id, school_id, from_date)"
+	         " SELECT %s, id, (SELECT start_date FROM grants WHERE id = %s) FROM schools WHERE city = 'Rosterville'",
+	         gp_id, gp_id);
+	ck_assert_int_eq(db_run(q), 0);
+	r = http_get(st, "/api/v1/grants");
+	snprintf(q, sizeof q, "SELECT count(DISTINCT gs.school_id) FROM grant_schools gs JOIN schools s ON s.id ="
+	         " gs.school_id WHERE gs.grant_id = %s AND gs.to_date IS NULL AND s.sharing <> 'private'", gp_id);
+	char *visible_roster = db_value(q);
+	snprintf(want_id, sizeof want_id, "{\"id\":%s,", gp_id);
+	const char *gj = strstr(r->body, want_id);
+	ck_assert_ptr_nonnull(gj);
+	const char *sv = strstr(gj, "\"schools_served\":");
+	ck_assert_ptr_nonnull(sv);
+	ck_assert_int_eq(atol(sv + strlen("\"schools_served\":")), atol(visible_roster));
+	free(visible_roster);
+	ck_assert(!resp_has(r, "Roster private"));
+	resp_free(r);
+	snprintf(q, sizeof q, "DELETE FROM grant_schools WHERE school_id IN (SELECT id FROM schools WHERE city ="
+	         " 'Rosterville'); DELETE FROM schools WHERE city = 'Rosterville'");
+	ck_assert_int_eq(db_run(q), 0);
+	free(gp_id);
 	/* Staff get visits without notes; private schools unnamed. */
 	r = http_get(st, "/visits.csv");
 	ck_assert(resp_has(r, "visit_id,local_start,organization,school_id,school,activity,mode,minutes,dimensions,labels\r\n"));
