@@ -61,11 +61,12 @@ int grant_may_close(struct req *r, long long grant_id)
 	                    " AND status = 'approved'", "I", grant_id) > 0;
 }
 
-/* A visit counts for the grant when its school was on the roster that day;
- * a school whose nation keeps its data private counts only when ?4 is 1. */
+/* A visit counts for the grant when its school was on the roster that day
+ * and its nation does not keep its data private (reports go to the
+ * foundation, which may not see those schools). */
 #define IN_GRANT \
 	" FROM visits v JOIN grants g ON g.org_id = v.org_id JOIN schools s ON s.id = v.school_id" \
-	" WHERE g.id = ?1 AND v.local_date BETWEEN ?2 AND ?3 AND (s.sharing <> 'private' OR ?4)" \
+	" WHERE g.id = ?1 AND v.local_date BETWEEN ?2 AND ?3 AND s.sharing <> 'private'" \
 	"   AND EXISTS (SELECT 1 FROM grant_schools gs WHERE gs.grant_id = g.id AND gs.school_id = v.school_id" \
 	"               AND v.local_date BETWEEN gs.from_date AND coalesce(gs.to_date, '9999-12-31'))"
 
@@ -80,7 +81,6 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	/* The report goes to the foundation, which may not see schools whose
 	 * nations keep their data private: they are neither named nor counted
 	 * (a count of them, set beside the roster, would single them out). */
-	const int with_private = 0;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.sharing = 'private',"
 	    "       (SELECT count(DISTINCT v.id) FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
@@ -115,7 +115,7 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	buf_puts(&b, "\nVISITS AND HOURS BY ACTIVITY\n");
 	for (int i = 0; grant_activities[i]; i += 2) {
 		st = db_q(r, "SELECT count(DISTINCT v.id), coalesce(sum(v.minutes), 0) FROM (SELECT DISTINCT v.id, v.minutes"
-		             IN_GRANT " AND v.activity = ?5) v", "Ittit", grant_id, from, to, with_private, grant_activities[i]);
+		             IN_GRANT " AND v.activity = ?4) v", "Ittt", grant_id, from, to, grant_activities[i]);
 		db_step(r, st);
 		long long n = db_col_int(st, 0), mins = db_col_int(st, 1);
 		sqlite3_reset(st);
@@ -125,8 +125,8 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	buf_puts(&b, "\nVISITS BY DIMENSION OF RELEVANCE\n");
 	for (int i = 0; grant_dimensions[i]; i += 2) {
 		long long n = db_int(r, 0, "SELECT count(DISTINCT v.id)" IN_GRANT
-		    " AND (char(10) || v.dimensions || char(10)) LIKE ('%' || char(10) || ?5 || char(10) || '%')",
-		    "Ittit", grant_id, from, to, with_private, grant_dimensions[i]);
+		    " AND (char(10) || v.dimensions || char(10)) LIKE ('%' || char(10) || ?4 || char(10) || '%')",
+		    "Ittt", grant_id, from, to, grant_dimensions[i]);
 		buf_printf(&b, "- %s: %lld visit%s\n", grant_dimensions[i + 1], n, n == 1 ? "" : "s");
 	}
 	buf_printf(&b, "\nSCHOOLS NOT VISITED IN THE PERIOD (%d of %d)\n%s", schools - visited, schools,

@@ -81,6 +81,16 @@ int policy_cell_shown(long long n)
 	return n >= POLICY_MIN_CELL;
 }
 
+int policy_member_read(struct req *r, sqlite3_stmt *st, int col, struct policy_member *m)
+{
+	if (!db_col_int(st, col + 1))
+		return 0;
+	m->atom = db_col_text(r, st, col);
+	m->hidden = policy_row(r, st, col + 2) != VIS_FULL;
+	m->keep = 0;
+	return 1;
+}
+
 static int member_cmp(const void *a, const void *b)
 {
 	const struct policy_member *x = *(const struct policy_member *const *)a;

@@ -155,14 +155,15 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT coalesce(x.id, 0), coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
-	    "       coalesce(nt.name, ''), x.status, " POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS
+	    "       coalesce(nt.name, ''), x.status, " POLICY_MEMBER_COLUMNS
 	    "  FROM schools s LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
 	    "  LEFT JOIN nations nt ON nt.id = s.nation_id"
 	    " WHERE (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
 	    " ORDER BY x.id",
 	    "IIIttI", r->user->id, r->user->org_id, cycle, state, type, nation);
 	while (db_step(r, st)) {
-		if (!db_col_int(st, 8))
+		struct policy_member one;
+		if (!policy_member_read(r, st, 7, &one))
 			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
 			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
@@ -181,9 +182,8 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 		w->type = db_col_text(r, st, 3);
 		w->nation = db_col_int(st, 4);
 		w->nation_name = db_col_text(r, st, 5);
+		m[n] = one;
 		m[n].cls = results_class(db_col_null(st, 6) ? NULL : db_col_text(r, st, 6));
-		m[n].atom = db_col_text(r, st, 7);
-		m[n].hidden = policy_row(r, st, 9) != VIS_FULL;
 		n++;
 	}
 	policy_aggregate(m, n);

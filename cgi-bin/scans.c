@@ -41,10 +41,11 @@ static int cycle_tally(struct req *r, long long cycle, struct tally **out, struc
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.state_code, s.type, coalesce(CAST(s.nation_id AS TEXT), ''),"
 	    "       (SELECT x.status FROM responses x WHERE x.school_id = s.id AND x.cycle_id = ?1), "
-	    POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS " FROM schools s",
+	    POLICY_MEMBER_COLUMNS " FROM schools s",
 	    "III", cycle, r->user->id, r->user->org_id);
 	while (db_step(r, st)) {
-		if (!db_col_int(st, 5))
+		struct policy_member one;
+		if (!policy_member_read(r, st, 4, &one))
 			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
 			struct tally *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
@@ -58,9 +59,8 @@ static int cycle_tally(struct req *r, long long cycle, struct tally **out, struc
 		for (int k = 0; k < 3; k++)
 			t[n].key[k] = db_col_text(r, st, k);
 		t[n].cls = results_class(db_col_null(st, 3) ? NULL : db_col_text(r, st, 3));
+		m[n] = one;
 		m[n].cls = t[n].cls;
-		m[n].atom = db_col_text(r, st, 4);
-		m[n].hidden = policy_row(r, st, 6) != VIS_FULL;
 		n++;
 	}
 	policy_aggregate(m, n);

@@ -145,6 +145,16 @@ struct policy_member {
 /* Decide keep for every member.  Members may come in any order. */
 void policy_aggregate(struct policy_member *m, int n);
 
+/* The columns a member is read from, for a row of schools aliased "s":
+ * its atom, its consent to aggregates, then POLICY_COLUMNS (bind the
+ * viewer's user id, then org id). */
+#define POLICY_MEMBER_COLUMNS POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS
+
+/* Fill m (all but cls) from a row whose POLICY_MEMBER_COLUMNS start at
+ * column col.  0 when the school's steward keeps it out of aggregates:
+ * then it is no member at all. */
+int policy_member_read(struct req *r, struct sqlite3_stmt *st, int col, struct policy_member *m);
+
 /* The sharing levels, most restrictive first, and their descriptions. */
 extern const char *const policy_levels[3];
 const char *policy_level_label(const char *level);
