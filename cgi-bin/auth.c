@@ -1,6 +1,7 @@
 /* auth.c — passwords, sessions, CSRF, throttling (see include/auth.h). */
 #include "auth.h"
 #include "db.h"
+#include "layout.h"
 #include "req.h"
 
 #include <arpa/inet.h>
@@ -597,4 +598,37 @@ void auth_links_end(struct req *r, long long user_id)
 {
 	db_exec(r, "UPDATE tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL"
 	           " AND purpose IN ('invite', 'reset')", "II", (long long)time(NULL), user_id);
+}
+
+const char *auth_feed_issue(struct req *r, long long user_id)
+{
+	char *tok = token_new(r);
+	unsigned char h[32];
+	token_hash(tok, h);
+	db_exec(r, "INSERT INTO calendar_feeds (user_id, token_hash) VALUES (?, ?)"
+	           " ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = unixepoch()",
+	        "Ib", user_id, h, 32);
+	return tok;
+}
+
+struct user *auth_feed_user(struct req *r, const char *token)
+{
+	if (!token_wellformed(token))
+		return NULL;
+	unsigned char h[32];
+	token_hash(token, h);
+	sqlite3_stmt *st = db_q(r, "SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), coalesce(u.nation_id, 0)"
+	                           "  FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
+	                           " WHERE f.token_hash = ? AND u.active = 1", "b", h, 32);
+	if (!db_step(r, st))
+		return NULL;
+	struct user *u = arena_zalloc(&r->arena, sizeof *u);
+	u->id = db_col_int(st, 0);
+	u->email = db_col_text(r, st, 1);
+	u->name = db_col_text(r, st, 2);
+	u->role = (enum role)role_from_name(db_col_view(st, 3));
+	u->org_id = db_col_int(st, 4);
+	u->nation_id = db_col_int(st, 5);
+	sqlite3_reset(st);
+	return u->role ? u : NULL;
 }

@@ -19,6 +19,7 @@ static const struct {
 	{ "coach@example.org", "Sam Whitehorse", "intermediary" },
 	{ "leader@example.org", "Pat Olson", "leader" },
 	{ "steward@example.org", "Dana Two Bulls", "steward" },
+	{ "host@example.org", "Casey Lindqvist", "leader" },
 };
 
 /* A small deterministic generator, so the demo is the same everywhere. */
@@ -260,6 +261,45 @@ static void seed_equip(struct req *r)
 		}
 }
 
+/* Connect: the host's schools offer site visits over the coming weeks,
+ * one confirming requests at once, the other by the host. */
+static void seed_connect(struct req *r)
+{
+	long long host = db_int(r, 0, "SELECT id FROM users WHERE email = 'host@example.org'", "");
+	if (!host || db_int(r, 0, "SELECT count(*) FROM opportunities", ""))
+		return;
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.tz FROM user_schools us JOIN schools s ON s.id = us.school_id"
+	                           " WHERE us.user_id = ? ORDER BY s.tz DESC", "I", host);
+	long long schools[2];
+	const char *tzs[2];
+	int ns = 0;
+	while (db_step(r, st))
+		if (ns < 2) {
+			schools[ns] = db_col_int(st, 0);
+			tzs[ns] = db_col_text(r, st, 1);
+			ns++;
+		}
+	static const char *const dims[] = { "instructional", "cultural\ncareer", "career", "instructional\ncultural" };
+	static const char *const practices[] = { "learning_plans\nflexible_pacing", "elders_families\ninternships",
+	                                         "internships\nmentors", "competency_based\ncommunity_curriculum" };
+	char today[11], d[11];
+	date_today_local(today);
+	for (int i = 0; i < ns; i++)
+		for (int k = 0; k < 4; k++) {
+			date_add(today, 9 + 7 * k + 2 * i, d);
+			long long at;
+			if (!local_to_utc(d, "09:00", tzs[i], &at))
+				continue;
+			db_exec(r, "INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at,"
+			           " minutes, seats, dimensions, practices, grades, expect, arrive, access, confirm)"
+			           " VALUES (?, ?, ?, '09:00', ?, ?, 150, ?, ?, ?, 'K-8', ?, ?, ?, ?)",
+			        "IIttIi" "tttttt", schools[i], host, d, tzs[i], at, 4 + 2 * k, dims[k], practices[k],
+			        "Two classrooms in the morning block, then a conversation with teachers and students"
+			        " over lunch.", "Park by the gym and sign in at the front office.",
+			        "The building is on one level; a quiet room is available.", i ? "host" : "auto");
+		}
+}
+
 static int seed(struct req *r, const char *password)
 {
 	const char *problem = auth_password_problem(password);
@@ -292,12 +332,19 @@ static int seed(struct req *r, const char *password)
 		           " pw_changed_at) VALUES (?, ?, ?, ?, nullif(?, 0), nullif(?, 0), unixepoch())",
 		        "ttttII", demo_users[i].email, demo_users[i].name, role, hash, org, nation);
 		long long uid = db_last_id(r);
-		if (!strcmp(role, "leader"))
+		if (!strcmp(demo_users[i].email, "leader@example.org"))
 			/* Three small rural schools in one Minnesota town or nearby. */
 			db_exec(r, "INSERT INTO user_schools (user_id, school_id)"
 			           " SELECT ?, id FROM schools WHERE state_code = 'MN'"
 			           " AND type = 'small_rural' AND nation_id IS NULL"
 			           " ORDER BY city, id LIMIT 3", "I", uid);
+		else if (!strcmp(role, "leader"))
+			/* Two schools that host site visits: one in Mountain time,
+			 * one in Central, so times show in two zones. */
+			db_exec(r, "INSERT INTO user_schools (user_id, school_id)"
+			           " SELECT ?, id FROM (SELECT min(id) AS id FROM schools WHERE nation_id IS NULL"
+			           "   AND sharing = 'network' AND id NOT IN (SELECT school_id FROM user_schools) GROUP BY tz)"
+			           " ORDER BY id", "I", uid);
 	}
 	/* The 2018 baseline (closed) and this year's scan (open). */
 	long long inst = db_int(r, 0, "SELECT id FROM instruments WHERE version = 'regional-scan-v1'", "");
@@ -312,6 +359,7 @@ static int seed(struct req *r, const char *password)
 		seed_baseline(r, db_int(r, 0, "SELECT id FROM scan_cycles WHERE year = 2018", ""));
 	}
 	seed_equip(r);
+	seed_connect(r);
 	db_commit(r);
 	return 0;
 }

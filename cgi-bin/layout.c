@@ -31,6 +31,7 @@ static const struct {
 	{ "/visits", "Visits", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
 	{ "/portfolio", "Portfolio", ROLE_ADMIN | ROLE_STAFF },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
+	{ "/connect", "Connect", ROLE_SIGNED_IN },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },
 	{ "/account", "Account", ROLE_SIGNED_IN },
@@ -419,4 +420,47 @@ void pager_nav(struct req *r, const struct pager *p, const char *path, const cha
 		html(r, "</ul>\n");
 	}
 	html(r, "</nav>\n");
+}
+
+void form_choices(struct req *r, const struct form_errors *e, const char *name, const char *legend,
+                  const char *const *pairs, const char *type, const char *hint)
+{
+	const char *err = form_error_for(e, name);
+	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
+	if (err && hint)
+		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
+	else if (err || hint)
+		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
+	html(r, "><legend>%s</legend>\n", legend);
+	if (hint)
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
+	for (int i = 0; pairs[i]; i += 2) {
+		int on = 0;
+		for (int k = 0; k < r->form.n; k++)
+			on |= !strcmp(r->form.v[k].name, name) && !strcmp(r->form.v[k].value, pairs[i]);
+		/* The first choice carries the field's id: the error summary links to it. */
+		const char *id = i ? arena_printf(&r->arena, "f-%s-%d", name, i / 2) : arena_printf(&r->arena, "f-%s", name);
+		html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
+		        "<label for=\"%s\">%s</label></div>\n", type, id, name, pairs[i], on ? " checked" : "", id, pairs[i + 1]);
+	}
+	html(r, "</fieldset>\n");
+}
+
+void form_textarea(struct req *r, const struct form_errors *e, const char *name, const char *label,
+                   const char *value, int rows, int maxlength, const char *hint)
+{
+	const char *err = form_error_for(e, name);
+	html(r, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", err ? " has-error" : "", name, label);
+	if (hint)
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
+	if (err)
+		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
+	html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"%d\" maxlength=\"%d\"", name, name, rows, maxlength);
+	if (err && hint)
+		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
+	else if (err || hint)
+		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
+	html(r, ">%s</textarea></div>\n", value ? value : "");
 }

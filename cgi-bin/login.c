@@ -148,6 +148,9 @@ static void account_form(struct req *r, const struct form_errors *e, int done)
 	form_error_summary(r, e);
 	if (done)
 		page_notice(r, "Your password has been changed. Other devices have been signed out.");
+	const char *msg = req_query(r, "msg");
+	if (msg && !strcmp(msg, "feed-off"))
+		page_notice(r, "Your calendar feed is off: its address no longer works.");
 	html(r, "<dl class=\"facts\"><dt>Name</dt><dd>%s</dd><dt>Email</dt><dd>%s</dd>"
 	        "<dt>Role</dt><dd>%s</dd></dl>\n",
 	     r->user->name, r->user->email, role_label(r->user->role));
@@ -159,6 +162,7 @@ static void account_form(struct req *r, const struct form_errors *e, int done)
 	form_input(r, e, "confirm", "New password again", "password", NULL, "new-password", NULL, 1);
 	html(r, "<button type=\"submit\">Change password</button>\n");
 	form_end(r);
+	calendar_account_section(r);
 	page_end(r);
 }
 

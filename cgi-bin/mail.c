@@ -212,17 +212,3 @@ out:
 	sqlite3_finalize(retry);
 	return sent;
 }
-
-void mail_run(sqlite3 *db, volatile int *stop)
-{
-	long poll_ms = getenv("ILNET_MAIL_POLL_MS") ? atol(getenv("ILNET_MAIL_POLL_MS")) : 1000;
-	if (poll_ms < 10)
-		poll_ms = 10;
-	while (!*stop) {
-		mail_send_due(db);
-		for (long waited = 0; waited < poll_ms && !*stop; waited += 10) {
-			struct timespec ts = {0, 10 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-	}
-}

@@ -22,6 +22,7 @@
 #include "db.h"
 #include "demo.h"
 #include "mail.h"
+#include "seats.h"
 #include "req.h"
 #include "route.h"
 #include "supervise.h"
@@ -280,6 +281,27 @@ static void mailer_on_term(int sig)
 	mailer_stop = 1;
 }
 
+/* One tick of Connect's clock in a request of its own: the ledger's
+ * code, checks and mail are the handlers' own.  Writes only when something
+ * is due. */
+static void clock_tick(sqlite3 *db, int full)
+{
+	struct req r;
+	req_init(&r, db);
+	jmp_buf jb;
+	r.fail_jmp = &jb;
+	if (setjmp(jb)) {
+		fprintf(stderr, "ilnet clock: %s\n", r.fail_msg ? r.fail_msg : "failed");
+	} else if (full || seats_due(&r, (long long)time(NULL))) {
+		db_begin(&r);
+		seats_clock(&r, 0, (long long)time(NULL));
+		db_commit(&r);
+	}
+	db_request_done(db);
+	arena_free(&r.arena);
+	buf_free(&r.body);
+}
+
 static int mailer_main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -293,7 +315,24 @@ static int mailer_main(void)
 		fprintf(stderr, "ilnet mailer: %s\n", err);
 		return 1;
 	}
-	mail_run(db, &mailer_stop);
+	/* Mail goes out, and Connect's clock ticks (holds lapse, freed seats
+	 * pass on, reminders fall due), every poll; schools that said they
+	 * would host are looked for once a minute. */
+	long poll_ms = getenv("ILNET_MAIL_POLL_MS") ? atol(getenv("ILNET_MAIL_POLL_MS")) : 1000;
+	if (poll_ms < 10)
+		poll_ms = 10;
+	time_t last_full = 0;
+	while (!mailer_stop) {
+		time_t now = time(NULL);
+		clock_tick(db, now - last_full >= 60);
+		if (now - last_full >= 60)
+			last_full = now;
+		mail_send_due(db);
+		for (long waited = 0; waited < poll_ms && !mailer_stop; waited += 10) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
 	db_close(db);
 	return 0;
 }

@@ -1,5 +1,7 @@
 /* region.c — school types, grades, states, time zones (see region.h). */
 #include "region.h"
+#include "arena.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +72,19 @@ const char *region_grade_label(int g)
 		"PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
 	};
 	return g >= -1 && g <= 12 ? labels[g + 1] : "?";
+}
+
+const char *region_labels(struct arena *a, const char *const *pairs, const char *values)
+{
+	struct buf b = BUF_IN(a);
+	for (const char *p = values; p && *p;) {
+		const char *e = strchr(p, '\n');
+		char *one = arena_strndup(a, p, e ? (size_t)(e - p) : strlen(p));
+		const char *l = region_label(pairs, one);
+		buf_printf(&b, "%s%s", b.len ? "; " : "", *l ? l : one);
+		p = e ? e + 1 : NULL;
+	}
+	char *s = arena_strdup(a, b.len ? b.p : "\u2014");
+	buf_free(&b);
+	return s;
 }

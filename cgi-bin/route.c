@@ -27,6 +27,21 @@ static int match(const char *pat, const char *path, long long *ids, int *nids)
 			pat += 4;
 			continue;
 		}
+		if (strncmp(pat, "{token}", 7) == 0) {
+			/* A secret in the path (a feed's token): URL-safe base64,
+			 * checked by its handler, not collected. */
+			int len = 0;
+			while ((*path >= 'a' && *path <= 'z') || (*path >= 'A' && *path <= 'Z') ||
+			       (*path >= '0' && *path <= '9') || *path == '-' || *path == '_') {
+				if (++len > 64)
+					return 0;
+				path++;
+			}
+			if (!len)
+				return 0;
+			pat += 7;
+			continue;
+		}
 		if (*pat != *path)
 			return 0;
 		pat++;

@@ -28,47 +28,6 @@ static int is_staff(struct req *r)
 	return r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF;
 }
 
-static const char *labels_of(struct req *r, const char *const *pairs, const char *v)
-{
-	struct buf b = BUF_IN(&r->arena);
-	for (const char *p = v; p && *p;) {
-		const char *e = strchr(p, '\n');
-		char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
-		const char *l = region_label(pairs, one);
-		buf_printf(&b, "%s%s", b.len ? "; " : "", *l ? l : one);
-		p = e ? e + 1 : NULL;
-	}
-	char *s = arena_strdup(&r->arena, b.len ? b.p : "—");
-	buf_free(&b);
-	return s;
-}
-
-/* Checkboxes or radios for value/label pairs; checked from the form. */
-static void choices(struct req *r, const struct form_errors *e, const char *name, const char *legend,
-                    const char *const *pairs, const char *type, const char *hint)
-{
-	const char *err = form_error_for(e, name);
-	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
-	if (err && hint)
-		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
-	else if (err || hint)
-		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
-	html(r, "><legend>%s</legend>\n", legend);
-	if (hint)
-		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
-	if (err)
-		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
-	for (int i = 0; pairs[i]; i += 2) {
-		int on = 0;
-		for (int k = 0; k < r->form.n; k++)
-			on |= !strcmp(r->form.v[k].name, name) && !strcmp(r->form.v[k].value, pairs[i]);
-		const char *id = i ? arena_printf(&r->arena, "f-%s-%d", name, i / 2) : arena_printf(&r->arena, "f-%s", name);
-		html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
-		        "<label for=\"%s\">%s</label></div>\n", type, id, name, pairs[i], on ? " checked" : "", id, pairs[i + 1]);
-	}
-	html(r, "</fieldset>\n");
-}
-
 static void log_form(struct req *r, const struct form_errors *e)
 {
 	const char *school = req_param(r, "school");
@@ -131,9 +90,9 @@ static void log_form(struct req *r, const struct form_errors *e)
 	              : "In the school's own time zone.", 1);
 	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
 	form_input(r, e, "minutes", "Length in minutes", "text", req_form(r, "minutes"), "off", NULL, 1);
-	choices(r, e, "mode", "Where", visit_modes, "radio", NULL);
-	choices(r, e, "activity", "Activity", grant_activities, "radio", NULL);
-	choices(r, e, "dimensions", "Dimensions of relevance it focused on", grant_dimensions, "checkbox",
+	form_choices(r, e, "mode", "Where", visit_modes, "radio", NULL);
+	form_choices(r, e, "activity", "Activity", grant_activities, "radio", NULL);
+	form_choices(r, e, "dimensions", "Dimensions of relevance it focused on", grant_dimensions, "checkbox",
 	        "Choose any that apply.");
 	html(r, "<fieldset class=\"field\" aria-describedby=\"h-who\"><legend>Who took part</legend>\n<p class=\"hint\" id=\"h-who\">Roles and"
 	        " counts only. Never write students' names, here or in the notes.</p>\n");
@@ -229,7 +188,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 			html(r, "<td>%s</td>", db_col_text(r, st, 3));
 		html(r, "<td>%s</td><td>%s</td><td class=\"num\">%lld</td><td>%s</td>",
 		     region_label(grant_activities, db_col_text(r, st, 4)), region_label(visit_modes, db_col_text(r, st, 5)),
-		     db_col_int(st, 6), labels_of(r, grant_dimensions, db_col_text(r, st, 7)));
+		     db_col_int(st, 6), region_labels(&r->arena, grant_dimensions, db_col_text(r, st, 7)));
 		if (!staff)
 			html(r, "<td class=\"pre\">%s%s%s</td>", db_col_text(r, st, 9), *db_col_text(r, st, 10) ? "\nNext: " : "",
 			     db_col_text(r, st, 10));

@@ -129,6 +129,13 @@ void auth_reset_requested(struct req *r, const char *email);
 const char *auth_token_issue(struct req *r, long long user_id, const char *purpose,
                              long ttl, long long created_by);
 
+/* A person's private calendar feed (/calendar/{token}.ics): a new token
+ * replaces (revokes) the one before; only its hash is stored.  Deleting
+ * the calendar_feeds row revokes it. */
+const char *auth_feed_issue(struct req *r, long long user_id);
+/* The active user a feed token belongs to (in the arena), or NULL. */
+struct user *auth_feed_user(struct req *r, const char *token);
+
 /* The user id a live token grants, or 0.  Does not consume it.  An
  * invitation is live only while its account has no password. */
 long long auth_token_user(struct req *r, const char *token, const char *purpose);

@@ -18,6 +18,21 @@ void forgot_submit(struct req *r);
 void reset_page(struct req *r);
 void reset_submit(struct req *r);
 
+/* connect.c */
+void connect_page(struct req *r);
+void connect_host_page(struct req *r);
+void connect_host_submit(struct req *r);
+void connect_opportunity_page(struct req *r);
+void connect_opportunity_submit(struct req *r);
+void connect_request_submit(struct req *r);
+void connect_booking_page(struct req *r);
+void connect_booking_submit(struct req *r);
+void opportunities_json(struct req *r);
+void calendar_feed(struct req *r);
+void calendar_account_submit(struct req *r);
+/* The account page's section on the calendar feed. */
+void calendar_account_section(struct req *r);
+
 /* home.c */
 void home_page(struct req *r);
 void health_page(struct req *r);

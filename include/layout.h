@@ -51,6 +51,16 @@ void form_select(struct req *r, const struct form_errors *e, const char *name,
                  const char *label, const char *const *options,
                  const char *selected, const char *hint);
 
+/* Checkboxes or radios (type) for value/label pairs, in a fieldset with
+ * its legend, hint and error; checked as the form sent them. */
+void form_choices(struct req *r, const struct form_errors *e, const char *name, const char *legend,
+                  const char *const *pairs, const char *type, const char *hint);
+
+/* A labelled <textarea> keeping the value typed; maxlength in characters
+ * (the server's own limit). */
+void form_textarea(struct req *r, const struct form_errors *e, const char *name, const char *label,
+                   const char *value, int rows, int maxlength, const char *hint);
+
 /* A filter bar: a GET form whose fields keep the URL shareable.
  * filter_select's first option is "any" (empty value). */
 void filter_begin(struct req *r, const char *action);

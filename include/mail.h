@@ -2,7 +2,7 @@
  *
  * Handlers never talk SMTP: mail_queue() adds a message to the outbox in
  * the request's transaction, so a rolled-back request sends nothing.  The
- * sender process (mail_run) delivers due messages with libcurl SMTP to
+ * sender process (the mailer, main.c) delivers due messages with libcurl SMTP to
  * ILNET_SMTP_URL, retrying with exponential backoff.
  */
 #ifndef ILNET_MAIL_H
@@ -24,8 +24,5 @@ const char *mail_base_url(void);
 
 /* Try every due message once; returns how many were sent. */
 int mail_send_due(sqlite3 *db);
-
-/* The sender loop; returns when *stop becomes non-zero. */
-void mail_run(sqlite3 *db, volatile int *stop);
 
 #endif

@@ -14,6 +14,11 @@ const char *region_label(const char *const *pairs, const char *value);
 /* 1 when value is one of the list's values. */
 int region_valid(const char *const *pairs, const char *value);
 
+/* Labels of a '\n'-separated list of values, as "Label; Label" ("—" for
+ * none; an unknown value as it is), in the arena. */
+struct arena;
+const char *region_labels(struct arena *a, const char *const *pairs, const char *values);
+
 /* "PK" -> -1, "K" -> 0, "1".."12" -> 1..12; -2 when not a grade. */
 int region_grade_parse(const char *s);
 /* -1 -> "PK", 0 -> "K", n -> "n". */

@@ -2,7 +2,8 @@
  *
  * A pattern is a literal path in which a segment "{id}" matches a positive
  * integer (no sign, no leading zero, at most 15 digits); the integers land
- * in r->ids in order.  A route whose roles are 0 is refused by
+ * in r->ids in order; a segment "{token}" matches 1 to 64 URL-safe base64
+ * characters, which its handler reads from the path itself.  A route whose roles are 0 is refused by
  * route_table_check() at start-up and by the dispatcher at run time, so a
  * route cannot be added without saying who may use it.  HEAD is served by
  * GET routes.

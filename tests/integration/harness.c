@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -145,6 +146,23 @@ struct client *client_new(void)
 	c->c = curl_easy_init();
 	curl_easy_setopt(c->c, CURLOPT_COOKIEFILE, "");   /* in-memory cookie jar */
 	curl_easy_setopt(c->c, CURLOPT_TIMEOUT, 30L);
+	return c;
+}
+
+struct client *client_signed_in(long long uid)
+{
+	unsigned char raw[32], h[32];
+	char tok[44], hex[65], sql[512], cookie[128];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_hash_sha256(h, (const unsigned char *)tok, strlen(tok));
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(sql, sizeof sql, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, addr)"
+	         " VALUES (X'%s', %lld, unixepoch(), unixepoch(), '127.0.0.1')", hex, uid);
+	ck_assert_int_eq(db_run(sql), SQLITE_OK);
+	struct client *c = client_new();
+	snprintf(cookie, sizeof cookie, "ilnet_session=%s", tok);
+	curl_easy_setopt(c->c, CURLOPT_COOKIE, cookie);
 	return c;
 }
 
@@ -359,6 +377,18 @@ int resp_has(const struct resp *r, const char *text)
 	return r && r->body && strstr(r->body, text) != NULL;
 }
 
+char *field_of(const struct resp *r, const char *name)
+{
+	char pat[128];
+	snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
+	const char *p = r && r->body ? strstr(r->body, pat) : NULL;
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	const char *e = strchr(p, '"');
+	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
 char *csrf_of(const struct resp *r)
 {
 	const char *p = strstr(r->body, "name=\"_csrf\" value=\"");
@@ -416,6 +446,11 @@ static char *slurp(const char *path)
 
 char *mail_wait(const char *to, int timeout_ms)
 {
+	return mail_wait_for(to, NULL, timeout_ms);
+}
+
+char *mail_wait_for(const char *to, const char *part, int timeout_ms)
+{
 	char dir[300], want[300];
 	snprintf(dir, sizeof dir, "%s/mail", S.dir);
 	snprintf(want, sizeof want, "X-Rcpt: %s\r\n", to);
@@ -430,7 +465,7 @@ char *mail_wait(const char *to, int timeout_ms)
 			char path[700];
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			char *text = slurp(path);
-			if (text && !strncmp(text, want, strlen(want))) {
+			if (text && !strncmp(text, want, strlen(want)) && (!part || strstr(text, part))) {
 				/* Take it, so the next wait sees only newer mail. */
 				unlink(path);
 				found = text;

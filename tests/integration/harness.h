@@ -47,6 +47,9 @@ struct client *client_new(void);
  * 127.0.0.0/8), so that nginx sees it as another address. */
 struct client *client_from(const char *addr);
 void client_free(struct client *c);
+/* A client signed in as user uid, by a session made in the database (no
+ * password, no sign-in throttle): for tests with many people at once. */
+struct client *client_signed_in(long long uid);
 
 /* Extra request headers ("Name: value"), NULL-terminated, may be NULL. */
 struct resp *http_get(struct client *c, const char *path);
@@ -82,6 +85,12 @@ long login(struct client *c, const char *email, const char *password);
 
 /* Wait up to timeout_ms for a message to `to`; malloc'd text or NULL. */
 char *mail_wait(const char *to, int timeout_ms);
+
+/* The same, for a message whose text also holds part (NULL: any). */
+char *mail_wait_for(const char *to, const char *part, int timeout_ms);
+
+/* The value of the hidden or other input named name in the body, malloc'd. */
+char *field_of(const struct resp *r, const char *name);
 
 /* The first http(s)://... URL in text that contains part; malloc'd. */
 char *url_in(const char *text, const char *part);

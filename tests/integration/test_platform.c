@@ -821,6 +821,7 @@ Suite *platform_suite(void)
 	add_disk_cases(s);
 	add_matrix_cases(s);
 	{ void add_paging_cases(Suite *); add_paging_cases(s); }
+	{ void add_connect_cases(Suite *); add_connect_cases(s); }
 	return s;
 }
 

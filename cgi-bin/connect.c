@@ -1,0 +1,1157 @@
+/* connect.c — /connect: site visits to observe practice.
+ *
+ * A school's leaders publish opportunities to visit (/connect/host); any
+ * leader, or intermediary staff bringing a team from a school they serve,
+ * asks for seats (/connect/opportunities/{id}); the host confirms or
+ * declines, moves or cancels; each request has its page
+ * (/connect/requests/{id}).  The ledger and its mail are seats.c.
+ *
+ * What a viewer sees of a host goes through the visibility policy: an
+ * opportunity is shown only to a viewer who may see its school, and only
+ * while the school's steward allows it to be suggested as a host
+ * ("connect_host").  A visiting school is named to the host only as far as
+ * the policy lets the host see it.
+ */
+#include "auth.h"
+#include "db.h"
+#include "grant.h"
+#include "handlers.h"
+#include "html.h"
+#include "ical.h"
+#include "layout.h"
+#include "mail.h"
+#include "money.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+#include "seats.h"
+#include "survey.h"
+#include "usage.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_WEEKS 52            /* a weekly pattern makes at most a year of dates */
+#define TEXT_MAX 2000
+
+/* The schools served today by the viewer's organization (bind org twice). */
+#define SERVED_SQL \
+	" SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	" WHERE g.org_id = ? AND ? > 0 AND g.stage = 'active' AND gs.from_date <= date('now')" \
+	"   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
+
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		if ((*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *form_or(struct req *r, const char *name, const char *dflt)
+{
+	const char *v = req_form(r, name);
+	return v ? v : dflt;
+}
+
+static int leads(struct req *r, long long school)
+{
+	return r->user->role == ROLE_LEADER &&
+	       db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II", r->user->id, school);
+}
+
+/* The viewer may see the host and its steward lets it host. */
+static int host_shown(struct req *r, long long school)
+{
+	return policy_school(r, school) != VIS_HIDDEN && policy_consents(r, school, "connect_host");
+}
+
+/* A school's name as this viewer may read it. */
+static const char *school_name_for(struct req *r, long long school)
+{
+	if (policy_school(r, school) == VIS_HIDDEN)
+		return "A school whose nation keeps its name private";
+	return db_text(r, "SELECT name || ' (' || city || ', ' || state_code || ')' FROM schools WHERE id = ?", "I", school);
+}
+
+/* Value/label pairs of the schools the viewer may book for: a leader's
+ * own, or those an intermediary's organization serves (as the policy
+ * lets it see them); never the host itself. */
+static const char **visitor_schools(struct req *r, long long host)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')', " POLICY_COLUMNS
+	    "  FROM schools s WHERE s.id <> ?3 AND (s.id IN (SELECT school_id FROM user_schools WHERE user_id = ?1)"
+	    "    OR s.id IN (" SERVED_SQL "))"
+	    " ORDER BY s.name COLLATE natural_sort", "IIIII", r->user->id, r->user->org_id, host, r->user->org_id,
+	    r->user->org_id);
+	int cap = 8, k = 0;
+	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 2) == VIS_HIDDEN)
+			continue;
+		if (k + 3 > cap) {
+			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, opts, sizeof *opts * (size_t)k);
+			opts = more;
+			cap *= 2;
+		}
+		opts[k++] = db_col_text(r, st, 0);
+		opts[k++] = db_col_text(r, st, 1);
+	}
+	opts[k] = NULL;
+	return opts;
+}
+
+static int in_pairs(const char *const *pairs, const char *v)
+{
+	for (int i = 0; v && pairs[i]; i += 2)
+		if (!strcmp(pairs[i], v))
+			return 1;
+	return 0;
+}
+
+/* ---- the scan's practice lists -------------------------------------------- */
+
+static const struct instrument *instrument_latest(struct req *r)
+{
+	long long id = db_int(r, 0, "SELECT coalesce((SELECT instrument_id FROM scan_cycles ORDER BY year DESC LIMIT 1),"
+	                            " (SELECT max(id) FROM instruments))", "");
+	return id ? survey_get(r, id) : NULL;
+}
+
+/* Value/label pairs of the practices of one dimension. */
+static const char *const *practices_of(struct req *r, const struct instrument *in, const char *dim)
+{
+	const struct question *q = in ? survey_question(in, arena_printf(&r->arena, "%s_practices", dim)) : NULL;
+	int n = q ? q->noptions : 0;
+	const char **pairs = arena_alloc(&r->arena, sizeof *pairs * (size_t)(2 * n + 1));
+	for (int i = 0; i < n; i++) {
+		pairs[2 * i] = q->options[i].value;
+		pairs[2 * i + 1] = q->options[i].label;
+	}
+	pairs[2 * n] = NULL;
+	return pairs;
+}
+
+static const char *practice_labels(struct req *r, const char *values)
+{
+	const struct instrument *in = instrument_latest(r);
+	struct buf b = BUF_IN(&r->arena);
+	for (const char *p = values; p && *p;) {
+		const char *e = strchr(p, '\n');
+		char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
+		const char *label = one;
+		for (int d = 0; grant_dimensions[d]; d += 2) {
+			const char *const *pairs = practices_of(r, in, grant_dimensions[d]);
+			if (*region_label(pairs, one))
+				label = region_label(pairs, one);
+		}
+		buf_printf(&b, "%s%s", b.len ? "; " : "", label);
+		p = e ? e + 1 : NULL;
+	}
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
+/* ---- /connect --------------------------------------------------------------- */
+
+static void my_requests(struct req *r, const char *vtz)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT b.id, o.starts_at, o.tz, o.school_id, b.school_id, b.party, b.status"
+	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    " WHERE (b.requested_by = ?1 OR b.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1))"
+	    "   AND o.starts_at > unixepoch() - 30 * 86400"
+	    " ORDER BY o.starts_at, b.id LIMIT 200", "I", r->user->id);
+	struct { long long id, at, host, school; const char *tz, *status; int party; } row[200];
+	int n = 0;
+	while (db_step(r, st))
+		if (n < 200) {
+			row[n].id = db_col_int(st, 0);
+			row[n].at = db_col_int(st, 1);
+			row[n].tz = db_col_text(r, st, 2);
+			row[n].host = db_col_int(st, 3);
+			row[n].school = db_col_int(st, 4);
+			row[n].party = (int)db_col_int(st, 5);
+			row[n].status = db_col_text(r, st, 6);
+			n++;
+		}
+	if (!n)
+		return;
+	html(r, "<h2>Your requests</h2>\n<div class=\"scroll\"><table>\n<caption>Site visits you asked for, soonest first"
+	        "</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">For</th>"
+	        "<th scope=\"col\">Party</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++)
+		html(r, "<tr><td class=\"when\">%s</td><td>%s</td><td>%s</td><td class=\"num\">%d</td>"
+		        "<td><a href=\"/connect/requests/%lld\">%s</a></td></tr>\n",
+		     seats_when(r, row[i].at, row[i].tz, vtz), school_name_for(r, row[i].host), school_name_for(r, row[i].school),
+		     row[i].party, row[i].id, seats_status_label(row[i].status));
+	html(r, "</tbody>\n</table></div>\n");
+}
+
+void connect_page(struct req *r)
+{
+	const char *vtz = seats_viewer_tz(r);
+	page_begin(r, "Connect: site visits");
+	html(r, "<p class=\"lead\">Observing individualized learning in action is one of the supports leaders say helps"
+	        " most. Find a school that shows what you want to see, and ask for seats for your team.</p>\n");
+	if (r->user->role == ROLE_LEADER)
+		html(r, "<p><a class=\"button secondary\" href=\"/connect/host\">Host a site visit at your school</a></p>\n");
+	if (r->user->role == ROLE_LEADER || r->user->role == ROLE_INTERMEDIARY)
+		my_requests(r, vtz);
+
+	const char *dim = req_query(r, "dimension"), *state = req_query(r, "state");
+	if (!in_pairs(grant_dimensions, dim))
+		dim = "";
+	if (!in_pairs(region_states, state))
+		state = "";
+	html(r, "<h2>Coming site visits</h2>\n");
+	filter_begin(r, "/connect");
+	filter_select(r, "dimension", "Dimension", "Any dimension", grant_dimensions, dim);
+	filter_select(r, "state", "State", "Any state", region_states, state);
+	filter_end(r);
+
+	/* Counted and paged in SQL over hosts the viewer may see (a pre-filter);
+	 * policy_row() still decides every row shown. */
+	const char *role = role_name(r->user->role);
+	long long now = (long long)time(NULL);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    "SELECT count(*) FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.status = 'open' AND o.starts_at > ?1 AND " POLICY_CONNECT_HOST_OK
+	    "   AND (?2 = '' OR instr(char(10) || o.dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
+	    "   AND (?3 = '' OR s.state_code = ?3) AND " POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
+	    "ItttIII", now, dim, state, role, r->user->id, r->user->org_id,
+	    r->user->nation_id));
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT o.id, o.starts_at, o.tz, o.minutes, o.seats - o.held, o.dimensions, o.practices, s.id, s.name,"
+	    "       s.city, s.state_code, o.confirm, " POLICY_COLUMNS
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK
+	    "   AND (?4 = '' OR instr(char(10) || o.dimensions || char(10), char(10) || ?4 || char(10)) > 0)"
+	    "   AND (?5 = '' OR s.state_code = ?5) AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7")
+	    " ORDER BY o.starts_at, o.id LIMIT ?8 OFFSET ?9",
+	    "IIItttIII", r->user->id, r->user->org_id, now, dim, state, role, r->user->nation_id,
+	    pager_limit(&pg), pager_offset(&pg));
+	html(r, "<div class=\"scroll\"><table>\n<caption>Open site visits, soonest first (times at the host)</caption>\n"
+	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">Dimensions</th>"
+	        "<th scope=\"col\">Practices on show</th><th scope=\"col\">Seats left</th></tr></thead>\n<tbody>\n");
+	int n = 0;
+	struct usage_tally used = {0};
+	while (db_step(r, st)) {
+		enum vis v = policy_row(r, st, 12);
+		if (v == VIS_HIDDEN)
+			continue;
+		usage_count_school(r, &used, db_col_int(st, 7), db_col_int(st, 12), v);
+		n++;
+		long long left = db_col_int(st, 4);
+		html(r, "<tr><td class=\"when\"><a href=\"/connect/opportunities/%lld\">%s</a></td><td>%s<br><span class=\"muted\">"
+		        "%s, %s</span></td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>\n",
+		     db_col_int(st, 0), seats_when(r, db_col_int(st, 1), db_col_text(r, st, 2), vtz), db_col_text(r, st, 8),
+		     db_col_text(r, st, 9), db_col_text(r, st, 10), region_labels(&r->arena, grant_dimensions, db_col_text(r, st, 5)),
+		     practice_labels(r, db_col_text(r, st, 6)), left > 0 ? arena_printf(&r->arena, "%lld", left) : "Full (waitlist)");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">No open site visits match. Try another dimension or state.</td></tr>\n");
+	html(r, "</tbody>\n</table></div>\n");
+	usage_flush(r, &used, "connect");
+	static const char *const keep[] = { "dimension", "state", NULL };
+	pager_nav(r, &pg, "/connect", keep, "Pages of site visits", "site visits");
+	page_end(r);
+}
+
+/* ---- /connect/opportunities/{id} -------------------------------------------- */
+
+static void opp_facts(struct req *r, const struct opp *o, const char *vtz)
+{
+	int left = o->seats - o->held;
+	html(r, "<dl class=\"facts\">\n<dt>When</dt><dd>%s</dd>\n<dt>Length</dt><dd>%d minutes</dd>\n"
+	        "<dt>Host</dt><dd>%s, %s, %s</dd>\n<dt>Dimensions</dt><dd>%s</dd>\n",
+	     seats_when(r, o->starts_at, o->tz, vtz), o->minutes, o->school, o->city, o->state,
+	     region_labels(&r->arena, grant_dimensions, o->dimensions));
+	if (*o->practices)
+		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, o->practices));
+	if (*o->grades)
+		html(r, "<dt>Grades</dt><dd>%s</dd>\n", o->grades);
+	html(r, "<dt>Seats</dt><dd>%s</dd>\n<dt>Requests</dt><dd>%s</dd>\n",
+	     !strcmp(o->status, "cancelled") ? "Cancelled by the host"
+	     : left > 0 ? arena_printf(&r->arena, "%d of %d left", left, o->seats)
+	                : arena_printf(&r->arena, "All %d taken: requests join the waitlist", o->seats),
+	     !strcmp(o->confirm, "auto") ? "Confirmed at once"
+	     : arena_printf(&r->arena, "Confirmed by the host, who answers within %d hours (or the request lapses)",
+	                    o->answer_hours));
+	if (*o->expect)
+		html(r, "<dt>What to expect</dt><dd class=\"pre\">%s</dd>\n", o->expect);
+	if (*o->arrive)
+		html(r, "<dt>How to arrive</dt><dd class=\"pre\">%s</dd>\n", o->arrive);
+	if (*o->access)
+		html(r, "<dt>Accessibility</dt><dd class=\"pre\">%s</dd>\n", o->access);
+	html(r, "</dl>\n");
+}
+
+static void request_form(struct req *r, const struct opp *o, const struct form_errors *e)
+{
+	if (r->user->role != ROLE_LEADER && r->user->role != ROLE_INTERMEDIARY)
+		return;
+	html(r, "<h2 id=\"ask\">Ask for seats</h2>\n");
+	if (strcmp(o->status, "open") || o->starts_at <= (long long)time(NULL)) {
+		html(r, "<p>This site visit no longer takes requests.</p>\n");
+		return;
+	}
+	const char **schools = visitor_schools(r, o->school_id);
+	if (!schools[0]) {
+		html(r, "<p>You can ask for seats for a school you lead%s; you have none to ask for here.</p>\n",
+		     r->user->role == ROLE_INTERMEDIARY ? " or your organization serves" : "");
+		return;
+	}
+	int full = o->seats - o->held <= 0 ||
+	           db_int(r, 0, "SELECT count(*) FROM bookings WHERE opportunity_id = ? AND status IN ('waitlisted', 'offered')",
+	                  "I", o->id) > 0;
+	form_error_summary(r, e);
+	form_begin_create(r, arena_printf(&r->arena, "/connect/opportunities/%lld/request", o->id));
+	form_select(r, e, "school", "Visiting school", schools, req_form(r, "school"), NULL);
+	form_input(r, e, "party", "How many people", "number", form_or(r, "party", "1"), "off", "From 1 to 20.", 1);
+	form_textarea(r, e, "names", "Who is coming", req_form(r, "names"), 4, TEXT_MAX,
+	              "One name a line, as many names as people. The host sees them.");
+	form_textarea(r, e, "note", "A note to the host (optional)", req_form(r, "note"), 3, TEXT_MAX,
+	              "What you hope to see, or anything the host should know.");
+	if (full || (e && form_error_for(e, "waitlist"))) {
+		html(r, "<div class=\"field%s\"><div class=\"choice\"><input type=\"checkbox\" id=\"f-waitlist\" name=\"waitlist\""
+		        " value=\"1\"%s><label for=\"f-waitlist\">Put us on the waitlist if there is no room</label></div>",
+		     form_error_for(e, "waitlist") ? " has-error" : "", req_form(r, "waitlist") || full ? " checked" : "");
+		if (form_error_for(e, "waitlist"))
+			html(r, "<p class=\"error\" id=\"e-waitlist\">%s</p>", form_error_for(e, "waitlist"));
+		html(r, "</div>\n<p class=\"hint\">The visit is full. If seats free up, they are offered to the first on the"
+		        " waitlist whose party fits, for %d hours.</p>\n", SEATS_OFFER_HOURS);
+	}
+	html(r, "<button type=\"submit\">%s</button>\n", full ? "Join the waitlist" : "Ask for seats");
+	form_end(r);
+}
+
+static void host_panel(struct req *r, const struct opp *o, const struct form_errors *e)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT id, school_id, party, names, note, status, created_at FROM bookings"
+	                           " WHERE opportunity_id = ? ORDER BY status NOT IN ('pending', 'offered', 'confirmed',"
+	                           " 'waitlisted'), id", "I", o->id);
+	struct { long long id, school, at; int party; const char *names, *note, *status; } row[256];
+	int n = 0;
+	while (db_step(r, st))
+		if (n < 256) {
+			row[n].id = db_col_int(st, 0);
+			row[n].school = db_col_int(st, 1);
+			row[n].party = (int)db_col_int(st, 2);
+			row[n].names = db_col_text(r, st, 3);
+			row[n].note = db_col_text(r, st, 4);
+			row[n].status = db_col_text(r, st, 5);
+			row[n].at = db_col_int(st, 6);
+			n++;
+		}
+	html(r, "<h2>Requests</h2>\n<div class=\"scroll\"><table>\n<caption>Requests for this visit, live ones first"
+	        "</caption>\n<thead><tr><th scope=\"col\">Visiting school</th><th scope=\"col\">Party</th>"
+	        "<th scope=\"col\">Who</th><th scope=\"col\">Note</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++)
+		html(r, "<tr><td>%s</td><td class=\"num\">%d</td><td class=\"pre\">%s</td><td class=\"pre\">%s</td>"
+		        "<td><a href=\"/connect/requests/%lld\">%s</a></td></tr>\n",
+		     school_name_for(r, row[i].school), row[i].party, row[i].names, row[i].note, row[i].id,
+		     !strcmp(row[i].status, "pending") ? "Waiting for your answer" : seats_status_label(row[i].status));
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">No requests yet.</td></tr>\n");
+	html(r, "</tbody>\n</table></div>\n");
+	if (strcmp(o->status, "open"))
+		return;
+	html(r, "<h2 id=\"move\">Move this visit</h2>\n<p>Every visitor's request moves with it, and each is told by mail"
+	        " with an updated invitation.</p>\n");
+	form_error_summary(r, e);
+	form_begin(r, arena_printf(&r->arena, "/connect/opportunities/%lld", o->id));
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"move\">\n");
+	form_input(r, e, "date", "New date", "date", form_or(r, "date", o->date), "off",
+	           arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, o->tz)), 1);
+	form_input(r, e, "time", "New start time", "time", form_or(r, "time", o->time), "off", "24-hour, like 09:30.", 1);
+	html(r, "<button type=\"submit\" class=\"secondary\">Move the visit</button>\n");
+	form_end(r);
+	html(r, "<h2>Cancel this visit</h2>\n");
+	form_begin(r, arena_printf(&r->arena, "/connect/opportunities/%lld", o->id));
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"cancel\">\n"
+	        "<button type=\"submit\" class=\"secondary\">Cancel the visit…</button>\n");
+	form_end(r);
+}
+
+static int opp_shown(struct req *r, long long id, struct opp *o)
+{
+	return seats_opp(r, id, o) && (leads(r, o->school_id) || host_shown(r, o->school_id));
+}
+
+static void opp_view(struct req *r, const struct opp *o, const struct form_errors *ask, const struct form_errors *move)
+{
+	const char *vtz = seats_viewer_tz(r);
+	page_begin(r, arena_printf(&r->arena, "Site visit at %s", o->school));
+	const char *msg = req_query(r, "msg");
+	if (msg && !strcmp(msg, "published"))
+		page_notice(r, "Published. Leaders across the network can now ask for seats.");
+	else if (msg && !strcmp(msg, "moved"))
+		page_notice(r, "Moved. Every visitor has been told.");
+	else if (msg && !strcmp(msg, "cancelled"))
+		page_notice(r, "Cancelled. Every visitor has been told.");
+	opp_facts(r, o, vtz);
+	struct usage_tally used = {0};
+	usage_count_school(r, &used, o->school_id,
+	                   db_int(r, 0, "SELECT coalesce(nation_id, 0) FROM schools WHERE id = ?", "I", o->school_id),
+	                   policy_school(r, o->school_id));
+	usage_flush(r, &used, "connect");
+	if (leads(r, o->school_id))
+		host_panel(r, o, move);
+	else
+		request_form(r, o, ask);
+	html(r, "<p><a href=\"/connect\">All site visits</a></p>\n");
+	page_end(r);
+}
+
+void connect_opportunity_page(struct req *r)
+{
+	struct opp o;
+	if (!opp_shown(r, r->ids[0], &o))
+		req_fail(r, 404, "no such opportunity");
+	opp_view(r, &o, NULL, NULL);
+}
+
+/* Lines of text that are not blank. */
+static int name_lines(const char *s, size_t *longest)
+{
+	int n = 0;
+	*longest = 0;
+	for (const char *p = s; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p), c = 0, blank = 1;
+		for (size_t i = 0; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				c++;
+			if (p[i] != ' ' && p[i] != '\r' && p[i] != '\t')
+				blank = 0;
+		}
+		if (!blank)
+			n++;
+		if (c > *longest)
+			*longest = c;
+		p = e ? e + 1 : NULL;
+	}
+	return n;
+}
+
+void connect_request_submit(struct req *r)
+{
+	struct opp o;
+	if (!opp_shown(r, r->ids[0], &o) || leads(r, o.school_id))
+		req_fail(r, 404, "no such opportunity");
+	struct form_errors e = {0};
+	const char *school = req_form(r, "school");
+	if (!in_pairs(visitor_schools(r, o.school_id), school))
+		form_error(&e, "school", "Choose a school you lead or serve.");
+	const char *party_s = req_form(r, "party");
+	char *end = NULL;
+	long party = party_s ? strtol(party_s, &end, 10) : 0;
+	if (!party_s || !*party_s || *end || party < 1 || party > 20)
+		form_error(&e, "party", "Enter how many people are coming, a whole number from 1 to 20.");
+	const char *names = form_or(r, "names", ""), *note = form_or(r, "note", "");
+	size_t longest;
+	int lines = name_lines(names, &longest);
+	if (chars(names) > TEXT_MAX)
+		form_error(&e, "names", arena_printf(&r->arena, "Shorten the names to %d characters (they have %zu).",
+		                                     TEXT_MAX, chars(names)));
+	else if (longest > 120)
+		form_error(&e, "names", "Write one name a line, each at most 120 characters.");
+	else if (!e.n && lines != party)
+		form_error(&e, "names", arena_printf(&r->arena, "Write %ld name%s, one a line: %d %s given.", party,
+		                                     party == 1 ? "" : "s", lines, lines == 1 ? "is" : "are"));
+	if (chars(note) > TEXT_MAX)
+		form_error(&e, "note", arena_printf(&r->arena, "Shorten the note to %d characters (it has %zu).", TEXT_MAX,
+		                                    chars(note)));
+	if (e.n) {
+		r->status = 422;
+		opp_view(r, &o, &e, NULL);
+		return;
+	}
+	db_begin(r);
+	long long id = 0;
+	enum seats_outcome out = seats_request(r, &o, atoll(school), (int)party, names, note,
+	                                       req_form(r, "waitlist") != NULL, &id);
+	if (out == SEATS_BOOKED || out == SEATS_WAITLISTED) {
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "/connect/requests/%lld?msg=%s", id,
+		                             out == SEATS_BOOKED ? "asked" : "waitlisted"));
+		return;
+	}
+	db_request_done(r->db);        /* nothing was stored */
+	if (out == SEATS_FULL)
+		form_error(&e, "waitlist", "There is no longer room for your party. Tick the box to join the waitlist.");
+	else if (out == SEATS_TWICE)
+		form_error(&e, "school", "This school already has a request for this visit: see it under Your requests on"
+		                         " the Connect page.");
+	else
+		form_error(&e, "school", "This site visit no longer takes requests.");
+	seats_opp(r, o.id, &o);
+	r->status = 409;
+	opp_view(r, &o, &e, NULL);
+}
+
+/* A page that asks before something that cannot be undone. */
+static void confirm_page(struct req *r, const char *title, const char *what, const char *action,
+                         const char *verb, const char *back, int with_message)
+{
+	page_begin(r, title);
+	html(r, "<p>%s</p>\n", what);
+	form_begin(r, action);
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"sure\" value=\"1\">\n",
+	     req_form(r, "action"));
+	if (with_message)
+		form_textarea(r, NULL, "reply", "A message to the visitors (optional)", req_form(r, "reply"), 3, TEXT_MAX,
+		              "Sent with the notice.");
+	html(r, "<div class=\"actions\"><button type=\"submit\">%s</button> <a href=\"%s\">Keep it and go back</a></div>\n",
+	     verb, back);
+	form_end(r);
+	page_end(r);
+}
+
+void connect_opportunity_submit(struct req *r)
+{
+	struct opp o;
+	if (!seats_opp(r, r->ids[0], &o) || !leads(r, o.school_id))
+		req_fail(r, 404, "no such opportunity");
+	const char *action = form_or(r, "action", "");
+	const char *back = arena_printf(&r->arena, "/connect/opportunities/%lld", o.id);
+	if (strcmp(o.status, "open"))
+		req_fail(r, 409, "this visit is cancelled");
+	if (!strcmp(action, "cancel")) {
+		if (!req_form(r, "sure")) {
+			long long live = db_int(r, 0, "SELECT count(*) FROM bookings WHERE opportunity_id = ? AND status IN"
+			                              " ('pending', 'confirmed', 'waitlisted', 'offered')", "I", o.id);
+			confirm_page(r, "Cancel this site visit?",
+			             arena_printf(&r->arena, "Cancelling the visit on %s also cancels its %lld live request%s;"
+			                          " each visitor is told by mail. This cannot be undone.",
+			                          seats_when(r, o.starts_at, o.tz, NULL), live, live == 1 ? "" : "s"),
+			             back, "Cancel the visit", back, 1);
+			return;
+		}
+		const char *reply = form_or(r, "reply", "");
+		if (chars(reply) > TEXT_MAX)
+			req_fail(r, 422, "message too long");
+		db_begin(r);
+		seats_cancel_opportunity(r, &o, reply);
+		db_commit(r);
+		req_redirect(r, arena_printf(&r->arena, "%s?msg=cancelled", back));
+		return;
+	}
+	if (strcmp(action, "move"))
+		req_fail(r, 400, "unknown action");
+	struct form_errors e = {0};
+	const char *date = req_form(r, "date"), *time_s = req_form(r, "time");
+	long long at = 0;
+	if (!date_valid(date))
+		form_error(&e, "date", "Enter the date as YYYY-MM-DD.");
+	else if (!time_s || !*time_s)
+		form_error(&e, "time", "Enter the start time, like 09:30.");
+	else if (!local_to_utc(date, time_s, o.tz, &at))
+		form_error(&e, "time", "That time does not exist there: clocks skip from 2:00 to 3:00 that night. Choose"
+		                       " another time.");
+	else if (at <= (long long)time(NULL))
+		form_error(&e, "date", "Choose a time still to come.");
+	if (e.n) {
+		r->status = 422;
+		opp_view(r, &o, NULL, &e);
+		return;
+	}
+	db_begin(r);
+	seats_move(r, &o, date, time_s, at);
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "%s?msg=moved", back));
+}
+
+/* ---- /connect/requests/{id} ------------------------------------------------- */
+
+struct seen {
+	struct booking b;
+	struct opp o;
+	int visitor, host;
+};
+
+/* The booking, for its requester, its school's leaders and its host's. */
+static void booking_for(struct req *r, long long id, struct seen *s)
+{
+	if (!seats_booking(r, id, &s->b) || !seats_opp(r, s->b.opp_id, &s->o))
+		req_fail(r, 404, "no such request");
+	s->visitor = s->b.requested_by == r->user->id || leads(r, s->b.school_id);
+	s->host = leads(r, s->o.school_id);
+	if (!s->visitor && !s->host)
+		req_fail(r, 404, "no such request");
+}
+
+static void booking_view(struct req *r, struct seen *s)
+{
+	const char *vtz = seats_viewer_tz(r);
+	page_begin(r, "Your request for a site visit");
+	const char *msg = req_query(r, "msg");
+	static const char *const notices[] = {
+		"asked", "Your request is in. You will hear by mail, with an invitation for your calendar.",
+		"waitlisted", "The visit is full, so you are on the waitlist. You will hear by mail if seats free up.",
+		"changed", "Done. Everyone concerned has been told by mail.", NULL,
+	};
+	for (int i = 0; msg && notices[i]; i += 2)
+		if (!strcmp(msg, notices[i]))
+			page_notice(r, notices[i + 1]);
+	const struct booking *b = &s->b;
+	html(r, "<p class=\"status\">%s%s</p>\n", s->host && !strcmp(b->status, "pending") ? "Waiting for your answer"
+	                                         : seats_status_label(b->status),
+	     !strcmp(b->status, "pending") || !strcmp(b->status, "offered")
+	         ? arena_printf(&r->arena, " (held until %s)", seats_when(r, b->hold_until, s->o.tz, vtz)) : "");
+	html(r, "<dl class=\"facts\">\n<dt>Visiting school</dt><dd>%s</dd>\n<dt>Party</dt><dd>%d</dd>\n"
+	        "<dt>Who is coming</dt><dd class=\"pre\">%s</dd>\n",
+	     school_name_for(r, b->school_id), b->party, b->names);
+	if (*b->note)
+		html(r, "<dt>Note to the host</dt><dd class=\"pre\">%s</dd>\n", b->note);
+	if (*b->reply)
+		html(r, "<dt>The host says</dt><dd class=\"pre\">%s</dd>\n", b->reply);
+	html(r, "</dl>\n<h2>The visit</h2>\n");
+	opp_facts(r, &s->o, vtz);
+	html(r, "<p><a href=\"/connect/opportunities/%lld\">The visit's page</a></p>\n", s->o.id);
+
+	const char *action = arena_printf(&r->arena, "/connect/requests/%lld", b->id);
+	int open = !strcmp(s->o.status, "open") && s->o.starts_at > (long long)time(NULL);
+	if (s->host && open && (!strcmp(b->status, "pending") || !strcmp(b->status, "waitlisted"))) {
+		html(r, "<h2>Your answer</h2>\n");
+		form_begin(r, action);
+		form_textarea(r, NULL, "reply", "A message to the visitor (optional)", req_form(r, "reply"), 3, TEXT_MAX,
+		              "Sent with your answer: directions, a contact, a reason.");
+		html(r, "<div class=\"actions\">");
+		if (!strcmp(b->status, "pending"))
+			html(r, "<button type=\"submit\" name=\"action\" value=\"confirm\">Confirm</button> ");
+		html(r, "<button type=\"submit\" name=\"action\" value=\"decline\" class=\"secondary\">Decline…</button></div>\n");
+		form_end(r);
+	}
+	if (s->visitor && open && !strcmp(b->status, "offered")) {
+		form_begin(r, action);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"accept\"><button type=\"submit\">Take the seats"
+		        "</button>\n");
+		form_end(r);
+	}
+	if (s->visitor && seats_live(b->status)) {
+		form_begin(r, action);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"cancel\"><button type=\"submit\" class=\"secondary\">"
+		        "Cancel our request…</button>\n");
+		form_end(r);
+	}
+
+	html(r, "<h2>History</h2>\n<ul>\n");
+	sqlite3_stmt *st = db_q(r, "SELECT at, action, detail FROM booking_events WHERE booking_id = ? ORDER BY id",
+	                        "I", b->id);
+	while (db_step(r, st)) {
+		char when[40];
+		utc_to_local(db_col_int(st, 0), vtz, when, sizeof when);
+		const char *detail = db_col_text(r, st, 2);
+		html(r, "<li><span class=\"when\">%s</span>: %s%s%s</li>\n", when, db_col_text(r, st, 1), *detail ? " — " : "",
+		     detail);
+	}
+	html(r, "</ul>\n");
+	page_end(r);
+}
+
+void connect_booking_page(struct req *r)
+{
+	struct seen s;
+	booking_for(r, r->ids[0], &s);
+	booking_view(r, &s);
+}
+
+void connect_booking_submit(struct req *r)
+{
+	struct seen s;
+	booking_for(r, r->ids[0], &s);
+	const char *action = form_or(r, "action", ""), *reply = form_or(r, "reply", "");
+	const char *back = arena_printf(&r->arena, "/connect/requests/%lld", s.b.id);
+	const char *to = NULL;
+	if (chars(reply) > TEXT_MAX)
+		req_fail(r, 422, "message too long");
+	if (s.host && !strcmp(action, "confirm"))
+		to = "confirmed";
+	else if (s.host && !strcmp(action, "decline"))
+		to = "declined";
+	else if (s.visitor && !strcmp(action, "accept"))
+		to = !strcmp(s.o.confirm, "auto") ? "confirmed" : "pending";
+	else if (s.visitor && !strcmp(action, "cancel"))
+		to = "cancelled";
+	else
+		req_fail(r, 403, "not an action for you");
+	if (!strcmp(to, "declined") && !req_form(r, "sure")) {
+		confirm_page(r, "Decline this request?", "The visitor is told by mail, with your message, and their seats are"
+		             " freed for the waitlist. This cannot be undone.", back, "Decline the request", back, 1);
+		return;
+	}
+	if (!strcmp(to, "cancelled") && !req_form(r, "sure")) {
+		confirm_page(r, "Cancel your request?", arena_printf(&r->arena, "Your %d seat%s at the visit on %s are freed"
+		             " for others; only your own request is cancelled. This cannot be undone.", s.b.party,
+		             s.b.party == 1 ? "" : "s", seats_when(r, s.o.starts_at, s.o.tz, NULL)),
+		             back, "Cancel our request", back, 0);
+		return;
+	}
+	db_begin(r);
+	if (!seats_change(r, s.b.id, to, s.host && *reply ? reply : NULL)) {
+		db_request_done(r->db);
+		req_fail(r, 409, "this request can no longer be changed that way");
+	}
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "%s?msg=changed", back));
+}
+
+/* ---- /connect/host ------------------------------------------------------------ */
+
+static const char *const confirm_modes[] = {
+	"auto", "Confirm requests at once, while seats last",
+	"host", "I confirm each request myself", NULL,
+};
+
+/* The schools the viewer leads that their stewards let host. */
+static const char **host_schools(struct req *r, int *refused)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')', "
+	                           POLICY_CONNECT_HOST_OK " FROM schools s JOIN user_schools us ON us.school_id = s.id"
+	                           " WHERE us.user_id = ? ORDER BY s.name COLLATE natural_sort", "I", r->user->id);
+	int cap = 8, k = 0;
+	*refused = 0;
+	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
+	while (db_step(r, st)) {
+		if (!db_col_int(st, 2)) {
+			++*refused;
+			continue;
+		}
+		if (k + 3 > cap) {
+			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, opts, sizeof *opts * (size_t)k);
+			opts = more;
+			cap *= 2;
+		}
+		opts[k++] = db_col_text(r, st, 0);
+		opts[k++] = db_col_text(r, st, 1);
+	}
+	opts[k] = NULL;
+	return opts;
+}
+
+static void host_view(struct req *r, const struct form_errors *e)
+{
+	page_begin(r, "Host a site visit");
+	const char *msg = req_query(r, "msg");
+	if (msg && !strcmp(msg, "published") && (!e || !e->n))
+		page_notice(r, "Published. Leaders across the network can now ask for seats.");
+	int refused;
+	const char **schools = host_schools(r, &refused);
+	html(r, "<h2>Your site visits</h2>\n");
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT o.id, o.starts_at, o.tz, s.name, o.held, o.seats, o.status,"
+	    "       (SELECT count(*) FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'pending')"
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?)"
+	    "   AND o.starts_at > unixepoch() - 7 * 86400 ORDER BY o.starts_at, o.id LIMIT 200", "I", r->user->id);
+	html(r, "<div class=\"scroll\"><table>\n<caption>Published visits, soonest first</caption>\n<thead><tr>"
+	        "<th scope=\"col\">When</th><th scope=\"col\">School</th><th scope=\"col\">Seats taken</th>"
+	        "<th scope=\"col\">Waiting for your answer</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	int n = 0;
+	while (db_step(r, st)) {
+		n++;
+		html(r, "<tr><td class=\"when\"><a href=\"/connect/opportunities/%lld\">%s</a></td><td>%s</td>"
+		        "<td class=\"num\">%lld of %lld</td><td class=\"num\">%lld</td><td>%s</td></tr>\n",
+		     db_col_int(st, 0), seats_when(r, db_col_int(st, 1), db_col_text(r, st, 2), NULL), db_col_text(r, st, 3),
+		     db_col_int(st, 4), db_col_int(st, 5), db_col_int(st, 7),
+		     !strcmp(db_col_view(st, 6), "open") ? "Open" : "Cancelled");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">None yet.</td></tr>\n");
+	html(r, "</tbody>\n</table></div>\n");
+
+	html(r, "<h2 id=\"publish\">Publish a visit</h2>\n");
+	if (refused)
+		html(r, "<p>%d of your schools cannot host through ilnet: the data steward of the school's nation has not"
+		        " allowed it to be suggested as a host. Ask them on their Data sharing page.</p>\n", refused);
+	if (!schools[0]) {
+		page_end(r);
+		return;
+	}
+	const struct instrument *in = instrument_latest(r);
+	form_error_summary(r, e);
+	form_begin_create(r, "/connect/host");
+	form_select(r, e, "school", "School", schools, req_form(r, "school"), NULL);
+	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off", "In the school's own time zone.", 1);
+	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
+	form_input(r, e, "minutes", "Length in minutes", "number", form_or(r, "minutes", "120"), "off",
+	           "From 15 to 600.", 1);
+	form_input(r, e, "seats", "Seats", "number", form_or(r, "seats", "6"), "off",
+	           "How many visitors you can welcome, from 1 to 100.", 1);
+	form_choices(r, e, "dimensions", "Dimensions visitors will see", grant_dimensions, "checkbox",
+	             "Choose at least one.");
+	for (int d = 0; grant_dimensions[d]; d += 2)
+		form_choices(r, e, "practices", arena_printf(&r->arena, "Practices on show: %s",
+		                                                grant_dimensions[d + 1]),
+		             practices_of(r, in, grant_dimensions[d]), "checkbox", NULL);
+	form_input(r, e, "grades", "Grades visitors will see", "text", req_form(r, "grades"), "off",
+	           "For example K-5, or 9-12. Optional.", 0);
+	form_textarea(r, e, "expect", "What to expect", req_form(r, "expect"), 4, TEXT_MAX,
+	              "The classrooms, the schedule, who visitors will talk with.");
+	form_textarea(r, e, "arrive", "How to arrive", req_form(r, "arrive"), 3, TEXT_MAX,
+	              "Address, parking, where to sign in.");
+	form_textarea(r, e, "access", "Accessibility", req_form(r, "access"), 3, TEXT_MAX,
+	              "Steps, elevators, quiet rooms, anything a visitor may need to know.");
+	form_choices(r, e, "confirm", "Requests", confirm_modes, "radio", NULL);
+	form_input(r, e, "answer_hours", "Hours you take to answer a request", "number", form_or(r, "answer_hours", "72"),
+	           "off", "When you confirm requests yourself: an unanswered request lapses after this long and frees its"
+	           " seats. From 1 to 336.", 0);
+	html(r, "<fieldset class=\"field\"><legend>Repeat weekly (optional)</legend>\n");
+	form_input(r, e, "until", "Repeat every week until", "date", req_form(r, "until"), "off",
+	           "The same weekday and time, up to a year.", 0);
+	form_textarea(r, e, "skip", "Skip these dates", req_form(r, "skip"), 2, 1000,
+	              "Holidays and testing weeks: dates as YYYY-MM-DD, separated by spaces, commas or lines.");
+	html(r, "</fieldset>\n<button type=\"submit\">Publish</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+void connect_host_page(struct req *r)
+{
+	host_view(r, NULL);
+}
+
+/* 1 when v is one of the '\n'-separated lines of list. */
+static int has_line(const char *list, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !memcmp(p, v, n))
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The values of a repeated form field that are in pairs, '\n'-joined. */
+static const char *chosen(struct req *r, const char *name, const char *const *pairs, int *n)
+{
+	struct buf b = BUF_IN(&r->arena);
+	*n = 0;
+	for (int k = 0; k < r->form.n; k++)
+		if (!strcmp(r->form.v[k].name, name) && in_pairs(pairs, r->form.v[k].value) &&
+		    !has_line(b.p, r->form.v[k].value)) {
+			buf_printf(&b, "%s%s", b.len ? "\n" : "", r->form.v[k].value);
+			++*n;
+		}
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
+static long number_in(const char *s, long lo, long hi)
+{
+	char *end = NULL;
+	long v = s && *s ? strtol(s, &end, 10) : lo - 1;
+	return !end || *end || v < lo || v > hi ? lo - 1 : v;
+}
+
+void connect_host_submit(struct req *r)
+{
+	struct form_errors e = {0};
+	int refused;
+	const char *school = req_form(r, "school");
+	if (!in_pairs(host_schools(r, &refused), school))
+		form_error(&e, "school", "Choose a school you lead that may host.");
+	long long sid = school ? atoll(school) : 0;
+	const char *tz = sid ? db_text(r, "SELECT tz FROM schools WHERE id = ?", "I", sid) : NULL;
+	const char *date = req_form(r, "date"), *time_s = req_form(r, "time");
+	long long now = (long long)time(NULL), at = 0;
+	if (!date_valid(date))
+		form_error(&e, "date", "Enter the date as YYYY-MM-DD.");
+	else if (!time_s || !*time_s)
+		form_error(&e, "time", "Enter the start time, like 09:30.");
+	else if (tz && !local_to_utc(date, time_s, tz, &at))
+		form_error(&e, "time", "That time does not exist at the school: clocks skip from 2:00 to 3:00 that night."
+		                       " Choose another time.");
+	else if (tz && at <= now)
+		form_error(&e, "date", "Choose a time still to come.");
+	long minutes = number_in(req_form(r, "minutes"), 15, 600), seats = number_in(req_form(r, "seats"), 1, 100);
+	if (minutes < 15)
+		form_error(&e, "minutes", "Enter the length in whole minutes, from 15 to 600.");
+	if (seats < 1)
+		form_error(&e, "seats", "Enter the seats, a whole number from 1 to 100.");
+	int ndims, nprac = 0;
+	const char *dims = chosen(r, "dimensions", grant_dimensions, &ndims);
+	if (!ndims)
+		form_error(&e, "dimensions", "Choose at least one dimension visitors will see.");
+	struct buf prac = BUF_IN(&r->arena);
+	const struct instrument *in = instrument_latest(r);
+	for (int d = 0; grant_dimensions[d]; d += 2) {
+		int k;
+		const char *some = chosen(r, "practices", practices_of(r, in, grant_dimensions[d]), &k);
+		if (k)
+			buf_printf(&prac, "%s%s", prac.len ? "\n" : "", some);
+		nprac += k;
+	}
+	const char *grades = form_or(r, "grades", ""), *expect = form_or(r, "expect", ""),
+	           *arrive = form_or(r, "arrive", ""), *access = form_or(r, "access", "");
+	if (chars(grades) > 100)
+		form_error(&e, "grades", "Shorten the grades to 100 characters.");
+	static const char *const texts[] = { "expect", "arrive", "access", NULL };
+	for (int i = 0; texts[i]; i++)
+		if (chars(req_form(r, texts[i])) > TEXT_MAX)
+			form_error(&e, texts[i], arena_printf(&r->arena, "Shorten this to %d characters (it has %zu).", TEXT_MAX,
+			                                      chars(req_form(r, texts[i]))));
+	const char *confirm = req_form(r, "confirm");
+	if (!in_pairs(confirm_modes, confirm))
+		form_error(&e, "confirm", "Choose how requests are confirmed.");
+	long hours = number_in(form_or(r, "answer_hours", "72"), 1, 336);
+	if (hours < 1)
+		form_error(&e, "answer_hours", "Enter the hours, a whole number from 1 to 336.");
+
+	/* The dates: one, or every week until `until`, less the skipped ones. */
+	const char *until = req_form(r, "until"), *skip = form_or(r, "skip", "");
+	char dates[MAX_WEEKS + 1][11];
+	long long starts[MAX_WEEKS + 1];
+	int ndates = 0;
+	if (until && *until && !date_valid(until))
+		form_error(&e, "until", "Enter the last date as YYYY-MM-DD, or leave it empty.");
+	else if (!e.n && until && *until && date_diff(date, until) < 0)
+		form_error(&e, "until", "The last date is before the first.");
+	else if (!e.n && until && *until && date_diff(date, until) > 7 * MAX_WEEKS)
+		form_error(&e, "until", "Repeat for a year at most.");
+	char bad[64] = "";
+	for (const char *p = skip; *p;) {
+		while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ';')
+			p++;
+		size_t len = strcspn(p, " ,\n\r\t;");
+		if (!len)
+			break;
+		char one[16];
+		if (len > 10 || (snprintf(one, sizeof one, "%.*s", (int)len, p), !date_valid(one))) {
+			snprintf(bad, sizeof bad, "%.*s", len > 20 ? 20 : (int)len, p);
+			break;
+		}
+		p += len;
+	}
+	if (*bad)
+		form_error(&e, "skip", arena_printf(&r->arena, "Write each date to skip as YYYY-MM-DD (\u201c%s\u201d is not).", bad));
+	if (!e.n) {
+		long weeks = until && *until ? date_diff(date, until) / 7 : 0;
+		for (long w = 0; w <= weeks && !e.n; w++) {
+			char d[11];
+			date_add(date, 7 * w, d);
+			if (strstr(skip, d))
+				continue;
+			long long t;
+			if (!local_to_utc(d, time_s, tz, &t)) {
+				form_error(&e, "time", arena_printf(&r->arena, "On %s that time does not exist at the school (clocks"
+				                                    " skip an hour). Skip that date or choose another time.", d));
+				break;
+			}
+			memcpy(dates[ndates], d, 11);
+			starts[ndates++] = t;
+		}
+		if (!e.n && !ndates)
+			form_error(&e, "skip", "Every date is skipped: nothing would be published.");
+	}
+	if (e.n) {
+		buf_free(&prac);
+		r->status = 422;
+		host_view(r, &e);
+		return;
+	}
+	db_begin(r);
+	long long first = 0;
+	for (int i = 0; i < ndates; i++) {
+		db_exec(r, "INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at, minutes,"
+		           " seats, dimensions, practices, grades, expect, arrive, access, confirm, answer_hours)"
+		           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		        "IItttIiitttttttI", sid, r->user->id, dates[i], time_s, tz, starts[i], (int)minutes, (int)seats, dims,
+		        buf_str(&prac), grades, expect, arrive, access, confirm, (long long)hours);
+		if (!first)
+			first = db_last_id(r);
+	}
+	db_commit(r);
+	buf_free(&prac);
+	(void)nprac;
+	req_redirect(r, ndates == 1 ? arena_printf(&r->arena, "/connect/opportunities/%lld?msg=published", first)
+	                            : "/connect/host?msg=published");
+}
+
+/* ---- /api/v1/opportunities ------------------------------------------------------ */
+
+void opportunities_json(struct req *r)
+{
+	const char *role = role_name(r->user->role);
+	long long now = (long long)time(NULL);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0,
+	    "SELECT count(*) FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.status = 'open' AND o.starts_at > ?1 AND " POLICY_CONNECT_HOST_OK
+	    "   AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
+	    "ItIII", now, role, r->user->id, r->user->org_id, r->user->nation_id));
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT o.id, o.starts_at, o.local_date, o.local_time, o.tz, o.minutes, o.seats, o.seats - o.held,"
+	    "       o.dimensions, o.practices, o.grades, o.confirm, s.id, s.name, s.city, s.state_code, " POLICY_COLUMNS
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK
+	    "   AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    " ORDER BY o.starts_at, o.id LIMIT ?6 OFFSET ?7",
+	    "IIItIII", r->user->id, r->user->org_id, now, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg));
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "total", (double)pg.total);
+	cJSON_AddNumberToObject(out, "page", (double)pg.page);
+	cJSON_AddNumberToObject(out, "per_page", PAGE_ROWS);
+	cJSON *list = cJSON_AddArrayToObject(out, "opportunities");
+	struct usage_tally used = {0};
+	while (db_step(r, st)) {
+		enum vis v = policy_row(r, st, 16);
+		if (v == VIS_HIDDEN)
+			continue;
+		usage_count_school(r, &used, db_col_int(st, 12), db_col_int(st, 16), v);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(list, o);
+		cJSON_AddNumberToObject(o, "id", (double)db_col_int(st, 0));
+		char utc[32];
+		time_t t = (time_t)db_col_int(st, 1);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddStringToObject(o, "starts_at", utc);
+		cJSON_AddStringToObject(o, "local_date", db_col_text(r, st, 2));
+		cJSON_AddStringToObject(o, "local_time", db_col_text(r, st, 3));
+		cJSON_AddStringToObject(o, "time_zone", db_col_text(r, st, 4));
+		cJSON_AddNumberToObject(o, "minutes", (double)db_col_int(st, 5));
+		cJSON_AddNumberToObject(o, "seats", (double)db_col_int(st, 6));
+		cJSON_AddNumberToObject(o, "seats_left", (double)db_col_int(st, 7));
+		static const int lists[] = { 8, 9 };
+		static const char *const names[] = { "dimensions", "practices" };
+		for (int k = 0; k < 2; k++) {
+			cJSON *a = cJSON_AddArrayToObject(o, names[k]);
+			const char *text = db_col_text(r, st, lists[k]);
+			for (const char *p = text; *p;) {
+				const char *e = strchr(p, '\n');
+				cJSON_AddItemToArray(a, cJSON_CreateString(arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p))));
+				p = e ? e + 1 : p + strlen(p);
+			}
+		}
+		cJSON_AddStringToObject(o, "grades", db_col_text(r, st, 10));
+		cJSON_AddStringToObject(o, "confirmation", db_col_text(r, st, 11));
+		cJSON *h = cJSON_AddObjectToObject(o, "host");
+		cJSON_AddNumberToObject(h, "id", (double)db_col_int(st, 12));
+		cJSON_AddStringToObject(h, "name", db_col_text(r, st, 13));
+		cJSON_AddStringToObject(h, "city", db_col_text(r, st, 14));
+		cJSON_AddStringToObject(h, "state", db_col_text(r, st, 15));
+		cJSON_AddStringToObject(o, "url", arena_printf(&r->arena, "/connect/opportunities/%lld", db_col_int(st, 0)));
+	}
+	usage_flush(r, &used, "/api/v1/opportunities");
+	char *text = cJSON_PrintUnformatted(out);
+	r->content_type = "application/json";
+	buf_puts(&r->body, text);
+	buf_putc(&r->body, '\n');
+	cJSON_free(text);
+	cJSON_Delete(out);
+}
+
+/* ---- /calendar/{token}.ics and the account's feed ------------------------------ */
+
+/* The confirmed visits a person makes and hosts, from a month ago on, as a
+ * subscription feed.  The token is the only credential: the reader is the
+ * feed's owner, and the policy decides for them as on any page. */
+void calendar_feed(struct req *r)
+{
+	const char *p = r->path + strlen("/calendar/");
+	const char *dot = strstr(p, ".ics");
+	struct user *u = dot ? auth_feed_user(r, arena_strndup(&r->arena, p, (size_t)(dot - p))) : NULL;
+	if (!u)
+		req_fail(r, 404, "no such calendar");
+	r->user = u;
+	struct { long long booking, opp; } ev[400];
+	int n = 0;
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT b.id, o.id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    " WHERE b.requested_by = ?1 AND b.status = 'confirmed' AND o.status = 'open'"
+	    "   AND o.starts_at > unixepoch() - 30 * 86400"
+	    " UNION ALL SELECT 0, o.id FROM opportunities o"
+	    " WHERE o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1) AND o.status = 'open'"
+	    "   AND o.starts_at > unixepoch() - 30 * 86400"
+	    "   AND EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'confirmed')"
+	    " ORDER BY 2 LIMIT 400", "I", u->id);
+	while (db_step(r, st))
+		if (n < 400) {
+			ev[n].booking = db_col_int(st, 0);
+			ev[n].opp = db_col_int(st, 1);
+			n++;
+		}
+	struct ical_event *e = arena_alloc(&r->arena, sizeof *e * (size_t)(n ? n : 1));
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		struct opp o;
+		if (!seats_opp(r, ev[i].opp, &o))
+			continue;
+		if (!ev[i].booking) {
+			seats_host_event(r, &o, u->name, u->email, &e[k++]);
+			continue;
+		}
+		struct booking b;
+		if (!seats_booking(r, ev[i].booking, &b) || !host_shown(r, o.school_id))
+			continue;               /* a host the reader may no longer see */
+		seats_booking_event(r, &o, &b, &e[k++]);
+	}
+	r->content_type = "text/calendar; charset=utf-8";
+	req_header(r, "Cache-Control", "private, no-store");
+	ical_feed(&r->body, "ilnet site visits", e, k);
+}
+
+void calendar_account_section(struct req *r)
+{
+	long long since = db_int(r, 0, "SELECT created_at FROM calendar_feeds WHERE user_id = ?", "I", r->user->id);
+	html(r, "<h2 id=\"calendar\">Your calendar feed</h2>\n<p>Your confirmed site visits, made and hosted, at a private"
+	        " address your calendar can subscribe to.</p>\n");
+	if (since) {
+		char when[40];
+		utc_to_local(since, seats_viewer_tz(r), when, sizeof when);
+		html(r, "<p>Your feed is on (its address was made %s). ilnet shows the address only when it is made: make a new"
+		        " one to see it again; the old address then stops working.</p>\n", when);
+	}
+	form_begin(r, "/account/calendar");
+	html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"new\">%s</button>",
+	     since ? "Make a new address" : "Turn the feed on");
+	if (since)
+		html(r, " <button type=\"submit\" name=\"action\" value=\"off\" class=\"secondary\">Turn the feed off</button>");
+	html(r, "</div>\n");
+	form_end(r);
+}
+
+void calendar_account_submit(struct req *r)
+{
+	const char *action = form_or(r, "action", "");
+	if (!strcmp(action, "off")) {
+		db_begin(r);
+		db_exec(r, "DELETE FROM calendar_feeds WHERE user_id = ?", "I", r->user->id);
+		db_commit(r);
+		req_redirect(r, "/account?msg=feed-off#calendar");
+		return;
+	}
+	if (strcmp(action, "new"))
+		req_fail(r, 400, "unknown action");
+	db_begin(r);
+	const char *tok = auth_feed_issue(r, r->user->id);
+	db_commit(r);
+	/* Shown once, now: only its hash is kept. */
+	req_header(r, "Cache-Control", "no-store");
+	page_begin(r, "Your calendar feed");
+	const char *url = arena_printf(&r->arena, "%s/calendar/%s.ics", mail_base_url(), tok);
+	html(r, "<p>Subscribe to this address in your calendar (\u201cAdd calendar from URL\u201d). Keep it to yourself:"
+	        " anyone with it can read your visits. Any earlier address has stopped working.</p>\n"
+	        "<p class=\"address\"><code>%s</code></p>\n<p><a href=\"/account#calendar\">Back to your account</a></p>\n",
+	     url);
+	page_end(r);
+}

@@ -1,0 +1,259 @@
+/* test_seats.c — Connect's seat ledger over a real schema: holds, the
+ * waitlist and who it offers freed seats to, lapsing holds, reminders only
+ * for bookings still confirmed, the database's own refusal to overbook,
+ * and the host-matching score. */
+#include "unit.h"
+#include "db.h"
+#include "seats.h"
+
+#include <string.h>
+#include <time.h>
+
+static struct req *R;
+static struct user visitor = { .id = 2, .email = "v@example.org", .name = "Visitor", .role = ROLE_LEADER };
+static long long opp_id;
+
+/* A host school (1), four visiting schools (2..5), a leader for each. */
+static void fixture(struct req *r)
+{
+	db_begin(r);
+	for (int i = 1; i <= 5; i++) {
+		db_exec(r, "INSERT INTO schools (id, name, state_code, city, tz, type, grade_low, grade_high, enrollment)"
+		           " VALUES (?, ?, 'MN', 'Town', 'America/Chicago', 'small_rural', 0, 12, 100)", "it",
+		        i, arena_printf(&r->arena, "School %d", i));
+		db_exec(r, "INSERT INTO users (id, email, name, role) VALUES (?, ?, ?, 'leader')", "itt", i,
+		        arena_printf(&r->arena, "l%d@example.org", i), arena_printf(&r->arena, "Leader %d", i));
+		db_exec(r, "INSERT INTO user_schools (user_id, school_id) VALUES (?, ?)", "ii", i, i);
+	}
+	long long at = (long long)time(NULL) + 30 * 86400;
+	db_exec(r, "INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at, minutes, seats,"
+	           " dimensions, confirm, answer_hours) VALUES (1, 1, '2030-01-01', '09:00', 'America/Chicago', ?, 120, 3,"
+	           " 'instructional', 'host', 72)", "I", at);
+	opp_id = db_last_id(r);
+	db_commit(r);
+}
+
+static struct req *setup(void)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, fixture), 0);
+	r->user = &visitor;
+	return r;
+}
+
+static int held(struct req *r)
+{
+	return (int)db_int(r, -1, "SELECT held FROM opportunities WHERE id = ?", "I", opp_id);
+}
+
+static const char *status_of(struct req *r, long long b)
+{
+	return db_text(r, "SELECT status FROM bookings WHERE id = ?", "I", b);
+}
+
+static enum seats_outcome ask(struct req *r, long long school, int party, int waitlist, long long *id)
+{
+	struct opp o;
+	ck_assert(seats_opp(r, opp_id, &o));
+	visitor.id = school;       /* each school's own leader asks */
+	db_begin(r);
+	enum seats_outcome out = seats_request(r, &o, school, party, "A\nB", "", waitlist, id);
+	db_commit(r);
+	return out;
+}
+
+static enum seats_outcome out_;
+static long long id_, school_;
+static int party_, waitlist_;
+static void ask_fn(struct req *r) { out_ = ask(r, school_, party_, waitlist_, &id_); }
+static enum seats_outcome ask_run(long long school, int party, int waitlist, long long *id)
+{
+	school_ = school;
+	party_ = party;
+	waitlist_ = waitlist;
+	id_ = 0;
+	ck_assert_int_eq(test_run(R, ask_fn), 0);
+	*id = id_;
+	return out_;
+}
+
+static long long change_id_;
+static const char *change_to_;
+static int change_ok_;
+static void change_fn(struct req *r)
+{
+	db_begin(r);
+	change_ok_ = seats_change(r, change_id_, change_to_, NULL);
+	db_commit(r);
+}
+static int change(long long id, const char *to)
+{
+	change_id_ = id;
+	change_to_ = to;
+	ck_assert_int_eq(test_run(R, change_fn), 0);
+	return change_ok_;
+}
+
+static long long clock_at_;
+static void clock_fn(struct req *r)
+{
+	db_begin(r);
+	seats_clock(r, 0, clock_at_);
+	db_commit(r);
+}
+static void tick(long long at)
+{
+	clock_at_ = at;
+	ck_assert_int_eq(test_run(R, clock_fn), 0);
+}
+
+START_TEST(holds_and_full)
+{
+	R = setup();
+	long long a, b, c;
+	ck_assert_int_eq(ask_run(2, 2, 0, &a), SEATS_BOOKED);
+	ck_assert_str_eq(status_of(R, a), "pending");          /* the host confirms */
+	ck_assert_int_eq(held(R), 2);                          /* a pending request holds its seats */
+	ck_assert_int_eq(ask_run(3, 2, 0, &b), SEATS_FULL);    /* 1 left: no room for 2 */
+	ck_assert_int_eq(held(R), 2);
+	ck_assert_int_eq(ask_run(3, 2, 1, &b), SEATS_WAITLISTED);
+	ck_assert_int_eq(held(R), 2);                          /* waiting holds nothing */
+	ck_assert_int_eq(ask_run(2, 1, 1, &c), SEATS_TWICE);   /* one live request a school */
+	/* Nobody jumps the queue: a party of 1 fits, but one is waiting. */
+	ck_assert_int_eq(ask_run(4, 1, 1, &c), SEATS_WAITLISTED);
+	ck_assert_int_eq(held(R), 2);
+	/* Confirming keeps the hold; the host's decline frees it and offers
+	 * it to the first waiting party that fits. */
+	ck_assert(change(a, "confirmed"));
+	ck_assert_int_eq(held(R), 2);
+	ck_assert(!change(a, "confirmed"));                    /* not twice */
+	ck_assert(change(a, "cancelled"));
+	ck_assert_str_eq(status_of(R, b), "offered");
+	ck_assert_str_eq(status_of(R, c), "offered");          /* 3 free: both parties fit, in turn */
+	ck_assert_int_eq(held(R), 3);
+	ck_assert(change(b, "pending"));                       /* taken: now the host's to answer */
+	ck_assert_int_eq(held(R), 3);
+	/* Mail went to the people concerned, each with a calendar. */
+	ck_assert_int_ge(db_int(R, 0, "SELECT count(*) FROM outbox", ""), 6);
+	test_req_free(R);
+}
+END_TEST
+
+START_TEST(database_refuses_overbooking)
+{
+	R = setup();
+	long long a;
+	ck_assert_int_eq(ask_run(2, 3, 0, &a), SEATS_BOOKED);
+	ck_assert_int_eq(held(R), 3);
+	/* Whatever the code did, the CHECK keeps held within seats. */
+	sqlite3 *db = R->db;
+	char *err = NULL;
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names,"
+	                                  " status) VALUES (1, 3, 3, 1, 'X', 'confirmed')", NULL, NULL, &err), SQLITE_OK);
+	sqlite3_free(err);
+	ck_assert_int_ne(sqlite3_exec(db, "UPDATE bookings SET party = 4", NULL, NULL, &err), SQLITE_OK);
+	sqlite3_free(err);
+	/* ... and one school is never booked twice. */
+	ck_assert_int_ne(sqlite3_exec(db, "UPDATE opportunities SET seats = 10; INSERT INTO bookings (opportunity_id,"
+	                                  " school_id, requested_by, party, names, status) VALUES (1, 2, 2, 1, 'X',"
+	                                  " 'pending')", NULL, NULL, &err), SQLITE_OK);
+	sqlite3_free(err);
+	ck_assert_int_eq(held(R), 3);
+	test_req_free(R);
+}
+END_TEST
+
+START_TEST(lapse_and_offers_pass_on)
+{
+	R = setup();
+	long long a, b, c, d;
+	ck_assert_int_eq(ask_run(2, 3, 0, &a), SEATS_BOOKED);
+	ck_assert_int_eq(ask_run(3, 3, 1, &b), SEATS_WAITLISTED);
+	ck_assert_int_eq(ask_run(4, 2, 1, &c), SEATS_WAITLISTED);
+	ck_assert_int_eq(ask_run(5, 1, 1, &d), SEATS_WAITLISTED);
+	long long now = (long long)time(NULL);
+	tick(now);                                             /* nothing due yet */
+	ck_assert_str_eq(status_of(R, a), "pending");
+	/* The host does not answer within 72 hours: the request lapses, its
+	 * seats go to the first on the list. */
+	tick(now + 72 * 3600 + 1);
+	ck_assert_str_eq(status_of(R, a), "lapsed");
+	ck_assert_str_eq(status_of(R, b), "offered");
+	ck_assert_str_eq(status_of(R, c), "waitlisted");
+	ck_assert_int_eq(held(R), 3);
+	/* The offer is not taken in time: it passes on to the next who fit
+	 * (2, then 1). */
+	tick(now + 72 * 3600 + SEATS_OFFER_HOURS * 3600 + 2);
+	ck_assert_str_eq(status_of(R, b), "expired");
+	ck_assert_str_eq(status_of(R, c), "offered");
+	ck_assert_str_eq(status_of(R, d), "offered");
+	ck_assert_int_eq(held(R), 3);
+	ck_assert(!change(b, "confirmed"));                    /* an expired offer cannot be taken */
+	test_req_free(R);
+}
+END_TEST
+
+START_TEST(a_freed_seat_goes_to_the_first_who_fits)
+{
+	R = setup();
+	long long a, b, c, d;
+	ck_assert_int_eq(ask_run(2, 2, 0, &a), SEATS_BOOKED);
+	ck_assert_int_eq(ask_run(3, 1, 0, &b), SEATS_BOOKED);
+	ck_assert_int_eq(ask_run(4, 3, 1, &c), SEATS_WAITLISTED);
+	ck_assert_int_eq(ask_run(5, 1, 1, &d), SEATS_WAITLISTED);
+	ck_assert(change(b, "cancelled"));                     /* 1 seat free: 3 do not fit, 1 does */
+	ck_assert_str_eq(status_of(R, c), "waitlisted");
+	ck_assert_str_eq(status_of(R, d), "offered");
+	test_req_free(R);
+}
+END_TEST
+
+START_TEST(reminders_only_for_confirmed)
+{
+	R = setup();
+	db_exec(R, "UPDATE opportunities SET confirm = 'auto'", "");
+	long long a, b;
+	ck_assert_int_eq(ask_run(2, 1, 0, &a), SEATS_BOOKED);
+	ck_assert_int_eq(ask_run(3, 1, 0, &b), SEATS_BOOKED);
+	ck_assert_str_eq(status_of(R, a), "confirmed");
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM booking_reminders", ""), 4);   /* week and day, each */
+	ck_assert(change(b, "cancelled"));
+	long long mails = db_int(R, 0, "SELECT count(*) FROM outbox", "");
+	long long start = db_int(R, 0, "SELECT starts_at FROM opportunities", "");
+	tick(start - 7 * 86400 + 1);                           /* the week reminders fall due */
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM outbox", ""), mails + 1);   /* a's only */
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM outbox WHERE subject LIKE '%week away%'", ""), 1);
+	ck_assert_str_eq(db_text(R, "SELECT to_addr FROM outbox ORDER BY id DESC LIMIT 1", ""), "l2@example.org");
+	tick(start - 7 * 86400 + 2);                           /* sent once */
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM outbox", ""), mails + 1);
+	test_req_free(R);
+}
+END_TEST
+
+START_TEST(match_score)
+{
+	/* Strength in the visitor's weakest dimension counts most. */
+	ck_assert(seats_match_score(90, 0, 100, 4) > seats_match_score(40, 0, 100, 4));
+	ck_assert(seats_match_score(60, 1, 100, 4) > seats_match_score(60, 0, 100, 4));
+	ck_assert(seats_match_score(60, 0, 20, 4) > seats_match_score(60, 0, 400, 4));
+	ck_assert(seats_match_score(60, 0, 100, 4) > seats_match_score(60, 0, 100, 0));
+	/* Unknown scores and distances rank in the middle, never first. */
+	ck_assert(seats_match_score(-1, 0, -1, 4) < seats_match_score(80, 0, 50, 4));
+	ck_assert(seats_match_score(100, 1, 0, 10) <= 100.0);
+	ck_assert(seats_match_score(0, 0, 1000, 0) >= 0.0);
+}
+END_TEST
+
+Suite *seats_suite(void)
+{
+	Suite *s = suite_create("seats");
+	TCase *t = tcase_create("ledger");
+	tcase_add_test(t, holds_and_full);
+	tcase_add_test(t, database_refuses_overbooking);
+	tcase_add_test(t, lapse_and_offers_pass_on);
+	tcase_add_test(t, a_freed_seat_goes_to_the_first_who_fits);
+	tcase_add_test(t, reminders_only_for_confirmed);
+	tcase_add_test(t, match_score);
+	suite_add_tcase(s, t);
+	return s;
+}
