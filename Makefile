@@ -13,7 +13,7 @@ PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
-             chromium wrk curl valgrind tzdata
+             python3-icalendar chromium wrk curl valgrind tzdata
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
@@ -30,7 +30,7 @@ LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium
 LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail layout app policy region csv survey chart money grant demo cache usage writeq supervise backup
+CORE      := arena buf decode req html route db auth mail layout app policy region csv survey chart money grant demo cache usage writeq supervise backup ical
 PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
