@@ -13,7 +13,7 @@ PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
-             chromium wrk curl valgrind tzdata
+             python3-icalendar chromium wrk curl valgrind tzdata
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \

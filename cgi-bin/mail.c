@@ -2,6 +2,7 @@
 #include "mail.h"
 #include "buf.h"
 #include "db.h"
+#include "decode.h"
 #include "req.h"
 
 #include <curl/curl.h>
@@ -20,6 +21,37 @@ void mail_queue(struct req *r, const char *to, const char *subject, const char *
 		req_fail(r, 500, "refusing to queue a malformed message");
 	db_exec(r, "INSERT INTO outbox (to_addr, subject, body) VALUES (?, ?, ?)",
 	        "ttt", to, subject, body);
+}
+
+/* The iTIP methods (RFC 5546), as the outbox's CHECK allows them. */
+static const char *const itip_methods[] = {
+	"PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER",
+	"DECLINECOUNTER", NULL
+};
+
+/* 1 when ics is one UTF-8 VCALENDAR whose METHOD property is method. */
+static int calendar_ok(const char *ics, const char *method)
+{
+	int known = 0;
+	for (const char *const *m = itip_methods; method && *m; m++)
+		known |= !strcmp(*m, method);
+	if (!known || !ics || strncmp(ics, "BEGIN:VCALENDAR\r\n", 17) ||
+	    !utf8_valid(ics, strlen(ics)))
+		return 0;
+	/* A folded line starts with a space and TEXT values escape line
+	 * breaks, so this finds only the property itself. */
+	char want[40];
+	snprintf(want, sizeof want, "\r\nMETHOD:%s\r\n", method);
+	return strstr(ics, want) != NULL;
+}
+
+void mail_queue_calendar(struct req *r, const char *to, const char *subject,
+                         const char *body, const char *ics, const char *method)
+{
+	if (!mail_address_ok(to) || strpbrk(subject, "\r\n") || !calendar_ok(ics, method))
+		req_fail(r, 500, "refusing to queue a malformed message");
+	db_exec(r, "INSERT INTO outbox (to_addr, subject, body, calendar, calendar_method)"
+	        " VALUES (?, ?, ?, ?, ?)", "ttttt", to, subject, body, ics, method);
 }
 
 int mail_address_ok(const char *s)
@@ -85,31 +117,104 @@ static void put_subject(struct buf *m, const char *subject)
 	free(b64);
 }
 
-/* Send one message; 0 on success, else -1 with the error in err. */
-static int smtp_send(const char *url, const char *from, const char *to,
-                     const char *subject, const char *body, char *err, size_t errlen)
+/* body as quoted-printable (RFC 2045 6.7): LF or CRLF become CRLF, every
+ * line stays within 76 octets and 7-bit, whatever the text holds. */
+static void put_qp(struct buf *m, const char *body)
 {
-	struct buf m = {0};
+	size_t col = 0;
+	for (const unsigned char *p = (const unsigned char *)body; *p; p++) {
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		if (*p == '\n') {
+			buf_puts(m, "\r\n");
+			col = 0;
+			continue;
+		}
+		int at_end = !p[1] || p[1] == '\n' || (p[1] == '\r' && p[2] == '\n');
+		int plain = (*p >= 33 && *p <= 126 && *p != '=') ||
+		            ((*p == ' ' || *p == '\t') && !at_end);
+		size_t width = plain ? 1 : 3;
+		if (col + width > 75) {
+			buf_puts(m, "=\r\n");
+			col = 0;
+		}
+		if (plain)
+			buf_putc(m, (char)*p);
+		else
+			buf_printf(m, "=%02X", *p);
+		col += width;
+	}
+}
+
+/* s as base64 in lines of 76 characters (RFC 2045 6.8). */
+static void put_base64(struct buf *m, const char *s)
+{
+	size_t n = strlen(s);
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(cap);
+	if (!b64)
+		abort();
+	sodium_bin2base64(b64, cap, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
+	for (size_t off = 0, len = strlen(b64); off < len; off += 76) {
+		buf_add(m, b64 + off, len - off < 76 ? len - off : 76);
+		buf_puts(m, "\r\n");
+	}
+	free(b64);
+}
+
+static void random_hex(char out[33])
+{
+	unsigned char rnd[16];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(out, 33, rnd, sizeof rnd);
+}
+
+void mail_compose(struct buf *m, const char *from, const char *to, const char *subject,
+                  const char *body, const char *ics, const char *method)
+{
 	char date[64], id[33];
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	unsigned char rnd[16];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
+	random_hex(id);
 	const char *domain = strchr(from, '@');
-	buf_printf(&m, "Date: %s\r\nFrom: ilnet <%s>\r\nTo: <%s>\r\n", date, from, to);
-	put_subject(&m, subject);
-	buf_printf(&m, "Message-ID: <%s%s>\r\nMIME-Version: 1.0\r\n"
-	           "Content-Type: text/plain; charset=utf-8\r\n"
-	           "Content-Transfer-Encoding: 8bit\r\n\r\n", id, domain ? domain : "@ilnet");
-	for (const char *p = body; *p; p++) {
-		if (*p == '\n' && (p == body || p[-1] != '\r'))
-			buf_putc(&m, '\r');
-		buf_putc(&m, *p);
+	buf_printf(m, "Date: %s\r\nFrom: ilnet <%s>\r\nTo: <%s>\r\n", date, from, to);
+	put_subject(m, subject);
+	buf_printf(m, "Message-ID: <%s%s>\r\nMIME-Version: 1.0\r\n", id, domain ? domain : "@ilnet");
+	if (!ics) {
+		buf_puts(m, "Content-Type: text/plain; charset=utf-8\r\n"
+		         "Content-Transfer-Encoding: 8bit\r\n\r\n");
+		for (const char *p = body; *p; p++) {
+			if (*p == '\n' && (p == body || p[-1] != '\r'))
+				buf_putc(m, '\r');
+			buf_putc(m, *p);
+		}
+		buf_puts(m, "\r\n");
+		return;
 	}
-	buf_puts(&m, "\r\n");
+	/* "=_" never occurs in quoted-printable or base64 text, so the boundary
+	 * cannot appear inside a part. */
+	char boundary[48];
+	random_hex(id);
+	snprintf(boundary, sizeof boundary, "=_ilnet_%s", id);
+	buf_printf(m, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+	buf_printf(m, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	           "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
+	put_qp(m, body);
+	buf_printf(m, "\r\n--%s\r\nContent-Type: text/calendar; method=%s; charset=UTF-8\r\n"
+	           "Content-Transfer-Encoding: base64\r\n\r\n", boundary, method);
+	put_base64(m, ics);
+	buf_printf(m, "--%s--\r\n", boundary);
+}
+
+/* Send one message; 0 on success, else -1 with the error in err. */
+static int smtp_send(const char *url, const char *from, const char *to,
+                     const char *subject, const char *body, const char *ics,
+                     const char *method, char *err, size_t errlen)
+{
+	struct buf m = {0};
+	mail_compose(&m, from, to, subject, body, ics, method);
 
 	CURL *c = curl_easy_init();
 	if (!c) {
@@ -154,22 +259,25 @@ int mail_send_due(sqlite3 *db)
 	sqlite3_stmt *pick = NULL, *done = NULL, *retry = NULL;
 	int sent = 0;
 	if (sqlite3_prepare_v2(db,
-	        "SELECT id, to_addr, subject, body, attempts FROM outbox"
+	        "SELECT id, to_addr, subject, body, attempts, calendar, calendar_method FROM outbox"
 	        " WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ?"
 	        " ORDER BY id LIMIT 50", -1, &pick, NULL) != SQLITE_OK ||
 	    /* A sent message's body (it may hold a one-time link) is not kept. */
 	    sqlite3_prepare_v2(db, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1,"
-	        " last_error = NULL, body = '' WHERE id = ?", -1, &done, NULL) != SQLITE_OK ||
+	        " last_error = NULL, body = '', calendar = NULL WHERE id = ?",
+	        -1, &done, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "UPDATE outbox SET attempts = attempts + 1,"
-	        " next_attempt_at = ?, last_error = ?,"
-	        " body = CASE WHEN attempts + 1 >= ? THEN '' ELSE body END WHERE id = ?",
+	        " next_attempt_at = ?1, last_error = ?2,"
+	        " body = CASE WHEN attempts + 1 >= ?3 THEN '' ELSE body END,"
+	        " calendar = CASE WHEN attempts + 1 >= ?3 THEN NULL ELSE calendar END"
+	        " WHERE id = ?4",
 	        -1, &retry, NULL) != SQLITE_OK)
 		goto out;
 	long long now = (long long)time(NULL);
 	sqlite3_bind_int(pick, 1, MAIL_MAX_ATTEMPTS);
 	sqlite3_bind_int64(pick, 2, now);
 	/* Collect first: the read must not hold the database while sending. */
-	struct { long long id; int attempts; char *to, *subject, *body; } due[50];
+	struct { long long id; int attempts; char *to, *subject, *body, *ics, *method; } due[50];
 	int n = 0;
 	while (n < 50 && sqlite3_step(pick) == SQLITE_ROW) {
 		due[n].id = sqlite3_column_int64(pick, 0);
@@ -177,13 +285,18 @@ int mail_send_due(sqlite3 *db)
 		due[n].subject = strdup((const char *)sqlite3_column_text(pick, 2));
 		due[n].body = strdup((const char *)sqlite3_column_text(pick, 3));
 		due[n].attempts = sqlite3_column_int(pick, 4);
+		/* Plain messages have neither; a calendar needs both. */
+		const char *ics = (const char *)sqlite3_column_text(pick, 5);
+		const char *method = (const char *)sqlite3_column_text(pick, 6);
+		due[n].ics = ics && method ? strdup(ics) : NULL;
+		due[n].method = ics && method ? strdup(method) : NULL;
 		n++;
 	}
 	sqlite3_reset(pick);
 	for (int i = 0; i < n; i++) {
 		char err[256] = "";
 		if (smtp_send(url, from, due[i].to, due[i].subject, due[i].body,
-		              err, sizeof err) == 0) {
+		              due[i].ics, due[i].method, err, sizeof err) == 0) {
 			sqlite3_bind_int64(done, 1, (long long)time(NULL));
 			sqlite3_bind_int64(done, 2, due[i].id);
 			sqlite3_step(done);
@@ -205,6 +318,8 @@ int mail_send_due(sqlite3 *db)
 		free(due[i].to);
 		free(due[i].subject);
 		free(due[i].body);
+		free(due[i].ics);
+		free(due[i].method);
 	}
 out:
 	sqlite3_finalize(pick);

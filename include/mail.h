@@ -10,10 +10,29 @@
 
 #include <sqlite3.h>
 
+struct buf;
 struct req;
 
 /* Queue a plain-text message.  to must be a single validated address. */
 void mail_queue(struct req *r, const char *to, const char *subject, const char *body);
+
+/* Queue a message that carries a calendar object (iMIP, RFC 6047): body as
+ * text/plain beside ics as text/calendar; method=method, in one
+ * multipart/alternative, so that mail programs offer it as an invitation.
+ * ics is one VCALENDAR (ical_message()) whose METHOD is method ("REQUEST",
+ * "CANCEL" or another iTIP method).  A malformed address, subject, method
+ * or calendar fails the request (500), as mail_queue() does. */
+void mail_queue_calendar(struct req *r, const char *to, const char *subject,
+                         const char *body, const char *ics, const char *method);
+
+/* The whole RFC 5322 message as the sender delivers it, appended to m:
+ * Date, From, To, Subject, Message-ID and MIME-Version headers, then body
+ * as 8-bit text/plain when ics is NULL, or else a multipart/alternative of
+ * body (quoted-printable) and ics (base64, text/calendar; method=method).
+ * Lines end in CRLF; the lines of both parts of the calendar form stay
+ * within 76 octets, whatever the body holds. */
+void mail_compose(struct buf *m, const char *from, const char *to, const char *subject,
+                  const char *body, const char *ics, const char *method);
 
 /* 1 when s looks like a deliverable address (one @, no spaces or line
  * breaks, a dot in the domain, 254 characters at most). */
