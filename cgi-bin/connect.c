@@ -29,6 +29,7 @@
 #include "usage.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +108,42 @@ static const char **visitor_schools(struct req *r, long long host)
 	return opts;
 }
 
+/* 1 when v is one of the '\n'-separated lines of list. */
+static int has_line(const char *list, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !memcmp(p, v, n))
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
 static int in_pairs(const char *const *pairs, const char *v)
 {
 	for (int i = 0; v && pairs[i]; i += 2)
 		if (!strcmp(pairs[i], v))
 			return 1;
 	return 0;
+}
+
+/* The values of a repeated form field that are in pairs, '\n'-joined. */
+static const char *chosen(struct req *r, const char *name, const char *const *pairs, int *n)
+{
+	struct buf b = BUF_IN(&r->arena);
+	*n = 0;
+	for (int k = 0; k < r->form.n; k++)
+		if (!strcmp(r->form.v[k].name, name) && in_pairs(pairs, r->form.v[k].value) &&
+		    !has_line(b.p, r->form.v[k].value)) {
+			buf_printf(&b, "%s%s", b.len ? "\n" : "", r->form.v[k].value);
+			++*n;
+		}
+	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
 }
 
 /* ---- the scan's practice lists -------------------------------------------- */
@@ -195,6 +226,192 @@ static void my_requests(struct req *r, const char *vtz)
 	html(r, "</tbody>\n</table></div>\n");
 }
 
+/* ---- suggestions ------------------------------------------------------------- */
+
+#define SUGGEST_WEEKS 10
+#define SUGGEST_SHOWN 5
+
+struct need {
+	int year;                   /* of the scan read; 0: none */
+	int weakest;                /* index into grant_dimensions pairs (0, 2, 4), -1 unknown */
+	int score;                  /* the school's score there */
+	const char *practices;      /* what it marked in that dimension ('\n'-joined) */
+	int wants_observing;        /* it asked for opportunities to observe practice */
+	int scores[3];              /* by dimension, -1 unknown */
+	double lat, lon;
+	int located;
+};
+
+/* What the visiting school's latest submitted scan says it needs. */
+static void need_of(struct req *r, long long school, struct need *n)
+{
+	memset(n, 0, sizeof *n);
+	n->weakest = -1;
+	n->scores[0] = n->scores[1] = n->scores[2] = -1;
+	sqlite3_stmt *st = db_q(r, "SELECT lat, lon, lat IS NOT NULL AND lon IS NOT NULL FROM schools WHERE id = ?",
+	                        "I", school);
+	if (db_step(r, st)) {
+		n->lat = sqlite3_column_double(st, 0);
+		n->lon = sqlite3_column_double(st, 1);
+		n->located = (int)db_col_int(st, 2);
+		sqlite3_reset(st);
+	}
+	st = db_q(r, "SELECT x.id, c.year, c.instrument_id FROM responses x JOIN scan_cycles c ON c.id = x.cycle_id"
+	             " WHERE x.school_id = ? AND x.status = 'submitted' ORDER BY c.year DESC LIMIT 1", "I", school);
+	if (!db_step(r, st))
+		return;
+	long long rid = db_col_int(st, 0);
+	n->year = (int)db_col_int(st, 1);
+	long long inst = db_col_int(st, 2);
+	sqlite3_reset(st);
+	const struct instrument *in = survey_get(r, inst);
+	struct answers a = {0};
+	survey_load_answers(r, rid, &a);
+	n->score = 101;
+	for (int d = 0; in && grant_dimensions[d]; d += 2) {
+		int sc = survey_score(in, &a, grant_dimensions[d]);
+		n->scores[d / 2] = sc;
+		if (sc >= 0 && sc < n->score) {
+			n->score = sc;
+			n->weakest = d;
+		}
+	}
+	if (n->weakest >= 0) {
+		const char *v = answers_get(&a, arena_printf(&r->arena, "%s_practices", grant_dimensions[n->weakest]));
+		n->practices = v ? v : "";
+	}
+	const char *sup = answers_get(&a, "supports_needed");
+	n->wants_observing = sup && answer_has(sup, "observe");
+}
+
+static double km_between(double lat1, double lon1, double lat2, double lon2)
+{
+	const double rad = 3.14159265358979323846 / 180;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double h = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+	return 2 * 6371 * asin(sqrt(h));
+}
+
+struct pick {
+	long long opp, at;
+	const char *tz, *school, *why;
+	double score;
+	int left;
+};
+
+static int by_score(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+	return x->score < y->score ? 1 : x->score > y->score ? -1 : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Open visits in the coming weeks, ranked for school `school` by how well
+ * what they show meets its need, their nearness and their open seats, each
+ * with its reason.  What ranks a host is only what the viewer may see of
+ * it: the visit as published, its location at the precision the policy
+ * gives, and its scan score only when the viewer sees the school in full
+ * (never a private school's, whose scores the viewer may not read). */
+static void suggestions(struct req *r, long long school, const char *vtz)
+{
+	struct need n;
+	need_of(r, school, &n);
+	const char *role = role_name(r->user->role);
+	long long now = (long long)time(NULL);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT o.id, o.starts_at, o.tz, o.seats - o.held, o.dimensions, o.practices, s.id, s.name, s.city,"
+	    "       s.state_code, s.lat, s.lon, s.lat IS NOT NULL AND s.lon IS NOT NULL, " POLICY_COLUMNS
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND o.starts_at < ?3 + ?4 * 7 * 86400"
+	    "   AND o.seats > o.held AND o.school_id <> ?5 AND " POLICY_CONNECT_HOST_OK
+	    "   AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.school_id = ?5"
+	    "     AND b.status IN ('pending', 'confirmed', 'waitlisted', 'offered'))"
+	    "   AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7")
+	    " ORDER BY o.starts_at LIMIT 500",
+	    "IIIiItI", r->user->id, r->user->org_id, now, SUGGEST_WEEKS, school, role, r->user->nation_id);
+	struct pick *p = arena_alloc(&r->arena, sizeof *p * 500);
+	int np = 0;
+	struct usage_tally used = {0};
+	const struct instrument *in = instrument_latest(r);
+	while (db_step(r, st)) {
+		enum vis v = policy_row(r, st, 13);
+		if (v == VIS_HIDDEN)
+			continue;
+		usage_count_school(r, &used, db_col_int(st, 6), db_col_int(st, 13), v);
+		const char *dims = db_col_text(r, st, 4), *prac = db_col_text(r, st, 5);
+		int match = n.weakest >= 0 && has_line(dims, grant_dimensions[n.weakest]);
+		/* Practices on show, in the visitor's weakest dimension, that it has not marked. */
+		struct buf lack = BUF_IN(&r->arena);
+		int nlack = 0;
+		if (match) {
+			const char *const *pairs = practices_of(r, in, grant_dimensions[n.weakest]);
+			for (int i = 0; pairs[i]; i += 2)
+				if (has_line(prac, pairs[i]) && !has_line(n.practices, pairs[i])) {
+					buf_printf(&lack, "%s%s", nlack ? "; " : "", pairs[i + 1]);
+					nlack++;
+				}
+		}
+		int host_score = -1;
+		if (match && v == VIS_FULL) {
+			struct need h;
+			need_of(r, db_col_int(st, 6), &h);
+			host_score = h.scores[n.weakest / 2];
+		}
+		double km = -1;
+		if (n.located && db_col_int(st, 12)) {
+			double lat = sqlite3_column_double(st, 10), lon = sqlite3_column_double(st, 11);
+			if (v != VIS_FULL) {
+				lat = policy_coarse(lat);
+				lon = policy_coarse(lon);
+			}
+			km = km_between(n.lat, n.lon, lat, lon);
+		}
+		int left = (int)db_col_int(st, 3);
+		struct pick *k = &p[np++];
+		k->opp = db_col_int(st, 0);
+		k->at = db_col_int(st, 1);
+		k->tz = db_col_text(r, st, 2);
+		k->school = arena_printf(&r->arena, "%s, %s, %s", db_col_view(st, 7), db_col_view(st, 8), db_col_view(st, 9));
+		k->left = left;
+		k->score = seats_match_score(match, host_score, nlack, km, left);
+		struct buf why = BUF_IN(&r->arena);
+		if (match)
+			buf_printf(&why, "Shows %s, %s lowest-scoring dimension in the %d scan.",
+			           grant_dimensions[n.weakest + 1], "your school's", n.year);
+		if (nlack)
+			buf_printf(&why, "%sPractices you have not marked there: %s.", why.len ? " " : "", buf_str(&lack));
+		if (km >= 0) {
+			int minutes = (int)(km * 1.25 / 80 * 60 + 0.5);     /* roads wind: a quarter more, at 80 km/h */
+			buf_printf(&why, "%s%.0f km away (about %s by road).", why.len ? " " : "", km,
+			           minutes < 60 ? arena_printf(&r->arena, "%d min", minutes < 5 ? 5 : minutes)
+			                        : arena_printf(&r->arena, "%d h %02d min", minutes / 60, minutes % 60));
+		}
+		buf_printf(&why, "%s%d seat%s left.", why.len ? " " : "", left, left == 1 ? "" : "s");
+		k->why = arena_strdup(&r->arena, buf_str(&why));
+		buf_free(&why);
+		buf_free(&lack);
+	}
+	usage_flush(r, &used, "connect suggestions");
+	qsort(p, (size_t)np, sizeof *p, by_score);
+	html(r, "<h2 id=\"suggested\">Suggested for %s</h2>\n", school_name_for(r, school));
+	if (n.weakest >= 0)
+		html(r, "<p>From your %d scan: %s is where your school scored lowest (%d of 100)%s. These visits in the next"
+		        " %d weeks show it best, nearest first among equals.</p>\n", n.year, grant_dimensions[n.weakest + 1],
+		     n.score, n.wants_observing ? ", and you asked for opportunities to observe practice" : "", SUGGEST_WEEKS);
+	else
+		html(r, "<p>Once this school's scan is submitted, suggestions follow what it needs most. Meanwhile, these are"
+		        " the nearest visits with seats in the next %d weeks.</p>\n", SUGGEST_WEEKS);
+	if (!np) {
+		html(r, "<p>No visit with open seats in the next %d weeks. Browse all visits below, or ask again later.</p>\n",
+		     SUGGEST_WEEKS);
+		return;
+	}
+	html(r, "<ol class=\"suggestions\">\n");
+	for (int i = 0; i < np && i < SUGGEST_SHOWN; i++)
+		html(r, "<li><a href=\"/connect/opportunities/%lld?school=%lld\">%s</a> at %s<br><span class=\"muted\">%s</span>"
+		        "</li>\n", p[i].opp, school, seats_when(r, p[i].at, p[i].tz, vtz), p[i].school, p[i].why);
+	html(r, "</ol>\n");
+}
+
 void connect_page(struct req *r)
 {
 	const char *vtz = seats_viewer_tz(r);
@@ -203,8 +420,25 @@ void connect_page(struct req *r)
 	        " most. Find a school that shows what you want to see, and ask for seats for your team.</p>\n");
 	if (r->user->role == ROLE_LEADER)
 		html(r, "<p><a class=\"button secondary\" href=\"/connect/host\">Host a site visit at your school</a></p>\n");
-	if (r->user->role == ROLE_LEADER || r->user->role == ROLE_INTERMEDIARY)
+	if (r->user->role == ROLE_LEADER || r->user->role == ROLE_INTERMEDIARY) {
+		const char **mine = visitor_schools(r, 0);
+		const char *for_school = req_query(r, "school");
+		if (!in_pairs(mine, for_school))
+			for_school = mine[0];
+		if (for_school) {
+			if (mine[2]) {
+				/* Suggestions for another school: a GET form, no script needed. */
+				html(r, "<form method=\"get\" action=\"/connect#suggested\" class=\"filters\">\n<div class=\"field\">"
+				        "<label for=\"f-for\">Suggest visits for</label><select id=\"f-for\" name=\"school\">\n");
+				for (int i = 0; mine[i]; i += 2)
+					html(r, "<option value=\"%s\"%s>%s</option>\n", mine[i], !strcmp(mine[i], for_school) ? " selected" : "",
+					     mine[i + 1]);
+				html(r, "</select></div>\n<button type=\"submit\" class=\"secondary\">Suggest</button>\n</form>\n");
+			}
+			suggestions(r, atoll(for_school), vtz);
+		}
 		my_requests(r, vtz);
+	}
 
 	const char *dim = req_query(r, "dimension"), *state = req_query(r, "state");
 	if (!in_pairs(grant_dimensions, dim))
@@ -316,7 +550,7 @@ static void request_form(struct req *r, const struct opp *o, const struct form_e
 	                  "I", o->id) > 0;
 	form_error_summary(r, e);
 	form_begin_create(r, arena_printf(&r->arena, "/connect/opportunities/%lld/request", o->id));
-	form_select(r, e, "school", "Visiting school", schools, req_form(r, "school"), NULL);
+	form_select(r, e, "school", "Visiting school", schools, req_param(r, "school"), NULL);
 	form_input(r, e, "party", "How many people", "number", form_or(r, "party", "1"), "off", "From 1 to 20.", 1);
 	form_textarea(r, e, "names", "Who is coming", req_form(r, "names"), 4, TEXT_MAX,
 	              "One name a line, as many names as people. The host sees them.");
@@ -591,6 +825,55 @@ static void booking_for(struct req *r, long long id, struct seen *s)
 		req_fail(r, 404, "no such request");
 }
 
+/* After a confirmed visit has begun: what the visitors saw and will try,
+ * by dimension, and the host's notes; each side writes its own part. */
+static void reflection_view(struct req *r, struct seen *s)
+{
+	if (strcmp(s->b.status, "confirmed") || s->o.starts_at > (long long)time(NULL))
+		return;
+	const char *dims = "", *saw = "", *will = "", *notes = "";
+	sqlite3_stmt *st = db_q(r, "SELECT dimensions, saw, will_try, host_notes FROM visit_reflections WHERE booking_id = ?",
+	                        "I", s->b.id);
+	if (db_step(r, st)) {
+		dims = db_col_text(r, st, 0);
+		saw = db_col_text(r, st, 1);
+		will = db_col_text(r, st, 2);
+		notes = db_col_text(r, st, 3);
+		sqlite3_reset(st);
+	}
+	html(r, "<h2 id=\"after\">After the visit</h2>\n");
+	const char *action = arena_printf(&r->arena, "/connect/requests/%lld", s->b.id);
+	if (s->visitor) {
+		/* Checked as stored, unless the form came back with a problem. */
+		if (!req_form(r, "action"))
+			for (const char *p = dims; *p;) {
+				const char *e = strchr(p, '\n');
+				params_add(&r->arena, &r->form, "dimensions", p, e ? (size_t)(e - p) : strlen(p));
+				p = e ? e + 1 : p + strlen(p);
+			}
+		form_begin(r, action);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"reflect\">\n");
+		form_choices(r, NULL, "dimensions", "What you observed", grant_dimensions, "checkbox", NULL);
+		form_textarea(r, NULL, "saw", "What you saw", req_form(r, "saw") ? req_form(r, "saw") : saw, 4, 4000, NULL);
+		form_textarea(r, NULL, "will_try", "What you will try", req_form(r, "will_try") ? req_form(r, "will_try") : will,
+		              4, 4000, "Shared with the host, and with the foundation as a tie between your schools.");
+		html(r, "<button type=\"submit\">Save</button>\n");
+		form_end(r);
+		if (*notes)
+			html(r, "<h3>The host's notes</h3>\n<p class=\"pre\">%s</p>\n", notes);
+	} else {
+		html(r, "<dl class=\"facts\"><dt>Observed</dt><dd>%s</dd><dt>What they saw</dt><dd class=\"pre\">%s</dd>"
+		        "<dt>What they will try</dt><dd class=\"pre\">%s</dd></dl>\n", region_labels(&r->arena, grant_dimensions, dims),
+		     *saw ? saw : "Not written yet.", *will ? will : "Not written yet.");
+		form_begin(r, action);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"notes\">\n");
+		form_textarea(r, NULL, "host_notes", "Your notes", req_form(r, "host_notes") ? req_form(r, "host_notes") : notes,
+		              4, 4000, "What went well, what you would change; the visitors read them.");
+		html(r, "<button type=\"submit\">Save</button>\n");
+		form_end(r);
+	}
+}
+
 static void booking_view(struct req *r, struct seen *s)
 {
 	const char *vtz = seats_viewer_tz(r);
@@ -599,7 +882,8 @@ static void booking_view(struct req *r, struct seen *s)
 	static const char *const notices[] = {
 		"asked", "Your request is in. You will hear by mail, with an invitation for your calendar.",
 		"waitlisted", "The visit is full, so you are on the waitlist. You will hear by mail if seats free up.",
-		"changed", "Done. Everyone concerned has been told by mail.", NULL,
+		"changed", "Done. Everyone concerned has been told by mail.",
+		"saved", "Saved.", NULL,
 	};
 	for (int i = 0; msg && notices[i]; i += 2)
 		if (!strcmp(msg, notices[i]))
@@ -646,6 +930,7 @@ static void booking_view(struct req *r, struct seen *s)
 		form_end(r);
 	}
 
+	reflection_view(r, s);
 	html(r, "<h2>History</h2>\n<ul>\n");
 	sqlite3_stmt *st = db_q(r, "SELECT at, action, detail FROM booking_events WHERE booking_id = ? ORDER BY id",
 	                        "I", b->id);
@@ -667,6 +952,35 @@ void connect_booking_page(struct req *r)
 	booking_view(r, &s);
 }
 
+static void reflect_submit(struct req *r, struct seen *s)
+{
+	int host = !strcmp(req_form(r, "action"), "notes");
+	if ((host ? !s->host : !s->visitor) || strcmp(s->b.status, "confirmed") ||
+	    s->o.starts_at > (long long)time(NULL))
+		req_fail(r, 409, "not yet a visit to write about");
+	static const char *const fields[] = { "saw", "will_try", "host_notes", NULL };
+	for (int i = 0; fields[i]; i++)
+		if (chars(req_form(r, fields[i])) > 4000)
+			req_fail(r, 422, "text too long");      /* the browser keeps to maxlength */
+	int n;
+	const char *dims = chosen(r, "dimensions", grant_dimensions, &n);
+	db_begin(r);
+	if (host)
+		db_exec(r, "INSERT INTO visit_reflections (booking_id, host_notes, host_by, host_at) VALUES (?, ?, ?, unixepoch())"
+		           " ON CONFLICT (booking_id) DO UPDATE SET host_notes = excluded.host_notes,"
+		           " host_by = excluded.host_by, host_at = excluded.host_at",
+		        "ItI", s->b.id, form_or(r, "host_notes", ""), r->user->id);
+	else
+		db_exec(r, "INSERT INTO visit_reflections (booking_id, dimensions, saw, will_try, visitor_by, visitor_at)"
+		           " VALUES (?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (booking_id) DO UPDATE SET"
+		           " dimensions = excluded.dimensions, saw = excluded.saw, will_try = excluded.will_try,"
+		           " visitor_by = excluded.visitor_by, visitor_at = excluded.visitor_at",
+		        "ItttI", s->b.id, dims, form_or(r, "saw", ""), form_or(r, "will_try", ""),
+		        r->user->id);
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "/connect/requests/%lld?msg=saved#after", s->b.id));
+}
+
 void connect_booking_submit(struct req *r)
 {
 	struct seen s;
@@ -676,6 +990,10 @@ void connect_booking_submit(struct req *r)
 	const char *to = NULL;
 	if (chars(reply) > TEXT_MAX)
 		req_fail(r, 422, "message too long");
+	if (!strcmp(action, "reflect") || !strcmp(action, "notes")) {
+		reflect_submit(r, &s);
+		return;
+	}
 	if (s.host && !strcmp(action, "confirm"))
 		to = "confirmed";
 	else if (s.host && !strcmp(action, "decline"))
@@ -821,36 +1139,6 @@ static void host_view(struct req *r, const struct form_errors *e)
 void connect_host_page(struct req *r)
 {
 	host_view(r, NULL);
-}
-
-/* 1 when v is one of the '\n'-separated lines of list. */
-static int has_line(const char *list, const char *v)
-{
-	size_t n = strlen(v);
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && !memcmp(p, v, n))
-			return 1;
-		p = e ? e + 1 : NULL;
-	}
-	return 0;
-}
-
-/* The values of a repeated form field that are in pairs, '\n'-joined. */
-static const char *chosen(struct req *r, const char *name, const char *const *pairs, int *n)
-{
-	struct buf b = BUF_IN(&r->arena);
-	*n = 0;
-	for (int k = 0; k < r->form.n; k++)
-		if (!strcmp(r->form.v[k].name, name) && in_pairs(pairs, r->form.v[k].value) &&
-		    !has_line(b.p, r->form.v[k].value)) {
-			buf_printf(&b, "%s%s", b.len ? "\n" : "", r->form.v[k].value);
-			++*n;
-		}
-	char *s = arena_strdup(&r->arena, b.len ? b.p : "");
-	buf_free(&b);
-	return s;
 }
 
 static long number_in(const char *s, long lo, long hi)
@@ -1154,4 +1442,48 @@ void calendar_account_submit(struct req *r)
 	        "<p class=\"address\"><code>%s</code></p>\n<p><a href=\"/account#calendar\">Back to your account</a></p>\n",
 	     url);
 	page_end(r);
+}
+
+/* ---- ties on a school's profile ------------------------------------------------- */
+
+/* The site visits a school made and hosted, once they have happened: the
+ * other school named only when the viewer may see it (a tie to a school
+ * the viewer may not see is left out, not counted). */
+void connect_profile_ties(struct req *r, long long school)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT o.starts_at, o.tz, o.school_id, b.school_id, coalesce(nullif(v.dimensions, ''), o.dimensions)"
+	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    "  LEFT JOIN visit_reflections v ON v.booking_id = b.id"
+	    " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	    "   AND (o.school_id = ?1 OR b.school_id = ?1)"
+	    " ORDER BY o.starts_at DESC LIMIT 100", "I", school);
+	struct { long long at, host, visitor; const char *tz, *dims; } t[100];
+	int n = 0;
+	while (db_step(r, st))
+		if (n < 100) {
+			t[n].at = db_col_int(st, 0);
+			t[n].tz = db_col_text(r, st, 1);
+			t[n].host = db_col_int(st, 2);
+			t[n].visitor = db_col_int(st, 3);
+			t[n].dims = db_col_text(r, st, 4);
+			n++;
+		}
+	int shown = 0;
+	for (int i = 0; i < n; i++) {
+		int hosted = t[i].host == school;
+		long long other = hosted ? t[i].visitor : t[i].host;
+		if (policy_school(r, other) == VIS_HIDDEN)
+			continue;
+		if (!shown++)
+			html(r, "<h2>Connect: site visits</h2>\n<ul class=\"ties\">\n");
+		char when[40];
+		utc_to_local(t[i].at, t[i].tz, when, sizeof when);
+		when[10] = '\0';
+		html(r, "<li><span class=\"when\">%s</span>: %s <a href=\"/schools/%lld\">%s</a> (%s)</li>\n", when,
+		     hosted ? "hosted visitors from" : "visited", other, school_name_for(r, other),
+		     region_labels(&r->arena, grant_dimensions, t[i].dims));
+	}
+	if (shown)
+		html(r, "</ul>\n");
 }

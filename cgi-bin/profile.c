@@ -111,6 +111,7 @@ void profile_page(struct req *r)
 	}
 	html(r, "</dl>\n");
 	profile_labels(r, id);
+	connect_profile_ties(r, id);
 
 	struct scan_result now;
 	if (v == VIS_FULL && !latest_scan(r, id, 0, &now)) {

@@ -356,10 +356,13 @@ enum seats_outcome seats_request(struct req *r, const struct opp *o, long long s
 	if (db_int(r, 0, "SELECT 1 FROM bookings WHERE opportunity_id = ? AND school_id = ? AND status IN"
 	                 " ('pending', 'confirmed', 'waitlisted', 'offered')", "II", cur.id, school))
 		return SEATS_TWICE;
-	/* Nobody jumps the queue: while anyone waits, a newcomer waits too. */
+	/* Nobody jumps the queue: free seats a waiting party fits are theirs
+	 * (the clock or the next change offers them); the rest go to whoever
+	 * fits, as they would by the waitlist's own rule. */
+	int free_seats = cur.seats - cur.held;
 	int queue = (int)db_int(r, 0, "SELECT count(*) FROM bookings WHERE opportunity_id = ?"
-	                              " AND status IN ('waitlisted', 'offered')", "I", cur.id);
-	int fits = !queue && party <= cur.seats - cur.held;
+	                              " AND status = 'waitlisted' AND party <= ?", "Ii", cur.id, free_seats);
+	int fits = !queue && party <= free_seats;
 	if (!fits && !waitlist)
 		return SEATS_FULL;
 	const char *status = !fits ? "waitlisted" : !strcmp(cur.confirm, "auto") ? "confirmed" : "pending";
@@ -612,13 +615,16 @@ int seats_clock(struct req *r, long long opp, long long now)
 
 /* ---- matching ----------------------------------------------------------- */
 
-double seats_match_score(int host_score, int shows_practice, double km, int open_seats)
+double seats_match_score(int shows_need, int host_score, int lacking_shown, double km, int open_seats)
 {
-	/* Strength in the visitor's weakest dimension counts most; a practice
-	 * the visitor lacks, on show, next; then nearness (a day's drive, 500
-	 * km, is the horizon) and open seats (a few are enough). */
-	double strength = host_score < 0 ? 0.3 : host_score / 100.0;
+	/* Showing the dimension the visitor needs counts most; then practices
+	 * it lacks on show (three are plenty), then the host's strength there
+	 * (unknown counts as middling, so a score the viewer may not read
+	 * neither lifts nor sinks a host), nearness (a day's drive, 500 km, is
+	 * the horizon) and open seats (a few are enough). */
+	double strength = host_score < 0 ? 0.5 : host_score / 100.0;
+	double lacking = lacking_shown >= 3 ? 1 : lacking_shown / 3.0;
 	double near = km < 0 ? 0.3 : km >= 500 ? 0 : 1 - km / 500;
 	double seats = open_seats <= 0 ? 0 : open_seats >= 4 ? 1 : open_seats / 4.0;
-	return 50 * strength + 20 * (shows_practice ? 1 : 0) + 20 * near + 10 * seats;
+	return 35 * (shows_need ? 1 : 0) + 20 * lacking + 15 * (shows_need ? strength : 0) + 20 * near + 10 * seats;
 }

@@ -32,6 +32,8 @@ void calendar_feed(struct req *r);
 void calendar_account_submit(struct req *r);
 /* The account page's section on the calendar feed. */
 void calendar_account_section(struct req *r);
+/* A school profile's site visits made and hosted (its ties). */
+void connect_profile_ties(struct req *r, long long school);
 
 /* home.c */
 void home_page(struct req *r);

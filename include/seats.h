@@ -108,10 +108,11 @@ const char *seats_when(struct req *r, long long starts_at, const char *tz, const
  * else Central. */
 const char *seats_viewer_tz(struct req *r);
 
-/* How well a host meets a visitor's need (higher is better), from the
- * host's score in the visitor's weakest dimension (0..100, -1 unknown),
- * whether the host shows a practice the visitor lacks there, the distance
- * in km (-1 unknown), and the open seats in the coming weeks.  Pure. */
-double seats_match_score(int host_score, int shows_practice, double km, int open_seats);
+/* How well a visit meets a visiting school's need (0..100, higher is
+ * better): whether it shows the visitor's weakest dimension, the host's
+ * score there (0..100; -1 when unknown or not the viewer's to read), how
+ * many practices it shows there that the visitor lacks, the distance in
+ * km (-1 unknown) and its open seats.  Pure. */
+double seats_match_score(int shows_need, int host_score, int lacking_shown, double km, int open_seats);
 
 #endif

@@ -115,3 +115,18 @@ CREATE TABLE calendar_feeds (
   token_hash BLOB NOT NULL UNIQUE,
   created_at INTEGER NOT NULL DEFAULT (unixepoch())
 );
+
+-- After the visit: what the visitors saw and will try, by dimension, and
+-- the host's notes.  A tie between two schools for the profiles and the
+-- network map, read through the visibility policy.
+CREATE TABLE visit_reflections (
+  booking_id  INTEGER PRIMARY KEY REFERENCES bookings(id),
+  dimensions  TEXT NOT NULL DEFAULT '',     -- what the visitors observed, '\n'-separated
+  saw         TEXT NOT NULL DEFAULT '' CHECK (length(saw) <= 4000),
+  will_try    TEXT NOT NULL DEFAULT '' CHECK (length(will_try) <= 4000),
+  visitor_by  INTEGER REFERENCES users(id),
+  visitor_at  INTEGER,
+  host_notes  TEXT NOT NULL DEFAULT '' CHECK (length(host_notes) <= 4000),
+  host_by     INTEGER REFERENCES users(id),
+  host_at     INTEGER
+);

@@ -98,18 +98,6 @@ END_TEST
 
 /* ---- a form sent twice ------------------------------------------------------ */
 
-static char *field_of(const struct resp *r, const char *name)
-{
-	char pat[64];
-	snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
-	const char *p = strstr(r->body, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	const char *q = strchr(p, '"');
-	return q ? strndup(p, (size_t)(q - p)) : NULL;
-}
-
 struct sender {
 	struct client *c;
 	char body[512];

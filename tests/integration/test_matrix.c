@@ -32,6 +32,9 @@ static const struct reader readers[] = {
 	{ "leader@example.org",
 	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND s.id NOT IN (SELECT school_id FROM"
 	  " user_schools WHERE user_id = (SELECT id FROM users WHERE email = 'leader@example.org'))" },
+	{ "host@example.org",
+	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND s.id NOT IN (SELECT school_id FROM"
+	  " user_schools WHERE user_id = (SELECT id FROM users WHERE email = 'host@example.org'))" },
 	{ "steward@example.org",
 	  "SELECT s.name FROM schools s WHERE s.sharing = 'private' AND s.nation_id IS NOT"
 	  " (SELECT nation_id FROM users WHERE email = 'steward@example.org')" },
@@ -128,6 +131,33 @@ START_TEST(no_route_names_a_school_its_reader_may_not_see)
 	                 " WHERE s.sharing = 'private' ORDER BY 1", cand + ncand, 3);
 	ncand += rows_of("SELECT id FROM grant_reports ORDER BY id", cand + ncand, 2);
 	ncand += rows_of("SELECT id FROM users ORDER BY id", cand + ncand, 2);
+	/* Connect: a private school whose steward lets it host publishes a
+	 * visit; another private school asks for seats at a public one. */
+	ck_assert_int_eq(db_run("INSERT INTO school_consent (school_id, use_name, value) SELECT min(id), 'connect_host',"
+	                        " 'allowed' FROM schools WHERE sharing = 'private'"), 0);
+	ck_assert_int_eq(db_run("INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at,"
+	                        " minutes, seats, dimensions, confirm) SELECT min(s.id), u.id, date('now', '+20 days'),"
+	                        " '09:00', 'America/Chicago', unixepoch() + 20 * 86400, 60, 5, 'cultural', 'host'"
+	                        " FROM schools s, users u WHERE s.sharing = 'private' AND u.email = 'steward@example.org'"), 0);
+	ck_assert_int_eq(db_run("INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status,"
+	                        " hold_until) SELECT min(o.id), (SELECT max(id) FROM schools WHERE sharing = 'private'),"
+	                        " (SELECT id FROM users WHERE email = 'steward@example.org'), 1, 'A visitor', 'pending',"
+	                        " unixepoch() + 86400 FROM opportunities o"), 0);
+	/* ... and one made a visit that has happened: a tie on the host's profile. */
+	ck_assert_int_eq(db_run("INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at,"
+	                        " minutes, seats, dimensions, confirm) SELECT min(us.school_id), u.id, date('now', '-2 days'),"
+	                        " '09:00', 'America/Chicago', unixepoch() - 2 * 86400, 60, 5, 'career', 'auto'"
+	                        " FROM user_schools us JOIN users u ON u.id = us.user_id WHERE u.email = 'host@example.org'"), 0);
+	ck_assert_int_eq(db_run("INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status)"
+	                        " SELECT max(id), (SELECT max(id) FROM schools WHERE sharing = 'private'),"
+	                        " (SELECT id FROM users WHERE email = 'steward@example.org'), 1, 'A visitor', 'confirmed'"
+	                        " FROM opportunities"), 0);
+	ncand += rows_of("SELECT min(us.school_id) FROM user_schools us JOIN users u ON u.id = us.user_id"
+	                 " WHERE u.email = 'host@example.org'", cand + ncand, 1);
+	ncand += rows_of("SELECT o.id FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	                 " WHERE s.sharing = 'private' ORDER BY o.id", cand + ncand, 1);
+	ncand += rows_of("SELECT id FROM bookings ORDER BY id", cand + ncand, 2);
+	ncand += rows_of("SELECT min(id) FROM opportunities", cand + ncand, 1);
 	int requests = 0;
 	for (size_t w = 0; w < sizeof readers / sizeof readers[0]; w++) {
 		struct client *c = client_new();

@@ -119,20 +119,25 @@ START_TEST(holds_and_full)
 	ck_assert_int_eq(ask_run(3, 2, 1, &b), SEATS_WAITLISTED);
 	ck_assert_int_eq(held(R), 2);                          /* waiting holds nothing */
 	ck_assert_int_eq(ask_run(2, 1, 1, &c), SEATS_TWICE);   /* one live request a school */
-	/* Nobody jumps the queue: a party of 1 fits, but one is waiting. */
-	ck_assert_int_eq(ask_run(4, 1, 1, &c), SEATS_WAITLISTED);
-	ck_assert_int_eq(held(R), 2);
-	/* Confirming keeps the hold; the host's decline frees it and offers
+	/* The waiting party of 2 does not fit the seat left; a party of 1
+	 * does, as it would by the waitlist's rule (the first who fits). */
+	ck_assert_int_eq(ask_run(4, 1, 1, &c), SEATS_BOOKED);
+	ck_assert_int_eq(held(R), 3);
+	/* Confirming keeps the hold; the visitor's cancel frees it and offers
 	 * it to the first waiting party that fits. */
 	ck_assert(change(a, "confirmed"));
-	ck_assert_int_eq(held(R), 2);
+	ck_assert_int_eq(held(R), 3);
 	ck_assert(!change(a, "confirmed"));                    /* not twice */
 	ck_assert(change(a, "cancelled"));
 	ck_assert_str_eq(status_of(R, b), "offered");
-	ck_assert_str_eq(status_of(R, c), "offered");          /* 3 free: both parties fit, in turn */
+	ck_assert_str_eq(status_of(R, c), "pending");          /* untouched */
 	ck_assert_int_eq(held(R), 3);
+	long long d;
+	ck_assert_int_eq(ask_run(5, 1, 1, &d), SEATS_WAITLISTED);   /* full again */
 	ck_assert(change(b, "pending"));                       /* taken: now the host's to answer */
 	ck_assert_int_eq(held(R), 3);
+	ck_assert(change(c, "declined"));                      /* the host's decline frees a seat */
+	ck_assert_str_eq(status_of(R, d), "offered");
 	/* Mail went to the people concerned, each with a calendar. */
 	ck_assert_int_ge(db_int(R, 0, "SELECT count(*) FROM outbox", ""), 6);
 	test_req_free(R);
@@ -232,15 +237,19 @@ END_TEST
 
 START_TEST(match_score)
 {
-	/* Strength in the visitor's weakest dimension counts most. */
-	ck_assert(seats_match_score(90, 0, 100, 4) > seats_match_score(40, 0, 100, 4));
-	ck_assert(seats_match_score(60, 1, 100, 4) > seats_match_score(60, 0, 100, 4));
-	ck_assert(seats_match_score(60, 0, 20, 4) > seats_match_score(60, 0, 400, 4));
-	ck_assert(seats_match_score(60, 0, 100, 4) > seats_match_score(60, 0, 100, 0));
-	/* Unknown scores and distances rank in the middle, never first. */
-	ck_assert(seats_match_score(-1, 0, -1, 4) < seats_match_score(80, 0, 50, 4));
-	ck_assert(seats_match_score(100, 1, 0, 10) <= 100.0);
-	ck_assert(seats_match_score(0, 0, 1000, 0) >= 0.0);
+	/* Showing what the visitor needs counts most, even farther away. */
+	ck_assert(seats_match_score(1, -1, 0, 300, 4) > seats_match_score(0, -1, 0, 10, 4));
+	ck_assert(seats_match_score(1, -1, 2, 100, 4) > seats_match_score(1, -1, 0, 100, 4));
+	ck_assert(seats_match_score(1, 90, 0, 100, 4) > seats_match_score(1, 40, 0, 100, 4));
+	ck_assert(seats_match_score(1, -1, 0, 20, 4) > seats_match_score(1, -1, 0, 400, 4));
+	ck_assert(seats_match_score(1, -1, 0, 100, 4) > seats_match_score(1, -1, 0, 100, 1));
+	/* A score the viewer may not read neither lifts nor sinks a host:
+	 * it ranks as a middling one. */
+	ck_assert(seats_match_score(1, -1, 0, 100, 4) == seats_match_score(1, 50, 0, 100, 4));
+	/* A host's score does not count where it does not show the need. */
+	ck_assert(seats_match_score(0, 100, 0, 100, 4) == seats_match_score(0, 0, 0, 100, 4));
+	ck_assert(seats_match_score(1, 100, 9, 0, 10) <= 100.0);
+	ck_assert(seats_match_score(0, 0, 0, 1000, 0) >= 0.0);
 }
 END_TEST
 
