@@ -13,6 +13,8 @@
  * the policy lets the host see it.
  */
 #include "auth.h"
+#include "chart.h"
+#include "csv.h"
 #include "db.h"
 #include "grant.h"
 #include "handlers.h"
@@ -420,6 +422,8 @@ void connect_page(struct req *r)
 	        " most. Find a school that shows what you want to see, and ask for seats for your team.</p>\n");
 	if (r->user->role == ROLE_LEADER)
 		html(r, "<p><a class=\"button secondary\" href=\"/connect/host\">Host a site visit at your school</a></p>\n");
+	if (r->user->role == ROLE_ADMIN || r->user->role == ROLE_STAFF)
+		html(r, "<p><a href=\"/connect/report\">How the network visits: months, hosts, ties across lines</a></p>\n");
 	if (r->user->role == ROLE_LEADER || r->user->role == ROLE_INTERMEDIARY) {
 		const char **mine = visitor_schools(r, 0);
 		const char *for_school = req_query(r, "school");
@@ -1486,4 +1490,208 @@ void connect_profile_ties(struct req *r, long long school)
 	}
 	if (shown)
 		html(r, "</ul>\n");
+}
+
+/* ---- /connect/report and /connect/visits.csv: for the foundation --------------- */
+
+/* A booking both of whose schools the viewer may see: the figures below
+ * count only those, so no figure is about a school the reader may not see
+ * (a nation's private schools are left out of them altogether). */
+struct row {
+	long long id, opp, host, visitor, at;
+	int party, seats, cross_state, cross_nation;
+	const char *status, *month, *host_name, *visitor_name, *date, *dims;
+};
+
+#define REPORT_MAX 20000
+
+static int report_rows(struct req *r, struct row **out, struct usage_tally *used)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT b.id, o.id, o.school_id, b.school_id, o.starts_at, b.party, o.seats, b.status, substr(o.local_date, 1, 7),"
+	    "       hs.name || ' (' || hs.state_code || ')', vs.name || ' (' || vs.state_code || ')', o.local_date,"
+	    "       hs.state_code <> vs.state_code, coalesce(hs.nation_id, 0) <> coalesce(vs.nation_id, 0),"
+	    "       coalesce(hs.nation_id, 0), coalesce(vs.nation_id, 0), o.dimensions"
+	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    "  JOIN schools hs ON hs.id = o.school_id JOIN schools vs ON vs.id = b.school_id"
+	    " ORDER BY o.starts_at, b.id LIMIT 20000", "");
+	struct row *rows = arena_alloc(&r->arena, sizeof *rows * 64);
+	int n = 0, cap = 64;
+	while (db_step(r, st)) {
+		long long host = db_col_int(st, 2), visitor = db_col_int(st, 3);
+		enum vis hv = policy_school(r, host), vv = policy_school(r, visitor);
+		if (hv == VIS_HIDDEN || vv == VIS_HIDDEN)
+			continue;
+		usage_count_school(r, used, host, db_col_int(st, 14), hv);
+		usage_count_school(r, used, visitor, db_col_int(st, 15), vv);
+		if (n == cap) {
+			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, rows, sizeof *rows * (size_t)n);
+			rows = more;
+			cap *= 2;
+		}
+		struct row *x = &rows[n++];
+		x->id = db_col_int(st, 0);
+		x->opp = db_col_int(st, 1);
+		x->host = host;
+		x->visitor = visitor;
+		x->at = db_col_int(st, 4);
+		x->party = (int)db_col_int(st, 5);
+		x->seats = (int)db_col_int(st, 6);
+		x->status = db_col_text(r, st, 7);
+		x->month = db_col_text(r, st, 8);
+		x->host_name = db_col_text(r, st, 9);
+		x->visitor_name = db_col_text(r, st, 10);
+		x->date = db_col_text(r, st, 11);
+		x->cross_state = (int)db_col_int(st, 12);
+		x->cross_nation = (int)db_col_int(st, 13);
+		x->dims = db_col_text(r, st, 16);
+	}
+	*out = rows;
+	return n;
+}
+
+void connect_report_page(struct req *r)
+{
+	struct usage_tally used = {0};
+	struct row *rows;
+	int n = report_rows(r, &rows, &used);
+	page_begin(r, "Connect: how the network visits");
+	html(r, "<p class=\"lead\">Site visits between schools, by the month of the visit. Visits that involve a school"
+	        " whose nation keeps its data private are not counted here.</p>\n"
+	        "<p><a href=\"/connect/visits.csv\">Download every visit (CSV)</a> · <a href=\"/api/v1/opportunities\">Open"
+	        " visits (JSON)</a></p>\n");
+	/* Months: seats offered (open visits of hosts the reader may see),
+	 * visits made (confirmed), seats taken, requests that found no seat. */
+	struct month { const char *m; long long offered; int visits, taken, unmet; } mo[120];
+	int nm = 0, cross_state = 0, cross_nation = 0, visits = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT school_id, seats, substr(local_date, 1, 7) FROM opportunities"
+	                           " WHERE status = 'open' ORDER BY local_date", "");
+	struct { long long host; int seats; const char *m; } *offers = arena_alloc(&r->arena, sizeof *offers * 4096);
+	int no = 0;
+	while (db_step(r, st))
+		if (no < 4096) {
+			offers[no].host = db_col_int(st, 0);
+			offers[no].seats = (int)db_col_int(st, 1);
+			offers[no].m = db_col_text(r, st, 2);
+			no++;
+		}
+	for (int i = 0; i < no + n; i++) {
+		const char *m = i < no ? offers[i].m : rows[i - no].month;
+		if (i < no && policy_school(r, offers[i].host) == VIS_HIDDEN)
+			continue;
+		int k = 0;
+		while (k < nm && strcmp(mo[k].m, m))
+			k++;
+		if (k == nm) {
+			if (nm == 120)
+				continue;
+			mo[nm++] = (struct month){ m, 0, 0, 0, 0 };
+		}
+		if (i < no) {
+			mo[k].offered += offers[i].seats;
+			continue;
+		}
+		const struct row *x = &rows[i - no];
+		if (!strcmp(x->status, "confirmed")) {
+			mo[k].visits++;
+			mo[k].taken += x->party;
+			visits++;
+			cross_state += x->cross_state;
+			cross_nation += x->cross_nation;
+		} else if (!strcmp(x->status, "declined") || !strcmp(x->status, "lapsed") || !strcmp(x->status, "expired")) {
+			mo[k].unmet++;
+		}
+	}
+	for (int i = 1; i < nm; i++)          /* "YYYY-MM" sorts as text */
+		for (int k = i; k > 0 && strcmp(mo[k].m, mo[k - 1].m) < 0; k--) {
+			struct month t = mo[k];
+			mo[k] = mo[k - 1];
+			mo[k - 1] = t;
+		}
+	struct bar *bars = arena_alloc(&r->arena, sizeof *bars * (size_t)(nm ? nm : 1));
+	double max = 1;
+	for (int k = 0; k < nm; k++) {
+		bars[k] = (struct bar){ mo[k].m, mo[k].visits, NULL, 0 };
+		if (mo[k].visits > max)
+			max = mo[k].visits;
+	}
+	if (nm)
+		chart_bars(r, "visits-by-month", "Site visits by month", "Month", "Visits", bars, nm, max, "");
+	html(r, "<div class=\"scroll\"><table>\n<caption>By month</caption>\n<thead><tr><th scope=\"col\">Month</th>"
+	        "<th scope=\"col\">Seats offered</th><th scope=\"col\">Seats taken</th><th scope=\"col\">Visits</th>"
+	        "<th scope=\"col\">Requests that found no seat</th></tr></thead>\n<tbody>\n");
+	for (int k = 0; k < nm; k++)
+		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%d</td>"
+		        "<td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n", mo[k].m, mo[k].offered, mo[k].taken,
+		     mo[k].visits, mo[k].unmet);
+	if (!nm)
+		html(r, "<tr><td colspan=\"5\">No visits yet.</td></tr>\n");
+	html(r, "</tbody>\n</table></div>\n");
+	html(r, "<h2>Across lines</h2>\n<ul class=\"figures\"><li><strong>%d</strong> of %d visits crossed a state line"
+	        "</li><li><strong>%d</strong> joined schools of different nations, or a nation's school and another"
+	        "</li></ul>\n", cross_state, visits, cross_nation);
+	/* Busiest hosts: visitors welcomed. */
+	struct host { long long id; const char *name; int visitors, visits; } h[400];
+	int nh = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(rows[i].status, "confirmed"))
+			continue;
+		int k = 0;
+		while (k < nh && h[k].id != rows[i].host)
+			k++;
+		if (k == nh) {
+			if (nh == 400)
+				continue;
+			h[nh++] = (struct host){ rows[i].host, rows[i].host_name, 0, 0 };
+		}
+		h[k].visitors += rows[i].party;
+		h[k].visits++;
+	}
+	for (int i = 1; i < nh; i++)          /* most visitors first; few hosts, insertion sort */
+		for (int k = i; k > 0 && h[k].visitors > h[k - 1].visitors; k--) {
+			struct host t = h[k];
+			h[k] = h[k - 1];
+			h[k - 1] = t;
+		}
+	html(r, "<h2>Busiest hosts</h2>\n<div class=\"scroll\"><table>\n<caption>Hosts by visitors welcomed</caption>\n"
+	        "<thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Visits</th><th scope=\"col\">Visitors</th></tr>"
+	        "</thead>\n<tbody>\n");
+	for (int k = 0; k < nh && k < 10; k++)
+		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a></td><td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n",
+		     h[k].id, h[k].name, h[k].visits, h[k].visitors);
+	if (!nh)
+		html(r, "<tr><td colspan=\"3\">No visits yet.</td></tr>\n");
+	html(r, "</tbody>\n</table></div>\n");
+	usage_flush(r, &used, "connect report");
+	page_end(r);
+}
+
+void connect_visits_csv(struct req *r)
+{
+	struct usage_tally used = {0};
+	struct row *rows;
+	int n = report_rows(r, &rows, &used);
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-site-visits.csv\"");
+	static const char *const cols[] = { "booking_id", "opportunity_id", "date", "host_school_id", "host",
+	                                    "visiting_school_id", "visitor", "party", "status", "dimensions",
+	                                    "across_states", "across_nations", "host_labels", "visitor_labels", NULL };
+	for (int i = 0; cols[i]; i++)
+		csv_field(&r->body, cols[i], i == 0);
+	csv_end(&r->body);
+	for (int i = 0; i < n; i++) {
+		const struct row *x = &rows[i];
+		const char *v[] = {
+			arena_printf(&r->arena, "%lld", x->id), arena_printf(&r->arena, "%lld", x->opp), x->date,
+			arena_printf(&r->arena, "%lld", x->host), x->host_name, arena_printf(&r->arena, "%lld", x->visitor),
+			x->visitor_name, arena_printf(&r->arena, "%d", x->party), x->status,
+			region_labels(&r->arena, grant_dimensions, x->dims), x->cross_state ? "yes" : "no",
+			x->cross_nation ? "yes" : "no", policy_labels(r, x->host), policy_labels(r, x->visitor),
+		};
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	usage_flush(r, &used, "site-visits.csv");
 }

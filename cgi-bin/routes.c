@@ -27,6 +27,8 @@ const struct route app_routes[] = {
 	{ "GET",  "/calendar/{token}.ics",    calendar_feed,           ROLE_PUBLIC, 0 },
 	{ "GET",  "/connect",                 connect_page,            ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/connect/host",            connect_host_page,       ROLE_LEADER, 0 },
+	{ "GET",  "/connect/report",          connect_report_page,     STAFF, 0 },
+	{ "GET",  "/connect/visits.csv",      connect_visits_csv,      STAFF, 0 },
 	{ "POST", "/connect/host",            connect_host_submit,     ROLE_LEADER, 0 },
 	{ "GET",  "/connect/opportunities/{id}", connect_opportunity_page, ROLE_SIGNED_IN, 0 },
 	{ "POST", "/connect/opportunities/{id}", connect_opportunity_submit, ROLE_LEADER, 0 },

@@ -28,6 +28,8 @@ void connect_request_submit(struct req *r);
 void connect_booking_page(struct req *r);
 void connect_booking_submit(struct req *r);
 void opportunities_json(struct req *r);
+void connect_report_page(struct req *r);
+void connect_visits_csv(struct req *r);
 void calendar_feed(struct req *r);
 void calendar_account_submit(struct req *r);
 /* The account page's section on the calendar feed. */

@@ -359,6 +359,21 @@ START_TEST(after_the_visit)
 	ck_assert(resp_has(r, "visited"));
 	ck_assert(resp_has(r, host_name));
 	resp_free(r);
+	/* The foundation's view: the visit counted, its host the busiest. */
+	r = http_get(st, "/connect/report");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Busiest hosts"));
+	ck_assert(resp_has(r, host_name));
+	resp_free(r);
+	r = http_get(st, "/connect/visits.csv");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "booking_id,opportunity_id,date"));
+	ck_assert(resp_has(r, visitor_name));
+	ck_assert(resp_has(r, ",confirmed,"));
+	resp_free(r);
+	r = http_get(lead, "/connect/report");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
 	free(visitor_name);
 	free(host_name);
 	client_free(host);
