@@ -327,13 +327,13 @@ void ical_feed(struct buf *out, const char *name, const struct ical_event *ev, i
 	put_head(&w);
 	if (!empty(name))
 		put_text(&w, "X-WR-CALNAME", name);
+	unsigned used = 0;      /* a bit per zone */
+	for (int i = 0; i < n; i++)
+		if (ical_event_ok(&ev[i]))
+			used |= 1u << (zone_of(ev[i].tzid) - zones);
 	for (int z = 0; z < NZONES; z++)
-		for (int i = 0; i < n; i++)
-			if (!strcmp(ev[i].tzid ? ev[i].tzid : "", zones[z].tzid) &&
-			    ical_event_ok(&ev[i])) {
-				put_vtimezone(&w, &zones[z]);
-				break;
-			}
+		if (used & 1u << z)
+			put_vtimezone(&w, &zones[z]);
 	for (int i = 0; i < n; i++)
 		if (ical_event_ok(&ev[i]))
 			put_event(&w, &ev[i]);
