@@ -128,7 +128,7 @@ static void put_value(struct buf *b, const char *s, enum value_kind kind)
 	}
 }
 
-/* Append line[0..n) to out as one content line: folded so that no line
+/* Append s[0..n) to out as one content line: folded so that no line
  * passes 75 octets (a continuation starts with one space), never inside a
  * UTF-8 character, and ended with CRLF. */
 static void fold(struct buf *out, const char *s, size_t n)
