@@ -128,7 +128,7 @@ static void put_value(struct buf *b, const char *s, enum value_kind kind)
 	}
 }
 
-/* Append line[0..n) to out as one content line: folded so that no line
+/* Append s[0..n) to out as one content line: folded so that no line
  * passes 75 octets (a continuation starts with one space), never inside a
  * UTF-8 character, and ended with CRLF. */
 static void fold(struct buf *out, const char *s, size_t n)
@@ -327,13 +327,13 @@ void ical_feed(struct buf *out, const char *name, const struct ical_event *ev, i
 	put_head(&w);
 	if (!empty(name))
 		put_text(&w, "X-WR-CALNAME", name);
+	unsigned used = 0;      /* a bit per zone */
+	for (int i = 0; i < n; i++)
+		if (ical_event_ok(&ev[i]))
+			used |= 1u << (zone_of(ev[i].tzid) - zones);
 	for (int z = 0; z < NZONES; z++)
-		for (int i = 0; i < n; i++)
-			if (!strcmp(ev[i].tzid ? ev[i].tzid : "", zones[z].tzid) &&
-			    ical_event_ok(&ev[i])) {
-				put_vtimezone(&w, &zones[z]);
-				break;
-			}
+		if (used & 1u << z)
+			put_vtimezone(&w, &zones[z]);
 	for (int i = 0; i < n; i++)
 		if (ical_event_ok(&ev[i]))
 			put_event(&w, &ev[i]);

@@ -182,7 +182,7 @@ void mail_compose(struct buf *m, const char *from, const char *to, const char *s
 	buf_printf(m, "Date: %s\r\nFrom: ilnet <%s>\r\nTo: <%s>\r\n", date, from, to);
 	put_subject(m, subject);
 	buf_printf(m, "Message-ID: <%s%s>\r\nMIME-Version: 1.0\r\n", id, domain ? domain : "@ilnet");
-	if (!ics) {
+	if (!ics || !method) {
 		buf_puts(m, "Content-Type: text/plain; charset=utf-8\r\n"
 		         "Content-Transfer-Encoding: 8bit\r\n\r\n");
 		for (const char *p = body; *p; p++) {

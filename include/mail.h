@@ -27,7 +27,7 @@ void mail_queue_calendar(struct req *r, const char *to, const char *subject,
 
 /* The whole RFC 5322 message as the sender delivers it, appended to m:
  * Date, From, To, Subject, Message-ID and MIME-Version headers, then body
- * as 8-bit text/plain when ics is NULL, or else a multipart/alternative of
+ * as 8-bit text/plain when ics or method is NULL, or else a multipart/alternative of
  * body (quoted-printable) and ics (base64, text/calendar; method=method).
  * Lines end in CRLF; the lines of both parts of the calendar form stay
  * within 76 octets, whatever the body holds. */

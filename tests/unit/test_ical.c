@@ -527,6 +527,10 @@ START_TEST(plain_mail_as_before)
 	                    "Content-Type: text/plain; charset=utf-8\r\n"
 	                    "Content-Transfer-Encoding: 8bit\r\n\r\none\r\ntwo\r\nthree\r\n"));
 	ck_assert(!strstr(s, "multipart"));
+	buf_reset(&m);
+	/* A calendar without its method is not sent as one. */
+	mail_compose(&m, "ilnet@example.org", "a@example.org", "Hello", "x", "BEGIN:VCALENDAR\r\n", NULL);
+	ck_assert(!strstr(buf_str(&m), "multipart") && !strstr(buf_str(&m), "VCALENDAR"));
 	buf_free(&m);
 }
 END_TEST
