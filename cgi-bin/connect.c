@@ -382,7 +382,7 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 		if (nlack)
 			buf_printf(&why, "%sPractices you have not marked there: %s.", why.len ? " " : "", buf_str(&lack));
 		if (km >= 0) {
-			int minutes = (int)(km * 1.25 / 80 * 60 + 0.5);     /* roads wind: a quarter more, at 80 km/h */
+			int minutes = (int)(km * 1.2 / 90 * 60 + 0.5);      /* roads wind: a fifth more, at 90 km/h */
 			buf_printf(&why, "%s%.0f km away (about %s by road).", why.len ? " " : "", km,
 			           minutes < 60 ? arena_printf(&r->arena, "%d min", minutes < 5 ? 5 : minutes)
 			                        : arena_printf(&r->arena, "%d h %02d min", minutes / 60, minutes % 60));

@@ -70,6 +70,26 @@ static void home_leader(struct req *r)
 		html(r, "<p>No schools are linked to your account yet. Ask the foundation"
 		        " to add them.</p>\n");
 	html(r, "<p><a href=\"/my/schools\">See your schools</a></p>\n");
+	/* Connect: what waits for this leader, as host and as visitor. */
+	st = db_q(r,
+	    "SELECT (SELECT count(*) FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    "         WHERE b.status = 'pending' AND o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1)),"
+	    "       (SELECT count(*) FROM bookings WHERE status = 'offered' AND requested_by = ?1),"
+	    "       (SELECT count(*) FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	    "         WHERE b.status = 'confirmed' AND b.requested_by = ?1 AND o.starts_at > unixepoch())", "I", r->user->id);
+	if (db_step(r, st)) {
+		long long answer = db_col_int(st, 0), offered = db_col_int(st, 1), coming = db_col_int(st, 2);
+		sqlite3_reset(st);
+		html(r, "<h2>Site visits</h2>\n<ul>\n");
+		if (answer)
+			html(r, "<li><a href=\"/connect/host\">%lld request%s for your site visits wait%s for your answer</a></li>\n",
+			     answer, answer == 1 ? "" : "s", answer == 1 ? "s" : "");
+		if (offered)
+			html(r, "<li><a href=\"/connect\">Seats are offered to you from a waitlist: take them before they pass"
+			        " on</a></li>\n");
+		html(r, "<li>%lld confirmed visit%s to come. <a href=\"/connect\">Find a school to visit</a></li>\n</ul>\n",
+		     coming, coming == 1 ? "" : "s");
+	}
 }
 
 static void home_intermediary(struct req *r)
