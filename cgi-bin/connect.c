@@ -511,8 +511,9 @@ static void opp_facts(struct req *r, const struct opp *o, const char *vtz)
 {
 	int left = o->seats - o->held;
 	html(r, "<dl class=\"facts\">\n<dt>When</dt><dd>%s</dd>\n<dt>Length</dt><dd>%d minutes</dd>\n"
-	        "<dt>Host</dt><dd>%s, %s, %s</dd>\n<dt>Dimensions</dt><dd>%s</dd>\n",
-	     seats_when(r, o->starts_at, o->tz, vtz), o->minutes, o->school, o->city, o->state,
+	        "<dt>Host</dt><dd>%s%s%s%s%s</dd>\n<dt>Dimensions</dt><dd>%s</dd>\n",
+	     seats_when(r, o->starts_at, o->tz, vtz), o->minutes, o->school, *o->city ? ", " : "", o->city,
+	     *o->state ? ", " : "", o->state,
 	     region_labels(&r->arena, grant_dimensions, o->dimensions));
 	if (*o->practices)
 		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, o->practices));
@@ -827,6 +828,12 @@ static void booking_for(struct req *r, long long id, struct seen *s)
 	s->host = leads(r, s->o.school_id);
 	if (!s->visitor && !s->host)
 		req_fail(r, 404, "no such request");
+	/* A host its visitor may no longer see (its steward narrowed its
+	 * sharing since): the request stays theirs, the host unnamed. */
+	if (!s->host && policy_school(r, s->o.school_id) == VIS_HIDDEN) {
+		s->o.school = "A school whose nation keeps its name private";
+		s->o.city = s->o.state = "";
+	}
 }
 
 /* After a confirmed visit has begun: what the visitors saw and will try,

@@ -284,7 +284,7 @@ static void mailer_on_term(int sig)
 /* One tick of Connect's clock in a request of its own: the ledger's
  * code, checks and mail are the handlers' own.  Writes only when something
  * is due. */
-static void clock_tick(sqlite3 *db, int full)
+static void clock_tick(sqlite3 *db)
 {
 	struct req r;
 	req_init(&r, db);
@@ -292,7 +292,7 @@ static void clock_tick(sqlite3 *db, int full)
 	r.fail_jmp = &jb;
 	if (setjmp(jb)) {
 		fprintf(stderr, "ilnet clock: %s\n", r.fail_msg ? r.fail_msg : "failed");
-	} else if (full || seats_due(&r, (long long)time(NULL))) {
+	} else if (seats_due(&r, (long long)time(NULL))) {
 		db_begin(&r);
 		seats_clock(&r, 0, (long long)time(NULL));
 		db_commit(&r);
@@ -316,17 +316,13 @@ static int mailer_main(void)
 		return 1;
 	}
 	/* Mail goes out, and Connect's clock ticks (holds lapse, freed seats
-	 * pass on, reminders fall due), every poll; schools that said they
-	 * would host are looked for once a minute. */
+	 * pass on, reminders fall due, schools that said they would host are
+	 * invited), every poll. */
 	long poll_ms = getenv("ILNET_MAIL_POLL_MS") ? atol(getenv("ILNET_MAIL_POLL_MS")) : 1000;
 	if (poll_ms < 10)
 		poll_ms = 10;
-	time_t last_full = 0;
 	while (!mailer_stop) {
-		time_t now = time(NULL);
-		clock_tick(db, now - last_full >= 60);
-		if (now - last_full >= 60)
-			last_full = now;
+		clock_tick(db);
 		mail_send_due(db);
 		for (long waited = 0; waited < poll_ms && !mailer_stop; waited += 10) {
 			struct timespec ts = {0, 10 * 1000 * 1000};

@@ -555,29 +555,42 @@ static int remind_due(struct req *r, long long now)
 }
 
 /* Schools whose latest submitted scan says they would host, and that have
- * not been invited: one mail to their leaders, never twice. */
+ * not been invited: one mail to their leaders, never twice.  Only scans
+ * submitted since the last look are read (a watermark in settings). */
+#define INVITE_BATCH 5000
+
+static long long invites_through(struct req *r)
+{
+	const char *v = db_setting(r, "connect_invites_through");
+	return v ? atoll(v) : 0;
+}
+
 static int invite_hosts(struct req *r)
 {
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, s.name FROM schools s"
-	    " WHERE s.id NOT IN (SELECT school_id FROM host_invitations)"
-	    "   AND (SELECT a.value FROM responses p JOIN scan_cycles c ON c.id = p.cycle_id"
-	    "        JOIN answers a ON a.response_id = p.id AND a.question = 'connect_host'"
-	    "        WHERE p.school_id = s.id AND p.status = 'submitted' ORDER BY c.year DESC LIMIT 1) = 'yes'"
-	    " ORDER BY s.id LIMIT 50", "");
-	struct { long long id; const char *name; } due[50];
-	int n = 0;
-	while (db_step(r, st))
-		if (n < 50) {
-			due[n].id = db_col_int(st, 0);
-			due[n].name = db_col_text(r, st, 1);
-			n++;
-		}
+	sqlite3_stmt *st = db_q(r, "SELECT school_id, max(submitted_at) FROM responses WHERE status = 'submitted'"
+	                           " AND submitted_at > ? GROUP BY school_id ORDER BY 2 LIMIT ?", "Ii",
+	                        invites_through(r), INVITE_BATCH);
+	long long *ids = arena_alloc(&r->arena, sizeof *ids * INVITE_BATCH);
+	long long lo = 0, hi = 0;
+	int n = 0, sent = 0;
+	while (db_step(r, st)) {
+		ids[n++] = db_col_int(st, 0);
+		hi = db_col_int(st, 1);
+		if (!lo)
+			lo = hi;
+	}
 	for (int i = 0; i < n; i++) {
-		db_exec(r, "INSERT INTO host_invitations (school_id) VALUES (?)", "I", due[i].id);
+		char *answer = db_text(r, "SELECT a.value FROM responses p JOIN scan_cycles c ON c.id = p.cycle_id"
+		                          " JOIN answers a ON a.response_id = p.id AND a.question = 'connect_host'"
+		                          " WHERE p.school_id = ? AND p.status = 'submitted' ORDER BY c.year DESC LIMIT 1",
+		                       "I", ids[i]);
+		if (!answer || strcmp(answer, "yes") ||
+		    db_try(r, "INSERT INTO host_invitations (school_id) VALUES (?)", "I", ids[i]) != SQLITE_DONE)
+			continue;           /* not a host, or invited already */
+		char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", ids[i]);
 		sqlite3_stmt *u = db_q(r, "SELECT u.email, u.name FROM user_schools us JOIN users u ON u.id = us.user_id"
 		                          " WHERE us.school_id = ? AND u.active = 1 AND u.role = 'leader' ORDER BY u.id",
-		                       "I", due[i].id);
+		                       "I", ids[i]);
 		struct person to[16];
 		int k = 0;
 		while (db_step(r, u))
@@ -591,16 +604,23 @@ static int invite_hosts(struct req *r)
 			           arena_printf(&r->arena, "Hello %s,\n\nIn the regional scan you said %s would host a site"
 			                        " visit so that other schools can observe its practice. Thank you! You can"
 			                        " publish dates, seats and what visitors will see here:\n%s/connect/host\n",
-			                        to[j].name, due[i].name, mail_base_url()));
+			                        to[j].name, name ? name : "your school", mail_base_url()));
+		sent++;
 	}
-	return n;
+	/* A full batch may have stopped inside a second: look at that second again. */
+	if (n)
+		db_exec(r, "INSERT INTO settings (key, value) VALUES ('connect_invites_through', ?)"
+		           " ON CONFLICT (key) DO UPDATE SET value = excluded.value", "t",
+		        arena_printf(&r->arena, "%lld", n == INVITE_BATCH && hi > lo ? hi - 1 : hi));
+	return sent;
 }
 
 int seats_due(struct req *r, long long now)
 {
 	return (int)db_int(r, 0, "SELECT EXISTS (SELECT 1 FROM bookings WHERE status IN ('pending', 'offered')"
 	                         " AND hold_until <= ?1) OR EXISTS (SELECT 1 FROM booking_reminders"
-	                         " WHERE sent_at IS NULL AND due_at <= ?1)", "I", now);
+	                         " WHERE sent_at IS NULL AND due_at <= ?1) OR EXISTS (SELECT 1 FROM responses"
+	                         " WHERE status = 'submitted' AND submitted_at > ?2)", "II", now, invites_through(r));
 }
 
 int seats_clock(struct req *r, long long opp, long long now)

@@ -85,8 +85,9 @@ void seats_cancel_opportunity(struct req *r, const struct opp *o, const char *me
  * confirmed, invite schools that said they would host.  opp 0: all.
  * Returns how many things it did. */
 int seats_clock(struct req *r, long long opp, long long now);
-/* 1 when a hold or a reminder is due by now (a read: the clock writes
- * only then). */
+/* 1 when a hold or a reminder is due by now, or a scan was submitted
+ * since the clock last looked for hosts to invite (a read: the clock
+ * writes only then). */
 int seats_due(struct req *r, long long now);
 
 /* Booking b as an event for its requester alone (ORGANIZER the host's

@@ -104,6 +104,8 @@ CREATE TABLE booking_reminders (
 CREATE INDEX booking_reminders_due ON booking_reminders(due_at) WHERE sent_at IS NULL;
 
 -- Schools invited to publish after saying in a scan they would host: once.
+-- The clock reads only scans submitted since it last looked.
+CREATE INDEX responses_submitted ON responses(submitted_at) WHERE status = 'submitted';
 CREATE TABLE host_invitations (
   school_id INTEGER PRIMARY KEY REFERENCES schools(id),
   sent_at   INTEGER NOT NULL DEFAULT (unixepoch())

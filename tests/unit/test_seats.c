@@ -235,6 +235,40 @@ START_TEST(reminders_only_for_confirmed)
 }
 END_TEST
 
+/* A school that said in its latest scan that it would host: its leader is
+ * invited to publish, once, whatever the clock sees later. */
+static void host_said_yes(struct req *r)
+{
+	static int year = 2025;
+	db_begin(r);
+	if (!db_int(r, 0, "SELECT count(*) FROM instruments", ""))
+		db_exec(r, "INSERT INTO instruments (version, title, definition) VALUES ('t', 't', '{}')", "");
+	db_exec(r, "INSERT INTO scan_cycles (year, instrument_id, status) VALUES (?, 1, 'open')", "i", ++year);
+	db_exec(r, "INSERT INTO responses (cycle_id, school_id, status, submitted_at) VALUES (last_insert_rowid(), 1,"
+	           " 'submitted', unixepoch())", "");
+	db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (last_insert_rowid(), 'connect_host', 'yes')", "");
+	db_commit(r);
+}
+
+START_TEST(hosts_invited_once)
+{
+	R = setup();
+	long long now = (long long)time(NULL);
+	ck_assert(!seats_due(R, now));
+	ck_assert_int_eq(test_run(R, host_said_yes), 0);
+	ck_assert(seats_due(R, now));                          /* a scan came in */
+	tick(now);
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM outbox WHERE to_addr = 'l1@example.org'"
+	                              " AND subject LIKE 'Would you open%'", ""), 1);
+	ck_assert(!seats_due(R, now));                         /* looked at: nothing more to do */
+	ck_assert_int_eq(test_run(R, host_said_yes), 0);       /* next year's scan says yes again */
+	db_exec(R, "UPDATE responses SET submitted_at = submitted_at + 1", "");
+	tick(now);
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM outbox WHERE subject LIKE 'Would you open%'", ""), 1);
+	test_req_free(R);
+}
+END_TEST
+
 START_TEST(match_score)
 {
 	/* Showing what the visitor needs counts most, even farther away. */
@@ -262,6 +296,7 @@ Suite *seats_suite(void)
 	tcase_add_test(t, lapse_and_offers_pass_on);
 	tcase_add_test(t, a_freed_seat_goes_to_the_first_who_fits);
 	tcase_add_test(t, reminders_only_for_confirmed);
+	tcase_add_test(t, hosts_invited_once);
 	tcase_add_test(t, match_score);
 	suite_add_tcase(s, t);
 	return s;
