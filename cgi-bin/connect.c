@@ -171,19 +171,19 @@ static const char *const *practices_of(struct req *r, const struct instrument *i
 	return pairs;
 }
 
-static const char *practice_labels(struct req *r, const char *values)
+static const char *practice_labels(struct req *r, const struct instrument *in, const char *values)
 {
-	const struct instrument *in = instrument_latest(r);
+	const char *const *pairs[3];
+	for (int d = 0; d < 3; d++)
+		pairs[d] = practices_of(r, in, grant_dimensions[2 * d]);
 	struct buf b = BUF_IN(&r->arena);
 	for (const char *p = values; p && *p;) {
 		const char *e = strchr(p, '\n');
 		char *one = arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p));
 		const char *label = one;
-		for (int d = 0; grant_dimensions[d]; d += 2) {
-			const char *const *pairs = practices_of(r, in, grant_dimensions[d]);
-			if (*region_label(pairs, one))
-				label = region_label(pairs, one);
-		}
+		for (int d = 0; d < 3; d++)
+			if (*region_label(pairs[d], one))
+				label = region_label(pairs[d], one);
 		buf_printf(&b, "%s%s", b.len ? "; " : "", label);
 		p = e ? e + 1 : NULL;
 	}
@@ -481,6 +481,7 @@ void connect_page(struct req *r)
 	html(r, "<div class=\"scroll\"><table>\n<caption>Open site visits, soonest first (times at the host)</caption>\n"
 	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">Dimensions</th>"
 	        "<th scope=\"col\">Practices on show</th><th scope=\"col\">Seats left</th></tr></thead>\n<tbody>\n");
+	const struct instrument *in = instrument_latest(r);
 	int n = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
@@ -494,7 +495,7 @@ void connect_page(struct req *r)
 		        "%s, %s</span></td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>\n",
 		     db_col_int(st, 0), seats_when(r, db_col_int(st, 1), db_col_text(r, st, 2), vtz), db_col_text(r, st, 8),
 		     db_col_text(r, st, 9), db_col_text(r, st, 10), region_labels(&r->arena, grant_dimensions, db_col_text(r, st, 5)),
-		     practice_labels(r, db_col_text(r, st, 6)), left > 0 ? arena_printf(&r->arena, "%lld", left) : "Full (waitlist)");
+		     practice_labels(r, in, db_col_text(r, st, 6)), left > 0 ? arena_printf(&r->arena, "%lld", left) : "Full (waitlist)");
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No open site visits match. Try another dimension or state.</td></tr>\n");
@@ -516,7 +517,7 @@ static void opp_facts(struct req *r, const struct opp *o, const char *vtz)
 	     *o->state ? ", " : "", o->state,
 	     region_labels(&r->arena, grant_dimensions, o->dimensions));
 	if (*o->practices)
-		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, o->practices));
+		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, instrument_latest(r), o->practices));
 	if (*o->grades)
 		html(r, "<dt>Grades</dt><dd>%s</dd>\n", o->grades);
 	html(r, "<dt>Seats</dt><dd>%s</dd>\n<dt>Requests</dt><dd>%s</dd>\n",

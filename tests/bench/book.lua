@@ -2,7 +2,8 @@
 -- each wrk thread one leader with one connection (run it with -tN -cN),
 -- each request the next visit for that leader's school (a school is never
 -- booked twice on one visit, so every request is a booking: 303).
--- BENCH_BOOKERS names the file tests/bench/bookers.py wrote.
+-- BENCH_BOOKERS names the file tests/bench/bookers.py wrote; BENCH_BOOK_FROM
+-- is the first visit (counted from the first) this run books.
 local lines = {}
 for line in io.lines(os.getenv("BENCH_BOOKERS")) do
   lines[#lines + 1] = line
@@ -24,7 +25,7 @@ function setup(thread)
   thread:set("visits", visits)
 end
 
-local n = 0
+local n = tonumber(os.getenv("BENCH_BOOK_FROM") or "0")
 
 function request()
   if n >= tonumber(visits) then
