@@ -545,6 +545,21 @@ void db_commit(struct req *r)
 	writeq_release();
 }
 
+int db_read_begin(struct req *r)
+{
+	if (!sqlite3_get_autocommit(r->db))
+		return 0;
+	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		fail_db(r, "begin");
+	return 1;
+}
+
+void db_read_end(struct req *r, int began)
+{
+	if (began && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		fail_db(r, "commit");
+}
+
 void db_request_done(sqlite3 *db)
 {
 	if (!db)

@@ -111,6 +111,11 @@ char *db_form_key_seen(struct req *r, const char *key);
 void db_begin(struct req *r);
 void db_commit(struct req *r);
 
+/* Several reads from one snapshot of the database: db_read_begin returns
+ * what db_read_end wants back (0, nothing to end, inside a transaction). */
+int db_read_begin(struct req *r);
+void db_read_end(struct req *r, int began);
+
 /* Roll back an open transaction, give up the write turn and reset every
  * cached statement of db; called after each request. */
 void db_request_done(sqlite3 *db);

@@ -53,7 +53,7 @@ int main(void)
 		region_suite, policy_suite, db_suite, auth_suite, survey_suite, money_suite, grant_suite,
 		steward_suite,
 		writeq_suite,
-		supervise_suite, backup_suite,
+		supervise_suite, backup_suite, summary_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

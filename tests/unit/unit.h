@@ -21,6 +21,7 @@ Suite *steward_suite(void);
 Suite *writeq_suite(void);
 Suite *supervise_suite(void);
 Suite *backup_suite(void);
+Suite *summary_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */
