@@ -325,8 +325,10 @@ void scan_cycle_page(struct req *r)
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, s.name, s.city, s.state_code, x.status, x.updated_at, coalesce(u.name, ''), "
 	    POLICY_COLUMNS
+	    /* CROSS JOIN: schools first, in name order from schools_by_name
+	     * (from responses_cycle, a national cycle is sorted every page). */
 	    "  FROM (SELECT s.id AS sid, x.id AS xid FROM schools s"
-	    "         JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
+	    "         CROSS JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
 	    "        WHERE (?8 IS NULL OR x.status = ?8) AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
 	    "        ORDER BY s.name, s.id LIMIT ?6 OFFSET ?7) p"
 	    "  JOIN schools s ON s.id = p.sid JOIN responses x ON x.id = p.xid"
