@@ -85,8 +85,8 @@ int policy_member_read(struct req *r, sqlite3_stmt *st, int col, struct policy_m
 {
 	if (!db_col_int(st, col + 1))
 		return 0;
-	m->atom = db_col_text(r, st, col);
 	m->hidden = policy_row(r, st, col + 2) != VIS_FULL;
+	m->atom = m->hidden ? db_col_text(r, st, col) : NULL;   /* only hidden members are weighed by atom */
 	m->keep = 0;
 	return 1;
 }

@@ -149,7 +149,8 @@ int policy_cell_shown(long long n);
 #define POLICY_CLASSES 4
 
 struct policy_member {
-	const char *atom;       /* POLICY_ATOM of the school */
+	const char *atom;       /* POLICY_ATOM of the school (policy_member_read:
+	                           of a hidden one; only those are weighed) */
 	int hidden;             /* the viewer may not see the school */
 	int cls;                /* 0 .. POLICY_CLASSES-1 */
 	int keep;               /* out: the school counts in the figures */
