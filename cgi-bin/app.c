@@ -108,7 +108,12 @@ static void dispatch(struct req *r)
 
 	if (form_replayed(r))
 		return;
+	int reads = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+	if (reads)
+		db_reads_begin(r);
 	rt->handler(r);
+	if (reads)
+		db_reads_end(r);
 	/* A copy sent at the same moment as the first may have been refused
 	 * because the first's record now exists ("already in ilnet"): it
 	 * answers as the first did instead. */

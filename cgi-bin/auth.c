@@ -257,12 +257,17 @@ static char *csrf_expected(struct req *r)
 			return NULL;
 		subject = arena_printf(&r->arena, "p:%s", pre);
 	}
+	/* Every form of a page asks: made once per subject and request. */
+	if (r->csrf_subject && !strcmp(r->csrf_subject, subject))
+		return arena_strdup(&r->arena, r->csrf_token);
 	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
 	csrf_key(r, key);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)subject, strlen(subject), key);
 	char *out = arena_alloc(&r->arena, TOKEN_B64);
 	sodium_bin2base64(out, TOKEN_B64, mac, sizeof mac,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	r->csrf_subject = subject;
+	r->csrf_token = arena_strdup(&r->arena, out);
 	return out;
 }
 

@@ -25,6 +25,9 @@ static struct {
 static long wait_ms = DB_WRITE_WAIT_MS;
 static long long busy_since_us;
 
+/* The connection whose request reads share one snapshot (db_reads_begin). */
+static sqlite3 *reading;
+
 static long long mono_us(void)
 {
 	struct timespec ts;
@@ -147,6 +150,8 @@ void db_close(sqlite3 *db)
 {
 	if (!db)
 		return;
+	if (reading == db)
+		reading = NULL;
 	for (int i = 0; i < CACHE_SIZE; i++) {
 		if (cache[i].db == db) {
 			sqlite3_finalize(cache[i].st);
@@ -301,6 +306,29 @@ static void fail_db(struct req *r, const char *what)
 	req_fail(r, db_error_status(sqlite3_extended_errcode(r->db)), m);
 }
 
+/* End the request's shared snapshot, if db has one, before a write. */
+static void reads_end(sqlite3 *db)
+{
+	if (!reading || reading != db)
+		return;
+	reading = NULL;
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+void db_reads_begin(struct req *r)
+{
+	if (reading || !sqlite3_get_autocommit(r->db))
+		return;
+	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		reading = r->db;
+}
+
+void db_reads_end(struct req *r)
+{
+	reads_end(r->db);
+}
+
 /* The cached statement for sql; NULL when soft and it cannot be prepared
  * (a soft caller never fails the request). */
 static sqlite3_stmt *prepare(struct req *r, const char *sql, int soft)
@@ -337,6 +365,8 @@ static sqlite3_stmt *vbind_how(struct req *r, const char *sql, const char *types
 	sqlite3_stmt *st = prepare(r, sql, soft);
 	if (!st)
 		return NULL;
+	if (reading && !sqlite3_stmt_readonly(st))
+		reads_end(r->db);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	int n = (int)strlen(types);
@@ -446,6 +476,7 @@ int db_exec_soft(struct req *r, const char *sql, const char *types, ...)
 
 void db_relaxed(struct req *r, int on)
 {
+	reads_end(r->db);
 	if (sqlite3_get_autocommit(r->db))
 		sqlite3_exec(r->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 }
@@ -516,6 +547,7 @@ char *db_form_key_seen(struct req *r, const char *key)
 
 void db_begin(struct req *r)
 {
+	reads_end(r->db);
 	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
 		req_fail(r, 503, arena_printf(&r->arena, "begin: no turn to write within %ld ms", wait_ms));
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -545,10 +577,27 @@ void db_commit(struct req *r)
 	writeq_release();
 }
 
+int db_read_begin(struct req *r)
+{
+	if (!sqlite3_get_autocommit(r->db))
+		return 0;
+	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		fail_db(r, "begin");
+	return 1;
+}
+
+void db_read_end(struct req *r, int began)
+{
+	if (began && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		fail_db(r, "commit");
+}
+
 void db_request_done(sqlite3 *db)
 {
 	if (!db)
 		return;
+	if (reading == db)
+		reading = NULL;
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	writeq_release();

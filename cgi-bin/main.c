@@ -25,6 +25,7 @@
 #include "seats.h"
 #include "req.h"
 #include "route.h"
+#include "summary.h"
 #include "supervise.h"
 #include "survey.h"
 #include "writeq.h"
@@ -91,6 +92,14 @@ static sqlite3 *open_migrated(void)
 		db_close(db);
 		return NULL;
 	}
+	/* Submitted responses without a summary (stored before summaries
+	 * existed, or by a script) get one; until then the results decode
+	 * them, so a failure here slows them down but changes no figure. */
+	long long filled = summary_fill(db, err, sizeof err);
+	if (filled < 0)
+		fprintf(stderr, "ilnet: response summaries not filled: %s\n", err);
+	else if (filled > 0)
+		fprintf(stderr, "ilnet: %lld response summaries filled\n", filled);
 	return db;
 }
 

@@ -34,7 +34,7 @@ enum vis policy_row(struct req *r, sqlite3_stmt *st, int col)
 {
 	struct school_facts f = {
 		.nation_id = db_col_int(st, col),
-		.sharing = db_col_text(r, st, col + 1),
+		.sharing = db_col_view(st, col + 1),      /* read at once, not kept */
 		.viewer_leads = (int)db_col_int(st, col + 2),
 		.viewer_serves = (int)db_col_int(st, col + 3),
 		.intermediary_profile = (int)db_col_int(st, col + 4),
@@ -85,8 +85,8 @@ int policy_member_read(struct req *r, sqlite3_stmt *st, int col, struct policy_m
 {
 	if (!db_col_int(st, col + 1))
 		return 0;
-	m->atom = db_col_text(r, st, col);
 	m->hidden = policy_row(r, st, col + 2) != VIS_FULL;
+	m->atom = m->hidden ? db_col_text(r, st, col) : NULL;   /* only hidden members are weighed by atom */
 	m->keep = 0;
 	return 1;
 }
@@ -102,22 +102,28 @@ void policy_aggregate(struct policy_member *m, int n)
 {
 	if (n <= 0)
 		return;
-	struct policy_member **by = malloc(sizeof *by * (size_t)n);
-	if (!by) {                  /* no memory: count no hidden school at all */
-		for (int i = 0; i < n; i++)
-			m[i].keep = !m[i].hidden;
-		return;
+	/* Schools the viewer may see always count: only the hidden ones are
+	 * sorted into atoms and weighed. */
+	int nh = 0;
+	for (int i = 0; i < n; i++) {
+		m[i].keep = !m[i].hidden;
+		nh += m[i].hidden;
 	}
+	if (!nh)
+		return;
+	struct policy_member **by = malloc(sizeof *by * (size_t)nh);
+	if (!by)                    /* no memory: count no hidden school at all */
+		return;
+	nh = 0;
 	for (int i = 0; i < n; i++)
-		by[i] = &m[i];
-	qsort(by, (size_t)n, sizeof *by, member_cmp);
-	for (int i = 0; i < n;) {
+		if (m[i].hidden)
+			by[nh++] = &m[i];
+	qsort(by, (size_t)nh, sizeof *by, member_cmp);
+	for (int i = 0; i < nh;) {
 		int j = i, total = 0, per[POLICY_CLASSES] = {0};
-		while (j < n && !member_cmp(&by[i], &by[j])) {
-			if (by[j]->hidden) {
-				total++;
-				per[by[j]->cls >= 0 && by[j]->cls < POLICY_CLASSES ? by[j]->cls : 0]++;
-			}
+		while (j < nh && !member_cmp(&by[i], &by[j])) {
+			total++;
+			per[by[j]->cls >= 0 && by[j]->cls < POLICY_CLASSES ? by[j]->cls : 0]++;
 			j++;
 		}
 		int ok = policy_cell_shown(total);
@@ -125,7 +131,7 @@ void policy_aggregate(struct policy_member *m, int n)
 			if (per[c] && !policy_cell_shown(per[c]))
 				ok = 0;
 		for (int k = i; k < j; k++)
-			by[k]->keep = !by[k]->hidden || ok;
+			by[k]->keep = ok;
 		i = j;
 	}
 	free(by);

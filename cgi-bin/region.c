@@ -45,10 +45,15 @@ const char *region_label(const char *const *pairs, const char *value)
 
 int region_valid(const char *const *pairs, const char *value)
 {
+	return region_index(pairs, value) >= 0;
+}
+
+int region_index(const char *const *pairs, const char *value)
+{
 	for (int i = 0; value && pairs[i]; i += 2)
 		if (!strcmp(pairs[i], value))
-			return 1;
-	return 0;
+			return i / 2;
+	return -1;
 }
 
 int region_grade_parse(const char *s)

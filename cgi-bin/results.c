@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "summary.h"
 #include "survey.h"
 #include "usage.h"
 
@@ -27,15 +28,18 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const dims[3] = { "cultural", "instructional", "career" };
+static const char *const *dims = summary_dimensions;
 static const char *const dim_labels[3] = { "Cultural relevance", "Instructional relevance", "Career relevance" };
-static const char *const implementing_stages[] = { "some_classrooms", "schoolwide" };
 
+/* A school of the selection: its groups (the index of its state in
+ * region_states and of its type in region_school_types, -1 for none; its
+ * nation's id, 0 for none) and, when it submitted a response, the response,
+ * who submitted it and its figures (when summarised is 0, decoded from its
+ * answers once it counts). */
 struct row {
-	long long id, leader, nation;
-	const char *state, *type, *nation_name;
-	struct answers a;
-	int score[3];
+	long long school, nation, id, leader;
+	int state, type, summarised;
+	struct summary_figures f;
 };
 
 struct count {
@@ -44,6 +48,7 @@ struct count {
 };
 
 struct group {
+	long long id;               /* the index or nation id rows are matched by */
 	const char *key, *label;
 	int n, implementing, scored[3];
 	double score[3];
@@ -66,36 +71,28 @@ struct summary {
 	int nby_state, nby_type, nby_nation;
 };
 
-static int is_implementing(const char *stage)
-{
-	return stage && (!strcmp(stage, implementing_stages[0]) || !strcmp(stage, implementing_stages[1]));
-}
-
-/* Counts of each option of a choice question, most chosen first (stable). */
-static struct count *option_counts(struct req *r, const struct instrument *in, const char *qid,
+/* Counts of each option of choice question c (SUMMARY_STAGE...), most
+ * chosen first (stable) when sort. */
+static struct count *option_counts(struct req *r, const struct instrument *in, int c,
                                    const struct row *rows, int n, int *out_n, int sort)
 {
-	const struct question *q = survey_question(in, qid);
+	const struct question *q = survey_question(in, summary_choice_questions[c]);
 	*out_n = q ? q->noptions : 0;
-	struct count *c = arena_zalloc(&r->arena, sizeof *c * (size_t)(*out_n + 1));
+	struct count *cs = arena_zalloc(&r->arena, sizeof *cs * (size_t)(*out_n + 1));
 	for (int k = 0; k < *out_n; k++) {
-		c[k].value = q->options[k].value;
-		c[k].label = q->options[k].label;
+		cs[k].value = q->options[k].value;
+		cs[k].label = q->options[k].label;
 	}
-	/* Each row's answer looked up once, not once per option. */
-	for (int i = 0; i < n && *out_n; i++) {
-		const char *v = answers_get(&rows[i].a, qid);
-		for (int k = 0; v && k < *out_n; k++)
-			if (answer_has(v, c[k].value))
-				c[k].n++;
-	}
+	for (int i = 0; i < n; i++)
+		for (long long bits = rows[i].f.chosen[c]; bits; bits &= bits - 1)
+			cs[__builtin_ctzll((unsigned long long)bits)].n++;
 	for (int i = 1; sort && i < *out_n; i++)          /* insertion sort: few options */
-		for (int j = i; j > 0 && c[j].n > c[j - 1].n; j--) {
-			struct count t = c[j];
-			c[j] = c[j - 1];
-			c[j - 1] = t;
+		for (int j = i; j > 0 && cs[j].n > cs[j - 1].n; j--) {
+			struct count t = cs[j];
+			cs[j] = cs[j - 1];
+			cs[j - 1] = t;
 		}
-	return c;
+	return cs;
 }
 
 /* Groups over a whole domain (every state, type or nation, responding or
@@ -103,28 +100,28 @@ static struct count *option_counts(struct req *r, const struct instrument *in, c
 static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
 {
 	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
-	    : form_options(r, db_q(r, "SELECT name, name FROM nations ORDER BY name", ""), NULL);
+	    : form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL);
 	int k = 0;
 	while (keys[2 * k])
 		k++;
 	struct group *g = arena_zalloc(&r->arena, sizeof *g * (size_t)(k + 1));
 	for (int j = 0; j < k; j++) {
-		g[j].key = keys[2 * j];
-		g[j].label = which == 0 ? region_label(region_states, g[j].key) :
-		             which == 1 ? region_label(region_school_types, g[j].key) : g[j].key;
+		g[j].id = which == 2 ? atoll(keys[2 * j]) : j;
+		g[j].key = which == 2 ? keys[2 * j + 1] : keys[2 * j];
+		g[j].label = which == 2 ? g[j].key : keys[2 * j + 1];
 	}
 	for (int i = 0; i < n; i++) {
-		const char *key = which == 0 ? rows[i].state : which == 1 ? rows[i].type : rows[i].nation_name;
+		long long id = which == 0 ? rows[i].state : which == 1 ? rows[i].type : rows[i].nation;
 		int j = 0;
-		while (j < k && strcmp(g[j].key, key))
+		while (j < k && g[j].id != id)
 			j++;
 		if (j == k)
 			continue;
 		g[j].n++;
-		g[j].implementing += is_implementing(answers_get(&rows[i].a, "stage"));
+		g[j].implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
-			if (rows[i].score[d] >= 0) {
-				g[j].score[d] += rows[i].score[d];
+			if (rows[i].f.score[d] >= 0) {
+				g[j].score[d] += rows[i].f.score[d];
 				g[j].scored[d]++;
 			}
 	}
@@ -143,48 +140,83 @@ int results_class(const char *status)
 	return !status ? 0 : !strcmp(status, "submitted") ? 2 : !strcmp(status, "in_progress") ? 1 : 0;
 }
 
-/* The schools of a selection and their responses, as this viewer may count
- * them (policy_aggregate).  Returns the submitted responses counted;
- * *schools is how many schools count, *unlisted how many of the counted
- * responses come from schools the viewer may not see. */
-static struct row *load_rows(struct req *r, long long cycle, const char *state, const char *type,
-                             long long nation, int *out_n, int *schools, int *unlisted, const char **usage)
+/* A copy of the n elements of size at p, in an arena array of cap. */
+static void *grown(struct req *r, const void *p, int n, int cap, size_t size)
 {
-	int cap = 64, n = 0;
-	struct row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
+	void *q = arena_alloc(&r->arena, size * (size_t)cap);
+	memcpy(q, p, size * (size_t)n);
+	return q;
+}
+
+/* The schools of a selection and their responses, as this viewer may count
+ * them (policy_aggregate), with each counted response's figures.  Returns
+ * the submitted responses counted; *schools is how many schools count,
+ * *unlisted how many of the counted responses come from schools the viewer
+ * may not see.
+ *
+ * Schools and the cycle's responses are read in two plain walks in school
+ * order and matched here: looking each school's response up in turn took
+ * longer than everything else together at 100,000 schools. */
+static struct row *load_rows(struct req *r, const struct summary *s, int *out_n, int *schools, int *unlisted,
+                             const char **usage)
+{
+	/* Both walks in one snapshot: a save in between must not make the
+	 * figures count a school one way and its response another. */
+	int began = db_read_begin(r);
+	/* Sized for every school; grown should one be added meanwhile. */
+	int n = 0, cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
+	struct row *x = arena_alloc(&r->arena, sizeof *x * (size_t)cap);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT coalesce(x.id, 0), coalesce(x.submitted_by, 0), s.state_code, s.type, coalesce(s.nation_id, 0),"
-	    "       coalesce(nt.name, ''), x.status, " POLICY_MEMBER_COLUMNS
-	    "  FROM schools s LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?3"
-	    "  LEFT JOIN nations nt ON nt.id = s.nation_id"
-	    " WHERE (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
-	    " ORDER BY x.id",
-	    "IIIttI", r->user->id, r->user->org_id, cycle, state, type, nation);
+	    "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), " POLICY_MEMBER_COLUMNS
+	    "  FROM schools s"
+	    " WHERE (?3 IS NULL OR s.state_code = ?3) AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
+	    " ORDER BY s.id", "IIttI", r->user->id, r->user->org_id, s->state, s->type, s->nation);
 	while (db_step(r, st)) {
 		struct policy_member one;
-		if (!policy_member_read(r, st, 7, &one))
+		if (!policy_member_read(r, st, 4, &one))
 			continue;           /* its nation's steward keeps it out of aggregates */
 		if (n == cap) {
-			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			struct policy_member *mm = arena_alloc(&r->arena, sizeof *mm * (size_t)cap * 2);
-			memcpy(more, rows, sizeof *rows * (size_t)n);
-			memcpy(mm, m, sizeof *m * (size_t)n);
-			rows = more;
-			m = mm;
 			cap *= 2;
+			m = grown(r, m, n, cap, sizeof *m);
+			x = grown(r, x, n, cap, sizeof *x);
 		}
-		struct row *w = &rows[n];
-		memset(w, 0, sizeof *w);
-		w->id = db_col_int(st, 0);
-		w->leader = db_col_int(st, 1);
-		w->state = db_col_text(r, st, 2);
-		w->type = db_col_text(r, st, 3);
-		w->nation = db_col_int(st, 4);
-		w->nation_name = db_col_text(r, st, 5);
 		m[n] = one;
-		m[n].cls = results_class(db_col_null(st, 6) ? NULL : db_col_text(r, st, 6));
-		n++;
+		m[n].cls = 0;
+		struct row *w = &x[n++];
+		memset(w, 0, sizeof *w);
+		w->school = db_col_int(st, 0);
+		w->state = region_index(region_states, db_col_view(st, 1));
+		w->type = region_index(region_school_types, db_col_view(st, 2));
+		w->nation = db_col_int(st, 3);
+	}
+	/* Each school's response: its class, and when submitted, its figures
+	 * (decoded below when it has no summary and counts). */
+	int at = 0;
+	st = db_q(r,
+	    "SELECT x.school_id, x.status, x.id, coalesce(x.submitted_by, 0), rs.response_id IS NOT NULL,"
+	    "       rs.implementing, rs.stage, rs.supports, rs.learning, rs.challenges,"
+	    "       coalesce(rs.cultural, -1), coalesce(rs.instructional, -1), coalesce(rs.career, -1)"
+	    "  FROM responses x LEFT JOIN response_summary rs ON rs.response_id = x.id AND x.status = 'submitted'"
+	    " WHERE x.cycle_id = ? ORDER BY x.school_id", "I", s->cycle);
+	while (db_step(r, st)) {
+		long long school = db_col_int(st, 0);
+		while (at < n && x[at].school < school)
+			at++;
+		if (at == n || x[at].school != school)
+			continue;           /* not in the selection */
+		struct row *w = &x[at];
+		m[at].cls = results_class(db_col_view(st, 1));
+		if (m[at].cls != 2)
+			continue;
+		w->id = db_col_int(st, 2);
+		w->leader = db_col_int(st, 3);
+		w->summarised = (int)db_col_int(st, 4);
+		w->f.implementing = (int)db_col_int(st, 5);
+		for (int c = 0; c < SUMMARY_NCHOICES; c++)
+			w->f.chosen[c] = db_col_int(st, 6 + c);
+		for (int d = 0; d < 3; d++)
+			w->f.score[d] = (int)db_col_int(st, 10 + d);
 	}
 	policy_aggregate(m, n);
 	int k = 0;
@@ -193,16 +225,20 @@ static struct row *load_rows(struct req *r, long long cycle, const char *state, 
 	for (int i = 0; i < n; i++) {
 		if (!m[i].keep)
 			continue;
-		usage_count(&t, rows[i].nation, VIS_HIDDEN);
+		usage_count(&t, x[i].nation, VIS_HIDDEN);
 		++*schools;
 		if (m[i].cls != 2)
 			continue;
 		*unlisted += m[i].hidden;
-		rows[k++] = rows[i];    /* k <= i: ascending response ids kept */
+		struct row *w = &x[k++];
+		*w = x[i];              /* k - 1 <= i */
+		if (!w->summarised)
+			summary_decode(r, w->id, s->in, &w->f);
 	}
+	db_read_end(r, began);
 	*out_n = k;
 	*usage = usage_tally_text(r, &t);
-	return rows;
+	return x;
 }
 
 /* Record, for each nation's steward, how many of its schools figures
@@ -245,27 +281,6 @@ static const char *figures_key(struct req *r, const char *what, const struct sum
 	                    s->type ? s->type : "", s->nation, (int)r->user->role);
 }
 
-/* The questions summarize() reads, as a JSON array: the stage, the
- * supports, learning and challenges counted, and every question of a
- * dimension (survey_score). */
-static const char *figure_questions(struct req *r, const struct instrument *in)
-{
-	cJSON *a = cJSON_CreateArray();
-	static const char *const fixed[] = { "stage", "supports_needed", "pl_used", "challenges" };
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(fixed[i]));
-	for (int i = 0; i < in->nq; i++)
-		if (in->q[i].dimension)
-			cJSON_AddItemToArray(a, cJSON_CreateString(in->q[i].id));
-	char *text = cJSON_PrintUnformatted(a);
-	cJSON_Delete(a);
-	if (!text)
-		req_fail(r, 500, "out of memory");
-	char *s = arena_strdup(&r->arena, text);
-	cJSON_free(text);
-	return s;
-}
-
 static int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -276,27 +291,7 @@ static int cmp_ll(const void *a, const void *b)
 static void summarize(struct req *r, struct summary *s)
 {
 	int n = 0;
-	struct row *rows = load_rows(r, s->cycle, s->state, s->type, s->nation, &n, &s->schools, &s->unlisted,
-	                             &s->usage);
-	/* All answers of the selection in one pass, matched by response id:
-	 * driven from the selection's responses (a filtered view reads only
-	 * its own answers), only the questions the figures use (figure_questions),
-	 * each answer copied once (answers_set copies). */
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT a.response_id, a.question, a.value FROM responses x JOIN schools s ON s.id = x.school_id"
-	    "  JOIN answers a ON a.response_id = x.id"
-	    " WHERE x.cycle_id = ?1 AND x.status = 'submitted'"
-	    "   AND (?2 IS NULL OR s.state_code = ?2) AND (?3 IS NULL OR s.type = ?3) AND (?4 = 0 OR s.nation_id = ?4)"
-	    "   AND a.question IN (SELECT value FROM json_each(?5))"
-	    " ORDER BY x.id", "IttIt", s->cycle, s->state, s->type, s->nation, figure_questions(r, s->in));
-	int at = 0;
-	while (db_step(r, st)) {
-		long long rid = db_col_int(st, 0);
-		while (at < n && rows[at].id < rid)
-			at++;
-		if (at < n && rows[at].id == rid)
-			answers_set(r, &rows[at].a, db_col_view(st, 1), db_col_view(st, 2));
-	}
+	struct row *rows = load_rows(r, s, &n, &s->schools, &s->unlisted, &s->usage);
 	s->n = n;
 	/* Leaders who answered: distinct ids, counted once sorted. */
 	long long *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
@@ -306,21 +301,19 @@ static void summarize(struct req *r, struct summary *s)
 	for (int i = 0; i < n; i++)
 		s->leaders += lead[i] && (i == 0 || lead[i] != lead[i - 1]);
 	for (int i = 0; i < n; i++) {
-		s->implementing += is_implementing(answers_get(&rows[i].a, "stage"));
-		for (int d = 0; d < 3; d++) {
-			rows[i].score[d] = survey_score(s->in, &rows[i].a, dims[d]);
-			if (rows[i].score[d] >= 0) {
-				s->score[d] += rows[i].score[d];
+		s->implementing += rows[i].f.implementing;
+		for (int d = 0; d < 3; d++)
+			if (rows[i].f.score[d] >= 0) {
+				s->score[d] += rows[i].f.score[d];
 				s->scored[d]++;
 			}
-		}
 	}
 	for (int d = 0; d < 3; d++)
 		s->score[d] = s->scored[d] ? s->score[d] / s->scored[d] : -1;
-	s->stages = option_counts(r, s->in, "stage", rows, n, &s->nstages, 0);
-	s->supports = option_counts(r, s->in, "supports_needed", rows, n, &s->nsupports, 1);
-	s->learning = option_counts(r, s->in, "pl_used", rows, n, &s->nlearning, 1);
-	s->challenges = option_counts(r, s->in, "challenges", rows, n, &s->nchallenges, 1);
+	s->stages = option_counts(r, s->in, SUMMARY_STAGE, rows, n, &s->nstages, 0);
+	s->supports = option_counts(r, s->in, SUMMARY_SUPPORTS, rows, n, &s->nsupports, 1);
+	s->learning = option_counts(r, s->in, SUMMARY_LEARNING, rows, n, &s->nlearning, 1);
+	s->challenges = option_counts(r, s->in, SUMMARY_CHALLENGES, rows, n, &s->nchallenges, 1);
 	s->by_state = group_by(r, rows, n, 0, &s->nby_state);
 	s->by_type = group_by(r, rows, n, 1, &s->nby_type);
 	s->by_nation = group_by(r, rows, n, 2, &s->nby_nation);

@@ -8,6 +8,7 @@
 #include "html.h"
 #include "layout.h"
 #include "req.h"
+#include "summary.h"
 #include "survey.h"
 
 #include <stdlib.h>
@@ -457,6 +458,7 @@ void scan_submit(struct req *r)
 	db_exec(r, "UPDATE responses SET status = 'submitted', submitted_at = unixepoch(),"
 	           " submitted_by = ?, revision = revision + 1, updated_at = unixepoch() WHERE id = ?",
 	        "II", r->user->id, x.id);
+	summary_store(r, x.id, in, &a);     /* its figures, in the same transaction */
 	event(r, x.id, "submitted", "");
 	db_commit(r);
 	req_redirect(r, "/scan?msg=submitted");

@@ -73,6 +73,10 @@ static int parse_question(struct instrument *in, int idx, const cJSON *j, char *
 	q->max = jlong(j, "max", q->type == Q_LONGTEXT ? 4000 : q->type == Q_TEXT ? 200 : 1000000);
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(j, "options");
 	q->noptions = cJSON_GetArraySize(opts);
+	if (q->noptions > SURVEY_MAX_OPTIONS) {
+		snprintf(err, errlen, "question %s: at most %d options", q->id, SURVEY_MAX_OPTIONS);
+		return -1;
+	}
 	if (q->noptions) {
 		q->options = calloc((size_t)q->noptions, sizeof *q->options);
 		int k = 0;

@@ -111,6 +111,20 @@ char *db_form_key_seen(struct req *r, const char *key);
 void db_begin(struct req *r);
 void db_commit(struct req *r);
 
+/* Several reads from one snapshot of the database: db_read_begin returns
+ * what db_read_end wants back (0, nothing to end, inside a transaction). */
+int db_read_begin(struct req *r);
+void db_read_end(struct req *r, int began);
+
+/* The reads of a whole GET in one snapshot (app.c): SQLite takes and drops
+ * a WAL read lock for every statement outside a transaction, two fcntl
+ * calls each, which cost more than a page's queries.  The snapshot ends by
+ * itself before anything writes (a statement that is not read-only,
+ * db_begin, db_relaxed): writes never run in it, so they see the database
+ * as it is and fail for no stale snapshot. */
+void db_reads_begin(struct req *r);
+void db_reads_end(struct req *r);
+
 /* Roll back an open transaction, give up the write turn and reset every
  * cached statement of db; called after each request. */
 void db_request_done(sqlite3 *db);

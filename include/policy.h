@@ -66,10 +66,21 @@ enum vis policy_school(struct req *r, long long school_id);
 	"   AND c.use_name = '" use "'), CASE WHEN s.nation_id IS NULL THEN '" dflt_free "'" \
 	"   ELSE '" dflt_nation "' END)"
 
+/* 1 when the consent of a row of schools aliased "s" to use (a literal
+ * whose values are 'allowed' and 'refused') is 'allowed': the same as
+ * POLICY_CONSENT_SQL(...) = 'allowed', written as two uncorrelated
+ * subqueries, which SQLite reads once per statement rather than once per
+ * school (a third of the time of the figures at 100,000 schools). */
+#define POLICY_CONSENT_ALLOWED(use, dflt_nation, dflt_free) \
+	"(CASE WHEN s.id IN (SELECT c.school_id FROM school_consent c WHERE c.use_name = '" use "')" \
+	" THEN s.id IN (SELECT c.school_id FROM school_consent c WHERE c.use_name = '" use "'" \
+	"   AND c.value = 'allowed')" \
+	" WHEN s.nation_id IS NULL THEN '" dflt_free "' = 'allowed' ELSE '" dflt_nation "' = 'allowed' END)"
+
 /* 1 when the row's school may be counted in aggregate results. */
-#define POLICY_AGGREGATE_OK "(" POLICY_CONSENT_SQL("aggregate", "allowed", "allowed") " = 'allowed')"
+#define POLICY_AGGREGATE_OK POLICY_CONSENT_ALLOWED("aggregate", "allowed", "allowed")
 /* 1 when the row's school may be suggested as a Connect host. */
-#define POLICY_CONNECT_HOST_OK "(" POLICY_CONSENT_SQL("connect_host", "refused", "allowed") " = 'allowed')"
+#define POLICY_CONNECT_HOST_OK POLICY_CONSENT_ALLOWED("connect_host", "refused", "allowed")
 /* The finest precision the row's school may have on the map: 'none',
  * 'community' or 'exact' (then never finer than policy_decide allows the
  * viewer: VIS_COARSE is community precision, VIS_HIDDEN not on it). */
@@ -78,14 +89,16 @@ enum vis policy_school(struct req *r, long long school_id);
 /* SQL columns that give the facts for a row of schools aliased "s", in
  * this order: nation_id, sharing, viewer_leads, viewer_serves,
  * intermediary_profile.  Bind the viewer's user id, then org id.  Keep
- * them last in the SELECT list (policy_row reads five columns). */
+ * them last in the SELECT list (policy_row reads five columns).  The ties
+ * are uncorrelated subqueries (s.id IN ...): SQLite builds each set once
+ * per statement, where EXISTS looked it up again for every school. */
 #define POLICY_COLUMNS \
 	"coalesce(s.nation_id, 0), s.sharing," \
-	" EXISTS (SELECT 1 FROM user_schools us WHERE us.school_id = s.id AND us.user_id = ?)," \
-	" EXISTS (SELECT 1 FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
-	"   WHERE gs.school_id = s.id AND g.org_id = ? AND g.stage = 'active'" \
+	" s.id IN (SELECT us.school_id FROM user_schools us WHERE us.user_id = ?)," \
+	" s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"   WHERE g.org_id = ? AND g.stage = 'active'" \
 	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))," \
-	" (" POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed')"
+	" " POLICY_CONSENT_ALLOWED("intermediary_profile", "refused", "allowed")
 
 /* Lists that grow with the network page in SQL (LIMIT/OFFSET) and count in
  * SQL, so they must not meet a row the viewer may not see: this predicate
@@ -136,7 +149,8 @@ int policy_cell_shown(long long n);
 #define POLICY_CLASSES 4
 
 struct policy_member {
-	const char *atom;       /* POLICY_ATOM of the school */
+	const char *atom;       /* POLICY_ATOM of the school (policy_member_read:
+	                           of a hidden one; only those are weighed) */
 	int hidden;             /* the viewer may not see the school */
 	int cls;                /* 0 .. POLICY_CLASSES-1 */
 	int keep;               /* out: the school counts in the figures */

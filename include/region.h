@@ -13,6 +13,8 @@ extern const char *const region_grades[];
 const char *region_label(const char *const *pairs, const char *value);
 /* 1 when value is one of the list's values. */
 int region_valid(const char *const *pairs, const char *value);
+/* The position of value in the list (0 for the first pair), -1 if absent. */
+int region_index(const char *const *pairs, const char *value);
 
 /* Labels of a '\n'-separated list of values, as "Label; Label" ("—" for
  * none; an unknown value as it is), in the arena. */

@@ -82,6 +82,8 @@ struct req {
 	struct user *user;
 	long long session_id;
 	char session_hash_hex[65];  /* hex SHA-256 of the session token */
+	const char *csrf_subject;   /* what csrf_token was made for, once a form asked */
+	const char *csrf_token;
 
 	/* The matched route and the integer ids in its path. */
 	const struct route *route;

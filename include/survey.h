@@ -24,6 +24,10 @@ enum qtype { Q_SINGLE, Q_MULTI, Q_SCALE, Q_NUMBER, Q_TEXT, Q_LONGTEXT };
 
 #define SURVEY_OTHER "_other"       /* the value of an "other" choice */
 
+/* A choice offers at most this many options: a response's choices are
+ * summarised as one bit per option in a 64-bit integer (summary.h). */
+#define SURVEY_MAX_OPTIONS 63
+
 struct option {
 	const char *value, *label;
 };

@@ -276,9 +276,18 @@ START_TEST(cached_figures_are_never_stale)
 	ck_assert_str_eq(rev0, rev1);
 	snprintf(page, sizeof page, "/scans/%s", year);
 	snprintf(action, sizeof action, "/scans/%s/responses/%s/reopen", year, id);
+	char q[128];
+	snprintf(q, sizeof q, "SELECT count(*) FROM response_summary WHERE response_id = %s", id);
+	char *had = db_value(q);
 	struct resp *r = post_form(c, page, action, "");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
+	/* Its summary went in the same transaction. */
+	char *has = db_value(q);
+	ck_assert_str_eq(had, "1");
+	ck_assert_str_eq(has, "0");
+	free(had);
+	free(has);
 	for (int i = 0; i < 8; i++) {
 		r = http_get(c, path);
 		ck_assert_int_eq(json_num(r->body, "schools_responding"), before - 1);

@@ -128,6 +128,15 @@ START_TEST(leader_answers_resumes_copies_submits)
 	char *st = db_value(q);
 	ck_assert_str_eq(st, "submitted");
 	free(st);
+	/* Its figures were summarised in the same transaction (summary.h):
+	 * implementing, in some classrooms (the stage's fourth option). */
+	snprintf(q, sizeof q, "SELECT rs.implementing || ' ' || rs.stage || ' ' || (rs.cultural IS NOT NULL)"
+	                      "  FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
+	                      " WHERE x.cycle_id = " CUR " AND x.school_id = %s", a);
+	st = db_value(q);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(st, "1 8 1");
+	free(st);
 	/* Submitted: read-only, and a stale form cannot change it. */
 	r = http_get(c, pa);
 	ck_assert(resp_has(r, "ask foundation staff to reopen"));

@@ -1,0 +1,249 @@
+/* test_summary.c — response summaries: the figures kept on write are the
+ * figures decoded from the answers, the results built from them are the
+ * results built by decoding, and a reopened response leaves them at once. */
+#include "unit.h"
+#include "db.h"
+#include "handlers.h"
+#include "summary.h"
+#include "survey.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long long seed = 88172645463325252ULL;
+
+/* xorshift: the same answers on every run. */
+static unsigned pick(unsigned n)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return (unsigned)(seed % n);
+}
+
+/* Answers to every choice and scale of the instrument, some left empty (a
+ * dimension unscored), some with an "other" practice. */
+static void answer_at_random(struct req *r, const struct instrument *in, long long rid)
+{
+	for (int i = 0; i < in->nq; i++) {
+		const struct question *q = &in->q[i];
+		char v[1024] = "";
+		if (pick(8) == 0)
+			continue;
+		if (q->type == Q_SINGLE && q->noptions) {
+			snprintf(v, sizeof v, "%s", q->options[pick((unsigned)q->noptions)].value);
+		} else if (q->type == Q_MULTI) {
+			for (int k = 0; k < q->noptions; k++)
+				if (pick(5) < 2)
+					snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", *v ? "\n" : "", q->options[k].value);
+			if (q->other && pick(4) == 0) {
+				snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", *v ? "\n" : "", SURVEY_OTHER);
+				db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, 'ours')", "It", rid,
+				        arena_printf(&r->arena, "%s.other", q->id));
+			}
+		} else if (q->type == Q_SCALE) {
+			snprintf(v, sizeof v, "%u", 1 + pick((unsigned)q->nscale));
+		}
+		if (*v)
+			db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, q->id, v);
+	}
+}
+
+static struct user staff = { 900, "staff@example.org", "Staff", ROLE_STAFF, 0, 0 };
+static const struct instrument *IN;
+
+/* The demo region with a cycle answered at random: most schools submitted,
+ * some in progress, some not started; two thirds of the schools without a
+ * nation made private and nearly all of those submitted, so that hidden
+ * schools count where their atom holds enough of them. */
+static void region_answered(struct req *r)
+{
+	char err[512];
+	const char *dir = getenv("ILNET_INSTRUMENTS");
+	ck_assert_msg(survey_sync(r->db, dir ? dir : "db/instruments", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(db_exec_file(r->db, ILNET_ROOT "/db/demo/region.sql", err, sizeof err) == 0, "%s", err);
+	db_exec(r, "UPDATE schools SET sharing = 'private' WHERE nation_id IS NULL AND id % 3 <> 0", "");
+	db_exec(r, "INSERT INTO users (id, email, name, role) VALUES (900, 'staff@example.org', 'Staff', 'staff')", "");
+	for (int k = 0; k < 40; k++)
+		db_exec(r, "INSERT INTO users (id, email, name, role) VALUES (?, ?, 'Leader', 'leader')", "It",
+		        (long long)(1000 + k), arena_printf(&r->arena, "leader%d@example.org", k));
+	long long instrument = db_int(r, 0, "SELECT max(id) FROM instruments", "");
+	db_exec(r, "INSERT INTO scan_cycles (id, year, instrument_id, status) VALUES (7, 2030, ?, 'open')", "I",
+	        instrument);
+	IN = survey_get(r, instrument);
+	ck_assert_ptr_nonnull(IN);
+	sqlite3_stmt *st = db_q(r, "SELECT id, sharing = 'private' FROM schools ORDER BY id", "");
+	long long schools[1000];
+	int n = 0, private[1000];
+	while (db_step(r, st) && n < 1000) {
+		private[n] = (int)db_col_int(st, 1);
+		schools[n++] = db_col_int(st, 0);
+	}
+	ck_assert_int_gt(n, 200);
+	for (int i = 0; i < n; i++) {
+		unsigned what = private[i] ? 1 + (pick(15) != 0) : pick(10);
+		if (what == 0)
+			continue;           /* not started */
+		long long leader = 1000 + pick(40);
+		db_exec(r, "INSERT INTO responses (cycle_id, school_id, status, started_by, submitted_at, submitted_by)"
+		           " VALUES (7, ?, ?, ?, CASE WHEN ? THEN unixepoch() END, CASE WHEN ? THEN ? END)", "ItIiiI",
+		        schools[i], what == 1 ? "in_progress" : "submitted", leader, what != 1, what != 1, leader);
+		answer_at_random(r, IN, db_last_id(r));
+	}
+}
+
+/* The summary JSON of the cycle for a selection (query text). */
+static const char *figures(struct req *r, const char *state, const char *type)
+{
+	r->query.n = 0;
+	if (state)
+		params_add(&r->arena, &r->query, "state", state, strlen(state));
+	if (type)
+		params_add(&r->arena, &r->query, "type", type, strlen(type));
+	r->ids[0] = 2030;
+	r->body.len = 0;
+	ck_assert_int_eq(test_run(r, results_json), 0);
+	return arena_strndup(&r->arena, r->body.p, r->body.len);
+}
+
+/* Forget what the worker's cache holds (as any change of a figure does). */
+static void figures_changed(struct req *r)
+{
+	db_exec(r, "UPDATE revisions SET n = n + 1 WHERE name = 'figures'", "");
+}
+
+static void store_summary(struct req *r, long long rid)
+{
+	struct answers a = {0};
+	survey_load_answers(r, rid, &a);
+	summary_store(r, rid, IN, &a);
+}
+
+START_TEST(summaries_are_the_decoded_figures)
+{
+	struct req *r = test_req_new();
+	region_answered(r);
+	r->user = &staff;
+	static const char *sel[][2] = { { NULL, NULL }, { "ND", NULL }, { NULL, "tribal" }, { "MN", "small_rural" } };
+	const char *decoded[4];
+	for (int k = 0; k < 4; k++)             /* no summaries yet: every response decoded */
+		decoded[k] = figures(r, sel[k][0], sel[k][1]);
+	ck_assert(strstr(decoded[0], "\"schools_responding\":") != NULL);
+	ck_assert(strstr(decoded[0], "\"responses_not_listed\":0,") == NULL);    /* hidden schools count */
+
+	/* Half stored as a submission stores them, the rest by the fill. */
+	sqlite3_stmt *st = db_q(r, "SELECT id FROM responses WHERE status = 'submitted' AND id % 2 = 0", "");
+	long long ids[1000];
+	int n = 0;
+	while (db_step(r, st) && n < 1000)
+		ids[n++] = db_col_int(st, 0);
+	for (int i = 0; i < n; i++)
+		store_summary(r, ids[i]);
+	char err[256];
+	ck_assert_int_gt(summary_fill(r->db, err, sizeof err), 0);
+	ck_assert_int_eq(summary_fill(r->db, err, sizeof err), 0);            /* nothing left */
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM responses x WHERE status = 'submitted'"
+	                               " AND NOT EXISTS (SELECT 1 FROM response_summary WHERE response_id = x.id)", ""), 0);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
+	                               " WHERE x.status <> 'submitted'", ""), 0);
+
+	/* Each stored summary is its response decoded. */
+	st = db_q(r, "SELECT response_id, implementing, stage, supports, learning, challenges, coalesce(cultural, -1),"
+	             " coalesce(instructional, -1), coalesce(career, -1) FROM response_summary", "");
+	int rows = 0, scored = 0, unscored = 0;
+	while (db_step(r, st)) {
+		struct summary_figures f;
+		summary_decode(r, db_col_int(st, 0), IN, &f);
+		ck_assert_int_eq(db_col_int(st, 1), f.implementing);
+		for (int c = 0; c < SUMMARY_NCHOICES; c++)
+			ck_assert_int_eq(db_col_int(st, 2 + c), f.chosen[c]);
+		for (int d = 0; d < 3; d++) {
+			ck_assert_int_eq(db_col_int(st, 6 + d), f.score[d]);
+			scored += f.score[d] >= 0;
+			unscored += f.score[d] < 0;
+		}
+		rows++;
+	}
+	ck_assert_int_gt(rows, 150);
+	ck_assert_int_gt(scored, 0);
+	ck_assert_int_gt(unscored, 0);
+
+	/* The results from summaries are the results from decoding. */
+	figures_changed(r);
+	for (int k = 0; k < 4; k++)
+		ck_assert_str_eq(figures(r, sel[k][0], sel[k][1]), decoded[k]);
+	test_req_free(r);
+}
+END_TEST
+
+static long json_num(const char *body, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(body, pat);
+	return p ? atol(p + strlen(pat)) : -1;
+}
+
+START_TEST(reopened_or_changed_leaves_the_figures_at_once)
+{
+	struct req *r = test_req_new();
+	region_answered(r);
+	r->user = &staff;
+	char err[256];
+	ck_assert_int_gt(summary_fill(r->db, err, sizeof err), 0);
+	const char *before = figures(r, NULL, NULL);
+	long long rid = db_int(r, 0, "SELECT x.id FROM responses x JOIN schools s ON s.id = x.school_id"
+	                             " WHERE x.status = 'submitted' AND s.sharing <> 'private' ORDER BY x.id LIMIT 1", "");
+	/* Reopened as /scans/{year}/responses/{id}/reopen does: the summary goes
+	 * in the same statement, the figures count one response fewer. */
+	db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, submitted_by = NULL,"
+	           " revision = revision + 1 WHERE id = ? AND status = 'submitted'", "I", rid);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary WHERE response_id = ?", "I", rid), 0);
+	const char *after = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num(after, "schools_responding"), json_num(before, "schools_responding") - 1);
+	/* Submitted again with other answers: decoded until stored, and the
+	 * same once stored. */
+	db_exec(r, "DELETE FROM answers WHERE response_id = ?", "I", rid);
+	db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, 'stage', 'schoolwide')", "I", rid);
+	db_exec(r, "UPDATE responses SET status = 'submitted', submitted_by = 1000 WHERE id = ?", "I", rid);
+	const char *decoded = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num(decoded, "schools_responding"), json_num(before, "schools_responding"));
+	store_summary(r, rid);
+	figures_changed(r);
+	ck_assert_str_eq(figures(r, NULL, NULL), decoded);
+	/* An answer of a submitted response changed behind ilnet's back: its
+	 * summary goes with the change. */
+	db_exec(r, "UPDATE answers SET value = 'not_yet' WHERE response_id = ? AND question = 'stage'", "I", rid);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary WHERE response_id = ?", "I", rid), 0);
+	ck_assert_str_ne(figures(r, NULL, NULL), decoded);
+	test_req_free(r);
+}
+END_TEST
+
+/* A choice's options are bits of one integer: an instrument offering more
+ * is refused rather than summarised wrong. */
+START_TEST(choices_fit_in_a_summary)
+{
+	char json[8192], err[256];
+	int len = snprintf(json, sizeof json, "{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\","
+	                   "\"title\":\"A\",\"questions\":[{\"id\":\"q\",\"type\":\"multi\",\"label\":\"Q\",\"options\":[");
+	for (int k = 0; k < SURVEY_MAX_OPTIONS + 1; k++)
+		len += snprintf(json + len, sizeof json - (size_t)len, "%s{\"value\":\"v%d\",\"label\":\"V\"}", k ? "," : "", k);
+	snprintf(json + len, sizeof json - (size_t)len, "]}]}]}");
+	ck_assert_ptr_null(survey_parse(json, err, sizeof err));
+	ck_assert(strstr(err, "at most") != NULL);
+}
+END_TEST
+
+Suite *summary_suite(void)
+{
+	Suite *s = suite_create("summary");
+	TCase *t = tcase_create("core");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, summaries_are_the_decoded_figures);
+	tcase_add_test(t, reopened_or_changed_leaves_the_figures_at_once);
+	tcase_add_test(t, choices_fit_in_a_summary);
+	suite_add_tcase(s, t);
+	return s;
+}
