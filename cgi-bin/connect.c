@@ -296,15 +296,51 @@ static double km_between(double lat1, double lon1, double lat2, double lon2)
 
 struct pick {
 	long long opp, at;
-	const char *tz, *school, *why;
-	double score;
-	int left;
+	const char *tz, *school, *practices;
+	double score, km;
+	int left, match;
 };
 
 static int by_score(const void *a, const void *b)
 {
 	const struct pick *x = a, *y = b;
 	return x->score < y->score ? 1 : x->score > y->score ? -1 : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The practices on show in pairs that the visitor has not marked: how
+ * many, and their labels into lack (may be NULL). */
+static int lacking(const char *const *pairs, const char *shown, const char *marked, struct buf *lack)
+{
+	int n = 0;
+	for (int i = 0; pairs[i]; i += 2)
+		if (has_line(shown, pairs[i]) && !has_line(marked, pairs[i])) {
+			if (lack)
+				buf_printf(lack, "%s%s", n ? "; " : "", pairs[i + 1]);
+			n++;
+		}
+	return n;
+}
+
+/* Why a pick is suggested, in plain words. */
+static const char *why_of(struct req *r, const struct need *n, const char *const *pairs, const struct pick *k)
+{
+	struct buf why = BUF_IN(&r->arena), lack = BUF_IN(&r->arena);
+	if (k->match)
+		buf_printf(&why, "Shows %s, your school's lowest-scoring dimension in the %d scan.",
+		           grant_dimensions[n->weakest + 1], n->year);
+	if (k->match && lacking(pairs, k->practices, n->practices, &lack))
+		buf_printf(&why, " Practices you have not marked there: %s.", buf_str(&lack));
+	if (k->km >= 0) {
+		int minutes = (int)(k->km * 1.2 / 90 * 60 + 0.5);      /* roads wind: a fifth more, at 90 km/h */
+		buf_printf(&why, "%s%.0f km away (about %s by road).", why.len ? " " : "", k->km,
+		           minutes < 60 ? arena_printf(&r->arena, "%d min", minutes < 5 ? 5 : minutes)
+		                        : arena_printf(&r->arena, "%d h %02d min", minutes / 60, minutes % 60));
+	}
+	buf_printf(&why, "%s%d seat%s left.", why.len ? " " : "", k->left, k->left == 1 ? "" : "s");
+	const char *out = arena_strdup(&r->arena, buf_str(&why));
+	buf_free(&why);
+	buf_free(&lack);
+	return out;
 }
 
 /* Open visits in the coming weeks, ranked for school `school` by how well
@@ -317,6 +353,8 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 {
 	struct need n;
 	need_of(r, school, &n);
+	const struct instrument *in = instrument_latest(r);
+	const char *const *pairs = n.weakest >= 0 ? practices_of(r, in, grant_dimensions[n.weakest]) : NULL;
 	const char *role = role_name(r->user->role);
 	long long now = (long long)time(NULL);
 	sqlite3_stmt *st = db_q(r,
@@ -333,64 +371,42 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 	struct pick *p = arena_alloc(&r->arena, sizeof *p * 500);
 	int np = 0;
 	struct usage_tally used = {0};
-	const struct instrument *in = instrument_latest(r);
+	long long last_host = 0;
+	int host_score = -1;
 	while (db_step(r, st)) {
 		enum vis v = policy_row(r, st, 13);
 		if (v == VIS_HIDDEN)
 			continue;
-		usage_count_school(r, &used, db_col_int(st, 6), db_col_int(st, 13), v);
-		const char *dims = db_col_text(r, st, 4), *prac = db_col_text(r, st, 5);
-		int match = n.weakest >= 0 && has_line(dims, grant_dimensions[n.weakest]);
-		/* Practices on show, in the visitor's weakest dimension, that it has not marked. */
-		struct buf lack = BUF_IN(&r->arena);
-		int nlack = 0;
-		if (match) {
-			const char *const *pairs = practices_of(r, in, grant_dimensions[n.weakest]);
-			for (int i = 0; pairs[i]; i += 2)
-				if (has_line(prac, pairs[i]) && !has_line(n.practices, pairs[i])) {
-					buf_printf(&lack, "%s%s", nlack ? "; " : "", pairs[i + 1]);
-					nlack++;
-				}
+		long long host = db_col_int(st, 6);
+		usage_count_school(r, &used, host, db_col_int(st, 13), v);
+		struct pick *k = &p[np++];
+		k->match = n.weakest >= 0 && has_line(db_col_view(st, 4), grant_dimensions[n.weakest]);
+		k->practices = db_col_text(r, st, 5);
+		if (host != last_host) {            /* a host's score, read once for its run of visits */
+			host_score = -1;
+			if (n.weakest >= 0 && v == VIS_FULL) {
+				struct need h;
+				need_of(r, host, &h);
+				host_score = h.scores[n.weakest / 2];
+			}
+			last_host = host;
 		}
-		int host_score = -1;
-		if (match && v == VIS_FULL) {
-			struct need h;
-			need_of(r, db_col_int(st, 6), &h);
-			host_score = h.scores[n.weakest / 2];
-		}
-		double km = -1;
+		k->km = -1;
 		if (n.located && db_col_int(st, 12)) {
 			double lat = sqlite3_column_double(st, 10), lon = sqlite3_column_double(st, 11);
 			if (v != VIS_FULL) {
 				lat = policy_coarse(lat);
 				lon = policy_coarse(lon);
 			}
-			km = km_between(n.lat, n.lon, lat, lon);
+			k->km = km_between(n.lat, n.lon, lat, lon);
 		}
-		int left = (int)db_col_int(st, 3);
-		struct pick *k = &p[np++];
 		k->opp = db_col_int(st, 0);
 		k->at = db_col_int(st, 1);
 		k->tz = db_col_text(r, st, 2);
+		k->left = (int)db_col_int(st, 3);
 		k->school = arena_printf(&r->arena, "%s, %s, %s", db_col_view(st, 7), db_col_view(st, 8), db_col_view(st, 9));
-		k->left = left;
-		k->score = seats_match_score(match, host_score, nlack, km, left);
-		struct buf why = BUF_IN(&r->arena);
-		if (match)
-			buf_printf(&why, "Shows %s, %s lowest-scoring dimension in the %d scan.",
-			           grant_dimensions[n.weakest + 1], "your school's", n.year);
-		if (nlack)
-			buf_printf(&why, "%sPractices you have not marked there: %s.", why.len ? " " : "", buf_str(&lack));
-		if (km >= 0) {
-			int minutes = (int)(km * 1.2 / 90 * 60 + 0.5);      /* roads wind: a fifth more, at 90 km/h */
-			buf_printf(&why, "%s%.0f km away (about %s by road).", why.len ? " " : "", km,
-			           minutes < 60 ? arena_printf(&r->arena, "%d min", minutes < 5 ? 5 : minutes)
-			                        : arena_printf(&r->arena, "%d h %02d min", minutes / 60, minutes % 60));
-		}
-		buf_printf(&why, "%s%d seat%s left.", why.len ? " " : "", left, left == 1 ? "" : "s");
-		k->why = arena_strdup(&r->arena, buf_str(&why));
-		buf_free(&why);
-		buf_free(&lack);
+		k->score = seats_match_score(k->match, k->match ? host_score : -1,
+		                             k->match ? lacking(pairs, k->practices, n.practices, NULL) : 0, k->km, k->left);
 	}
 	usage_flush(r, &used, "connect suggestions");
 	qsort(p, (size_t)np, sizeof *p, by_score);
@@ -410,7 +426,7 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 	html(r, "<ol class=\"suggestions\">\n");
 	for (int i = 0; i < np && i < SUGGEST_SHOWN; i++)
 		html(r, "<li><a href=\"/connect/opportunities/%lld?school=%lld\">%s</a> at %s<br><span class=\"muted\">%s</span>"
-		        "</li>\n", p[i].opp, school, seats_when(r, p[i].at, p[i].tz, vtz), p[i].school, p[i].why);
+		        "</li>\n", p[i].opp, school, seats_when(r, p[i].at, p[i].tz, vtz), p[i].school, why_of(r, &n, pairs, &p[i]));
 	html(r, "</ol>\n");
 }
 
@@ -461,11 +477,15 @@ void connect_page(struct req *r)
 	long long now = (long long)time(NULL);
 	struct pager pg;
 	pager_init(r, &pg);
+	/* Counted per host first: each host's school and consent are read
+	 * once, not once per visit it offers. */
 	pager_total(&pg, db_int(r, 0,
-	    "SELECT count(*) FROM opportunities o JOIN schools s ON s.id = o.school_id"
-	    " WHERE o.status = 'open' AND o.starts_at > ?1 AND " POLICY_CONNECT_HOST_OK
-	    "   AND (?2 = '' OR instr(char(10) || o.dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
-	    "   AND (?3 = '' OR s.state_code = ?3) AND " POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
+	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
+	    "   WHERE status = 'open' AND starts_at > ?1"
+	    "     AND (?2 = '' OR instr(char(10) || dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
+	    "   GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
+	    " WHERE " POLICY_CONNECT_HOST_OK " AND (?3 = '' OR s.state_code = ?3) AND "
+	    POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
 	    "ItttIII", now, dim, state, role, r->user->id, r->user->org_id,
 	    r->user->nation_id));
 	sqlite3_stmt *st = db_q(r,
@@ -1293,9 +1313,9 @@ void opportunities_json(struct req *r)
 	struct pager pg;
 	pager_init(r, &pg);
 	pager_total(&pg, db_int(r, 0,
-	    "SELECT count(*) FROM opportunities o JOIN schools s ON s.id = o.school_id"
-	    " WHERE o.status = 'open' AND o.starts_at > ?1 AND " POLICY_CONNECT_HOST_OK
-	    "   AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
+	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
+	    "   WHERE status = 'open' AND starts_at > ?1 GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
+	    " WHERE " POLICY_CONNECT_HOST_OK " AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
 	    "ItIII", now, role, r->user->id, r->user->org_id, r->user->nation_id));
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT o.id, o.starts_at, o.local_date, o.local_time, o.tz, o.minutes, o.seats, o.seats - o.held,"

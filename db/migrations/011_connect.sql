@@ -32,6 +32,8 @@ CREATE TABLE opportunities (
 );
 CREATE INDEX opportunities_start ON opportunities(starts_at);
 CREATE INDEX opportunities_school ON opportunities(school_id, starts_at);
+-- Counting open visits host by host reads this index alone.
+CREATE INDEX opportunities_open ON opportunities(school_id, starts_at, dimensions) WHERE status = 'open';
 
 -- A request for seats.  pending, confirmed and offered hold seats;
 -- waitlisted waits for them; the rest are ended.
