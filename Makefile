@@ -13,7 +13,7 @@ PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
-             python3-icalendar chromium wrk curl valgrind tzdata
+             python3-icalendar python3-pyproj chromium wrk curl valgrind tzdata
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
@@ -30,14 +30,14 @@ LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium
 LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary
+CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo
 PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio connect
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 INT_SRC   := $(wildcard tests/integration/*.c)
 
-.PHONY: all deps run stop test lint unit integration browser bench scale valgrind sanitize clean
+.PHONY: all deps run stop test lint unit integration browser bench scale valgrind sanitize clean geo-data
 
 all: $(BUILD)/ilnet
 
@@ -129,6 +129,12 @@ BROWSER_DIR := tests/browser
 browser: $(BUILD)/ilnet
 	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) node --test $(BROWSER_DIR)/
+
+# The map's outlines, db/geo/region.txt, are committed: regenerate them from
+# the pinned us-atlas only when that pin changes (needs the npm registry).
+geo-data:
+	@cd db/geo && [ -d node_modules/us-atlas ] || npm ci --no-audit --no-fund --silent
+	python3 db/geo/make_region.py > db/geo/region.txt.new && mv db/geo/region.txt.new db/geo/region.txt
 
 # The bench's ceiling: a bare libfcgi responder (hello, or one FULL insert).
 $(BUILD)/bench-bare: tests/bench/bare.c | $(BUILD)/.deps-ok
