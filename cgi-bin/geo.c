@@ -409,7 +409,8 @@ static int county_holds(const struct geo_region *g, const struct geo_county *c, 
 const struct geo_county *geo_county_of(double lon, double lat)
 {
 	const struct geo_region *g = geo_region();
-	if (!g)
+	/* Written so that NaN, which fails every comparison, is refused too. */
+	if (!g || !(lon >= g->box.x0 && lon <= g->box.x1 && lat >= g->box.y0 && lat <= g->box.y1))
 		return NULL;
 	for (int i = 0; i < g->ncounties; i++) {
 		const struct geo_county *c = &g->counties[i];
