@@ -166,7 +166,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
 	    " ORDER BY u.active DESC, u.name COLLATE natural_sort, u.id LIMIT ?3 OFFSET ?4", "ttII",
 	    like, role, pager_limit(&pg), pager_offset(&pg));
-	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
+	table_begin(r, NULL, "People in the network");
+	html(r, "<thead><tr><th scope=\"col\">Name</th>"
 	        "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organization or nation</th>"
 	        "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	int n = 0;
@@ -181,7 +182,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">Nobody matches.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	static const char *const keep[] = { "q", "role", NULL };
 	pager_nav(r, &pg, "/admin/people", keep, "Pages of people", "people");
 
@@ -189,9 +191,9 @@ static void people_list(struct req *r, const struct form_errors *e)
 	school_finder(r, "/admin/people");
 	form_error_summary(r, e);
 	form_begin_create(r, "/admin/people/invite");
-	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1);
+	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1, LEN_PERSON_NAME);
 	form_input(r, e, "email", "Email address", "email", req_form(r, "email"), "off",
-	           "The invitation goes to this address. The link works for seven days.", 1);
+	           "The invitation goes to this address. The link works for seven days.", 1, LEN_EMAIL);
 	form_select(r, e, "role", "Role", role_options, req_form(r, "role"), NULL);
 	school_picker(r, e, &r->form);
 	form_select(r, e, "org", "Organization", choices(r, ORGS_SQL, "— none —"),
@@ -298,7 +300,7 @@ void people_invite_submit(struct req *r)
 	const char *role = req_form(r, "role");
 	struct form_errors e = {0};
 	size_t nlen = name ? strlen(name) : 0;
-	if (!nlen || nlen > 120)
+	if (!nlen || nlen > LEN_PERSON_NAME)
 		form_error(&e, "name", nlen ? "Use at most 120 characters for the name."
 		                           : "Enter the person's name.");
 	if (!mail_address_ok(email))

@@ -73,12 +73,12 @@ static void school_check(struct req *r, const struct school_in *in, struct schoo
                          struct form_errors *e)
 {
 	size_t n = strlen(in->name);
-	if (!n || n > 200)
+	if (!n || n > LEN_TITLE)
 		form_error(e, "name", n ? "Use at most 200 characters for the name." : "Enter the school's name.");
 	if (!region_valid(region_states, in->state))
 		form_error(e, "state", "Choose MN, ND or SD.");
 	n = strlen(in->city);
-	if (!n || n > 100)
+	if (!n || n > LEN_CITY)
 		form_error(e, "city", n ? "Use at most 100 characters for the city." : "Enter the city or town.");
 	if (!region_valid(region_school_types, in->type))
 		form_error(e, "type", "Choose a type: district_urban, district_suburban, small_rural,"
@@ -160,7 +160,8 @@ void schools_page(struct req *r)
 	    pager_limit(&pg), pager_offset(&pg));
 	int shown = 0;
 	struct usage_tally used = {0};
-	html(r, "<table>\n<caption>Schools</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	table_begin(r, NULL, "Schools");
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">State</th><th scope=\"col\">Type</th>"
 	        "<th scope=\"col\">Grades</th><th scope=\"col\">Students</th>"
 	        "<th scope=\"col\">Nation</th><th scope=\"col\">Sharing</th></tr></thead>\n<tbody>\n");
@@ -192,7 +193,8 @@ void schools_page(struct req *r)
 	}
 	if (!shown)
 		html(r, "<tr><td colspan=\"8\">No school matches.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "schools list");
 	static const char *const keep[] = { "q", "state", "type", NULL };
 	pager_nav(r, &pg, "/admin/schools", keep, "Pages of schools", "schools");
@@ -233,17 +235,17 @@ static void school_form(struct req *r, const struct school_in *in, long long nat
 		page_notice(r, "Saved.");
 	form_error_summary(r, e);
 	form_begin(r, arena_printf(&r->arena, "/admin/schools/%lld", id));
-	form_input(r, e, "name", "Name", "text", in->name, "off", NULL, 1);
-	form_input(r, e, "city", "City or town", "text", in->city, "off", NULL, 1);
+	form_input(r, e, "name", "Name", "text", in->name, "off", NULL, 1, LEN_TITLE);
+	form_input(r, e, "city", "City or town", "text", in->city, "off", NULL, 1, LEN_CITY);
 	form_select(r, e, "state", "State", region_states, in->state, NULL);
 	form_select(r, e, "type", "Type", region_school_types, in->type, NULL);
 	form_select(r, e, "grade_low", "Lowest grade", region_grades, in->grade_low, NULL);
 	form_select(r, e, "grade_high", "Highest grade", region_grades, in->grade_high, NULL);
-	form_input(r, e, "enrollment", "Students enrolled", "text", in->enrollment, "off", NULL, 1);
+	form_input(r, e, "enrollment", "Students enrolled", "text", in->enrollment, "off", NULL, 1, 0);
 	form_select(r, e, "tz", "Time zone", region_time_zones, in->tz,
 	            "The Dakotas span Central and Mountain time.");
-	form_input(r, e, "lat", "Latitude", "text", in->lat, "off", "Decimal degrees, like 46.877.", 0);
-	form_input(r, e, "lon", "Longitude", "text", in->lon, "off", "Decimal degrees, like -96.789.", 0);
+	form_input(r, e, "lat", "Latitude", "text", in->lat, "off", "Decimal degrees, like 46.877.", 0, 0);
+	form_input(r, e, "lon", "Longitude", "text", in->lon, "off", "Decimal degrees, like -96.789.", 0, 0);
 	if (r->user->role == ROLE_ADMIN) {
 		html(r, "<div class=\"field\"><label for=\"f-nation\">Nation</label>\n"
 		        "<p class=\"hint\" id=\"h-nation\">A school that belongs to a nation becomes private"
@@ -375,12 +377,14 @@ static void import_form(struct req *r, const char *csv, const char *problem,
 		html(r, "</div>\n");
 	}
 	if (nerrs) {
-		html(r, "<table>\n<caption>Rows to fix</caption>\n<thead><tr><th scope=\"col\">Line</th>"
+		table_begin(r, NULL, "Rows to fix");
+		html(r, "<thead><tr><th scope=\"col\">Line</th>"
 		        "<th scope=\"col\">Column</th><th scope=\"col\">Problem</th></tr></thead>\n<tbody>\n");
 		for (int i = 0; i < nerrs; i++)
 			html(r, "<tr><td class=\"num\">%d</td><td>%s</td><td>%s</td></tr>\n",
 			     errs[i].line, errs[i].column, errs[i].msg);
-		html(r, "</tbody>\n</table>\n");
+		html(r, "</tbody>\n");
+		table_end(r);
 	}
 	html(r, "<p>The first line names the columns: <code>");
 	for (int i = 0; i < NCOLS; i++)
@@ -571,11 +575,11 @@ void my_schools_page(struct req *r)
 	    "                WHERE g.org_id = ?2 AND ?2 > 0 AND g.stage = 'active' AND gs.from_date <= date('now')"
 	    "                  AND (gs.to_date IS NULL OR gs.to_date >= date('now')))"
 	    " ORDER BY s.name", "II", r->user->id, r->user->org_id);
-	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	table_begin(r, NULL, leader ? "Schools you lead" : "Schools your organization serves");
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">Type</th><th scope=\"col\">Grades</th>"
 	        "<th scope=\"col\">Students</th><th scope=\"col\">Time zone</th>"
-	        "<th scope=\"col\">Nation</th></tr></thead>\n<tbody>\n",
-	     leader ? "Schools you lead" : "Schools your organization serves");
+	        "<th scope=\"col\">Nation</th></tr></thead>\n<tbody>\n");
 	int n = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
@@ -597,7 +601,8 @@ void my_schools_page(struct req *r)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No schools are linked to your account yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "my schools");
 	if (!leader)
 		html(r, "<p>Schools of a nation that keeps its data private show without enrollment.</p>\n");

@@ -715,8 +715,8 @@ static void render_question(struct req *r, const struct instrument *in, const st
 			if (other_err)
 				html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
 				     other_name, other_err);
-			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", other_name, other_name,
-			     other ? other : "");
+			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"200\"",
+			     other_name, other_name, other ? other : "");
 			if (other_err)
 				html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", other_name);
 			html(r, "></div>\n");
@@ -740,14 +740,15 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		html(r, ">\n");
 		break;
 	case Q_TEXT:
-		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, v ? v : "");
+		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"%ld\"", name, name,
+		     v ? v : "", (long)q->max);
 		html_raw(r, described);
 		if (err)
 			html_raw(r, " aria-invalid=\"true\"");
 		html(r, ">\n");
 		break;
 	case Q_LONGTEXT:
-		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
+		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\" maxlength=\"%ld\"", name, name, (long)q->max);
 		html_raw(r, described);
 		if (err)
 			html_raw(r, " aria-invalid=\"true\"");
