@@ -66,13 +66,12 @@ static long long picker_count(struct req *r)
 	              role_name(r->user->role), r->user->nation_id);
 }
 
-/* Before a form with a picker: on a large network, a search for the
- * schools to offer (a GET form of its own: it cannot sit in the POST). */
+/* Before a form with a picker: a search for the schools to offer (a GET
+ * form of its own: it cannot sit in the POST), so that nobody scrolls
+ * through hundreds of schools, with or without scripts. */
 static void school_finder(struct req *r, const char *action)
 {
 	const char *find = req_query(r, "find");
-	if (!find && picker_count(r) <= PICKER_MAX)
-		return;
 	filter_begin(r, arena_printf(&r->arena, "%s#invite", action));
 	filter_search(r, "find", "Schools to offer (name or town)", find);
 	filter_end(r);
@@ -89,13 +88,17 @@ static void school_picker(struct req *r, const struct form_errors *e,
 	html(r, "<div class=\"field%s\">\n<label for=\"f-schools\">Schools they lead</label>\n"
 	        "<p class=\"hint\" id=\"h-schools\">For school leaders. Hold Ctrl (or ⌘) to"
 	        " choose several.", err ? " has-error" : "");
+	const char *find = req_query(r, "find");
 	if (total > PICKER_MAX)
 		html(r, " Offered: the first %s of %s schools that match; find others with the search above.",
 		     count_text(r, PICKER_MAX), count_text(r, total));
+	else if (find && *find)
+		html(r, " Offered: the %s %s matching “%s” (and any already chosen); search above for others.",
+		     count_text(r, total), total == 1 ? "school" : "schools", find);
 	html(r, "</p>\n");
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-schools\">%s</p>\n", err);
-	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\""
+	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\" data-narrow"
 	        " aria-describedby=\"h-schools%s\">\n", err ? " e-schools" : "");
 	struct buf ids = BUF_IN(&r->arena);
 	buf_putc(&ids, '[');

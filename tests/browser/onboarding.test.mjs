@@ -71,6 +71,26 @@ test('an administrator checks a list of people before inviting them, on a phone'
   await fits(page, 'the preview');
   await page.screenshot({ path: join(OUT, 'people-import-preview-390.png') });
   await Promise.all([page.waitForURL(/msg=imported/), page.getByRole('button', { name: 'Invite 1' }).click()]);
-  assert.match(await page.getByRole('status').innerText(), /1 invitation sent/);
+  assert.match(await page.locator('.notice').innerText(), /1 invitation sent/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the school picker narrows as one types, and without scripts through a search', async () => {
+  const page = await newPage(browser);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, stack.base, 'staff@example.org');
+  await page.goto(`${stack.base}/admin/people`);
+  const all = await page.locator('#f-schools option').count();
+  assert.ok(all > 100, `${all} schools offered`);
+  await page.fill('#f-schools-narrow', 'fargo');
+  const shown = await page.locator('#f-schools option:not([hidden])').count();
+  assert.ok(shown > 0 && shown < all, `${shown} of ${all} shown for fargo`);
+  assert.match(await page.locator('#f-schools-shown').innerText(), /^[0-9]+ shown/);
+  assert.deepEqual(await axe(page), [], 'axe with the list narrowed');
+  await fits(page, '/admin/people');
+  // The same without scripts: the search above the form asks the server.
+  await page.fill('#q-find', 'Fargo');
+  await Promise.all([page.waitForURL(/find=Fargo/), page.locator('#q-find').press('Enter')]);
+  assert.ok(await page.locator('#f-schools option').count() < all);
   assert.deepEqual(page.problems, []);
 });

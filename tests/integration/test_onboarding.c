@@ -218,6 +218,37 @@ START_TEST(people_import_previews_invites_once_and_reports_every_problem)
 }
 END_TEST
 
+/* Linking a leader to schools without scripts: the search above the
+ * invitation narrows the list the server offers, and keeps what was chosen. */
+START_TEST(school_picker_narrows_without_javascript)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/admin/people");
+	ck_assert(resp_has(r, "<label for=\"q-find\">Schools to offer (name or town)</label>"));
+	ck_assert(resp_has(r, "data-narrow"));
+	resp_free(r);
+	char *id = db_value("SELECT id FROM schools WHERE nation_id IS NULL ORDER BY id LIMIT 1");
+	char *city = db_value("SELECT replace(city, ' ', '+') FROM schools WHERE nation_id IS NULL ORDER BY id LIMIT 1");
+	char *other = db_value("SELECT s.name FROM schools s, schools f WHERE f.id = (SELECT min(id) FROM schools"
+	                       " WHERE nation_id IS NULL) AND s.nation_id IS NULL AND s.city <> f.city"
+	                       " AND instr(s.name, f.city) = 0 ORDER BY s.id LIMIT 1");
+	char path[256], want[64];
+	snprintf(path, sizeof path, "/admin/people?find=%s", city);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	snprintf(want, sizeof want, "<option value=\"%s\">", id);
+	ck_assert(resp_has(r, want));
+	ck_assert(!resp_has(r, other));
+	ck_assert(resp_has(r, "search above for others"));
+	resp_free(r);
+	free(id);
+	free(city);
+	free(other);
+	client_free(c);
+}
+END_TEST
+
 void add_onboarding_cases(Suite *s);
 void add_onboarding_cases(Suite *s)
 {
@@ -227,5 +258,6 @@ void add_onboarding_cases(Suite *s)
 	tcase_add_test(t, school_import_takes_labels_previews_and_is_idempotent);
 	tcase_add_test(t, school_import_reports_every_problem_at_once);
 	tcase_add_test(t, people_import_previews_invites_once_and_reports_every_problem);
+	tcase_add_test(t, school_picker_narrows_without_javascript);
 	suite_add_tcase(s, t);
 }
