@@ -256,7 +256,7 @@ void grants_create_submit(struct req *r)
 	if (!db_int(r, 0, "SELECT id FROM organizations WHERE id = ? AND active = 1", "I", org))
 		form_error(&e, "org", "Choose the organization the grant goes to.");
 	const char *title = req_form(r, "title");
-	size_t tl = title ? strlen(title) : 0;
+	size_t tl = utf8_chars(title);
 	if (!tl || tl > LEN_TITLE)
 		form_error(&e, "title", tl ? "Use at most 200 characters." : "Give the grant a title.");
 	check_terms(r, &e, &cents);
@@ -538,7 +538,7 @@ void grant_submit(struct req *r)
 		else if (cents > g->amount - g->scheduled)
 			form_error(&e, "pay_amount", arena_printf(&r->arena, "That is more than the unscheduled balance, %s.",
 			                                      money(r, g->amount - g->scheduled)));
-		if (note && strlen(note) > LEN_TITLE)
+		if (utf8_chars(note) > LEN_TITLE)
 			form_error(&e, "pay_note", "Keep the note to 200 characters.");
 		if (!e.n) {
 			db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, note) VALUES (?, ?, ?, ?)",
@@ -557,7 +557,7 @@ void grant_submit(struct req *r)
 	} else if (!strcmp(action, "report")) {
 		const char *t = req_form(r, "rep_title"), *from = req_form(r, "rep_from"), *to = req_form(r, "rep_to");
 		const char *due = req_form(r, "rep_due");
-		if (!t || !*t || strlen(t) > LEN_TITLE)
+		if (!t || !*t || utf8_chars(t) > LEN_TITLE)
 			form_error(&e, "rep_title", "Give the report a title of at most 200 characters.");
 		if (!date_valid(from))
 			form_error(&e, "rep_from", "Enter the period's first day as YYYY-MM-DD.");

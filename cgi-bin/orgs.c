@@ -84,12 +84,12 @@ void orgs_submit(struct req *r)
 	const char *name = req_form(r, "name"), *city = req_form(r, "city");
 	const char *state = req_form(r, "state"), *focus = req_form(r, "focus");
 	struct form_errors e = {0};
-	size_t n = name ? strlen(name) : 0;
+	size_t n = utf8_chars(name);
 	if (!n || n > LEN_TITLE)
 		form_error(&e, "name", n ? "Use at most 200 characters." : "Enter the organization's name.");
 	else if (db_int(r, 0, "SELECT id FROM organizations WHERE name = ?", "t", name))
 		form_error(&e, "name", "An organization with this name is already listed.");
-	if (city && strlen(city) > LEN_CITY)
+	if (utf8_chars(city) > LEN_CITY)
 		form_error(&e, "city", "Use at most 100 characters.");
 	if (!region_valid(region_states, state))
 		form_error(&e, "state", "Choose the state the organization is based in.");

@@ -310,7 +310,7 @@ void people_invite_submit(struct req *r)
 	const char *email = req_form(r, "email");
 	const char *role = req_form(r, "role");
 	struct form_errors e = {0};
-	size_t nlen = name ? strlen(name) : 0;
+	size_t nlen = utf8_chars(name);
 	if (!nlen || nlen > LEN_PERSON_NAME)
 		form_error(&e, "name", nlen ? "Use at most 120 characters for the name."
 		                           : "Enter the person's name.");
@@ -542,7 +542,7 @@ static void people_check_row(struct req *r, struct people_import *im, struct per
                              const char *const *v, int i)
 {
 	int before = im->nerrs;
-	size_t n = strlen(v[P_NAME]);
+	size_t n = utf8_chars(v[P_NAME]);
 	w->name = v[P_NAME];
 	w->email = v[P_EMAIL];
 	if (!n || n > LEN_PERSON_NAME)

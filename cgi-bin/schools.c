@@ -73,12 +73,12 @@ static const char *trimmed(struct req *r, const char *s)
 static void school_check(struct req *r, const struct school_in *in, struct school_ok *ok,
                          struct form_errors *e)
 {
-	size_t n = strlen(in->name);
+	size_t n = utf8_chars(in->name);
 	if (!n || n > LEN_TITLE)
 		form_error(e, "name", n ? "Use at most 200 characters for the name." : "Enter the school's name.");
 	if (!region_valid(region_states, in->state))
 		form_error(e, "state", "Choose MN, ND or SD.");
-	n = strlen(in->city);
+	n = utf8_chars(in->city);
 	if (!n || n > LEN_CITY)
 		form_error(e, "city", n ? "Use at most 100 characters for the city." : "Enter the city or town.");
 	if (!region_valid(region_school_types, in->type))

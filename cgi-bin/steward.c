@@ -604,7 +604,7 @@ void steward_leaders_submit(struct req *r)
 	struct form_errors e = {0};
 	if (!ours)
 		form_error(&e, "school", "Choose one of your nation's schools.");
-	size_t nlen = name ? strlen(name) : 0;
+	size_t nlen = utf8_chars(name);
 	if (!nlen || nlen > LEN_PERSON_NAME)
 		form_error(&e, "name", nlen ? "Use at most 120 characters for the name." : "Enter the person's name.");
 	if (!mail_address_ok(email))

@@ -376,15 +376,6 @@ int survey_visible(const struct instrument *in, const struct question *q, const 
 
 /* ---- reading a posted section --------------------------------------------- */
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -478,9 +469,9 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 				break;
 			case Q_TEXT:
 			case Q_LONGTEXT:
-				if ((long)chars(v) > q->max)
+				if ((long)utf8_chars(v) > q->max)
 					problem = arena_printf(&r->arena, "Shorten this to %ld characters or fewer"
-					                       " (it has %zu).", q->max, chars(v));
+					                       " (it has %zu).", q->max, utf8_chars(v));
 				break;
 			case Q_MULTI:
 				break;
@@ -492,7 +483,7 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 			other = req_form(r, other_field);
 			if (!other || blank(other))
 				form_error(e, other_field, "Say what the other answer is.");
-			else if (chars(other) > 200)
+			else if (utf8_chars(other) > 200)
 				form_error(e, other_field, "Shorten the other answer to 200 characters or fewer.");
 		}
 		if (!v && strict && q->required)

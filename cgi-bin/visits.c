@@ -253,15 +253,6 @@ void visits_page(struct req *r)
 	visits_view(r, NULL);
 }
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; s && *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 void visits_submit(struct req *r)
 {
 	struct form_errors e = {0};
@@ -312,11 +303,11 @@ void visits_submit(struct req *r)
 			buf_printf(&who, "%s%s=%ld", who.len ? "\n" : "", visit_roles[i], c);
 	}
 	const char *notes = req_form(r, "notes"), *next = req_form(r, "next_steps");
-	if (chars(notes) > 4000)
-		form_error(&e, "notes", arena_printf(&r->arena, "Shorten the notes to 4000 characters (they have %zu).", chars(notes)));
-	if (chars(next) > 2000)
+	if (utf8_chars(notes) > 4000)
+		form_error(&e, "notes", arena_printf(&r->arena, "Shorten the notes to 4000 characters (they have %zu).", utf8_chars(notes)));
+	if (utf8_chars(next) > 2000)
 		form_error(&e, "next_steps", arena_printf(&r->arena, "Shorten the next steps to 2000 characters (they have %zu).",
-		                                          chars(next)));
+		                                          utf8_chars(next)));
 	if (e.n) {
 		buf_free(&dims);
 		buf_free(&who);

@@ -40,7 +40,8 @@ const char *form_error_for(const struct form_errors *e, const char *field);
 /* The error summary: nothing when there are no errors. */
 void form_error_summary(struct req *r, const struct form_errors *e);
 
-/* The longest text the server accepts in a field, in bytes; the handlers
+/* The longest text the server accepts in a field, in characters
+ * (utf8_chars(), as the schema's length() counts them); the handlers
  * check them and the inputs carry them as maxlength, so a browser stops
  * the typing where the server would refuse it. */
 #define LEN_PERSON_NAME 120   /* a person's name */
