@@ -47,6 +47,7 @@ deps:
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -125,9 +126,13 @@ unit: $(BUILD)/unit-tests
 integration: $(BUILD)/ilnet $(BUILD)/integration-tests
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) $(BUILD)/integration-tests
 
+# The browser suite: playwright-core, axe-core and the Nu HTML Checker
+# (vnu-jar, run with Debian's Java; its install script, which would fetch
+# a Java of its own, is not run) at the versions package-lock.json pins.
 BROWSER_DIR := tests/browser
 browser: $(BUILD)/ilnet
-	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
+	@cd $(BROWSER_DIR) && [ -d node_modules/playwright-core ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || \
+	  npm ci --no-audit --no-fund --silent --ignore-scripts
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) node --test $(BROWSER_DIR)/
 
 # The map's outlines, db/geo/region.txt, are committed: regenerate them from

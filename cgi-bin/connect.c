@@ -46,14 +46,6 @@
 	" WHERE g.org_id = ? AND ? > 0 AND g.stage = 'active' AND gs.from_date <= date('now')" \
 	"   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; s && *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static const char *form_or(struct req *r, const char *name, const char *dflt)
 {
@@ -217,15 +209,17 @@ static void my_requests(struct req *r, const char *vtz)
 		}
 	if (!n)
 		return;
-	html(r, "<h2>Your requests</h2>\n<div class=\"scroll\"><table>\n<caption>Site visits you asked for, soonest first"
-	        "</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">For</th>"
+	html(r, "<h2>Your requests</h2>\n");
+	table_begin(r, NULL, "Site visits you asked for, soonest first");
+	html(r, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">For</th>"
 	        "<th scope=\"col\">Party</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++)
 		html(r, "<tr><td class=\"when\">%s</td><td>%s</td><td>%s</td><td class=\"num\">%d</td>"
 		        "<td><a href=\"/connect/requests/%lld\">%s</a></td></tr>\n",
 		     seats_when(r, row[i].at, row[i].tz, vtz), school_name_for(r, row[i].host), school_name_for(r, row[i].school),
 		     row[i].party, row[i].id, seats_status_label(row[i].status));
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 }
 
 /* ---- suggestions ------------------------------------------------------------- */
@@ -498,8 +492,8 @@ void connect_page(struct req *r)
 	    " ORDER BY o.starts_at, o.id LIMIT ?8 OFFSET ?9",
 	    "IIItttIII", r->user->id, r->user->org_id, now, dim, state, role, r->user->nation_id,
 	    pager_limit(&pg), pager_offset(&pg));
-	html(r, "<div class=\"scroll\"><table>\n<caption>Open site visits, soonest first (times at the host)</caption>\n"
-	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">Dimensions</th>"
+	table_begin(r, NULL, "Open site visits, soonest first (times at the host)");
+	html(r, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">Dimensions</th>"
 	        "<th scope=\"col\">Practices on show</th><th scope=\"col\">Seats left</th></tr></thead>\n<tbody>\n");
 	const struct instrument *in = instrument_latest(r);
 	int n = 0;
@@ -519,7 +513,8 @@ void connect_page(struct req *r)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No open site visits match. Try another dimension or state.</td></tr>\n");
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "connect");
 	static const char *const keep[] = { "dimension", "state", NULL };
 	pager_nav(r, &pg, "/connect", keep, "Pages of site visits", "site visits");
@@ -577,7 +572,7 @@ static void request_form(struct req *r, const struct opp *o, const struct form_e
 	form_error_summary(r, e);
 	form_begin_create(r, arena_printf(&r->arena, "/connect/opportunities/%lld/request", o->id));
 	form_select(r, e, "school", "Visiting school", schools, req_param(r, "school"), NULL);
-	form_input(r, e, "party", "How many people", "number", form_or(r, "party", "1"), "off", "From 1 to 20.", 1);
+	form_input(r, e, "party", "How many people", "number", form_or(r, "party", "1"), "off", "From 1 to 20.", 1, 0);
 	form_textarea(r, e, "names", "Who is coming", req_form(r, "names"), 4, TEXT_MAX,
 	              "One name a line, as many names as people. The host sees them.");
 	form_textarea(r, e, "note", "A note to the host (optional)", req_form(r, "note"), 3, TEXT_MAX,
@@ -613,8 +608,9 @@ static void host_panel(struct req *r, const struct opp *o, const struct form_err
 			row[n].at = db_col_int(st, 6);
 			n++;
 		}
-	html(r, "<h2>Requests</h2>\n<div class=\"scroll\"><table>\n<caption>Requests for this visit, live ones first"
-	        "</caption>\n<thead><tr><th scope=\"col\">Visiting school</th><th scope=\"col\">Party</th>"
+	html(r, "<h2>Requests</h2>\n");
+	table_begin(r, NULL, "Requests for this visit, live ones first");
+	html(r, "<thead><tr><th scope=\"col\">Visiting school</th><th scope=\"col\">Party</th>"
 	        "<th scope=\"col\">Who</th><th scope=\"col\">Note</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++)
 		html(r, "<tr><td>%s</td><td class=\"num\">%d</td><td class=\"pre\">%s</td><td class=\"pre\">%s</td>"
@@ -623,7 +619,8 @@ static void host_panel(struct req *r, const struct opp *o, const struct form_err
 		     !strcmp(row[i].status, "pending") ? "Waiting for your answer" : seats_status_label(row[i].status));
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No requests yet.</td></tr>\n");
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	if (strcmp(o->status, "open"))
 		return;
 	html(r, "<h2 id=\"move\">Move this visit</h2>\n<p>Every visitor's request moves with it, and each is told by mail"
@@ -632,8 +629,8 @@ static void host_panel(struct req *r, const struct opp *o, const struct form_err
 	form_begin(r, arena_printf(&r->arena, "/connect/opportunities/%lld", o->id));
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"move\">\n");
 	form_input(r, e, "date", "New date", "date", form_or(r, "date", o->date), "off",
-	           arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, o->tz)), 1);
-	form_input(r, e, "time", "New start time", "time", form_or(r, "time", o->time), "off", "24-hour, like 09:30.", 1);
+	           arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, o->tz)), 1, 0);
+	form_input(r, e, "time", "New start time", "time", form_or(r, "time", o->time), "off", "24-hour, like 09:30.", 1, 0);
 	html(r, "<button type=\"submit\" class=\"secondary\">Move the visit</button>\n");
 	form_end(r);
 	html(r, "<h2>Cancel this visit</h2>\n");
@@ -721,17 +718,17 @@ void connect_request_submit(struct req *r)
 	const char *names = form_or(r, "names", ""), *note = form_or(r, "note", "");
 	size_t longest;
 	int lines = name_lines(names, &longest);
-	if (chars(names) > TEXT_MAX)
+	if (utf8_chars(names) > TEXT_MAX)
 		form_error(&e, "names", arena_printf(&r->arena, "Shorten the names to %d characters (they have %zu).",
-		                                     TEXT_MAX, chars(names)));
+		                                     TEXT_MAX, utf8_chars(names)));
 	else if (longest > 120)
 		form_error(&e, "names", "Write one name a line, each at most 120 characters.");
 	else if (!e.n && lines != party)
 		form_error(&e, "names", arena_printf(&r->arena, "Write %ld name%s, one a line: %d %s given.", party,
 		                                     party == 1 ? "" : "s", lines, lines == 1 ? "is" : "are"));
-	if (chars(note) > TEXT_MAX)
+	if (utf8_chars(note) > TEXT_MAX)
 		form_error(&e, "note", arena_printf(&r->arena, "Shorten the note to %d characters (it has %zu).", TEXT_MAX,
-		                                    chars(note)));
+		                                    utf8_chars(note)));
 	if (e.n) {
 		r->status = 422;
 		opp_view(r, &o, &e, NULL);
@@ -799,7 +796,7 @@ void connect_opportunity_submit(struct req *r)
 			return;
 		}
 		const char *reply = form_or(r, "reply", "");
-		if (chars(reply) > TEXT_MAX)
+		if (utf8_chars(reply) > TEXT_MAX)
 			req_fail(r, 422, "message too long");
 		db_begin(r);
 		seats_cancel_opportunity(r, &o, reply);
@@ -992,7 +989,7 @@ static void reflect_submit(struct req *r, struct seen *s)
 		req_fail(r, 409, "not yet a visit to write about");
 	static const char *const fields[] = { "saw", "will_try", "host_notes", NULL };
 	for (int i = 0; fields[i]; i++)
-		if (chars(req_form(r, fields[i])) > 4000)
+		if (utf8_chars(req_form(r, fields[i])) > 4000)
 			req_fail(r, 422, "text too long");      /* the browser keeps to maxlength */
 	int n;
 	const char *dims = chosen(r, "dimensions", grant_dimensions, &n);
@@ -1020,7 +1017,7 @@ void connect_booking_submit(struct req *r)
 	const char *action = form_or(r, "action", ""), *reply = form_or(r, "reply", "");
 	const char *back = arena_printf(&r->arena, "/connect/requests/%lld", s.b.id);
 	const char *to = NULL;
-	if (chars(reply) > TEXT_MAX)
+	if (utf8_chars(reply) > TEXT_MAX)
 		req_fail(r, 422, "message too long");
 	if (!strcmp(action, "reflect") || !strcmp(action, "notes")) {
 		reflect_submit(r, &s);
@@ -1106,7 +1103,8 @@ static void host_view(struct req *r, const struct form_errors *e)
 	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
 	    " WHERE o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?)"
 	    "   AND o.starts_at > unixepoch() - 7 * 86400 ORDER BY o.starts_at, o.id LIMIT 200", "I", r->user->id);
-	html(r, "<div class=\"scroll\"><table>\n<caption>Published visits, soonest first</caption>\n<thead><tr>"
+	table_begin(r, NULL, "Published visits, soonest first");
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">When</th><th scope=\"col\">School</th><th scope=\"col\">Seats taken</th>"
 	        "<th scope=\"col\">Waiting for your answer</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	int n = 0;
@@ -1120,7 +1118,8 @@ static void host_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">None yet.</td></tr>\n");
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 
 	html(r, "<h2 id=\"publish\">Publish a visit</h2>\n");
 	if (refused)
@@ -1134,12 +1133,12 @@ static void host_view(struct req *r, const struct form_errors *e)
 	form_error_summary(r, e);
 	form_begin_create(r, "/connect/host");
 	form_select(r, e, "school", "School", schools, req_form(r, "school"), NULL);
-	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off", "In the school's own time zone.", 1);
-	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
+	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off", "In the school's own time zone.", 1, 0);
+	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1, 0);
 	form_input(r, e, "minutes", "Length in minutes", "number", form_or(r, "minutes", "120"), "off",
-	           "From 15 to 600.", 1);
+	           "From 15 to 600.", 1, 0);
 	form_input(r, e, "seats", "Seats", "number", form_or(r, "seats", "6"), "off",
-	           "How many visitors you can welcome, from 1 to 100.", 1);
+	           "How many visitors you can welcome, from 1 to 100.", 1, 0);
 	form_choices(r, e, "dimensions", "Dimensions visitors will see", grant_dimensions, "checkbox",
 	             "Choose at least one.");
 	for (int d = 0; grant_dimensions[d]; d += 2)
@@ -1147,7 +1146,7 @@ static void host_view(struct req *r, const struct form_errors *e)
 		                                                grant_dimensions[d + 1]),
 		             practices_of(r, in, grant_dimensions[d]), "checkbox", NULL);
 	form_input(r, e, "grades", "Grades visitors will see", "text", req_form(r, "grades"), "off",
-	           "For example K-5, or 9-12. Optional.", 0);
+	           "For example K-5, or 9-12. Optional.", 0, 100);
 	form_textarea(r, e, "expect", "What to expect", req_form(r, "expect"), 4, TEXT_MAX,
 	              "The classrooms, the schedule, who visitors will talk with.");
 	form_textarea(r, e, "arrive", "How to arrive", req_form(r, "arrive"), 3, TEXT_MAX,
@@ -1157,10 +1156,10 @@ static void host_view(struct req *r, const struct form_errors *e)
 	form_choices(r, e, "confirm", "Requests", confirm_modes, "radio", NULL);
 	form_input(r, e, "answer_hours", "Hours you take to answer a request", "number", form_or(r, "answer_hours", "72"),
 	           "off", "When you confirm requests yourself: an unanswered request lapses after this long and frees its"
-	           " seats. From 1 to 336.", 0);
+	           " seats. From 1 to 336.", 0, 0);
 	html(r, "<fieldset class=\"field\"><legend>Repeat weekly (optional)</legend>\n");
 	form_input(r, e, "until", "Repeat every week until", "date", req_form(r, "until"), "off",
-	           "The same weekday and time, up to a year.", 0);
+	           "The same weekday and time, up to a year.", 0, 0);
 	form_textarea(r, e, "skip", "Skip these dates", req_form(r, "skip"), 2, 1000,
 	              "Holidays and testing weeks: dates as YYYY-MM-DD, separated by spaces, commas or lines.");
 	html(r, "</fieldset>\n<button type=\"submit\">Publish</button>\n");
@@ -1220,13 +1219,13 @@ void connect_host_submit(struct req *r)
 	}
 	const char *grades = form_or(r, "grades", ""), *expect = form_or(r, "expect", ""),
 	           *arrive = form_or(r, "arrive", ""), *access = form_or(r, "access", "");
-	if (chars(grades) > 100)
+	if (utf8_chars(grades) > 100)
 		form_error(&e, "grades", "Shorten the grades to 100 characters.");
 	static const char *const texts[] = { "expect", "arrive", "access", NULL };
 	for (int i = 0; texts[i]; i++)
-		if (chars(req_form(r, texts[i])) > TEXT_MAX)
+		if (utf8_chars(req_form(r, texts[i])) > TEXT_MAX)
 			form_error(&e, texts[i], arena_printf(&r->arena, "Shorten this to %d characters (it has %zu).", TEXT_MAX,
-			                                      chars(req_form(r, texts[i]))));
+			                                      utf8_chars(req_form(r, texts[i]))));
 	const char *confirm = req_form(r, "confirm");
 	if (!in_pairs(confirm_modes, confirm))
 		form_error(&e, "confirm", "Choose how requests are confirmed.");
@@ -1646,7 +1645,8 @@ void connect_report_page(struct req *r)
 	}
 	if (nm)
 		chart_bars(r, "visits-by-month", "Site visits by month", "Month", "Visits", bars, nm, max, "");
-	html(r, "<div class=\"scroll\"><table>\n<caption>By month</caption>\n<thead><tr><th scope=\"col\">Month</th>"
+	table_begin(r, NULL, "By month");
+	html(r, "<thead><tr><th scope=\"col\">Month</th>"
 	        "<th scope=\"col\">Seats offered</th><th scope=\"col\">Seats taken</th><th scope=\"col\">Visits</th>"
 	        "<th scope=\"col\">Requests that found no seat</th></tr></thead>\n<tbody>\n");
 	for (int k = 0; k < nm; k++)
@@ -1655,7 +1655,8 @@ void connect_report_page(struct req *r)
 		     mo[k].visits, mo[k].unmet);
 	if (!nm)
 		html(r, "<tr><td colspan=\"5\">No visits yet.</td></tr>\n");
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	html(r, "<h2>Across lines</h2>\n<ul class=\"figures\"><li><strong>%d</strong> of %d visits crossed a state line"
 	        "</li><li><strong>%d</strong> joined schools of different nations, or a nation's school and another"
 	        "</li></ul>\n", cross_state, visits, cross_nation);
@@ -1682,15 +1683,17 @@ void connect_report_page(struct req *r)
 			h[k] = h[k - 1];
 			h[k - 1] = t;
 		}
-	html(r, "<h2>Busiest hosts</h2>\n<div class=\"scroll\"><table>\n<caption>Hosts by visitors welcomed</caption>\n"
-	        "<thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Visits</th><th scope=\"col\">Visitors</th></tr>"
+	html(r, "<h2>Busiest hosts</h2>\n");
+	table_begin(r, NULL, "Hosts by visitors welcomed");
+	html(r, "<thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Visits</th><th scope=\"col\">Visitors</th></tr>"
 	        "</thead>\n<tbody>\n");
 	for (int k = 0; k < nh && k < 10; k++)
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a></td><td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n",
 		     h[k].id, h[k].name, h[k].visits, h[k].visitors);
 	if (!nh)
 		html(r, "<tr><td colspan=\"3\">No visits yet.</td></tr>\n");
-	html(r, "</tbody>\n</table></div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "connect report");
 	page_end(r);
 }

@@ -288,3 +288,12 @@ const char *decode_strerror(enum decode_err e)
 	}
 	return "malformed input";
 }
+
+size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		if ((*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

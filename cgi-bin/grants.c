@@ -190,7 +190,8 @@ static void grants_view(struct req *r, const struct form_errors *e)
 	    " WHERE (?1 = 0 OR g.org_id = ?1) AND (?2 IS NULL OR g.stage = ?2)"
 	    " ORDER BY g.stage = 'active' DESC, g.start_date DESC, g.id DESC LIMIT ?3 OFFSET ?4", "ItII",
 	    org_id, stage, pager_limit(&pg), pager_offset(&pg));
-	html(r, "<table>\n<caption>Grants</caption>\n<thead><tr><th scope=\"col\">Grant</th>"
+	table_begin(r, NULL, "Grants");
+	html(r, "<thead><tr><th scope=\"col\">Grant</th>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Stage</th><th scope=\"col\">Award</th>"
 	        "<th scope=\"col\">Paid</th><th scope=\"col\">Unscheduled</th><th scope=\"col\">Runs</th></tr></thead>\n<tbody>\n");
 	int n = 0;
@@ -198,14 +199,15 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		n++;
 		long long amount = db_col_int(st, 4);
 		html(r, "<tr><td><a href=\"/grants/%lld\">%s</a></td><td>%s</td><td>%s</td><td class=\"num\">%s</td>"
-		        "<td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s to %s</td></tr>\n",
+		        "<td class=\"num\">%s</td><td class=\"num\">%s</td><td><span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span></td></tr>\n",
 		     db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
 		     region_label(grant_stages, db_col_text(r, st, 3)), money(r, amount), money(r, db_col_int(st, 8)),
 		     money(r, amount - db_col_int(st, 7)), db_col_text(r, st, 5), db_col_text(r, st, 6));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No grants match.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	static const char *const keep[] = { "org", "stage", NULL };
 	pager_nav(r, &pg, "/grants", keep, "Pages of grants", "grants");
 	if (is_staff(r)) {
@@ -215,10 +217,10 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		const char **with_none = form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1"
 		                                               " ORDER BY name", ""), "— choose —");
 		form_select(r, e, "org", "Organization", with_none, req_form(r, "org"), NULL);
-		form_input(r, e, "title", "Title", "text", req_form(r, "title"), "off", NULL, 1);
-		form_input(r, e, "amount", "Award", "text", req_form(r, "amount"), "off", "In dollars, like 150,000.00.", 1);
-		form_input(r, e, "start", "Starts", "date", req_form(r, "start"), "off", NULL, 1);
-		form_input(r, e, "end", "Ends", "date", req_form(r, "end"), "off", NULL, 1);
+		form_input(r, e, "title", "Title", "text", req_form(r, "title"), "off", NULL, 1, LEN_TITLE);
+		form_input(r, e, "amount", "Award", "text", req_form(r, "amount"), "off", "In dollars, like 150,000.00.", 1, 0);
+		form_input(r, e, "start", "Starts", "date", req_form(r, "start"), "off", NULL, 1, 0);
+		form_input(r, e, "end", "Ends", "date", req_form(r, "end"), "off", NULL, 1, 0);
 		activity_boxes(r, e, NULL);
 		html(r, "<div class=\"field\"><label for=\"f-purpose\">Purpose</label><textarea id=\"f-purpose\""
 		        " name=\"purpose\" rows=\"3\">%s</textarea></div>\n", req_form(r, "purpose") ? req_form(r, "purpose") : "");
@@ -254,8 +256,8 @@ void grants_create_submit(struct req *r)
 	if (!db_int(r, 0, "SELECT id FROM organizations WHERE id = ? AND active = 1", "I", org))
 		form_error(&e, "org", "Choose the organization the grant goes to.");
 	const char *title = req_form(r, "title");
-	size_t tl = title ? strlen(title) : 0;
-	if (!tl || tl > 200)
+	size_t tl = utf8_chars(title);
+	if (!tl || tl > LEN_TITLE)
 		form_error(&e, "title", tl ? "Use at most 200 characters." : "Give the grant a title.");
 	check_terms(r, &e, &cents);
 	const char *acts = posted_activities(r, &e);
@@ -316,7 +318,8 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	     money(r, g->scheduled), money(r, g->paid), money(r, g->amount - g->scheduled));
 	sqlite3_stmt *st = db_q(r, "SELECT id, due_date, amount_cents, status, coalesce(paid_on, ''), note"
 	                           " FROM grant_payments WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
-	html(r, "<table>\n<caption>Payment schedule</caption>\n<thead><tr><th scope=\"col\">Due</th>"
+	table_begin(r, NULL, "Payment schedule");
+	html(r, "<thead><tr><th scope=\"col\">Due</th>"
 	        "<th scope=\"col\">Amount</th><th scope=\"col\">Status</th><th scope=\"col\">Note</th>");
 	if (staff)
 		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
@@ -325,7 +328,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	while (db_step(r, st)) {
 		n++;
 		const char *status = db_col_text(r, st, 3);
-		html(r, "<tr><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>%s</td>", db_col_text(r, st, 1),
+		html(r, "<tr><td class=\"date\">%s</td><td class=\"num\">%s</td><td>%s</td><td>%s</td>", db_col_text(r, st, 1),
 		     money(r, db_col_int(st, 2)), !strcmp(status, "paid") ? arena_printf(&r->arena, "Paid %s", db_col_text(r, st, 4))
 		                                                          : "Scheduled", db_col_text(r, st, 5));
 		if (staff) {
@@ -343,15 +346,16 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No payments scheduled.</td></tr>\n", staff ? 5 : 4);
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Schedule a payment</h3>\n");
 		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"payment\">\n");
-		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off", NULL, 1);
+		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off", NULL, 1, 0);
 		form_input(r, e, "pay_amount", "Amount", "text", req_form(r, "pay_amount"), "off",
-		           arena_printf(&r->arena, "At most %s, the unscheduled balance.", money(r, g->amount - g->scheduled)), 1);
-		form_input(r, e, "pay_note", "Note", "text", req_form(r, "pay_note"), "off", NULL, 0);
+		           arena_printf(&r->arena, "At most %s, the unscheduled balance.", money(r, g->amount - g->scheduled)), 1, 0);
+		form_input(r, e, "pay_note", "Note", "text", req_form(r, "pay_note"), "off", NULL, 0, LEN_TITLE);
 		html(r, "<button type=\"submit\">Schedule payment</button>\n");
 		form_end(r);
 	}
@@ -362,14 +366,15 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	             " WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
 	char today[11];
 	date_today_local(today);
-	html(r, "<table>\n<caption>Reporting requirements</caption>\n<thead><tr><th scope=\"col\">Report</th>"
+	table_begin(r, NULL, "Reporting requirements");
+	html(r, "<thead><tr><th scope=\"col\">Report</th>"
 	        "<th scope=\"col\">Period</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	n = 0;
 	while (db_step(r, st)) {
 		n++;
 		const char *status = db_col_text(r, st, 5), *due = db_col_text(r, st, 4);
 		int overdue = (!strcmp(status, "due") || !strcmp(status, "returned")) && strcmp(due, today) < 0;
-		html(r, "<tr><td><a href=\"%s/reports/%lld\">%s</a>%s</td><td>%s to %s</td><td>%s</td><td>%s%s</td></tr>\n",
+		html(r, "<tr><td><a href=\"%s/reports/%lld\">%s</a>%s</td><td><span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span></td><td class=\"date\">%s</td><td>%s%s</td></tr>\n",
 		     self, db_col_int(st, 0), db_col_text(r, st, 1), db_col_int(st, 6) ? " (final)" : "",
 		     db_col_text(r, st, 2), db_col_text(r, st, 3), due,
 		     !strcmp(status, "due") ? "Due" : !strcmp(status, "submitted") ? "Submitted" :
@@ -377,15 +382,16 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"4\">No reports required yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Require a report</h3>\n");
 		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"report\">\n");
-		form_input(r, e, "rep_title", "Title", "text", req_form(r, "rep_title"), "off", NULL, 1);
-		form_input(r, e, "rep_from", "Period from", "date", req_form(r, "rep_from"), "off", NULL, 1);
-		form_input(r, e, "rep_to", "Period to", "date", req_form(r, "rep_to"), "off", NULL, 1);
-		form_input(r, e, "rep_due", "Due", "date", req_form(r, "rep_due"), "off", NULL, 1);
+		form_input(r, e, "rep_title", "Title", "text", req_form(r, "rep_title"), "off", NULL, 1, LEN_TITLE);
+		form_input(r, e, "rep_from", "Period from", "date", req_form(r, "rep_from"), "off", NULL, 1, 0);
+		form_input(r, e, "rep_to", "Period to", "date", req_form(r, "rep_to"), "off", NULL, 1, 0);
+		form_input(r, e, "rep_due", "Due", "date", req_form(r, "rep_due"), "off", NULL, 1, 0);
 		html(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"f-rep_final\" name=\"rep_final\" value=\"1\"%s>"
 		        "<label for=\"f-rep_final\">This is the final report (the grant closes once it is approved)</label></div>\n",
 		     req_form(r, "rep_final") ? " checked" : "");
@@ -399,7 +405,8 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	             POLICY_COLUMNS
 	             "  FROM grant_schools gs JOIN schools s ON s.id = gs.school_id WHERE gs.grant_id = ?"
 	             " ORDER BY gs.to_date IS NOT NULL, s.name", "III", r->user->id, r->user->org_id, g->id);
-	html(r, "<table>\n<caption>Roster, with the dates each school joined and left</caption>\n<thead><tr>"
+	table_begin(r, NULL, "Roster, with the dates each school joined and left");
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">School</th><th scope=\"col\">From</th><th scope=\"col\">To</th>");
 	if (staff)
 		html(r, "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>");
@@ -432,7 +439,8 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"%d\">No schools on the roster.</td></tr>\n", staff ? 4 : 3);
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "grant roster");
 	if (staff && grant_open(g)) {
 		html(r, "<h3>Add a school</h3>\n");
@@ -459,7 +467,7 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		opts[k] = NULL;
 		form_select(r, e, "school", "School", opts, req_form(r, "school"), NULL);
 		form_input(r, e, "join_from", "Served from", "date", req_form(r, "join_from") ? req_form(r, "join_from") : today,
-		           "off", NULL, 1);
+		           "off", NULL, 1, 0);
 		html(r, "<button type=\"submit\">Add to roster</button>\n");
 		form_end(r);
 	}
@@ -530,7 +538,7 @@ void grant_submit(struct req *r)
 		else if (cents > g->amount - g->scheduled)
 			form_error(&e, "pay_amount", arena_printf(&r->arena, "That is more than the unscheduled balance, %s.",
 			                                      money(r, g->amount - g->scheduled)));
-		if (note && strlen(note) > 200)
+		if (utf8_chars(note) > LEN_TITLE)
 			form_error(&e, "pay_note", "Keep the note to 200 characters.");
 		if (!e.n) {
 			db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, note) VALUES (?, ?, ?, ?)",
@@ -549,7 +557,7 @@ void grant_submit(struct req *r)
 	} else if (!strcmp(action, "report")) {
 		const char *t = req_form(r, "rep_title"), *from = req_form(r, "rep_from"), *to = req_form(r, "rep_to");
 		const char *due = req_form(r, "rep_due");
-		if (!t || !*t || strlen(t) > 200)
+		if (!t || !*t || utf8_chars(t) > LEN_TITLE)
 			form_error(&e, "rep_title", "Give the report a title of at most 200 characters.");
 		if (!date_valid(from))
 			form_error(&e, "rep_from", "Enter the period's first day as YYYY-MM-DD.");

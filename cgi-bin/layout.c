@@ -209,6 +209,60 @@ const char *form_error_for(const struct form_errors *e, const char *field)
 	return NULL;
 }
 
+/* ---- ids ------------------------------------------------------------------------
+ * Two forms on one page may have fields of the same name (a filter and a
+ * form that creates a record, or two forms for two records), so ids are
+ * given out here and never twice on a page: the first "role" is f-role, the
+ * next f-role-2.  A field's hint and error take the same key (h-role-2,
+ * e-role-2).  The error summary, written above the forms, claims the keys of
+ * the fields in error for its own form (its struct form_errors), so that its
+ * links land on the fields of the form that was sent, wherever that form
+ * stands on the page. */
+struct page_id {
+	const char *key;            /* "role", "role-2" */
+	const char *name;           /* the field's name */
+	const void *owner;          /* the form_errors that claimed it, or NULL */
+	int placed;                 /* a field carries it */
+	struct page_id *next;
+};
+
+static struct page_id *id_find(struct req *r, const char *key)
+{
+	for (struct page_id *p = r->page_ids; p; p = p->next)
+		if (!strcmp(p->key, key))
+			return p;
+	return NULL;
+}
+
+/* A key not yet given out on this page, derived from name. */
+static struct page_id *id_new(struct req *r, const char *prefix, const char *name, const void *owner)
+{
+	const char *key = arena_printf(&r->arena, "%s%s", prefix, name);
+	for (int n = 2; id_find(r, key); n++)
+		key = arena_printf(&r->arena, "%s%s-%d", prefix, name, n);
+	struct page_id *p = arena_alloc(&r->arena, sizeof *p);
+	p->key = key;
+	p->name = name;
+	p->owner = owner;
+	p->placed = 0;
+	p->next = r->page_ids;
+	r->page_ids = p;
+	return p;
+}
+
+/* The key of the field name in the form whose errors are e. */
+static const char *field_key(struct req *r, const struct form_errors *e, const char *name)
+{
+	for (struct page_id *p = r->page_ids; e && p; p = p->next)
+		if (p->owner == e && !p->placed && !strcmp(p->name, name)) {
+			p->placed = 1;
+			return p->key;
+		}
+	struct page_id *p = id_new(r, "", name, NULL);
+	p->placed = 1;
+	return p->key;
+}
+
 void form_error_summary(struct req *r, const struct form_errors *e)
 {
 	if (!e || !e->n)
@@ -217,48 +271,61 @@ void form_error_summary(struct req *r, const struct form_errors *e)
 	        "<h2>There %s</h2>\n<ul>\n",
 	     e->n == 1 ? "is a problem" : "are problems");
 	for (int i = 0; i < e->n; i++) {
-		if (e->v[i].field)
-			html(r, "<li><a href=\"#f-%s\">%s</a></li>\n", e->v[i].field, e->v[i].msg);
-		else
+		if (e->v[i].field) {
+			/* Fields this summary links to keep one key, claimed once. */
+			struct page_id *p = NULL;
+			for (struct page_id *q = r->page_ids; q && !p; q = q->next)
+				if (q->owner == e && !strcmp(q->name, e->v[i].field))
+					p = q;
+			if (!p)
+				p = id_new(r, "", e->v[i].field, e);
+			html(r, "<li><a href=\"#f-%s\">%s</a></li>\n", p->key, e->v[i].msg);
+		} else {
 			html(r, "<li>%s</li>\n", e->v[i].msg);
+		}
 	}
 	html(r, "</ul>\n</div>\n");
 }
 
-/* Label, hint and error for a field; returns the aria-describedby value. */
+/* Label, hint and error for a field; sets *key to the field's id key and
+ * returns the aria-describedby value. */
 static const char *field_head(struct req *r, const struct form_errors *e,
-                              const char *name, const char *label, const char *hint)
+                              const char *name, const char *label, const char *hint, const char **key)
 {
 	const char *err = form_error_for(e, name);
+	const char *k = *key = field_key(r, e, name);
 	html(r, "<div class=\"field%s\">\n<label for=\"f-%s\">%s</label>\n",
-	     err ? " has-error" : "", name, label);
+	     err ? " has-error" : "", k, label);
 	if (hint)
-		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", k, hint);
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
-		     name, err);
+		     k, err);
 	const char *desc = "";
 	if (hint && err)
-		desc = html_fmt(r, " aria-describedby=\"h-%s e-%s\" aria-invalid=\"true\"", name, name);
+		desc = html_fmt(r, " aria-describedby=\"h-%s e-%s\" aria-invalid=\"true\"", k, k);
 	else if (hint)
-		desc = html_fmt(r, " aria-describedby=\"h-%s\"", name);
+		desc = html_fmt(r, " aria-describedby=\"h-%s\"", k);
 	else if (err)
-		desc = html_fmt(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", name);
+		desc = html_fmt(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", k);
 	return desc;
 }
 
 void form_input(struct req *r, const struct form_errors *e, const char *name,
                 const char *label, const char *type, const char *value,
-                const char *autocomplete, const char *hint, int required)
+                const char *autocomplete, const char *hint, int required, int maxlength)
 {
-	const char *desc = field_head(r, e, name, label, hint);
-	html(r, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", name, name, type);
+	const char *key;
+	const char *desc = field_head(r, e, name, label, hint, &key);
+	html(r, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", key, name, type);
 	if (value && strcmp(type, "password"))
 		html(r, " value=\"%s\"", value);
 	if (autocomplete)
 		html(r, " autocomplete=\"%s\"", autocomplete);
 	if (required)
 		html(r, " required");
+	if (maxlength > 0)
+		html(r, " maxlength=\"%d\"", maxlength);
 	html_raw(r, desc);
 	html(r, ">\n</div>\n");
 }
@@ -267,8 +334,9 @@ void form_select(struct req *r, const struct form_errors *e, const char *name,
                  const char *label, const char *const *options,
                  const char *selected, const char *hint)
 {
-	const char *desc = field_head(r, e, name, label, hint);
-	html(r, "<select id=\"f-%s\" name=\"%s\"", name, name);
+	const char *key;
+	const char *desc = field_head(r, e, name, label, hint, &key);
+	html(r, "<select id=\"f-%s\" name=\"%s\"", key, name);
 	html_raw(r, desc);
 	html(r, ">\n");
 	for (int i = 0; options[i]; i += 2)
@@ -285,17 +353,19 @@ void filter_begin(struct req *r, const char *action)
 
 void filter_search(struct req *r, const char *name, const char *label, const char *value)
 {
-	html(r, "<div class=\"field\"><label for=\"f-%s\">%s</label>"
-	        "<input id=\"f-%s\" name=\"%s\" type=\"search\" value=\"%s\"></div>\n",
-	     name, label, name, name, value ? value : "");
+	const char *key = id_new(r, "q-", name, NULL)->key;
+	html(r, "<div class=\"field\"><label for=\"%s\">%s</label>"
+	        "<input id=\"%s\" name=\"%s\" type=\"search\" value=\"%s\" maxlength=\"%d\"></div>\n",
+	     key, label, key, name, value ? value : "", FILTER_SEARCH_MAX);
 }
 
 void filter_select(struct req *r, const char *name, const char *label, const char *any,
                    const char *const *options, const char *selected)
 {
-	html(r, "<div class=\"field\"><label for=\"f-%s\">%s</label>"
-	        "<select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>\n",
-	     name, label, name, name, any);
+	const char *key = id_new(r, "q-", name, NULL)->key;
+	html(r, "<div class=\"field\"><label for=\"%s\">%s</label>"
+	        "<select id=\"%s\" name=\"%s\"><option value=\"\">%s</option>\n",
+	     key, label, key, name, any);
 	for (int i = 0; options[i]; i += 2)
 		html(r, "<option value=\"%s\"%s>%s</option>\n", options[i],
 		     selected && !strcmp(selected, options[i]) ? " selected" : "", options[i + 1]);
@@ -327,6 +397,22 @@ const char **form_options(struct req *r, sqlite3_stmt *st, const char *first)
 	}
 	v[n] = NULL;
 	return v;
+}
+
+void table_begin(struct req *r, const char *cls, const char *caption)
+{
+	int n = ++r->tables;
+	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-%d\" tabindex=\"0\">\n", n);
+	if (cls)
+		html(r, "<table class=\"%s\">\n", cls);
+	else
+		html(r, "<table>\n");
+	html(r, "<caption id=\"cap-%d\">%s</caption>\n", n, caption);
+}
+
+void table_end(struct req *r)
+{
+	html(r, "</table>\n</div>\n");
 }
 
 void page_notice(struct req *r, const char *msg)
@@ -426,22 +512,23 @@ void form_choices(struct req *r, const struct form_errors *e, const char *name, 
                   const char *const *pairs, const char *type, const char *hint)
 {
 	const char *err = form_error_for(e, name);
+	const char *k = field_key(r, e, name);
 	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
 	if (err && hint)
-		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
+		html(r, " aria-describedby=\"h-%s e-%s\"", k, k);
 	else if (err || hint)
-		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
+		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", k);
 	html(r, "><legend>%s</legend>\n", legend);
 	if (hint)
-		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
+		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", k, hint);
 	if (err)
-		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
+		html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n", k, err);
 	for (int i = 0; pairs[i]; i += 2) {
 		int on = 0;
-		for (int k = 0; k < r->form.n; k++)
-			on |= !strcmp(r->form.v[k].name, name) && !strcmp(r->form.v[k].value, pairs[i]);
+		for (int j = 0; j < r->form.n; j++)
+			on |= !strcmp(r->form.v[j].name, name) && !strcmp(r->form.v[j].value, pairs[i]);
 		/* The first choice carries the field's id: the error summary links to it. */
-		const char *id = i ? arena_printf(&r->arena, "f-%s-%d", name, i / 2) : arena_printf(&r->arena, "f-%s", name);
+		const char *id = i ? arena_printf(&r->arena, "f-%s-c%d", k, i / 2) : arena_printf(&r->arena, "f-%s", k);
 		html(r, "<div class=\"choice\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%s>"
 		        "<label for=\"%s\">%s</label></div>\n", type, id, name, pairs[i], on ? " checked" : "", id, pairs[i + 1]);
 	}
@@ -451,16 +538,9 @@ void form_choices(struct req *r, const struct form_errors *e, const char *name, 
 void form_textarea(struct req *r, const struct form_errors *e, const char *name, const char *label,
                    const char *value, int rows, int maxlength, const char *hint)
 {
-	const char *err = form_error_for(e, name);
-	html(r, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", err ? " has-error" : "", name, label);
-	if (hint)
-		html(r, "<p class=\"hint\" id=\"h-%s\">%s</p>\n", name, hint);
-	if (err)
-		html(r, "<p class=\"error\" id=\"e-%s\">%s</p>\n", name, err);
-	html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"%d\" maxlength=\"%d\"", name, name, rows, maxlength);
-	if (err && hint)
-		html(r, " aria-describedby=\"h-%s e-%s\"", name, name);
-	else if (err || hint)
-		html(r, " aria-describedby=\"%s-%s\"", err ? "e" : "h", name);
-	html(r, ">%s</textarea></div>\n", value ? value : "");
+	const char *key;
+	const char *desc = field_head(r, e, name, label, hint, &key);
+	html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"%d\" maxlength=\"%d\"", key, name, rows, maxlength);
+	html_raw(r, desc);
+	html(r, ">%s</textarea>\n</div>\n", value ? value : "");
 }

@@ -57,8 +57,8 @@ static void login_form(struct req *r, const char *email, const char *next,
 	}
 	form_begin(r, "/login");
 	html(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">\n", safe_next(next));
-	form_input(r, e, "email", "Email address", "email", email, "username", NULL, 1);
-	form_input(r, e, "password", "Password", "password", NULL, "current-password", NULL, 1);
+	form_input(r, e, "email", "Email address", "email", email, "username", NULL, 1, LEN_EMAIL);
+	form_input(r, e, "password", "Password", "password", NULL, "current-password", NULL, 1, AUTH_PW_MAX);
 	html(r, "<button type=\"submit\">Sign in</button>\n");
 	form_end(r);
 	html(r, "<p><a href=\"/password/forgot\">Forgot your password?</a></p>\n"
@@ -156,10 +156,10 @@ static void account_form(struct req *r, const struct form_errors *e, int done)
 	     r->user->name, r->user->email, role_label(r->user->role));
 	html(r, "<h2>Change your password</h2>\n");
 	form_begin(r, "/account/password");
-	form_input(r, e, "current", "Current password", "password", NULL, "current-password", NULL, 1);
+	form_input(r, e, "current", "Current password", "password", NULL, "current-password", NULL, 1, AUTH_PW_MAX);
 	form_input(r, e, "password", "New password", "password", NULL, "new-password",
-	           "12 to 128 characters. A few words strung together work well.", 1);
-	form_input(r, e, "confirm", "New password again", "password", NULL, "new-password", NULL, 1);
+	           "12 to 128 characters. A few words strung together work well.", 1, AUTH_PW_MAX);
+	form_input(r, e, "confirm", "New password again", "password", NULL, "new-password", NULL, 1, AUTH_PW_MAX);
 	html(r, "<button type=\"submit\">Change password</button>\n");
 	form_end(r);
 	calendar_account_section(r);
@@ -291,8 +291,8 @@ static void token_form(struct req *r, const char *purpose, const char *token,
 	html(r, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
 	     email);
 	form_input(r, e, "password", "New password", "password", NULL, "new-password",
-	           "12 to 128 characters. A few words strung together work well.", 1);
-	form_input(r, e, "confirm", "New password again", "password", NULL, "new-password", NULL, 1);
+	           "12 to 128 characters. A few words strung together work well.", 1, AUTH_PW_MAX);
+	form_input(r, e, "confirm", "New password again", "password", NULL, "new-password", NULL, 1, AUTH_PW_MAX);
 	html(r, "<button type=\"submit\">%s</button>\n", invite ? "Set password and continue"
 	                                                       : "Set new password");
 	form_end(r);
@@ -355,7 +355,7 @@ static void forgot_form(struct req *r, const char *email, const struct form_erro
 		               " new password is on its way. It works for two hours.");
 	}
 	form_begin(r, "/password/forgot");
-	form_input(r, e, "email", "Email address", "email", email, "username", NULL, 1);
+	form_input(r, e, "email", "Email address", "email", email, "username", NULL, 1, LEN_EMAIL);
 	html(r, "<button type=\"submit\">Send me a link</button>\n");
 	form_end(r);
 	html(r, "<p><a href=\"/login\">Back to sign in</a></p>\n");

@@ -42,7 +42,8 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 	    "SELECT o.id, o.name, o.city, coalesce(o.state_code, ''), o.focus,"
 	    "       (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1)"
 	    "  FROM organizations o WHERE o.active = 1 ORDER BY o.name", "");
-	html(r, "<table>\n<caption>Intermediary organizations</caption>\n<thead><tr>"
+	table_begin(r, NULL, "Intermediary organizations");
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">Organization</th><th scope=\"col\">Place</th>"
 	        "<th scope=\"col\">Focus</th><th scope=\"col\">Schools in active grants</th>"
 	        "<th scope=\"col\">People</th></tr></thead>\n<tbody>\n");
@@ -57,11 +58,13 @@ static void orgs_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No organizations yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n<h2>Add an organization</h2>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
+	html(r, "<h2>Add an organization</h2>\n");
 	form_error_summary(r, e);
 	form_begin_create(r, "/admin/orgs");
-	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "organization", NULL, 1);
-	form_input(r, e, "city", "City or town", "text", req_form(r, "city"), "off", NULL, 0);
+	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "organization", NULL, 1, LEN_TITLE);
+	form_input(r, e, "city", "City or town", "text", req_form(r, "city"), "off", NULL, 0, LEN_CITY);
 	const char *states[] = { "", "— choose —", "MN", "Minnesota", "ND", "North Dakota",
 	                         "SD", "South Dakota", NULL };
 	form_select(r, e, "state", "State", states, req_form(r, "state"), NULL);
@@ -81,12 +84,12 @@ void orgs_submit(struct req *r)
 	const char *name = req_form(r, "name"), *city = req_form(r, "city");
 	const char *state = req_form(r, "state"), *focus = req_form(r, "focus");
 	struct form_errors e = {0};
-	size_t n = name ? strlen(name) : 0;
-	if (!n || n > 200)
+	size_t n = utf8_chars(name);
+	if (!n || n > LEN_TITLE)
 		form_error(&e, "name", n ? "Use at most 200 characters." : "Enter the organization's name.");
 	else if (db_int(r, 0, "SELECT id FROM organizations WHERE name = ?", "t", name))
 		form_error(&e, "name", "An organization with this name is already listed.");
-	if (city && strlen(city) > 100)
+	if (utf8_chars(city) > LEN_CITY)
 		form_error(&e, "city", "Use at most 100 characters.");
 	if (!region_valid(region_states, state))
 		form_error(&e, "state", "Choose the state the organization is based in.");

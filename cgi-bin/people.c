@@ -8,6 +8,7 @@
  * such change is in the audit log. */
 #include "auth.h"
 #include "buf.h"
+#include "csv.h"
 #include "db.h"
 #include "handlers.h"
 #include "html.h"
@@ -18,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INVITE_TTL (7 * 24 * 3600)
 
@@ -64,13 +66,12 @@ static long long picker_count(struct req *r)
 	              role_name(r->user->role), r->user->nation_id);
 }
 
-/* Before a form with a picker: on a large network, a search for the
- * schools to offer (a GET form of its own: it cannot sit in the POST). */
+/* Before a form with a picker: a search for the schools to offer (a GET
+ * form of its own: it cannot sit in the POST), so that nobody scrolls
+ * through hundreds of schools, with or without scripts. */
 static void school_finder(struct req *r, const char *action)
 {
 	const char *find = req_query(r, "find");
-	if (!find && picker_count(r) <= PICKER_MAX)
-		return;
 	filter_begin(r, arena_printf(&r->arena, "%s#invite", action));
 	filter_search(r, "find", "Schools to offer (name or town)", find);
 	filter_end(r);
@@ -87,13 +88,17 @@ static void school_picker(struct req *r, const struct form_errors *e,
 	html(r, "<div class=\"field%s\">\n<label for=\"f-schools\">Schools they lead</label>\n"
 	        "<p class=\"hint\" id=\"h-schools\">For school leaders. Hold Ctrl (or ⌘) to"
 	        " choose several.", err ? " has-error" : "");
+	const char *find = req_query(r, "find");
 	if (total > PICKER_MAX)
 		html(r, " Offered: the first %s of %s schools that match; find others with the search above.",
 		     count_text(r, PICKER_MAX), count_text(r, total));
+	else if (find && *find)
+		html(r, " Offered: the %s %s matching “%s” (and any already chosen); search above for others.",
+		     count_text(r, total), total == 1 ? "school" : "schools", find);
 	html(r, "</p>\n");
 	if (err)
 		html(r, "<p class=\"error\" id=\"e-schools\">%s</p>\n", err);
-	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\""
+	html(r, "<select id=\"f-schools\" name=\"schools\" multiple size=\"8\" data-narrow"
 	        " aria-describedby=\"h-schools%s\">\n", err ? " e-schools" : "");
 	struct buf ids = BUF_IN(&r->arena);
 	buf_putc(&ids, '[');
@@ -142,6 +147,12 @@ static void people_list(struct req *r, const struct form_errors *e)
 	const char *msg = req_query(r, "msg");
 	if (msg && !strcmp(msg, "invited") && (!e || !e->n))
 		page_notice(r, "Invitation sent.");
+	if (msg && !strcmp(msg, "imported") && (!e || !e->n)) {
+		long long n = atoll(req_query(r, "invited") ? req_query(r, "invited") : "0");
+		page_notice(r, arena_printf(&r->arena, "Imported: %s invitation%s sent.", count_text(r, n), n == 1 ? "" : "s"));
+	}
+	if (r->user->role == ROLE_ADMIN)
+		html(r, "<p><a href=\"/admin/people/import\">Import people (CSV)</a></p>\n");
 
 	filter_begin(r, "/admin/people");
 	filter_search(r, "q", "Name or email", q);
@@ -166,7 +177,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	    "   AND (?2 IS NULL OR ?2 = '' OR u.role = ?2)"
 	    " ORDER BY u.active DESC, u.name COLLATE natural_sort, u.id LIMIT ?3 OFFSET ?4", "ttII",
 	    like, role, pager_limit(&pg), pager_offset(&pg));
-	html(r, "<table>\n<caption>People in the network</caption>\n<thead><tr><th scope=\"col\">Name</th>"
+	table_begin(r, NULL, "People in the network");
+	html(r, "<thead><tr><th scope=\"col\">Name</th>"
 	        "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organization or nation</th>"
 	        "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	int n = 0;
@@ -181,7 +193,8 @@ static void people_list(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">Nobody matches.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	static const char *const keep[] = { "q", "role", NULL };
 	pager_nav(r, &pg, "/admin/people", keep, "Pages of people", "people");
 
@@ -189,9 +202,9 @@ static void people_list(struct req *r, const struct form_errors *e)
 	school_finder(r, "/admin/people");
 	form_error_summary(r, e);
 	form_begin_create(r, "/admin/people/invite");
-	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1);
+	form_input(r, e, "name", "Name", "text", req_form(r, "name"), "off", NULL, 1, LEN_PERSON_NAME);
 	form_input(r, e, "email", "Email address", "email", req_form(r, "email"), "off",
-	           "The invitation goes to this address. The link works for seven days.", 1);
+	           "The invitation goes to this address. The link works for seven days.", 1, LEN_EMAIL);
 	form_select(r, e, "role", "Role", role_options, req_form(r, "role"), NULL);
 	school_picker(r, e, &r->form);
 	form_select(r, e, "org", "Organization", choices(r, ORGS_SQL, "— none —"),
@@ -297,8 +310,8 @@ void people_invite_submit(struct req *r)
 	const char *email = req_form(r, "email");
 	const char *role = req_form(r, "role");
 	struct form_errors e = {0};
-	size_t nlen = name ? strlen(name) : 0;
-	if (!nlen || nlen > 120)
+	size_t nlen = utf8_chars(name);
+	if (!nlen || nlen > LEN_PERSON_NAME)
 		form_error(&e, "name", nlen ? "Use at most 120 characters for the name."
 		                           : "Enter the person's name.");
 	if (!mail_address_ok(email))
@@ -463,4 +476,295 @@ void person_submit(struct req *r)
 	} else {
 		req_fail(r, 400, "Unknown action.");
 	}
+}
+
+/* ---- import: /admin/people/import ---------------------------------------------
+ * A CSV of name, email, role, schools and organization.  Each new person
+ * gets one invitation; a person already in ilnet (by email) is left as is,
+ * so importing the same file again sends nothing.  Only an administrator
+ * imports (the roles it may give are an administrator's). */
+
+#define PEOPLE_MAX_ROWS 2000
+#define PEOPLE_MAX_ERRORS 500
+
+enum { P_NAME, P_EMAIL, P_ROLE, P_SCHOOLS, P_ORG, P_NCOLS };
+static const char *const people_columns[P_NCOLS] = { "name", "email", "role", "schools", "organization" };
+
+struct person_row {
+	int line;
+	const char *name, *email, *role;
+	long long org, nation, *schools;
+	int nschools, known;        /* known: already in ilnet, left as is */
+};
+
+struct people_import {
+	const char *text, *problem;
+	struct { int line; const char *column, *msg; } *errs;
+	int nerrs, bad_rows, nrows, invite, known;
+	struct person_row *rows;
+};
+
+static void people_error(struct people_import *im, int line, const char *column, const char *msg)
+{
+	if (im->nerrs < PEOPLE_MAX_ERRORS) {
+		im->errs[im->nerrs].line = line;
+		im->errs[im->nerrs].column = column;
+		im->errs[im->nerrs].msg = msg;
+		im->nerrs++;
+	}
+}
+
+/* A role by its name or the label ilnet shows ("School leader"). */
+static const char *role_value(const char *typed)
+{
+	for (int i = 0; role_options[i]; i += 2)
+		if (!strcasecmp(role_options[i], typed) || !strcasecmp(role_options[i + 1], typed))
+			return role_options[i];
+	return NULL;
+}
+
+/* The school a key (or, failing that, an exact name) names, among those
+ * the importer may link; 0 when none, whether or not one is hidden. */
+static long long linkable_school(struct req *r, const char *key)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, " POLICY_COLUMNS " FROM schools s"
+	                           " WHERE s.school_key = ?3 OR s.name = ?3 ORDER BY s.school_key = ?3 DESC, s.id",
+	                        "IIt", r->user->id, r->user->org_id, key);
+	long long found = 0;
+	while (db_step(r, st))
+		if (!found && may_link(r, policy_row(r, st, 1), db_col_int(st, 1)))
+			found = db_col_int(st, 0);
+	sqlite3_reset(st);
+	return found;
+}
+
+static void people_check_row(struct req *r, struct people_import *im, struct person_row *w,
+                             const char *const *v, int i)
+{
+	int before = im->nerrs;
+	size_t n = utf8_chars(v[P_NAME]);
+	w->name = v[P_NAME];
+	w->email = v[P_EMAIL];
+	if (!n || n > LEN_PERSON_NAME)
+		people_error(im, w->line, "name", n ? "Use at most 120 characters for the name." : "Give the person's name.");
+	if (!mail_address_ok(w->email))
+		people_error(im, w->line, "email", "Give an email address, like name@example.org.");
+	for (int k = 0; k < i; k++)
+		if (!strcasecmp(im->rows[k].email, w->email)) {
+			people_error(im, w->line, "email", arena_printf(&r->arena, "Line %d has the same email address.",
+			                                                im->rows[k].line));
+			break;
+		}
+	w->known = mail_address_ok(w->email) &&
+	           db_int(r, 0, "SELECT id FROM users WHERE email = ? COLLATE NOCASE", "t", w->email) != 0;
+	w->role = role_value(v[P_ROLE]);
+	if (!w->role)
+		people_error(im, w->line, "role", "Give a role: School leader, Intermediary staff, Foundation staff,"
+		                                  " Nation data steward or Administrator.");
+	const char *org = v[P_ORG];
+	if (w->role && !strcmp(w->role, "intermediary")) {
+		w->org = db_int(r, 0, "SELECT id FROM organizations WHERE name = ? COLLATE NOCASE AND active = 1", "t", org);
+		if (!w->org)
+			people_error(im, w->line, "organization", "Give the organization they work for, by its name in ilnet.");
+	}
+	if (w->role && !strcmp(w->role, "steward")) {
+		w->nation = db_int(r, 0, "SELECT id FROM nations WHERE name = ? COLLATE NOCASE", "t", org);
+		if (!w->nation)
+			people_error(im, w->line, "organization", "Give the nation they steward data for, by its name in ilnet.");
+	}
+	/* Schools: keys (or names) separated by semicolons. */
+	char *list = arena_strdup(&r->arena, v[P_SCHOOLS]);
+	int cap = 1;
+	for (const char *p = list; *p; p++)
+		cap += *p == ';';
+	w->schools = arena_alloc(&r->arena, sizeof *w->schools * (size_t)cap);
+	for (char *save = NULL, *t = strtok_r(list, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t len = strlen(t);
+		while (len && t[len - 1] == ' ')
+			t[--len] = '\0';
+		if (!len)
+			continue;
+		long long sid = linkable_school(r, t);
+		if (!sid)
+			people_error(im, w->line, "schools", arena_printf(&r->arena, "No school you may link has the key"
+			                                                  " or name \"%s\".", t));
+		else
+			w->schools[w->nschools++] = sid;
+	}
+	if (w->role && !strcmp(w->role, "leader") && !w->nschools && im->nerrs == before)
+		people_error(im, w->line, "schools", "Give the schools this leader leads, by key, separated by semicolons.");
+	if (im->nerrs > before)
+		im->bad_rows++;
+}
+
+static void people_import_check(struct req *r, struct people_import *im)
+{
+	struct csv csv;
+	char err[256];
+	if (csv_parse(&r->arena, im->text, strlen(im->text), PEOPLE_MAX_ROWS + 1, &csv, err, sizeof err)) {
+		im->problem = arena_strdup(&r->arena, err);
+		return;
+	}
+	int col[P_NCOLS];
+	for (int c = 0; c < P_NCOLS; c++)
+		col[c] = -1;
+	for (int i = 0; csv.n && i < csv.rows[0].n; i++) {
+		const char *h = csv.rows[0].f[i];
+		while (*h == ' ')
+			h++;
+		for (int c = 0; c < P_NCOLS; c++)
+			if (!strncasecmp(h, people_columns[c], strlen(people_columns[c])) && col[c] < 0)
+				col[c] = i;
+	}
+	struct buf missing = BUF_IN(&r->arena);
+	for (int c = 0; c < P_NCOLS; c++)
+		if (col[c] < 0 && c != P_SCHOOLS && c != P_ORG)
+			buf_printf(&missing, "%s%s", missing.len ? ", " : "", people_columns[c]);
+	if (missing.len) {
+		im->problem = arena_printf(&r->arena, "The first line must name the columns; missing: %s.", buf_str(&missing));
+		return;
+	}
+	im->nrows = csv.n - 1;
+	if (im->nrows < 1) {
+		im->problem = "The file has a header line but no people.";
+		return;
+	}
+	if (im->nrows > PEOPLE_MAX_ROWS) {
+		im->problem = arena_printf(&r->arena, "At most %d people at a time: split the file.", PEOPLE_MAX_ROWS);
+		return;
+	}
+	im->errs = arena_alloc(&r->arena, sizeof *im->errs * PEOPLE_MAX_ERRORS);
+	im->rows = arena_alloc(&r->arena, sizeof *im->rows * (size_t)im->nrows);
+	for (int i = 0; i < im->nrows; i++) {
+		struct csv_row *row = &csv.rows[i + 1];
+		const char *v[P_NCOLS];
+		for (int c = 0; c < P_NCOLS; c++) {
+			const char *s = col[c] >= 0 && col[c] < row->n ? row->f[col[c]] : "";
+			while (*s == ' ' || *s == '\t')
+				s++;
+			size_t len = strlen(s);
+			while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+				len--;
+			v[c] = arena_strndup(&r->arena, s, len);
+		}
+		struct person_row *w = &im->rows[i];
+		memset(w, 0, sizeof *w);
+		w->line = row->line;
+		people_check_row(r, im, w, v, i);
+		if (w->known)
+			im->known++;
+		else
+			im->invite++;
+	}
+}
+
+static void people_import_form(struct req *r, const struct people_import *im, int preview)
+{
+	page_begin(r, "Import people");
+	if (im && (im->problem || im->nerrs)) {
+		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
+		        "<h2>Nobody was invited</h2>\n");
+		if (im->problem)
+			html(r, "<p>%s</p>\n", im->problem);
+		else
+			html(r, "<p>%s of %s %s need%s fixing; every problem is listed below.</p>\n",
+			     count_text(r, im->bad_rows), count_text(r, im->nrows), im->nrows == 1 ? "row" : "rows",
+			     im->bad_rows == 1 ? "s" : "");
+		html(r, "</div>\n");
+	}
+	if (im && im->nerrs) {
+		table_begin(r, NULL, "Problems, row by row");
+		html(r, "<thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Column</th>"
+		        "<th scope=\"col\">Problem</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < im->nerrs; i++)
+			html(r, "<tr><td class=\"num\">%d</td><td>%s</td><td>%s</td></tr>\n",
+			     im->errs[i].line, im->errs[i].column, im->errs[i].msg);
+		html(r, "</tbody>\n");
+		table_end(r);
+	}
+	if (preview && im && !im->nerrs && !im->problem) {
+		html(r, "<div class=\"notice\" role=\"status\"><p>Nothing is sent yet. Importing this file invites"
+		        " %s and leaves %s already in ilnet as they are.</p></div>\n",
+		     count_text(r, im->invite), count_text(r, im->known));
+		table_begin(r, NULL, "What importing does, row by row");
+		html(r, "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th>"
+		        "<th scope=\"col\">Schools</th><th scope=\"col\">Does</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < im->nrows; i++) {
+			const struct person_row *w = &im->rows[i];
+			html(r, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td class=\"num\">%d</td><td>%s</td></tr>\n",
+			     w->name, w->email, role_label(role_from_name(w->role)), w->nschools,
+			     w->known ? "Already in ilnet: left as is" : "Invitation sent");
+		}
+		html(r, "</tbody>\n");
+		table_end(r);
+	}
+	html(r, "<p>One line a person, the first line naming the columns: <code>name</code>, <code>email</code>,"
+	        " <code>role</code> (School leader, Intermediary staff, Foundation staff, Nation data steward"
+	        " or Administrator), <code>schools</code> (for leaders: the schools' keys from the school roster,"
+	        " or their names, separated by semicolons) and <code>organization</code> (for intermediary"
+	        " staff: their organization; for a steward: the nation). Each new person gets one invitation;"
+	        " someone already in ilnet is left as is.</p>\n");
+	form_begin(r, "/admin/people/import");
+	html(r, "<div class=\"field\"><label for=\"f-csv\">People (CSV)</label>\n"
+	        "<textarea id=\"f-csv\" name=\"csv\" rows=\"12\">%s</textarea></div>\n<div class=\"actions\">",
+	     im && im->text ? im->text : "");
+	if (preview && im && !im->nerrs && !im->problem && im->invite)
+		html(r, "<button type=\"submit\" name=\"go\" value=\"import\">Invite %s</button>\n"
+		        "<button type=\"submit\" name=\"go\" value=\"preview\" class=\"secondary\">Check again</button>\n",
+		     count_text(r, im->invite));
+	else
+		html(r, "<button type=\"submit\" name=\"go\" value=\"preview\">Check the list</button>\n");
+	html(r, "</div>\n");
+	form_end(r);
+	page_end(r);
+}
+
+void people_import_page(struct req *r)
+{
+	people_import_form(r, NULL, 0);
+}
+
+void people_import_submit(struct req *r)
+{
+	struct people_import im = { .text = req_form(r, "csv") };
+	if (!im.text || !*im.text) {
+		r->status = 422;
+		im.problem = "Paste the list of people.";
+		people_import_form(r, &im, 0);
+		return;
+	}
+	people_import_check(r, &im);
+	if (im.problem || im.nerrs) {
+		r->status = 422;
+		people_import_form(r, &im, 0);
+		return;
+	}
+	const char *go = req_form(r, "go");
+	if (!go || strcmp(go, "import")) {
+		people_import_form(r, &im, 1);
+		return;
+	}
+	db_begin(r);
+	int sent = 0;
+	for (int i = 0; i < im.nrows; i++) {
+		struct person_row *w = &im.rows[i];
+		/* Checked again inside the transaction: a second click sends nothing twice. */
+		if (db_int(r, 0, "SELECT id FROM users WHERE email = ? COLLATE NOCASE", "t", w->email))
+			continue;
+		db_exec(r, "INSERT INTO users (email, name, role, org_id, nation_id)"
+		           " VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0))", "tttII",
+		        w->email, w->name, w->role, w->org, w->nation);
+		long long uid = db_last_id(r);
+		for (int k = 0; !strcmp(w->role, "leader") && k < w->nschools; k++)
+			db_exec(r, "INSERT OR IGNORE INTO user_schools (user_id, school_id) VALUES (?, ?)",
+			        "II", uid, w->schools[k]);
+		people_invite_mail(r, uid, w->email, w->name);
+		sent++;
+	}
+	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'people-import', ?)", "It",
+	        r->user->id, arena_printf(&r->arena, "%d invited", sent));
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "/admin/people?msg=imported&invited=%d", sent));
 }

@@ -58,9 +58,9 @@ static struct pf filters(struct req *r)
 static void totals_table(struct req *r, const struct pf *f, const char *caption, const char *group_sql,
                          const char *const *labels)
 {
-	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Grants</th>"
-	        "<th scope=\"col\">Awarded</th><th scope=\"col\">Scheduled</th><th scope=\"col\">Paid</th></tr></thead>\n<tbody>\n",
-	     caption);
+	table_begin(r, NULL, caption);
+	html(r, "<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Grants</th>"
+	        "<th scope=\"col\">Awarded</th><th scope=\"col\">Scheduled</th><th scope=\"col\">Paid</th></tr></thead>\n<tbody>\n");
 	sqlite3_stmt *st = db_q(r, group_sql, "Itt", f->org, f->state, f->stage);
 	int n = 0;
 	while (db_step(r, st)) {
@@ -73,7 +73,8 @@ static void totals_table(struct req *r, const struct pf *f, const char *caption,
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No grants match.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 }
 
 #define TOTALS(group) \
@@ -112,21 +113,23 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 	    "SELECT p.due_date, p.amount_cents, g.id, g.title, o.name FROM grant_payments p JOIN grants g ON g.id = p.grant_id"
 	    "  JOIN organizations o ON o.id = g.org_id WHERE p.status = 'scheduled' AND p.due_date BETWEEN ?4 AND ?5"
 	    "   AND" GRANT_FILTER " ORDER BY p.due_date", "Itttt", f.org, f.state, f.stage, today, in30);
-	html(r, "<table>\n<caption>Scheduled payments falling due by %s</caption>\n<thead><tr><th scope=\"col\">Due</th>"
-	        "<th scope=\"col\">Amount</th><th scope=\"col\">Grant</th><th scope=\"col\">Organization</th></tr></thead>\n<tbody>\n",
-	     in30);
+	table_begin(r, NULL, arena_printf(&r->arena, "Scheduled payments falling due by %s", in30));
+	html(r, "<thead><tr><th scope=\"col\">Due</th>"
+	        "<th scope=\"col\">Amount</th><th scope=\"col\">Grant</th><th scope=\"col\">Organization</th></tr></thead>\n<tbody>\n");
 	int n = 0;
 	long long sum = 0;
 	while (db_step(r, st)) {
 		n++;
 		sum += db_col_int(st, 1);
-		html(r, "<tr><td>%s</td><td class=\"num\">%s</td><td><a href=\"/grants/%lld\">%s</a></td><td>%s</td></tr>\n",
+		html(r, "<tr><td class=\"date\">%s</td><td class=\"num\">%s</td><td><a href=\"/grants/%lld\">%s</a></td><td>%s</td></tr>\n",
 		     db_col_text(r, st, 0), money(r, db_col_int(st, 1)), db_col_int(st, 2), db_col_text(r, st, 3),
 		     db_col_text(r, st, 4));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"4\">None.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n<p>%d payment%s, %s in all.</p>\n", n, n == 1 ? "" : "s", money(r, sum));
+	html(r, "</tbody>\n");
+	table_end(r);
+	html(r, "<p>%d payment%s, %s in all.</p>\n", n, n == 1 ? "" : "s", money(r, sum));
 
 	html(r, "<h2>Reports due and overdue</h2>\n");
 	st = db_q(r,
@@ -134,23 +137,26 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 	    "  JOIN grants g ON g.id = x.grant_id JOIN organizations o ON o.id = g.org_id"
 	    " WHERE x.status IN ('due', 'returned') AND x.due_date <= ?5 AND" GRANT_FILTER
 	    " ORDER BY x.due_date", "Itttt", f.org, f.state, f.stage, today, in30);
-	html(r, "<table>\n<caption>Reports not yet submitted, due by %s</caption>\n<thead><tr><th scope=\"col\">Due</th>"
+	table_begin(r, NULL, arena_printf(&r->arena, "Reports not yet submitted, due by %s", in30));
+	html(r, "<thead><tr><th scope=\"col\">Due</th>"
 	        "<th scope=\"col\">Report</th><th scope=\"col\">Grant</th><th scope=\"col\">Organization</th>"
-	        "<th scope=\"col\">State</th></tr></thead>\n<tbody>\n", in30);
+	        "<th scope=\"col\">State</th></tr></thead>\n<tbody>\n");
 	n = 0;
 	int overdue = 0;
 	while (db_step(r, st)) {
 		n++;
 		int late = (int)db_col_int(st, 7);
 		overdue += late;
-		html(r, "<tr><td>%s</td><td><a href=\"/grants/%lld/reports/%lld\">%s</a></td><td>%s</td><td>%s</td>"
+		html(r, "<tr><td class=\"date\">%s</td><td><a href=\"/grants/%lld/reports/%lld\">%s</a></td><td>%s</td><td>%s</td>"
 		        "<td>%s</td></tr>\n", db_col_text(r, st, 0), db_col_int(st, 3), db_col_int(st, 6), db_col_text(r, st, 1),
 		     db_col_text(r, st, 4), db_col_text(r, st, 5), late ? "Overdue" :
 		     !strcmp(db_col_text(r, st, 2), "returned") ? "Returned, awaiting resubmission" : "Due");
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">None.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n<p>%d report%s, %d overdue.</p>\n", n, n == 1 ? "" : "s", overdue);
+	html(r, "</tbody>\n");
+	table_end(r);
+	html(r, "<p>%d report%s, %d overdue.</p>\n", n, n == 1 ? "" : "s", overdue);
 
 	html(r, "<h2>Schools in a grant with no visit in the last 60 days</h2>\n");
 	st = db_q(r,
@@ -163,8 +169,9 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 	    "   AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.school_id = s.id AND v.org_id = g.org_id"
 	    "                   AND v.local_date >= ?7) AND" GRANT_FILTER " ORDER BY o.name, s.name",
 	    "IttIItt", f.org, f.state, f.stage, r->user->id, r->user->org_id, today, ago60);
-	html(r, "<table>\n<caption>No visit since %s</caption>\n<thead><tr><th scope=\"col\">School</th>"
-	        "<th scope=\"col\">Organization</th><th scope=\"col\">Last visit</th></tr></thead>\n<tbody>\n", ago60);
+	table_begin(r, NULL, arena_printf(&r->arena, "No visit since %s", ago60));
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
+	        "<th scope=\"col\">Organization</th><th scope=\"col\">Last visit</th></tr></thead>\n<tbody>\n");
 	n = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
@@ -175,12 +182,13 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 		n++;
 		const char *last = db_col_null(st, 5) ? "never" : db_col_text(r, st, 5);
 		html(r, "<tr><td><a href=\"/schools/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td><td>%s</td>"
-		        "<td>%s</td></tr>\n", db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
+		        "<td class=\"date\">%s</td></tr>\n", db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
 		     db_col_text(r, st, 3), db_col_text(r, st, 4), last);
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"3\">None: every school you may see was visited.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	*used_out = used;
 
 	/* Visits over the last twelve months. */

@@ -339,8 +339,9 @@ static void counts_chart(struct req *r, const char *id, const char *caption, con
 
 static void group_table(struct req *r, const char *caption, const struct group *g, int n)
 {
-	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Schools"
-	        " responding</th><th scope=\"col\">Implementing</th>", caption);
+	table_begin(r, NULL, caption);
+	html(r, "<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Schools"
+	        " responding</th><th scope=\"col\">Implementing</th>");
 	for (int d = 0; d < 3; d++)
 		html(r, "<th scope=\"col\">%s</th>", dim_labels[d]);
 	html(r, "</tr></thead>\n<tbody>\n");
@@ -361,7 +362,8 @@ static void group_table(struct req *r, const char *caption, const struct group *
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"6\">No responses in this selection.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 }
 
 static const char *selection_query(struct req *r, const struct summary *s)

@@ -116,10 +116,11 @@ void scan_page(struct req *r)
 		html_raw(r, "<p class=\"hint\">Until you submit a school's answers they are yours alone: the"
 		            " foundation sees only how far you are (sections saved, last activity), never the answers."
 		            " Once you submit, foundation staff can read them, as far as the school's nation allows.</p>\n");
-		html(r, "<table>\n<caption>Your schools in the %d scan</caption>\n<thead><tr>"
+		table_begin(r, NULL, arena_printf(&r->arena, "Your schools in the %d scan", year));
+		html(r, "<thead><tr>"
 		        "<th scope=\"col\">School</th><th scope=\"col\">Status</th>"
 		        "<th scope=\"col\">Where you are</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>"
-		        "</tr></thead>\n<tbody>\n", year);
+		        "</tr></thead>\n<tbody>\n");
 		sqlite3_stmt *st = db_q(r,
 		    "SELECT s.id, s.name, s.city, coalesce(x.status, 'not_started'), coalesce(x.section, '')"
 		    "  FROM user_schools us JOIN schools s ON s.id = us.school_id"
@@ -142,7 +143,8 @@ void scan_page(struct req *r)
 			     !strcmp(status, "in_progress") ? "Continue" : "Start",
 			     db_col_text(r, st, 1));
 		}
-		html(r, "</tbody>\n</table>\n");
+		html(r, "</tbody>\n");
+		table_end(r);
 		if (started_any && not_started) {
 			/* Start a school from the answers given for another. */
 			html(r, "<h3>Start from your answers for another school</h3>\n"

@@ -124,7 +124,8 @@ static void scans_view(struct req *r, const struct form_errors *e)
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT c.id, c.year, c.status, i.title, i.version"
 	    "  FROM scan_cycles c JOIN instruments i ON i.id = c.instrument_id ORDER BY c.year DESC", "");
-	html(r, "<table>\n<caption>Scan cycles</caption>\n<thead><tr><th scope=\"col\">Year</th>"
+	table_begin(r, NULL, "Scan cycles");
+	html(r, "<thead><tr><th scope=\"col\">Year</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Instrument</th>"
 	        "<th scope=\"col\">Submitted</th><th scope=\"col\">In progress</th>"
 	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n");
@@ -149,10 +150,12 @@ static void scans_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"6\">No cycles yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n<h2>Start a cycle</h2>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
+	html(r, "<h2>Start a cycle</h2>\n");
 	form_error_summary(r, e);
 	form_begin_create(r, "/scans");
-	form_input(r, e, "year", "Year", "text", req_form(r, "year"), "off", "One cycle a year.", 1);
+	form_input(r, e, "year", "Year", "text", req_form(r, "year"), "off", "One cycle a year.", 1, 0);
 	const char **inst = form_options(r, db_q(r, "SELECT id, title || ' (' || version || ')' FROM instruments"
 	                                          " ORDER BY id DESC", ""), NULL);
 	form_select(r, e, "instrument", "Instrument", inst, req_form(r, "instrument"),
@@ -231,14 +234,16 @@ static void rates_table(struct req *r, const struct tally *t, const struct polic
 		g[j].n++;
 		g[j].sub += t[i].cls == 2;
 	}
-	html(r, "<table class=\"rates\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">Group</th>"
+	table_begin(r, "rates", caption);
+	html(r, "<thead><tr><th scope=\"col\">Group</th>"
 	        "<th scope=\"col\">Schools</th><th scope=\"col\">Submitted</th>"
-	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n", caption);
+	        "<th scope=\"col\">Response rate</th></tr></thead>\n<tbody>\n");
 	for (int j = 0; j < k; j++)
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 		        "<td class=\"num\">%s</td></tr>\n", keys[2 * j + 1], g[j].n, g[j].sub,
 		     g[j].n ? arena_printf(&r->arena, "%lld%%", (g[j].sub * 100 + g[j].n / 2) / g[j].n) : "—");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 }
 
 void scan_cycle_page(struct req *r)
@@ -336,7 +341,8 @@ void scan_cycle_page(struct req *r)
 	    " ORDER BY s.name, s.id", "IIItIIIt",
 	    r->user->id, r->user->org_id, c.id, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg),
 	    status_q);
-	html(r, "<table>\n<caption>Responses you may see</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	table_begin(r, NULL, "Responses you may see");
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">Status</th><th scope=\"col\">Last change (UTC)</th><th scope=\"col\">Submitted by</th>"
 	        "<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>\n<tbody>\n");
 	int shown = 0;
@@ -352,7 +358,7 @@ void scan_cycle_page(struct req *r)
 		gmtime_r(&changed, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		html(r, "<tr><td><a href=\"/scans/%d/responses/%lld\">%s</a> <span class=\"muted\">(%s, %s)</span></td>"
-		        "<td>%s</td><td>%s</td><td>%s</td><td>", c.year, id, db_col_text(r, st, 1),
+		        "<td>%s</td><td class=\"date\">%s</td><td>%s</td><td>", c.year, id, db_col_text(r, st, 1),
 		     db_col_text(r, st, 2), db_col_text(r, st, 3),
 		     !strcmp(status, "submitted") ? "Submitted" : "In progress", when, db_col_text(r, st, 6));
 		if (!strcmp(status, "submitted") && !strcmp(c.status, "open")) {
@@ -365,7 +371,8 @@ void scan_cycle_page(struct req *r)
 	}
 	if (!shown)
 		html(r, "<tr><td colspan=\"5\">No responses yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	static const char *const keep[] = { "status", NULL };
 	pager_nav(r, &pg, self, keep, "Pages of responses", "responses");
 	long long sub, prog, schools, unlisted;

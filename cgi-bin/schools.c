@@ -1,6 +1,7 @@
 /* schools.c — /admin/schools (list, search, edit), /admin/schools/import
  * (roster CSV) and /my/schools.  Every school shown passes the visibility
  * policy; hidden schools are only counted. */
+#include "buf.h"
 #include "csv.h"
 #include "db.h"
 #include "handlers.h"
@@ -72,17 +73,17 @@ static const char *trimmed(struct req *r, const char *s)
 static void school_check(struct req *r, const struct school_in *in, struct school_ok *ok,
                          struct form_errors *e)
 {
-	size_t n = strlen(in->name);
-	if (!n || n > 200)
+	size_t n = utf8_chars(in->name);
+	if (!n || n > LEN_TITLE)
 		form_error(e, "name", n ? "Use at most 200 characters for the name." : "Enter the school's name.");
 	if (!region_valid(region_states, in->state))
 		form_error(e, "state", "Choose MN, ND or SD.");
-	n = strlen(in->city);
-	if (!n || n > 100)
+	n = utf8_chars(in->city);
+	if (!n || n > LEN_CITY)
 		form_error(e, "city", n ? "Use at most 100 characters for the city." : "Enter the city or town.");
 	if (!region_valid(region_school_types, in->type))
-		form_error(e, "type", "Choose a type: district_urban, district_suburban, small_rural,"
-		                      " tribal, independent or charter.");
+		form_error(e, "type", "Choose a type: Public district, urban; Public district, suburban;"
+		                      " Small rural; Tribal; Independent; or Charter.");
 	ok->grade_low = region_grade_parse(in->grade_low);
 	ok->grade_high = region_grade_parse(in->grade_high);
 	if (ok->grade_low < -1)
@@ -94,7 +95,7 @@ static void school_check(struct req *r, const struct school_in *in, struct schoo
 	if (!parse_int(in->enrollment, 0, 100000, &ok->enrollment))
 		form_error(e, "enrollment", "Enter the number of students, a whole number from 0 to 100000.");
 	if (!region_valid(region_time_zones, in->tz))
-		form_error(e, "tz", "Choose America/Chicago (Central) or America/Denver (Mountain).");
+		form_error(e, "tz", "Choose Central (America/Chicago) or Mountain (America/Denver).");
 	ok->has_loc = *in->lat || *in->lon;
 	if (ok->has_loc) {
 		if (!parse_deg(in->lat, 40, 50, &ok->lat))
@@ -104,7 +105,7 @@ static void school_check(struct req *r, const struct school_in *in, struct schoo
 	}
 	ok->nation_id = 0;
 	if (*in->nation) {
-		ok->nation_id = db_int(r, 0, "SELECT id FROM nations WHERE id = ? OR name = ?",
+		ok->nation_id = db_int(r, 0, "SELECT id FROM nations WHERE id = ? OR name = ? COLLATE NOCASE",
 		                       "tt", in->nation, in->nation);
 		if (!ok->nation_id)
 			form_error(e, "nation", "Choose one of the 23 nations, by its name as ilnet lists it.");
@@ -160,7 +161,8 @@ void schools_page(struct req *r)
 	    pager_limit(&pg), pager_offset(&pg));
 	int shown = 0;
 	struct usage_tally used = {0};
-	html(r, "<table>\n<caption>Schools</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	table_begin(r, NULL, "Schools");
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">State</th><th scope=\"col\">Type</th>"
 	        "<th scope=\"col\">Grades</th><th scope=\"col\">Students</th>"
 	        "<th scope=\"col\">Nation</th><th scope=\"col\">Sharing</th></tr></thead>\n<tbody>\n");
@@ -192,7 +194,8 @@ void schools_page(struct req *r)
 	}
 	if (!shown)
 		html(r, "<tr><td colspan=\"8\">No school matches.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "schools list");
 	static const char *const keep[] = { "q", "state", "type", NULL };
 	pager_nav(r, &pg, "/admin/schools", keep, "Pages of schools", "schools");
@@ -233,17 +236,17 @@ static void school_form(struct req *r, const struct school_in *in, long long nat
 		page_notice(r, "Saved.");
 	form_error_summary(r, e);
 	form_begin(r, arena_printf(&r->arena, "/admin/schools/%lld", id));
-	form_input(r, e, "name", "Name", "text", in->name, "off", NULL, 1);
-	form_input(r, e, "city", "City or town", "text", in->city, "off", NULL, 1);
+	form_input(r, e, "name", "Name", "text", in->name, "off", NULL, 1, LEN_TITLE);
+	form_input(r, e, "city", "City or town", "text", in->city, "off", NULL, 1, LEN_CITY);
 	form_select(r, e, "state", "State", region_states, in->state, NULL);
 	form_select(r, e, "type", "Type", region_school_types, in->type, NULL);
 	form_select(r, e, "grade_low", "Lowest grade", region_grades, in->grade_low, NULL);
 	form_select(r, e, "grade_high", "Highest grade", region_grades, in->grade_high, NULL);
-	form_input(r, e, "enrollment", "Students enrolled", "text", in->enrollment, "off", NULL, 1);
+	form_input(r, e, "enrollment", "Students enrolled", "text", in->enrollment, "off", NULL, 1, 0);
 	form_select(r, e, "tz", "Time zone", region_time_zones, in->tz,
 	            "The Dakotas span Central and Mountain time.");
-	form_input(r, e, "lat", "Latitude", "text", in->lat, "off", "Decimal degrees, like 46.877.", 0);
-	form_input(r, e, "lon", "Longitude", "text", in->lon, "off", "Decimal degrees, like -96.789.", 0);
+	form_input(r, e, "lat", "Latitude", "text", in->lat, "off", "Decimal degrees, like 46.877.", 0, 0);
+	form_input(r, e, "lon", "Longitude", "text", in->lon, "off", "Decimal degrees, like -96.789.", 0, 0);
 	if (r->user->role == ROLE_ADMIN) {
 		html(r, "<div class=\"field\"><label for=\"f-nation\">Nation</label>\n"
 		        "<p class=\"hint\" id=\"h-nation\">A school that belongs to a nation becomes private"
@@ -342,218 +345,466 @@ void school_edit_submit(struct req *r)
 
 /* ---- import ------------------------------------------------------------- */
 
-static const char *const import_columns[] = {
-	"name", "state", "city", "type", "grade_low", "grade_high", "enrollment",
+/* The columns of a roster.  The first line names them, in any order and
+ * any case ("Time zone" is time_zone); key, grades (or grade_low and
+ * grade_high), latitude, longitude and nation may be left out. */
+enum { C_KEY, C_NAME, C_STATE, C_CITY, C_TYPE, C_GRADES, C_LOW, C_HIGH, C_ENROLL, C_TZ,
+       C_LAT, C_LON, C_NATION, NCOLS };
+static const char *const import_columns[NCOLS] = {
+	"key", "name", "state", "city", "type", "grades", "grade_low", "grade_high", "enrollment",
 	"time_zone", "latitude", "longitude", "nation",
 };
-#define NCOLS ((int)(sizeof import_columns / sizeof import_columns[0]))
+#define IMPORT_MAX_ERRORS 500
+#define KEY_MAX 40
 
 struct import_err {
 	int line;
 	const char *column, *msg;
 };
 
-static void import_form(struct req *r, const char *csv, const char *problem,
-                        const struct import_err *errs, int nerrs, int nrows)
+/* A row of the roster, checked, and what importing it does. */
+enum import_action { ROW_ADD, ROW_UPDATE, ROW_SAME, ROW_NATION };
+struct import_row {
+	int line;
+	const char *key;            /* "" when the roster has none */
+	struct school_in in;
+	struct school_ok ok;
+	long long existing;         /* the school it updates, or 0 */
+	enum import_action action;
+};
+
+struct import {
+	const char *text;           /* the roster as sent */
+	const char *problem;        /* a problem with the whole file, or NULL */
+	struct import_err *errs;
+	int nerrs, bad_rows, nrows;
+	struct import_row *rows;    /* checked rows, when there are no problems */
+	int added, updated, same, nation;
+};
+
+static const char *action_label(enum import_action a)
+{
+	return a == ROW_ADD ? "New school" : a == ROW_UPDATE ? "Updates the school" :
+	       a == ROW_SAME ? "Unchanged" : "For its nation";
+}
+
+/* What the roster may say, as ilnet shows it. */
+static void import_help(struct req *r)
+{
+	html(r, "<h2>What a roster holds</h2>\n<p>The first line names the columns, in any order. Each column"
+	        " takes the codes or the words ilnet shows:</p>\n<dl class=\"facts\">\n"
+	        "<dt><code>key</code></dt><dd>Your id for the school (a state or NCES id), up to %d characters."
+	        " Importing again finds the school by it, even after a change of name. Optional.</dd>\n"
+	        "<dt><code>name</code>, <code>city</code></dt><dd>Without a key, a row whose name, state and"
+	        " city match a school already in ilnet updates it.</dd>\n<dt><code>state</code></dt><dd>",
+	     KEY_MAX);
+	for (int i = 0; region_states[i]; i += 2)
+		html(r, "%s%s or %s", i ? "; " : "", region_states[i + 1], region_states[i]);
+	html(r, "</dd>\n<dt><code>type</code></dt><dd>");
+	for (int i = 0; region_school_types[i]; i += 2)
+		html(r, "%s%s", i ? "; " : "", region_school_types[i + 1]);
+	html(r, "</dd>\n<dt><code>grades</code></dt><dd>A range like K-12, PK-5 or 9-12 (or the columns"
+	        " <code>grade_low</code> and <code>grade_high</code>).</dd>\n"
+	        "<dt><code>enrollment</code></dt><dd>Students enrolled, a whole number.</dd>\n"
+	        "<dt><code>time_zone</code></dt><dd>Central or Mountain (or America/Chicago,"
+	        " America/Denver).</dd>\n"
+	        "<dt><code>latitude</code>, <code>longitude</code></dt><dd>Decimal degrees; may be empty.</dd>\n"
+	        "<dt><code>nation</code></dt><dd>The nation's name as ilnet lists it. A tribal school needs"
+	        " one: its nation's data steward governs its data, and it stays private until the steward"
+	        " says otherwise.</dd>\n</dl>\n"
+	        "<p>Empty cells keep what ilnet has. Nothing is stored until you import, and then the whole"
+	        " file at once or nothing.</p>\n");
+}
+
+static void import_form(struct req *r, const struct import *im, int preview)
 {
 	page_begin(r, "Import a school roster");
 	const char *msg = req_query(r, "msg");
-	if (msg && !problem && !nerrs) {
-		const char *added = req_query(r, "added"), *updated = req_query(r, "updated");
-		page_notice(r, arena_printf(&r->arena, "Imported: %s added, %s updated.",
-		                        added ? added : "0", updated ? updated : "0"));
+	if (msg && !im) {
+		const char *added = req_query(r, "added"), *updated = req_query(r, "updated"),
+		           *same = req_query(r, "same"), *nation = req_query(r, "nation");
+		page_notice(r, arena_printf(&r->arena, "Imported: %s added, %s updated, %s unchanged; %s for"
+		                            " their nations.", added ? added : "0", updated ? updated : "0",
+		                            same ? same : "0", nation ? nation : "0"));
 	}
-	if (problem || nerrs) {
+	if (im && (im->problem || im->nerrs)) {
 		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
 		        "<h2>Nothing was imported</h2>\n");
-		if (problem)
-			html(r, "<p>%s</p>\n", problem);
+		if (im->problem)
+			html(r, "<p>%s</p>\n", im->problem);
 		else
-			html(r, "<p>%d of %d rows need fixing. Correct them and import again;"
-			        " the whole file is imported at once or not at all.</p>\n",
-			     nerrs > 0 ? nerrs : 0, nrows);
+			html(r, "<p>%s of %s %s need%s fixing; every problem is listed below. Correct them"
+			        " and check again: the whole file is imported at once or not at all.</p>\n",
+			     count_text(r, im->bad_rows), count_text(r, im->nrows), im->nrows == 1 ? "row" : "rows",
+			     im->bad_rows == 1 ? "s" : "");
 		html(r, "</div>\n");
 	}
-	if (nerrs) {
-		html(r, "<table>\n<caption>Rows to fix</caption>\n<thead><tr><th scope=\"col\">Line</th>"
+	if (im && im->nerrs) {
+		table_begin(r, NULL, "Problems, row by row");
+		html(r, "<thead><tr><th scope=\"col\">Line</th>"
 		        "<th scope=\"col\">Column</th><th scope=\"col\">Problem</th></tr></thead>\n<tbody>\n");
-		for (int i = 0; i < nerrs; i++)
+		for (int i = 0; i < im->nerrs; i++)
 			html(r, "<tr><td class=\"num\">%d</td><td>%s</td><td>%s</td></tr>\n",
-			     errs[i].line, errs[i].column, errs[i].msg);
-		html(r, "</tbody>\n</table>\n");
+			     im->errs[i].line, im->errs[i].column, im->errs[i].msg);
+		html(r, "</tbody>\n");
+		table_end(r);
+		if (im->nerrs == IMPORT_MAX_ERRORS)
+			html(r, "<p>The first %d problems are shown.</p>\n", IMPORT_MAX_ERRORS);
 	}
-	html(r, "<p>The first line names the columns: <code>");
-	for (int i = 0; i < NCOLS; i++)
-		html(r, "%s%s", i ? "," : "", import_columns[i]);
-	html(r, "</code>. <code>latitude</code>, <code>longitude</code> and <code>nation</code>"
-	        " may be empty (an empty cell keeps what ilnet has). A row whose name, state and city match a school already in ilnet"
-	        " updates it; any other row adds a school.</p>\n");
+	if (preview && im && im->rows) {
+		html(r, "<div class=\"notice\" role=\"status\"><p>Nothing is stored yet. Importing this file"
+		        " adds %s, updates %s and leaves %s unchanged.</p>\n",
+		     count_text(r, im->added), count_text(r, im->updated), count_text(r, im->same));
+		if (im->nation)
+			html(r, "<p>%s %s of a nation that keeps %s data private: each is added once and"
+			        " then left as its nation's data steward keeps it.</p>\n",
+			     count_text(r, im->nation), im->nation == 1 ? "school is" : "schools are",
+			     im->nation == 1 ? "its" : "their");
+		html(r, "</div>\n");
+		table_begin(r, NULL, "What importing does, row by row");
+		html(r, "<thead><tr><th scope=\"col\">School</th><th scope=\"col\">Line</th>"
+		        "<th scope=\"col\">Key</th><th scope=\"col\">Place</th><th scope=\"col\">Type</th>"
+		        "<th scope=\"col\">Grades</th><th scope=\"col\">Does</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < im->nrows; i++) {
+			const struct import_row *w = &im->rows[i];
+			html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td>%s</td><td>%s, %s</td>"
+			        "<td>%s</td><td class=\"nowrap\">%s–%s</td><td>%s</td></tr>\n",
+			     w->in.name, w->line, w->key, w->in.city, w->in.state,
+			     region_label(region_school_types, w->in.type), region_grade_label(w->ok.grade_low),
+			     region_grade_label(w->ok.grade_high), action_label(w->action));
+		}
+		html(r, "</tbody>\n");
+		table_end(r);
+	}
+	html(r, "<p><a href=\"/admin/schools/import/template.csv\">Download a template (CSV)</a> with every"
+	        " column and two example rows.</p>\n");
 	form_begin_upload(r, "/admin/schools/import");
 	html(r, "<div class=\"field\"><label for=\"f-file\">Roster file (CSV, UTF-8)</label>\n"
 	        "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"></div>\n"
 	        "<div class=\"field\"><label for=\"f-csv\">Or paste the roster</label>\n"
 	        "<p class=\"hint\" id=\"h-csv\">When a file is chosen, it is used instead."
-	        " After a problem, the rows sent are here to correct.</p>\n"
+	        " After a check, the rows sent are here to correct or import.</p>\n"
 	        "<textarea id=\"f-csv\" name=\"csv\" rows=\"14\" aria-describedby=\"h-csv\">%s</textarea>"
-	        "</div>\n", csv ? csv : "");
-	html(r, "<button type=\"submit\">Import</button>\n");
+	        "</div>\n<div class=\"actions\">", im && im->text ? im->text : "");
+	if (preview && im && im->rows)
+		html(r, "<button type=\"submit\" name=\"go\" value=\"import\">Import %s schools</button>\n"
+		        "<button type=\"submit\" name=\"go\" value=\"preview\" class=\"secondary\">Check again</button>\n",
+		     count_text(r, im->nrows));
+	else
+		html(r, "<button type=\"submit\" name=\"go\" value=\"preview\">Check the roster</button>\n");
+	html(r, "</div>\n");
 	form_end(r);
+	import_help(r);
 	page_end(r);
 }
 
 void schools_import_page(struct req *r)
 {
-	import_form(r, NULL, NULL, NULL, 0, 0);
+	import_form(r, NULL, 0);
+}
+
+/* Two example rows, in the words ilnet shows. */
+void schools_import_template(struct req *r)
+{
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-schools-template.csv\"");
+	struct buf *b = &r->body;
+	static const char *const head[] = { "key", "name", "state", "city", "type", "grades", "enrollment",
+	                                    "time_zone", "latitude", "longitude", "nation" };
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+		csv_field(b, head[i], i == 0);
+	csv_end(b);
+	const char *nation = db_text(r, "SELECT name FROM nations ORDER BY name LIMIT 1", "");
+	const char *const rows[2][11] = {
+		{ "MN-000123", "Example Lake Elementary", "Minnesota", "Ely", "Small rural", "K-6", "140",
+		  "Central", "47.90", "-91.87", "" },
+		{ "SD-000456", "Example Tribal School", "South Dakota", "Pine Ridge", "Tribal", "K-12", "310",
+		  "Mountain", "43.03", "-102.56", nation ? nation : "" },
+	};
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 11; i++)
+			csv_field(b, rows[k][i], i == 0);
+		csv_end(b);
+	}
 }
 
 static const char *field_column(const char *field)
 {
-	static const struct { const char *field, *column; } map[] = {
-		{ "name", "name" }, { "state", "state" }, { "city", "city" }, { "type", "type" },
-		{ "grade_low", "grade_low" }, { "grade_high", "grade_high" },
-		{ "enrollment", "enrollment" }, { "tz", "time_zone" }, { "lat", "latitude" },
-		{ "lon", "longitude" }, { "nation", "nation" },
+	static const struct { const char *field; int column; } map[] = {
+		{ "name", C_NAME }, { "state", C_STATE }, { "city", C_CITY }, { "type", C_TYPE },
+		{ "grade_low", C_LOW }, { "grade_high", C_HIGH }, { "enrollment", C_ENROLL },
+		{ "tz", C_TZ }, { "lat", C_LAT }, { "lon", C_LON }, { "nation", C_NATION },
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(map[i].field, field))
-			return map[i].column;
+			return import_columns[map[i].column];
 	return field;
+}
+
+/* A header cell as a column: any case, spaces or hyphens for underscores,
+ * and the names people give them ("Time zone", "NCES id", "Students"). */
+static int header_column(struct req *r, const char *cell)
+{
+	static const struct { const char *name; int column; } alias[] = {
+		{ "school_key", C_KEY }, { "nces_id", C_KEY }, { "state_id", C_KEY }, { "school_id", C_KEY },
+		{ "school", C_NAME }, { "school_name", C_NAME }, { "town", C_CITY },
+		{ "grade_range", C_GRADES }, { "students", C_ENROLL }, { "tz", C_TZ }, { "timezone", C_TZ },
+		{ "lat", C_LAT }, { "lon", C_LON }, { "lng", C_LON }, { "tribal_nation", C_NATION },
+	};
+	char *h = arena_strdup(&r->arena, trimmed(r, cell));
+	for (char *p = h; *p; p++)
+		*p = *p == ' ' || *p == '-' ? '_' : (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	for (int c = 0; c < NCOLS; c++)
+		if (!strcmp(h, import_columns[c]))
+			return c;
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (!strcmp(h, alias[i].name))
+			return alias[i].column;
+	return -1;
+}
+
+/* The school a key names, among those the importer sees in full. */
+static long long same_key(struct req *r, const char *key)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, " POLICY_COLUMNS " FROM schools s WHERE s.school_key = ?3"
+	                           " ORDER BY s.id", "IIt", r->user->id, r->user->org_id, key);
+	long long found = 0;
+	while (db_step(r, st))
+		if (!found && policy_row(r, st, 1) == VIS_FULL)
+			found = db_col_int(st, 0);
+	return found;
+}
+
+/* Whether the school already holds what the row says (empty cells keep). */
+static int row_unchanged(struct req *r, const struct import_row *w)
+{
+	return db_int(r, 0, "SELECT 1 FROM schools WHERE id = ? AND name = ? AND state_code = ? AND city = ?"
+	                    " AND type = ? AND grade_low = ? AND grade_high = ? AND enrollment = ? AND tz = ?"
+	                    " AND (NOT ? OR (lat = ? AND lon = ?)) AND (? = 0 OR nation_id = ?)"
+	                    " AND (? = '' OR school_key IS ?)",
+	              "IttttiiitiddIItt", w->existing, w->in.name, w->in.state, w->in.city, w->in.type,
+	              w->ok.grade_low, w->ok.grade_high, w->ok.enrollment, w->in.tz, w->ok.has_loc,
+	              w->ok.lat, w->ok.lon, w->ok.nation_id, w->ok.nation_id, w->key, w->key);
+}
+
+static void import_error(struct import *im, int line, const char *column, const char *msg)
+{
+	if (im->nerrs < IMPORT_MAX_ERRORS) {
+		im->errs[im->nerrs].line = line;
+		im->errs[im->nerrs].column = column;
+		im->errs[im->nerrs].msg = msg;
+		im->nerrs++;
+	}
+}
+
+/* Read and check the whole roster: every problem of every row, or the
+ * rows and what importing each does.  Stores nothing. */
+static void import_check(struct req *r, struct import *im)
+{
+	struct csv csv;
+	char err[256];
+	if (csv_parse(&r->arena, im->text, strlen(im->text), IMPORT_MAX_ROWS + 1, &csv, err, sizeof err)) {
+		im->problem = arena_strdup(&r->arena, err);
+		return;
+	}
+	int col[NCOLS];
+	for (int c = 0; c < NCOLS; c++)
+		col[c] = -1;
+	struct buf unknown = BUF_IN(&r->arena);
+	for (int i = 0; csv.n && i < csv.rows[0].n; i++) {
+		int c = header_column(r, csv.rows[0].f[i]);
+		if (c >= 0 && col[c] < 0)
+			col[c] = i;
+		else if (c < 0 && *trimmed(r, csv.rows[0].f[i]))
+			buf_printf(&unknown, "%s\"%s\"", unknown.len ? ", " : "", trimmed(r, csv.rows[0].f[i]));
+	}
+	/* Every missing column at once. */
+	struct buf missing = BUF_IN(&r->arena);
+	static const int needed[] = { C_NAME, C_STATE, C_CITY, C_TYPE, C_ENROLL, C_TZ };
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+		if (col[needed[i]] < 0)
+			buf_printf(&missing, "%s%s", missing.len ? ", " : "", import_columns[needed[i]]);
+	if (col[C_GRADES] < 0 && (col[C_LOW] < 0 || col[C_HIGH] < 0))
+		buf_printf(&missing, "%sgrades (or grade_low and grade_high)", missing.len ? ", " : "");
+	if (missing.len) {
+		im->problem = arena_printf(&r->arena, "The first line must name the columns; missing: %s.%s%s",
+		                           buf_str(&missing), unknown.len ? " Not understood: " : "",
+		                           unknown.len ? buf_str(&unknown) : "");
+		return;
+	}
+	if (csv.n < 2) {
+		im->problem = "The file has a header line but no schools.";
+		return;
+	}
+	im->nrows = csv.n - 1;
+	if (im->nrows > IMPORT_MAX_ROWS) {
+		im->problem = arena_printf(&r->arena, "At most %d schools at a time: split the file.", IMPORT_MAX_ROWS);
+		return;
+	}
+	im->errs = arena_alloc(&r->arena, sizeof *im->errs * IMPORT_MAX_ERRORS);
+	struct import_row *rows = arena_alloc(&r->arena, sizeof *rows * (size_t)im->nrows);
+	for (int i = 0; i < im->nrows; i++) {
+		struct csv_row *row = &csv.rows[i + 1];
+		struct import_row *w = &rows[i];
+		const char *v[NCOLS];
+		for (int c = 0; c < NCOLS; c++)
+			v[c] = col[c] >= 0 && col[c] < row->n ? trimmed(r, row->f[col[c]]) : "";
+		w->line = row->line;
+		w->key = v[C_KEY];
+		w->in = (struct school_in){ v[C_NAME], v[C_STATE], v[C_CITY], v[C_TYPE], v[C_LOW], v[C_HIGH],
+		                            v[C_ENROLL], v[C_TZ], v[C_LAT], v[C_LON], v[C_NATION] };
+		/* The words ilnet shows are as good as its codes. */
+		const char *x;
+		if ((x = region_value(region_states, w->in.state)))
+			w->in.state = x;
+		if ((x = region_value(region_school_types, w->in.type)))
+			w->in.type = x;
+		if ((x = region_tz_value(w->in.tz)))
+			w->in.tz = x;
+		int lo, hi, before = im->nerrs;
+		struct form_errors e = {0};
+		if (*v[C_GRADES]) {
+			if (region_grades_parse(v[C_GRADES], &lo, &hi) == 0) {
+				w->in.grade_low = region_grade_label(lo);
+				w->in.grade_high = region_grade_label(hi);
+			} else {
+				import_error(im, w->line, "grades", "Write the grades as a range, like K-12, PK-5 or 9-12.");
+				w->in.grade_low = w->in.grade_high = "K";
+			}
+		} else {
+			int g;
+			if (region_grades_parse(w->in.grade_low, &g, &hi) == 0)
+				w->in.grade_low = region_grade_label(g);
+			if (region_grades_parse(w->in.grade_high, &lo, &g) == 0)
+				w->in.grade_high = region_grade_label(g);
+		}
+		if (row->n != csv.rows[0].n)
+			form_error(&e, NULL, arena_printf(&r->arena, "This row has %d fields; the header has %d.",
+			                                  row->n, csv.rows[0].n));
+		if (strlen(w->key) > KEY_MAX)
+			import_error(im, w->line, "key", arena_printf(&r->arena, "Use at most %d characters for the key.",
+			                                             KEY_MAX));
+		school_check(r, &w->in, &w->ok, &e);
+		w->existing = *w->key ? same_key(r, w->key) : 0;
+		if (!w->existing && !e.n)
+			w->existing = same_place(r, w->in.name, w->in.state, w->in.city, 0);
+		/* A tribal school is always governed by its nation: without one
+		 * (given here, or kept from the school already in ilnet) it is a
+		 * row problem, never imported silently. */
+		if (!strcmp(w->in.type, "tribal") && !*w->in.nation &&
+		    !db_int(r, 0, "SELECT 1 FROM schools WHERE id = ? AND nation_id IS NOT NULL", "I", w->existing))
+			form_error(&e, "nation", "A tribal school must belong to a nation: give the nation's name in the"
+			                         " nation column, so that its data steward governs the school's data.");
+		for (int k = i - 1; k >= 0; k--) {
+			if (*w->key && !strcmp(rows[k].key, w->key)) {
+				import_error(im, w->line, "key", arena_printf(&r->arena, "Line %d has the same key.",
+				                                             rows[k].line));
+				break;
+			}
+			if (!strcmp(rows[k].in.name, w->in.name) && !strcmp(rows[k].in.state, w->in.state) &&
+			    !strcmp(rows[k].in.city, w->in.city)) {
+				form_error(&e, "name", arena_printf(&r->arena, "The same school is on line %d.",
+				                                    rows[k].line));
+				break;
+			}
+		}
+		for (int k = 0; k < e.n; k++)
+			import_error(im, w->line, e.v[k].field ? field_column(e.v[k].field) : "(row)", e.v[k].msg);
+		if (im->nerrs > before || e.n) {
+			im->bad_rows++;
+			continue;
+		}
+		/* A school of a nation the importer may not see is the nation's
+		 * to govern: whether the roster's key already names one is never
+		 * said (a private school's existence is the steward's to tell), it
+		 * is added once and never changed by an import. */
+		if (!w->existing && w->ok.nation_id) {
+			w->action = ROW_NATION;
+			w->existing = db_int(r, 0, "SELECT id FROM schools WHERE nation_id = ?1 AND"
+			                           " (school_key = ?2 OR (?2 = '' AND name = ?3 AND state_code = ?4 AND city = ?5))"
+			                           " ORDER BY id", "Itttt", w->ok.nation_id, w->key, w->in.name,
+			                     w->in.state, w->in.city);
+			im->nation++;
+			continue;
+		}
+		w->action = !w->existing ? ROW_ADD : row_unchanged(r, w) ? ROW_SAME : ROW_UPDATE;
+		if (w->action == ROW_ADD)
+			im->added++;
+		else if (w->action == ROW_UPDATE)
+			im->updated++;
+		else
+			im->same++;
+	}
+	if (!im->bad_rows)
+		im->rows = rows;
 }
 
 void schools_import_submit(struct req *r)
 {
-	const char *text = req_form(r, "csv");
+	struct import im = { .text = req_form(r, "csv") };
 	for (int i = 0; i < r->files.n; i++)
 		if (!strcmp(r->files.v[i].field, "file") && r->files.v[i].len) {
 			if (strlen(r->files.v[i].data) != r->files.v[i].len) {
 				r->status = 422;
-				import_form(r, NULL, "The file is not a CSV text file.", NULL, 0, 0);
+				im.problem = "The file is not a CSV text file.";
+				import_form(r, &im, 0);
 				return;
 			}
-			text = r->files.v[i].data;
+			im.text = r->files.v[i].data;
 		}
-	if (!text || !*text) {
+	if (!im.text || !*im.text) {
 		r->status = 422;
-		import_form(r, text, "Paste the roster, or choose a CSV file.", NULL, 0, 0);
+		im.problem = "Paste the roster, or choose a CSV file.";
+		import_form(r, &im, 0);
 		return;
 	}
-	struct csv csv;
-	char err[256];
-	if (csv_parse(&r->arena, text, strlen(text), IMPORT_MAX_ROWS + 1, &csv, err, sizeof err)) {
+	import_check(r, &im);
+	if (im.problem || im.nerrs) {
 		r->status = 422;
-		import_form(r, text, err, NULL, 0, 0);
+		import_form(r, &im, 0);
 		return;
 	}
-	/* The header names the columns, in any order. */
-	int col[NCOLS];
-	for (int c = 0; c < NCOLS; c++)
-		col[c] = -1;
-	if (csv.n)
-		for (int i = 0; i < csv.rows[0].n; i++) {
-			const char *h = trimmed(r, csv.rows[0].f[i]);
-			for (int c = 0; c < NCOLS; c++)
-				if (!strcmp(h, import_columns[c]))
-					col[c] = i;
-		}
-	for (int c = 0; c < 8; c++) {
-		if (col[c] < 0) {
-			r->status = 422;
-			import_form(r, text, arena_printf(&r->arena, "The first line must name the columns; \"%s\" is"
-			                              " missing.", import_columns[c]), NULL, 0, 0);
-			return;
-		}
-	}
-	if (csv.n < 2) {
-		r->status = 422;
-		import_form(r, text, "The file has a header line but no schools.", NULL, 0, 0);
-		return;
-	}
-
-	int nrows = csv.n - 1, nerrs = 0;
-	if (nrows > IMPORT_MAX_ROWS) {
-		r->status = 422;
-		import_form(r, text, arena_printf(&r->arena, "At most %d schools at a time: split the file.",
-		                              IMPORT_MAX_ROWS), NULL, 0, 0);
-		return;
-	}
-	struct import_err *errs = arena_alloc(&r->arena, sizeof *errs * 200);
-	struct school_in *ins = arena_alloc(&r->arena, sizeof *ins * (size_t)nrows);
-	struct school_ok *oks = arena_alloc(&r->arena, sizeof *oks * (size_t)nrows);
-	for (int i = 0; i < nrows; i++) {
-		struct csv_row *row = &csv.rows[i + 1];
-		const char *v[NCOLS];
-		for (int c = 0; c < NCOLS; c++)
-			v[c] = col[c] >= 0 && col[c] < row->n ? trimmed(r, row->f[col[c]]) : "";
-		struct school_in in = { v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10] };
-		/* Accept the state's name as well as its code. */
-		for (int k = 0; region_states[k]; k += 2)
-			if (!strcasecmp(in.state, region_states[k + 1]) || !strcasecmp(in.state, region_states[k]))
-				in.state = region_states[k];
-		struct form_errors e = {0};
-		if (row->n != csv.rows[0].n)
-			form_error(&e, NULL, arena_printf(&r->arena, "This row has %d fields; the header has %d.",
-			                              row->n, csv.rows[0].n));
-		school_check(r, &in, &oks[i], &e);
-		/* A tribal school is always governed by its nation: without one
-		 * (given here, or kept from the school already in ilnet) it is a
-		 * row problem, never imported silently. */
-		long long same = !strcmp(in.type, "tribal") && !*in.nation ?
-		                 same_place(r, in.name, in.state, in.city, 0) : 0;
-		if (!strcmp(in.type, "tribal") && !*in.nation &&
-		    !db_int(r, 0, "SELECT 1 FROM schools WHERE id = ? AND nation_id IS NOT NULL", "I", same))
-			form_error(&e, "nation", "A tribal school must belong to a nation: give the nation's name in the"
-			                         " nation column, so that its data steward governs the school's data.");
-		for (int k = i - 1; k >= 0 && !e.n; k--)
-			if (!strcmp(ins[k].name, in.name) && !strcmp(ins[k].state, in.state) &&
-			    !strcmp(ins[k].city, in.city))
-				form_error(&e, "name", "The same school appears twice in the file.");
-		ins[i] = in;
-		for (int k = 0; k < e.n && nerrs < 200; k++) {
-			errs[nerrs].line = row->line;
-			errs[nerrs].column = e.v[k].field ? field_column(e.v[k].field) : "(row)";
-			errs[nerrs].msg = e.v[k].msg;
-			nerrs++;
-		}
-	}
-	if (nerrs) {
-		r->status = 422;
-		import_form(r, text, NULL, errs, nerrs, nrows);
+	const char *go = req_form(r, "go");
+	if (!go || strcmp(go, "import")) {
+		import_form(r, &im, 1);
 		return;
 	}
 	db_begin(r);
-	int added = 0, updated = 0;
-	for (int i = 0; i < nrows; i++) {
-		struct school_in *in = &ins[i];
-		struct school_ok *ok = &oks[i];
-		long long existing = same_place(r, in->name, in->state, in->city, 0);
-		if (existing) {
+	for (int i = 0; i < im.nrows; i++) {
+		struct import_row *w = &im.rows[i];
+		struct school_in *in = &w->in;
+		struct school_ok *ok = &w->ok;
+		if (w->action == ROW_SAME || (w->action == ROW_NATION && w->existing))
+			continue;
+		if (w->existing) {
 			/* Empty cells keep what is there: a roster without a nation
-			 * column never detaches a school from its nation. */
-			db_exec(r, "UPDATE schools SET type = ?, grade_low = ?, grade_high = ?,"
-			           " enrollment = ?, tz = ?, lat = CASE WHEN ? THEN ? ELSE lat END,"
+			 * column never detaches a school from its nation.  With a
+			 * key, the name and place may change too. */
+			db_exec(r, "UPDATE schools SET name = ?, state_code = ?, city = ?, type = ?, grade_low = ?,"
+			           " grade_high = ?, enrollment = ?, tz = ?, lat = CASE WHEN ? THEN ? ELSE lat END,"
 			           " lon = CASE WHEN ? THEN ? ELSE lon END,"
 			           " nation_id = CASE WHEN ? THEN ? ELSE nation_id END,"
-			           " updated_at = unixepoch() WHERE id = ?", "tiiitididiII",
-			        in->type, ok->grade_low, ok->grade_high, ok->enrollment, in->tz,
-			        ok->has_loc, ok->lat, ok->has_loc, ok->lon, ok->nation_id != 0,
-			        ok->nation_id, existing);
-			updated++;
-		} else {
-			db_exec(r, "INSERT INTO schools (name, state_code, city, type, grade_low,"
-			           " grade_high, enrollment, tz, lat, lon, nation_id) VALUES (?, ?, ?, ?,"
-			           " ?, ?, ?, ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
-			           " nullif(?, 0))", "ttttiiitididI",
+			           " school_key = coalesce(nullif(?, ''), school_key),"
+			           " updated_at = unixepoch() WHERE id = ?", "ttttiiitididiItI",
 			        in->name, in->state, in->city, in->type, ok->grade_low, ok->grade_high,
 			        ok->enrollment, in->tz, ok->has_loc, ok->lat, ok->has_loc, ok->lon,
-			        ok->nation_id);
-			added++;
+			        ok->nation_id != 0, ok->nation_id, w->key, w->existing);
+		} else {
+			db_exec(r, "INSERT INTO schools (name, state_code, city, type, grade_low,"
+			           " grade_high, enrollment, tz, lat, lon, nation_id, school_key) VALUES (?, ?, ?, ?,"
+			           " ?, ?, ?, ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
+			           " nullif(?, 0), nullif(?, ''))", "ttttiiitididIt",
+			        in->name, in->state, in->city, in->type, ok->grade_low, ok->grade_high,
+			        ok->enrollment, in->tz, ok->has_loc, ok->lat, ok->has_loc, ok->lon,
+			        ok->nation_id, w->key);
 		}
 	}
 	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'school-import', ?)",
-	        "It", r->user->id, arena_printf(&r->arena, "%d added, %d updated", added, updated));
+	        "It", r->user->id, arena_printf(&r->arena, "%d added, %d updated, %d unchanged, %d for nations",
+	                                        im.added, im.updated, im.same, im.nation));
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "/admin/schools/import?msg=done&added=%d&updated=%d",
-	                             added, updated));
+	req_redirect(r, arena_printf(&r->arena, "/admin/schools/import?msg=done&added=%d&updated=%d&same=%d"
+	                             "&nation=%d", im.added, im.updated, im.same, im.nation));
 }
 
 /* ---- a leader's or an intermediary's own schools ------------------------ */
@@ -571,11 +822,11 @@ void my_schools_page(struct req *r)
 	    "                WHERE g.org_id = ?2 AND ?2 > 0 AND g.stage = 'active' AND gs.from_date <= date('now')"
 	    "                  AND (gs.to_date IS NULL OR gs.to_date >= date('now')))"
 	    " ORDER BY s.name", "II", r->user->id, r->user->org_id);
-	html(r, "<table>\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">School</th>"
+	table_begin(r, NULL, leader ? "Schools you lead" : "Schools your organization serves");
+	html(r, "<thead><tr><th scope=\"col\">School</th>"
 	        "<th scope=\"col\">City</th><th scope=\"col\">Type</th><th scope=\"col\">Grades</th>"
 	        "<th scope=\"col\">Students</th><th scope=\"col\">Time zone</th>"
-	        "<th scope=\"col\">Nation</th></tr></thead>\n<tbody>\n",
-	     leader ? "Schools you lead" : "Schools your organization serves");
+	        "<th scope=\"col\">Nation</th></tr></thead>\n<tbody>\n");
 	int n = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
@@ -597,7 +848,8 @@ void my_schools_page(struct req *r)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No schools are linked to your account yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "my schools");
 	if (!leader)
 		html(r, "<p>Schools of a nation that keeps its data private show without enrollment.</p>\n");

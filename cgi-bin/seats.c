@@ -114,8 +114,10 @@ static const char *when_in(struct req *r, long long t, const char *tz, int with_
 {
 	char local[40];
 	utc_to_local(t, tz, local, sizeof local);           /* "YYYY-MM-DD HH:MM ZZZ" */
-	if (!with_date)
-		return arena_strdup(&r->arena, local + 11);
+	if (!with_date) {
+		char *hm = arena_strdup(&r->arena, local + 11), *sp = strchr(hm, ' ');
+		return sp ? arena_printf(&r->arena, "%.*s\u00a0%s", (int)(sp - hm), hm, sp + 1) : hm;
+	}
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 	                                  "Oct", "Nov", "Dec" };
@@ -124,7 +126,12 @@ static const char *when_in(struct req *r, long long t, const char *tz, int with_
 	static const int k[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
 	int yy = m < 3 ? y - 1 : y;
 	int w = (yy + yy / 4 - yy / 100 + yy / 400 + k[m - 1] + d) % 7;
-	return arena_printf(&r->arena, "%s %d %s %d, %s", wd[w], d, mo[m - 1], y, local + 11);
+	/* No-break spaces: a date, or a time and its zone, never wraps inside. */
+	char *hm = arena_strdup(&r->arena, local + 11), *sp = strchr(hm, ' ');
+	if (sp)
+		*sp = '\0';
+	return arena_printf(&r->arena, "%s\u00a0%d\u00a0%s\u00a0%d, %s\u00a0%s", wd[w], d, mo[m - 1], y, hm,
+	                    sp ? sp + 1 : "");
 }
 
 const char *seats_when(struct req *r, long long starts_at, const char *tz, const char *viewer_tz)

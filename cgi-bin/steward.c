@@ -108,21 +108,21 @@ static void steward_history(struct req *r, long long nation)
 	    "    FROM consent_changes c JOIN schools s ON s.id = c.school_id JOIN users u ON u.id = c.changed_by"
 	    "   WHERE s.nation_id = ?1)"
 	    " ORDER BY at DESC, src DESC, k DESC LIMIT 200", "I", nation);
-	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-history\" tabindex=\"0\">\n"
-	        "<table>\n<caption id=\"cap-history\">Changes to sharing levels, uses and labels, newest first</caption>\n"
-	        "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">School</th><th scope=\"col\">What</th>"
+	table_begin(r, NULL, "Changes to sharing levels, uses and labels, newest first");
+	html(r, "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">School</th><th scope=\"col\">What</th>"
 	        "<th scope=\"col\">By</th><th scope=\"col\">From</th><th scope=\"col\">To</th></tr></thead>\n<tbody>\n");
 	int h = 0;
 	while (db_step(r, st)) {
 		h++;
 		const char *f = db_col_text(r, st, 4), *t = db_col_text(r, st, 5);
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		html(r, "<tr><td class=\"date\">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 		     utc_text(r, db_col_int(st, 0)), db_col_text(r, st, 1), policy_use_label(db_col_text(r, st, 2)),
 		     db_col_text(r, st, 3), *f ? f : "none", *t ? t : "none");
 	}
 	if (!h)
 		html(r, "<tr><td colspan=\"6\">No changes yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n</div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 }
 
 static void steward_view(struct req *r, const struct form_errors *e)
@@ -148,10 +148,9 @@ static void steward_view(struct req *r, const struct form_errors *e)
 
 	html(r, "<h2>Your schools</h2>\n");
 	form_begin(r, "/steward");
-	html(r, "<p class=\"hint\" id=\"h-labels\">Labels: codes separated by semicolons, from the list above.</p>\n"
-	        "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-schools\" tabindex=\"0\">\n"
-	        "<table class=\"steward\">\n<caption id=\"cap-schools\">Sharing level, uses and labels of each school"
-	        "</caption>\n<thead><tr>"
+	html(r, "<p class=\"hint\" id=\"h-labels\">Labels: codes separated by semicolons, from the list above.</p>\n");
+	table_begin(r, "steward", "Sharing level, uses and labels of each school");
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">School</th><th scope=\"col\">Place</th>"
 	        "<th scope=\"col\" id=\"c-level\">Sharing level</th>"
 	        "<th scope=\"col\" id=\"c-aggregate\">Counted in aggregates</th>"
@@ -181,7 +180,8 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	}
 	for (int i = 0; i < n; i++) {
 		long long id = s[i].id;
-		html(r, "<tr><th scope=\"row\" id=\"s-%lld\">%s</th><td>%s, %s</td>\n", id, s[i].name, s[i].city, s[i].state);
+		html(r, "<tr><th scope=\"row\" id=\"s-%lld\"><a href=\"/schools/%lld\">%s</a></th><td>%s, %s</td>\n",
+		     id, id, s[i].name, s[i].city, s[i].state);
 		choice_cell(r, e, id, "level", "c-level", level_values,
 		            shown(r, e, arena_printf(&r->arena, "level_%lld", id), s[i].level));
 		for (int u = 0; u < POLICY_NUSES; u++) {
@@ -204,7 +204,8 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"8\">No schools belong to this nation in ilnet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n</div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	if (n)
 		html(r, "<button type=\"submit\">Save sharing levels, uses and labels</button>\n");
 	form_end(r);
@@ -460,22 +461,23 @@ void steward_usage_page(struct req *r)
 	    "  FROM usage_log u LEFT JOIN users us ON us.id = u.user_id" USAGE_WHERE
 	    " ORDER BY u.id DESC LIMIT ?6 OFFSET ?7", "IttttiI", nation, f.role, f.what, f.from, f.to,
 	    USAGE_PAGE, (long long)(f.page - 1) * USAGE_PAGE);
-	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-usage\" tabindex=\"0\">\n"
-	        "<table>\n<caption id=\"cap-usage\">Uses, newest first (page %ld of %ld)</caption>\n<thead><tr>"
+	table_begin(r, NULL, arena_printf(&r->arena, "Uses, newest first (page %ld of %ld)", f.page, pages));
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">When (UTC)</th><th scope=\"col\">Who</th><th scope=\"col\">Role</th>"
 	        "<th scope=\"col\">What</th><th scope=\"col\">Address</th><th scope=\"col\">Schools</th>"
-	        "<th scope=\"col\">Precision</th></tr></thead>\n<tbody>\n", f.page, pages);
+	        "<th scope=\"col\">Precision</th></tr></thead>\n<tbody>\n");
 	int n = 0;
 	while (db_step(r, st)) {
 		n++;
-		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"address\"><code>%s</code></td>"
+		html(r, "<tr><td class=\"date\">%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"address\"><code>%s</code></td>"
 		        "<td class=\"num\">%lld</td><td>%s</td></tr>\n", utc_text(r, db_col_int(st, 0)),
 		     db_col_text(r, st, 1), region_label(role_values, db_col_text(r, st, 2)), db_col_text(r, st, 3),
 		     db_col_text(r, st, 4), db_col_int(st, 5), db_col_text(r, st, 6));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No use matches.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n</div>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	if (pages > 1) {
 		html(r, "<nav aria-label=\"Pages of the log\"><ul class=\"pager\">\n");
 		if (f.page > 1)
@@ -532,8 +534,8 @@ static void leaders_view(struct req *r, const struct form_errors *e)
 	}
 	html(r, "<p>A school's leaders read everything about it and answer the scan for it. Only you link"
 	        " leaders to your nation's schools.</p>\n<p><a href=\"/steward\">Back to data sharing</a></p>\n");
-	html(r, "<div class=\"scroll\" role=\"region\" aria-labelledby=\"cap-leaders\" tabindex=\"0\">\n"
-	        "<table>\n<caption id=\"cap-leaders\">Leaders, school by school</caption>\n<thead><tr>"
+	table_begin(r, NULL, "Leaders, school by school");
+	html(r, "<thead><tr>"
 	        "<th scope=\"col\">School</th><th scope=\"col\">Leader</th><th scope=\"col\">Email</th>"
 	        "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead>\n<tbody>\n");
 	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name, u.id, u.name, u.email FROM schools s"
@@ -554,17 +556,19 @@ static void leaders_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"4\">No leaders are linked to your nation's schools yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n</div>\n<h2>Link a leader</h2>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
+	html(r, "<h2>Link a leader</h2>\n");
 	form_error_summary(r, e);
 	form_begin_create(r, "/steward/leaders");
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"link\">\n");
 	form_select(r, e, "school", "School", form_options(r, db_q(r, "SELECT id, name || ' (' || city || ')'"
 	            " FROM schools WHERE nation_id = ? ORDER BY name", "I", nation), "— choose —"),
 	            req_form(r, "school"), NULL);
-	form_input(r, e, "name", "Their name", "text", req_form(r, "name"), "off", NULL, 1);
+	form_input(r, e, "name", "Their name", "text", req_form(r, "name"), "off", NULL, 1, LEN_PERSON_NAME);
 	form_input(r, e, "email", "Their email address", "email", req_form(r, "email"), "off",
 	           "Someone new gets an invitation to choose a password; a leader already in ilnet is linked"
-	           " at once.", 1);
+	           " at once.", 1, LEN_EMAIL);
 	html(r, "<button type=\"submit\">Link this leader</button>\n");
 	form_end(r);
 	page_end(r);
@@ -600,8 +604,8 @@ void steward_leaders_submit(struct req *r)
 	struct form_errors e = {0};
 	if (!ours)
 		form_error(&e, "school", "Choose one of your nation's schools.");
-	size_t nlen = name ? strlen(name) : 0;
-	if (!nlen || nlen > 120)
+	size_t nlen = utf8_chars(name);
+	if (!nlen || nlen > LEN_PERSON_NAME)
 		form_error(&e, "name", nlen ? "Use at most 120 characters for the name." : "Enter the person's name.");
 	if (!mail_address_ok(email))
 		form_error(&e, "email", "Enter an email address, like name@example.org.");

@@ -380,15 +380,6 @@ int survey_visible(const struct instrument *in, const struct question *q, const 
 
 /* ---- reading a posted section --------------------------------------------- */
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -482,9 +473,9 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 				break;
 			case Q_TEXT:
 			case Q_LONGTEXT:
-				if ((long)chars(v) > q->max)
+				if ((long)utf8_chars(v) > q->max)
 					problem = arena_printf(&r->arena, "Shorten this to %ld characters or fewer"
-					                       " (it has %zu).", q->max, chars(v));
+					                       " (it has %zu).", q->max, utf8_chars(v));
 				break;
 			case Q_MULTI:
 				break;
@@ -496,7 +487,7 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 			other = req_form(r, other_field);
 			if (!other || blank(other))
 				form_error(e, other_field, "Say what the other answer is.");
-			else if (chars(other) > 200)
+			else if (utf8_chars(other) > 200)
 				form_error(e, other_field, "Shorten the other answer to 200 characters or fewer.");
 		}
 		if (!v && strict && q->required)
@@ -719,8 +710,8 @@ static void render_question(struct req *r, const struct instrument *in, const st
 			if (other_err)
 				html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
 				     other_name, other_err);
-			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", other_name, other_name,
-			     other ? other : "");
+			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"200\"",
+			     other_name, other_name, other ? other : "");
 			if (other_err)
 				html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", other_name);
 			html(r, "></div>\n");
@@ -744,14 +735,15 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		html(r, ">\n");
 		break;
 	case Q_TEXT:
-		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\"", name, name, v ? v : "");
+		html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"%ld\"", name, name,
+		     v ? v : "", (long)q->max);
 		html_raw(r, described);
 		if (err)
 			html_raw(r, " aria-invalid=\"true\"");
 		html(r, ">\n");
 		break;
 	case Q_LONGTEXT:
-		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
+		html(r, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\" maxlength=\"%ld\"", name, name, (long)q->max);
 		html_raw(r, described);
 		if (err)
 			html_raw(r, " aria-invalid=\"true\"");

@@ -87,9 +87,9 @@ static void log_form(struct req *r, const struct form_errors *e)
 	form_select(r, e, "school", "School visited", opts, school, NULL);
 	form_input(r, e, "date", "Date", "date", req_form(r, "date"), "off",
 	           tz ? arena_printf(&r->arena, "In the school's time zone: %s.", region_label(region_time_zones, tz))
-	              : "In the school's own time zone.", 1);
-	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1);
-	form_input(r, e, "minutes", "Length in minutes", "text", req_form(r, "minutes"), "off", NULL, 1);
+	              : "In the school's own time zone.", 1, 0);
+	form_input(r, e, "time", "Start time", "time", req_form(r, "time"), "off", "24-hour, like 09:30.", 1, 0);
+	form_input(r, e, "minutes", "Length in minutes", "text", req_form(r, "minutes"), "off", NULL, 1, 0);
 	form_choices(r, e, "mode", "Where", visit_modes, "radio", NULL);
 	form_choices(r, e, "activity", "Activity", grant_activities, "radio", NULL);
 	form_choices(r, e, "dimensions", "Dimensions of relevance it focused on", grant_dimensions, "checkbox",
@@ -98,7 +98,7 @@ static void log_form(struct req *r, const struct form_errors *e)
 	        " counts only. Never write students' names, here or in the notes.</p>\n");
 	for (int i = 0; visit_roles[i]; i += 2) {
 		const char *n = arena_printf(&r->arena, "who_%s", visit_roles[i]);
-		form_input(r, e, n, visit_roles[i + 1], "text", req_form(r, n), "off", NULL, 0);
+		form_input(r, e, n, visit_roles[i + 1], "text", req_form(r, n), "off", NULL, 0, 0);
 	}
 	html(r, "</fieldset>\n");
 	html(r, "<div class=\"field%s\"><label for=\"f-notes\">Notes</label>\n<p class=\"hint\" id=\"h-notes\">Seen by"
@@ -106,13 +106,13 @@ static void log_form(struct req *r, const struct form_errors *e)
 	     form_error_for(e, "notes") ? " has-error" : "");
 	if (form_error_for(e, "notes"))
 		html(r, "<p class=\"error\" id=\"e-notes\">%s</p>\n", form_error_for(e, "notes"));
-	html(r, "<textarea id=\"f-notes\" name=\"notes\" rows=\"5\" aria-describedby=\"h-notes%s\">%s</textarea></div>\n",
+	html(r, "<textarea id=\"f-notes\" name=\"notes\" rows=\"5\" maxlength=\"4000\" aria-describedby=\"h-notes%s\">%s</textarea></div>\n",
 	     form_error_for(e, "notes") ? " e-notes" : "", req_form(r, "notes") ? req_form(r, "notes") : "");
 	html(r, "<div class=\"field%s\"><label for=\"f-next_steps\">Next steps</label>\n<p class=\"hint\" id=\"h-next\">"
 	        "Shown on the form for this school's next visit.</p>\n", form_error_for(e, "next_steps") ? " has-error" : "");
 	if (form_error_for(e, "next_steps"))
 		html(r, "<p class=\"error\" id=\"e-next_steps\">%s</p>\n", form_error_for(e, "next_steps"));
-	html(r, "<textarea id=\"f-next_steps\" name=\"next_steps\" rows=\"3\" aria-describedby=\"h-next%s\">%s</textarea></div>\n",
+	html(r, "<textarea id=\"f-next_steps\" name=\"next_steps\" rows=\"3\" maxlength=\"2000\" aria-describedby=\"h-next%s\">%s</textarea></div>\n",
 	     form_error_for(e, "next_steps") ? " e-next_steps" : "",
 	     req_form(r, "next_steps") ? req_form(r, "next_steps") : "");
 	html(r, "<button type=\"submit\">Log visit</button>\n");
@@ -162,9 +162,9 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	    " ORDER BY v.starts_at DESC, v.id DESC LIMIT ?6 OFFSET ?7",
 	    "IIItIII", r->user->id, r->user->org_id, org, role, r->user->nation_id,
 	    pager_limit(&pg), pager_offset(&pg));
-	html(r, "<h2>%s</h2>\n<table>\n<caption>Visits, most recent first (times where they happened)</caption>\n"
-	        "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>",
-	     staff ? "All visits" : "Your organization's visits");
+	html(r, "<h2>%s</h2>\n", staff ? "All visits" : "Your organization's visits");
+	table_begin(r, NULL, "Visits, most recent first (times where they happened)");
+	html(r, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">School</th>");
 	if (staff)
 		html(r, "<th scope=\"col\">Organization</th>");
 	html(r, "<th scope=\"col\">Activity</th><th scope=\"col\">Where</th><th scope=\"col\">Minutes</th>"
@@ -183,7 +183,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 		n++;
 		char when[40];
 		utc_to_local(db_col_int(st, 0), db_col_text(r, st, 1), when, sizeof when);
-		html(r, "<tr><td>%s</td><td>%s</td>", when, db_col_text(r, st, 2));
+		html(r, "<tr><td class=\"date\">%s</td><td>%s</td>", when, db_col_text(r, st, 2));
 		if (staff)
 			html(r, "<td>%s</td>", db_col_text(r, st, 3));
 		html(r, "<td>%s</td><td>%s</td><td class=\"num\">%lld</td><td>%s</td>",
@@ -196,7 +196,8 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No visits logged yet.</td></tr>\n");
-	html(r, "</tbody>\n</table>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
 	usage_flush(r, &used, "visits");
 	static const char *const keep[] = { "org", NULL };
 	pager_nav(r, &pg, "/visits", keep, "Pages of visits", "visits");
@@ -209,15 +210,6 @@ static void visits_view(struct req *r, const struct form_errors *e)
 void visits_page(struct req *r)
 {
 	visits_view(r, NULL);
-}
-
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; s && *s; s++)
-		if ((*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 void visits_submit(struct req *r)
@@ -270,11 +262,11 @@ void visits_submit(struct req *r)
 			buf_printf(&who, "%s%s=%ld", who.len ? "\n" : "", visit_roles[i], c);
 	}
 	const char *notes = req_form(r, "notes"), *next = req_form(r, "next_steps");
-	if (chars(notes) > 4000)
-		form_error(&e, "notes", arena_printf(&r->arena, "Shorten the notes to 4000 characters (they have %zu).", chars(notes)));
-	if (chars(next) > 2000)
+	if (utf8_chars(notes) > 4000)
+		form_error(&e, "notes", arena_printf(&r->arena, "Shorten the notes to 4000 characters (they have %zu).", utf8_chars(notes)));
+	if (utf8_chars(next) > 2000)
 		form_error(&e, "next_steps", arena_printf(&r->arena, "Shorten the next steps to 2000 characters (they have %zu).",
-		                                          chars(next)));
+		                                          utf8_chars(next)));
 	if (e.n) {
 		buf_free(&dims);
 		buf_free(&who);

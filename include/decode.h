@@ -45,6 +45,9 @@ extern const struct decode_limits decode_default_limits;
 
 /* 1 when s[0..n) is valid UTF-8 without NUL bytes, else 0. */
 int utf8_valid(const char *s, size_t n);
+/* Characters (code points) in valid UTF-8 s; 0 for NULL.  Limits on what
+ * people type count these, as SQLite's length() and maxlength do. */
+size_t utf8_chars(const char *s);
 
 /* Percent-decode s[0..n) into a new arena string; with plus_space, '+'
  * becomes a space (forms, query strings).  Checks UTF-8 of the result.

@@ -44,6 +44,8 @@ void health_page(struct req *r);
 /* people.c */
 void people_page(struct req *r);
 void people_invite_submit(struct req *r);
+void people_import_page(struct req *r);
+void people_import_submit(struct req *r);
 void person_page(struct req *r);
 void person_submit(struct req *r);
 /* Queue the invitation of user uid (a new account) to choose a password. */
@@ -55,6 +57,7 @@ void school_edit_page(struct req *r);
 void school_edit_submit(struct req *r);
 void schools_import_page(struct req *r);
 void schools_import_submit(struct req *r);
+void schools_import_template(struct req *r);
 void my_schools_page(struct req *r);
 
 /* orgs.c */

@@ -40,11 +40,22 @@ const char *form_error_for(const struct form_errors *e, const char *field);
 /* The error summary: nothing when there are no errors. */
 void form_error_summary(struct req *r, const struct form_errors *e);
 
+/* The longest text the server accepts in a field, in characters
+ * (utf8_chars(), as the schema's length() counts them); the handlers
+ * check them and the inputs carry them as maxlength, so a browser stops
+ * the typing where the server would refuse it. */
+#define LEN_PERSON_NAME 120   /* a person's name */
+#define LEN_TITLE 200         /* a name or title of a record, a short note */
+#define LEN_CITY 100
+#define LEN_EMAIL 254         /* mail_address_ok() */
+#define FILTER_SEARCH_MAX 200 /* a search in a filter bar */
+
 /* A labelled input.  type: "text", "email", "password", "number", ...
- * autocomplete may be NULL; hint may be NULL; required adds the attribute. */
+ * autocomplete may be NULL; hint may be NULL; required adds the attribute;
+ * maxlength (0: none) is the server's limit for the field. */
 void form_input(struct req *r, const struct form_errors *e, const char *name,
                 const char *label, const char *type, const char *value,
-                const char *autocomplete, const char *hint, int required);
+                const char *autocomplete, const char *hint, int required, int maxlength);
 
 /* A labelled <select>; options are value/label pairs ending with NULL. */
 void form_select(struct req *r, const struct form_errors *e, const char *name,
@@ -105,6 +116,13 @@ const char *count_text(struct req *r, long long n);
  * is not NULL. */
 struct sqlite3_stmt;
 const char **form_options(struct req *r, struct sqlite3_stmt *st, const char *first);
+
+/* A table in a box of its own that scrolls sideways on a narrow screen
+ * (the page never does), its first column kept in view: a region named by
+ * the caption, reachable by keyboard.  cls is the table's class or NULL;
+ * the caption is escaped.  table_end() closes the table and its box. */
+void table_begin(struct req *r, const char *cls, const char *caption);
+void table_end(struct req *r);
 
 /* A notice at the top of a page (role=status). */
 void page_notice(struct req *r, const char *msg);

@@ -102,6 +102,12 @@ struct req {
 	const char *form_key;
 	int form_key_stored;
 
+	/* Tables written so far (table_begin numbers their captions), and the
+	 * ids the form helpers gave out on this page (layout.c keeps them
+	 * unique). */
+	int tables;
+	struct page_id *page_ids;
+
 	/* The fatal path: req_fail() jumps here. */
 	jmp_buf *fail_jmp;
 	const char *fail_msg;

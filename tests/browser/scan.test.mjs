@@ -124,7 +124,7 @@ test('staff: scans, a cycle and its results are accessible', async () => {
   assert.equal(await page.locator('svg[role="img"]').count(), 5);
   assert.deepEqual(await axe(page), [], 'axe on results');
   // Filters by keyboard; the view is in the address.
-  await page.selectOption('#f-state', 'SD');
+  await page.selectOption('#q-state', 'SD');
   await Promise.all([page.waitForURL(/state=SD/), page.getByRole('button', { name: 'Filter' }).click()]);
   assert.match(await page.locator('.figures').innerText(), /schools responded/);
   await page.screenshot({ path: join(OUT, 'results.png'), fullPage: true });

@@ -69,7 +69,7 @@ test('administrator: navigation by role, every page accessible', async () => {
   await page.goto(`${stack.base}/admin/schools/import`);
   assert.deepEqual(await axe(page), [], 'axe on the import page');
   await page.fill('#f-csv', 'name,state\nOnly,MN\n');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Check the roster' }).click();
   await page.getByRole('alert').waitFor();
   assert.deepEqual(await axe(page), [], 'axe on the import page with errors');
   await page.goto(`${stack.base}/admin/schools`);

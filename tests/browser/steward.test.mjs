@@ -49,7 +49,7 @@ test('a steward sets consent and labels, then reads the use log, by keyboard', a
   await press(page, 'form[action="/steward"] button[type="submit"]');
   assert.match(page.url(), /msg=saved/);
   assert.match(await page.getByRole('status').innerText(), /Saved/);
-  const history = await page.locator('#cap-history').locator('xpath=..').innerText();
+  const history = await page.locator('caption', { hasText: 'Changes to sharing levels' }).locator('xpath=..').innerText();
   assert.match(history, /On the network map\s+\S.*\s+none\s+community/);
   assert.match(history, /Local Contexts labels\s+\S.*\s+none\s+TK CO/);
   assert.deepEqual(await axe(page), [], 'axe after saving');
@@ -63,9 +63,9 @@ test('a steward sets consent and labels, then reads the use log, by keyboard', a
   assert.match(await page.locator('tbody').innerText(), new RegExp(`school profile\\s+/schools/${school}\\s+1\\s+full`));
 
   // Filter by role, by keyboard: the filter lands in the address.
-  await tabTo(page, '#f-role');
+  await tabTo(page, '#q-role');
   await page.keyboard.press('End');                             // the last role: steward
-  assert.equal(await page.inputValue('#f-role'), 'steward');
+  assert.equal(await page.inputValue('#q-role'), 'steward');
   await press(page, 'form.filters button[type="submit"]');
   assert.match(page.url(), /role=steward/);
   assert.match(await page.locator('tbody').innerText(), /school profile/);

@@ -350,7 +350,7 @@ START_TEST(import_keeps_a_schools_nation)
 	char *row = db_value(q);
 	char form[1024];
 	snprintf(form, sizeof form, "csv=name%%2Cstate%%2Ccity%%2Ctype%%2Cgrade_low%%2Cgrade_high%%2Cenrollment"
-	         "%%2Ctime_zone%%0D%%0A%s%%2Ctribal%%2CK%%2C12%%2C123%%2CAmerica%%2FChicago%%0D%%0A", row);
+	         "%%2Ctime_zone%%0D%%0A%s%%2Ctribal%%2CK%%2C12%%2C123%%2CAmerica%%2FChicago%%0D%%0A&go=import", row);
 	struct resp *r = post_form(c, "/admin/schools/import", "/admin/schools/import", form);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
@@ -367,7 +367,7 @@ START_TEST(import_keeps_a_schools_nation)
 	         " replace(city, ' ', '+') FROM schools WHERE id = %s", id);
 	row = db_value(q);
 	snprintf(form, sizeof form, "csv=name%%2Cstate%%2Ccity%%2Ctype%%2Cgrade_low%%2Cgrade_high%%2Cenrollment"
-	         "%%2Ctime_zone%%0D%%0A%s%%2Ctribal%%2CK%%2C12%%2C456%%2CAmerica%%2FChicago%%0D%%0A", row);
+	         "%%2Ctime_zone%%0D%%0A%s%%2Ctribal%%2CK%%2C12%%2C456%%2CAmerica%%2FChicago%%0D%%0A&go=import", row);
 	r = post_form(c, "/admin/schools/import", "/admin/schools/import", form);
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "A tribal school must belong to a nation"));

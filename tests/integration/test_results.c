@@ -52,7 +52,7 @@ START_TEST(results_page_json_and_csv_agree)
 	/* The seed's finding holds in the demo baseline: cultural relevance is weakest. */
 	ck_assert(resp_has(page, "Weakest in this selection: <strong>Cultural relevance</strong>"));
 	ck_assert(resp_has(page, "<svg role=\"img\""));
-	ck_assert(resp_has(page, "<caption>Supports that would most help educators: the figures</caption>"));
+	ck_assert(resp_has(page, ">Supports that would most help educators: the figures</caption>"));
 	ck_assert(resp_has(page, "How these figures protect schools"));
 
 	/* The CSV: a row per school staff may see in full = the JSON count. */

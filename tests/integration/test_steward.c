@@ -359,7 +359,7 @@ START_TEST(tribal_school_needs_a_nation)
 	/* With its nation: imported, and private. */
 	const char *with_nation =
 	    "csv=name%2Cstate%2Ccity%2Ctype%2Cgrade_low%2Cgrade_high%2Cenrollment%2Ctime_zone%2Cnation%0D%0A"
-	    "Red+Willow+Tribal+School%2CSD%2CMission%2Ctribal%2CK%2C8%2C150%2CAmerica%2FChicago%2CRosebud+Sioux+Tribe%0D%0A";
+	    "Red+Willow+Tribal+School%2CSD%2CMission%2Ctribal%2CK%2C8%2C150%2CAmerica%2FChicago%2CRosebud+Sioux+Tribe%0D%0A&go=import";
 	r = post_form(ad, "/admin/schools/import", "/admin/schools/import", with_nation);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);

@@ -191,11 +191,23 @@ START_TEST(multipart)
 }
 END_TEST
 
+/* Limits on what people type count characters, as the schema's length()
+ * and a browser's maxlength do, not bytes. */
+START_TEST(utf8_characters_counted)
+{
+	ck_assert_uint_eq(utf8_chars(NULL), 0);
+	ck_assert_uint_eq(utf8_chars(""), 0);
+	ck_assert_uint_eq(utf8_chars("Ely"), 3);
+	ck_assert_uint_eq(utf8_chars("Lac qui Parle \xc3\xa9\xe2\x80\x93\xf0\x9f\x8c\xbe"), 17);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
 	TCase *t = tcase_create("decode");
 	tcase_add_test(t, utf8);
+	tcase_add_test(t, utf8_characters_counted);
 	tcase_add_test(t, percent);
 	tcase_add_test(t, form_repeated_keys_in_order);
 	tcase_add_test(t, form_limits);

@@ -1,6 +1,7 @@
 /* test_html.c — escaping by default, and the reply's headers. */
 #include "unit.h"
 #include "html.h"
+#include "layout.h"
 
 #include <stdio.h>
 
@@ -12,6 +13,33 @@ START_TEST(escapes_every_s)
 	html(r, "<p title=\"%s\">%s</p>", "\"><script>", "<b>&'x'</b>");
 	ck_assert_str_eq(buf_str(&r->body),
 	    "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;b&gt;&amp;&#39;x&#39;&lt;/b&gt;</p>");
+	test_req_free(r);
+}
+END_TEST
+
+/* Two forms with a field of the same name on one page: the ids differ, and
+ * the error summary's link lands on the field of the form in error, even
+ * when another form's field of that name comes first. */
+START_TEST(form_ids_unique_on_a_page)
+{
+	struct req *r = test_req_new();
+	static const char *const opts[] = { "a", "A", NULL };
+	struct form_errors e = {0};
+	form_error(&e, "role", "Choose a role.");
+	form_error_summary(r, &e);
+	filter_begin(r, "/x");
+	filter_select(r, "role", "Role", "Any", opts, NULL);
+	filter_end(r);
+	form_select(r, NULL, "role", "Role", opts, NULL, NULL);
+	form_select(r, &e, "role", "Role", opts, NULL, NULL);
+	form_input(r, NULL, "role", "Role", "text", NULL, NULL, NULL, 0, 9);
+	const char *b = buf_str(&r->body);
+	ck_assert_ptr_nonnull(strstr(b, "<a href=\"#f-role\">Choose a role.</a>"));
+	ck_assert_ptr_nonnull(strstr(b, "<select id=\"q-role\" name=\"role\">"));
+	ck_assert_ptr_nonnull(strstr(b, "<select id=\"f-role-2\" name=\"role\">"));
+	ck_assert_ptr_nonnull(strstr(b, "<label for=\"f-role\">Role</label>\n<p class=\"error\" id=\"e-role\">"));
+	ck_assert_ptr_nonnull(strstr(b, "<select id=\"f-role\" name=\"role\" aria-describedby=\"e-role\""));
+	ck_assert_ptr_nonnull(strstr(b, "<input id=\"f-role-3\" name=\"role\" type=\"text\" maxlength=\"9\">"));
 	test_req_free(r);
 }
 END_TEST
@@ -140,6 +168,7 @@ Suite *html_suite(void)
 	TCase *t = tcase_create("html");
 	tcase_add_test(t, escapes_every_s);
 	tcase_add_test(t, numbers_and_raw);
+	tcase_add_test(t, form_ids_unique_on_a_page);
 	tcase_add_test(t, url_encoding);
 	tcase_add_test(t, reply_has_security_headers);
 	tcase_add_test(t, header_injection_refused);

@@ -55,6 +55,39 @@ static void counts(struct req *r)
 	                          " 'charter', 5, 2, 90)", ""), SQLITE_DONE);
 }
 
+/* The import takes what ilnet shows as well as its codes. */
+START_TEST(typed_values)
+{
+	ck_assert_str_eq(region_value(region_states, " minnesota "), "MN");
+	ck_assert_str_eq(region_value(region_states, "sd"), "SD");
+	ck_assert_str_eq(region_value(region_school_types, "Small rural"), "small_rural");
+	ck_assert_str_eq(region_value(region_school_types, "PUBLIC DISTRICT, URBAN"), "district_urban");
+	ck_assert_ptr_null(region_value(region_school_types, "rural"));
+	ck_assert_str_eq(region_tz_value("Central"), "America/Chicago");
+	ck_assert_str_eq(region_tz_value("Mountain (America/Denver)"), "America/Denver");
+	ck_assert_str_eq(region_tz_value("mdt"), "America/Denver");
+	ck_assert_str_eq(region_tz_value("America/Chicago"), "America/Chicago");
+	ck_assert_ptr_null(region_tz_value("America/New_York"));
+	int lo = 9, hi = 9;
+	ck_assert_int_eq(region_grades_parse("K-12", &lo, &hi), 0);
+	ck_assert_int_eq(lo, 0);
+	ck_assert_int_eq(hi, 12);
+	ck_assert_int_eq(region_grades_parse("PK\xe2\x80\x93" "5", &lo, &hi), 0);
+	ck_assert_int_eq(lo, -1);
+	ck_assert_int_eq(hi, 5);
+	ck_assert_int_eq(region_grades_parse("Pre-K-8", &lo, &hi), 0);
+	ck_assert_int_eq(lo, -1);
+	ck_assert_int_eq(hi, 8);
+	ck_assert_int_eq(region_grades_parse("9 to 12", &lo, &hi), 0);
+	ck_assert_int_eq(lo, 9);
+	ck_assert_int_eq(region_grades_parse("kindergarten", &lo, &hi), 0);
+	ck_assert_int_eq(hi, 0);
+	ck_assert_int_eq(region_grades_parse("12-9", &lo, &hi), -1);
+	ck_assert_int_eq(region_grades_parse("K-13", &lo, &hi), -1);
+	ck_assert_int_eq(region_grades_parse("", &lo, &hi), -1);
+}
+END_TEST
+
 START_TEST(reference_data_and_triggers)
 {
 	struct req *r = test_req_new();
@@ -69,6 +102,7 @@ Suite *region_suite(void)
 	TCase *t = tcase_create("region");
 	tcase_add_test(t, grades);
 	tcase_add_test(t, labels);
+	tcase_add_test(t, typed_values);
 	tcase_add_test(t, reference_data_and_triggers);
 	suite_add_tcase(s, t);
 	return s;

@@ -69,10 +69,44 @@
     });
   }
 
+  // A long list to choose from (the school picker): a box that narrows it
+  // as one types.  Without scripts the search above the form does the same
+  // through the server.  Chosen options always stay in view.
+  function narrowable(select) {
+    var box = document.createElement('input');
+    box.type = 'search';
+    box.id = select.id + '-narrow';
+    box.setAttribute('autocomplete', 'off');
+    var label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = 'Narrow the list (name or town)';
+    var status = document.createElement('p');
+    status.className = 'hint';
+    status.id = select.id + '-shown';
+    status.setAttribute('role', 'status');
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(status, select);
+    box.addEventListener('input', function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+      select.querySelectorAll('option').forEach(function (o) {
+        var text = o.textContent.toLowerCase();
+        o.hidden = !o.selected && !words.every(function (w) { return text.indexOf(w) >= 0; });
+        if (!o.hidden) shown++;
+      });
+      select.querySelectorAll('optgroup').forEach(function (g) {
+        g.hidden = !g.querySelector('option:not([hidden])');
+      });
+      status.textContent = words.length ? shown + ' shown.' : '';
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     // Move focus to an error summary so screen readers announce it.
     var summary = document.getElementById('errors');
     if (summary) summary.focus();
+
+    document.querySelectorAll('select[data-narrow]').forEach(narrowable);
 
     document.querySelectorAll('form').forEach(function (form) {
       if (form.querySelector('.question[data-show-q]')) {
