@@ -6,6 +6,7 @@
 #include "mail.h"
 #include "money.h"
 #include "req.h"
+#include "seats.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -298,6 +299,32 @@ static void seed_connect(struct req *r)
 			        " over lunch.", "Park by the gym and sign in at the front office.",
 			        "The building is on one level; a quiet room is available.", i ? "host" : "auto");
 		}
+	/* Two requests, made as people make them (seats.c): the demo leader's,
+	 * confirmed at once, and the coach's for a school it serves, waiting
+	 * for the host. */
+	long long first = db_int(r, 0, "SELECT min(id) FROM opportunities", "");
+	struct { const char *email, *opp_sql, *school_sql; } ask[] = {
+		{ "leader@example.org", "SELECT min(id) FROM opportunities WHERE confirm = 'auto'",
+		  "SELECT min(school_id) FROM user_schools WHERE user_id = ?" },
+		{ "coach@example.org", "SELECT min(id) FROM opportunities WHERE confirm = 'host'",
+		  "SELECT min(gs.school_id) FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id JOIN schools s"
+		  " ON s.id = gs.school_id WHERE g.org_id = (SELECT org_id FROM users WHERE id = ?) AND g.stage = 'active'"
+		  " AND s.sharing = 'network'" },
+	};
+	for (size_t k = 0; first && k < sizeof ask / sizeof ask[0]; k++) {
+		struct user u = { .role = k ? ROLE_INTERMEDIARY : ROLE_LEADER, .email = ask[k].email, .name = "" };
+		u.id = db_int(r, 0, "SELECT id FROM users WHERE email = ?", "t", ask[k].email);
+		u.org_id = db_int(r, 0, "SELECT coalesce(org_id, 0) FROM users WHERE id = ?", "I", u.id);
+		long long school = u.id ? db_int(r, 0, ask[k].school_sql, "I", u.id) : 0;
+		struct opp o;
+		long long id;
+		if (!school || !seats_opp(r, db_int(r, 0, ask[k].opp_sql, ""), &o))
+			continue;
+		r->user = &u;
+		seats_request(r, &o, school, 2, k ? "Sam Whitehorse\nA teacher from the school" : "Pat Olson\nA teacher",
+		              k ? "We coach this school on student choice." : "", 0, &id);
+		r->user = NULL;
+	}
 }
 
 static int seed(struct req *r, const char *password)

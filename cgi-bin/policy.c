@@ -319,3 +319,10 @@ const char *policy_labels(struct req *r, long long school_id)
 	buf_free(&b);
 	return s;
 }
+
+int policy_map_placement(enum vis v, const char *consent)
+{
+	if (v == VIS_HIDDEN || !consent || (strcmp(consent, "community") && strcmp(consent, "exact")))
+		return 0;
+	return v == VIS_FULL && !strcmp(consent, "exact") ? 2 : 1;
+}

@@ -37,6 +37,12 @@ void calendar_account_section(struct req *r);
 /* A school profile's site visits made and hosted (its ties). */
 void connect_profile_ties(struct req *r, long long school);
 
+/* map.c */
+void map_page(struct req *r);
+void map_csv(struct req *r);
+void map_geojson(struct req *r);
+void map_json(struct req *r);
+
 /* home.c */
 void home_page(struct req *r);
 void health_page(struct req *r);

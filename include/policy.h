@@ -86,6 +86,12 @@ enum vis policy_school(struct req *r, long long school_id);
  * viewer: VIS_COARSE is community precision, VIS_HIDDEN not on it). */
 #define POLICY_MAP_PRECISION POLICY_CONSENT_SQL("map", "none", "exact")
 
+/* How a school is placed on a map for a viewer who sees it at v, given its
+ * steward's "map" consent (a POLICY_MAP_PRECISION value): 0 not at all,
+ * 1 coarsely (its county's centre), 2 where it is.  Never finer than
+ * either allows.  Pure. */
+int policy_map_placement(enum vis v, const char *consent);
+
 /* SQL columns that give the facts for a row of schools aliased "s", in
  * this order: nation_id, sharing, viewer_leads, viewer_serves,
  * intermediary_profile.  Bind the viewer's user id, then org id.  Keep

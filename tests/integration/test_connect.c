@@ -100,6 +100,15 @@ static char *invitation(const char *to, const char *part)
 	return json;
 }
 
+/* Take one mail to `to` that arrives within a moment: 1, or 0 for none. */
+static int drain(const char *to)
+{
+	char *m = mail_wait_for(to, NULL, 1500);
+	int got = m != NULL;
+	free(m);
+	return got;
+}
+
 static void has(const char *json, const char *text)
 {
 	ck_assert_msg(strstr(json, text) != NULL, "\"%s\" not in %s", text, json);
@@ -117,6 +126,9 @@ START_TEST(host_publishes_visitor_books)
 	struct client *host = client_new(), *lead = client_new();
 	ck_assert_int_eq(login(host, "host@example.org", DEMO_PW), 303);
 	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	/* The demo's own requests were mailed at start: out of the way. */
+	while (drain("leader@example.org") || drain("host@example.org"))
+		;
 
 	/* A time the clocks skip is refused, with the input kept. */
 	char skipped[11], form[1024];
@@ -165,7 +177,9 @@ START_TEST(host_publishes_visitor_books)
 	ck_assert(resp_has(r, "Write 2 names"));
 	ck_assert(resp_has(r, "We teach grades 3-5"));
 	resp_free(r);
-	ck_assert_int_eq(value_int("SELECT count(*) FROM bookings"), 0);
+	char q0[128];
+	snprintf(q0, sizeof q0, "SELECT count(*) FROM bookings WHERE opportunity_id = %lld", opp);
+	ck_assert_int_eq(value_int(q0), 0);
 
 	snprintf(form, sizeof form, "school=%lld&party=2&names=Ana+Lund%%0D%%0ABo+Ek&note=We+teach+grades+3-5", mine);
 	r = post_form(lead, path, ask, form);

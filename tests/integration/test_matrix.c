@@ -156,7 +156,8 @@ START_TEST(no_route_names_a_school_its_reader_may_not_see)
 	                 " WHERE u.email = 'host@example.org'", cand + ncand, 1);
 	ncand += rows_of("SELECT o.id FROM opportunities o JOIN schools s ON s.id = o.school_id"
 	                 " WHERE s.sharing = 'private' ORDER BY o.id", cand + ncand, 1);
-	ncand += rows_of("SELECT id FROM bookings ORDER BY id", cand + ncand, 2);
+	ncand += rows_of("SELECT b.id FROM bookings b JOIN schools s ON s.id = b.school_id WHERE s.sharing = 'private'"
+	                 " ORDER BY b.id", cand + ncand, 2);
 	ncand += rows_of("SELECT min(id) FROM opportunities", cand + ncand, 1);
 	int requests = 0;
 	for (size_t w = 0; w < sizeof readers / sizeof readers[0]; w++) {

@@ -913,6 +913,7 @@ Suite *platform_suite(void)
 	add_matrix_cases(s);
 	{ void add_paging_cases(Suite *); add_paging_cases(s); }
 	{ void add_connect_cases(Suite *); add_connect_cases(s); }
+	{ void add_map_cases(Suite *); add_map_cases(s); }
 	{ void add_onboarding_cases(Suite *); add_onboarding_cases(s); }
 	return s;
 }

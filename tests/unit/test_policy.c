@@ -91,6 +91,21 @@ START_TEST(intermediary_profile_consent)
 }
 END_TEST
 
+START_TEST(map_placement)
+{
+	/* Never finer than the viewer's view or the steward's consent. */
+	ck_assert_int_eq(policy_map_placement(VIS_FULL, "exact"), 2);
+	ck_assert_int_eq(policy_map_placement(VIS_FULL, "community"), 1);
+	ck_assert_int_eq(policy_map_placement(VIS_FULL, "none"), 0);
+	ck_assert_int_eq(policy_map_placement(VIS_COARSE, "exact"), 1);
+	ck_assert_int_eq(policy_map_placement(VIS_COARSE, "community"), 1);
+	ck_assert_int_eq(policy_map_placement(VIS_COARSE, "none"), 0);
+	ck_assert_int_eq(policy_map_placement(VIS_HIDDEN, "exact"), 0);
+	ck_assert_int_eq(policy_map_placement(VIS_FULL, NULL), 0);
+	ck_assert_int_eq(policy_map_placement(VIS_FULL, "Exact"), 0);     /* unknown: most restrictive */
+}
+END_TEST
+
 START_TEST(unknown_is_most_restrictive)
 {
 	ck_assert_int_eq(see(U(ROLE_STAFF, 0, 0), "garbage", 7, 0, 0), VIS_HIDDEN);
@@ -374,6 +389,7 @@ Suite *policy_suite(void)
 	tcase_add_test(t, atoms_kept_whole);
 	tcase_add_test(t, differencing_recovers_nothing_small);
 	tcase_add_test(t, coarse_rounding);
+	tcase_add_test(t, map_placement);
 	tcase_add_test(t, sql_prefilter_agrees_with_policy);
 	suite_add_tcase(s, t);
 	return s;

@@ -1,0 +1,662 @@
+/* map.c — /map: the network on a map, drawn by the server as SVG with the
+ * table of exactly the schools it shows beside it, and the same schools as
+ * /map.csv, /map.geojson and /api/v1/map.
+ *
+ * Where a school is drawn is decided before anything is projected or
+ * written: exactly only when its steward allows the exact position
+ * (POLICY_MAP_PRECISION) and the viewer sees the school in full; at its
+ * county's centroid when the viewer sees it coarsely or the steward allows
+ * only community precision; not at all when the viewer may not see it or
+ * its steward keeps it off the map.  Its stage and scores, which are scan
+ * answers, only for a viewer who sees it in full.  Ties (site visits
+ * between schools) are drawn only between two schools both shown.
+ */
+#include "csv.h"
+#include "db.h"
+#include "geo.h"
+#include "grant.h"
+#include "handlers.h"
+#include "html.h"
+#include "layout.h"
+#include "policy.h"
+#include "region.h"
+#include "req.h"
+#include "usage.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAP_W 960
+#define MAP_H 640
+#define MAP_MARGIN 12
+#define CELL 22                 /* a cluster's cell, in SVG units */
+
+/* The scan's implementation stages, in the instrument's order (the bit of
+ * response_summary.stage), with the colours of the map. */
+static const char *const stages[] = {
+	"not_yet", "Not yet", "exploring", "Exploring", "planning", "Planning",
+	"some_classrooms", "In some classrooms", "schoolwide", "Schoolwide", NULL,
+};
+#define NSTAGES 5
+
+static const char *const colourings[] = {
+	"stage", "Implementation stage", "cultural", "Cultural relevance score",
+	"instructional", "Instructional relevance score", "career", "Career relevance score", NULL,
+};
+
+/* Score bands for a dimension. */
+static const char *const bands[] = { "0–24", "25–49", "50–74", "75–100" };
+
+struct pin {
+	long long id, nation;
+	const char *name, *city, *state, *type;
+	double lon, lat;            /* as shown: exact, or the county's centroid */
+	int exact;
+	int stage;                  /* 0..4, -1: unknown or not the viewer's to read */
+	int score[3];               /* -1: unknown or not the viewer's */
+	enum vis v;
+	double sx, sy;
+	int cluster;                /* index of its cell's first pin */
+};
+
+struct filters {
+	const char *state, *type, *colour, *zoom;
+	long long nation, org, school;
+	int stage;                  /* -1 any */
+	int ties;                   /* only schools with site-visit ties */
+};
+
+static int pairs_index(const char *const *pairs, const char *v)
+{
+	for (int i = 0; v && pairs[i]; i += 2)
+		if (!strcmp(pairs[i], v))
+			return i / 2;
+	return -1;
+}
+
+static void filters_read(struct req *r, struct filters *f)
+{
+	const char *v;
+	f->state = (v = req_query(r, "state")) && region_valid(region_states, v) ? v : "";
+	f->type = (v = req_query(r, "type")) && region_valid(region_school_types, v) ? v : "";
+	f->colour = (v = req_query(r, "colour")) && region_valid(colourings, v) ? v : "stage";
+	f->nation = (v = req_query(r, "nation")) ? atoll(v) : 0;
+	f->org = (v = req_query(r, "org")) ? atoll(v) : 0;
+	f->school = (v = req_query(r, "school")) ? atoll(v) : 0;
+	f->stage = pairs_index(stages, req_query(r, "stage"));
+	f->ties = (v = req_query(r, "ties")) && !strcmp(v, "1");
+	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
+	v = req_query(r, "zoom");
+	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
+}
+
+/* The query string of the filters, with one key replaced (NULL value:
+ * left out), for links that change one thing. */
+static const char *filters_href(struct req *r, const struct filters *f, const char *key, const char *value)
+{
+	struct buf b = BUF_IN(&r->arena);
+	const char *keys[] = { "state", "type", "nation", "org", "stage", "colour", "ties", "zoom", "school", NULL };
+	const char *vals[] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
+	                       f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
+	                       f->stage >= 0 ? stages[2 * f->stage] : "", strcmp(f->colour, "stage") ? f->colour : "",
+	                       f->ties ? "1" : "", f->zoom, f->school ? arena_printf(&r->arena, "%lld", f->school) : "" };
+	for (int i = 0; keys[i]; i++) {
+		const char *val = key && !strcmp(key, keys[i]) ? value : vals[i];
+		if (val && *val)
+			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", keys[i], url_enc(r, val));
+	}
+	const char *s = arena_strdup(&r->arena, b.len ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* The ids of the schools with a site visit made or hosted (confirmed,
+ * happened), sorted: how many. */
+static int tie_ids(struct req *r, long long **out)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT o.school_id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           " UNION SELECT b.school_id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           " ORDER BY 1", "");
+	int cap = 64, n = 0;
+	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)cap);
+	while (db_step(r, st)) {
+		if (n == cap) {
+			long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, ids, sizeof *ids * (size_t)n);
+			ids = more;
+			cap *= 2;
+		}
+		ids[n++] = db_col_int(st, 0);
+	}
+	*out = ids;
+	return n;
+}
+
+/* The pins of a request, in name order, and in id order for finding one
+ * by its school. */
+struct pins {
+	struct pin *p;
+	int n;
+	const struct pin **by_id;
+};
+
+static int cmp_pin_id(const void *a, const void *b)
+{
+	long long x = (*(const struct pin *const *)a)->id, y = (*(const struct pin *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+static void pins_index(struct req *r, struct pins *ps)
+{
+	ps->by_id = arena_alloc(&r->arena, sizeof *ps->by_id * (size_t)(ps->n ? ps->n : 1));
+	for (int i = 0; i < ps->n; i++)
+		ps->by_id[i] = &ps->p[i];
+	qsort(ps->by_id, (size_t)ps->n, sizeof *ps->by_id, cmp_pin_id);
+}
+
+static const struct pin *pin_find(const struct pins *ps, long long id)
+{
+	int lo = 0, hi = ps->n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (ps->by_id[mid]->id == id)
+			return ps->by_id[mid];
+		if (ps->by_id[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Every school the filters and the policy let this viewer see on the
+ * map, at the precision allowed, in name order. */
+static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used)
+{
+	const char *role = role_name(r->user->role);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, "
+	    POLICY_MAP_PRECISION ", rs.stage, rs.cultural, rs.instructional, rs.career, " POLICY_COLUMNS
+	    "  FROM schools s LEFT JOIN response_summary rs ON rs.response_id = (SELECT x.id FROM responses x"
+	    "    JOIN scan_cycles c ON c.id = x.cycle_id WHERE x.school_id = s.id AND x.status = 'submitted'"
+	    "    ORDER BY c.year DESC LIMIT 1)"
+	    " WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL"
+	    "   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
+	    "   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	    "     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')"
+	    "       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))"
+	    "   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
+	    " ORDER BY s.name COLLATE natural_sort, s.id",
+	    "IIttIItI", r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id);
+	int cap = 256, n = 0;
+	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
+	while (db_step(r, st)) {
+		enum vis v = policy_row(r, st, 13);
+		int placed = policy_map_placement(v, db_col_view(st, 8));
+		if (!placed)
+			continue;
+		struct pin x = {0};
+		x.id = db_col_int(st, 0);
+		x.v = v;
+		x.exact = placed == 2;
+		double lon = sqlite3_column_double(st, 6), lat = sqlite3_column_double(st, 7);
+		if (!x.exact) {
+			/* Coarsened here, before it is projected or written anywhere. */
+			const struct geo_county *c = geo_county_of(lon, lat);
+			if (c) {
+				lon = c->lon;
+				lat = c->lat;
+			} else {
+				lon = policy_coarse(lon);
+				lat = policy_coarse(lat);
+			}
+		}
+		x.lon = lon;
+		x.lat = lat;
+		x.stage = -1;
+		x.score[0] = x.score[1] = x.score[2] = -1;
+		if (v == VIS_FULL) {
+			long long bits = db_col_null(st, 9) ? 0 : db_col_int(st, 9);
+			for (int k = 0; k < NSTAGES; k++)
+				if (bits & (1LL << k))
+					x.stage = k;
+			for (int d = 0; d < 3; d++)
+				x.score[d] = db_col_null(st, 10 + d) ? -1 : (int)db_col_int(st, 10 + d);
+		}
+		if (f->stage >= 0 && x.stage != f->stage)
+			continue;
+		x.name = db_col_text(r, st, 1);
+		x.city = db_col_text(r, st, 2);
+		x.state = db_col_text(r, st, 3);
+		x.type = db_col_text(r, st, 4);
+		x.nation = db_col_int(st, 5);
+		if (n == cap) {
+			struct pin *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, p, sizeof *p * (size_t)n);
+			p = more;
+			cap *= 2;
+		}
+		p[n++] = x;
+	}
+	if (f->ties) {
+		long long *ids;
+		int nt = tie_ids(r, &ids), k = 0;
+		for (int i = 0; i < n; i++)
+			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id))
+				p[k++] = p[i];
+		n = k;
+	}
+	for (int i = 0; i < n; i++)
+		usage_count_school(r, used, p[i].id, p[i].nation, p[i].exact ? VIS_FULL : VIS_COARSE);
+	out->p = p;
+	out->n = n;
+	pins_index(r, out);
+}
+
+/* The colour class of a pin: its stage, or its score's band. */
+static int colour_of(const struct filters *f, const struct pin *p)
+{
+	int d = pairs_index(colourings, f->colour) - 1;
+	if (d < 0)
+		return p->stage;
+	return p->score[d] < 0 ? -1 : p->score[d] >= 75 ? 3 : p->score[d] / 25;
+}
+
+static const char *colour_label(const struct filters *f, int c)
+{
+	if (c < 0)
+		return "Not known or not shared";
+	return strcmp(f->colour, "stage") ? bands[c] : stages[2 * c + 1];
+}
+
+/* ---- the page ------------------------------------------------------------------ */
+
+static void map_svg(struct req *r, const struct filters *f, const struct pins *ps)
+{
+	struct pin *p = ps->p;
+	int n = ps->n;
+	struct geo_view view;
+	if (*f->zoom && geo_county_find(f->zoom))
+		geo_view_fit_county(&view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
+	else if (*f->zoom)
+		geo_view_fit_state(&view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
+	else
+		geo_view_fit(&view, MAP_W, MAP_H, MAP_MARGIN);
+	/* Cells: pins that fall in one are drawn as one cluster, so the
+	 * drawing stays small at any scale. */
+	int cols = MAP_W / CELL + 1, rows = MAP_H / CELL + 1;
+	int *first = arena_alloc(&r->arena, sizeof *first * (size_t)(cols * rows));
+	int *count = arena_alloc(&r->arena, sizeof *count * (size_t)(cols * rows));
+	for (int i = 0; i < cols * rows; i++) {
+		first[i] = -1;
+		count[i] = 0;
+	}
+	int shown = 0;
+	for (int i = 0; i < n; i++) {
+		geo_to_svg(&view, p[i].lon, p[i].lat, &p[i].sx, &p[i].sy);
+		p[i].cluster = -1;
+		if (p[i].sx < 0 || p[i].sy < 0 || p[i].sx >= MAP_W || p[i].sy >= MAP_H)
+			continue;            /* outside the zoomed view */
+		int cell = (int)(p[i].sy / CELL) * cols + (int)(p[i].sx / CELL);
+		if (first[cell] < 0)
+			first[cell] = i;
+		count[cell]++;
+		p[i].cluster = cell;
+		shown++;
+	}
+	html(r, "<figure class=\"map\">\n<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"map-title\">\n"
+	        "<title id=\"map-title\">Map of %d school%s shown</title>\n", MAP_W, MAP_H, shown, shown == 1 ? "" : "s");
+	struct buf outline = BUF_IN(&r->arena);
+	geo_svg_outlines(&outline, &view);
+	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
+	buf_free(&outline);
+	/* Ties: site visits between two schools both shown. */
+	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id FROM bookings b JOIN opportunities o"
+	                           " ON o.id = b.opportunity_id WHERE b.status = 'confirmed' AND o.status = 'open'"
+	                           " AND o.starts_at <= unixepoch() LIMIT 5000", "");
+	html(r, "<g class=\"ties\">\n");
+	while (db_step(r, st)) {
+		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
+		const struct pin *pa = pin_find(ps, a), *pb = pin_find(ps, b);
+		if (!pa || !pb || pa->cluster < 0 || pb->cluster < 0)
+			continue;
+		int ego = f->school && (a == f->school || b == f->school);
+		html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie%s\"/>\n",
+		     arena_printf(&r->arena, "%.1f", pa->sx), arena_printf(&r->arena, "%.1f", pa->sy),
+		     arena_printf(&r->arena, "%.1f", pb->sx), arena_printf(&r->arena, "%.1f", pb->sy), ego ? " ego" : "");
+	}
+	html(r, "</g>\n<g class=\"pins\">\n");
+	for (int cell = 0; cell < cols * rows; cell++) {
+		if (first[cell] < 0)
+			continue;
+		const struct pin *q = &p[first[cell]];
+		if (count[cell] == 1) {
+			int c = colour_of(f, q);
+			html(r, "<a href=\"/map%s#card\"><circle cx=\"%s\" cy=\"%s\" r=\"%d\" class=\"pin c%d%s\">"
+			        "<title>%s, %s, %s — %s%s</title></circle></a>\n",
+			     filters_href(r, f, "school", arena_printf(&r->arena, "%lld", q->id)),
+			     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
+			     q->id == f->school ? 7 : 5, c < 0 ? 9 : c, q->id == f->school ? " chosen" : "", q->name, q->city,
+			     q->state, colour_label(f, c), q->exact ? "" : " (shown at its county's centre)");
+			continue;
+		}
+		/* A cluster: a count, and a link that zooms to its county. */
+		const struct geo_county *cty = geo_county_of(q->lon, q->lat);
+		int k = count[cell];
+		double rad = 7 + 2.5 * log((double)k);
+		const char *zoom_to = cty && (!*f->zoom || strcmp(f->zoom, cty->fips)) ? cty->fips : NULL;
+		const char *where = cty ? arena_printf(&r->arena, "%s County, %s", cty->name, cty->state->code) : q->state;
+		/* Its size says how many; its name says it in words (no text in
+		 * the drawing: scaled to a phone it would be too small to read). */
+		html(r, "<a href=\"%s\"><circle cx=\"%s\" cy=\"%s\" r=\"%s\" class=\"cluster\"><title>%d schools near %s%s"
+		        "</title></circle></a>\n",
+		     zoom_to ? arena_printf(&r->arena, "/map%s", filters_href(r, f, "zoom", zoom_to)) : "#schools",
+		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
+		     arena_printf(&r->arena, "%.1f", rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
+	}
+	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
+	        " together (follow it to zoom in); lines are site visits between schools.</figcaption>\n</figure>\n",
+	     region_label(colourings, f->colour));
+}
+
+static void legend(struct req *r, const struct filters *f)
+{
+	html(r, "<h2 class=\"visually-hidden\">Legend</h2>\n<ul class=\"legend\">\n");
+	int n = strcmp(f->colour, "stage") ? 4 : NSTAGES;
+	for (int c = -1; c < n; c++) {
+		/* A stage in the legend is a filter: follow it to show only that stage. */
+		if (!strcmp(f->colour, "stage") && c >= 0)
+			html(r, "<li><a href=\"/map%s\"><span class=\"swatch c%d\" aria-hidden=\"true\"></span>%s</a></li>\n",
+			     filters_href(r, f, "stage", f->stage == c ? "" : stages[2 * c]), c, colour_label(f, c));
+		else
+			html(r, "<li><span class=\"swatch c%d\" aria-hidden=\"true\"></span>%s</li>\n", c < 0 ? 9 : c,
+			     colour_label(f, c));
+	}
+	html(r, "</ul>\n");
+}
+
+static void card(struct req *r, const struct filters *f, const struct pins *ps)
+{
+	const struct pin *q = pin_find(ps, f->school);
+	if (!q)
+		return;
+	html(r, "<section id=\"card\" class=\"card\" aria-labelledby=\"card-title\">\n<h2 id=\"card-title\">%s</h2>\n"
+	        "<dl class=\"facts\"><dt>Place</dt><dd>%s, %s</dd><dt>Type</dt><dd>%s</dd>\n", q->name, q->city,
+	     region_label(region_states, q->state), region_label(region_school_types, q->type));
+	if (q->v == VIS_FULL) {
+		html(r, "<dt>Stage</dt><dd>%s</dd>\n", q->stage >= 0 ? stages[2 * q->stage + 1] : "No scan submitted");
+		for (int d = 0; d < 3; d++)
+			if (q->score[d] >= 0)
+				html(r, "<dt>%s</dt><dd>%d of 100</dd>\n", colourings[2 * d + 3], q->score[d]);
+	}
+	html(r, "<dt>On the map</dt><dd>%s</dd></dl>\n", q->exact ? "Where it is" : "At its county's centre");
+	/* Its ego network: who serves it, whom it visited or hosted. */
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT o.name FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	                           " JOIN organizations o ON o.id = g.org_id WHERE gs.school_id = ? AND g.stage = 'active'"
+	                           " AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
+	                           " ORDER BY o.name", "I", q->id);
+	int k = 0;
+	while (db_step(r, st)) {
+		if (!k++)
+			html(r, "<p>Coached by ");
+		else
+			html(r, ", ");
+		html(r, "%s", db_col_text(r, st, 0));
+	}
+	if (k)
+		html(r, ".</p>\n");
+	st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
+	             "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	             " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	             "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", q->id);
+	long long partners[100];
+	int np = 0;
+	while (db_step(r, st))
+		partners[np++] = db_col_int(st, 0);
+	k = 0;
+	for (int i = 0; i < np; i++) {
+		const struct pin *w = pin_find(ps, partners[i]);
+		if (!w)
+			continue;               /* a partner not shown: the viewer may not see it, or filtered out */
+		if (!k++)
+			html(r, "<p>Site visits with ");
+		else
+			html(r, ", ");
+		html(r, "<a href=\"/map%s#card\">%s</a>", filters_href(r, f, "school", arena_printf(&r->arena, "%lld", w->id)),
+		     w->name);
+	}
+	if (k)
+		html(r, ".</p>\n");
+	html(r, "<p><a href=\"/schools/%lld\">The school's profile</a> · <a href=\"/map%s\">Close</a></p>\n</section>\n",
+	     q->id, filters_href(r, f, "school", ""));
+}
+
+void map_page(struct req *r)
+{
+	struct filters f;
+	filters_read(r, &f);
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used);
+	struct pin *p = ps.p;
+	int n = ps.n;
+	page_begin(r, "The network on a map");
+	filter_begin(r, "/map");
+	filter_select(r, "state", "State", "Any state", region_states, f.state);
+	filter_select(r, "type", "Type", "Any type", region_school_types, f.type);
+	filter_select(r, "nation", "Nation", "Any nation",
+	              form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL),
+	              f.nation ? arena_printf(&r->arena, "%lld", f.nation) : "");
+	filter_select(r, "org", "Coached by", "Any or none",
+	              form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name", ""), NULL),
+	              f.org ? arena_printf(&r->arena, "%lld", f.org) : "");
+	filter_select(r, "stage", "Stage", "Any stage", stages, f.stage >= 0 ? stages[2 * f.stage] : "");
+	filter_select(r, "colour", "Colour by", "Implementation stage", colourings + 2, strcmp(f.colour, "stage") ? f.colour : "");
+	static const char *const ties_opts[] = { "1", "With site-visit ties", NULL };
+	filter_select(r, "ties", "Ties", "Any", ties_opts, f.ties ? "1" : "");
+	if (*f.zoom)
+		html(r, "<input type=\"hidden\" name=\"zoom\" value=\"%s\">\n", f.zoom);
+	filter_end(r);
+	html(r, "<p class=\"zoom\">Zoom: <a href=\"/map%s\">the region</a>", filters_href(r, &f, "zoom", ""));
+	static const char *const st3[] = { "MN", "ND", "SD" };
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(f.zoom, st3[i]))
+			html(r, " · <a href=\"/map%s\" aria-current=\"page\">%s</a>", filters_href(r, &f, "zoom", st3[i]),
+			     region_label(region_states, st3[i]));
+		else
+			html(r, " · <a href=\"/map%s\">%s</a>", filters_href(r, &f, "zoom", st3[i]),
+			     region_label(region_states, st3[i]));
+	const struct geo_county *cz = *f.zoom ? geo_county_find(f.zoom) : NULL;
+	if (cz)
+		html(r, " · %s County, %s", cz->name, cz->state->code);
+	html(r, "</p>\n");
+	if (!geo_region())
+		html(r, "<p class=\"error\">The region's outlines could not be read, so the map is drawn without them.</p>\n");
+	html(r, "<div class=\"map-wrap\">\n");
+	map_svg(r, &f, &ps);
+	html(r, "<div class=\"map-side\">\n");
+	legend(r, &f);
+	card(r, &f, &ps);
+	html(r, "<p><a href=\"/map.csv%s\">Download these schools (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
+	        "<p class=\"hint\">A school is shown where it is only when its nation allows it and you see it in full;"
+	        " otherwise at its county's centre, or not at all. Stages and scores show only for schools whose scan"
+	        " answers you may read.</p>\n</div>\n</div>\n",
+	     filters_href(r, &f, NULL, NULL), filters_href(r, &f, NULL, NULL));
+
+	/* The same schools as a table: the map's accessible alternative. */
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, n);
+	html(r, "<h2 id=\"schools\">%s school%s shown</h2>\n", count_text(r, n), n == 1 ? "" : "s");
+	table_begin(r, NULL, "The schools on the map, by name");
+	html(r, "<thead><tr><th scope=\"col\">School</th><th scope=\"col\">Place</th><th scope=\"col\">Type</th>"
+	        "<th scope=\"col\">%s</th><th scope=\"col\">On the map</th></tr></thead>\n<tbody>\n",
+	     strcmp(f.colour, "stage") ? region_label(colourings, f.colour) : "Stage");
+	long long from = pager_offset(&pg);
+	for (long long i = from; i < n && i < from + PAGE_ROWS; i++) {
+		int c = colour_of(&f, &p[i]);
+		html(r, "<tr><td><a href=\"/map%s#card\">%s</a></td><td>%s, %s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		     filters_href(r, &f, "school", arena_printf(&r->arena, "%lld", p[i].id)), p[i].name, p[i].city, p[i].state,
+		     region_label(region_school_types, p[i].type), c < 0 ? "—" : colour_label(&f, c),
+		     p[i].exact ? "Where it is" : "County centre");
+	}
+	if (!n)
+		html(r, "<tr><td colspan=\"5\">No school matches these filters.</td></tr>\n");
+	html(r, "</tbody>\n");
+	table_end(r);
+	static const char *const keep[] = { "state", "type", "nation", "org", "stage", "colour", "ties", "zoom", NULL };
+	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
+	usage_flush(r, &used, "map");
+	page_end(r);
+}
+
+/* ---- exports ------------------------------------------------------------------------ */
+
+static const char *coord(struct req *r, double v, int exact)
+{
+	/* Coarse positions are county centres: four decimals say no more. */
+	return arena_printf(&r->arena, exact ? "%.5f" : "%.4f", v);
+}
+
+void map_csv(struct req *r)
+{
+	struct filters f;
+	filters_read(r, &f);
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used);
+	struct pin *p = ps.p;
+	int n = ps.n;
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.csv\"");
+	static const char *const cols[] = { "school_id", "name", "city", "state", "type", "longitude", "latitude",
+	                                    "precision", "stage", "cultural", "instructional", "career", "labels", NULL };
+	for (int i = 0; cols[i]; i++)
+		csv_field(&r->body, cols[i], i == 0);
+	csv_end(&r->body);
+	for (int i = 0; i < n; i++) {
+		const struct pin *q = &p[i];
+		const char *v[] = {
+			arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
+			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
+			q->stage >= 0 ? stages[2 * q->stage] : "",
+			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
+			q->score[1] >= 0 ? arena_printf(&r->arena, "%d", q->score[1]) : "",
+			q->score[2] >= 0 ? arena_printf(&r->arena, "%d", q->score[2]) : "",
+			policy_labels(r, q->id),
+		};
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	usage_flush(r, &used, "map.csv");
+}
+
+/* The schools as GeoJSON features (RFC 7946), or as the API's list. */
+static cJSON *features(struct req *r, const struct pin *p, int n, int geojson)
+{
+	cJSON *list = cJSON_CreateArray();
+	for (int i = 0; i < n; i++) {
+		const struct pin *q = &p[i];
+		cJSON *props = cJSON_CreateObject();
+		cJSON_AddNumberToObject(props, "id", (double)q->id);
+		cJSON_AddStringToObject(props, "name", q->name);
+		cJSON_AddStringToObject(props, "city", q->city);
+		cJSON_AddStringToObject(props, "state", q->state);
+		cJSON_AddStringToObject(props, "type", q->type);
+		cJSON_AddStringToObject(props, "precision", q->exact ? "exact" : "county");
+		if (q->stage >= 0)
+			cJSON_AddStringToObject(props, "stage", stages[2 * q->stage]);
+		for (int d = 0; d < 3; d++)
+			if (q->score[d] >= 0)
+				cJSON_AddNumberToObject(props, colourings[2 * d + 2], q->score[d]);
+		cJSON_AddStringToObject(props, "labels", policy_labels(r, q->id));
+		/* Positions rounded as the CSV writes them. */
+		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
+		if (geojson) {
+			cJSON *feat = cJSON_CreateObject();
+			cJSON_AddStringToObject(feat, "type", "Feature");
+			cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
+			cJSON_AddStringToObject(g, "type", "Point");
+			cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
+			cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
+			cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
+			cJSON_AddItemToObject(feat, "properties", props);
+			cJSON_AddItemToArray(list, feat);
+		} else {
+			cJSON_AddNumberToObject(props, "longitude", lon);
+			cJSON_AddNumberToObject(props, "latitude", lat);
+			cJSON_AddItemToArray(list, props);
+		}
+	}
+	return list;
+}
+
+static void reply_json(struct req *r, cJSON *out, const char *type)
+{
+	char *text = cJSON_PrintUnformatted(out);
+	r->content_type = type;
+	buf_puts(&r->body, text);
+	buf_putc(&r->body, '\n');
+	cJSON_free(text);
+	cJSON_Delete(out);
+}
+
+void map_geojson(struct req *r)
+{
+	struct filters f;
+	filters_read(r, &f);
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used);
+	struct pin *p = ps.p;
+	int n = ps.n;
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "type", "FeatureCollection");
+	cJSON_AddItemToObject(out, "features", features(r, p, n, 1));
+	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
+	usage_flush(r, &used, "map.geojson");
+	reply_json(r, out, "application/geo+json");
+}
+
+void map_json(struct req *r)
+{
+	struct filters f;
+	filters_read(r, &f);
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used);
+	struct pin *p = ps.p;
+	int n = ps.n;
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "total", n);
+	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0));
+	/* Ties between two schools both shown. */
+	cJSON *ties = cJSON_AddArrayToObject(out, "ties");
+	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
+	                           " ON o.id = b.opportunity_id WHERE b.status = 'confirmed' AND o.status = 'open'"
+	                           " AND o.starts_at <= unixepoch() LIMIT 5000", "");
+	while (db_step(r, st)) {
+		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
+		if (!pin_find(&ps, a) || !pin_find(&ps, b))
+			continue;
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddNumberToObject(t, "host", (double)a);
+		cJSON_AddNumberToObject(t, "visitor", (double)b);
+		cJSON_AddStringToObject(t, "date", db_col_text(r, st, 2));
+		cJSON_AddItemToArray(ties, t);
+	}
+	usage_flush(r, &used, "/api/v1/map");
+	reply_json(r, out, "application/json");
+}

@@ -1,0 +1,200 @@
+/* test_map.c — the network map through nginx: the page, /map.csv,
+ * /map.geojson and /api/v1/map agree row for row under every filter; no
+ * output, for any reader, carries a school's position finer than that
+ * reader may have (its exact coordinates are looked for in every output);
+ * a steward's "map" consent takes a school off the map or to its county's
+ * centre at once; every export is in the nation's use log.  On a stack of
+ * its own. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long long value_int(const char *sql)
+{
+	char *v = db_value(sql);
+	ck_assert_msg(v != NULL, "no value for %s", sql);
+	long long n = atoll(v);
+	free(v);
+	return n;
+}
+
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The "N schools shown" heading of the map page. */
+static long long shown_on_page(const struct resp *r)
+{
+	const char *p = strstr(r->body, "<h2 id=\"schools\">");
+	ck_assert(p != NULL);
+	p += strlen("<h2 id=\"schools\">");
+	long long n = 0;
+	for (; *p && *p != ' '; p++)
+		if (*p >= '0' && *p <= '9')
+			n = n * 10 + (*p - '0');
+	return n;
+}
+
+static void agree(struct client *c, const char *query)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/map%s", query);
+	struct resp *page = http_get(c, path);
+	ck_assert_int_eq(page->status, 200);
+	long long n = shown_on_page(page);
+	resp_free(page);
+	snprintf(path, sizeof path, "/map.csv%s", query);
+	struct resp *csv = http_get(c, path);
+	ck_assert_int_eq(csv->status, 200);
+	ck_assert_int_eq(count_of(csv->body, "\r\n") - 1, n);
+	resp_free(csv);
+	snprintf(path, sizeof path, "/map.geojson%s", query);
+	struct resp *geo = http_get(c, path);
+	ck_assert_int_eq(geo->status, 200);
+	ck_assert_int_eq(count_of(geo->body, "\"type\":\"Feature\""), n);
+	resp_free(geo);
+	snprintf(path, sizeof path, "/api/v1/map%s", query);
+	struct resp *api = http_get(c, path);
+	ck_assert_int_eq(api->status, 200);
+	char want[64];
+	snprintf(want, sizeof want, "\"total\":%lld,", n);
+	ck_assert_msg(strstr(api->body, want) != NULL, "%s: %s", path, want);
+	resp_free(api);
+}
+
+START_TEST(outputs_agree_under_filters)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	static const char *const queries[] = { "", "?state=MN", "?type=small_rural", "?state=ND&stage=schoolwide",
+	                                       "?colour=career", "?zoom=SD", "?org=1", "?ties=1", "?nation=3" };
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+		agree(c, queries[i]);
+	struct resp *r = http_get(c, "/map");
+	ck_assert(resp_has(r, "<svg"));
+	ck_assert(resp_has(r, "geo-state"));
+	ck_assert(resp_has(r, "class=\"pin"));
+	ck_assert(r->body_len < 150 * 1024);
+	resp_free(r);
+	client_free(c);
+}
+END_TEST
+
+/* No output of the reader's carries the exact position of a school that
+ * reader may see only coarsely (or not at all): its coordinates, as any of
+ * the outputs would write them, are looked for everywhere. */
+static void no_exact_position(struct client *c, const char *reader_sql)
+{
+	static const char *const outputs[] = { "/map", "/map.csv", "/map.geojson", "/api/v1/map", "/map?state=MN",
+	                                       "/map?zoom=ND", NULL };
+	char *bodies[8];
+	int nb = 0;
+	for (int i = 0; outputs[i]; i++) {
+		struct resp *r = http_get(c, outputs[i]);
+		ck_assert_int_eq(r->status, 200);
+		bodies[nb++] = strdup(r->body);
+		resp_free(r);
+	}
+	for (int k = 0;; k++) {
+		char q[1024];
+		snprintf(q, sizeof q, "SELECT printf('%%.4f|%%.4f|%%.3f|%%.3f', lon, lat, lon, lat) FROM schools"
+		         " WHERE lat IS NOT NULL AND id IN (%s) ORDER BY id LIMIT 1 OFFSET %d", reader_sql, k);
+		char *v = db_value(q);
+		if (!v)
+			break;
+		char *parts[4], *save = NULL;
+		parts[0] = strtok_r(v, "|", &save);
+		for (int j = 1; j < 4; j++)
+			parts[j] = strtok_r(NULL, "|", &save);
+		for (int i = 0; i < nb; i++)
+			ck_assert_msg(!(strstr(bodies[i], parts[0]) && strstr(bodies[i], parts[1])),
+			              "%s carries %s, %s", outputs[i], parts[0], parts[1]);
+		free(v);
+	}
+	for (int i = 0; i < nb; i++)
+		free(bodies[i]);
+}
+
+START_TEST(never_finer_than_allowed)
+{
+	/* A leader sees other schools coarsely: never where they are. */
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "leader@example.org", DEMO_PW), 303);
+	no_exact_position(c, "SELECT id FROM schools WHERE id NOT IN (SELECT school_id FROM user_schools us JOIN users u"
+	                     " ON u.id = us.user_id WHERE u.email = 'leader@example.org')");
+	client_free(c);
+	/* Staff and admins: a nation's schools are private (not on the map), or
+	 * at most where their steward allows. */
+	static const char *const staffers[] = { "staff@example.org", "admin@example.org", "coach@example.org" };
+	for (int i = 0; i < 3; i++) {
+		c = client_new();
+		ck_assert_int_eq(login(c, staffers[i], DEMO_PW), 303);
+		no_exact_position(c, "SELECT id FROM schools WHERE nation_id IS NOT NULL");
+		client_free(c);
+	}
+}
+END_TEST
+
+START_TEST(steward_consent_moves_a_school)
+{
+	/* A nation's school raised to foundation level: staff see it, at its
+	 * county's centre until the steward allows the exact position. */
+	long long id = value_int("SELECT min(id) FROM schools WHERE nation_id = (SELECT nation_id FROM users WHERE"
+	                         " email = 'steward@example.org')");
+	char sql[512], path[64];
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'foundation' WHERE id = %lld", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT name FROM schools WHERE id = %lld", id);
+	char *name = db_value(sql);
+	snprintf(sql, sizeof sql, "SELECT printf('%%.4f', lon) FROM schools WHERE id = %lld", id);
+	char *lon = db_value(sql);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	/* The default for a nation's school: not on the map at all. */
+	struct resp *r = http_get(c, "/map.csv");
+	ck_assert(!resp_has(r, name));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "INSERT INTO school_consent (school_id, use_name, value) VALUES (%lld, 'map', 'community')",
+	         id);
+	ck_assert_int_eq(db_run(sql), 0);
+	r = http_get(c, "/map.csv");
+	ck_assert(resp_has(r, name));
+	ck_assert(resp_has(r, ",county,"));
+	ck_assert_msg(!resp_has(r, lon), "the exact longitude %s is out", lon);
+	resp_free(r);
+	snprintf(sql, sizeof sql, "UPDATE school_consent SET value = 'exact' WHERE school_id = %lld AND use_name = 'map'", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	r = http_get(c, "/map.csv");
+	ck_assert(resp_has(r, lon));
+	resp_free(r);
+	/* The exports were logged for the nation, with their filters. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM usage_log WHERE what = 'map.csv' AND address = '/map.csv'"
+	         " AND nation_id = (SELECT nation_id FROM schools WHERE id = %lld)", id);
+	ck_assert_int_ge(value_int(sql), 2);
+	snprintf(path, sizeof path, "/map?school=%lld", id);
+	r = http_get(c, path);
+	ck_assert(resp_has(r, "id=\"card\""));
+	resp_free(r);
+	free(name);
+	free(lon);
+	client_free(c);
+}
+END_TEST
+
+void add_map_cases(Suite *s);
+void add_map_cases(Suite *s)
+{
+	TCase *t = tcase_create("map");
+	tcase_add_unchecked_fixture(t, stack_up, stack_down);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, outputs_agree_under_filters);
+	tcase_add_test(t, never_finer_than_allowed);
+	tcase_add_test(t, steward_consent_moves_a_school);
+	suite_add_tcase(s, t);
+}
