@@ -59,6 +59,20 @@ static int leads(struct req *r, long long school)
 	       db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II", r->user->id, school);
 }
 
+/* The schools a user hosts for: those they lead, and those whose leaders
+ * named them (school_hosts).  Bind the user's id to ?1. */
+#define HOSTED_SQL \
+	" SELECT school_id FROM user_schools WHERE user_id = ?1" \
+	" UNION SELECT h.school_id FROM school_hosts h JOIN schools hs ON hs.id = h.school_id" \
+	"   WHERE h.user_id = ?1 AND hs.sharing <> 'private'"
+
+/* The viewer hosts for school: one of its leaders, or named by them. */
+static int hosts(struct req *r, long long school)
+{
+	return r->user->role == ROLE_LEADER &&
+	       db_int(r, 0, "SELECT 1 FROM (" HOSTED_SQL ") WHERE school_id = ?2", "II", r->user->id, school);
+}
+
 /* The viewer may see the host and its steward lets it host. */
 static int host_shown(struct req *r, long long school)
 {
@@ -642,7 +656,7 @@ static void host_panel(struct req *r, const struct opp *o, const struct form_err
 
 static int opp_shown(struct req *r, long long id, struct opp *o)
 {
-	return seats_opp(r, id, o) && (leads(r, o->school_id) || host_shown(r, o->school_id));
+	return seats_opp(r, id, o) && (hosts(r, o->school_id) || host_shown(r, o->school_id));
 }
 
 static void opp_view(struct req *r, const struct opp *o, const struct form_errors *ask, const struct form_errors *move)
@@ -662,7 +676,7 @@ static void opp_view(struct req *r, const struct opp *o, const struct form_error
 	                   db_int(r, 0, "SELECT coalesce(nation_id, 0) FROM schools WHERE id = ?", "I", o->school_id),
 	                   policy_school(r, o->school_id));
 	usage_flush(r, &used, "connect");
-	if (leads(r, o->school_id))
+	if (hosts(r, o->school_id))
 		host_panel(r, o, move);
 	else
 		request_form(r, o, ask);
@@ -704,7 +718,7 @@ static int name_lines(const char *s, size_t *longest)
 void connect_request_submit(struct req *r)
 {
 	struct opp o;
-	if (!opp_shown(r, r->ids[0], &o) || leads(r, o.school_id))
+	if (!opp_shown(r, r->ids[0], &o) || hosts(r, o.school_id))
 		req_fail(r, 404, "no such opportunity");
 	struct form_errors e = {0};
 	const char *school = req_form(r, "school");
@@ -778,7 +792,7 @@ static void confirm_page(struct req *r, const char *title, const char *what, con
 void connect_opportunity_submit(struct req *r)
 {
 	struct opp o;
-	if (!seats_opp(r, r->ids[0], &o) || !leads(r, o.school_id))
+	if (!seats_opp(r, r->ids[0], &o) || !hosts(r, o.school_id))
 		req_fail(r, 404, "no such opportunity");
 	const char *action = form_or(r, "action", "");
 	const char *back = arena_printf(&r->arena, "/connect/opportunities/%lld", o.id);
@@ -843,7 +857,7 @@ static void booking_for(struct req *r, long long id, struct seen *s)
 	if (!seats_booking(r, id, &s->b) || !seats_opp(r, s->b.opp_id, &s->o))
 		req_fail(r, 404, "no such request");
 	s->visitor = s->b.requested_by == r->user->id || leads(r, s->b.school_id);
-	s->host = leads(r, s->o.school_id);
+	s->host = hosts(r, s->o.school_id);
 	if (!s->visitor && !s->host)
 		req_fail(r, 404, "no such request");
 	/* A host its visitor may no longer see (its steward narrowed its
@@ -1065,8 +1079,8 @@ static const char *const confirm_modes[] = {
 static const char **host_schools(struct req *r, int *refused)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')', "
-	                           POLICY_CONNECT_HOST_OK " FROM schools s JOIN user_schools us ON us.school_id = s.id"
-	                           " WHERE us.user_id = ? ORDER BY s.name COLLATE natural_sort", "I", r->user->id);
+	                           POLICY_CONNECT_HOST_OK " FROM schools s WHERE s.id IN (" HOSTED_SQL ")"
+	                           " ORDER BY s.name COLLATE natural_sort", "I", r->user->id);
 	int cap = 8, k = 0;
 	*refused = 0;
 	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
@@ -1088,12 +1102,68 @@ static const char **host_schools(struct req *r, int *refused)
 	return opts;
 }
 
-static void host_view(struct req *r, const struct form_errors *e)
+/* Who hosts with the viewer: for each school they lead (not private), the
+ * colleagues its leaders named, and a form to name one more. */
+static void host_people(struct req *r, const struct form_errors *e)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name FROM schools s JOIN user_schools us ON us.school_id = s.id"
+	                           " WHERE us.user_id = ? AND s.sharing <> 'private' ORDER BY s.name COLLATE natural_sort",
+	                        "I", r->user->id);
+	struct { long long id; const char *name; } sc[32];
+	int n = 0;
+	while (db_step(r, st))
+		if (n < 32) {
+			sc[n].id = db_col_int(st, 0);
+			sc[n].name = db_col_text(r, st, 1);
+			n++;
+		}
+	if (!n)
+		return;
+	html(r, "<h2 id=\"people\">Who hosts with you</h2>\n<p>A colleague with an ilnet account can publish visits for"
+	        " your school and answer its requests. Name them here.</p>\n");
+	for (int i = 0; i < n; i++) {
+		st = db_q(r, "SELECT u.id, u.name, u.email FROM school_hosts h JOIN users u ON u.id = h.user_id"
+		             " WHERE h.school_id = ? ORDER BY u.name COLLATE natural_sort", "I", sc[i].id);
+		html(r, "<h3>%s</h3>\n<ul>\n", sc[i].name);
+		int k = 0;
+		while (db_step(r, st)) {
+			k++;
+			html(r, "<li>%s (%s) ", db_col_text(r, st, 1), db_col_text(r, st, 2));
+			form_begin(r, "/connect/host/people");
+			html(r, "<input type=\"hidden\" name=\"school\" value=\"%lld\"><input type=\"hidden\" name=\"user\""
+			        " value=\"%lld\"><button type=\"submit\" name=\"action\" value=\"remove\" class=\"link\">Remove"
+			        "<span class=\"visually-hidden\"> %s</span></button>\n", sc[i].id, db_col_int(st, 0),
+			     db_col_text(r, st, 1));
+			form_end(r);
+			html(r, "</li>\n");
+		}
+		if (!k)
+			html(r, "<li>Only its leaders.</li>\n");
+		html(r, "</ul>\n");
+	}
+	form_error_summary(r, e);
+	form_begin(r, "/connect/host/people");
+	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)(2 * n + 1));
+	for (int i = 0; i < n; i++) {
+		opts[2 * i] = arena_printf(&r->arena, "%lld", sc[i].id);
+		opts[2 * i + 1] = sc[i].name;
+	}
+	opts[2 * n] = NULL;
+	form_select(r, NULL, "school", "For", opts, req_form(r, "school"), NULL);
+	form_input(r, e, "email", "Their email address", "email", req_form(r, "email"), "off",
+	           "They need an ilnet account as a school leader.", 1, LEN_EMAIL);
+	html(r, "<button type=\"submit\" name=\"action\" value=\"add\" class=\"secondary\">Name them</button>\n");
+	form_end(r);
+}
+
+static void host_view(struct req *r, const struct form_errors *e, const struct form_errors *people)
 {
 	page_begin(r, "Host a site visit");
 	const char *msg = req_query(r, "msg");
 	if (msg && !strcmp(msg, "published") && (!e || !e->n))
 		page_notice(r, "Published. Leaders across the network can now ask for seats.");
+	else if (msg && !strcmp(msg, "hosts") && (!e || !e->n))
+		page_notice(r, "Saved: who hosts with you.");
 	int refused;
 	const char **schools = host_schools(r, &refused);
 	html(r, "<h2>Your site visits</h2>\n");
@@ -1101,7 +1171,7 @@ static void host_view(struct req *r, const struct form_errors *e)
 	    "SELECT o.id, o.starts_at, o.tz, s.name, o.held, o.seats, o.status,"
 	    "       (SELECT count(*) FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'pending')"
 	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
-	    " WHERE o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?)"
+	    " WHERE o.school_id IN (" HOSTED_SQL ")"
 	    "   AND o.starts_at > unixepoch() - 7 * 86400 ORDER BY o.starts_at, o.id LIMIT 200", "I", r->user->id);
 	table_begin(r, NULL, "Published visits, soonest first");
 	html(r, "<thead><tr>"
@@ -1121,6 +1191,7 @@ static void host_view(struct req *r, const struct form_errors *e)
 	html(r, "</tbody>\n");
 	table_end(r);
 
+	host_people(r, people);
 	html(r, "<h2 id=\"publish\">Publish a visit</h2>\n");
 	if (refused)
 		html(r, "<p>%d of your schools cannot host through ilnet: the data steward of the school's nation has not"
@@ -1169,7 +1240,7 @@ static void host_view(struct req *r, const struct form_errors *e)
 
 void connect_host_page(struct req *r)
 {
-	host_view(r, NULL);
+	host_view(r, NULL, NULL);
 }
 
 static long number_in(const char *s, long lo, long hi)
@@ -1282,7 +1353,7 @@ void connect_host_submit(struct req *r)
 	if (e.n) {
 		buf_free(&prac);
 		r->status = 422;
-		host_view(r, &e);
+		host_view(r, &e, NULL);
 		return;
 	}
 	db_begin(r);
@@ -1399,7 +1470,7 @@ void calendar_feed(struct req *r)
 	    " WHERE b.requested_by = ?1 AND b.status = 'confirmed' AND o.status = 'open'"
 	    "   AND o.starts_at > unixepoch() - 30 * 86400"
 	    " UNION ALL SELECT 0, o.id FROM opportunities o"
-	    " WHERE o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1) AND o.status = 'open'"
+	    " WHERE o.school_id IN (" HOSTED_SQL ") AND o.status = 'open'"
 	    "   AND o.starts_at > unixepoch() - 30 * 86400"
 	    "   AND EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'confirmed')"
 	    " ORDER BY 2 LIMIT 400", "I", u->id);
@@ -1725,4 +1796,42 @@ void connect_visits_csv(struct req *r)
 		csv_end(&r->body);
 	}
 	usage_flush(r, &used, "site-visits.csv");
+}
+
+void connect_host_people_submit(struct req *r)
+{
+	long long school = atoll(form_or(r, "school", "0"));
+	/* Only a leader of the school names, and never for a private school. */
+	if (!db_int(r, 0, "SELECT 1 FROM user_schools us JOIN schools s ON s.id = us.school_id WHERE us.user_id = ?"
+	                  " AND us.school_id = ? AND s.sharing <> 'private'", "II", r->user->id, school))
+		req_fail(r, 403, "not a school you lead");
+	const char *action = form_or(r, "action", "");
+	if (!strcmp(action, "remove")) {
+		db_begin(r);
+		db_exec(r, "DELETE FROM school_hosts WHERE school_id = ? AND user_id = ?", "II", school,
+		        atoll(form_or(r, "user", "0")));
+		db_commit(r);
+		req_redirect(r, "/connect/host?msg=hosts#people");
+		return;
+	}
+	if (strcmp(action, "add"))
+		req_fail(r, 400, "unknown action");
+	struct form_errors e = {0};
+	const char *email = form_or(r, "email", "");
+	long long uid = db_int(r, 0, "SELECT id FROM users WHERE email = ? AND role = 'leader' AND active = 1", "t", email);
+	if (!uid)
+		form_error(&e, "email", "No school leader in ilnet has that address. Ask the foundation to invite them first.");
+	else if (uid == r->user->id || db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II",
+	                                      uid, school))
+		form_error(&e, "email", "They lead this school already, so they host for it.");
+	if (e.n) {
+		r->status = 422;
+		host_view(r, NULL, &e);
+		return;
+	}
+	db_begin(r);
+	db_exec(r, "INSERT INTO school_hosts (school_id, user_id, named_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", "III",
+	        school, uid, r->user->id);
+	db_commit(r);
+	req_redirect(r, "/connect/host?msg=hosts#people");
 }

@@ -73,7 +73,9 @@ static void home_leader(struct req *r)
 	/* Connect: what waits for this leader, as host and as visitor. */
 	st = db_q(r,
 	    "SELECT (SELECT count(*) FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	    "         WHERE b.status = 'pending' AND o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1)),"
+	    "         WHERE b.status = 'pending' AND o.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1"
+	    "           UNION SELECT h.school_id FROM school_hosts h JOIN schools hs ON hs.id = h.school_id"
+	    "           WHERE h.user_id = ?1 AND hs.sharing <> 'private')),"
 	    "       (SELECT count(*) FROM bookings WHERE status = 'offered' AND requested_by = ?1),"
 	    "       (SELECT count(*) FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "         WHERE b.status = 'confirmed' AND b.requested_by = ?1 AND o.starts_at > unixepoch())", "I", r->user->id);

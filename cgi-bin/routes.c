@@ -33,6 +33,7 @@ const struct route app_routes[] = {
 	{ "GET",  "/connect/report",          connect_report_page,     STAFF, 0 },
 	{ "GET",  "/connect/visits.csv",      connect_visits_csv,      STAFF, 0 },
 	{ "POST", "/connect/host",            connect_host_submit,     ROLE_LEADER, 0 },
+	{ "POST", "/connect/host/people",     connect_host_people_submit, ROLE_LEADER, 0 },
 	{ "GET",  "/connect/opportunities/{id}", connect_opportunity_page, ROLE_SIGNED_IN, 0 },
 	{ "POST", "/connect/opportunities/{id}", connect_opportunity_submit, ROLE_LEADER, 0 },
 	{ "POST", "/connect/opportunities/{id}/request", connect_request_submit, ROLE_LEADER | ROLE_INTERMEDIARY, 0 },

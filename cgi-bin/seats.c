@@ -264,8 +264,10 @@ static void tell_visitor(struct req *r, long long id, const char *subject, const
  * an event of their own. */
 static void tell_hosts(struct req *r, const struct opp *o, const char *subject, const char *lead)
 {
-	sqlite3_stmt *st = db_q(r, "SELECT u.email, u.name FROM user_schools us JOIN users u ON u.id = us.user_id"
-	                           " WHERE us.school_id = ? AND u.active = 1 ORDER BY u.id", "I", o->school_id);
+	sqlite3_stmt *st = db_q(r, "SELECT u.email, u.name FROM users u WHERE u.active = 1 AND u.id IN"
+	                           " (SELECT user_id FROM user_schools WHERE school_id = ?1 UNION SELECT h.user_id"
+	                           "  FROM school_hosts h JOIN schools s ON s.id = h.school_id WHERE h.school_id = ?1"
+	                           "  AND s.sharing <> 'private') ORDER BY u.id", "I", o->school_id);
 	struct person list[16];
 	int n = 0;
 	while (db_step(r, st))

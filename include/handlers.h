@@ -22,6 +22,7 @@ void reset_submit(struct req *r);
 void connect_page(struct req *r);
 void connect_host_page(struct req *r);
 void connect_host_submit(struct req *r);
+void connect_host_people_submit(struct req *r);
 void connect_opportunity_page(struct req *r);
 void connect_opportunity_submit(struct req *r);
 void connect_request_submit(struct req *r);

@@ -396,6 +396,65 @@ START_TEST(after_the_visit)
 }
 END_TEST
 
+START_TEST(a_named_colleague_hosts)
+{
+	/* The demo leader names the demo host (a leader elsewhere) to host for
+	 * one of the leader's schools: the host may then publish for it and
+	 * hears of its requests; removed, they may not. */
+	long long school = value_int("SELECT min(us.school_id) FROM user_schools us JOIN users u ON u.id = us.user_id"
+	                             " WHERE u.email = 'leader@example.org'");
+	struct client *lead = client_new(), *host = client_new();
+	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(host, "host@example.org", DEMO_PW), 303);
+	char form[256], sql[256];
+	snprintf(form, sizeof form, "action=add&school=%lld&email=nobody%%40example.org", school);
+	struct resp *r = post_form(lead, "/connect/host", "/connect/host/people", form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "No school leader in ilnet has that address"));
+	ck_assert(resp_has(r, "nobody@example.org"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=add&school=%lld&email=host%%40example.org", school);
+	r = post_form(lead, "/connect/host", "/connect/host/people", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(host, "/connect/host");
+	char opt[64];
+	snprintf(opt, sizeof opt, "<option value=\"%lld\"", school);
+	ck_assert(resp_has(r, opt));
+	resp_free(r);
+	char day[11];
+	day_plus(12, day);
+	snprintf(form, sizeof form, "school=%lld&date=%s&time=09%%3A00&minutes=90&seats=2&dimensions=career&confirm=host"
+	         "&answer_hours=24", school, day);
+	r = post_form(host, "/connect/host", "/connect/host", form);
+	ck_assert_int_eq(r->status, 303);
+	long long opp = location_id(r, "/connect/opportunities/");
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT school_id = %lld AND created_by = (SELECT id FROM users WHERE email ="
+	         " 'host@example.org') FROM opportunities WHERE id = %lld", school, opp);
+	ck_assert_int_eq(value_int(sql), 1);
+	/* Another school may not name itself into it; the host's own leaders
+	 * see its requests. */
+	snprintf(form, sizeof form, "action=add&school=%lld&email=leader%%40example.org", school);
+	r = post_form(host, "/connect/host", "/connect/host/people", form);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	/* Removed: the page of the visit is no longer theirs to run. */
+	snprintf(form, sizeof form, "action=remove&school=%lld&user=%lld", school,
+	         value_int("SELECT id FROM users WHERE email = 'host@example.org'"));
+	r = post_form(lead, "/connect/host", "/connect/host/people", form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	char path[64];
+	snprintf(path, sizeof path, "/connect/opportunities/%lld", opp);
+	r = post_form(host, path, path, "action=cancel&sure=1");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
+	client_free(lead);
+	client_free(host);
+}
+END_TEST
+
 #define RIVALS 50
 
 /* RIVALS leaders, each of a school of their own; their user ids (the
@@ -582,6 +641,7 @@ void add_connect_cases(Suite *s)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, host_publishes_visitor_books);
 	tcase_add_test(t, after_the_visit);
+	tcase_add_test(t, a_named_colleague_hosts);
 	tcase_add_test(t, fifty_for_the_last_seat);
 	tcase_add_test(t, killed_workers_leave_no_half_booking);
 	suite_add_tcase(s, t);
