@@ -337,8 +337,14 @@ void form_select(struct req *r, const struct form_errors *e, const char *name,
 {
 	const char *key;
 	const char *desc = field_head(r, e, name, label, hint, &key);
+	int n = 0;
+	while (options[2 * n])
+		n++;
 	html(r, "<select id=\"f-%s\" name=\"%s\"", key, name);
 	html_raw(r, desc);
+	/* A long list gains a box that narrows it as one types (ilnet.js). */
+	if (n > 20)
+		html(r, " data-narrow");
 	html(r, ">\n");
 	for (int i = 0; options[i]; i += 2)
 		html(r, "<option value=\"%s\"%s>%s</option>\n", options[i],

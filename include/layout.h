@@ -57,7 +57,9 @@ void form_input(struct req *r, const struct form_errors *e, const char *name,
                 const char *label, const char *type, const char *value,
                 const char *autocomplete, const char *hint, int required, int maxlength);
 
-/* A labelled <select>; options are value/label pairs ending with NULL. */
+/* A labelled <select>; options are value/label pairs ending with NULL.
+ * More than 20 options: with scripts, a box above it narrows the list as
+ * one types. */
 void form_select(struct req *r, const struct form_errors *e, const char *name,
                  const char *label, const char *const *options,
                  const char *selected, const char *hint);
