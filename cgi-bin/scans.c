@@ -296,6 +296,10 @@ void scan_cycle_page(struct req *r)
 	int tn = 0;
 	if (hit) {
 		buf_add(&r->body, hit, len);
+		/* Its tables took the page's first caption ids when it was made:
+		 * the tables after it number on from there. */
+		for (const char *p = hit; (p = strstr(p, "<caption id=\"cap-")); p++)
+			r->tables++;
 	} else {
 		tn = cycle_tally(r, c.id, &t, &m);
 		rates_table(r, t, m, tn, "By state", 0);

@@ -39,7 +39,8 @@ export function htmlRoutes() {
   const out = [];
   for (const m of src.matchAll(re)) {
     const [, path, roles, flags] = m;
-    if (/RF_JSON/.test(flags) || path.endsWith('.csv')) continue;
+    // Downloads (CSV, GeoJSON, iCalendar) are not pages.
+    if (/RF_JSON/.test(flags) || /\.(csv|geojson|ics)$/.test(path)) continue;
     const who = new Set(roles.split('|').flatMap((b) => ROLE_BITS[b.trim()] || []));
     const pattern = new RegExp('^' + path.replace(/[.]/g, '\\.').replace(/\{id\}/g, '[0-9]+') + '$');
     out.push({ path, who, pattern });
@@ -127,7 +128,9 @@ async function crawl(page, role) {
     // axe at phone width, where reflow problems show.
     await page.setViewportSize({ width: 390, height: 900 });
     for (const v of await axe(page)) problems.push(`${url.pathname}${url.search}: axe ${v}`);
-    const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => a.href));
+    // getAttribute, not .href: an SVG link's href is not a string.
+    const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')]
+      .map((a) => new URL(a.getAttribute('href'), document.baseURI).href));
     // Pages below this one that a form leads to (a scan's review).
     for (const c of routes) {
       const rest = c.who.has(role) && c.path.startsWith(rt.path + '/') ? c.path.slice(rt.path.length) : null;
@@ -136,7 +139,7 @@ async function crawl(page, role) {
     for (const href of links) {
       const next = new URL(href);
       if (next.origin !== new URL(stack.base).origin || next.hash) continue;
-      if (/\.csv$|^\/api\//.test(next.pathname)) continue;
+      if (/\.(csv|geojson|ics)$|^\/api\//.test(next.pathname)) continue;
       queue.push(next);
     }
   }
