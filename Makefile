@@ -2,6 +2,7 @@
 # Everything the project needs is installed by these targets on Debian.
 
 PORT      ?= 8080
+MAIL_PORT ?= 8025
 WORKERS   ?= 4
 CC        ?= cc
 SANITIZE  ?=
@@ -31,7 +32,7 @@ LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo
-PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio connect map
+PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio connect map outbox
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
@@ -85,8 +86,13 @@ run: $(BUILD)/ilnet
 	@sed -e 's|@PORT@|$(PORT)|g' -e 's|@ROOT@|$(ROOT)|g' -e 's|@VAR@|$(VAR)|g' \
 	  -e "s|@USER@|$$( [ $$(id -u) = 0 ] && echo 'user root root;' )|" \
 	  nginx/ilnet.conf.in > $(VAR)/nginx.conf
+	@# Demo mail: unless ILNET_SMTP_URL names a relay, a local catcher keeps
+	@# every message as a file in var/mail (read them there, or on /admin/outbox).
+	@if [ -z "$${ILNET_SMTP_URL:-}" ]; then \
+	  setsid /usr/bin/python3 tests/smtp_sink.py $(MAIL_PORT) $(VAR)/mail >>$(VAR)/mail.log 2>&1 < /dev/null & \
+	  echo $$! > $(VAR)/mail.pid; fi
 	@ILNET_WORKERS=$(WORKERS) ILNET_BASE_URL=http://127.0.0.1:$(PORT) ILNET_SOCKET_GROUP=$$(id -g) \
-	  ILNET_SMTP_URL=$${ILNET_SMTP_URL:-} \
+	  ILNET_SMTP_URL=$${ILNET_SMTP_URL:-smtp://127.0.0.1:$(MAIL_PORT)} \
 	  setsid $(BUILD)/ilnet serve >>$(VAR)/ilnet.log 2>&1 < /dev/null & echo $$! > $(VAR)/ilnet.pid
 	@for i in $$(seq 50); do [ -S $(VAR)/ilnet.sock ] && break; sleep 0.1; done
 	@nginx -e $(VAR)/nginx-error.log -c $(VAR)/nginx.conf -p $(VAR)/
@@ -98,11 +104,14 @@ run: $(BUILD)/ilnet
 	@echo "  coach@example.org     intermediary staff"
 	@echo "  leader@example.org    school leader (three schools)"
 	@echo "  steward@example.org   nation data steward"
+	@echo "  host@example.org      school leader who hosts site visits"
+	@[ -n "$${ILNET_SMTP_URL:-}" ] || echo "Mail: every message ilnet sends is a file in $(VAR)/mail (admins: /admin/outbox)"
 	@echo "Logs: $(VAR)/ilnet.log   Stop: make stop"
 
 stop:
 	@[ -f $(VAR)/nginx.pid ] && kill $$(cat $(VAR)/nginx.pid) 2>/dev/null; rm -f $(VAR)/nginx.pid
 	@[ -f $(VAR)/ilnet.pid ] && kill $$(cat $(VAR)/ilnet.pid) 2>/dev/null; rm -f $(VAR)/ilnet.pid
+	@[ -f $(VAR)/mail.pid ] && kill $$(cat $(VAR)/mail.pid) 2>/dev/null; rm -f $(VAR)/mail.pid
 	@for i in $$(seq 50); do [ -S $(VAR)/ilnet.sock ] || break; sleep 0.1; done
 	@echo "ilnet stopped"
 

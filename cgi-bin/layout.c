@@ -35,6 +35,7 @@ static const struct {
 	{ "/map", "Map", ROLE_SIGNED_IN },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },
+	{ "/admin/outbox", "Mail", ROLE_ADMIN },
 	{ "/account", "Account", ROLE_SIGNED_IN },
 };
 

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAIL_MAX_ATTEMPTS 8
 
 void mail_queue(struct req *r, const char *to, const char *subject, const char *body)
 {

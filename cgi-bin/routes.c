@@ -13,6 +13,7 @@ const struct route app_routes[] = {
 	{ "POST", "/account/password",        account_password_submit, ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/admin/orgs",              orgs_page,               STAFF, 0 },
 	{ "POST", "/admin/orgs",              orgs_submit,             STAFF, 0 },
+	{ "GET",  "/admin/outbox",            outbox_page,             ROLE_ADMIN, 0 },
 	{ "GET",  "/admin/people",            people_page,             STAFF, 0 },
 	{ "POST", "/admin/people/invite",     people_invite_submit,    STAFF, 0 },
 	{ "GET",  "/admin/people/import",     people_import_page,      ROLE_ADMIN, 0 },

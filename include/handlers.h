@@ -38,6 +38,9 @@ void calendar_account_section(struct req *r);
 /* A school profile's site visits made and hosted (its ties). */
 void connect_profile_ties(struct req *r, long long school);
 
+/* outbox.c */
+void outbox_page(struct req *r);
+
 /* map.c */
 void map_page(struct req *r);
 void map_csv(struct req *r);

@@ -13,6 +13,9 @@
 struct buf;
 struct req;
 
+/* A message is tried this many times, backing off, then given up. */
+#define MAIL_MAX_ATTEMPTS 8
+
 /* Queue a plain-text message.  to must be a single validated address. */
 void mail_queue(struct req *r, const char *to, const char *subject, const char *body);
 

@@ -897,6 +897,7 @@ Suite *platform_suite(void)
 	add_nginx_tests(t);
 	add_account_tests(t);
 	add_steward_tests(t);
+	{ void add_outbox_tests(TCase *); add_outbox_tests(t); }
 	tcase_add_test(t, killed_worker_is_replaced);
 	suite_add_tcase(s, t);
 	/* Many writers at once, on a stack of their own. */
