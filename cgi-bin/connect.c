@@ -98,22 +98,11 @@ static const char **visitor_schools(struct req *r, long long host)
 	    "    OR s.id IN (" SERVED_SQL "))"
 	    " ORDER BY s.name COLLATE natural_sort", "IIIII", r->user->id, r->user->org_id, host, r->user->org_id,
 	    r->user->org_id);
-	int cap = 8, k = 0;
-	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
-	while (db_step(r, st)) {
-		if (policy_row(r, st, 2) == VIS_HIDDEN)
-			continue;
-		if (k + 3 > cap) {
-			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, opts, sizeof *opts * (size_t)k);
-			opts = more;
-			cap *= 2;
-		}
-		opts[k++] = db_col_text(r, st, 0);
-		opts[k++] = db_col_text(r, st, 1);
-	}
-	opts[k] = NULL;
-	return opts;
+	struct pairs opts = {0};
+	while (db_step(r, st))
+		if (policy_row(r, st, 2) != VIS_HIDDEN)
+			pairs_add(r, &opts, db_col_text(r, st, 0), db_col_text(r, st, 1));
+	return pairs_end(r, &opts);
 }
 
 /* 1 when v is one of the '\n'-separated lines of list. */
@@ -1081,25 +1070,15 @@ static const char **host_schools(struct req *r, int *refused)
 	sqlite3_stmt *st = db_q(r, "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')', "
 	                           POLICY_CONNECT_HOST_OK " FROM schools s WHERE s.id IN (" HOSTED_SQL ")"
 	                           " ORDER BY s.name COLLATE natural_sort", "I", r->user->id);
-	int cap = 8, k = 0;
+	struct pairs opts = {0};
 	*refused = 0;
-	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
 	while (db_step(r, st)) {
-		if (!db_col_int(st, 2)) {
+		if (db_col_int(st, 2))
+			pairs_add(r, &opts, db_col_text(r, st, 0), db_col_text(r, st, 1));
+		else
 			++*refused;
-			continue;
-		}
-		if (k + 3 > cap) {
-			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, opts, sizeof *opts * (size_t)k);
-			opts = more;
-			cap *= 2;
-		}
-		opts[k++] = db_col_text(r, st, 0);
-		opts[k++] = db_col_text(r, st, 1);
 	}
-	opts[k] = NULL;
-	return opts;
+	return pairs_end(r, &opts);
 }
 
 /* Who hosts with the viewer: for each school they lead (not private), the

@@ -552,3 +552,27 @@ void form_textarea(struct req *r, const struct form_errors *e, const char *name,
 	html_raw(r, desc);
 	html(r, ">%s</textarea>\n</div>\n", value ? value : "");
 }
+
+void pairs_add(struct req *r, struct pairs *p, const char *value, const char *label)
+{
+	if (p->n + 3 > p->cap) {
+		int cap = p->cap ? 2 * p->cap : 16;
+		const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
+		if (p->n)
+			memcpy(more, p->v, sizeof *more * (size_t)p->n);
+		p->v = more;
+		p->cap = cap;
+	}
+	p->v[p->n++] = value;
+	p->v[p->n++] = label;
+}
+
+const char **pairs_end(struct req *r, struct pairs *p)
+{
+	if (p->n + 1 > p->cap) {           /* room for the end */
+		pairs_add(r, p, NULL, NULL);
+		p->n -= 2;
+	}
+	p->v[p->n] = NULL;
+	return p->v;
+}

@@ -40,23 +40,12 @@ static void log_form(struct req *r, const struct form_errors *e)
 	    "       || CASE s.tz WHEN 'America/Denver' THEN 'Mountain' ELSE 'Central' END || ' time)', "
 	    POLICY_COLUMNS " FROM schools s WHERE s.id IN (" SERVED_SQL ") ORDER BY s.name",
 	    "III", r->user->id, r->user->org_id, r->user->org_id);
-	int cap = 16, k = 0;
-	const char **opts = arena_alloc(&r->arena, sizeof *opts * (size_t)cap);
-	opts[k++] = "";
-	opts[k++] = "— choose —";
-	while (db_step(r, ss)) {
-		if (policy_row(r, ss, 2) == VIS_HIDDEN)
-			continue;
-		if (k + 3 > cap) {
-			const char **more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, opts, sizeof *opts * (size_t)k);
-			opts = more;
-			cap *= 2;
-		}
-		opts[k++] = db_col_text(r, ss, 0);
-		opts[k++] = db_col_text(r, ss, 1);
-	}
-	opts[k] = NULL;
+	struct pairs list = {0};
+	pairs_add(r, &list, "", "— choose —");
+	while (db_step(r, ss))
+		if (policy_row(r, ss, 2) != VIS_HIDDEN)
+			pairs_add(r, &list, db_col_text(r, ss, 0), db_col_text(r, ss, 1));
+	const char **opts = pairs_end(r, &list);
 	html(r, "<h2 id=\"log\">Log a visit</h2>\n");
 	if (!opts[2]) {
 		html(r, "<p>Your organization has no active grant serving a school today, so there is nothing to"

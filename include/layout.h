@@ -113,6 +113,16 @@ void pager_nav(struct req *r, const struct pager *p, const char *path, const cha
 /* n with thousands separators, as "2,340" (an arena string). */
 const char *count_text(struct req *r, long long n);
 
+/* Value/label pairs built one at a time (a list some rows of which the
+ * policy leaves out): start with {0}, add, and pairs_end() gives the
+ * NULL-ended list form_select() takes. */
+struct pairs {
+	const char **v;
+	int n, cap;
+};
+void pairs_add(struct req *r, struct pairs *p, const char *value, const char *label);
+const char **pairs_end(struct req *r, struct pairs *p);
+
 /* Value/label pairs for form_select() from a statement's first two
  * columns (every row: nothing is cut), preceded by ("", first) when first
  * is not NULL. */

@@ -534,3 +534,26 @@ void client_cookies(struct client *c, struct curl_slist **out)
 {
 	curl_easy_getinfo(c->c, CURLINFO_COOKIELIST, out);
 }
+
+int stack_children(int *out, int max)
+{
+	char path[300], cmd[400];
+	snprintf(path, sizeof path, "%s/ilnet.pid", S.dir);
+	FILE *f = fopen(path, "r");
+	int sup = 0;
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &sup) != 1)
+		sup = 0;
+	fclose(f);
+	if (!sup)
+		return 0;
+	snprintf(cmd, sizeof cmd, "pgrep -P %d", sup);
+	FILE *p = popen(cmd, "r");
+	int n = 0;
+	while (p && n < max && fscanf(p, "%d", &out[n]) == 1)
+		n++;
+	if (p)
+		pclose(p);
+	return n;
+}

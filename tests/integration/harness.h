@@ -30,6 +30,9 @@ int free_port(void);
 /* A stack whose SMTP sink is down until sink_up() starts it. */
 void stack_up_without_sink(void);
 void sink_up(void);
+/* The pids of the stack's supervisor's children (its workers and the mail
+ * sender), up to max: how many. */
+int stack_children(int *out, int max);
 /* Run a shell command with the stack's folder as $1; its exit status. */
 int stack_sh(const char *script);
 

@@ -554,25 +554,6 @@ START_TEST(fifty_for_the_last_seat)
 }
 END_TEST
 
-/* The supervisor's children: workers (and the mail sender). */
-static int children(int *out, int max)
-{
-	char path[300], cmd[400];
-	snprintf(path, sizeof path, "%s/ilnet.pid", S.dir);
-	FILE *f = fopen(path, "r");
-	int sup = 0;
-	if (!f || fscanf(f, "%d", &sup) != 1)
-		return 0;
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "pgrep -P %d", sup);
-	FILE *p = popen(cmd, "r");
-	int n = 0;
-	while (p && n < max && fscanf(p, "%d", &out[n]) == 1)
-		n++;
-	if (p)
-		pclose(p);
-	return n;
-}
 
 /* A process that kills every worker a few times in the next moments:
  * while the bookings it is started beside run. */
@@ -584,7 +565,7 @@ static pid_t killer(void)
 	for (int k = 0; k < 4; k++) {
 		usleep((useconds_t)(3000 + 12000 * k));
 		int pids[32];
-		int n = children(pids, 32);
+		int n = stack_children(pids, 32);
 		for (int i = 0; i < n; i++)
 			kill(pids[i], SIGKILL);
 	}
@@ -625,7 +606,7 @@ START_TEST(killed_workers_leave_no_half_booking)
 		ck_assert_int_le(made, 15);                      /* 30 seats, parties of 2 */
 		/* Every worker is back. */
 		int pids[32];
-		for (int i = 0; i < 100 && children(pids, 32) < 3; i++)
+		for (int i = 0; i < 100 && stack_children(pids, 32) < 3; i++)
 			usleep(100 * 1000);
 	}
 	for (int i = 0; i < RIVALS; i++)

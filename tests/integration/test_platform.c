@@ -726,30 +726,11 @@ START_TEST(steward_raises_sharing)
 }
 END_TEST
 
-/* The pids of the supervisor's children. */
-static int worker_pids(int *out, int max)
-{
-	char path[300], cmd[400];
-	snprintf(path, sizeof path, "%s/ilnet.pid", S.dir);
-	FILE *f = fopen(path, "r");
-	int sup = 0;
-	if (!f || fscanf(f, "%d", &sup) != 1)
-		return 0;
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "pgrep -P %d", sup);
-	FILE *p = popen(cmd, "r");
-	int n = 0;
-	while (p && n < max && fscanf(p, "%d", &out[n]) == 1)
-		n++;
-	if (p)
-		pclose(p);
-	return n;
-}
 
 START_TEST(killed_worker_is_replaced)
 {
 	int before[16], after[16];
-	int n = worker_pids(before, 16);
+	int n = stack_children(before, 16);
 	ck_assert_int_ge(n, 2);
 	struct client *c = client_new();
 	struct resp *r = http_get(c, "/login");
@@ -760,7 +741,7 @@ START_TEST(killed_worker_is_replaced)
 	int m = 0;
 	for (int i = 0; i < 60; i++) {
 		usleep(100 * 1000);
-		m = worker_pids(after, 16);
+		m = stack_children(after, 16);
 		int gone = 1;
 		for (int k = 0; k < m; k++)
 			if (after[k] == before[0])
