@@ -50,8 +50,8 @@ struct count {
 struct group {
 	long long id;               /* the index or nation id rows are matched by */
 	const char *key, *label;
-	int n, implementing, scored[3];
-	double score[3];
+	int n, implementing;
+	struct score_mean score[3]; /* exact: rounded only when shown */
 };
 
 struct summary {
@@ -65,8 +65,7 @@ struct summary {
 	const char *usage;          /* "nation count ..." of the nations' schools counted */
 	struct count *stages, *supports, *learning, *challenges;
 	int nstages, nsupports, nlearning, nchallenges;
-	double score[3];
-	int scored[3];
+	struct score_mean score[3]; /* exact: rounded only when shown */
 	struct group *by_state, *by_type, *by_nation;
 	int nby_state, nby_type, nby_nation;
 };
@@ -95,6 +94,14 @@ static struct count *option_counts(struct req *r, const struct instrument *in, i
 	return cs;
 }
 
+/* Add a school's score to a mean (see score_mean_add: an overflow needs
+ * sums far beyond any region, but is refused rather than shown wrong). */
+static void scores_add(struct req *r, struct score_mean *m, struct score s)
+{
+	if (score_mean_add(m, s) < 0)
+		req_fail(r, 500, "dimension scores overflow");
+}
+
 /* Groups over a whole domain (every state, type or nation, responding or
  * not, so that a row's presence says nothing). */
 static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
@@ -120,14 +127,8 @@ static struct group *group_by(struct req *r, const struct row *rows, int n, int 
 		g[j].n++;
 		g[j].implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
-			if (rows[i].f.score[d] >= 0) {
-				g[j].score[d] += rows[i].f.score[d];
-				g[j].scored[d]++;
-			}
+			scores_add(r, &g[j].score[d], rows[i].f.score[d]);
 	}
-	for (int j = 0; j < k; j++)
-		for (int d = 0; d < 3; d++)
-			g[j].score[d] = g[j].scored[d] ? g[j].score[d] / g[j].scored[d] : -1;
 	*out_n = k;
 	return g;
 }
@@ -196,7 +197,8 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 	st = db_q(r,
 	    "SELECT x.school_id, x.status, x.id, coalesce(x.submitted_by, 0), rs.response_id IS NOT NULL,"
 	    "       rs.implementing, rs.stage, rs.supports, rs.learning, rs.challenges,"
-	    "       coalesce(rs.cultural, -1), coalesce(rs.instructional, -1), coalesce(rs.career, -1)"
+	    "       coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0), coalesce(rs.instructional_num, 0),"
+	    "       coalesce(rs.instructional_den, 0), coalesce(rs.career_num, 0), coalesce(rs.career_den, 0)"
 	    "  FROM responses x LEFT JOIN response_summary rs ON rs.response_id = x.id AND x.status = 'submitted'"
 	    " WHERE x.cycle_id = ? ORDER BY x.school_id", "I", s->cycle);
 	while (db_step(r, st)) {
@@ -216,7 +218,7 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 		for (int c = 0; c < SUMMARY_NCHOICES; c++)
 			w->f.chosen[c] = db_col_int(st, 6 + c);
 		for (int d = 0; d < 3; d++)
-			w->f.score[d] = (int)db_col_int(st, 10 + d);
+			w->f.score[d] = (struct score){ db_col_int(st, 10 + 2 * d), db_col_int(st, 11 + 2 * d) };
 	}
 	policy_aggregate(m, n);
 	int k = 0;
@@ -303,13 +305,8 @@ static void summarize(struct req *r, struct summary *s)
 	for (int i = 0; i < n; i++) {
 		s->implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
-			if (rows[i].f.score[d] >= 0) {
-				s->score[d] += rows[i].f.score[d];
-				s->scored[d]++;
-			}
+			scores_add(r, &s->score[d], rows[i].f.score[d]);
 	}
-	for (int d = 0; d < 3; d++)
-		s->score[d] = s->scored[d] ? s->score[d] / s->scored[d] : -1;
 	s->stages = option_counts(r, s->in, SUMMARY_STAGE, rows, n, &s->nstages, 0);
 	s->supports = option_counts(r, s->in, SUMMARY_SUPPORTS, rows, n, &s->nsupports, 1);
 	s->learning = option_counts(r, s->in, SUMMARY_LEARNING, rows, n, &s->nlearning, 1);
@@ -354,8 +351,8 @@ static void group_table(struct req *r, const char *caption, const struct group *
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td>",
 		     g[i].label, g[i].n, (int)(pct(g[i].implementing, g[i].n) + 0.5));
 		for (int d = 0; d < 3; d++)
-			if (g[i].scored[d])
-				html(r, "<td class=\"num\">%d</td>", (int)(g[i].score[d] + 0.5));
+			if (g[i].score[d].n)
+				html(r, "<td class=\"num\">%d</td>", score_mean_rounded(&g[i].score[d]));
 			else
 				html(r, "<td class=\"num\">—</td>");
 		html(r, "</tr>\n");
@@ -419,15 +416,16 @@ static void results_body(struct req *r, struct summary *s)
 	struct bar db[3];
 	int weakest = 0;
 	for (int d = 0; d < 3; d++) {
-		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, !s->scored[d] };
-		if (s->score[d] < s->score[weakest])
+		db[d] = (struct bar){ dim_labels[d], score_mean_rounded(&s->score[d]), NULL, !s->score[d].n };
+		if (score_mean_cmp(&s->score[d], &s->score[weakest]) < 0)
 			weakest = d;
 	}
 	chart_bars(r, "dims", "Average score by dimension (0 to 100)", "Dimension", "Average score", db, 3, 100, "");
 	html(r, "<p>Weakest in this selection: <strong>%s</strong>.</p>\n"
 	        "<p class=\"hint\">How a school's score is made: half from the share of the dimension's practices"
 	        " the school reports (an \"other\" practice counts as one), half from its leader's agreement that"
-	        " learning is relevant in that way (Strongly disagree = 0 to Strongly agree = 1); times 100.</p>\n",
+	        " learning is relevant in that way (Strongly disagree = 0 to Strongly agree = 1); times 100. A group's"
+	        " score is the average of its schools' exact scores, rounded once to a whole number (halves up).</p>\n",
 	     dim_labels[weakest]);
 
 	html(r, "<h2>Supports needed, most wanted first</h2>\n");
@@ -492,8 +490,8 @@ static cJSON *groups_json(const struct group *g, int n)
 		if (g[i].n)
 			cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(g[i].implementing, g[i].n) + 0.5));
 		for (int d = 0; d < 3; d++)
-			if (g[i].scored[d])
-				cJSON_AddNumberToObject(o, dims[d], (int)(g[i].score[d] + 0.5));
+			if (g[i].score[d].n)
+				cJSON_AddNumberToObject(o, dims[d], score_mean_rounded(&g[i].score[d]));
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -531,8 +529,8 @@ void results_json(struct req *r)
 	cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
 	cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
 	for (int k = 0; k < 3; k++)
-		if (s->scored[k])
-			cJSON_AddNumberToObject(d, dims[k], (int)(s->score[k] + 0.5));
+		if (s->score[k].n)
+			cJSON_AddNumberToObject(d, dims[k], score_mean_rounded(&s->score[k]));
 	cJSON_AddItemToObject(o, "supports_needed", counts_json(s->supports, s->nsupports, s->n));
 	cJSON_AddItemToObject(o, "professional_learning", counts_json(s->learning, s->nlearning, s->n));
 	cJSON_AddItemToObject(o, "challenges", counts_json(s->challenges, s->nchallenges, s->n));
