@@ -9,6 +9,7 @@
  * figures, singles one out; nothing needs suppressing after that.  The CSV,
  * one row per school, holds only the schools the viewer may see in full,
  * and says how many counted responses it leaves out. */
+#include "auth.h"
 #include "cache.h"
 #include "chart.h"
 #include "csv.h"
@@ -24,6 +25,7 @@
 #include "usage.h"
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,6 +63,7 @@ struct summary {
 	const char *state, *type;
 	long long nation;
 	int schools, n, leaders, implementing;
+	int leaders_implementing;   /* leaders implementing in at least one counted school */
 	int unlisted;               /* counted responses the viewer may not see row by row */
 	const char *usage;          /* "nation count ..." of the nations' schools counted */
 	struct count *stages, *supports, *learning, *challenges;
@@ -283,10 +286,25 @@ static const char *figures_key(struct req *r, const char *what, const struct sum
 	                    s->type ? s->type : "", s->nation, (int)r->user->role);
 }
 
-static int cmp_ll(const void *a, const void *b)
+static int by_leader(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	long long x = ((const struct results_leader *)a)->id, y = ((const struct results_leader *)b)->id;
 	return x < y ? -1 : x > y;
+}
+
+void results_leaders(struct results_leader *l, int n, int *leaders, int *implementing)
+{
+	qsort(l, (size_t)n, sizeof *l, by_leader);
+	*leaders = *implementing = 0;
+	for (int i = 0, j; i < n; i = j) {
+		int any = 0;
+		for (j = i; j < n && l[j].id == l[i].id; j++)
+			any |= l[j].implementing;
+		if (l[i].id) {
+			++*leaders;
+			*implementing += any;
+		}
+	}
 }
 
 /* Every figure of the selection. */
@@ -295,13 +313,10 @@ static void summarize(struct req *r, struct summary *s)
 	int n = 0;
 	struct row *rows = load_rows(r, s, &n, &s->schools, &s->unlisted, &s->usage);
 	s->n = n;
-	/* Leaders who answered: distinct ids, counted once sorted. */
-	long long *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
+	struct results_leader *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
-		lead[i] = rows[i].leader;
-	qsort(lead, (size_t)n, sizeof *lead, cmp_ll);
-	for (int i = 0; i < n; i++)
-		s->leaders += lead[i] && (i == 0 || lead[i] != lead[i - 1]);
+		lead[i] = (struct results_leader){ rows[i].leader, rows[i].f.implementing };
+	results_leaders(lead, n, &s->leaders, &s->leaders_implementing);
 	for (int i = 0; i < n; i++) {
 		s->implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
@@ -405,9 +420,17 @@ static void results_body(struct req *r, struct summary *s)
 	        "<li><strong>%d</strong> schools responded <span class=\"muted\">of %d (%d%%)</span></li>\n"
 	        "<li><strong>%d</strong> school leaders answered</li>\n"
 	        "<li><strong>%d%%</strong> of schools implement individualized learning"
-	        " <span class=\"muted\">in some classrooms or schoolwide</span></li>\n</ul>\n",
+	        " <span class=\"muted\">in some classrooms or schoolwide</span></li>\n"
+	        "<li><strong>%d%%</strong> of the school leaders who answered implement it in at least one"
+	        " of their schools <span class=\"muted\">(%d of %d leaders)</span></li>\n</ul>\n",
 	     s->n, s->schools, (int)(pct(s->n, s->schools) + 0.5), s->leaders,
-	     (int)(pct(s->implementing, s->n) + 0.5));
+	     (int)(pct(s->implementing, s->n) + 0.5), (int)(pct(s->leaders_implementing, s->leaders) + 0.5),
+	     s->leaders_implementing, s->leaders);
+	html(r, "<p class=\"hint\">A leader counts once however many schools they answered for, and counts as"
+	        " implementing when at least one of those schools implements in some classrooms or schoolwide;"
+	        " only the schools these figures count are looked at. The responses file carries a key for each"
+	        " leader (the same in every download, never their name or account) so that this figure can be"
+	        " reproduced.</p>\n");
 
 	html(r, "<h2>How far schools implement</h2>\n");
 	counts_chart(r, "stages", "Implementation stage", s->stages, s->nstages, s->n);
@@ -526,6 +549,12 @@ void results_json(struct req *r)
 	cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);
 	cJSON_AddNumberToObject(o, "responses_not_listed", s->unlisted);
 	cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(s->implementing, s->n) + 0.5));
+	cJSON *lf = cJSON_AddObjectToObject(o, "leaders_implementing");
+	cJSON_AddStringToObject(lf, "label", "School leaders who answered and implement individualized learning"
+	                        " (in some classrooms or schoolwide) in at least one of their schools");
+	cJSON_AddNumberToObject(lf, "leaders", s->leaders_implementing);
+	cJSON_AddNumberToObject(lf, "of", s->leaders);
+	cJSON_AddNumberToObject(lf, "share", (int)(pct(s->leaders_implementing, s->leaders) + 0.5));
 	cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
 	cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
 	for (int k = 0; k < 3; k++)
@@ -553,14 +582,32 @@ static void csv_download(struct req *r, const char *filename)
 	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", filename));
 }
 
+/* A leader's pseudonymous key in the responses file: HMAC-SHA-256 of
+ * "leader:<user id>" under the key kept in settings as "leader_key"
+ * (auth_setting_key), its first 16 bytes in hex.  The same leader has the
+ * same key in every download, two leaders (all but certainly) differ, and
+ * neither the id nor the email can be read back without the key, which
+ * never leaves the database.  "" when no one is recorded as submitting. */
+static const char *leader_key(struct req *r, const unsigned char key[32], long long user)
+{
+	if (!user)
+		return "";
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char hex[33];
+	const char *msg = arena_printf(&r->arena, "leader:%lld", user);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+	sodium_bin2hex(hex, sizeof hex, mac, 16);
+	return arena_strdup(&r->arena, hex);
+}
+
 void results_csv(struct req *r)
 {
 	struct summary *s = selection(r, r->ids[0]);
 	const struct instrument *in = s->in;
 	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-responses.csv", s->year));
 	struct buf *b = &r->body;
-	const char *head[] = { "school_id", "school", "state", "city", "type", "nation", "submitted_at" };
-	for (int i = 0; i < 7; i++)
+	const char *head[] = { "school_id", "school", "state", "city", "type", "nation", "submitted_at", "leader_key" };
+	for (int i = 0; i < 8; i++)
 		csv_field(b, head[i], i == 0);
 	for (int i = 0; i < in->nq; i++) {
 		csv_field(b, in->q[i].id, 0);
@@ -570,18 +617,20 @@ void results_csv(struct req *r)
 	csv_field(b, "labels", 0);          /* Local Contexts codes its nation attached */
 	csv_end(b);
 	struct usage_tally used = {0};
+	unsigned char key[32];
+	auth_setting_key(r, "leader_key", key);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at, "
-	    POLICY_COLUMNS
+	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at,"
+	    "       coalesce(x.submitted_by, 0), " POLICY_COLUMNS
 	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations n ON n.id = s.nation_id"
 	    " WHERE x.cycle_id = ?3 AND x.status = 'submitted'"
 	    "   AND (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
 	    " ORDER BY s.state_code, s.name", "IIIttI", r->user->id, r->user->org_id, s->cycle, s->state, s->type,
 	    s->nation);
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 8) != VIS_FULL)
+		if (policy_row(r, st, 9) != VIS_FULL)
 			continue;
-		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 8), VIS_FULL);
+		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 9), VIS_FULL);
 		struct answers a = {0};
 		long long rid = db_col_int(st, 0);
 		time_t t = (time_t)db_col_int(st, 7);
@@ -590,8 +639,9 @@ void results_csv(struct req *r)
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		const char *cols[] = { db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
-		                       db_col_text(r, st, 4), db_col_text(r, st, 5), db_col_text(r, st, 6), when };
-		for (int i = 0; i < 7; i++)
+		                       db_col_text(r, st, 4), db_col_text(r, st, 5), db_col_text(r, st, 6), when,
+		                       leader_key(r, key, db_col_int(st, 8)) };
+		for (int i = 0; i < 8; i++)
 			csv_field(b, cols[i], i == 0);
 		sqlite3_stmt *as = db_q(r, "SELECT question, value FROM answers WHERE response_id = ?", "I", rid);
 		while (db_step(r, as))
@@ -625,6 +675,14 @@ void codebook_csv(struct req *r)
 	csv_end(b);
 	static const char *const types[] = { "single choice", "multiple choice (values separated by ;)",
 	                                     "scale", "whole number", "short text", "long text" };
+	/* The one column of the responses file that is not an answer and
+	 * needs saying. */
+	const char *key[] = { "leader_key", "", "The leader who submitted the response, as a key: the same leader has"
+	                      " the same key in every download, and no key reveals who it is", "pseudonymous key", "no",
+	                      "32 hexadecimal digits; empty when no one is recorded" };
+	for (int i = 0; i < 6; i++)
+		csv_field(b, key[i], i == 0);
+	csv_end(b);
 	for (int i = 0; i < in->nq; i++) {
 		const struct question *q = &in->q[i];
 		struct buf v = BUF_IN(&r->arena);

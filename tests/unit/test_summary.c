@@ -304,6 +304,60 @@ START_TEST(group_scores_are_rounded_once)
 }
 END_TEST
 
+/* Leaders counted once each, implementing when one of their schools does;
+ * a response without a submitter counts no leader. */
+START_TEST(leaders_implementing_in_one_of_their_schools)
+{
+	struct results_leader l[] = { { 5, 0 }, { 7, 1 }, { 5, 1 }, { 0, 1 }, { 9, 0 }, { 7, 0 }, { 9, 0 } };
+	int leaders = -1, implementing = -1;
+	results_leaders(l, 7, &leaders, &implementing);
+	ck_assert_int_eq(leaders, 3);
+	ck_assert_int_eq(implementing, 2);
+	results_leaders(l, 0, &leaders, &implementing);
+	ck_assert_int_eq(leaders, 0);
+	ck_assert_int_eq(implementing, 0);
+}
+END_TEST
+
+/* Leader 1000 answered for schools 100 (not yet) and 101 (schoolwide),
+ * leader 1001 for 102 (not yet): a third of the schools, half the leaders.
+ * A private school alone in its atom does not count, and neither does
+ * its leader through it. */
+START_TEST(leader_figure_follows_the_policy)
+{
+	struct req *r = test_req_new();
+	const char *const practices[3] = { NULL, NULL, NULL };
+	const char *const agree[3] = { "3", "3", "3" };
+	const long long leader[3] = { 1000, 1000, 1001 };
+	const char *const stage[3] = { "not_yet", "schoolwide", "not_yet" };
+	three_schools(r, practices, agree, leader, stage);
+	r->user = &staff;
+	const char *j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "implementing_share"), 33);
+	ck_assert_int_eq(json_num_in(j, NULL, "leaders_responding"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "of"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "share"), 50);
+	ck_assert(strstr(j, "\"label\":\"School leaders who answered and implement") != NULL);
+	/* Leader 1000's implementing school private: they count through 100
+	 * only, and implement nowhere counted. */
+	db_exec(r, "UPDATE schools SET sharing = 'private' WHERE id = 101", "");
+	figures_changed(r);
+	j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "schools_responding"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 0);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "of"), 2);
+	/* Leader 1001's only school private: they are not counted at all. */
+	db_exec(r, "UPDATE schools SET sharing = CASE id WHEN 102 THEN 'private' ELSE 'network' END", "");
+	figures_changed(r);
+	j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "leaders_responding"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "share"), 100);
+	test_req_free(r);
+}
+END_TEST
+
 /* A choice's options are bits of one integer: an instrument offering more
  * is refused rather than summarised wrong. */
 START_TEST(choices_fit_in_a_summary)
@@ -328,6 +382,8 @@ Suite *summary_suite(void)
 	tcase_add_test(t, reopened_or_changed_leaves_the_figures_at_once);
 	tcase_add_test(t, choices_fit_in_a_summary);
 	tcase_add_test(t, group_scores_are_rounded_once);
+	tcase_add_test(t, leaders_implementing_in_one_of_their_schools);
+	tcase_add_test(t, leader_figure_follows_the_policy);
 	suite_add_tcase(s, t);
 	return s;
 }
