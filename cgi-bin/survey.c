@@ -552,18 +552,18 @@ int survey_score_exact(const struct instrument *in, const struct answers *a, con
 	return 0;
 }
 
-/* floor(100 num / den + 1/2) for 0 <= num, 0 < den: half up, in integers. */
-static long long percent_half_up(long long num, long long den)
+int score_rounded(struct score s)
 {
-	return (200 * num + den) / (2 * den);
+	if (s.den <= 0)
+		return -1;
+	return (int)((200 * s.num + s.den) / (2 * s.den));
 }
 
 int survey_score(const struct instrument *in, const struct answers *a, const char *dim)
 {
 	struct score s;
-	if (survey_score_exact(in, a, dim, &s) < 0)
-		return -1;
-	return (int)percent_half_up(s.num, s.den);
+	survey_score_exact(in, a, dim, &s);
+	return score_rounded(s);
 }
 
 static long long gcd_ll(long long a, long long b)

@@ -148,6 +148,10 @@ int survey_score_exact(const struct instrument *in, const struct answers *a, con
 /* The same score rounded once, half up, to 0..100; -1 when unscored. */
 int survey_score(const struct instrument *in, const struct answers *a, const char *dimension);
 
+/* A score (a school's alone) rounded once, half up, to 0..100: floor(100
+ * num / den + 1/2) in integers; -1 when unscored (den 0). */
+int score_rounded(struct score s);
+
 /* A mean of scores, exact: the sum of the scores added, as sum / den,
  * over n of them.  Start from {0}. */
 struct score_mean {

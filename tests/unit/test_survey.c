@@ -237,6 +237,9 @@ START_TEST(means_round_once)
 {
 	struct score_mean m = {0}, e = {0};
 	ck_assert_int_eq(score_mean_rounded(&m), -1);
+	ck_assert_int_eq(score_rounded((struct score){ 5, 40 }), 13);           /* 12.5, alone */
+	ck_assert_int_eq(score_rounded((struct score){ 0, 0 }), -1);
+	ck_assert_int_eq(score_rounded((struct score){ 1, 3 }), 33);
 	ck_assert_int_eq(score_mean_add(&m, (struct score){ 5, 40 }), 0);
 	ck_assert_int_eq(score_mean_add(&m, (struct score){ 5, 40 }), 0);
 	ck_assert_int_eq(score_mean_add(&m, (struct score){ 0, 40 }), 0);
