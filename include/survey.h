@@ -159,10 +159,12 @@ struct score_mean {
 	int n;
 };
 
-/* Add s (unscored: nothing).  Scores over different denominators (only
- * where a cycle's rows came from different instruments) add over their
- * least common multiple.  0, or -1 when the sum would overflow (it cannot
- * for an instrument of at most SURVEY_MAX_OPTIONS options a question). */
+/* Add s (unscored: nothing).  Scores over different denominators (a
+ * dimension with two scales of different lengths, or rows of different
+ * instruments) add over their least common multiple.  0, or -1 when the
+ * sum would overflow 64 bits (for the regional instrument, den is 40 or
+ * 48: millions of schools are far from it); callers refuse the figure
+ * rather than show it wrong. */
 int score_mean_add(struct score_mean *m, struct score s);
 
 /* The mean on 0..100 rounded once, half up: floor(100 sum / (den n) + 1/2),
