@@ -228,18 +228,17 @@ void auth_end_user_sessions(struct req *r, long long user_id, long long keep)
 	        user_id, keep);
 }
 
-/* HMAC key for CSRF tokens, created on first use. */
-static void csrf_key(struct req *r, unsigned char key[32])
+void auth_setting_key(struct req *r, const char *name, unsigned char key[32])
 {
-	char *hex = db_setting(r, "csrf_key");
+	char *hex = db_setting(r, name);
 	if (!hex || strlen(hex) != 64) {
 		unsigned char k[32];
 		char h[65];
 		randombytes_buf(k, sizeof k);
 		sodium_bin2hex(h, sizeof h, k, sizeof k);
-		db_exec(r, "INSERT OR IGNORE INTO settings (key, value) VALUES ('csrf_key', ?)",
-		        "t", h);
-		hex = db_setting(r, "csrf_key");
+		/* Two workers at once: the first key stored is everyone's. */
+		db_exec(r, "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", "tt", name, h);
+		hex = db_setting(r, name);
 	}
 	sodium_hex2bin(key, 32, hex, 64, NULL, NULL, NULL);
 }
@@ -261,7 +260,7 @@ static char *csrf_expected(struct req *r)
 	if (r->csrf_subject && !strcmp(r->csrf_subject, subject))
 		return arena_strdup(&r->arena, r->csrf_token);
 	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
-	csrf_key(r, key);
+	auth_setting_key(r, "csrf_key", key);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)subject, strlen(subject), key);
 	char *out = arena_alloc(&r->arena, TOKEN_B64);
 	sodium_bin2base64(out, TOKEN_B64, mac, sizeof mac,

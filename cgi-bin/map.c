@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "survey.h"
 #include "usage.h"
 
 #include <cJSON.h>
@@ -187,7 +188,9 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	const char *role = role_name(r->user->role);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, "
-	    POLICY_MAP_PRECISION ", rs.stage, rs.cultural, rs.instructional, rs.career, " POLICY_COLUMNS
+	    POLICY_MAP_PRECISION ", rs.stage, coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0),"
+	    " coalesce(rs.instructional_num, 0), coalesce(rs.instructional_den, 0), coalesce(rs.career_num, 0),"
+	    " coalesce(rs.career_den, 0), " POLICY_COLUMNS
 	    "  FROM schools s LEFT JOIN response_summary rs ON rs.response_id = (SELECT x.id FROM responses x"
 	    "    JOIN scan_cycles c ON c.id = x.cycle_id WHERE x.school_id = s.id AND x.status = 'submitted'"
 	    "    ORDER BY c.year DESC LIMIT 1)"
@@ -202,7 +205,7 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	int cap = 256, n = 0;
 	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 13);
+		enum vis v = policy_row(r, st, 16);
 		int placed = policy_map_placement(v, db_col_view(st, 8));
 		if (!placed)
 			continue;
@@ -232,7 +235,7 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 				if (bits & (1LL << k))
 					x.stage = k;
 			for (int d = 0; d < 3; d++)
-				x.score[d] = db_col_null(st, 10 + d) ? -1 : (int)db_col_int(st, 10 + d);
+				x.score[d] = score_rounded((struct score){ db_col_int(st, 10 + 2 * d), db_col_int(st, 11 + 2 * d) });
 		}
 		if (f->stage >= 0 && x.stage != f->stage)
 			continue;

@@ -9,6 +9,7 @@
  * figures, singles one out; nothing needs suppressing after that.  The CSV,
  * one row per school, holds only the schools the viewer may see in full,
  * and says how many counted responses it leaves out. */
+#include "auth.h"
 #include "cache.h"
 #include "chart.h"
 #include "csv.h"
@@ -24,6 +25,7 @@
 #include "usage.h"
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,8 +52,8 @@ struct count {
 struct group {
 	long long id;               /* the index or nation id rows are matched by */
 	const char *key, *label;
-	int n, implementing, scored[3];
-	double score[3];
+	int n, implementing;
+	struct score_mean score[3]; /* exact: rounded only when shown */
 };
 
 struct summary {
@@ -61,12 +63,12 @@ struct summary {
 	const char *state, *type;
 	long long nation;
 	int schools, n, leaders, implementing;
+	int leaders_implementing;   /* leaders implementing in at least one counted school */
 	int unlisted;               /* counted responses the viewer may not see row by row */
 	const char *usage;          /* "nation count ..." of the nations' schools counted */
 	struct count *stages, *supports, *learning, *challenges;
 	int nstages, nsupports, nlearning, nchallenges;
-	double score[3];
-	int scored[3];
+	struct score_mean score[3]; /* exact: rounded only when shown */
 	struct group *by_state, *by_type, *by_nation;
 	int nby_state, nby_type, nby_nation;
 };
@@ -95,6 +97,14 @@ static struct count *option_counts(struct req *r, const struct instrument *in, i
 	return cs;
 }
 
+/* Add a school's score to a mean (see score_mean_add: an overflow needs
+ * sums far beyond any region, but is refused rather than shown wrong). */
+static void scores_add(struct req *r, struct score_mean *m, struct score s)
+{
+	if (score_mean_add(m, s) < 0)
+		req_fail(r, 500, "dimension scores overflow");
+}
+
 /* Groups over a whole domain (every state, type or nation, responding or
  * not, so that a row's presence says nothing). */
 static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
@@ -120,14 +130,8 @@ static struct group *group_by(struct req *r, const struct row *rows, int n, int 
 		g[j].n++;
 		g[j].implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
-			if (rows[i].f.score[d] >= 0) {
-				g[j].score[d] += rows[i].f.score[d];
-				g[j].scored[d]++;
-			}
+			scores_add(r, &g[j].score[d], rows[i].f.score[d]);
 	}
-	for (int j = 0; j < k; j++)
-		for (int d = 0; d < 3; d++)
-			g[j].score[d] = g[j].scored[d] ? g[j].score[d] / g[j].scored[d] : -1;
 	*out_n = k;
 	return g;
 }
@@ -196,7 +200,8 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 	st = db_q(r,
 	    "SELECT x.school_id, x.status, x.id, coalesce(x.submitted_by, 0), rs.response_id IS NOT NULL,"
 	    "       rs.implementing, rs.stage, rs.supports, rs.learning, rs.challenges,"
-	    "       coalesce(rs.cultural, -1), coalesce(rs.instructional, -1), coalesce(rs.career, -1)"
+	    "       coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0), coalesce(rs.instructional_num, 0),"
+	    "       coalesce(rs.instructional_den, 0), coalesce(rs.career_num, 0), coalesce(rs.career_den, 0)"
 	    "  FROM responses x LEFT JOIN response_summary rs ON rs.response_id = x.id AND x.status = 'submitted'"
 	    " WHERE x.cycle_id = ? ORDER BY x.school_id", "I", s->cycle);
 	while (db_step(r, st)) {
@@ -216,7 +221,7 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 		for (int c = 0; c < SUMMARY_NCHOICES; c++)
 			w->f.chosen[c] = db_col_int(st, 6 + c);
 		for (int d = 0; d < 3; d++)
-			w->f.score[d] = (int)db_col_int(st, 10 + d);
+			w->f.score[d] = (struct score){ db_col_int(st, 10 + 2 * d), db_col_int(st, 11 + 2 * d) };
 	}
 	policy_aggregate(m, n);
 	int k = 0;
@@ -281,10 +286,25 @@ static const char *figures_key(struct req *r, const char *what, const struct sum
 	                    s->type ? s->type : "", s->nation, (int)r->user->role);
 }
 
-static int cmp_ll(const void *a, const void *b)
+static int by_leader(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	long long x = ((const struct results_leader *)a)->id, y = ((const struct results_leader *)b)->id;
 	return x < y ? -1 : x > y;
+}
+
+void results_leaders(struct results_leader *l, int n, int *leaders, int *implementing)
+{
+	qsort(l, (size_t)n, sizeof *l, by_leader);
+	*leaders = *implementing = 0;
+	for (int i = 0, j; i < n; i = j) {
+		int any = 0;
+		for (j = i; j < n && l[j].id == l[i].id; j++)
+			any |= l[j].implementing;
+		if (l[i].id) {
+			++*leaders;
+			*implementing += any;
+		}
+	}
 }
 
 /* Every figure of the selection. */
@@ -293,23 +313,15 @@ static void summarize(struct req *r, struct summary *s)
 	int n = 0;
 	struct row *rows = load_rows(r, s, &n, &s->schools, &s->unlisted, &s->usage);
 	s->n = n;
-	/* Leaders who answered: distinct ids, counted once sorted. */
-	long long *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
+	struct results_leader *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
-		lead[i] = rows[i].leader;
-	qsort(lead, (size_t)n, sizeof *lead, cmp_ll);
-	for (int i = 0; i < n; i++)
-		s->leaders += lead[i] && (i == 0 || lead[i] != lead[i - 1]);
+		lead[i] = (struct results_leader){ rows[i].leader, rows[i].f.implementing };
+	results_leaders(lead, n, &s->leaders, &s->leaders_implementing);
 	for (int i = 0; i < n; i++) {
 		s->implementing += rows[i].f.implementing;
 		for (int d = 0; d < 3; d++)
-			if (rows[i].f.score[d] >= 0) {
-				s->score[d] += rows[i].f.score[d];
-				s->scored[d]++;
-			}
+			scores_add(r, &s->score[d], rows[i].f.score[d]);
 	}
-	for (int d = 0; d < 3; d++)
-		s->score[d] = s->scored[d] ? s->score[d] / s->scored[d] : -1;
 	s->stages = option_counts(r, s->in, SUMMARY_STAGE, rows, n, &s->nstages, 0);
 	s->supports = option_counts(r, s->in, SUMMARY_SUPPORTS, rows, n, &s->nsupports, 1);
 	s->learning = option_counts(r, s->in, SUMMARY_LEARNING, rows, n, &s->nlearning, 1);
@@ -354,8 +366,8 @@ static void group_table(struct req *r, const char *caption, const struct group *
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td>",
 		     g[i].label, g[i].n, (int)(pct(g[i].implementing, g[i].n) + 0.5));
 		for (int d = 0; d < 3; d++)
-			if (g[i].scored[d])
-				html(r, "<td class=\"num\">%d</td>", (int)(g[i].score[d] + 0.5));
+			if (g[i].score[d].n)
+				html(r, "<td class=\"num\">%d</td>", score_mean_rounded(&g[i].score[d]));
 			else
 				html(r, "<td class=\"num\">—</td>");
 		html(r, "</tr>\n");
@@ -408,9 +420,17 @@ static void results_body(struct req *r, struct summary *s)
 	        "<li><strong>%d</strong> schools responded <span class=\"muted\">of %d (%d%%)</span></li>\n"
 	        "<li><strong>%d</strong> school leaders answered</li>\n"
 	        "<li><strong>%d%%</strong> of schools implement individualized learning"
-	        " <span class=\"muted\">in some classrooms or schoolwide</span></li>\n</ul>\n",
+	        " <span class=\"muted\">in some classrooms or schoolwide</span></li>\n"
+	        "<li><strong>%d%%</strong> of the school leaders who answered implement it in at least one"
+	        " of their schools <span class=\"muted\">(%d of %d leaders)</span></li>\n</ul>\n",
 	     s->n, s->schools, (int)(pct(s->n, s->schools) + 0.5), s->leaders,
-	     (int)(pct(s->implementing, s->n) + 0.5));
+	     (int)(pct(s->implementing, s->n) + 0.5), (int)(pct(s->leaders_implementing, s->leaders) + 0.5),
+	     s->leaders_implementing, s->leaders);
+	html(r, "<p class=\"hint\">A leader counts once however many schools they answered for, and counts as"
+	        " implementing when at least one of those schools implements in some classrooms or schoolwide;"
+	        " only the schools these figures count are looked at. The responses file carries a key for each"
+	        " leader (the same in every download, never their name or account) so that this figure can be"
+	        " reproduced.</p>\n");
 
 	html(r, "<h2>How far schools implement</h2>\n");
 	counts_chart(r, "stages", "Implementation stage", s->stages, s->nstages, s->n);
@@ -419,15 +439,16 @@ static void results_body(struct req *r, struct summary *s)
 	struct bar db[3];
 	int weakest = 0;
 	for (int d = 0; d < 3; d++) {
-		db[d] = (struct bar){ dim_labels[d], s->score[d], NULL, !s->scored[d] };
-		if (s->score[d] < s->score[weakest])
+		db[d] = (struct bar){ dim_labels[d], score_mean_rounded(&s->score[d]), NULL, !s->score[d].n };
+		if (score_mean_cmp(&s->score[d], &s->score[weakest]) < 0)
 			weakest = d;
 	}
 	chart_bars(r, "dims", "Average score by dimension (0 to 100)", "Dimension", "Average score", db, 3, 100, "");
 	html(r, "<p>Weakest in this selection: <strong>%s</strong>.</p>\n"
 	        "<p class=\"hint\">How a school's score is made: half from the share of the dimension's practices"
 	        " the school reports (an \"other\" practice counts as one), half from its leader's agreement that"
-	        " learning is relevant in that way (Strongly disagree = 0 to Strongly agree = 1); times 100.</p>\n",
+	        " learning is relevant in that way (Strongly disagree = 0 to Strongly agree = 1); times 100. A group's"
+	        " score is the average of its schools' exact scores, rounded once to a whole number (halves up).</p>\n",
 	     dim_labels[weakest]);
 
 	html(r, "<h2>Supports needed, most wanted first</h2>\n");
@@ -492,8 +513,8 @@ static cJSON *groups_json(const struct group *g, int n)
 		if (g[i].n)
 			cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(g[i].implementing, g[i].n) + 0.5));
 		for (int d = 0; d < 3; d++)
-			if (g[i].scored[d])
-				cJSON_AddNumberToObject(o, dims[d], (int)(g[i].score[d] + 0.5));
+			if (g[i].score[d].n)
+				cJSON_AddNumberToObject(o, dims[d], score_mean_rounded(&g[i].score[d]));
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -528,11 +549,17 @@ void results_json(struct req *r)
 	cJSON_AddNumberToObject(o, "leaders_responding", s->leaders);
 	cJSON_AddNumberToObject(o, "responses_not_listed", s->unlisted);
 	cJSON_AddNumberToObject(o, "implementing_share", (int)(pct(s->implementing, s->n) + 0.5));
+	cJSON *lf = cJSON_AddObjectToObject(o, "leaders_implementing");
+	cJSON_AddStringToObject(lf, "label", "School leaders who answered and implement individualized learning"
+	                        " (in some classrooms or schoolwide) in at least one of their schools");
+	cJSON_AddNumberToObject(lf, "leaders", s->leaders_implementing);
+	cJSON_AddNumberToObject(lf, "of", s->leaders);
+	cJSON_AddNumberToObject(lf, "share", (int)(pct(s->leaders_implementing, s->leaders) + 0.5));
 	cJSON_AddItemToObject(o, "stages", counts_json(s->stages, s->nstages, s->n));
 	cJSON *d = cJSON_AddObjectToObject(o, "dimensions");
 	for (int k = 0; k < 3; k++)
-		if (s->scored[k])
-			cJSON_AddNumberToObject(d, dims[k], (int)(s->score[k] + 0.5));
+		if (s->score[k].n)
+			cJSON_AddNumberToObject(d, dims[k], score_mean_rounded(&s->score[k]));
 	cJSON_AddItemToObject(o, "supports_needed", counts_json(s->supports, s->nsupports, s->n));
 	cJSON_AddItemToObject(o, "professional_learning", counts_json(s->learning, s->nlearning, s->n));
 	cJSON_AddItemToObject(o, "challenges", counts_json(s->challenges, s->nchallenges, s->n));
@@ -555,14 +582,32 @@ static void csv_download(struct req *r, const char *filename)
 	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", filename));
 }
 
+/* A leader's pseudonymous key in the responses file: HMAC-SHA-256 of
+ * "leader:<user id>" under the key kept in settings as "leader_key"
+ * (auth_setting_key), its first 16 bytes in hex.  The same leader has the
+ * same key in every download, two leaders (all but certainly) differ, and
+ * neither the id nor the email can be read back without the key, which
+ * never leaves the database.  "" when no one is recorded as submitting. */
+static const char *leader_key(struct req *r, const unsigned char key[32], long long user)
+{
+	if (!user)
+		return "";
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char hex[33];
+	const char *msg = arena_printf(&r->arena, "leader:%lld", user);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+	sodium_bin2hex(hex, sizeof hex, mac, 16);
+	return arena_strdup(&r->arena, hex);
+}
+
 void results_csv(struct req *r)
 {
 	struct summary *s = selection(r, r->ids[0]);
 	const struct instrument *in = s->in;
 	csv_download(r, arena_printf(&r->arena, "ilnet-scan-%d-responses.csv", s->year));
 	struct buf *b = &r->body;
-	const char *head[] = { "school_id", "school", "state", "city", "type", "nation", "submitted_at" };
-	for (int i = 0; i < 7; i++)
+	const char *head[] = { "school_id", "school", "state", "city", "type", "nation", "submitted_at", "leader_key" };
+	for (int i = 0; i < 8; i++)
 		csv_field(b, head[i], i == 0);
 	for (int i = 0; i < in->nq; i++) {
 		csv_field(b, in->q[i].id, 0);
@@ -572,18 +617,20 @@ void results_csv(struct req *r)
 	csv_field(b, "labels", 0);          /* Local Contexts codes its nation attached */
 	csv_end(b);
 	struct usage_tally used = {0};
+	unsigned char key[32];
+	auth_setting_key(r, "leader_key", key);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at, "
-	    POLICY_COLUMNS
+	    "SELECT x.id, s.id, s.name, s.state_code, s.city, s.type, coalesce(n.name, ''), x.submitted_at,"
+	    "       coalesce(x.submitted_by, 0), " POLICY_COLUMNS
 	    "  FROM responses x JOIN schools s ON s.id = x.school_id LEFT JOIN nations n ON n.id = s.nation_id"
 	    " WHERE x.cycle_id = ?3 AND x.status = 'submitted'"
 	    "   AND (?4 IS NULL OR s.state_code = ?4) AND (?5 IS NULL OR s.type = ?5) AND (?6 = 0 OR s.nation_id = ?6)"
 	    " ORDER BY s.state_code, s.name", "IIIttI", r->user->id, r->user->org_id, s->cycle, s->state, s->type,
 	    s->nation);
 	while (db_step(r, st)) {
-		if (policy_row(r, st, 8) != VIS_FULL)
+		if (policy_row(r, st, 9) != VIS_FULL)
 			continue;
-		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 8), VIS_FULL);
+		usage_count_school(r, &used, db_col_int(st, 1), db_col_int(st, 9), VIS_FULL);
 		struct answers a = {0};
 		long long rid = db_col_int(st, 0);
 		time_t t = (time_t)db_col_int(st, 7);
@@ -592,8 +639,9 @@ void results_csv(struct req *r)
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		const char *cols[] = { db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
-		                       db_col_text(r, st, 4), db_col_text(r, st, 5), db_col_text(r, st, 6), when };
-		for (int i = 0; i < 7; i++)
+		                       db_col_text(r, st, 4), db_col_text(r, st, 5), db_col_text(r, st, 6), when,
+		                       leader_key(r, key, db_col_int(st, 8)) };
+		for (int i = 0; i < 8; i++)
 			csv_field(b, cols[i], i == 0);
 		sqlite3_stmt *as = db_q(r, "SELECT question, value FROM answers WHERE response_id = ?", "I", rid);
 		while (db_step(r, as))
@@ -627,6 +675,14 @@ void codebook_csv(struct req *r)
 	csv_end(b);
 	static const char *const types[] = { "single choice", "multiple choice (values separated by ;)",
 	                                     "scale", "whole number", "short text", "long text" };
+	/* The one column of the responses file that is not an answer and
+	 * needs saying. */
+	const char *key[] = { "leader_key", "", "The leader who submitted the response, as a key: the same leader has"
+	                      " the same key in every download, and no key reveals who it is", "pseudonymous key", "no",
+	                      "32 hexadecimal digits; empty when no one is recorded" };
+	for (int i = 0; i < 6; i++)
+		csv_field(b, key[i], i == 0);
+	csv_end(b);
 	for (int i = 0; i < in->nq; i++) {
 		const struct question *q = &in->q[i];
 		struct buf v = BUF_IN(&r->arena);

@@ -27,18 +27,20 @@ void summary_compute(const struct instrument *in, const struct answers *a, struc
 				out->chosen[c] |= 1LL << k;
 	}
 	for (int d = 0; d < 3; d++)
-		out->score[d] = survey_score(in, a, summary_dimensions[d]);
+		survey_score_exact(in, a, summary_dimensions[d], &out->score[d]);
 }
 
 void summary_store(struct req *r, long long response_id, const struct instrument *in, const struct answers *a)
 {
 	struct summary_figures f;
 	summary_compute(in, a, &f);
+	/* An unscored dimension is NULL over NULL. */
 	db_exec(r, "INSERT OR REPLACE INTO response_summary (response_id, implementing, stage, supports, learning,"
-	           " challenges, cultural, instructional, career)"
-	           " VALUES (?, ?, ?, ?, ?, ?, nullif(?, -1), nullif(?, -1), nullif(?, -1))", "IiIIIIiii",
+	           " challenges, cultural_num, cultural_den, instructional_num, instructional_den, career_num, career_den)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, iif(?8, ?7, NULL), nullif(?8, 0), iif(?10, ?9, NULL), nullif(?10, 0),"
+	           "         iif(?12, ?11, NULL), nullif(?12, 0))", "IiIIIIIIIIII",
 	        response_id, f.implementing, f.chosen[0], f.chosen[1], f.chosen[2], f.chosen[3],
-	        f.score[0], f.score[1], f.score[2]);
+	        f.score[0].num, f.score[0].den, f.score[1].num, f.score[1].den, f.score[2].num, f.score[2].den);
 }
 
 void summary_decode(struct req *r, long long response_id, const struct instrument *in,

@@ -515,10 +515,12 @@ int survey_check(const struct instrument *in, const struct answers *a)
 	return -1;
 }
 
-int survey_score(const struct instrument *in, const struct answers *a, const char *dim)
+int survey_score_exact(const struct instrument *in, const struct answers *a, const char *dim,
+                       struct score *out)
 {
-	double chosen = 0, offered = 0, agree = 0;
+	long long chosen = 0, offered = 0, agree = 0, points = 1;
 	int have_practice = 0, have_agree = 0;
+	*out = (struct score){0, 0};
 	for (int i = 0; i < in->nq; i++) {
 		const struct question *q = &in->q[i];
 		if (!q->dimension || strcmp(q->dimension, dim))
@@ -532,16 +534,94 @@ int survey_score(const struct instrument *in, const struct answers *a, const cha
 					chosen++;
 			}
 		} else if (q->type == Q_SCALE && v && *v) {
+			/* The last scale answered counts; its answer is checked
+			 * to be 1..nscale on the way in, and kept there. */
+			long n = atol(v);
 			have_agree = 1;
-			agree = (atof(v) - 1) / (q->nscale - 1);
+			points = q->nscale - 1;
+			agree = n < 1 ? 0 : n > q->nscale ? points : n - 1;
 		}
 	}
 	if (!have_practice && !have_agree)
 		return -1;
-	double share = offered > 0 ? chosen / offered : 0;
-	if (share > 1)
-		share = 1;
-	return (int)(100 * (0.5 * share + 0.5 * agree) + 0.5);
+	if (chosen > offered)
+		chosen = offered;
+	long long o = offered > 0 ? offered : 1;
+	out->num = chosen * points + o * agree;
+	out->den = 2 * o * points;
+	return 0;
+}
+
+int score_rounded(struct score s)
+{
+	if (s.den <= 0)
+		return -1;
+	return (int)((200 * s.num + s.den) / (2 * s.den));
+}
+
+int survey_score(const struct instrument *in, const struct answers *a, const char *dim)
+{
+	struct score s;
+	survey_score_exact(in, a, dim, &s);
+	return score_rounded(s);
+}
+
+static long long gcd_ll(long long a, long long b)
+{
+	while (b) {
+		long long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+int score_mean_add(struct score_mean *m, struct score s)
+{
+	if (s.den <= 0)
+		return 0;
+	if (!m->n) {
+		m->sum = s.num;
+		m->den = s.den;
+		m->n = 1;
+		return 0;
+	}
+	long long l, sum, num;
+	if (s.den == m->den) {
+		l = m->den;
+		sum = m->sum;
+		num = s.num;
+	} else if (__builtin_mul_overflow(m->den / gcd_ll(m->den, s.den), s.den, &l) ||
+	           __builtin_mul_overflow(m->sum, l / m->den, &sum) ||
+	           __builtin_mul_overflow(s.num, l / s.den, &num)) {
+		return -1;
+	}
+	if (__builtin_add_overflow(sum, num, &sum))
+		return -1;
+	m->sum = sum;
+	m->den = l;
+	m->n++;
+	return 0;
+}
+
+int score_mean_rounded(const struct score_mean *m)
+{
+	if (!m->n)
+		return -1;
+	/* In 128 bits: 200 sum and den n may each exceed 64 bits, their
+	 * quotient (at most 100) never does. */
+	__int128 whole = (__int128)m->den * m->n;
+	return (int)((200 * (__int128)m->sum + whole) / (2 * whole));
+}
+
+int score_mean_cmp(const struct score_mean *x, const struct score_mean *y)
+{
+	if (!x->n || !y->n)
+		return !x->n - !y->n;
+	/* x.sum / (x.den x.n) against y.sum / (y.den y.n): cross-multiplied
+	 * in 128 bits, which no sum of a region's scores exceeds. */
+	__int128 a = (__int128)x->sum * y->den * y->n, b = (__int128)y->sum * x->den * x->n;
+	return (a > b) - (a < b);
 }
 
 /* ---- showing questions ---------------------------------------------------- */

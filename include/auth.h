@@ -25,6 +25,10 @@ struct req;
 #define SESSION_COOKIE "ilnet_session"
 #define PRE_COOKIE "ilnet_pre"
 
+/* The 32-byte HMAC key kept in settings under name ("csrf_key",
+ * "leader_key"), made at random on first use and the same ever after. */
+void auth_setting_key(struct req *r, const char *name, unsigned char key[32]);
+
 /* NULL when pw is acceptable, else a sentence saying what is wrong.
  * Length is counted in characters (code points), never truncated. */
 const char *auth_password_problem(const char *pw);

@@ -120,6 +120,19 @@ void results_csv(struct req *r);
 /* The class a school is told apart by in scan figures (policy_aggregate):
  * 0 no response, 1 in progress, 2 submitted. */
 int results_class(const char *status);
+
+/* The leader-level figure: of the counted responses l[0..n) (who submitted
+ * each, 0 for no one, and whether its school implements: stage
+ * some_classrooms or schoolwide), *leaders is how many distinct leaders
+ * submitted them and *implementing how many of those implement in at
+ * least one of their counted schools.  Only responses the policy counts
+ * are passed, so a leader counts through a hidden school exactly where that
+ * school counts.  Sorts l. */
+struct results_leader {
+	long long id;
+	int implementing;
+};
+void results_leaders(struct results_leader *l, int n, int *leaders, int *implementing);
 void codebook_csv(struct req *r);
 
 /* steward.c */

@@ -1,5 +1,5 @@
 /* summary.h — what a submitted response adds to a scan's figures, kept on
- * write in the table response_summary (migration 012).
+ * write in the table response_summary (migrations 012 and exact_scores).
  *
  * The results (results.c) used to decode every answer of every response on
  * each request: two seconds of server time at 100,000 schools.  Instead, a
@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "survey.h"
+
 struct req;
 struct answers;
 struct instrument;
@@ -30,13 +32,15 @@ struct instrument;
 enum { SUMMARY_STAGE, SUMMARY_SUPPORTS, SUMMARY_LEARNING, SUMMARY_CHALLENGES, SUMMARY_NCHOICES };
 extern const char *const summary_choice_questions[SUMMARY_NCHOICES];
 
-/* The three dimensions of relevance scored (survey_score). */
+/* The three dimensions of relevance scored (survey_score_exact: kept as
+ * the exact fraction, so that figures over many schools are rounded once,
+ * when shown, never before they are averaged). */
 extern const char *const summary_dimensions[3];
 
 struct summary_figures {
 	int implementing;           /* stage is "some_classrooms" or "schoolwide" */
 	long long chosen[SUMMARY_NCHOICES];     /* bit k: option k of the question chosen */
-	int score[3];               /* survey_score per dimension, -1 when unscored */
+	struct score score[3];      /* survey_score_exact per dimension, den 0 when unscored */
 };
 
 /* The figures of one response's answers a to instrument in.  Pure.

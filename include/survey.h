@@ -127,10 +127,53 @@ void survey_render_answers(struct req *r, const struct instrument *in, const str
 const char *survey_answer_text(struct req *r, const struct instrument *in,
                                const struct question *q, const struct answers *a);
 
-/* Score for a dimension ("cultural", "instructional", "career"), 0..100,
- * or -1 when nothing was answered for it.  Half from the share of the
- * dimension's practices chosen (an "other" practice counts as one), half
- * from its agreement scale ((answer - 1) / (points - 1)). */
+/* A dimension's score, exactly: num / den of the way from 0 to 100
+ * (0 <= num <= den), or den 0 when nothing was answered for it.  Half
+ * from the share of the dimension's practices chosen, c / o (an "other"
+ * practice counts as one, the share capped at 1), half from its agreement
+ * scale, (a - 1) / (p - 1); so num / den = (c (p - 1) + o (a - 1)) /
+ * (2 o (p - 1)), with o or p - 1 taken as 1 where the dimension has no
+ * practices or no scale.  The fraction is kept unreduced: every response
+ * to one instrument has the same den, so a group's scores add up by their
+ * numerators alone, and nothing is rounded until a figure is shown. */
+struct score {
+	long long num, den;
+};
+
+/* The score of answers a for a dimension ("cultural", "instructional",
+ * "career").  0, or -1 (and den 0) when nothing was answered for it. */
+int survey_score_exact(const struct instrument *in, const struct answers *a, const char *dimension,
+                       struct score *out);
+
+/* The same score rounded once, half up, to 0..100; -1 when unscored. */
 int survey_score(const struct instrument *in, const struct answers *a, const char *dimension);
+
+/* A score (a school's alone) rounded once, half up, to 0..100: floor(100
+ * num / den + 1/2) in integers; -1 when unscored (den 0). */
+int score_rounded(struct score s);
+
+/* A mean of scores, exact: the sum of the scores added, as sum / den,
+ * over n of them.  Start from {0}. */
+struct score_mean {
+	long long sum, den;
+	int n;
+};
+
+/* Add s (unscored: nothing).  Scores over different denominators (a
+ * dimension with two scales of different lengths, or rows of different
+ * instruments) add over their least common multiple.  0, or -1 when the
+ * sum would overflow 64 bits (for the regional instrument, den is 40 or
+ * 48: millions of schools are far from it); callers refuse the figure
+ * rather than show it wrong. */
+int score_mean_add(struct score_mean *m, struct score s);
+
+/* The mean on 0..100 rounded once, half up: floor(100 sum / (den n) + 1/2),
+ * in integers, so a mean of exactly k + 1/2 is k + 1 and nothing is lost
+ * before.  -1 when nothing was added. */
+int score_mean_rounded(const struct score_mean *m);
+
+/* -1, 0 or 1 as mean x is below, equal to or above mean y (exactly);
+ * an empty mean is above every other (it is never the weakest). */
+int score_mean_cmp(const struct score_mean *x, const struct score_mean *y);
 
 #endif

@@ -61,7 +61,8 @@ START_TEST(results_page_json_and_csv_agree)
 	char *disp = resp_header(csv, "Content-Disposition");
 	ck_assert(strstr(disp, "ilnet-scan-2018-responses.csv") != NULL);
 	free(disp);
-	ck_assert(strncmp(csv->body, "school_id,school,state,city,type,nation,submitted_at,role,role_other,", 69) == 0);
+	ck_assert(strncmp(csv->body, "school_id,school,state,city,type,nation,submitted_at,leader_key,role,role_other,",
+	                  80) == 0);
 	ck_assert_int_eq(lines(csv->body) - 1, n);
 	/* RFC 4180 line ends. */
 	ck_assert(strstr(csv->body, "\r\n") != NULL);
@@ -369,6 +370,155 @@ START_TEST(only_staff_read_results)
 }
 END_TEST
 
+/* ---- the leader-level figure ---------------------------------------------- */
+
+/* Field k of the CSV row starting at p (quoted or not), into out. */
+static void csv_field_at(const char *p, int k, char *out, size_t len)
+{
+	for (int i = 0; i <= k; i++) {
+		size_t n = 0;
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				if (n < len - 1)
+					out[n++] = *p;
+			}
+			p++;
+		} else {
+			for (; *p && *p != ',' && *p != '\r'; p++)
+				if (n < len - 1)
+					out[n++] = *p;
+		}
+		out[n] = 0;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The leader_key (column 8) of school_id's row in a responses CSV, or "". */
+static void csv_leader_key(const char *csv, const char *school, char out[64])
+{
+	*out = 0;
+	for (const char *p = strstr(csv, "\r\n"); p && p[2]; p = strstr(p + 2, "\r\n")) {
+		char id[32];
+		csv_field_at(p + 2, 0, id, sizeof id);
+		if (!strcmp(id, school)) {
+			csv_field_at(p + 2, 7, out, 64);
+			return;
+		}
+	}
+}
+
+/* A cycle of three schools: leader@ answered for two (one not yet
+ * implementing, one schoolwide), host@ for one (not yet).  A third of the
+ * schools implement; half the leaders do, in at least one of their schools.
+ * The responses file keys each leader the same way in every download. */
+START_TEST(leader_figure_and_keys)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char *school[3];
+	for (int i = 0; i < 3; i++) {
+		char q[256];
+		snprintf(q, sizeof q, "SELECT id FROM schools WHERE sharing = 'network' AND nation_id IS NULL"
+		                      " ORDER BY id LIMIT 1 OFFSET %d", i);
+		school[i] = db_value(q);
+		ck_assert_ptr_nonnull(school[i]);
+	}
+	char *l1 = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
+	char *l2 = db_value("SELECT id FROM users WHERE email = 'host@example.org'");
+	const char *lead[3] = { l1, l1, l2 }, *stage[3] = { "not_yet", "schoolwide", "exploring" };
+	ck_assert_int_eq(db_run("INSERT INTO scan_cycles (year, instrument_id, status)"
+	                        " SELECT 2031, max(id), 'closed' FROM instruments"), 0);
+	for (int i = 0; i < 3; i++) {
+		char sql[1024];
+		snprintf(sql, sizeof sql,
+		    "INSERT INTO responses (cycle_id, school_id, status, started_by, submitted_at, submitted_by)"
+		    " SELECT id, %s, 'submitted', %s, unixepoch(), %s FROM scan_cycles WHERE year = 2031;"
+		    " INSERT INTO answers (response_id, question, value) VALUES (last_insert_rowid(), 'stage', '%s')",
+		    school[i], lead[i], lead[i], stage[i]);
+		ck_assert_int_eq(db_run(sql), 0);
+	}
+	struct resp *j = http_get(c, "/api/v1/scans/2031/summary");
+	ck_assert_int_eq(j->status, 200);
+	ck_assert_int_eq(json_num(j->body, "schools_responding"), 3);
+	ck_assert_int_eq(json_num(j->body, "implementing_share"), 33);
+	ck_assert_int_eq(json_num(j->body, "leaders_responding"), 2);
+	const char *lf = strstr(j->body, "\"leaders_implementing\":{");
+	ck_assert_ptr_nonnull(lf);
+	ck_assert_int_eq(json_num(lf, "leaders"), 1);
+	ck_assert_int_eq(json_num(lf, "of"), 2);
+	ck_assert_int_eq(json_num(lf, "share"), 50);
+	ck_assert(strstr(lf, "\"label\":\"School leaders who answered and implement") != NULL);
+	resp_free(j);
+	struct resp *page = http_get(c, "/scans/2031/results");
+	ck_assert(resp_has(page, "<strong>50%</strong> of the school leaders who answered implement it in at least"
+	                         " one of their schools <span class=\"muted\">(1 of 2 leaders)</span>"));
+	ck_assert(resp_has(page, "<strong>33%</strong> of schools implement"));
+	resp_free(page);
+
+	/* The keys: one per leader, the same in two downloads, not the id. */
+	struct resp *e1 = http_get(c, "/scans/2031/responses.csv"), *e2 = http_get(c, "/scans/2031/responses.csv");
+	ck_assert_int_eq(e1->status, 200);
+	ck_assert_int_eq(lines(e1->body) - 1, 3);
+	char k[3][64], again[64];
+	for (int i = 0; i < 3; i++) {
+		csv_leader_key(e1->body, school[i], k[i]);
+		ck_assert_int_eq((int)strlen(k[i]), 32);
+		ck_assert_int_eq((int)strspn(k[i], "0123456789abcdef"), 32);
+		csv_leader_key(e2->body, school[i], again);
+		ck_assert_str_eq(k[i], again);
+		ck_assert_str_ne(k[i], lead[i]);
+		ck_assert(strstr(e1->body, "leader@example.org") == NULL);
+	}
+	ck_assert_str_eq(k[0], k[1]);
+	ck_assert_str_ne(k[0], k[2]);
+	/* In the 2018 baseline the same leader has the same key. */
+	struct resp *base = http_get(c, "/scans/2018/responses.csv");
+	char q[256];
+	snprintf(q, sizeof q, "SELECT x.school_id FROM responses x JOIN schools s ON s.id = x.school_id"
+	                      " WHERE x.submitted_by = %s AND s.sharing <> 'private' AND x.cycle_id ="
+	                      " (SELECT id FROM scan_cycles WHERE year = 2018) LIMIT 1", l1);
+	char *old = db_value(q);
+	if (old) {
+		csv_leader_key(base->body, old, again);
+		ck_assert_str_eq(again, k[0]);
+		free(old);
+	}
+	resp_free(base);
+	resp_free(e1);
+	resp_free(e2);
+
+	/* leader@'s implementing school made private, alone in its class: it
+	 * is not counted, and leader@ counts only through the other. */
+	char sql[1024];
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'private' WHERE id = %s", school[1]);
+	ck_assert_int_eq(db_run(sql), 0);
+	j = http_get(c, "/api/v1/scans/2031/summary");
+	ck_assert_int_eq(json_num(j->body, "schools_responding"), 2);
+	lf = strstr(j->body, "\"leaders_implementing\":{");
+	ck_assert_int_eq(json_num(lf, "leaders"), 0);
+	ck_assert_int_eq(json_num(lf, "of"), 2);
+	resp_free(j);
+
+	/* Put the region back. */
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'network' WHERE id = %s;"
+	         " DELETE FROM answers WHERE response_id IN (SELECT id FROM responses WHERE cycle_id ="
+	         "   (SELECT id FROM scan_cycles WHERE year = 2031));"
+	         " DELETE FROM response_summary WHERE response_id IN (SELECT id FROM responses WHERE cycle_id ="
+	         "   (SELECT id FROM scan_cycles WHERE year = 2031));"
+	         " DELETE FROM responses WHERE cycle_id = (SELECT id FROM scan_cycles WHERE year = 2031);"
+	         " DELETE FROM scan_cycles WHERE year = 2031", school[1]);
+	ck_assert_int_eq(db_run(sql), 0);
+	for (int i = 0; i < 3; i++)
+		free(school[i]);
+	free(l1);
+	free(l2);
+	client_free(c);
+}
+END_TEST
+
 void add_results_tests(TCase *t);
 void add_results_tests(TCase *t)
 {
@@ -377,4 +527,5 @@ void add_results_tests(TCase *t)
 	tcase_add_test(t, admin_reads_as_staff);
 	tcase_add_test(t, cached_figures_are_never_stale);
 	tcase_add_test(t, only_staff_read_results);
+	tcase_add_test(t, leader_figure_and_keys);
 }

@@ -130,7 +130,7 @@ START_TEST(leader_answers_resumes_copies_submits)
 	free(st);
 	/* Its figures were summarised in the same transaction (summary.h):
 	 * implementing, in some classrooms (the stage's fourth option). */
-	snprintf(q, sizeof q, "SELECT rs.implementing || ' ' || rs.stage || ' ' || (rs.cultural IS NOT NULL)"
+	snprintf(q, sizeof q, "SELECT rs.implementing || ' ' || rs.stage || ' ' || (rs.cultural_num IS NOT NULL)"
 	                      "  FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
 	                      " WHERE x.cycle_id = " CUR " AND x.school_id = %s", a);
 	st = db_value(q);

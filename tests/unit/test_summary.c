@@ -149,8 +149,10 @@ START_TEST(summaries_are_the_decoded_figures)
 	                               " WHERE x.status <> 'submitted'", ""), 0);
 
 	/* Each stored summary is its response decoded. */
-	st = db_q(r, "SELECT response_id, implementing, stage, supports, learning, challenges, coalesce(cultural, -1),"
-	             " coalesce(instructional, -1), coalesce(career, -1) FROM response_summary", "");
+	st = db_q(r, "SELECT response_id, implementing, stage, supports, learning, challenges,"
+	             " coalesce(cultural_num, 0), coalesce(cultural_den, 0), coalesce(instructional_num, 0),"
+	             " coalesce(instructional_den, 0), coalesce(career_num, 0), coalesce(career_den, 0)"
+	             " FROM response_summary", "");
 	int rows = 0, scored = 0, unscored = 0;
 	while (db_step(r, st)) {
 		struct summary_figures f;
@@ -159,9 +161,10 @@ START_TEST(summaries_are_the_decoded_figures)
 		for (int c = 0; c < SUMMARY_NCHOICES; c++)
 			ck_assert_int_eq(db_col_int(st, 2 + c), f.chosen[c]);
 		for (int d = 0; d < 3; d++) {
-			ck_assert_int_eq(db_col_int(st, 6 + d), f.score[d]);
-			scored += f.score[d] >= 0;
-			unscored += f.score[d] < 0;
+			ck_assert_int_eq(db_col_int(st, 6 + 2 * d), f.score[d].num);
+			ck_assert_int_eq(db_col_int(st, 7 + 2 * d), f.score[d].den);
+			scored += f.score[d].den > 0;
+			unscored += f.score[d].den == 0;
 		}
 		rows++;
 	}
@@ -221,6 +224,140 @@ START_TEST(reopened_or_changed_leaves_the_figures_at_once)
 }
 END_TEST
 
+/* A cycle of three schools of one state and type, submitted with the
+ * given cultural answers (practices, agreement; NULL or "" for none) by
+ * the given leaders, the schools' stages as given. */
+static void three_schools(struct req *r, const char *const practices[3], const char *const agree[3],
+                          const long long leader[3], const char *const stage[3])
+{
+	char err[512];
+	const char *dir = getenv("ILNET_INSTRUMENTS");
+	ck_assert_msg(survey_sync(r->db, dir ? dir : "db/instruments", err, sizeof err) == 0, "%s", err);
+	db_exec(r, "INSERT INTO users (id, email, name, role) VALUES (900, 'staff@example.org', 'Staff', 'staff')", "");
+	long long instrument = db_int(r, 0, "SELECT max(id) FROM instruments", "");
+	db_exec(r, "INSERT INTO scan_cycles (id, year, instrument_id, status) VALUES (7, 2030, ?, 'open')", "I",
+	        instrument);
+	IN = survey_get(r, instrument);
+	for (int i = 0; i < 3; i++) {
+		long long school = 100 + i;
+		db_exec(r, "INSERT OR IGNORE INTO users (id, email, name, role) VALUES (?, ?, 'Leader', 'leader')", "It",
+		        leader[i], arena_printf(&r->arena, "leader%lld@example.org", leader[i]));
+		db_exec(r, "INSERT INTO schools (id, name, state_code, city, tz, type, grade_low, grade_high, enrollment)"
+		           " VALUES (?, ?, 'MN', 'Ely', 'America/Chicago', 'small_rural', 0, 12, 100)", "It",
+		        school, arena_printf(&r->arena, "School %d", i));
+		db_exec(r, "INSERT INTO responses (cycle_id, school_id, status, started_by, submitted_at, submitted_by)"
+		           " VALUES (7, ?, 'submitted', ?, unixepoch(), ?)", "III", school, leader[i], leader[i]);
+		long long rid = db_last_id(r);
+		const char *const q[3] = { "cultural_practices", "cultural_agree", "stage" };
+		const char *const v[3] = { practices[i], agree[i], stage[i] };
+		for (int k = 0; k < 3; k++)
+			if (v[k] && *v[k])
+				db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt",
+				        rid, q[k], v[k]);
+	}
+}
+
+/* The number after "key": in the JSON object that follows "within": (the
+ * body itself when within is NULL). */
+static long json_num_in(const char *body, const char *within, const char *key)
+{
+	if (within) {
+		body = strstr(body, within);
+		if (!body)
+			return -1;
+	}
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(body, pat);
+	return p ? atol(p + strlen(pat)) : -1;
+}
+
+/* Cultural scores (real instrument: 5 practices, a 5-point scale) of
+ * 12.5, 12.5 and 0: shown alone 13, 13 and 0.  Averaging those gave
+ * 26 / 3 = 8.67, shown 9; the exact mean is 25 / 3 = 8.33, shown 8. */
+START_TEST(group_scores_are_rounded_once)
+{
+	struct req *r = test_req_new();
+	const char *const practices[3] = { NULL, NULL, NULL };
+	const char *const agree[3] = { "2", "2", "1" };
+	const long long leader[3] = { 1000, 1001, 1002 };
+	const char *const stage[3] = { "not_yet", "not_yet", "not_yet" };
+	three_schools(r, practices, agree, leader, stage);
+	r->user = &staff;
+	struct answers a = {0};
+	survey_load_answers(r, db_int(r, 0, "SELECT min(id) FROM responses", ""), &a);
+	ck_assert_int_eq(survey_score(IN, &a, "cultural"), 13);        /* a school alone: as before */
+	for (int stored = 0; stored < 2; stored++) {
+		if (stored) {           /* decoded first, then from the summaries */
+			char err[256];
+			ck_assert_int_eq(summary_fill(r->db, err, sizeof err), 3);
+			figures_changed(r);
+		}
+		const char *j = figures(r, NULL, NULL);
+		ck_assert_int_eq(json_num_in(j, "\"dimensions\":", "cultural"), 8);
+		ck_assert_int_eq(json_num_in(j, "\"group\":\"MN\"", "cultural"), 8);
+		ck_assert_int_eq(json_num_in(j, "\"group\":\"small_rural\"", "cultural"), 8);
+		/* Practices and agreement unanswered elsewhere: unscored. */
+		ck_assert_int_eq(json_num_in(j, "\"dimensions\":", "career"), -1);
+	}
+	test_req_free(r);
+}
+END_TEST
+
+/* Leaders counted once each, implementing when one of their schools does;
+ * a response without a submitter counts no leader. */
+START_TEST(leaders_implementing_in_one_of_their_schools)
+{
+	struct results_leader l[] = { { 5, 0 }, { 7, 1 }, { 5, 1 }, { 0, 1 }, { 9, 0 }, { 7, 0 }, { 9, 0 } };
+	int leaders = -1, implementing = -1;
+	results_leaders(l, 7, &leaders, &implementing);
+	ck_assert_int_eq(leaders, 3);
+	ck_assert_int_eq(implementing, 2);
+	results_leaders(l, 0, &leaders, &implementing);
+	ck_assert_int_eq(leaders, 0);
+	ck_assert_int_eq(implementing, 0);
+}
+END_TEST
+
+/* Leader 1000 answered for schools 100 (not yet) and 101 (schoolwide),
+ * leader 1001 for 102 (not yet): a third of the schools, half the leaders.
+ * A private school alone in its atom does not count, and neither does
+ * its leader through it. */
+START_TEST(leader_figure_follows_the_policy)
+{
+	struct req *r = test_req_new();
+	const char *const practices[3] = { NULL, NULL, NULL };
+	const char *const agree[3] = { "3", "3", "3" };
+	const long long leader[3] = { 1000, 1000, 1001 };
+	const char *const stage[3] = { "not_yet", "schoolwide", "not_yet" };
+	three_schools(r, practices, agree, leader, stage);
+	r->user = &staff;
+	const char *j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "implementing_share"), 33);
+	ck_assert_int_eq(json_num_in(j, NULL, "leaders_responding"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "of"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "share"), 50);
+	ck_assert(strstr(j, "\"label\":\"School leaders who answered and implement") != NULL);
+	/* Leader 1000's implementing school private: they count through 100
+	 * only, and implement nowhere counted. */
+	db_exec(r, "UPDATE schools SET sharing = 'private' WHERE id = 101", "");
+	figures_changed(r);
+	j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "schools_responding"), 2);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 0);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "of"), 2);
+	/* Leader 1001's only school private: they are not counted at all. */
+	db_exec(r, "UPDATE schools SET sharing = CASE id WHEN 102 THEN 'private' ELSE 'network' END", "");
+	figures_changed(r);
+	j = figures(r, NULL, NULL);
+	ck_assert_int_eq(json_num_in(j, NULL, "leaders_responding"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "leaders"), 1);
+	ck_assert_int_eq(json_num_in(j, "\"leaders_implementing\":", "share"), 100);
+	test_req_free(r);
+}
+END_TEST
+
 /* A choice's options are bits of one integer: an instrument offering more
  * is refused rather than summarised wrong. */
 START_TEST(choices_fit_in_a_summary)
@@ -244,6 +381,9 @@ Suite *summary_suite(void)
 	tcase_add_test(t, summaries_are_the_decoded_figures);
 	tcase_add_test(t, reopened_or_changed_leaves_the_figures_at_once);
 	tcase_add_test(t, choices_fit_in_a_summary);
+	tcase_add_test(t, group_scores_are_rounded_once);
+	tcase_add_test(t, leaders_implementing_in_one_of_their_schools);
+	tcase_add_test(t, leader_figure_follows_the_policy);
 	suite_add_tcase(s, t);
 	return s;
 }

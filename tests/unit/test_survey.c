@@ -218,8 +218,53 @@ START_TEST(checking_and_scoring)
 	answers_set(r, &a, "agree", "1");
 	ck_assert_int_eq(survey_score(S, &a, "cultural"), 50);
 	ck_assert_int_eq(survey_score(S, &a, "career"), -1);
+	struct score x;
+	ck_assert_int_eq(survey_score_exact(S, &a, "career", &x), -1);
+	ck_assert_int_eq(x.den, 0);
+	/* Exactly: (4 practices of 4, scale 1 of 5) = (4 * 4 + 4 * 0) / (2 * 4 * 4). */
+	ck_assert_int_eq(survey_score_exact(S, &a, "cultural", &x), 0);
+	ck_assert_int_eq(x.num, 16);
+	ck_assert_int_eq(x.den, 32);
 	test_req_free(r);
 	survey_free(S);
+}
+END_TEST
+
+/* Means of exact scores, rounded once: three schools of 12.5, 12.5 and 0
+ * (13, 13 and 0 shown alone) average 8.33, shown 8, where their rounded
+ * scores averaged 8.67, shown 9; a mean of exactly k + 1/2 goes up. */
+START_TEST(means_round_once)
+{
+	struct score_mean m = {0}, e = {0};
+	ck_assert_int_eq(score_mean_rounded(&m), -1);
+	ck_assert_int_eq(score_rounded((struct score){ 5, 40 }), 13);           /* 12.5, alone */
+	ck_assert_int_eq(score_rounded((struct score){ 0, 0 }), -1);
+	ck_assert_int_eq(score_rounded((struct score){ 1, 3 }), 33);
+	ck_assert_int_eq(score_mean_add(&m, (struct score){ 5, 40 }), 0);
+	ck_assert_int_eq(score_mean_add(&m, (struct score){ 5, 40 }), 0);
+	ck_assert_int_eq(score_mean_add(&m, (struct score){ 0, 40 }), 0);
+	ck_assert_int_eq(score_mean_add(&m, (struct score){ 0, 0 }), 0);        /* unscored: nothing */
+	ck_assert_int_eq(m.n, 3);
+	ck_assert_int_eq(score_mean_rounded(&m), 8);
+	/* 12.5 and 22.5: 17.5 exactly, half up to 18; 0 and 1/3: 16.67, 17. */
+	struct score_mean h = {0}, t = {0};
+	score_mean_add(&h, (struct score){ 5, 40 });
+	score_mean_add(&h, (struct score){ 9, 40 });
+	ck_assert_int_eq(score_mean_rounded(&h), 18);
+	/* Different denominators add over their least common multiple. */
+	score_mean_add(&t, (struct score){ 0, 40 });
+	score_mean_add(&t, (struct score){ 1, 3 });
+	ck_assert_int_eq(t.den, 120);
+	ck_assert_int_eq(t.sum, 40);
+	ck_assert_int_eq(score_mean_rounded(&t), 17);
+	/* Compared exactly; an empty mean is never below. */
+	ck_assert_int_lt(score_mean_cmp(&m, &h), 0);
+	ck_assert_int_gt(score_mean_cmp(&h, &t), 0);
+	ck_assert_int_eq(score_mean_cmp(&m, &m), 0);
+	ck_assert_int_gt(score_mean_cmp(&e, &m), 0);
+	/* A sum beyond 64 bits is refused, not wrapped. */
+	struct score_mean big = { 0x7fffffffffffff00LL, 1000003, 1 };
+	ck_assert_int_eq(score_mean_add(&big, (struct score){ 1, 1000033 }), -1);
 }
 END_TEST
 
@@ -228,6 +273,7 @@ Suite *survey_suite(void)
 	Suite *s = suite_create("survey");
 	TCase *t = tcase_create("survey");
 	tcase_add_test(t, parses_the_real_instrument);
+	tcase_add_test(t, means_round_once);
 	tcase_add_test(t, refuses_malformed_instruments);
 	tcase_add_test(t, skip_logic_chains);
 	tcase_add_test(t, reading_a_section);
