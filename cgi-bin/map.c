@@ -18,6 +18,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "map.h"
 #include "policy.h"
 #include "region.h"
 #include "req.h"
@@ -72,6 +73,8 @@ struct filters {
 	long long nation, org, school;
 	int stage;                  /* -1 any */
 	int ties;                   /* only schools with site-visit ties */
+	const char *only;           /* NULL, or only these schools: a JSON array of ids */
+	int nonly;
 };
 
 static int pairs_index(const char *const *pairs, const char *v)
@@ -93,6 +96,8 @@ static void filters_read(struct req *r, struct filters *f)
 	f->school = (v = req_query(r, "school")) ? atoll(v) : 0;
 	f->stage = pairs_index(stages, req_query(r, "stage"));
 	f->ties = (v = req_query(r, "ties")) && !strcmp(v, "1");
+	f->only = NULL;
+	f->nonly = 0;
 	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
 	v = req_query(r, "zoom");
 	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
@@ -329,6 +334,20 @@ static void pins_scan_all(struct req *r, struct pins *ps)
 			pin_scan_row((struct pin *)ps->by_id[i], NULL, 0);
 }
 
+/* The schools of pins_read(), in id order, which is the index by id; name
+ * order comes after (a sort in SQL would carry every column of 100,000
+ * rows through the sorter).  ?1 .. ?8: the viewer and the filters. */
+#define PINS_SQL \
+	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
+	POLICY_MAP_PRECISION ", " POLICY_COLUMNS \
+	"  FROM schools s" \
+	" WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL" \
+	"   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)" \
+	"   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')" \
+	"       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))" \
+	"   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
+
 /* Every school the filters and the policy let this viewer see on the
  * map, at the precision allowed: in name order when sorted asks (the
  * exports), else in id order.  Their stage and scores are read with them
@@ -336,24 +355,21 @@ static void pins_scan_all(struct req *r, struct pins *ps)
 static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used, int sorted)
 {
 	const char *role = role_name(r->user->role);
-	/* In id order, which is the index by id; name order comes after (a
-	 * sort in SQL would carry every column of 100,000 rows through the
-	 * sorter). */
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, "
-	    POLICY_MAP_PRECISION ", " POLICY_COLUMNS
-	    "  FROM schools s"
-	    " WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL"
-	    "   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
-	    "   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
-	    "     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')"
-	    "       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))"
-	    "   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
-	    " ORDER BY s.id",
-	    "IIttIItI", r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id);
-	/* Room for every school at once: doubling would copy a national
-	 * network's pins a dozen times. */
-	int cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1, n = 0;
+	sqlite3_stmt *st;
+	int cap;
+	if (f->only) {
+		st = db_q(r, PINS_SQL " AND s.id IN (SELECT value FROM json_each(?9)) ORDER BY s.id", "IIttIItIt",
+		          r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id,
+		          f->only);
+		cap = f->nonly + 1;
+	} else {
+		st = db_q(r, PINS_SQL " ORDER BY s.id", "IIttIItI", r->user->id, r->user->org_id, f->state, f->type,
+		          f->nation, f->org, role, r->user->nation_id);
+		/* Room for every school at once: doubling would copy a
+		 * national network's pins a dozen times. */
+		cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
+	}
+	int n = 0;
 	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
 	while (db_step(r, st)) {
 		enum vis v = policy_row(r, st, 9);
@@ -686,6 +702,81 @@ void map_page(struct req *r)
 	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
 	usage_flush(r, &used, "map");
 	page_end(r);
+}
+
+/* ---- the small map of a school's profile ---------------------------------------------- */
+
+#define MINI_W 320
+#define MINI_H 220
+
+void map_mini(struct req *r, long long school)
+{
+	/* The school and its site-visit partners, as the card's ego network;
+	 * pins_read() decides which of them this viewer may see, and where. */
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
+	                           "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", school);
+	struct buf ids = BUF_IN(&r->arena);
+	buf_printf(&ids, "[%lld", school);
+	int nids = 1;
+	while (db_step(r, st)) {
+		buf_printf(&ids, ",%lld", db_col_int(st, 0));
+		nids++;
+	}
+	buf_putc(&ids, ']');
+	struct filters f = { .state = "", .type = "", .colour = "stage", .zoom = "", .school = school, .stage = -1,
+	                     .only = buf_str(&ids), .nonly = nids };
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used, 0);
+	struct pin *me = (struct pin *)pin_find(&ps, school);
+	if (!me) {
+		/* Not on the map for this viewer: nothing says where it is. */
+		buf_free(&ids);
+		return;
+	}
+	struct geo_view view;
+	geo_view_fit_state(&view, me->state, MINI_W, MINI_H, 6);
+	for (int i = 0; i < ps.n; i++)
+		geo_to_svg(&view, ps.p[i]->lon, ps.p[i]->lat, &ps.p[i]->sx, &ps.p[i]->sy);
+	html(r, "<h2 id=\"mini-map-title\">On the map</h2>\n<figure class=\"map mini-map\">\n"
+	        "<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"mini-map-title\">\n", MINI_W, MINI_H);
+	struct buf outline = BUF_IN(&r->arena);
+	geo_svg_outlines(&outline, &view);
+	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
+	buf_free(&outline);
+	/* Its ties to partners shown, then the partners, then the school on top. */
+	html(r, "<g class=\"ties\">\n");
+	for (int i = 0; i < ps.n; i++)
+		if (ps.p[i] != me)
+			html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie ego\"/>\n",
+			     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy),
+			     arena_printf(&r->arena, "%.1f", ps.p[i]->sx), arena_printf(&r->arena, "%.1f", ps.p[i]->sy));
+	html(r, "</g>\n<g class=\"pins\">\n");
+	int partners = 0;
+	for (int i = 0; i < ps.n; i++) {
+		const struct pin *q = ps.p[i];
+		if (q == me || q->sx < 0 || q->sy < 0 || q->sx >= MINI_W || q->sy >= MINI_H)
+			continue;            /* a partner in another state: the line leaves the drawing */
+		html(r, "<a href=\"/schools/%lld\"><circle cx=\"%s\" cy=\"%s\" r=\"5\" class=\"pin c9\">"
+		        "<title>%s, %s, %s — site visits%s</title></circle></a>\n", q->id,
+		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy), q->name, q->city,
+		     q->state, q->exact ? "" : " (shown at its county's centre)");
+		partners++;
+	}
+	int c = colour_of(r, &f, me);
+	html(r, "<circle cx=\"%s\" cy=\"%s\" r=\"7\" class=\"pin c%d chosen\"><title>%s, %s, %s — %s%s</title></circle>\n",
+	     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy), c < 0 ? 9 : c, me->name,
+	     me->city, me->state, colour_label(&f, c), me->exact ? "" : " (shown at its county's centre)");
+	html(r, "</g>\n</svg>\n<figcaption>%s in %s; %s.</figcaption>\n</figure>\n"
+	        "<p><a href=\"/map?school=%lld&amp;zoom=%s#card\">See it on the network map</a></p>\n",
+	     me->exact ? "Where the school is" : "The school at its county's centre",
+	     region_label(region_states, me->state),
+	     partners ? "lines are its site visits with schools you may see" : "no site visits with schools you may see nearby",
+	     school, url_enc(r, me->state));
+	buf_free(&ids);
+	usage_flush(r, &used, "profile map");
 }
 
 /* ---- exports ------------------------------------------------------------------------ */
