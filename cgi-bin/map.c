@@ -633,6 +633,12 @@ void map_page(struct req *r)
 	struct pin **p = ps.p;
 	int n = ps.n;
 	page_begin(r, "The network on a map");
+	/* The filters fold away on a phone (ilnet.js closes them there), so
+	 * that the map comes first; open as served, they work without scripts. */
+	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.stage >= 0) +
+	          (strcmp(f.colour, "stage") != 0) + f.ties;
+	html(r, "<details class=\"map-filters\" open>\n<summary>Filters%s</summary>\n",
+	     set ? arena_printf(&r->arena, " (%d set)", set) : "");
 	filter_begin(r, "/map");
 	filter_select(r, "state", "State", "Any state", region_states, f.state);
 	filter_select(r, "type", "Type", "Any type", region_school_types, f.type);
@@ -649,6 +655,7 @@ void map_page(struct req *r)
 	if (*f.zoom)
 		html(r, "<input type=\"hidden\" name=\"zoom\" value=\"%s\">\n", f.zoom);
 	filter_end(r);
+	html(r, "</details>\n");
 	html(r, "<p class=\"zoom\">Zoom: <a href=\"/map%s\">the region</a>", filters_href(r, &f, "zoom", ""));
 	static const char *const st3[] = { "MN", "ND", "SD" };
 	for (int i = 0; i < 3; i++)
