@@ -18,6 +18,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "map.h"
 #include "policy.h"
 #include "region.h"
 #include "req.h"
@@ -26,6 +27,7 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +57,16 @@ struct pin {
 	long long id, nation;
 	const char *name, *city, *state, *type;
 	double lon, lat;            /* as shown: exact, or the county's centroid */
-	int exact;
-	int stage;                  /* 0..4, -1: unknown or not the viewer's to read */
-	int score[3];               /* -1: unknown or not the viewer's */
-	enum vis v;
 	double sx, sy;
+	uint64_t pre[2];            /* name_prefix() */
+	int name_len;
 	int cluster;                /* index of its cell's first pin */
+	enum vis v;
+	/* Small: a national network's pins are 100,000 of them. */
+	signed char exact;
+	signed char stage;          /* 0..4, -1: unknown or not the viewer's to read */
+	signed char score[3];       /* -1: unknown or not the viewer's (scores are 0..100) */
+	signed char scan_read;      /* stage and scores read (pin_scan) */
 };
 
 struct filters {
@@ -68,6 +74,8 @@ struct filters {
 	long long nation, org, school;
 	int stage;                  /* -1 any */
 	int ties;                   /* only schools with site-visit ties */
+	const char *only;           /* NULL, or only these schools: a JSON array of ids */
+	int nonly;
 };
 
 static int pairs_index(const char *const *pairs, const char *v)
@@ -89,6 +97,8 @@ static void filters_read(struct req *r, struct filters *f)
 	f->school = (v = req_query(r, "school")) ? atoll(v) : 0;
 	f->stage = pairs_index(stages, req_query(r, "stage"));
 	f->ties = (v = req_query(r, "ties")) && !strcmp(v, "1");
+	f->only = NULL;
+	f->nonly = 0;
 	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
 	v = req_query(r, "zoom");
 	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
@@ -144,27 +154,14 @@ static int tie_ids(struct req *r, long long **out)
 	return n;
 }
 
-/* The pins of a request, in name order, and in id order for finding one
- * by its school. */
+/* The pins of a request: p in name order, or in id order where only some
+ * need the order (pins_read), and by_id in id order for finding one by
+ * its school. */
 struct pins {
-	struct pin *p;
+	struct pin **p;
 	int n;
 	const struct pin **by_id;
 };
-
-static int cmp_pin_id(const void *a, const void *b)
-{
-	long long x = (*(const struct pin *const *)a)->id, y = (*(const struct pin *const *)b)->id;
-	return (x > y) - (x < y);
-}
-
-static void pins_index(struct req *r, struct pins *ps)
-{
-	ps->by_id = arena_alloc(&r->arena, sizeof *ps->by_id * (size_t)(ps->n ? ps->n : 1));
-	for (int i = 0; i < ps->n; i++)
-		ps->by_id[i] = &ps->p[i];
-	qsort(ps->by_id, (size_t)ps->n, sizeof *ps->by_id, cmp_pin_id);
-}
 
 static const struct pin *pin_find(const struct pins *ps, long long id)
 {
@@ -181,31 +178,211 @@ static const struct pin *pin_find(const struct pins *ps, long long id)
 	return NULL;
 }
 
+/* The name's first 16 bytes, lower-cased and packed big-endian, up to its
+ * first digit, which becomes '0' and ends the prefix (zeros after): two
+ * names whose prefixes differ compare as db_natural_cmp() compares them
+ * (a digit against a letter or a space compares as any digit would, and
+ * the shorter name comes first), so most comparisons of a national
+ * network's names are two integer comparisons.  Equal prefixes say
+ * nothing: the names are compared in full. */
+static void name_prefix(const char *name, uint64_t pre[2])
+{
+	unsigned char b[16] = {0};
+	for (int i = 0; i < 16 && name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c >= '0' && c <= '9') {
+			b[i] = '0';
+			break;
+		}
+		b[i] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	}
+	for (int w = 0; w < 2; w++) {
+		pre[w] = 0;
+		for (int i = 0; i < 8; i++)
+			pre[w] = pre[w] << 8 | b[8 * w + i];
+	}
+}
+
+/* Name order, as the lists' natural_sort collation has it, then id. */
+static int cmp_pin_name(const struct pin *x, const struct pin *y)
+{
+	for (int w = 0; w < 2; w++)
+		if (x->pre[w] != y->pre[w])
+			return x->pre[w] < y->pre[w] ? -1 : 1;
+	int c = db_natural_cmp(x->name, x->name_len, y->name, y->name_len);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_pin_ptr(const void *a, const void *b)
+{
+	return cmp_pin_name(*(struct pin *const *)a, *(struct pin *const *)b);
+}
+
+static void pin_swap(struct pin **p, int i, int j)
+{
+	struct pin *t = p[i];
+	p[i] = p[j];
+	p[j] = t;
+}
+
+/* Put the pin of rank k in name order at p[k], those before it in name
+ * order before it and the others after (quickselect). */
+static void pins_select(struct pin **p, int n, int k)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		/* The median of three as the pivot, moved to p[hi]. */
+		int mid = lo + (hi - lo) / 2;
+		if (cmp_pin_name(p[mid], p[lo]) < 0)
+			pin_swap(p, mid, lo);
+		if (cmp_pin_name(p[hi], p[lo]) < 0)
+			pin_swap(p, hi, lo);
+		if (cmp_pin_name(p[mid], p[hi]) < 0)
+			pin_swap(p, mid, hi);
+		int store = lo;
+		for (int i = lo; i < hi; i++)
+			if (cmp_pin_name(p[i], p[hi]) < 0)
+				pin_swap(p, i, store++);
+		pin_swap(p, hi, store);
+		if (store == k)
+			return;
+		if (k < store)
+			hi = store - 1;
+		else
+			lo = store + 1;
+	}
+}
+
+/* Put the pins of ranks from .. from+len-1 in name order at p[from ..],
+ * in that order, the others before and after them in no order: a page of
+ * the table without sorting a national network's pins. */
+static void pins_order_range(struct pin **p, int n, int from, int len)
+{
+	if (from >= n)
+		return;
+	if (from + len > n)
+		len = n - from;
+	pins_select(p, n, from);
+	pins_select(p + from, n - from, len - 1);
+	qsort(p + from, (size_t)len, sizeof *p, cmp_pin_ptr);
+}
+
+/* The region's own string for a code (a pairs list's), or a copy of it
+ * when the list has no such code: fewer copies of 100,000 rows. */
+static const char *region_code(struct req *r, const char *const *pairs, const char *code)
+{
+	int i = pairs_index(pairs, code);
+	return i >= 0 ? pairs[2 * i] : arena_strdup(&r->arena, code);
+}
+
+/* The summary columns a pin's stage and scores are read from: the stage
+ * bits, then each dimension's exact score as numerator and denominator
+ * (rounded once here, as a school's own score is shown). */
+#define SCAN_COLUMNS \
+	"rs.stage, rs.cultural_num, rs.cultural_den, rs.instructional_num, rs.instructional_den," \
+	" rs.career_num, rs.career_den"
+
+/* A pin's stage and scores from one summary row (SCAN_COLUMNS from col).
+ * Scan answers: only for a viewer who sees the school in full. */
+static void pin_scan_row(struct pin *x, sqlite3_stmt *st, int col)
+{
+	x->scan_read = 1;
+	x->stage = -1;
+	x->score[0] = x->score[1] = x->score[2] = -1;
+	if (x->v != VIS_FULL || !st)
+		return;
+	long long bits = db_col_null(st, col) ? 0 : db_col_int(st, col);
+	for (int k = 0; k < NSTAGES; k++)
+		if (bits & (1LL << k))
+			x->stage = k;
+	for (int d = 0; d < 3; d++) {
+		int c = col + 1 + 2 * d;
+		x->score[d] = (signed char)(db_col_null(st, c) || db_col_null(st, c + 1) ? -1
+		              : score_rounded((struct score){ db_col_int(st, c), db_col_int(st, c + 1) }));
+	}
+}
+
+/* The stage and scores of the school's latest submitted scan, read when
+ * first wanted: the page needs them only for the pins it draws one by one
+ * and the rows it lists, a few hundred of a national network's pins. */
+static void pin_scan(struct req *r, struct pin *x)
+{
+	if (x->scan_read)
+		return;
+	if (x->v != VIS_FULL) {
+		x->scan_read = 1;
+		return;
+	}
+	sqlite3_stmt *st = db_q(r, "SELECT " SCAN_COLUMNS
+	                           "  FROM (SELECT x.id FROM responses x JOIN scan_cycles c ON c.id = x.cycle_id"
+	                           "   WHERE x.school_id = ? AND x.status = 'submitted' ORDER BY c.year DESC LIMIT 1) l"
+	                           "  LEFT JOIN response_summary rs ON rs.response_id = l.id", "I", x->id);
+	if (db_step(r, st)) {
+		pin_scan_row(x, st, 0);
+		sqlite3_reset(st);
+	} else {
+		pin_scan_row(x, NULL, 0);
+	}
+}
+
+/* Every pin's stage and scores in one pass over the submitted responses,
+ * cycles oldest first, so that each school's latest is the one kept: for
+ * the stage filter and the exports, which need them all. */
+static void pins_scan_all(struct req *r, struct pins *ps)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT x.school_id, " SCAN_COLUMNS
+	                           "  FROM scan_cycles c JOIN responses x ON x.cycle_id = c.id"
+	                           "  LEFT JOIN response_summary rs ON rs.response_id = x.id"
+	                           " WHERE x.status = 'submitted' ORDER BY c.year", "");
+	while (db_step(r, st)) {
+		struct pin *x = (struct pin *)pin_find(ps, db_col_int(st, 0));
+		if (x)
+			pin_scan_row(x, st, 1);
+	}
+	for (int i = 0; i < ps->n; i++)
+		if (!ps->by_id[i]->scan_read)
+			pin_scan_row((struct pin *)ps->by_id[i], NULL, 0);
+}
+
+/* The schools of pins_read(), in id order, which is the index by id; name
+ * order comes after (a sort in SQL would carry every column of 100,000
+ * rows through the sorter).  ?1 .. ?8: the viewer and the filters. */
+#define PINS_SQL \
+	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
+	POLICY_MAP_PRECISION ", " POLICY_COLUMNS \
+	"  FROM schools s" \
+	" WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL" \
+	"   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)" \
+	"   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')" \
+	"       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))" \
+	"   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
+
 /* Every school the filters and the policy let this viewer see on the
- * map, at the precision allowed, in name order. */
-static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used)
+ * map, at the precision allowed: in name order when sorted asks (the
+ * exports), else in id order.  Their stage and scores are read with them
+ * only when the exports or the stage filter need them all. */
+static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used, int sorted)
 {
 	const char *role = role_name(r->user->role);
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, "
-	    POLICY_MAP_PRECISION ", rs.stage, coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0),"
-	    " coalesce(rs.instructional_num, 0), coalesce(rs.instructional_den, 0), coalesce(rs.career_num, 0),"
-	    " coalesce(rs.career_den, 0), " POLICY_COLUMNS
-	    "  FROM schools s LEFT JOIN response_summary rs ON rs.response_id = (SELECT x.id FROM responses x"
-	    "    JOIN scan_cycles c ON c.id = x.cycle_id WHERE x.school_id = s.id AND x.status = 'submitted'"
-	    "    ORDER BY c.year DESC LIMIT 1)"
-	    " WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL"
-	    "   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
-	    "   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
-	    "     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')"
-	    "       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))"
-	    "   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
-	    " ORDER BY s.name COLLATE natural_sort, s.id",
-	    "IIttIItI", r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id);
-	int cap = 256, n = 0;
+	sqlite3_stmt *st;
+	int cap;
+	if (f->only) {
+		st = db_q(r, PINS_SQL " AND s.id IN (SELECT value FROM json_each(?9)) ORDER BY s.id", "IIttIItIt",
+		          r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id,
+		          f->only);
+		cap = f->nonly + 1;
+	} else {
+		st = db_q(r, PINS_SQL " ORDER BY s.id", "IIttIItI", r->user->id, r->user->org_id, f->state, f->type,
+		          f->nation, f->org, role, r->user->nation_id);
+		/* Room for every school at once: doubling would copy a
+		 * national network's pins a dozen times. */
+		cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
+	}
+	int n = 0;
 	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 16);
+		enum vis v = policy_row(r, st, 9);
 		int placed = policy_map_placement(v, db_col_view(st, 8));
 		if (!placed)
 			continue;
@@ -229,47 +406,56 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 		x.lat = lat;
 		x.stage = -1;
 		x.score[0] = x.score[1] = x.score[2] = -1;
-		if (v == VIS_FULL) {
-			long long bits = db_col_null(st, 9) ? 0 : db_col_int(st, 9);
-			for (int k = 0; k < NSTAGES; k++)
-				if (bits & (1LL << k))
-					x.stage = k;
-			for (int d = 0; d < 3; d++)
-				x.score[d] = score_rounded((struct score){ db_col_int(st, 10 + 2 * d), db_col_int(st, 11 + 2 * d) });
-		}
-		if (f->stage >= 0 && x.stage != f->stage)
-			continue;
 		x.name = db_col_text(r, st, 1);
+		x.name_len = (int)strlen(x.name);
+		name_prefix(x.name, x.pre);
 		x.city = db_col_text(r, st, 2);
-		x.state = db_col_text(r, st, 3);
-		x.type = db_col_text(r, st, 4);
+		x.state = region_code(r, region_states, db_col_view(st, 3));
+		x.type = region_code(r, region_school_types, db_col_view(st, 4));
 		x.nation = db_col_int(st, 5);
-		if (n == cap) {
-			struct pin *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, p, sizeof *p * (size_t)n);
-			p = more;
-			cap *= 2;
-		}
-		p[n++] = x;
+		if (n < cap)            /* a school added since the count waits for the next request */
+			p[n++] = x;
 	}
+	out->n = n;
+	out->by_id = arena_alloc(&r->arena, sizeof *out->by_id * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		out->by_id[i] = &p[i];
+	if (sorted || f->stage >= 0)
+		pins_scan_all(r, out);
+	int k = 0;
 	if (f->ties) {
 		long long *ids;
-		int nt = tie_ids(r, &ids), k = 0;
+		int nt = tie_ids(r, &ids);
 		for (int i = 0; i < n; i++)
-			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id))
-				p[k++] = p[i];
-		n = k;
+			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id) && (f->stage < 0 || p[i].stage == f->stage))
+				out->by_id[k++] = &p[i];
+	} else {
+		for (int i = 0; i < n; i++)
+			if (f->stage < 0 || p[i].stage == f->stage)
+				out->by_id[k++] = &p[i];
 	}
-	for (int i = 0; i < n; i++)
-		usage_count_school(r, used, p[i].id, p[i].nation, p[i].exact ? VIS_FULL : VIS_COARSE);
-	out->p = p;
+	n = k;
+	/* The pins kept: in name order (the SQL lists' order, sorted here:
+	 * a sort in SQL carries every column of every row through the
+	 * sorter) when sorted asks, else in id order, the page ordering only
+	 * the rows it lists (pins_order_range). */
+	struct pin **list = arena_alloc(&r->arena, sizeof *list * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		list[i] = (struct pin *)out->by_id[i];
+		/* Each school is one pin: counted once without usage_count_school's
+		 * search of those seen, which grows with the square of them. */
+		usage_count(used, list[i]->nation, list[i]->exact ? VIS_FULL : VIS_COARSE);
+	}
+	if (sorted)
+		qsort(list, (size_t)n, sizeof *list, cmp_pin_ptr);
+	out->p = list;
 	out->n = n;
-	pins_index(r, out);
 }
 
 /* The colour class of a pin: its stage, or its score's band. */
-static int colour_of(const struct filters *f, const struct pin *p)
+static int colour_of(struct req *r, const struct filters *f, struct pin *p)
 {
+	pin_scan(r, p);
 	int d = pairs_index(colourings, f->colour) - 1;
 	if (d < 0)
 		return p->stage;
@@ -287,7 +473,7 @@ static const char *colour_label(const struct filters *f, int c)
 
 static void map_svg(struct req *r, const struct filters *f, const struct pins *ps)
 {
-	struct pin *p = ps->p;
+	struct pin **p = ps->p;
 	int n = ps->n;
 	struct geo_view view;
 	if (*f->zoom && geo_county_find(f->zoom))
@@ -307,15 +493,16 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	}
 	int shown = 0;
 	for (int i = 0; i < n; i++) {
-		geo_to_svg(&view, p[i].lon, p[i].lat, &p[i].sx, &p[i].sy);
-		p[i].cluster = -1;
-		if (p[i].sx < 0 || p[i].sy < 0 || p[i].sx >= MAP_W || p[i].sy >= MAP_H)
+		geo_to_svg(&view, p[i]->lon, p[i]->lat, &p[i]->sx, &p[i]->sy);
+		p[i]->cluster = -1;
+		if (p[i]->sx < 0 || p[i]->sy < 0 || p[i]->sx >= MAP_W || p[i]->sy >= MAP_H)
 			continue;            /* outside the zoomed view */
-		int cell = (int)(p[i].sy / CELL) * cols + (int)(p[i].sx / CELL);
-		if (first[cell] < 0)
+		int cell = (int)(p[i]->sy / CELL) * cols + (int)(p[i]->sx / CELL);
+		/* A cluster is drawn where its first school by name is. */
+		if (first[cell] < 0 || cmp_pin_name(p[i], p[first[cell]]) < 0)
 			first[cell] = i;
 		count[cell]++;
-		p[i].cluster = cell;
+		p[i]->cluster = cell;
 		shown++;
 	}
 	html(r, "<figure class=\"map\">\n<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"map-title\">\n"
@@ -343,9 +530,9 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	for (int cell = 0; cell < cols * rows; cell++) {
 		if (first[cell] < 0)
 			continue;
-		const struct pin *q = &p[first[cell]];
+		const struct pin *q = p[first[cell]];
 		if (count[cell] == 1) {
-			int c = colour_of(f, q);
+			int c = colour_of(r, f, p[first[cell]]);
 			html(r, "<a href=\"/map%s#card\"><circle cx=\"%s\" cy=\"%s\" r=\"%d\" class=\"pin c%d%s\">"
 			        "<title>%s, %s, %s — %s%s</title></circle></a>\n",
 			     filters_href(r, f, "school", arena_printf(&r->arena, "%lld", q->id)),
@@ -391,9 +578,10 @@ static void legend(struct req *r, const struct filters *f)
 
 static void card(struct req *r, const struct filters *f, const struct pins *ps)
 {
-	const struct pin *q = pin_find(ps, f->school);
+	struct pin *q = (struct pin *)pin_find(ps, f->school);
 	if (!q)
 		return;
+	pin_scan(r, q);
 	html(r, "<section id=\"card\" class=\"card\" aria-labelledby=\"card-title\">\n<h2 id=\"card-title\">%s</h2>\n"
 	        "<dl class=\"facts\"><dt>Place</dt><dd>%s, %s</dd><dt>Type</dt><dd>%s</dd>\n", q->name, q->city,
 	     region_label(region_states, q->state), region_label(region_school_types, q->type));
@@ -451,10 +639,16 @@ void map_page(struct req *r)
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used);
-	struct pin *p = ps.p;
+	pins_read(r, &f, &ps, &used, 0);
+	struct pin **p = ps.p;
 	int n = ps.n;
 	page_begin(r, "The network on a map");
+	/* The filters fold away on a phone (ilnet.js closes them there), so
+	 * that the map comes first; open as served, they work without scripts. */
+	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.stage >= 0) +
+	          (strcmp(f.colour, "stage") != 0) + f.ties;
+	html(r, "<details class=\"map-filters\" open>\n<summary>Filters%s</summary>\n",
+	     set ? arena_printf(&r->arena, " (%d set)", set) : "");
 	filter_begin(r, "/map");
 	filter_select(r, "state", "State", "Any state", region_states, f.state);
 	filter_select(r, "type", "Type", "Any type", region_school_types, f.type);
@@ -471,6 +665,7 @@ void map_page(struct req *r)
 	if (*f.zoom)
 		html(r, "<input type=\"hidden\" name=\"zoom\" value=\"%s\">\n", f.zoom);
 	filter_end(r);
+	html(r, "</details>\n");
 	html(r, "<p class=\"zoom\">Zoom: <a href=\"/map%s\">the region</a>", filters_href(r, &f, "zoom", ""));
 	static const char *const st3[] = { "MN", "ND", "SD" };
 	for (int i = 0; i < 3; i++)
@@ -507,12 +702,14 @@ void map_page(struct req *r)
 	        "<th scope=\"col\">%s</th><th scope=\"col\">On the map</th></tr></thead>\n<tbody>\n",
 	     strcmp(f.colour, "stage") ? region_label(colourings, f.colour) : "Stage");
 	long long from = pager_offset(&pg);
+	if (from < n)
+		pins_order_range(p, n, (int)from, PAGE_ROWS);
 	for (long long i = from; i < n && i < from + PAGE_ROWS; i++) {
-		int c = colour_of(&f, &p[i]);
+		int c = colour_of(r, &f, p[i]);
 		html(r, "<tr><td><a href=\"/map%s#card\">%s</a></td><td>%s, %s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		     filters_href(r, &f, "school", arena_printf(&r->arena, "%lld", p[i].id)), p[i].name, p[i].city, p[i].state,
-		     region_label(region_school_types, p[i].type), c < 0 ? "—" : colour_label(&f, c),
-		     p[i].exact ? "Where it is" : "County centre");
+		     filters_href(r, &f, "school", arena_printf(&r->arena, "%lld", p[i]->id)), p[i]->name, p[i]->city,
+		     p[i]->state, region_label(region_school_types, p[i]->type), c < 0 ? "—" : colour_label(&f, c),
+		     p[i]->exact ? "Where it is" : "County centre");
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No school matches these filters.</td></tr>\n");
@@ -524,7 +721,131 @@ void map_page(struct req *r)
 	page_end(r);
 }
 
+/* ---- the small map of a school's profile ---------------------------------------------- */
+
+#define MINI_W 320
+#define MINI_H 220
+
+void map_mini(struct req *r, long long school)
+{
+	/* The school and its site-visit partners, as the card's ego network;
+	 * pins_read() decides which of them this viewer may see, and where. */
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
+	                           "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
+	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", school);
+	struct buf ids = BUF_IN(&r->arena);
+	buf_printf(&ids, "[%lld", school);
+	int nids = 1;
+	while (db_step(r, st)) {
+		buf_printf(&ids, ",%lld", db_col_int(st, 0));
+		nids++;
+	}
+	buf_putc(&ids, ']');
+	struct filters f = { .state = "", .type = "", .colour = "stage", .zoom = "", .school = school, .stage = -1,
+	                     .only = buf_str(&ids), .nonly = nids };
+	struct usage_tally used = {0};
+	struct pins ps;
+	pins_read(r, &f, &ps, &used, 0);
+	struct pin *me = (struct pin *)pin_find(&ps, school);
+	if (!me) {
+		/* Not on the map for this viewer: nothing says where it is. */
+		buf_free(&ids);
+		return;
+	}
+	struct geo_view view;
+	geo_view_fit_state(&view, me->state, MINI_W, MINI_H, 6);
+	for (int i = 0; i < ps.n; i++)
+		geo_to_svg(&view, ps.p[i]->lon, ps.p[i]->lat, &ps.p[i]->sx, &ps.p[i]->sy);
+	html(r, "<h2 id=\"mini-map-title\">On the map</h2>\n<figure class=\"map mini-map\">\n"
+	        "<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"mini-map-title\">\n", MINI_W, MINI_H);
+	struct buf outline = BUF_IN(&r->arena);
+	geo_svg_outlines(&outline, &view);
+	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
+	buf_free(&outline);
+	/* Its ties to partners shown, then the partners, then the school on top. */
+	html(r, "<g class=\"ties\">\n");
+	for (int i = 0; i < ps.n; i++)
+		if (ps.p[i] != me)
+			html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie ego\"/>\n",
+			     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy),
+			     arena_printf(&r->arena, "%.1f", ps.p[i]->sx), arena_printf(&r->arena, "%.1f", ps.p[i]->sy));
+	html(r, "</g>\n<g class=\"pins\">\n");
+	int partners = 0;
+	for (int i = 0; i < ps.n; i++) {
+		const struct pin *q = ps.p[i];
+		if (q == me || q->sx < 0 || q->sy < 0 || q->sx >= MINI_W || q->sy >= MINI_H)
+			continue;            /* a partner in another state: the line leaves the drawing */
+		html(r, "<a href=\"/schools/%lld\"><circle cx=\"%s\" cy=\"%s\" r=\"5\" class=\"pin c9\">"
+		        "<title>%s, %s, %s — site visits%s</title></circle></a>\n", q->id,
+		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy), q->name, q->city,
+		     q->state, q->exact ? "" : " (shown at its county's centre)");
+		partners++;
+	}
+	int c = colour_of(r, &f, me);
+	html(r, "<circle cx=\"%s\" cy=\"%s\" r=\"7\" class=\"pin c%d chosen\"><title>%s, %s, %s — %s%s</title></circle>\n",
+	     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy), c < 0 ? 9 : c, me->name,
+	     me->city, me->state, colour_label(&f, c), me->exact ? "" : " (shown at its county's centre)");
+	html(r, "</g>\n</svg>\n<figcaption>%s in %s; %s.</figcaption>\n</figure>\n"
+	        "<p><a href=\"/map?school=%lld&amp;zoom=%s#card\">See it on the network map</a></p>\n",
+	     me->exact ? "Where the school is" : "The school at its county's centre",
+	     region_label(region_states, me->state),
+	     partners ? "lines are its site visits with schools you may see" : "no site visits with schools you may see nearby",
+	     school, url_enc(r, me->state));
+	buf_free(&ids);
+	usage_flush(r, &used, "profile map");
+}
+
 /* ---- exports ------------------------------------------------------------------------ */
+
+/* Every school's labels as policy_labels() writes them, read in one pass
+ * (not a query per row of a national export), sorted by school. */
+struct labels {
+	long long *id;
+	const char **text;
+	int n;
+};
+
+static void labels_read(struct req *r, struct labels *out)
+{
+	int cap = (int)db_int(r, 0, "SELECT count(DISTINCT school_id) FROM school_labels", "") + 1;
+	out->id = arena_alloc(&r->arena, sizeof *out->id * (size_t)cap);
+	out->text = arena_alloc(&r->arena, sizeof *out->text * (size_t)cap);
+	out->n = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT school_id, code FROM school_labels ORDER BY school_id", "");
+	long long cur = 0;
+	int have[64] = {0}, any = 0, more = 1;
+	while (more) {
+		more = db_step(r, st);
+		long long id = more ? db_col_int(st, 0) : 0;
+		if (any && (!more || id != cur) && out->n < cap) {
+			/* In the list's order, as policy_labels_of() gives them. */
+			struct buf b = BUF_IN(&r->arena);
+			for (int i = 0; policy_label_list[i].code && i < 64; i++)
+				if (have[i])
+					buf_printf(&b, "%s%s", b.len ? "; " : "", policy_label_list[i].code);
+			out->id[out->n] = cur;
+			out->text[out->n++] = arena_strdup(&r->arena, b.len ? b.p : "");
+			buf_free(&b);
+			memset(have, 0, sizeof have);
+			any = 0;
+		}
+		if (!more)
+			break;
+		cur = id;
+		const struct policy_label *l = policy_label_find(db_col_view(st, 1));
+		if (l && l - policy_label_list < 64) {
+			have[l - policy_label_list] = 1;
+			any = 1;
+		}
+	}
+}
+
+static const char *labels_of(const struct labels *l, long long id)
+{
+	const long long *hit = bsearch(&id, l->id, (size_t)l->n, sizeof *l->id, cmp_id);
+	return hit ? l->text[hit - l->id] : "";
+}
 
 static const char *coord(struct req *r, double v, int exact)
 {
@@ -538,18 +859,20 @@ void map_csv(struct req *r)
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used);
-	struct pin *p = ps.p;
+	pins_read(r, &f, &ps, &used, 1);
+	struct pin **p = ps.p;
 	int n = ps.n;
 	r->content_type = "text/csv; charset=utf-8";
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.csv\"");
+	struct labels labels;
+	labels_read(r, &labels);
 	static const char *const cols[] = { "school_id", "name", "city", "state", "type", "longitude", "latitude",
 	                                    "precision", "stage", "cultural", "instructional", "career", "labels", NULL };
 	for (int i = 0; cols[i]; i++)
 		csv_field(&r->body, cols[i], i == 0);
 	csv_end(&r->body);
 	for (int i = 0; i < n; i++) {
-		const struct pin *q = &p[i];
+		const struct pin *q = p[i];
 		const char *v[] = {
 			arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
 			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
@@ -557,7 +880,7 @@ void map_csv(struct req *r)
 			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
 			q->score[1] >= 0 ? arena_printf(&r->arena, "%d", q->score[1]) : "",
 			q->score[2] >= 0 ? arena_printf(&r->arena, "%d", q->score[2]) : "",
-			policy_labels(r, q->id),
+			labels_of(&labels, q->id),
 		};
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 			csv_field(&r->body, v[k], k == 0);
@@ -567,11 +890,13 @@ void map_csv(struct req *r)
 }
 
 /* The schools as GeoJSON features (RFC 7946), or as the API's list. */
-static cJSON *features(struct req *r, const struct pin *p, int n, int geojson)
+static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson)
 {
+	struct labels labels;
+	labels_read(r, &labels);
 	cJSON *list = cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
-		const struct pin *q = &p[i];
+		const struct pin *q = p[i];
 		cJSON *props = cJSON_CreateObject();
 		cJSON_AddNumberToObject(props, "id", (double)q->id);
 		cJSON_AddStringToObject(props, "name", q->name);
@@ -584,7 +909,7 @@ static cJSON *features(struct req *r, const struct pin *p, int n, int geojson)
 		for (int d = 0; d < 3; d++)
 			if (q->score[d] >= 0)
 				cJSON_AddNumberToObject(props, colourings[2 * d + 2], q->score[d]);
-		cJSON_AddStringToObject(props, "labels", policy_labels(r, q->id));
+		cJSON_AddStringToObject(props, "labels", labels_of(&labels, q->id));
 		/* Positions rounded as the CSV writes them. */
 		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
 		if (geojson) {
@@ -622,8 +947,8 @@ void map_geojson(struct req *r)
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used);
-	struct pin *p = ps.p;
+	pins_read(r, &f, &ps, &used, 1);
+	struct pin **p = ps.p;
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "type", "FeatureCollection");
@@ -639,8 +964,8 @@ void map_json(struct req *r)
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used);
-	struct pin *p = ps.p;
+	pins_read(r, &f, &ps, &used, 1);
+	struct pin **p = ps.p;
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddNumberToObject(out, "total", n);

@@ -8,6 +8,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "map.h"
 #include "policy.h"
 #include "region.h"
 #include "req.h"
@@ -112,6 +113,7 @@ void profile_page(struct req *r)
 	html(r, "</dl>\n");
 	profile_labels(r, id);
 	connect_profile_ties(r, id);
+	map_mini(r, id);
 
 	struct scan_result now;
 	if (v == VIS_FULL && !latest_scan(r, id, 0, &now)) {

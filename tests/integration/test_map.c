@@ -3,8 +3,9 @@
  * output, for any reader, carries a school's position finer than that
  * reader may have (its exact coordinates are looked for in every output);
  * a steward's "map" consent takes a school off the map or to its county's
- * centre at once; every export is in the nation's use log.  On a stack of
- * its own. */
+ * centre at once; every export is in the nation's use log; a school's
+ * profile draws it on its small map no finer than /map would.  On a stack
+ * of its own. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -187,6 +188,72 @@ START_TEST(steward_consent_moves_a_school)
 }
 END_TEST
 
+/* The school's own pin on its profile's small map: "cx,cy", or "" when
+ * the profile has no small map. */
+static void chosen_pin(const char *body, char *out, size_t len)
+{
+	out[0] = '\0';
+	const char *m = strstr(body, "class=\"map mini-map\"");
+	if (!m)
+		return;
+	const char *p = strstr(m, " chosen\"");
+	ck_assert(p != NULL);
+	while (p > m && strncmp(p, "<circle", 7))
+		p--;
+	double cx, cy;
+	ck_assert_int_eq(sscanf(p, "<circle cx=\"%lf\" cy=\"%lf\"", &cx, &cy), 2);
+	snprintf(out, len, "%.1f,%.1f", cx, cy);
+}
+
+START_TEST(profile_map_never_finer_than_allowed)
+{
+	/* Another school's profile, for a leader: its small map shows it at
+	 * its county's centre, never where staff (who see it in full) see it
+	 * drawn, and no output of the page carries its coordinates. */
+	struct client *leader = client_new(), *staff = client_new();
+	ck_assert_int_eq(login(leader, "leader@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	int maps = 0;
+	for (int k = 0; k < 12; k++) {
+		char q[1024], path[64], a[64], b[64];
+		snprintf(q, sizeof q, "SELECT printf('%%lld|%%.5f|%%.5f|%%.4f|%%.4f|%%.3f|%%.3f', id, lon, lat, lon, lat, lon, lat)"
+		         " FROM schools WHERE lat IS NOT NULL AND sharing = 'network' AND id NOT IN (SELECT school_id FROM"
+		         " user_schools us JOIN users u ON u.id = us.user_id WHERE u.email = 'leader@example.org')"
+		         " ORDER BY id LIMIT 1 OFFSET %d", k * 7);
+		char *v = db_value(q);
+		ck_assert(v != NULL);
+		char *part[7], *save = NULL;
+		part[0] = strtok_r(v, "|", &save);
+		for (int j = 1; j < 7; j++)
+			part[j] = strtok_r(NULL, "|", &save);
+		snprintf(path, sizeof path, "/schools/%s", part[0]);
+		struct resp *r = http_get(leader, path);
+		ck_assert_int_eq(r->status, 200);
+		for (int j = 1; j < 7; j += 2)
+			ck_assert_msg(!(resp_has(r, part[j]) && resp_has(r, part[j + 1])), "%s carries %s, %s", path, part[j],
+			              part[j + 1]);
+		chosen_pin(r->body, a, sizeof a);
+		if (*a) {
+			maps++;
+			ck_assert(resp_has(r, "(shown at its county&#39;s centre)") || resp_has(r, "(shown at its county's centre)"));
+			snprintf(q, sizeof q, "/map?school=%s&amp;zoom=", part[0]);
+			ck_assert(resp_has(r, q));
+			struct resp *s2 = http_get(staff, path);
+			ck_assert_int_eq(s2->status, 200);
+			chosen_pin(s2->body, b, sizeof b);
+			if (*b)          /* staff see a nation's school only as its steward allows */
+				ck_assert_msg(strcmp(a, b), "%s: the leader's pin is where staff see the school", path);
+			resp_free(s2);
+		}
+		resp_free(r);
+		free(v);
+	}
+	ck_assert_int_gt(maps, 0);
+	client_free(leader);
+	client_free(staff);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
@@ -196,5 +263,6 @@ void add_map_cases(Suite *s)
 	tcase_add_test(t, outputs_agree_under_filters);
 	tcase_add_test(t, never_finer_than_allowed);
 	tcase_add_test(t, steward_consent_moves_a_school);
+	tcase_add_test(t, profile_map_never_finer_than_allowed);
 	suite_add_tcase(s, t);
 }

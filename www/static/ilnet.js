@@ -108,6 +108,11 @@
 
     document.querySelectorAll('select[data-narrow]').forEach(narrowable);
 
+    // The map's filters fold away on a narrow screen, so that the map
+    // comes first (served open: without scripts they are simply there).
+    var mapFilters = document.querySelector('details.map-filters');
+    if (mapFilters && window.matchMedia('(max-width: 40rem)').matches) mapFilters.open = false;
+
     document.querySelectorAll('form').forEach(function (form) {
       if (form.querySelector('.question[data-show-q]')) {
         applyConditions(form);

@@ -1,0 +1,14 @@
+/* map.h — the network map's pieces that other pages show (map.c). */
+#ifndef ILNET_MAP_H
+#define ILNET_MAP_H
+
+struct req;
+
+/* A small map of the school's state for its profile: the school placed
+ * exactly as /map would place it for this viewer (where it is, at its
+ * county's centre, or, when /map would not show it, no map at all), lines
+ * to the site-visit partners the viewer may see, and a link to /map.
+ * Logged as the map is. */
+void map_mini(struct req *r, long long school);
+
+#endif
