@@ -103,8 +103,11 @@ static void region_free(struct geo_region *g)
 	free(g);
 }
 
+static void memo_free(void);
+
 void geo_free(void)
 {
+	memo_free();
 	region_free(region);
 	region = NULL;
 	region_tried = 0;
@@ -548,11 +551,27 @@ static int in_view(const struct geo_view *v, const struct geo_box *xy)
 	return sx1 >= 0 && sx0 <= v->width && sy1 >= 0 && sy0 <= v->height;
 }
 
-void geo_svg_outlines(struct buf *out, const struct geo_view *v)
+/* The outline layers drawn lately, by view: a layer is a pure function of
+ * the view and the region, which never changes in a process, and drawing
+ * one projects and prints thousands of points (most of a profile's time). */
+#define OUTLINE_MEMO 8
+static struct {
+	struct geo_view v;
+	char *svg;
+	size_t len;
+} memo[OUTLINE_MEMO];
+static int memo_next;
+
+static void memo_free(void)
 {
-	const struct geo_region *g = geo_region();
-	if (!g)
-		return;
+	for (int i = 0; i < OUTLINE_MEMO; i++) {
+		free(memo[i].svg);
+		memo[i].svg = NULL;
+	}
+}
+
+static void outlines_draw(struct buf *out, const struct geo_view *v, const struct geo_region *g)
+{
 	buf_puts(out, "<g class=\"geo-outlines\" fill=\"none\" stroke=\"currentColor\""
 	              " stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
 	/* County lines first, so the state lines are drawn over their ends. */
@@ -565,4 +584,27 @@ void geo_svg_outlines(struct buf *out, const struct geo_view *v)
 		buf_puts(out, "\"/>\n");
 	}
 	buf_puts(out, "</g>\n");
+}
+
+void geo_svg_outlines(struct buf *out, const struct geo_view *v)
+{
+	const struct geo_region *g = geo_region();
+	if (!g)
+		return;
+	for (int i = 0; i < OUTLINE_MEMO; i++)
+		if (memo[i].svg && !memcmp(&memo[i].v, v, sizeof *v)) {
+			buf_add(out, memo[i].svg, memo[i].len);
+			return;
+		}
+	size_t from = out->len;
+	outlines_draw(out, v, g);
+	char *copy = malloc(out->len - from);
+	if (!copy)
+		return;                     /* drawn, just not remembered */
+	memcpy(copy, out->p + from, out->len - from);
+	free(memo[memo_next].svg);
+	memo[memo_next].v = *v;
+	memo[memo_next].svg = copy;
+	memo[memo_next].len = out->len - from;
+	memo_next = (memo_next + 1) % OUTLINE_MEMO;
 }

@@ -76,6 +76,7 @@ struct filters {
 	int ties;                   /* only schools with site-visit ties */
 	const char *only;           /* NULL, or only these schools: a JSON array of ids */
 	int nonly;
+	const char *base;           /* the filters' query, no school: for school_href() */
 };
 
 static int pairs_index(const char *const *pairs, const char *v)
@@ -85,6 +86,8 @@ static int pairs_index(const char *const *pairs, const char *v)
 			return i / 2;
 	return -1;
 }
+
+static const char *filters_href(struct req *r, const struct filters *f, const char *key, const char *value);
 
 static void filters_read(struct req *r, struct filters *f)
 {
@@ -102,6 +105,8 @@ static void filters_read(struct req *r, struct filters *f)
 	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
 	v = req_query(r, "zoom");
 	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
+	f->base = NULL;
+	f->base = filters_href(r, f, "school", "");
 }
 
 /* The query string of the filters, with one key replaced (NULL value:
@@ -122,6 +127,16 @@ static const char *filters_href(struct req *r, const struct filters *f, const ch
 	const char *s = arena_strdup(&r->arena, b.len ? b.p : "");
 	buf_free(&b);
 	return s;
+}
+
+/* The link to the map with school id chosen and the filters kept: the
+ * filters' query (without a school) made once a page, then the school
+ * added, as filters_href() would write it (school is its last key). */
+static const char *school_href(struct req *r, const struct filters *f, long long id)
+{
+	if (!f->base)
+		return filters_href(r, f, "school", arena_printf(&r->arena, "%lld", id));
+	return arena_printf(&r->arena, "%s%sschool=%lld", f->base, *f->base ? "&" : "?", id);
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -535,7 +550,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			int c = colour_of(r, f, p[first[cell]]);
 			html(r, "<a href=\"/map%s#card\"><circle cx=\"%s\" cy=\"%s\" r=\"%d\" class=\"pin c%d%s\">"
 			        "<title>%s, %s, %s — %s%s</title></circle></a>\n",
-			     filters_href(r, f, "school", arena_printf(&r->arena, "%lld", q->id)),
+			     school_href(r, f, q->id),
 			     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
 			     q->id == f->school ? 7 : 5, c < 0 ? 9 : c, q->id == f->school ? " chosen" : "", q->name, q->city,
 			     q->state, colour_label(f, c), q->exact ? "" : " (shown at its county's centre)");
@@ -624,7 +639,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps)
 			html(r, "<p>Site visits with ");
 		else
 			html(r, ", ");
-		html(r, "<a href=\"/map%s#card\">%s</a>", filters_href(r, f, "school", arena_printf(&r->arena, "%lld", w->id)),
+		html(r, "<a href=\"/map%s#card\">%s</a>", school_href(r, f, w->id),
 		     w->name);
 	}
 	if (k)
@@ -707,7 +722,7 @@ void map_page(struct req *r)
 	for (long long i = from; i < n && i < from + PAGE_ROWS; i++) {
 		int c = colour_of(r, &f, p[i]);
 		html(r, "<tr><td><a href=\"/map%s#card\">%s</a></td><td>%s, %s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		     filters_href(r, &f, "school", arena_printf(&r->arena, "%lld", p[i]->id)), p[i]->name, p[i]->city,
+		     school_href(r, &f, p[i]->id), p[i]->name, p[i]->city,
 		     p[i]->state, region_label(region_school_types, p[i]->type), c < 0 ? "—" : colour_label(&f, c),
 		     p[i]->exact ? "Where it is" : "County centre");
 	}
