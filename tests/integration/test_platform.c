@@ -785,12 +785,13 @@ START_TEST(mail_retried_until_delivered)
 	for (int i = 0; i < 100 && !err; i++) {
 		usleep(50 * 1000);
 		err = db_value("SELECT last_error FROM outbox WHERE to_addr = 'leader@example.org'"
-		               " AND attempts > 0 AND sent_at IS NULL");
+		               " AND subject = 'Reset your ilnet password' AND attempts > 0 AND sent_at IS NULL");
 	}
 	ck_assert_msg(err != NULL, "no failed attempt was recorded");
 	free(err);
+	/* (The demo's own mail to the leader, a site-visit request, waits too.) */
 	char *next = db_value("SELECT next_attempt_at > created_at FROM outbox"
-	                      " WHERE to_addr = 'leader@example.org'");
+	                      " WHERE to_addr = 'leader@example.org' AND subject = 'Reset your ilnet password'");
 	ck_assert_str_eq(next, "1");
 	free(next);
 	/* The relay comes back: the message goes out on a later attempt. */
@@ -799,7 +800,7 @@ START_TEST(mail_retried_until_delivered)
 	ck_assert_msg(mail != NULL, "the message was not retried");
 	ck_assert(strstr(mail, "/password/reset?t=") != NULL);
 	char *sent = db_value("SELECT attempts > 1 AND sent_at IS NOT NULL FROM outbox"
-	                      " WHERE to_addr = 'leader@example.org'");
+	                      " WHERE to_addr = 'leader@example.org' AND subject = 'Reset your ilnet password'");
 	ck_assert_str_eq(sent, "1");
 	free(sent);
 	free(mail);
