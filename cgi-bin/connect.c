@@ -1536,7 +1536,7 @@ void connect_profile_ties(struct req *r, long long school)
 	    "SELECT o.starts_at, o.tz, o.school_id, b.school_id, coalesce(nullif(v.dimensions, ''), o.dimensions)"
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "  LEFT JOIN visit_reflections v ON v.booking_id = b.id"
-	    " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	    " WHERE " SEATS_VISITED_SQL
 	    "   AND (o.school_id = ?1 OR b.school_id = ?1)"
 	    " ORDER BY o.starts_at DESC LIMIT 100", "I", school);
 	struct { long long at, host, visitor; const char *tz, *dims; } t[100];
@@ -1753,14 +1753,10 @@ void connect_visits_csv(struct req *r)
 	struct usage_tally used = {0};
 	struct row *rows;
 	int n = report_rows(r, &rows, &used);
-	r->content_type = "text/csv; charset=utf-8";
-	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-site-visits.csv\"");
 	static const char *const cols[] = { "booking_id", "opportunity_id", "date", "host_school_id", "host",
 	                                    "visiting_school_id", "visitor", "party", "status", "dimensions",
 	                                    "across_states", "across_nations", "host_labels", "visitor_labels", NULL };
-	for (int i = 0; cols[i]; i++)
-		csv_field(&r->body, cols[i], i == 0);
-	csv_end(&r->body);
+	csv_start(r, "ilnet-site-visits.csv", cols);
 	for (int i = 0; i < n; i++) {
 		const struct row *x = &rows[i];
 		const char *v[] = {

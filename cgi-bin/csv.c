@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "decode.h"
+#include "req.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -153,4 +154,13 @@ void csv_field(struct buf *b, const char *s, int first)
 void csv_end(struct buf *b)
 {
 	buf_puts(b, "\r\n");
+}
+
+void csv_start(struct req *r, const char *file, const char *const *cols)
+{
+	r->content_type = "text/csv; charset=utf-8";
+	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", file));
+	for (int i = 0; cols[i]; i++)
+		csv_field(&r->body, cols[i], i == 0);
+	csv_end(&r->body);
 }

@@ -21,6 +21,7 @@
 #include "map.h"
 #include "policy.h"
 #include "region.h"
+#include "seats.h"
 #include "req.h"
 #include "survey.h"
 #include "usage.h"
@@ -150,9 +151,9 @@ static int cmp_id(const void *a, const void *b)
 static int tie_ids(struct req *r, long long **out)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           " WHERE " SEATS_VISITED_SQL
 	                           " UNION SELECT b.school_id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           " WHERE " SEATS_VISITED_SQL
 	                           " ORDER BY 1", "");
 	int cap = 64, n = 0;
 	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)cap);
@@ -528,8 +529,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	buf_free(&outline);
 	/* Ties: site visits between two schools both shown. */
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE b.status = 'confirmed' AND o.status = 'open'"
-	                           " AND o.starts_at <= unixepoch() LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
 	html(r, "<g class=\"ties\">\n");
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
@@ -624,7 +624,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps)
 		html(r, ".</p>\n");
 	st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	             "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	             " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	             " WHERE " SEATS_VISITED_SQL
 	             "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", q->id);
 	long long partners[100];
 	int np = 0;
@@ -747,7 +747,7 @@ void map_mini(struct req *r, long long school)
 	 * pins_read() decides which of them this viewer may see, and where. */
 	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	                           "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	                           " WHERE b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+	                           " WHERE " SEATS_VISITED_SQL
 	                           "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", school);
 	struct buf ids = BUF_IN(&r->arena);
 	buf_printf(&ids, "[%lld", school);
@@ -868,24 +868,27 @@ static const char *coord(struct req *r, double v, int exact)
 	return arena_printf(&r->arena, exact ? "%.5f" : "%.4f", v);
 }
 
+/* The schools an export holds: exactly what the page shows under the same
+ * filters, every one of them (not a page), in name order. */
+static void export_pins(struct req *r, struct filters *f, struct pins *ps, struct usage_tally *used)
+{
+	filters_read(r, f);
+	pins_read(r, f, ps, used, 1);
+}
+
 void map_csv(struct req *r)
 {
 	struct filters f;
-	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used, 1);
+	export_pins(r, &f, &ps, &used);
 	struct pin **p = ps.p;
 	int n = ps.n;
-	r->content_type = "text/csv; charset=utf-8";
-	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.csv\"");
 	struct labels labels;
 	labels_read(r, &labels);
 	static const char *const cols[] = { "school_id", "name", "city", "state", "type", "longitude", "latitude",
 	                                    "precision", "stage", "cultural", "instructional", "career", "labels", NULL };
-	for (int i = 0; cols[i]; i++)
-		csv_field(&r->body, cols[i], i == 0);
-	csv_end(&r->body);
+	csv_start(r, "ilnet-map.csv", cols);
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		const char *v[] = {
@@ -959,10 +962,9 @@ static void reply_json(struct req *r, cJSON *out, const char *type)
 void map_geojson(struct req *r)
 {
 	struct filters f;
-	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used, 1);
+	export_pins(r, &f, &ps, &used);
 	struct pin **p = ps.p;
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
@@ -976,10 +978,9 @@ void map_geojson(struct req *r)
 void map_json(struct req *r)
 {
 	struct filters f;
-	filters_read(r, &f);
 	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used, 1);
+	export_pins(r, &f, &ps, &used);
 	struct pin **p = ps.p;
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
@@ -988,8 +989,7 @@ void map_json(struct req *r)
 	/* Ties between two schools both shown. */
 	cJSON *ties = cJSON_AddArrayToObject(out, "ties");
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE b.status = 'confirmed' AND o.status = 'open'"
-	                           " AND o.starts_at <= unixepoch() LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
 		if (!pin_find(&ps, a) || !pin_find(&ps, b))

@@ -272,20 +272,11 @@ void portfolio_page(struct req *r)
 
 /* ---- exports ------------------------------------------------------------------ */
 
-static void csv_head(struct req *r, const char *file, const char *const *cols)
-{
-	r->content_type = "text/csv; charset=utf-8";
-	req_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", file));
-	for (int i = 0; cols[i]; i++)
-		csv_field(&r->body, cols[i], i == 0);
-	csv_end(&r->body);
-}
-
 void grants_csv(struct req *r)
 {
 	static const char *const cols[] = { "grant_id", "organization", "title", "stage", "amount", "scheduled", "paid",
 	                                    "unscheduled", "start_date", "end_date", "activities", NULL };
-	csv_head(r, "ilnet-grants.csv", cols);
+	csv_start(r, "ilnet-grants.csv", cols);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT g.id, o.name, g.title, g.stage, g.amount_cents,"
 	    "       (SELECT coalesce(sum(amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id),"
@@ -308,7 +299,7 @@ void payments_csv(struct req *r)
 {
 	static const char *const cols[] = { "payment_id", "grant_id", "grant", "organization", "due_date", "amount",
 	                                    "status", "paid_on", "note", NULL };
-	csv_head(r, "ilnet-payments.csv", cols);
+	csv_start(r, "ilnet-payments.csv", cols);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT p.id, g.id, g.title, o.name, p.due_date, p.amount_cents, p.status, coalesce(p.paid_on, ''), p.note"
 	    "  FROM grant_payments p JOIN grants g ON g.id = p.grant_id JOIN organizations o ON o.id = g.org_id"
@@ -327,7 +318,7 @@ void reports_csv(struct req *r)
 {
 	static const char *const cols[] = { "report_id", "grant_id", "grant", "organization", "title", "final",
 	                                    "period_start", "period_end", "due_date", "status", NULL };
-	csv_head(r, "ilnet-reports.csv", cols);
+	csv_start(r, "ilnet-reports.csv", cols);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, g.id, g.title, o.name, x.title, CASE x.is_final WHEN 1 THEN 'yes' ELSE 'no' END,"
 	    "       x.period_start, x.period_end, x.due_date, x.status"
@@ -349,7 +340,7 @@ void visits_csv(struct req *r)
 	static const char *const org_cols[] = { "visit_id", "local_start", "organization", "school_id", "school",
 	                                        "activity", "mode", "minutes", "dimensions", "participants", "notes",
 	                                        "next_steps", "labels", NULL };
-	csv_head(r, "ilnet-visits.csv", staff ? staff_cols : org_cols);
+	csv_start(r, "ilnet-visits.csv", staff ? staff_cols : org_cols);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT v.id, v.starts_at, s.tz, o.name, s.id, s.name, v.activity, v.mode, v.minutes,"
 	    "       replace(v.dimensions, char(10), ';'), replace(v.participants, char(10), ';'), v.notes, v.next_steps, "

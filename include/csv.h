@@ -31,4 +31,9 @@ void csv_field(struct buf *b, const char *s, int first);
 /* End the record with CRLF. */
 void csv_end(struct buf *b);
 
+/* Make r's reply a CSV download named file, its first record the column
+ * names cols (NULL-ended). */
+struct req;
+void csv_start(struct req *r, const char *file, const char *const *cols);
+
 #endif

@@ -21,6 +21,10 @@
 struct req;
 struct buf;
 
+/* A site visit that happened, for a booking aliased b on its opportunity
+ * o: a tie between two schools (profiles, the map, the report). */
+#define SEATS_VISITED_SQL "b.status = 'confirmed' AND o.status = 'open' AND o.starts_at <= unixepoch()"
+
 /* How long a freed seat offered to the waitlist waits to be taken. */
 #define SEATS_OFFER_HOURS 24
 
