@@ -137,3 +137,58 @@ char *grant_report_draft(struct req *r, long long grant_id, const char *from, co
 	buf_free(&unvisited);
 	return s;
 }
+
+int visit_editable(long long created, long long now)
+{
+	return now >= created && now - created < (long long)VISIT_EDIT_DAYS * 86400;
+}
+
+int grant_roster_covers(const char *from, const char *to, const char *d)
+{
+	if (!date_valid(d) || !date_valid(from) || strcmp(d, from) < 0)
+		return 0;
+	return !to || !*to || strcmp(d, to) <= 0;
+}
+
+int grant_due_in_period(const char *due, const char *start, const char *end)
+{
+	return date_valid(due) && strcmp(due, start) >= 0 && strcmp(due, end) <= 0;
+}
+
+int grant_paid_on_ok(const char *paid, const char *today)
+{
+	return date_valid(paid) && strcmp(paid, today) <= 0;
+}
+
+long long grant_unscheduled(const char *stage, long long amount, long long scheduled)
+{
+	if (!stage || (strcmp(stage, "awarded") && strcmp(stage, "active")) || amount < scheduled)
+		return 0;
+	return amount - scheduled;
+}
+
+int grant_report_open(const char *period_end, const char *due, const char *today)
+{
+	char opens[11];
+	date_add(due, -REPORT_WINDOW_DAYS, opens);
+	if (*opens && strcmp(period_end, opens) < 0)
+		return strcmp(today, period_end) >= 0;
+	return strcmp(today, *opens ? opens : period_end) >= 0;
+}
+
+const char *grant_report_label(const char *status, int has_draft, const char *period_end, const char *due,
+                               const char *today)
+{
+	if (!strcmp(status, "submitted"))
+		return "Submitted";
+	if (!strcmp(status, "approved"))
+		return "Approved";
+	int late = strcmp(today, due) > 0;
+	if (!strcmp(status, "returned"))
+		return late ? "Returned with comments — overdue" : "Returned with comments";
+	if (has_draft)
+		return late ? "Draft saved — overdue" : "Draft saved";
+	if (late)
+		return "Overdue";
+	return grant_report_open(period_end, due, today) ? "Due" : "Not yet due";
+}

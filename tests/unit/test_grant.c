@@ -124,6 +124,57 @@ START_TEST(payments_never_exceed_the_award)
 }
 END_TEST
 
+START_TEST(record_rules)
+{
+	/* A visit is the author's to correct for VISIT_EDIT_DAYS days. */
+	long long t0 = 1760000000;
+	ck_assert(visit_editable(t0, t0));
+	ck_assert(visit_editable(t0, t0 + VISIT_EDIT_DAYS * 86400LL - 1));
+	ck_assert(!visit_editable(t0, t0 + VISIT_EDIT_DAYS * 86400LL));
+	ck_assert(!visit_editable(t0, t0 - 1));                  /* a clock gone back: not editable */
+	/* A visit's date lies within the school's time on the roster. */
+	ck_assert(grant_roster_covers("2026-02-01", NULL, "2026-02-01"));
+	ck_assert(grant_roster_covers("2026-02-01", "", "2026-09-30"));
+	ck_assert(!grant_roster_covers("2026-02-01", NULL, "2026-01-31"));   /* before it joined */
+	ck_assert(grant_roster_covers("2026-02-01", "2026-03-31", "2026-03-31"));
+	ck_assert(!grant_roster_covers("2026-02-01", "2026-03-31", "2026-04-01"));   /* after it left */
+	ck_assert(!grant_roster_covers("2026-02-01", NULL, "1999-13-01"));
+	/* Payments fall due within the grant's period; paid no later than today. */
+	ck_assert(grant_due_in_period("2026-01-01", "2026-01-01", "2026-12-31"));
+	ck_assert(grant_due_in_period("2026-12-31", "2026-01-01", "2026-12-31"));
+	ck_assert(!grant_due_in_period("2025-12-31", "2026-01-01", "2026-12-31"));
+	ck_assert(!grant_due_in_period("2027-01-01", "2026-01-01", "2026-12-31"));
+	ck_assert(!grant_due_in_period("2026-02-30", "2026-01-01", "2026-12-31"));
+	ck_assert(grant_paid_on_ok("2026-05-04", "2026-05-04"));
+	ck_assert(grant_paid_on_ok("2026-04-27", "2026-05-04"));
+	ck_assert(!grant_paid_on_ok("2026-05-05", "2026-05-04"));
+	ck_assert(!grant_paid_on_ok("yesterday", "2026-05-04"));
+	/* Only an awarded or active grant has money left to schedule. */
+	ck_assert_int_eq(grant_unscheduled("active", 100000, 60000), 40000);
+	ck_assert_int_eq(grant_unscheduled("awarded", 100000, 0), 100000);
+	ck_assert_int_eq(grant_unscheduled("closed", 100000, 60000), 0);
+	ck_assert_int_eq(grant_unscheduled("proposed", 100000, 0), 0);
+	ck_assert_int_eq(grant_unscheduled("withdrawn", 100000, 10), 0);
+	/* Reports: due only within the window, a draft said so. */
+	const char *end = "2026-06-30", *due = "2026-07-31";
+	ck_assert_str_eq(grant_report_label("due", 0, end, due, "2026-06-29"), "Not yet due");
+	ck_assert_str_eq(grant_report_label("due", 0, end, due, "2026-06-30"), "Due");
+	ck_assert_str_eq(grant_report_label("due", 0, end, due, "2026-07-31"), "Due");
+	ck_assert_str_eq(grant_report_label("due", 0, end, due, "2026-08-01"), "Overdue");
+	ck_assert_str_eq(grant_report_label("due", 1, end, due, "2026-07-01"), "Draft saved");
+	ck_assert_str_eq(grant_report_label("due", 1, end, due, "2026-08-01"), "Draft saved — overdue");
+	ck_assert_str_eq(grant_report_label("returned", 1, end, due, "2026-07-01"), "Returned with comments");
+	ck_assert_str_eq(grant_report_label("submitted", 1, end, due, "2026-09-01"), "Submitted");
+	ck_assert_str_eq(grant_report_label("approved", 1, end, due, "2026-09-01"), "Approved");
+	/* A period ending long before its due date: due from the period's end. */
+	ck_assert_str_eq(grant_report_label("due", 0, "2026-01-31", "2026-12-31", "2026-01-30"), "Not yet due");
+	ck_assert_str_eq(grant_report_label("due", 0, "2026-01-31", "2026-12-31", "2026-02-01"), "Due");
+	/* Due soon, the period not over yet: the window opens 30 days before the due date. */
+	ck_assert_str_eq(grant_report_label("due", 0, "2026-12-31", "2027-01-15", "2026-12-16"), "Due");
+	ck_assert(!grant_report_open("2026-12-31", "2027-06-30", "2026-12-30"));
+}
+END_TEST
+
 Suite *grant_suite(void)
 {
 	Suite *s = suite_create("grant");
@@ -132,6 +183,7 @@ Suite *grant_suite(void)
 	tcase_add_test(t, report_decisions);
 	tcase_add_test(t, report_drafted_from_visits);
 	tcase_add_test(t, payments_never_exceed_the_award);
+	tcase_add_test(t, record_rules);
 	suite_add_tcase(s, t);
 	return s;
 }
