@@ -56,9 +56,14 @@ struct grant {
 /* Money moves, reports are required and the roster changes only while a
  * grant is awarded or active: the forms are offered, and the actions
  * accepted, by this one rule. */
+static int grant_open_stage(const char *stage)
+{
+	return !strcmp(stage, "awarded") || !strcmp(stage, "active");
+}
+
 static int grant_open(const struct grant *g)
 {
-	return !strcmp(g->stage, "awarded") || !strcmp(g->stage, "active");
+	return grant_open_stage(g->stage);
 }
 
 /* The grant, if the viewer may see it: staff any, intermediaries their
@@ -112,7 +117,7 @@ static const char *activities_text(struct req *r, const char *v)
 }
 
 /* Activity checkboxes (a fieldset), checked from the newline list v. */
-static void activity_boxes(struct req *r, const struct form_errors *e, const char *v)
+static void activity_boxes(struct req *r, const struct form_errors *e, const char *v, int from_form)
 {
 	const char *err = form_error_for(e, "activities");
 	html(r, "<fieldset class=\"field%s\"", err ? " has-error" : "");
@@ -123,9 +128,9 @@ static void activity_boxes(struct req *r, const struct form_errors *e, const cha
 		html(r, "<p class=\"error\" id=\"e-activities\">%s</p>\n", err);
 	for (int i = 0; grant_activities[i]; i += 2) {
 		int on = 0;
-		for (int k = 0; k < r->form.n; k++)
+		for (int k = 0; from_form && k < r->form.n; k++)
 			on |= !strcmp(r->form.v[k].name, "activities") && !strcmp(r->form.v[k].value, grant_activities[i]);
-		if (!r->form.n && v)
+		if (!from_form && v)
 			for (const char *p = v; p && *p;) {
 				const char *x = strchr(p, '\n');
 				size_t len = x ? (size_t)(x - p) : strlen(p);
@@ -202,7 +207,9 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		        "<td class=\"num\">%s</td><td class=\"num\">%s</td><td><span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span></td></tr>\n",
 		     db_col_int(st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2),
 		     region_label(grant_stages, db_col_text(r, st, 3)), money(r, amount), money(r, db_col_int(st, 8)),
-		     money(r, amount - db_col_int(st, 7)), db_col_text(r, st, 5), db_col_text(r, st, 6));
+		     grant_open_stage(db_col_text(r, st, 3)) ? money(r, grant_unscheduled(db_col_text(r, st, 3), amount,
+		                                                                          db_col_int(st, 7))) : "—",
+		     db_col_text(r, st, 5), db_col_text(r, st, 6));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"7\">No grants match.</td></tr>\n");
@@ -221,9 +228,9 @@ static void grants_view(struct req *r, const struct form_errors *e)
 		form_input(r, e, "amount", "Award", "text", req_form(r, "amount"), "off", "In dollars, like 150,000.00.", 1, 0);
 		form_input(r, e, "start", "Starts", "date", req_form(r, "start"), "off", NULL, 1, 0);
 		form_input(r, e, "end", "Ends", "date", req_form(r, "end"), "off", NULL, 1, 0);
-		activity_boxes(r, e, NULL);
-		html(r, "<div class=\"field\"><label for=\"f-purpose\">Purpose</label><textarea id=\"f-purpose\""
-		        " name=\"purpose\" rows=\"3\">%s</textarea></div>\n", req_form(r, "purpose") ? req_form(r, "purpose") : "");
+		activity_boxes(r, e, NULL, 1);
+		form_textarea(r, e, "purpose", "Purpose", req_form(r, "purpose"), 3, GRANT_PURPOSE_MAX,
+		              "Up to 2,000 characters.");
 		html(r, "<button type=\"submit\">Create grant</button>\n");
 		form_end(r);
 	}
@@ -247,6 +254,10 @@ static void check_terms(struct req *r, struct form_errors *e, long long *cents)
 		form_error(e, "end", "Enter the end date as YYYY-MM-DD.");
 	else if (date_valid(start) && date_diff(start, end) < 0)
 		form_error(e, "end", "The grant cannot end before it starts.");
+	size_t pl = utf8_chars(req_form(r, "purpose"));
+	if (pl > GRANT_PURPOSE_MAX)
+		form_error(e, "purpose", arena_printf(&r->arena, "Shorten the purpose to 2,000 characters (it has %s).",
+		                                      count_text(r, (long long)pl)));
 }
 
 void grants_create_submit(struct req *r)
@@ -278,6 +289,56 @@ void grants_create_submit(struct req *r)
 
 /* ---- one grant ------------------------------------------------------------- */
 
+/* A grant's terms may be corrected until it is over. */
+static int grant_editable(const struct grant *g)
+{
+	return !strcmp(g->stage, "proposed") || grant_open(g);
+}
+
+/* Staff correct the title, award, dates, purpose and activities; the
+ * form opens with the grant's terms, or as sent when they were refused. */
+static void terms_form(struct req *r, struct grant *g, const struct form_errors *e)
+{
+	int posted = req_form(r, "action") && !strcmp(req_form(r, "action"), "terms");
+	html(r, "<details class=\"terms\"%s><summary>Correct the title, award, dates, purpose or activities</summary>\n",
+	     posted ? " open" : "");
+	form_begin(r, arena_printf(&r->arena, "/grants/%lld", g->id));
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"terms\">\n");
+	form_input(r, e, "title", "Title", "text", posted ? req_form(r, "title") : g->title, "off", NULL, 1, LEN_TITLE);
+	form_input(r, e, "amount", "Award", "text", posted ? req_form(r, "amount") : money(r, g->amount), "off",
+	           arena_printf(&r->arena, "In dollars; not less than the %s scheduled.", money(r, g->scheduled)), 1, 0);
+	form_input(r, e, "start", "Starts", "date", posted ? req_form(r, "start") : g->start, "off", NULL, 1, 0);
+	form_input(r, e, "end", "Ends", "date", posted ? req_form(r, "end") : g->end, "off", NULL, 1, 0);
+	activity_boxes(r, e, g->activities, posted);
+	form_textarea(r, e, "purpose", "Purpose", posted ? req_form(r, "purpose") : g->purpose, 3, GRANT_PURPOSE_MAX,
+	              "Up to 2,000 characters.");
+	html(r, "<button type=\"submit\">Save the terms</button>\n");
+	form_end(r);
+	html(r, "</details>\n");
+}
+
+/* What moving g to stage `to` does, said before it is done. */
+static const char *stage_effect(struct req *r, const struct grant *g, const char *to)
+{
+	if (!strcmp(to, "awarded"))
+		return arena_printf(&r->arena, "The grant of %s to %s becomes awarded: payments can be scheduled, reports"
+		                    " required and schools added to its roster, and its award counts as awarded in the"
+		                    " portfolio.", money(r, g->amount), g->org);
+	if (!strcmp(to, "active"))
+		return arena_printf(&r->arena, "The grant becomes active: %s's coaches can log visits to the schools on its"
+		                    " roster, and its reports are drafted from those visits.", g->org);
+	if (!strcmp(to, "closed"))
+		return arena_printf(&r->arena, "The grant closes: no more payments, reports or roster changes, and the %s not"
+		                    " yet scheduled will not be paid. This cannot be undone.",
+		                    money(r, grant_unscheduled(g->stage, g->amount, g->scheduled)));
+	if (!strcmp(to, "declined"))
+		return arena_printf(&r->arena, "The proposal from %s is declined: it never becomes a grant, and it leaves the"
+		                    " proposed figures. This cannot be undone.", g->org);
+	return arena_printf(&r->arena, "The grant is withdrawn: no more payments, reports or roster changes. Payments"
+	                    " still scheduled (%s) will not be paid. This cannot be undone.",
+	                    money(r, g->scheduled - g->paid));
+}
+
 static void grant_view(struct req *r, struct grant *g, const struct form_errors *e)
 {
 	page_begin(r, g->title);
@@ -306,17 +367,23 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 			form_begin(r, self);
 			html(r, "<input type=\"hidden\" name=\"action\" value=\"stage\">\n");
 			form_select(r, e, "stage", "Move to stage", next, NULL,
-			            !strcmp(g->stage, "active") ? "A grant closes only when its final report is approved." : NULL);
-			html(r, "<button type=\"submit\">Change stage</button>\n");
+			            !strcmp(g->stage, "active") ? "A grant closes only when its final report is approved."
+			                                        " The next page says what the change does and asks you to confirm."
+			                                        : "The next page says what the change does and asks you to confirm.");
+			html(r, "<button type=\"submit\">Change stage…</button>\n");
 			form_end(r);
 		}
+		if (grant_editable(g))
+			terms_form(r, g, e);
 	}
 
-	/* Payments. */
+	/* Payments: only an awarded or active grant has a balance to schedule. */
 	html(r, "<h2>Payments</h2>\n<ul class=\"figures\"><li><strong>%s</strong> scheduled</li>"
-	        "<li><strong>%s</strong> paid</li><li><strong>%s</strong> not yet scheduled</li></ul>\n",
-	     money(r, g->scheduled), money(r, g->paid), money(r, g->amount - g->scheduled));
-	sqlite3_stmt *st = db_q(r, "SELECT id, due_date, amount_cents, status, coalesce(paid_on, ''), note"
+	        "<li><strong>%s</strong> paid</li>", money(r, g->scheduled), money(r, g->paid));
+	if (grant_open(g))
+		html(r, "<li><strong>%s</strong> not yet scheduled</li>", money(r, grant_unscheduled(g->stage, g->amount, g->scheduled)));
+	html(r, "</ul>\n");
+	sqlite3_stmt *st = db_q(r, "SELECT id, due_date, amount_cents, status, coalesce(paid_on, ''), note, paid_ref, due_override"
 	                           " FROM grant_payments WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
 	table_begin(r, NULL, "Payment schedule");
 	html(r, "<thead><tr><th scope=\"col\">Due</th>"
@@ -328,18 +395,19 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	while (db_step(r, st)) {
 		n++;
 		const char *status = db_col_text(r, st, 3);
-		html(r, "<tr><td class=\"date\">%s</td><td class=\"num\">%s</td><td>%s</td><td>%s</td>", db_col_text(r, st, 1),
-		     money(r, db_col_int(st, 2)), !strcmp(status, "paid") ? arena_printf(&r->arena, "Paid %s", db_col_text(r, st, 4))
-		                                                          : "Scheduled", db_col_text(r, st, 5));
+		const char *ref = db_col_text(r, st, 6), *over = db_col_text(r, st, 7);
+		html(r, "<tr><td class=\"date\">%s</td><td class=\"num\">%s</td><td>%s</td><td>%s%s%s</td>", db_col_text(r, st, 1),
+		     money(r, db_col_int(st, 2)),
+		     !strcmp(status, "paid") ? arena_printf(&r->arena, "Paid %s%s%s", db_col_text(r, st, 4), *ref ? ", ref. " : "", ref)
+		                             : "Scheduled", db_col_text(r, st, 5),
+		     *over ? (*db_col_text(r, st, 5) ? "; due outside the grant's period: " : "Due outside the grant's period: ") : "",
+		     over);
 		if (staff) {
 			html(r, "<td>");
-			if (strcmp(status, "paid") && grant_open(g)) {
-				form_begin(r, self);
-				html(r, "<input type=\"hidden\" name=\"action\" value=\"paid\"><input type=\"hidden\" name=\"payment\""
-				        " value=\"%lld\"><button type=\"submit\" class=\"secondary\">Record as paid today"
-				        "<span class=\"visually-hidden\"> (%s)</span></button>\n", db_col_int(st, 0), db_col_text(r, st, 1));
-				form_end(r);
-			}
+			if (grant_open(g))
+				html(r, "<a href=\"%s/payments/%lld\">%s<span class=\"visually-hidden\"> the payment due %s</span></a>",
+				     self, db_col_int(st, 0), !strcmp(status, "paid") ? "Reverse" : "Pay, change or cancel",
+				     db_col_text(r, st, 1));
 			html(r, "</td>");
 		}
 		html(r, "</tr>\n");
@@ -352,17 +420,21 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		html(r, "<h3>Schedule a payment</h3>\n");
 		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"payment\">\n");
-		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off", NULL, 1, 0);
+		form_input(r, e, "pay_due", "Due", "date", req_form(r, "pay_due"), "off",
+		           arena_printf(&r->arena, "Within the grant's period, %s to %s.", g->start, g->end), 1, 0);
 		form_input(r, e, "pay_amount", "Amount", "text", req_form(r, "pay_amount"), "off",
 		           arena_printf(&r->arena, "At most %s, the unscheduled balance.", money(r, g->amount - g->scheduled)), 1, 0);
-		form_input(r, e, "pay_note", "Note", "text", req_form(r, "pay_note"), "off", NULL, 0, LEN_TITLE);
+		form_input(r, e, "pay_note", "Note", "text", req_form(r, "pay_note"), "off", "Up to 200 characters.", 0, LEN_TITLE);
+		form_input(r, e, "pay_override", "Reason for a due date outside the grant's period", "text",
+		           req_form(r, "pay_override"), "off", "Only when it falls outside on purpose: say why (up to 500"
+		           " characters).", 0, REASON_MAX);
 		html(r, "<button type=\"submit\">Schedule payment</button>\n");
 		form_end(r);
 	}
 
 	/* Reports. */
 	html(r, "<h2>Reports</h2>\n");
-	st = db_q(r, "SELECT id, title, period_start, period_end, due_date, status, is_final FROM grant_reports"
+	st = db_q(r, "SELECT id, title, period_start, period_end, due_date, status, is_final, body <> '' FROM grant_reports"
 	             " WHERE grant_id = ? ORDER BY due_date, id", "I", g->id);
 	char today[11];
 	date_today_local(today);
@@ -373,12 +445,10 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	while (db_step(r, st)) {
 		n++;
 		const char *status = db_col_text(r, st, 5), *due = db_col_text(r, st, 4);
-		int overdue = (!strcmp(status, "due") || !strcmp(status, "returned")) && strcmp(due, today) < 0;
-		html(r, "<tr><td><a href=\"%s/reports/%lld\">%s</a>%s</td><td><span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span></td><td class=\"date\">%s</td><td>%s%s</td></tr>\n",
+		html(r, "<tr><td><a href=\"%s/reports/%lld\">%s</a>%s</td><td><span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span></td><td class=\"date\">%s</td><td>%s</td></tr>\n",
 		     self, db_col_int(st, 0), db_col_text(r, st, 1), db_col_int(st, 6) ? " (final)" : "",
 		     db_col_text(r, st, 2), db_col_text(r, st, 3), due,
-		     !strcmp(status, "due") ? "Due" : !strcmp(status, "submitted") ? "Submitted" :
-		     !strcmp(status, "approved") ? "Approved" : "Returned with comments", overdue ? " — overdue" : "");
+		     grant_report_label(status, !strcmp(status, "due") && db_col_int(st, 7), db_col_text(r, st, 3), due, today));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"4\">No reports required yet.</td></tr>\n");
@@ -427,10 +497,16 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 		if (staff) {
 			html(r, "<td>");
 			if (!*to && grant_open(g)) {
+				/* Ends on a chosen day: the last day the school is served. */
+				long long rid = db_col_int(st, 0);
+				int mine = req_form(r, "roster") && atoll(req_form(r, "roster")) == rid;
 				form_begin(r, self);
 				html(r, "<input type=\"hidden\" name=\"action\" value=\"leave\"><input type=\"hidden\" name=\"roster\""
-				        " value=\"%lld\"><button type=\"submit\" class=\"secondary\">Ends today<span class=\"visually-hidden\">"
-				        " for %s</span></button>\n", db_col_int(st, 0), db_col_text(r, st, 2));
+				        " value=\"%lld\"><label for=\"leave-%lld\">Last day<span class=\"visually-hidden\"> for %s</span></label>"
+				        " <input type=\"date\" id=\"leave-%lld\" name=\"leave_on\" value=\"%s\" required>"
+				        " <button type=\"submit\" class=\"secondary\">End<span class=\"visually-hidden\"> %s's place on the"
+				        " roster</span></button>\n", rid, rid, db_col_text(r, st, 2), rid,
+				     mine && req_form(r, "leave_on") ? req_form(r, "leave_on") : today, db_col_text(r, st, 2));
 				form_end(r);
 			}
 			html(r, "</td>");
@@ -501,6 +577,55 @@ void grant_page(struct req *r)
 	grant_view(r, grant_load(r, r->ids[0]), NULL);
 }
 
+/* Correct a grant's terms (inside the caller's transaction); every change
+ * goes in the history, old and new.  The award never drops below what is
+ * scheduled (the database refuses it too), and the dates keep the
+ * payments due within them unless a reason was given for one outside. */
+static void terms_submit(struct req *r, struct grant *g, struct form_errors *e)
+{
+	long long cents = 0;
+	const char *title = req_form(r, "title");
+	size_t tl = utf8_chars(title);
+	if (!tl || tl > LEN_TITLE)
+		form_error(e, "title", tl ? "Use at most 200 characters." : "Give the grant a title.");
+	check_terms(r, e, &cents);
+	const char *acts = posted_activities(r, e);
+	const char *start = req_form(r, "start"), *end = req_form(r, "end");
+	const char *purpose = req_form(r, "purpose") ? req_form(r, "purpose") : "";
+	if (!form_error_for(e, "amount") && cents < g->scheduled)
+		form_error(e, "amount", arena_printf(&r->arena, "The award cannot be less than the payments already scheduled,"
+		                                     " %s: cancel or change payments first.", money(r, g->scheduled)));
+	if (!form_error_for(e, "start") && !form_error_for(e, "end")) {
+		long long outside = db_int(r, 0, "SELECT count(*) FROM grant_payments WHERE grant_id = ? AND due_override = ''"
+		                                 " AND (due_date < ? OR due_date > ?)", "Itt", g->id, start, end);
+		if (outside)
+			form_error(e, "end", arena_printf(&r->arena, "%lld payment%s would fall due outside those dates: reschedule"
+			                                  " %s first, or give %s a reason.", outside, outside == 1 ? "" : "s",
+			                                  outside == 1 ? "it" : "them", outside == 1 ? "it" : "each"));
+		else if (db_int(r, 0, "SELECT count(*) FROM grant_schools WHERE grant_id = ? AND from_date < ?", "It", g->id, start))
+			form_error(e, "start", "A school on the roster joined before that date: the grant must start by then.");
+	}
+	if (e->n)
+		return;
+	struct buf d = BUF_IN(&r->arena);
+	if (strcmp(title, g->title))
+		buf_printf(&d, "%stitle %s → %s", d.len ? "; " : "", g->title, title);
+	if (cents != g->amount)
+		buf_printf(&d, "%saward %s → %s", d.len ? "; " : "", money(r, g->amount), money(r, cents));
+	if (strcmp(start, g->start) || strcmp(end, g->end))
+		buf_printf(&d, "%sruns %s to %s → %s to %s", d.len ? "; " : "", g->start, g->end, start, end);
+	if (strcmp(acts, g->activities))
+		buf_printf(&d, "%sactivities %s → %s", d.len ? "; " : "", activities_text(r, g->activities), activities_text(r, acts));
+	if (strcmp(purpose, g->purpose))
+		buf_printf(&d, "%spurpose changed", d.len ? "; " : "");
+	if (d.len) {
+		db_exec(r, "UPDATE grants SET title = ?, amount_cents = ?, start_date = ?, end_date = ?, activities = ?,"
+		           " purpose = ? WHERE id = ?", "tIttttI", title, cents, start, end, acts, purpose, g->id);
+		event(r, g->id, "terms changed", buf_str(&d));
+	}
+	buf_free(&d);
+}
+
 void grant_submit(struct req *r)
 {
 	if (!is_staff(r))
@@ -510,9 +635,12 @@ void grant_submit(struct req *r)
 	const char *action = req_form(r, "action");
 	struct form_errors e = {0};
 	const char *back = arena_printf(&r->arena, "/grants/%lld?msg=saved", g->id);
+	const char *self = arena_printf(&r->arena, "/grants/%lld", g->id);
 	if (!action)
 		req_fail(r, 400, "no action");
-	if (!grant_open(g) && (!strcmp(action, "payment") || !strcmp(action, "paid") || !strcmp(action, "join") ||
+	if (!strcmp(action, "terms") && !grant_editable(g))
+		form_error(&e, NULL, arena_printf(&r->arena, "A %s grant's terms can no longer be changed.", g->stage));
+	else if (!grant_open(g) && (!strcmp(action, "payment") || !strcmp(action, "join") ||
 	                       !strcmp(action, "report") || !strcmp(action, "leave")))
 		form_error(&e, NULL, arena_printf(&r->arena, "A %s grant takes no payments, reports or schools:"
 		                                  " award it first, or it is already over.", g->stage));
@@ -524,6 +652,13 @@ void grant_submit(struct req *r)
 			form_error(&e, "stage", "The grant closes only once its final report is approved.");
 		else if (!strcmp(to, "declined") && g->paid)
 			form_error(&e, "stage", "A grant with payments made cannot be declined; withdraw it instead.");
+		if (!e.n && !req_form(r, "sure")) {
+			static const char *const keep[] = { "action", "stage", NULL };
+			page_confirm(r, arena_printf(&r->arena, "Move this grant to %s?", region_label(grant_stages, to)),
+			             stage_effect(r, g, to), self, keep,
+			             arena_printf(&r->arena, "Move it to %s", region_label(grant_stages, to)), self);
+			return;
+		}
 		if (!e.n) {
 			db_exec(r, "UPDATE grants SET stage = ? WHERE id = ?", "tI", to, g->id);
 			event(r, g->id, "stage", arena_printf(&r->arena, "%s to %s", g->stage, to));
@@ -531,8 +666,16 @@ void grant_submit(struct req *r)
 	} else if (!strcmp(action, "payment")) {
 		long long cents = 0;
 		const char *due = req_form(r, "pay_due"), *note = req_form(r, "pay_note");
+		const char *over = req_form(r, "pay_override") ? req_form(r, "pay_override") : "";
 		if (!date_valid(due))
 			form_error(&e, "pay_due", "Enter the due date as YYYY-MM-DD.");
+		else if (grant_due_in_period(due, g->start, g->end))
+			over = "";          /* a reason is for a date outside only */
+		else if (!*over)
+			form_error(&e, "pay_due", arena_printf(&r->arena, "Choose a date within the grant's period, %s to %s, or give"
+			                                       " the reason for a date outside it.", g->start, g->end));
+		if (utf8_chars(over) > REASON_MAX)
+			form_error(&e, "pay_override", "Keep the reason to 500 characters.");
 		if (!money_parse(req_form(r, "pay_amount"), &cents) || cents <= 0)
 			form_error(&e, "pay_amount", "Enter the amount in dollars and cents, like 25,000.00.");
 		else if (cents > g->amount - g->scheduled)
@@ -541,20 +684,13 @@ void grant_submit(struct req *r)
 		if (utf8_chars(note) > LEN_TITLE)
 			form_error(&e, "pay_note", "Keep the note to 200 characters.");
 		if (!e.n) {
-			db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, note) VALUES (?, ?, ?, ?)",
-			        "ItIt", g->id, due, cents, note ? note : "");
-			event(r, g->id, "payment scheduled", arena_printf(&r->arena, "%s due %s", money(r, cents), due));
+			db_exec(r, "INSERT INTO grant_payments (grant_id, due_date, amount_cents, note, due_override)"
+			           " VALUES (?, ?, ?, ?, ?)", "ItItt", g->id, due, cents, note ? note : "", over);
+			event(r, g->id, "payment scheduled", arena_printf(&r->arena, "%s due %s%s%s", money(r, cents), due,
+			                                                  *over ? ", outside the grant's period: " : "", over));
 		}
-	} else if (!strcmp(action, "paid")) {
-		long long pid = atoll(req_form(r, "payment") ? req_form(r, "payment") : "0");
-		char today[11];
-		date_today_local(today);
-		if (!db_exec(r, "UPDATE grant_payments SET status = 'paid', paid_on = ? WHERE id = ? AND grant_id = ?"
-		                " AND status = 'scheduled'", "tII", today, pid, g->id))
-			req_fail(r, 409, "no such scheduled payment");
-		char *amt = db_text(r, "SELECT amount_cents FROM grant_payments WHERE id = ?", "I", pid);
-		event(r, g->id, "payment made", arena_printf(&r->arena, "%s on %s", money(r, atoll(amt)), today));
-	} else if (!strcmp(action, "report")) {
+	} else if (!strcmp(action, "terms")) {
+		terms_submit(r, g, &e);	} else if (!strcmp(action, "report")) {
 		const char *t = req_form(r, "rep_title"), *from = req_form(r, "rep_from"), *to = req_form(r, "rep_to");
 		const char *due = req_form(r, "rep_due");
 		if (!t || !*t || utf8_chars(t) > LEN_TITLE)
@@ -594,14 +730,21 @@ void grant_submit(struct req *r)
 		}
 	} else if (!strcmp(action, "leave")) {
 		long long rid = atoll(req_form(r, "roster") ? req_form(r, "roster") : "0");
-		char today[11];
-		date_today_local(today);
+		const char *on = req_form(r, "leave_on");
 		long long sid = db_int(r, 0, "SELECT school_id FROM grant_schools WHERE id = ? AND grant_id = ?"
 		                             " AND to_date IS NULL", "II", rid, g->id);
 		if (!sid || policy_school(r, sid) == VIS_HIDDEN)
 			req_fail(r, 409, "not on the roster");
-		db_exec(r, "UPDATE grant_schools SET to_date = max(from_date, ?) WHERE id = ?", "tI", today, rid);
-		school_event(r, g->id, sid, "school left", arena_printf(&r->arena, "on %s", today));
+		char *from = db_text(r, "SELECT from_date FROM grant_schools WHERE id = ?", "I", rid);
+		if (!date_valid(on))
+			form_error(&e, NULL, "Enter the school's last day on the roster as YYYY-MM-DD.");
+		else if (strcmp(on, from) < 0 || strcmp(on, g->end) > 0)
+			form_error(&e, NULL, arena_printf(&r->arena, "Choose a last day from the day the school joined, %s, to the"
+			                                  " grant's end, %s.", from, g->end));
+		else {
+			db_exec(r, "UPDATE grant_schools SET to_date = ? WHERE id = ?", "tI", on, rid);
+			school_event(r, g->id, sid, "school left", arena_printf(&r->arena, "last day %s", on));
+		}
 	} else {
 		req_fail(r, 400, "unknown action");
 	}
@@ -645,6 +788,8 @@ static struct report *report_load(struct req *r, struct grant *g, long long id)
 static void report_view(struct req *r, struct grant *g, struct report *x, const struct form_errors *e)
 {
 	page_begin(r, arena_printf(&r->arena, "%s — %s", x->title, g->title));
+	char today[11];
+	date_today_local(today);
 	const char *msg = req_query(r, "msg");
 	if (msg && (!e || !e->n))
 		page_notice(r, !strcmp(msg, "submitted") ? "Report submitted. The foundation will approve it or"
@@ -654,29 +799,30 @@ static void report_view(struct req *r, struct grant *g, struct report *x, const 
 	html(r, "<dl class=\"facts\"><dt>Grant</dt><dd><a href=\"/grants/%lld\">%s</a> (%s)</dd><dt>Period</dt><dd>%s to %s</dd>"
 	        "<dt>Due</dt><dd>%s</dd><dt>Status</dt><dd><strong>%s</strong></dd></dl>\n", g->id, g->title, g->org,
 	     x->from, x->to, x->due,
-	     !strcmp(x->status, "due") ? "Due" : !strcmp(x->status, "submitted") ? "Submitted, waiting for the foundation" :
-	     !strcmp(x->status, "approved") ? "Approved" : "Returned with comments");
+	     !strcmp(x->status, "submitted") ? "Submitted, waiting for the foundation" :
+	     grant_report_label(x->status, !strcmp(x->status, "due") && *x->body, x->to, x->due, today));
 	if (*x->comments)
 		html(r, "<div class=\"notice\"><h2>Comments from the foundation</h2><p class=\"pre\">%s</p></div>\n", x->comments);
 	int grantee = r->user->role == ROLE_INTERMEDIARY;
 	int editable = grantee && (!strcmp(x->status, "due") || !strcmp(x->status, "returned"));
 	if (editable) {
 		/* Start from a draft of what ilnet already holds for the period. */
+		/* A saved draft stays as written; ?fresh=1 drafts again from the
+		 * visits as they are now (corrections included), saved only when
+		 * the grantee saves or submits. */
 		const char *body = req_form(r, "body");
+		int fresh = req_query(r, "fresh") != NULL;
 		if (!body)
-			body = *x->body ? x->body : grant_report_draft(r, g->id, x->from, x->to);
-		html(r, "<p>%s</p>\n", *x->body ? "Your saved report." :
-		     "Drafted for you from the visits your organization logged in this period: schools served,"
-		     " visits and hours by activity and dimension, and schools not visited. Edit it, then submit.");
+			body = *x->body && !fresh ? x->body : grant_report_draft(r, g->id, x->from, x->to);
+		if (*x->body && !fresh)
+			html(r, "<p>Your saved draft. Visits logged or corrected since it was saved do not change it:"
+			        " <a href=\"%s?fresh=1\">draft it again from the visits as they are now</a> (your saved draft stays"
+			        " until you save).</p>\n", self);
+		else
+			html(r, "<p>Drafted for you from the visits your organization logged in this period: schools served,"
+			        " visits and hours by activity and dimension, and schools not visited. Edit it, then submit.</p>\n");
 		form_begin(r, self);
-		const char *err = form_error_for(e, "body");
-		html(r, "<div class=\"field%s\"><label for=\"f-body\">Report</label>\n", err ? " has-error" : "");
-		if (err)
-			html(r, "<p class=\"error\" id=\"e-body\">%s</p>\n", err);
-		html(r, "<textarea id=\"f-body\" name=\"body\" rows=\"24\"");
-		if (err)
-			html_raw(r, " aria-describedby=\"e-body\" aria-invalid=\"true\"");
-		html(r, ">%s</textarea></div>\n", body);
+		form_textarea(r, e, "body", "Report", body, 24, REPORT_BODY_MAX, "Up to 20,000 characters.");
 		html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"submit\">Submit report</button>"
 		        "<button type=\"submit\" name=\"action\" value=\"save\" class=\"secondary\">Save draft</button></div>\n");
 		form_end(r);
@@ -689,17 +835,8 @@ static void report_view(struct req *r, struct grant *g, struct report *x, const 
 	if (is_staff(r) && !strcmp(x->status, "submitted")) {
 		html(r, "<h2>Decide</h2>\n");
 		form_begin(r, self);
-		const char *cerr = form_error_for(e, "comments");
-		html(r, "<div class=\"field%s\"><label for=\"f-comments\">Comments for the grantee</label>"
-		        "<p class=\"hint\" id=\"h-comments\">Needed when returning the report.</p>\n", cerr ? " has-error" : "");
-		if (cerr)
-			html(r, "<p class=\"error\" id=\"e-comments\">%s</p>\n", cerr);
-		html(r, "<textarea id=\"f-comments\" name=\"comments\" rows=\"4\"");
-		if (cerr)
-			html_raw(r, " aria-describedby=\"h-comments e-comments\" aria-invalid=\"true\"");
-		else
-			html_raw(r, " aria-describedby=\"h-comments\"");
-		html(r, ">%s</textarea></div>\n", req_form(r, "comments") ? req_form(r, "comments") : "");
+		form_textarea(r, e, "comments", "Comments for the grantee", req_form(r, "comments"), 4, REPORT_COMMENTS_MAX,
+		              "Needed when returning the report. Up to 4,000 characters.");
 		html(r, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"approve\">Approve</button>"
 		        "<button type=\"submit\" name=\"action\" value=\"return\" class=\"secondary\">Return with comments</button></div>\n");
 		form_end(r);
@@ -730,8 +867,9 @@ void grant_report_submit(struct req *r)
 			req_fail(r, 409, "this report cannot be changed now");
 		if (!body || !*body)
 			form_error(&e, "body", "Write the report before submitting it.");
-		else if (strlen(body) > 100000)
-			form_error(&e, "body", "Shorten the report to 100,000 characters or fewer.");
+		else if (utf8_chars(body) > REPORT_BODY_MAX)
+			form_error(&e, "body", arena_printf(&r->arena, "Shorten the report to 20,000 characters: it has %s."
+			                                    " Nothing was saved.", count_text(r, (long long)utf8_chars(body))));
 		if (e.n) {
 			r->status = 422;
 			report_view(r, g, x, &e);
@@ -752,6 +890,13 @@ void grant_report_submit(struct req *r)
 		const char *comments = req_form(r, "comments");
 		if (!grant_report_transition_ok(x->status, to, 1))
 			req_fail(r, 409, "this report is not waiting for a decision");
+		if (utf8_chars(comments) > REPORT_COMMENTS_MAX) {
+			form_error(&e, "comments", arena_printf(&r->arena, "Shorten the comments to 4,000 characters: they have %s.",
+			                                        count_text(r, (long long)utf8_chars(comments))));
+			r->status = 422;
+			report_view(r, g, x, &e);
+			return;
+		}
 		if (!strcmp(to, "returned") && (!comments || !*comments)) {
 			form_error(&e, "comments", "Say what needs changing when returning a report.");
 			r->status = 422;
@@ -769,4 +914,239 @@ void grant_report_submit(struct req *r)
 		return;
 	}
 	req_fail(r, 403, "not an action for this role");
+}
+
+/* ---- one payment: /grants/{id}/payments/{id} -------------------------------- */
+
+struct payment {
+	long long id, amount;
+	const char *due, *status, *paid_on, *ref, *note, *over;
+};
+
+static struct payment *payment_load(struct req *r, struct grant *g, long long id)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT id, amount_cents, due_date, status, coalesce(paid_on, ''), paid_ref, note,"
+	                           " due_override FROM grant_payments WHERE id = ? AND grant_id = ?", "II", id, g->id);
+	if (!db_step(r, st))
+		req_fail(r, 404, "no such payment");
+	struct payment *p = arena_zalloc(&r->arena, sizeof *p);
+	p->id = db_col_int(st, 0);
+	p->amount = db_col_int(st, 1);
+	p->due = db_col_text(r, st, 2);
+	p->status = db_col_text(r, st, 3);
+	p->paid_on = db_col_text(r, st, 4);
+	p->ref = db_col_text(r, st, 5);
+	p->note = db_col_text(r, st, 6);
+	p->over = db_col_text(r, st, 7);
+	sqlite3_reset(st);
+	return p;
+}
+
+static void payment_view(struct req *r, struct grant *g, struct payment *p, const struct form_errors *e)
+{
+	page_begin(r, arena_printf(&r->arena, "Payment of %s due %s", money(r, p->amount), p->due));
+	const char *self = arena_printf(&r->arena, "/grants/%lld/payments/%lld", g->id, p->id);
+	const char *act = req_form(r, "action") ? req_form(r, "action") : "";
+	int paid = !strcmp(p->status, "paid");
+	form_error_summary(r, e);
+	html(r, "<dl class=\"facts\"><dt>Grant</dt><dd><a href=\"/grants/%lld\">%s</a> (%s)</dd><dt>Amount</dt><dd>%s</dd>"
+	        "<dt>Due</dt><dd>%s</dd><dt>Status</dt><dd><strong>%s</strong></dd>", g->id, g->title, g->org,
+	     money(r, p->amount), p->due, paid ? arena_printf(&r->arena, "Paid %s", p->paid_on) : "Scheduled");
+	if (paid)
+		html(r, "<dt>Reference</dt><dd>%s</dd>", *p->ref ? p->ref : "—");
+	html(r, "<dt>Note</dt><dd>%s</dd>", *p->note ? p->note : "—");
+	if (*p->over)
+		html(r, "<dt>Due outside the grant's period because</dt><dd>%s</dd>", p->over);
+	html(r, "</dl>\n");
+	char today[11];
+	date_today_local(today);
+	if (!grant_open(g)) {
+		html(r, "<p>A %s grant's payments no longer change.</p>\n", g->stage);
+	} else if (!paid) {
+		html(r, "<h2>Record as paid</h2>\n");
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"paid\">\n");
+		form_input(r, e, "paid_on", "Paid on", "date", !strcmp(act, "paid") ? req_form(r, "paid_on") : today, "off",
+		           "The day the money went out; not in the future.", 1, 0);
+		form_input(r, e, "paid_ref", "Reference", "text", !strcmp(act, "paid") ? req_form(r, "paid_ref") : "", "off",
+		           "The transfer's or check's reference, up to 200 characters.", 1, LEN_TITLE);
+		html(r, "<button type=\"submit\">Record as paid</button>\n");
+		form_end(r);
+
+		int ed = !strcmp(act, "edit");
+		html(r, "<h2>Change or reschedule</h2>\n");
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"edit\">\n");
+		form_input(r, e, "due", "Due", "date", ed ? req_form(r, "due") : p->due, "off",
+		           arena_printf(&r->arena, "Within the grant's period, %s to %s.", g->start, g->end), 1, 0);
+		form_input(r, e, "amount", "Amount", "text", ed ? req_form(r, "amount") : money(r, p->amount), "off",
+		           arena_printf(&r->arena, "At most %s (this payment and the unscheduled balance).",
+		                        money(r, g->amount - g->scheduled + p->amount)), 1, 0);
+		form_input(r, e, "note", "Note", "text", ed ? req_form(r, "note") : p->note, "off", "Up to 200 characters.", 0,
+		           LEN_TITLE);
+		form_input(r, e, "override", "Reason for a due date outside the grant's period", "text",
+		           ed ? req_form(r, "override") : p->over, "off",
+		           "Only when it falls outside on purpose: say why (up to 500 characters).", 0, REASON_MAX);
+		html(r, "<button type=\"submit\">Save the changes</button>\n");
+		form_end(r);
+
+		html(r, "<h2>Cancel</h2>\n");
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"cancel\">\n");
+		form_input(r, e, "cancel_reason", "Why (optional)", "text", !strcmp(act, "cancel") ? req_form(r, "cancel_reason") : "",
+		           "off", "Kept in the grant's history. Up to 500 characters.", 0, REASON_MAX);
+		html(r, "<button type=\"submit\" class=\"secondary\">Cancel this payment…</button>\n");
+		form_end(r);
+	} else {
+		html(r, "<h2>Reverse</h2>\n<p>When the money came back or never arrived: the payment returns to the schedule,"
+		        " due %s, and the reversal stays in the grant's history.</p>\n", p->due);
+		form_begin(r, self);
+		html(r, "<input type=\"hidden\" name=\"action\" value=\"reverse\">\n");
+		form_input(r, e, "reverse_reason", "Reason", "text", !strcmp(act, "reverse") ? req_form(r, "reverse_reason") : "",
+		           "off", "Up to 500 characters.", 1, REASON_MAX);
+		html(r, "<button type=\"submit\" class=\"secondary\">Reverse this payment…</button>\n");
+		form_end(r);
+	}
+	html(r, "<p><a href=\"/grants/%lld\">Back to the grant</a></p>\n", g->id);
+	page_end(r);
+}
+
+void grant_payment_page(struct req *r)
+{
+	struct grant *g = grant_load(r, r->ids[0]);
+	payment_view(r, g, payment_load(r, g, r->ids[1]), NULL);
+}
+
+/* Check a reason: given when required, never longer than REASON_MAX. */
+static const char *reason_of(struct req *r, struct form_errors *e, const char *field, int required)
+{
+	const char *v = req_form(r, field) ? req_form(r, field) : "";
+	if (required && !*v)
+		form_error(e, field, "Give the reason: it is kept in the grant's history.");
+	else if (utf8_chars(v) > REASON_MAX)
+		form_error(e, field, arena_printf(&r->arena, "Shorten the reason to 500 characters (it has %zu).", utf8_chars(v)));
+	return v;
+}
+
+void grant_payment_submit(struct req *r)
+{
+	db_begin(r);
+	struct grant *g = grant_load(r, r->ids[0]);
+	struct payment *p = payment_load(r, g, r->ids[1]);
+	const char *action = req_form(r, "action") ? req_form(r, "action") : "";
+	const char *self = arena_printf(&r->arena, "/grants/%lld/payments/%lld", g->id, p->id);
+	const char *back = arena_printf(&r->arena, "/grants/%lld?msg=saved", g->id);
+	int paid = !strcmp(p->status, "paid");
+	struct form_errors e = {0};
+	char today[11];
+	date_today_local(today);
+	if (!grant_open(g)) {
+		form_error(&e, NULL, arena_printf(&r->arena, "A %s grant's payments no longer change.", g->stage));
+	} else if (!strcmp(action, "paid")) {
+		const char *on = req_form(r, "paid_on"), *ref = req_form(r, "paid_ref") ? req_form(r, "paid_ref") : "";
+		if (paid)
+			form_error(&e, NULL, "This payment is already recorded as paid.");
+		else if (!date_valid(on))
+			form_error(&e, "paid_on", "Enter the day it was paid as YYYY-MM-DD.");
+		else if (!grant_paid_on_ok(on, today))
+			form_error(&e, "paid_on", "A payment is recorded once it is made: that day is still to come.");
+		if (!*ref)
+			form_error(&e, "paid_ref", "Enter the transfer's or check's reference.");
+		else if (utf8_chars(ref) > LEN_TITLE)
+			form_error(&e, "paid_ref", "Keep the reference to 200 characters.");
+		if (!e.n) {
+			db_exec(r, "UPDATE grant_payments SET status = 'paid', paid_on = ?, paid_ref = ? WHERE id = ?", "ttI", on, ref,
+			        p->id);
+			event(r, g->id, "payment made", arena_printf(&r->arena, "%s on %s, ref. %s", money(r, p->amount), on, ref));
+		}
+	} else if (!strcmp(action, "edit")) {
+		long long cents = 0;
+		const char *due = req_form(r, "due"), *note = req_form(r, "note") ? req_form(r, "note") : "";
+		const char *over = reason_of(r, &e, "override", 0);
+		long long most = g->amount - g->scheduled + p->amount;
+		if (paid)
+			form_error(&e, NULL, "A payment made is not changed: reverse it first.");
+		if (!date_valid(due))
+			form_error(&e, "due", "Enter the due date as YYYY-MM-DD.");
+		else if (grant_due_in_period(due, g->start, g->end))
+			over = "";
+		else if (!*over)
+			form_error(&e, "due", arena_printf(&r->arena, "Choose a date within the grant's period, %s to %s, or give the"
+			                                   " reason for a date outside it.", g->start, g->end));
+		if (!money_parse(req_form(r, "amount"), &cents) || cents <= 0)
+			form_error(&e, "amount", "Enter the amount in dollars and cents, like 25,000.00.");
+		else if (cents > most)
+			form_error(&e, "amount", arena_printf(&r->arena, "That is more than the award allows: at most %s.", money(r, most)));
+		if (utf8_chars(note) > LEN_TITLE)
+			form_error(&e, "note", "Keep the note to 200 characters.");
+		if (!e.n) {
+			struct buf d = BUF_IN(&r->arena);
+			if (strcmp(due, p->due))
+				buf_printf(&d, "due %s → %s", p->due, due);
+			if (cents != p->amount)
+				buf_printf(&d, "%s%s → %s", d.len ? "; " : "", money(r, p->amount), money(r, cents));
+			if (strcmp(note, p->note))
+				buf_printf(&d, "%snote changed", d.len ? "; " : "");
+			if (strcmp(over, p->over))
+				buf_printf(&d, "%s%s%s", d.len ? "; " : "", *over ? "outside the grant's period: " : "back within the"
+				           " grant's period", over);
+			if (d.len) {
+				db_exec(r, "UPDATE grant_payments SET due_date = ?, amount_cents = ?, note = ?, due_override = ? WHERE id = ?",
+				        "tIttI", due, cents, note, over, p->id);
+				int moved_only = strcmp(due, p->due) && cents == p->amount && !strcmp(note, p->note);
+				event(r, g->id, moved_only ? "payment rescheduled" : "payment changed",
+				      arena_printf(&r->arena, "%s due %s: %s", money(r, p->amount), p->due, buf_str(&d)));
+			}
+			buf_free(&d);
+		}
+	} else if (!strcmp(action, "cancel")) {
+		const char *why = reason_of(r, &e, "cancel_reason", 0);
+		if (paid)
+			form_error(&e, NULL, "A payment made is not cancelled: reverse it.");
+		if (!e.n && !req_form(r, "sure")) {
+			static const char *const keep[] = { "action", "cancel_reason", NULL };
+			page_confirm(r, "Cancel this payment?",
+			             arena_printf(&r->arena, "The payment of %s due %s to %s is taken off the schedule, and the amount"
+			                          " goes back to the grant's unscheduled balance. The grant's history keeps it. This"
+			                          " cannot be undone; schedule a new payment if it is needed again.",
+			                          money(r, p->amount), p->due, g->org), self, keep, "Cancel the payment", self);
+			return;
+		}
+		if (!e.n) {
+			db_exec(r, "DELETE FROM grant_payments WHERE id = ?", "I", p->id);
+			event(r, g->id, "payment cancelled", arena_printf(&r->arena, "%s due %s%s%s", money(r, p->amount), p->due,
+			                                                  *why ? ": " : "", why));
+		}
+	} else if (!strcmp(action, "reverse")) {
+		const char *why = reason_of(r, &e, "reverse_reason", 1);
+		if (!paid)
+			form_error(&e, NULL, "Only a payment made can be reversed.");
+		if (!e.n && !req_form(r, "sure")) {
+			static const char *const keep[] = { "action", "reverse_reason", NULL };
+			page_confirm(r, "Reverse this payment?",
+			             arena_printf(&r->arena, "The payment of %s recorded as paid on %s (ref. %s) is marked not paid and"
+			                          " returns to the schedule, due %s; the paid total drops by %s. The reason, \u201c%s\u201d,"
+			                          " stays in the grant's history.", money(r, p->amount), p->paid_on,
+			                          *p->ref ? p->ref : "none", p->due, money(r, p->amount), why),
+			             self, keep, "Reverse the payment", self);
+			return;
+		}
+		if (!e.n) {
+			/* The amount stays scheduled, so the award's guard still counts it. */
+			db_exec(r, "UPDATE grant_payments SET status = 'scheduled', paid_on = NULL, paid_ref = '' WHERE id = ?", "I",
+			        p->id);
+			event(r, g->id, "payment reversed", arena_printf(&r->arena, "%s paid %s%s%s: %s; back on the schedule, due %s",
+			                                                 money(r, p->amount), p->paid_on, *p->ref ? ", ref. " : "",
+			                                                 p->ref, why, p->due));
+		}
+	} else {
+		req_fail(r, 400, "unknown action");
+	}
+	if (e.n) {
+		r->status = 422;
+		payment_view(r, g, p, &e);
+		return;
+	}
+	db_commit(r);
+	req_redirect(r, back);
 }

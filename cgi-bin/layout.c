@@ -576,3 +576,20 @@ const char **pairs_end(struct req *r, struct pairs *p)
 	p->v[p->n] = NULL;
 	return p->v;
 }
+
+void page_confirm(struct req *r, const char *title, const char *what, const char *action,
+                  const char *const *keep, const char *verb, const char *back)
+{
+	page_begin(r, title);
+	html(r, "<p>%s</p>\n", what);
+	form_begin(r, action);
+	for (int i = 0; keep && keep[i]; i++)
+		for (int k = 0; k < params_count(&r->form, keep[i]); k++)
+			html(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", keep[i],
+			     params_nth(&r->form, keep[i], k));
+	html(r, "<input type=\"hidden\" name=\"sure\" value=\"1\">\n"
+	        "<div class=\"actions\"><button type=\"submit\">%s</button> <a href=\"%s\">Change nothing and go back</a>"
+	        "</div>\n", verb, back);
+	form_end(r);
+	page_end(r);
+}

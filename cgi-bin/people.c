@@ -400,7 +400,7 @@ static void person_form(struct req *r, const struct form_errors *e)
 		form_begin(r, arena_printf(&r->arena, "/admin/people/%lld", id));
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"%s\">\n"
 		        "<button type=\"submit\">%s</button>\n", active ? "deactivate" : "activate",
-		     active ? "Deactivate this account" : "Reactivate this account");
+		     active ? "Deactivate this account…" : "Reactivate this account");
 		form_end(r);
 	}
 	html(r, "<p><a href=\"/admin/people\">Back to people</a></p>\n");
@@ -454,6 +454,19 @@ void person_submit(struct req *r)
 		int on = !strcmp(action, "activate");
 		if (id == r->user->id)
 			req_fail(r, 403, "cannot deactivate oneself");
+		if (!on && !req_form(r, "sure")) {
+			sqlite3_stmt *st = db_q(r, "SELECT name, email FROM users WHERE id = ?", "I", id);
+			db_step(r, st);
+			const char *who = db_col_text(r, st, 0), *mail = db_col_text(r, st, 1);
+			sqlite3_reset(st);
+			static const char *const keep[] = { "action", NULL };
+			page_confirm(r, arena_printf(&r->arena, "Deactivate %s's account?", who),
+			             arena_printf(&r->arena, "%s (%s) is signed out everywhere at once and can no longer sign in or"
+			                          " reset their password. What they entered — scan answers, visits, reports — stays."
+			                          " You can reactivate the account later.", who, mail),
+			             back, keep, "Deactivate the account", back);
+			return;
+		}
 		db_begin(r);
 		db_exec(r, "UPDATE users SET active = ? WHERE id = ?", "iI", on, id);
 		if (!on)

@@ -60,7 +60,8 @@ static void totals_table(struct req *r, const struct pf *f, const char *caption,
 {
 	table_begin(r, NULL, caption);
 	html(r, "<thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Grants</th>"
-	        "<th scope=\"col\">Awarded</th><th scope=\"col\">Scheduled</th><th scope=\"col\">Paid</th></tr></thead>\n<tbody>\n");
+	        "<th scope=\"col\">Awarded</th><th scope=\"col\">Proposed</th><th scope=\"col\">Scheduled</th>"
+	        "<th scope=\"col\">Paid</th></tr></thead>\n<tbody>\n");
 	sqlite3_stmt *st = db_q(r, group_sql, "Itt", f->org, f->state, f->stage);
 	int n = 0;
 	while (db_step(r, st)) {
@@ -68,20 +69,24 @@ static void totals_table(struct req *r, const struct pf *f, const char *caption,
 		const char *g = db_col_text(r, st, 0);
 		const char *l = labels ? region_label(labels, g) : g;
 		html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td><td class=\"num\">%s</td>"
-		        "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n", *l ? l : g, db_col_int(st, 1),
-		     money(r, db_col_int(st, 2)), money(r, db_col_int(st, 3)), money(r, db_col_int(st, 4)));
+		        "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n", *l ? l : g,
+		     db_col_int(st, 1), money(r, db_col_int(st, 2)), money(r, db_col_int(st, 5)), money(r, db_col_int(st, 3)),
+		     money(r, db_col_int(st, 4)));
 	}
 	if (!n)
-		html(r, "<tr><td colspan=\"5\">No grants match.</td></tr>\n");
+		html(r, "<tr><td colspan=\"6\">No grants match.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
 }
 
+/* Awarded money is what was awarded (GRANT_AWARDED_SQL); proposals are
+ * shown apart, declined ones in neither. */
 #define TOTALS(group) \
-	"SELECT " group ", count(*), sum(g.amount_cents)," \
+	"SELECT " group ", count(*), sum(CASE WHEN " GRANT_AWARDED_SQL("g") " THEN g.amount_cents ELSE 0 END)," \
 	"       sum((SELECT coalesce(sum(p.amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id))," \
 	"       sum((SELECT coalesce(sum(p.amount_cents), 0) FROM grant_payments p WHERE p.grant_id = g.id" \
-	"            AND p.status = 'paid'))" \
+	"            AND p.status = 'paid'))," \
+	"       sum(CASE WHEN g.stage = 'proposed' THEN g.amount_cents ELSE 0 END)" \
 	"  FROM grants g JOIN organizations o ON o.id = g.org_id WHERE" GRANT_FILTER \
 	" GROUP BY 1 ORDER BY 1"
 
@@ -133,7 +138,8 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 
 	html(r, "<h2>Reports due and overdue</h2>\n");
 	st = db_q(r,
-	    "SELECT x.due_date, x.title, x.status, g.id, g.title, o.name, x.id, x.due_date < ?4 FROM grant_reports x"
+	    "SELECT x.due_date, x.title, x.status, g.id, g.title, o.name, x.id, x.due_date < ?4, x.body <> '', x.period_end"
+	    "  FROM grant_reports x"
 	    "  JOIN grants g ON g.id = x.grant_id JOIN organizations o ON o.id = g.org_id"
 	    " WHERE x.status IN ('due', 'returned') AND x.due_date <= ?5 AND" GRANT_FILTER
 	    " ORDER BY x.due_date", "Itttt", f.org, f.state, f.stage, today, in30);
@@ -147,10 +153,12 @@ static void portfolio_body(struct req *r, const struct pf f, const char *today, 
 		n++;
 		int late = (int)db_col_int(st, 7);
 		overdue += late;
+		const char *status = db_col_text(r, st, 2);
 		html(r, "<tr><td class=\"date\">%s</td><td><a href=\"/grants/%lld/reports/%lld\">%s</a></td><td>%s</td><td>%s</td>"
 		        "<td>%s</td></tr>\n", db_col_text(r, st, 0), db_col_int(st, 3), db_col_int(st, 6), db_col_text(r, st, 1),
-		     db_col_text(r, st, 4), db_col_text(r, st, 5), late ? "Overdue" :
-		     !strcmp(db_col_text(r, st, 2), "returned") ? "Returned, awaiting resubmission" : "Due");
+		     db_col_text(r, st, 4), db_col_text(r, st, 5),
+		     grant_report_label(status, !strcmp(status, "due") && db_col_int(st, 8), db_col_text(r, st, 9),
+		                        db_col_text(r, st, 0), today));
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">None.</td></tr>\n");
@@ -287,7 +295,7 @@ void grants_csv(struct req *r)
 		long long amount = db_col_int(st, 4), sched = db_col_int(st, 5);
 		const char *v[] = { db_col_text(r, st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
 		                    dollars(r, amount), dollars(r, sched), dollars(r, db_col_int(st, 6)),
-		                    dollars(r, amount - sched), db_col_text(r, st, 7), db_col_text(r, st, 8),
+		                    dollars(r, grant_unscheduled(db_col_text(r, st, 3), amount, sched)), db_col_text(r, st, 7), db_col_text(r, st, 8),
 		                    db_col_text(r, st, 9) };
 		for (int i = 0; i < 11; i++)
 			csv_field(&r->body, v[i], i == 0);
@@ -298,17 +306,18 @@ void grants_csv(struct req *r)
 void payments_csv(struct req *r)
 {
 	static const char *const cols[] = { "payment_id", "grant_id", "grant", "organization", "due_date", "amount",
-	                                    "status", "paid_on", "note", NULL };
+	                                    "status", "paid_on", "note", "reference", "due_outside_period_because", NULL };
 	csv_start(r, "ilnet-payments.csv", cols);
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT p.id, g.id, g.title, o.name, p.due_date, p.amount_cents, p.status, coalesce(p.paid_on, ''), p.note"
+	    "SELECT p.id, g.id, g.title, o.name, p.due_date, p.amount_cents, p.status, coalesce(p.paid_on, ''), p.note,"
+	    "       p.paid_ref, p.due_override"
 	    "  FROM grant_payments p JOIN grants g ON g.id = p.grant_id JOIN organizations o ON o.id = g.org_id"
 	    " ORDER BY p.due_date, p.id", "");
 	while (db_step(r, st)) {
 		const char *v[] = { db_col_text(r, st, 0), db_col_text(r, st, 1), db_col_text(r, st, 2), db_col_text(r, st, 3),
 		                    db_col_text(r, st, 4), dollars(r, db_col_int(st, 5)), db_col_text(r, st, 6),
-		                    db_col_text(r, st, 7), db_col_text(r, st, 8) };
-		for (int i = 0; i < 9; i++)
+		                    db_col_text(r, st, 7), db_col_text(r, st, 8), db_col_text(r, st, 9), db_col_text(r, st, 10) };
+		for (int i = 0; i < 11; i++)
 			csv_field(&r->body, v[i], i == 0);
 		csv_end(&r->body);
 	}
@@ -433,7 +442,8 @@ void grants_json(struct req *r)
 		cJSON_AddNumberToObject(g, "amount_cents", (double)db_col_int(st, 5));
 		cJSON_AddNumberToObject(g, "scheduled_cents", (double)db_col_int(st, 9));
 		cJSON_AddNumberToObject(g, "paid_cents", (double)db_col_int(st, 10));
-		cJSON_AddNumberToObject(g, "unscheduled_cents", (double)(db_col_int(st, 5) - db_col_int(st, 9)));
+		cJSON_AddNumberToObject(g, "unscheduled_cents",
+		                        (double)grant_unscheduled(db_col_text(r, st, 4), db_col_int(st, 5), db_col_int(st, 9)));
 		cJSON_AddStringToObject(g, "start_date", db_col_text(r, st, 6));
 		cJSON_AddStringToObject(g, "end_date", db_col_text(r, st, 7));
 		cJSON *acts = cJSON_AddArrayToObject(g, "activities");

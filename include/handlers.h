@@ -73,6 +73,8 @@ void my_schools_page(struct req *r);
 /* orgs.c */
 void orgs_page(struct req *r);
 void orgs_submit(struct req *r);
+void org_page(struct req *r);
+void org_submit(struct req *r);
 
 /* scan.c */
 void scan_page(struct req *r);
@@ -95,12 +97,16 @@ void grants_page(struct req *r);
 void grants_create_submit(struct req *r);
 void grant_page(struct req *r);
 void grant_submit(struct req *r);
+void grant_payment_page(struct req *r);
+void grant_payment_submit(struct req *r);
 void grant_report_page(struct req *r);
 void grant_report_submit(struct req *r);
 
 /* visits.c */
 void visits_page(struct req *r);
 void visits_submit(struct req *r);
+void visit_page(struct req *r);
+void visit_submit(struct req *r);
 
 /* portfolio.c */
 void portfolio_page(struct req *r);

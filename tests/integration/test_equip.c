@@ -63,28 +63,28 @@ START_TEST(grant_from_proposal_to_close)
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "A proposed grant takes no payments"));
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=stage&stage=active");
+	r = post_form(st, gp, gp, "action=stage&stage=active&sure=1");
 	ck_assert_int_eq(r->status, 422);
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=stage&stage=awarded");
+	r = post_form(st, gp, gp, "action=stage&stage=awarded&sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	/* Payments: never more than the award, to the cent. */
-	r = post_form(st, gp, gp, "action=payment&pay_due=2030-01-01&pay_amount=33%2C333.37");
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-01-01&pay_amount=33%2C333.37&pay_override=Paid+after+the+term+by+agreement");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=payment&pay_due=2030-02-01&pay_amount=33333.37");
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-02-01&pay_amount=33333.37&pay_override=After+the+term");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.37");
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.37&pay_override=After+the+term");
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "more than the unscheduled balance, $33,333.36"));
 	ck_assert(resp_has(r, "value=\"33333.37\""));             /* input kept */
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.366");
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.366&pay_override=After+the+term");
 	ck_assert_int_eq(r->status, 422);                        /* no fractions of a cent */
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.36");
+	r = post_form(st, gp, gp, "action=payment&pay_due=2030-03-01&pay_amount=33333.36&pay_override=After+the+term");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	r = http_get(st, gp);
@@ -92,7 +92,7 @@ START_TEST(grant_from_proposal_to_close)
 	ck_assert(resp_has(r, "<strong>$100,000.10</strong> scheduled"));
 	resp_free(r);
 
-	r = post_form(st, gp, gp, "action=stage&stage=active");
+	r = post_form(st, gp, gp, "action=stage&stage=active&sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	/* Roster and the final report. */
@@ -105,7 +105,7 @@ START_TEST(grant_from_proposal_to_close)
 	r = post_form(st, gp, gp, form);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=stage&stage=closed");
+	r = post_form(st, gp, gp, "action=stage&stage=closed&sure=1");
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "closes only once its final report is approved"));
 	resp_free(r);
@@ -158,7 +158,7 @@ START_TEST(grant_from_proposal_to_close)
 	r = post_form(st, rp, rp, "action=approve&comments=Thank+you.");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
-	r = post_form(st, gp, gp, "action=stage&stage=closed");
+	r = post_form(st, gp, gp, "action=stage&stage=closed&sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	snprintf(q, sizeof q, "SELECT stage || ' ' || (SELECT count(*) FROM grant_events WHERE grant_id = %lld)"

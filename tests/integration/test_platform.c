@@ -574,7 +574,16 @@ START_TEST(deactivation_ends_access)
 	char *id = db_value("SELECT id FROM users WHERE email = 'leader@example.org'");
 	char page[64];
 	snprintf(page, sizeof page, "/admin/people/%s", id);
+	/* First a page of its own that says what will happen; nothing yet. */
 	struct resp *r = post_form(admin, page, page, "action=deactivate");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "signed out everywhere"));
+	ck_assert(resp_has(r, "name=\"sure\""));
+	resp_free(r);
+	r = http_get(lead, "/");
+	ck_assert_int_eq(r->status, 200);                 /* still signed in */
+	resp_free(r);
+	r = post_form(admin, page, page, "action=deactivate&sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	r = http_get(lead, "/");
@@ -588,7 +597,7 @@ START_TEST(deactivation_ends_access)
 	char *self = db_value("SELECT id FROM users WHERE email = 'admin@example.org'");
 	char mine[64];
 	snprintf(mine, sizeof mine, "/admin/people/%s", self);
-	r = post_form(admin, mine, mine, "action=deactivate");
+	r = post_form(admin, mine, mine, "action=deactivate&sure=1");
 	ck_assert_int_eq(r->status, 403);
 	resp_free(r);
 	r = post_form(admin, page, page, "action=activate");
