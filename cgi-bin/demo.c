@@ -260,6 +260,15 @@ static void seed_equip(struct req *r)
 			        "IIItittt" "I", orgs[0], schools[i], at, d, 60 + 30 * (k % 3), k == 1 ? "remote" : "onsite",
 			        kinds[(i + k) % 4], dimsets[(i + k) % 4], coach);
 		}
+	/* Records corrected, with their history: the coach's latest visit
+	 * was first logged as half as long; paid payments carry a reference. */
+	long long last = db_int(r, 0, "SELECT max(id) FROM visits WHERE logged_by = ?", "I", coach);
+	if (last) {
+		db_exec(r, "INSERT INTO visit_changes (visit_id, org_id, school_id, user_id, action, field, old_value, new_value)"
+		           " SELECT id, org_id, school_id, logged_by, 'edited', 'minutes', minutes / 2, minutes FROM visits"
+		           " WHERE id = ?", "I", last);
+	}
+	db_exec(r, "UPDATE grant_payments SET paid_ref = 'ACH-' || (4100 + id) WHERE status = 'paid'", "");
 }
 
 /* Connect: the host's schools offer site visits over the coming weeks,

@@ -220,6 +220,21 @@ START_TEST(a_visit_corrected_within_its_window)
 	r = http_get(other, wp);
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
+	/* A visit to a school whose nation keeps its data private: staff
+	 * reach neither it nor its history (named, it would point at it). */
+	ck_assert_int_eq(db_run("INSERT INTO visits (org_id, school_id, starts_at, local_date, minutes, mode, activity,"
+	                        " logged_by) SELECT u.org_id, (SELECT min(id) FROM schools WHERE sharing = 'private'),"
+	                        " unixepoch() - 86400, date('now', '-1 day'), 30, 'onsite', 'leadership', u.id"
+	                        " FROM users u WHERE u.email = 'coach@example.org'"), 0);
+	long long hidden = num("SELECT max(id) FROM visits");
+	ck_assert_int_eq(db_run("INSERT INTO visit_changes (visit_id, org_id, school_id, action, field, old_value,"
+	                        " new_value) SELECT id, org_id, school_id, 'edited', 'minutes', '20', '30' FROM visits"
+	                        " WHERE id = (SELECT max(id) FROM visits)"), 0);
+	char hp[64];
+	snprintf(hp, sizeof hp, "/visits/%lld", hidden);
+	r = http_get(st, hp);
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
 
 	free(lead0);
 	free(lead1);
