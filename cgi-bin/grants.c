@@ -964,7 +964,7 @@ static void payment_view(struct req *r, struct grant *g, struct payment *p, cons
 		html(r, "<p>A %s grant's payments no longer change.</p>\n", g->stage);
 	} else if (!paid) {
 		html(r, "<h2>Record as paid</h2>\n");
-		form_begin(r, self);
+		form_begin_create(r, self);
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"paid\">\n");
 		form_input(r, e, "paid_on", "Paid on", "date", !strcmp(act, "paid") ? req_form(r, "paid_on") : today, "off",
 		           "The day the money went out; not in the future.", 1, 0);

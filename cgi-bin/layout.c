@@ -582,7 +582,9 @@ void page_confirm(struct req *r, const char *title, const char *what, const char
 {
 	page_begin(r, title);
 	html(r, "<p>%s</p>\n", what);
-	form_begin(r, action);
+	/* A one-time key: the confirmation sent twice (a retry, a double
+	 * click) answers as the first did, and acts once. */
+	form_begin_create(r, action);
 	for (int i = 0; keep && keep[i]; i++)
 		for (int k = 0; k < params_count(&r->form, keep[i]); k++)
 			html(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", keep[i],

@@ -139,8 +139,9 @@ void table_end(struct req *r);
 /* A page of its own that asks before a change that cannot be undone or
  * that affects others (it works without scripts): the title as the
  * heading, what will happen (escaped), and a form posting to action the
- * fields named in keep (NULL-ended) as they were sent, with sure=1, a
- * button saying verb and a link back that changes nothing. */
+ * fields named in keep (NULL-ended) as they were sent, with sure=1 and a
+ * one-time key (sent twice, it acts once), a button saying verb and a link
+ * back that changes nothing. */
 void page_confirm(struct req *r, const char *title, const char *what, const char *action,
                   const char *const *keep, const char *verb, const char *back);
 
