@@ -204,6 +204,33 @@ static void log_form(struct req *r, const struct form_errors *e)
 	form_end(r);
 }
 
+/* The latest visits deleted (of organization org, 0: all), each linking to
+ * its history; a school the viewer may not see is left out. */
+static void deleted_list(struct req *r, long long org)
+{
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT c.visit_id, c.at, c.old_value, coalesce(u.name, 'ilnet'), s.name, " POLICY_COLUMNS
+	    "  FROM visit_changes c JOIN schools s ON s.id = c.school_id LEFT JOIN users u ON u.id = c.user_id"
+	    " WHERE c.action = 'deleted' AND (?3 = 0 OR c.org_id = ?3) ORDER BY c.id DESC LIMIT 20",
+	    "III", r->user->id, r->user->org_id, org);
+	int n = 0;
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 5) == VIS_HIDDEN)
+			continue;
+		if (!n++)
+			html(r, "<h2>Recently deleted visits</h2>\n<ul>\n");
+		time_t t = (time_t)db_col_int(st, 1);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+		html(r, "<li><a href=\"/visits/%lld\">%s, %s</a> — deleted %s by %s</li>\n", db_col_int(st, 0),
+		     db_col_text(r, st, 4), db_col_text(r, st, 2), when, db_col_text(r, st, 3));
+	}
+	if (n)
+		html(r, "</ul>\n");
+}
+
 static void visits_view(struct req *r, const struct form_errors *e)
 {
 	int staff = is_staff(r);
@@ -295,6 +322,7 @@ static void visits_view(struct req *r, const struct form_errors *e)
 	char hours[16];
 	hours_text(mins, hours, sizeof hours);
 	html(r, "<p>In all: %lld visit%s, %s hours.</p>\n", all, all == 1 ? "" : "s", hours);
+	deleted_list(r, org);
 	page_end(r);
 }
 

@@ -217,6 +217,11 @@ START_TEST(a_visit_corrected_within_its_window)
 	ck_assert_int_eq(r->status, 200);
 	ck_assert(resp_has(r, "deleted the visit"));
 	resp_free(r);
+	r = http_get(st, "/visits");
+	char link[80];
+	snprintf(link, sizeof link, "<a href=\"%s\">", wp);
+	ck_assert(resp_has(r, "Recently deleted visits") && resp_has(r, link));
+	resp_free(r);
 	r = http_get(other, wp);
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
