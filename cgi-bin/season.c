@@ -105,7 +105,8 @@ int season_reminder_due(const int *days, int n, long long deadline_day, long lon
 
 /* ---- mail to leaders ---------------------------------------------------------- */
 
-int season_mail_leaders(struct req *r, long long cycle, int remind, long long by, int days)
+/* season_mail_leaders() at the time now (the clock's own). */
+static int mail_leaders_at(struct req *r, long long cycle, int remind, long long by, int days, long long now)
 {
 	long long year = db_int(r, 0, "SELECT year FROM scan_cycles WHERE id = ?", "I", cycle);
 	char *deadline = db_text(r, "SELECT deadline FROM scan_cycles WHERE id = ?", "I", cycle);
@@ -118,8 +119,8 @@ int season_mail_leaders(struct req *r, long long cycle, int remind, long long by
 	    "   AND (?2 = 1 OR NOT EXISTS (SELECT 1 FROM scan_mailings m WHERE m.cycle_id = ?1"
 	    "        AND m.user_id = u.id AND m.kind = 'invitation'))"
 	    "   AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM scan_mailings m WHERE m.cycle_id = ?1"
-	    "        AND m.user_id = u.id AND m.kind = 'reminder' AND m.at > unixepoch() - ?3))"
-	    " GROUP BY u.id ORDER BY u.id", "IiI", cycle, remind, (long long)SEASON_REMIND_GAP);
+	    "        AND m.user_id = u.id AND m.kind = 'reminder' AND m.at > ?3))"
+	    " GROUP BY u.id ORDER BY u.id", "IiI", cycle, remind, now - SEASON_REMIND_GAP);
 	int cap = 32, n = 0;
 	struct who { long long id; const char *email, *name, *schools; } *list =
 	    arena_alloc(&r->arena, sizeof *list * (size_t)cap);
@@ -151,13 +152,18 @@ int season_mail_leaders(struct req *r, long long cycle, int remind, long long by
 		    list[i].schools, by_when, mail_base_url());
 		mail_queue(r, list[i].email, remind ? arena_printf(&r->arena, "Reminder: the %lld regional scan", year)
 		                                    : arena_printf(&r->arena, "The %lld regional scan is open", year), body);
-		db_exec(r, "INSERT INTO scan_mailings (cycle_id, user_id, kind, sent_by) VALUES (?, ?, ?, nullif(?, 0))",
-		        "IItI", cycle, list[i].id, remind ? "reminder" : "invitation", by);
+		db_exec(r, "INSERT INTO scan_mailings (cycle_id, user_id, kind, sent_by, at) VALUES (?, ?, ?, nullif(?, 0), ?)",
+		        "IItII", cycle, list[i].id, remind ? "reminder" : "invitation", by, now);
 	}
 	if (remind)
-		db_exec(r, "INSERT INTO scan_reminder_rounds (cycle_id, days_before, deadline, sent_by, recipients)"
-		           " VALUES (?, nullif(?, -1), ?, nullif(?, 0), ?)", "IitIi", cycle, days, deadline, by, n);
+		db_exec(r, "INSERT INTO scan_reminder_rounds (cycle_id, days_before, deadline, sent_by, recipients, at)"
+		           " VALUES (?, nullif(?, -1), ?, nullif(?, 0), ?, ?)", "IitIiI", cycle, days, deadline, by, n, now);
 	return n;
+}
+
+int season_mail_leaders(struct req *r, long long cycle, int remind, long long by, int days)
+{
+	return mail_leaders_at(r, cycle, remind, by, days, (long long)time(NULL));
 }
 
 /* ---- the clock ---------------------------------------------------------------- */
@@ -219,14 +225,14 @@ int season_clock(struct req *r, long long now)
 		db_exec(r, "UPDATE scan_cycles SET status = 'open', opened_at = coalesce(opened_at, ?), closed_at = NULL"
 		           " WHERE id = ?", "II", now, open);
 		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (NULL, 'scan-open', 'opened on its day')", "");
-		sent += season_mail_leaders(r, open, 0, 0, -1);
+		sent += mail_leaders_at(r, open, 0, 0, -1, now);
 	}
 	long long cycle;
 	int days[SEASON_MAX_REMINDERS], n;
 	const char *deadline;
 	int due = reminder_due(r, now, &cycle, days, &n, &deadline);
 	if (due >= 0)
-		sent += season_mail_leaders(r, cycle, 1, 0, days[due]);
+		sent += mail_leaders_at(r, cycle, 1, 0, days[due], now);
 	return sent;
 }
 
