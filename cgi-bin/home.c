@@ -165,7 +165,9 @@ static void home_intermediary(struct req *r)
 		if (policy_row(r, st, 2) == VIS_HIDDEN)
 			continue;
 		visits++;
-		buf_printf(&rows, "<li>%s — ", db_col_view(st, 0));
+		buf_puts(&rows, "<li>");
+		html_escape(&rows, db_col_view(st, 0));
+		buf_puts(&rows, " — ");
 		html_escape(&rows, db_col_view(st, 1));
 		buf_printf(&rows, "</li>\n");
 	}

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startStack, stopStack, launch, newPage, axe, signIn, signOut, tabTo, OUT } from './lib.mjs';
 
 let stack, browser;
@@ -83,13 +84,28 @@ test('staff set the season, then close the cycle by keyboard through its confirm
   assert.match(await page.locator('main').innerText(), /21 days before the deadline/);
   await page.screenshot({ path: join(OUT, 'season-cycle.png'), fullPage: true });
 
+  // Reopen a submitted response (marked so in the database for the test):
+  // a page of its own, by keyboard, with a note to the leader.
+  execFileSync('sqlite3', [join(stack.dir, 'ilnet.db'),
+    "UPDATE responses SET status = 'submitted', submitted_at = unixepoch() WHERE id = (SELECT min(id) FROM responses)"]);
+  await page.goto(`${stack.base}/scans/${year}`);
+  await press(page, 'a[href$="/reopen"]');
+  await page.getByRole('heading', { name: /^Reopen the \d+ scan for / }).waitFor();
+  assert.match(await page.locator('main').innerText(), /Pat Olson/);
+  assert.deepEqual(await axe(page), [], 'axe on the reopen page');
+  await page.screenshot({ path: join(OUT, 'season-reopen.png'), fullPage: true });
+  await tabTo(page, '#f-note');
+  await page.keyboard.type('Please check the start year.');
+  await press(page, 'main button[type="submit"]');
+  await page.getByText(/Reopened: the leader can change the answers again; 1 leader/).waitFor();
+
   // Close: a page of its own that counts what is left out.
   await press(page, `a[href="/scans/${year}/close"]`);
   await page.getByRole('heading', { name: `Close the ${year} scan?` }).waitFor();
   const text = await page.locator('main').innerText();
   const drafts = Number(/(\d+) drafts?/.exec(text)[1]);
-  assert.ok(drafts >= 1, 'the leader\'s draft is counted');
-  assert.match(text, /reopened responses? not yet submitted again will be left out/);
+  assert.equal(drafts, 0, 'the leader\'s only draft was submitted, then reopened');
+  assert.match(text, /1 reopened response not yet submitted again will be left out/);
   assert.deepEqual(await axe(page), [], 'axe on the close page');
   await page.screenshot({ path: join(OUT, 'season-close.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 900 });
