@@ -87,7 +87,7 @@ test('staff set the season, then close the cycle by keyboard through its confirm
   // Reopen a submitted response (marked so in the database for the test):
   // a page of its own, by keyboard, with a note to the leader.
   execFileSync('sqlite3', [join(stack.dir, 'ilnet.db'),
-    "UPDATE responses SET status = 'submitted', submitted_at = unixepoch() WHERE id = (SELECT min(id) FROM responses)"]);
+    "UPDATE responses SET status = 'submitted', submitted_at = unixepoch() WHERE id = (SELECT max(id) FROM responses)"]);
   await page.goto(`${stack.base}/scans/${year}`);
   await press(page, 'a[href$="/reopen"]');
   await page.getByRole('heading', { name: /^Reopen the \d+ scan for / }).waitFor();
