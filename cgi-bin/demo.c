@@ -392,6 +392,11 @@ static int seed(struct req *r, const char *password)
 		           " VALUES (2018, ?, 'closed', 1520000000, 1530000000)", "I", inst);
 		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at)"
 		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, inst);
+		/* Its season: opened a week ago, due in three weeks, reminded 14
+		 * and 3 days before. */
+		db_exec(r, "UPDATE scan_cycles SET opens_on = date(opened_at, 'unixepoch', '-7 days'),"
+		           " deadline = date(opened_at, 'unixepoch', '+21 days'), reminder_days = '14,3'"
+		           " WHERE year = ? AND deadline IS NULL AND status = 'open'", "i", tm.tm_year + 1900);
 		seed_baseline(r, db_int(r, 0, "SELECT id FROM scan_cycles WHERE year = 2018", ""));
 	}
 	seed_equip(r);

@@ -6,18 +6,58 @@
 #include "layout.h"
 #include "policy.h"
 #include "req.h"
+#include "season.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 /* Less room than this on the database's disk: not writable (a save may
  * need several pages of log and index). */
 #define HEALTH_MIN_FREE (1024 * 1024)
 
+/* Staff: what needs doing — reports to decide, payments falling due, the
+ * open scan's response rate (counted as the rates are: through the
+ * policy's aggregate rule). */
+static void home_staff_todo(struct req *r)
+{
+	html(r, "<h2>What needs doing</h2>\n<ul class=\"todo\">\n");
+	long long awaiting = db_int(r, 0, "SELECT count(*) FROM grant_reports WHERE status = 'submitted'", "");
+	html(r, "<li><a href=\"/portfolio\"><strong>%lld</strong> grant report%s awaiting your approval</a></li>\n",
+	     awaiting, awaiting == 1 ? "" : "s");
+	sqlite3_stmt *st = db_q(r, "SELECT count(*), coalesce(sum(due_date < date('now')), 0) FROM grant_payments p"
+	                           " JOIN grants g ON g.id = p.grant_id WHERE p.status = 'scheduled'"
+	                           " AND g.stage IN ('awarded', 'active') AND p.due_date <= date('now', '+30 days')", "");
+	if (db_step(r, st)) {
+		long long due = db_col_int(st, 0), late = db_col_int(st, 1);
+		sqlite3_reset(st);
+		html(r, "<li><a href=\"/portfolio\"><strong>%lld</strong> payment%s due in the next 30 days</a>%s</li>\n",
+		     due, due == 1 ? "" : "s", late ? arena_printf(&r->arena, " (%lld overdue)", late) : "");
+	}
+	st = db_q(r, "SELECT id, year, coalesce(deadline, '') FROM scan_cycles WHERE status = 'open'"
+	             " ORDER BY year DESC LIMIT 1", "");
+	if (db_step(r, st)) {
+		long long id = db_col_int(st, 0), year = db_col_int(st, 1);
+		const char *deadline = db_col_text(r, st, 2);
+		sqlite3_reset(st);
+		long long sub, prog, schools;
+		scan_cycle_rate(r, id, &sub, &prog, &schools);
+		html(r, "<li><a href=\"/scans/%lld\">The %lld scan: <strong>%lld%%</strong> response rate</a>"
+		        " (%lld of %lld schools submitted, %lld in progress)%s</li>\n", year, year,
+		     schools ? (sub * 100 + schools / 2) / schools : 0, sub, schools, prog,
+		     *deadline ? arena_printf(&r->arena, "; deadline %s, %s", season_date_label(r, deadline),
+		                              season_days_left(r, deadline, (long long)time(NULL))) : "; no deadline set");
+	} else {
+		html(r, "<li>No scan is open. <a href=\"/scans\">Scan cycles</a></li>\n");
+	}
+	html(r, "</ul>\n");
+}
+
 static void home_staff(struct req *r)
 {
+	home_staff_todo(r);
 	long long people = db_int(r, 0, "SELECT count(*) FROM users WHERE active = 1", "");
 	long long pending = db_int(r, 0, "SELECT count(*) FROM users WHERE active = 1"
 	                                 " AND pw_hash IS NULL", "");
@@ -54,6 +94,8 @@ static void home_staff(struct req *r)
 
 static void home_leader(struct req *r)
 {
+	/* What needs doing first: the open scan, its deadline, each school's progress. */
+	season_leader_scan(r, 1, 2);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.id, s.name, s.city, s.state_code FROM schools s"
 	    " JOIN user_schools us ON us.school_id = s.id WHERE us.user_id = ?"
@@ -108,6 +150,46 @@ static void home_intermediary(struct req *r)
 	else
 		html(r, "<p>Your account is not linked to an organization yet.</p>\n");
 	html(r, "<p><a href=\"/my/schools\">See the schools you serve</a></p>\n");
+	if (!org)
+		return;
+	/* What needs doing: this week's coaching visits (Monday to Sunday; a
+	 * school only as far as the policy lets this viewer see it) and the
+	 * reports falling due. */
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT v.local_date, s.name, " POLICY_COLUMNS " FROM visits v JOIN schools s ON s.id = v.school_id"
+	    " WHERE v.org_id = ? AND v.local_date BETWEEN date('now', 'weekday 0', '-6 days') AND date('now', 'weekday 0')"
+	    " ORDER BY v.local_date, v.id", "III", r->user->id, r->user->org_id, r->user->org_id);
+	struct buf rows = BUF_IN(&r->arena);
+	int visits = 0;
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 2) == VIS_HIDDEN)
+			continue;
+		visits++;
+		buf_puts(&rows, "<li>");
+		html_escape(&rows, db_col_view(st, 0));
+		buf_puts(&rows, " — ");
+		html_escape(&rows, db_col_view(st, 1));
+		buf_printf(&rows, "</li>\n");
+	}
+	html(r, "<h2>What needs doing</h2>\n<ul class=\"todo\">\n<li><a href=\"/visits\"><strong>%d</strong>"
+	        " coaching visit%s this week</a>", visits, visits == 1 ? "" : "s");
+	if (visits) {
+		html(r, "\n<ul>\n");
+		html_raw(r, rows.p);
+		html(r, "</ul>\n");
+	}
+	buf_free(&rows);
+	html(r, "</li>\n");
+	st = db_q(r, "SELECT count(*), coalesce(sum(x.due_date < date('now')), 0) FROM grant_reports x"
+	             " JOIN grants g ON g.id = x.grant_id WHERE g.org_id = ? AND x.status IN ('due', 'returned')"
+	             " AND x.due_date <= date('now', '+30 days')", "I", r->user->org_id);
+	if (db_step(r, st)) {
+		long long due = db_col_int(st, 0), late = db_col_int(st, 1);
+		sqlite3_reset(st);
+		html(r, "<li><a href=\"/grants\"><strong>%lld</strong> grant report%s due in the next 30 days</a>%s</li>\n",
+		     due, due == 1 ? "" : "s", late ? arena_printf(&r->arena, " (%lld overdue)", late) : "");
+	}
+	html(r, "</ul>\n");
 }
 
 static void home_steward(struct req *r)

@@ -23,6 +23,7 @@
 #include "demo.h"
 #include "mail.h"
 #include "seats.h"
+#include "season.h"
 #include "req.h"
 #include "route.h"
 #include "summary.h"
@@ -290,7 +291,7 @@ static void mailer_on_term(int sig)
 	mailer_stop = 1;
 }
 
-/* One tick of Connect's clock in a request of its own: the ledger's
+/* One tick of the clock (Connect's ledger, the scan's season) in a request of its own: the ledger's
  * code, checks and mail are the handlers' own.  Writes only when something
  * is due. */
 static void clock_tick(sqlite3 *db)
@@ -301,10 +302,20 @@ static void clock_tick(sqlite3 *db)
 	r.fail_jmp = &jb;
 	if (setjmp(jb)) {
 		fprintf(stderr, "ilnet clock: %s\n", r.fail_msg ? r.fail_msg : "failed");
-	} else if (seats_due(&r, (long long)time(NULL))) {
-		db_begin(&r);
-		seats_clock(&r, 0, (long long)time(NULL));
-		db_commit(&r);
+	} else {
+		long long now = (long long)time(NULL);
+		if (seats_due(&r, now)) {
+			db_begin(&r);
+			seats_clock(&r, 0, now);
+			db_commit(&r);
+		}
+		/* The scan's season: a cycle opens on its day, reminders go on
+		 * their schedule. */
+		if (season_due(&r, now)) {
+			db_begin(&r);
+			season_clock(&r, now);
+			db_commit(&r);
+		}
 	}
 	db_request_done(db);
 	arena_free(&r.arena);

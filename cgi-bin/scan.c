@@ -7,7 +7,9 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
+#include "csv.h"
 #include "req.h"
+#include "season.h"
 #include "summary.h"
 #include "survey.h"
 
@@ -116,6 +118,7 @@ void scan_page(struct req *r)
 		html_raw(r, "<p class=\"hint\">Until you submit a school's answers they are yours alone: the"
 		            " foundation sees only how far you are (sections saved, last activity), never the answers."
 		            " Once you submit, foundation staff can read them, as far as the school's nation allows.</p>\n");
+		season_leader_scan_deadline(r, c->id);
 		table_begin(r, NULL, arena_printf(&r->arena, "Your schools in the %d scan", year));
 		html(r, "<thead><tr>"
 		        "<th scope=\"col\">School</th><th scope=\"col\">Status</th>"
@@ -168,6 +171,7 @@ void scan_page(struct req *r)
 	if (!open)
 		html(r, "<p>No scan is open right now. The foundation opens one each year and"
 		        " will write to you when it does.</p>\n");
+	season_leader_past(r);
 	page_end(r);
 }
 
@@ -261,10 +265,13 @@ void scan_school_page(struct req *r)
 		survey_load_answers(r, x.id, &a);
 	if (!strcmp(x.status, "submitted") || strcmp(c->status, "open")) {
 		page_begin(r, arena_printf(&r->arena, "%s — %d scan", name, c->year));
-		if (!strcmp(x.status, "submitted"))
-			html(r, "<p>Submitted. To change an answer, ask foundation staff to reopen it.</p>\n");
+		if (strcmp(c->status, "open"))
+			html(r, "<p>This scan is closed: %s.</p>\n", !strcmp(x.status, "submitted") ? "these answers were"
+			     " submitted and can no longer be changed" : "these answers were never submitted and are not counted");
 		else
-			html(r, "<p>This scan is closed.</p>\n");
+			html(r, "<p>Submitted. To change an answer, ask foundation staff to reopen it.</p>\n");
+		html(r, "<p><a href=\"%s/answers.csv\">Download the answers (CSV)</a> · print this page for a paper copy.</p>\n",
+		     base_path(r, c->year, school));
 		survey_render_answers(r, in, &a, NULL);
 		page_end(r);
 		return;
@@ -462,6 +469,7 @@ void scan_submit(struct req *r)
 	        "II", r->user->id, x.id);
 	summary_store(r, x.id, in, &a);     /* its figures, in the same transaction */
 	event(r, x.id, "submitted", "");
+	season_receipt(r, x.id, in, &a);    /* and its receipt by mail */
 	db_commit(r);
 	req_redirect(r, "/scan?msg=submitted");
 }
@@ -511,4 +519,37 @@ void scan_copy_submit(struct req *r)
 	event(r, rid, "copied", "from the leader's answers for another of their schools");
 	db_commit(r);
 	req_redirect(r, arena_printf(&r->arena, "%s/review", base_path(r, c->year, to)));
+}
+
+/* ---- a leader's copy of the answers ------------------------------------------ */
+
+/* /scan/{year}/schools/{id}/answers.csv: a school's answers in a cycle, as
+ * its leader may read them (open or closed, draft or submitted): one row a
+ * shown question, in the instrument's order. */
+void scan_answers_csv(struct req *r)
+{
+	struct cycle *c = cycle_of(r, r->ids[0]);
+	long long school = r->ids[1];
+	const char *name = led_school(r, school);
+	const struct instrument *in = survey_get(r, c->instrument_id);
+	struct response x = response_of(r, c->id, school);
+	struct answers a = {0};
+	if (x.id)
+		survey_load_answers(r, x.id, &a);
+	static const char *const cols[] = { "year", "school", "status", "section", "question_id", "question", "answer", NULL };
+	csv_start(r, arena_printf(&r->arena, "scan-%d-school-%lld.csv", c->year, school), cols);
+	for (int s = 0; s < in->nsections; s++)
+		for (int i = in->sections[s].first; i < in->sections[s].first + in->sections[s].count; i++) {
+			const struct question *q = &in->q[i];
+			if (!survey_visible(in, q, &a))
+				continue;
+			csv_field(&r->body, arena_printf(&r->arena, "%d", c->year), 1);
+			csv_field(&r->body, name, 0);
+			csv_field(&r->body, status_label(x.status), 0);
+			csv_field(&r->body, in->sections[s].title, 0);
+			csv_field(&r->body, q->id, 0);
+			csv_field(&r->body, q->label, 0);
+			csv_field(&r->body, survey_answer_text(r, in, q, &a), 0);
+			csv_end(&r->body);
+		}
 }

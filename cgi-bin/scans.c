@@ -7,11 +7,12 @@
 #include "handlers.h"
 #include "html.h"
 #include "layout.h"
-#include "mail.h"
 #include "policy.h"
 #include "region.h"
 #include "req.h"
+#include "season.h"
 #include "survey.h"
+#include "decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,19 +196,101 @@ void scans_create_submit(struct req *r)
 
 /* ---- one cycle ---------------------------------------------------------------- */
 
-struct cyc { long long id; int year; const char *status; };
+struct cyc { long long id; int year; const char *status, *opens_on, *deadline, *reminder_days; };
 
 static struct cyc cycle_by_year(struct req *r, long long year)
 {
 	struct cyc c = {0};
-	sqlite3_stmt *st = db_q(r, "SELECT id, year, status FROM scan_cycles WHERE year = ?", "I", year);
+	sqlite3_stmt *st = db_q(r, "SELECT id, year, status, coalesce(opens_on, ''), coalesce(deadline, ''),"
+	                           " reminder_days FROM scan_cycles WHERE year = ?", "I", year);
 	if (!db_step(r, st))
 		req_fail(r, 404, "no such cycle");
 	c.id = db_col_int(st, 0);
 	c.year = (int)db_col_int(st, 1);
 	c.status = db_col_text(r, st, 2);
+	c.opens_on = db_col_text(r, st, 3);
+	c.deadline = db_col_text(r, st, 4);
+	c.reminder_days = db_col_text(r, st, 5);
 	sqlite3_reset(st);
 	return c;
+}
+
+static const char *utc_time(struct req *r, long long at)
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+	char when[32];
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	return arena_strdup(&r->arena, when);
+}
+
+/* The cycle's season: its dates, each scheduled reminder and what became
+ * of it, the last reminders sent; and the form that sets them. */
+static void season_section(struct req *r, const struct cyc *c, const struct form_errors *e)
+{
+	long long now = (long long)time(NULL);
+	html(r, "<h2 id=\"season\">Season</h2>\n<dl class=\"facts\">\n<dt>Opens</dt><dd>%s</dd>\n"
+	        "<dt>Deadline</dt><dd>%s%s%s%s</dd>\n</dl>\n",
+	     *c->opens_on ? season_date_label(r, c->opens_on) : "Not set (staff open it by hand)",
+	     *c->deadline ? season_date_label(r, c->deadline) : "Not set",
+	     *c->deadline ? " (" : "", *c->deadline ? season_days_left(r, c->deadline, now) : "",
+	     *c->deadline ? ")" : "");
+	int days[SEASON_MAX_REMINDERS];
+	const char *why;
+	int n = season_days_parse(c->reminder_days, days, SEASON_MAX_REMINDERS, &why);
+	long long dl = season_date(c->deadline);
+	if (n > 0 && dl >= 0) {
+		html(r, "<h3>Scheduled reminders</h3>\n<p class=\"hint\">Each goes once, at %d:00 UTC, only to"
+		        " leaders with a school not yet submitted who were not reminded in the last %d hours.</p>\n<ul>\n",
+		     SEASON_REMIND_HOUR, SEASON_REMIND_GAP / 3600);
+		for (int i = 0; i < n; i++) {
+			long long at = season_reminder_at(dl, days[i]);
+			sqlite3_stmt *st = db_q(r, "SELECT at, recipients FROM scan_reminder_rounds WHERE cycle_id = ?"
+			                           " AND days_before = ? AND deadline = ?", "Iit", c->id, days[i], c->deadline);
+			const char *what;
+			if (db_step(r, st)) {
+				long long k = db_col_int(st, 1);
+				what = arena_printf(&r->arena, "sent %s to %lld leader%s", utc_time(r, db_col_int(st, 0)), k,
+				                    k == 1 ? "" : "s");
+				sqlite3_reset(st);
+			} else if (at > now) {
+				what = arena_printf(&r->arena, "due %s", utc_time(r, at));
+			} else {
+				what = "passed over (the cycle was not open, or a later reminder was due)";
+			}
+			html(r, "<li>%d day%s before the deadline: %s</li>\n", days[i], days[i] == 1 ? "" : "s", what);
+		}
+		html(r, "</ul>\n");
+	}
+	sqlite3_stmt *st = db_q(r, "SELECT x.at, x.recipients, coalesce(u.name, ''), x.days_before IS NULL"
+	                           " FROM scan_reminder_rounds x LEFT JOIN users u ON u.id = x.sent_by"
+	                           " WHERE x.cycle_id = ? AND x.recipients > 0 ORDER BY x.at DESC, x.id DESC LIMIT 1", "I", c->id);
+	if (db_step(r, st)) {
+		long long k = db_col_int(st, 1);
+		const char *who = db_col_text(r, st, 2);
+		html(r, "<p id=\"last-reminders\">Last reminders: %s, %s, to %lld leader%s.</p>\n", utc_time(r, db_col_int(st, 0)),
+		     db_col_int(st, 3) ? arena_printf(&r->arena, "sent by %s", *who ? who : "staff") : "by the schedule",
+		     k, k == 1 ? "" : "s");
+		sqlite3_reset(st);
+	} else {
+		html(r, "<p id=\"last-reminders\">No reminders sent yet.</p>\n");
+	}
+	if (!strcmp(c->status, "closed"))
+		return;
+	html(r, "<h3>Set the season</h3>\n");
+	form_error_summary(r, e);
+	form_begin(r, arena_printf(&r->arena, "/scans/%d", c->year));
+	html(r, "<input type=\"hidden\" name=\"action\" value=\"schedule\">\n");
+	form_input(r, e, "opens_on", "Opening date", "date", e && e->n ? req_form(r, "opens_on") : c->opens_on, "off",
+	           "A cycle not yet open opens on this day by itself, and its leaders are invited.", 0, 0);
+	form_input(r, e, "deadline", "Deadline", "date", e && e->n ? req_form(r, "deadline") : c->deadline, "off",
+	           "The last day to submit; leaders see it on their home page and the scan.", 0, 0);
+	form_input(r, e, "reminders", "Reminders (days before the deadline)", "text",
+	           e && e->n ? req_form(r, "reminders") : (*c->reminder_days ? c->reminder_days : ""), "off",
+	           "Whole days separated by commas, like 14, 3. Leave empty for none.", 0, 60);
+	html(r, "<button type=\"submit\">Save the season</button>\n");
+	form_end(r);
 }
 
 /* Response rates by state (which 0), school type (1) or nation (2),
@@ -246,16 +329,22 @@ static void rates_table(struct req *r, const struct tally *t, const struct polic
 	table_end(r);
 }
 
-void scan_cycle_page(struct req *r)
+static void cycle_view(struct req *r, struct cyc c, const struct form_errors *e)
 {
-	struct cyc c = cycle_by_year(r, r->ids[0]);
 	page_begin(r, arena_printf(&r->arena, "The %d scan", c.year));
 	const char *msg = req_query(r, "msg"), *n = req_query(r, "n");
-	if (msg) {
+	int none = !n || !strcmp(n, "0");
+	if (msg && (!e || !e->n)) {
 		if (!strcmp(msg, "invited")) page_notice(r, arena_printf(&r->arena, "Invitations queued for %s leader(s).", n ? n : "0"));
+		else if (!strcmp(msg, "reminded") && none)
+			page_notice(r, arena_printf(&r->arena, "No reminders sent: every leader with a school not yet submitted"
+			                            " was reminded in the last %d hours, or none is left.", SEASON_REMIND_GAP / 3600));
 		else if (!strcmp(msg, "reminded")) page_notice(r, arena_printf(&r->arena, "Reminders queued for %s leader(s) with schools"
-		                                                           " not yet submitted.", n ? n : "0"));
-		else if (!strcmp(msg, "reopened")) page_notice(r, "Reopened: the leader can change the answers again.");
+		                                                           " not yet submitted.", n));
+		else if (!strcmp(msg, "reopened"))
+			page_notice(r, arena_printf(&r->arena, "Reopened: the leader can change the answers again; %s leader(s)"
+			                            " told by mail.", n ? n : "0"));
+		else if (!strcmp(msg, "season")) page_notice(r, "The season is saved.");
 	}
 	html(r, "<p>Status: <strong>%s</strong>. <a href=\"/scans/%d/results\">Results</a></p>\n",
 	     cycle_status_label(c.status), c.year);
@@ -276,12 +365,10 @@ void scan_cycle_page(struct req *r)
 		html(r, "<input type=\"hidden\" name=\"action\" value=\"remind\"><button type=\"submit\" class=\"secondary\">"
 		        "Remind leaders who have not submitted</button>\n");
 		form_end(r);
-		form_begin(r, self);
-		html(r, "<input type=\"hidden\" name=\"action\" value=\"close\"><button type=\"submit\" class=\"secondary\">"
-		        "Close the cycle</button>\n");
-		form_end(r);
+		html(r, "<a class=\"button secondary\" href=\"%s/close\">Close the cycle…</a>\n", self);
 	}
 	html(r, "</div>\n");
+	season_section(r, &c, e);
 
 	html(r, "<h2>Response rates</h2>\n<p class=\"hint\">Schools whose nations keep their data private count"
 	        " here only where at least %d of them share a state, a school type and a nation, with none or at"
@@ -366,10 +453,8 @@ void scan_cycle_page(struct req *r)
 		     db_col_text(r, st, 2), db_col_text(r, st, 3),
 		     !strcmp(status, "submitted") ? "Submitted" : "In progress", when, db_col_text(r, st, 6));
 		if (!strcmp(status, "submitted") && !strcmp(c.status, "open")) {
-			form_begin(r, arena_printf(&r->arena, "/scans/%d/responses/%lld/reopen", c.year, id));
-			html(r, "<button type=\"submit\" class=\"secondary\">Reopen<span class=\"visually-hidden\"> %s</span>"
-			        "</button>\n", db_col_text(r, st, 1));
-			form_end(r);
+			html(r, "<a href=\"/scans/%d/responses/%lld/reopen\">Reopen…<span class=\"visually-hidden\"> %s</span></a>",
+			     c.year, id, db_col_text(r, st, 1));
 		}
 		html(r, "</td></tr>\n");
 	}
@@ -387,53 +472,44 @@ void scan_cycle_page(struct req *r)
 	page_end(r);
 }
 
-/* Queue one mail per leader: invitations to those not yet invited for the
- * cycle, reminders to those with a school not yet submitted.  Returns how
- * many were queued. */
-static int mail_leaders(struct req *r, struct cyc *c, int remind)
+void scan_cycle_page(struct req *r)
 {
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT u.id, u.email, u.name, group_concat(s.name, '\n')"
-	    "  FROM users u JOIN user_schools us ON us.user_id = u.id JOIN schools s ON s.id = us.school_id"
-	    "  LEFT JOIN responses x ON x.school_id = s.id AND x.cycle_id = ?1"
-	    " WHERE u.role = 'leader' AND u.active = 1 AND u.pw_hash IS NOT NULL"
-	    "   AND (?2 = 0 OR x.status IS NULL OR x.status <> 'submitted')"
-	    "   AND (?2 = 1 OR NOT EXISTS (SELECT 1 FROM scan_mailings m WHERE m.cycle_id = ?1"
-	    "        AND m.user_id = u.id AND m.kind = 'invitation'))"
-	    " GROUP BY u.id ORDER BY u.id", "Ii", c->id, remind);
-	int cap = 32, n = 0;
-	struct who { long long id; const char *email, *name, *schools; } *list =
-	    arena_alloc(&r->arena, sizeof *list * (size_t)cap);
-	while (db_step(r, st)) {
-		if (n == cap) {
-			struct who *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, list, sizeof *list * (size_t)n);
-			list = more;
-			cap *= 2;
-		}
-		list[n].id = db_col_int(st, 0);
-		list[n].email = db_col_text(r, st, 1);
-		list[n].name = db_col_text(r, st, 2);
-		list[n].schools = db_col_text(r, st, 3);
-		n++;
+	cycle_view(r, cycle_by_year(r, r->ids[0]), NULL);
+}
+
+/* Set the cycle's opening date, deadline and reminder schedule. */
+static void season_submit(struct req *r, struct cyc c)
+{
+	const char *opens = req_form(r, "opens_on"), *deadline = req_form(r, "deadline"), *rem = req_form(r, "reminders");
+	opens = opens ? opens : "";
+	deadline = deadline ? deadline : "";
+	struct form_errors e = {0};
+	if (*opens && season_date(opens) < 0)
+		form_error(&e, "opens_on", "Enter the opening date as a date, like 2027-03-01.");
+	if (*deadline && season_date(deadline) < 0)
+		form_error(&e, "deadline", "Enter the deadline as a date, like 2027-05-15.");
+	else if (*deadline && *opens && season_date(opens) >= 0 && strcmp(deadline, opens) < 0)
+		form_error(&e, "deadline", "The deadline comes after the opening date.");
+	int days[SEASON_MAX_REMINDERS];
+	const char *why = NULL;
+	int n = season_days_parse(rem, days, SEASON_MAX_REMINDERS, &why);
+	if (n < 0)
+		form_error(&e, "reminders", why);
+	else if (n > 0 && !*deadline)
+		form_error(&e, "reminders", "Reminders count back from the deadline: set a deadline too.");
+	if (e.n) {
+		r->status = 422;
+		cycle_view(r, c, &e);
+		return;
 	}
-	for (int i = 0; i < n; i++) {
-		char *body = arena_printf(&r->arena,
-		    "Hello %s,\n\n%s\n\n%s\n\nAnswer here, one school at a time (your answers are saved as you go):\n"
-		    "%s/scan\n\nThank you: the scan is how the region learns what helps schools"
-		    " individualize learning.\n",
-		    list[i].name,
-		    remind ? arena_printf(&r->arena, "A reminder: the %d regional scan is still waiting for"
-		                          " these schools of yours:", c->year)
-		           : arena_printf(&r->arena, "The %d regional scan is open. Please answer it for each"
-		                          " of your schools:", c->year),
-		    list[i].schools, mail_base_url());
-		mail_queue(r, list[i].email, remind ? arena_printf(&r->arena, "Reminder: the %d regional scan", c->year)
-		                                    : arena_printf(&r->arena, "The %d regional scan is open", c->year), body);
-		db_exec(r, "INSERT INTO scan_mailings (cycle_id, user_id, kind, sent_by) VALUES (?, ?, ?, ?)",
-		        "IItI", c->id, list[i].id, remind ? "reminder" : "invitation", r->user->id);
-	}
-	return n;
+	db_begin(r);
+	db_exec(r, "UPDATE scan_cycles SET opens_on = nullif(?, ''), deadline = nullif(?, ''), reminder_days = ?"
+	           " WHERE id = ?", "tttI", opens, deadline, season_days_text(r, days, n > 0 ? n : 0), c.id);
+	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-season', ?)", "It", r->user->id,
+	        arena_printf(&r->arena, "/scans/%d opens %s, deadline %s, reminders %s", c.year, *opens ? opens : "-",
+	                     *deadline ? deadline : "-", n > 0 ? season_days_text(r, days, n) : "none"));
+	db_commit(r);
+	req_redirect(r, arena_printf(&r->arena, "/scans/%d?msg=season#season", c.year));
 }
 
 void scan_cycle_submit(struct req *r)
@@ -443,6 +519,10 @@ void scan_cycle_submit(struct req *r)
 	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
 	if (!action)
 		req_fail(r, 400, "no action");
+	if (!strcmp(action, "schedule") && strcmp(c.status, "closed")) {
+		season_submit(r, c);
+		return;
+	}
 	db_begin(r);
 	if (!strcmp(action, "open")) {
 		if (db_int(r, 0, "SELECT id FROM scan_cycles WHERE status = 'open' AND id <> ?", "I", c.id))
@@ -454,13 +534,11 @@ void scan_cycle_submit(struct req *r)
 		db_commit(r);
 		req_redirect(r, "/scans?msg=open");
 	} else if (!strcmp(action, "close") && !strcmp(c.status, "open")) {
-		db_exec(r, "UPDATE scan_cycles SET status = 'closed', closed_at = unixepoch() WHERE id = ?", "I", c.id);
-		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-close', ?)", "It",
-		        r->user->id, self);
+		/* Closing asks first, on a page of its own. */
 		db_commit(r);
-		req_redirect(r, "/scans?msg=closed");
+		req_redirect(r, arena_printf(&r->arena, "%s/close", self));
 	} else if ((!strcmp(action, "invite") || !strcmp(action, "remind")) && !strcmp(c.status, "open")) {
-		int n = mail_leaders(r, &c, !strcmp(action, "remind"));
+		int n = season_mail_leaders(r, c.id, !strcmp(action, "remind"), r->user->id, -1);
 		db_commit(r);
 		req_redirect(r, arena_printf(&r->arena, "%s?msg=%s&n=%d", self,
 		                             !strcmp(action, "remind") ? "reminded" : "invited", n));
@@ -532,6 +610,8 @@ void scan_response_page(struct req *r)
 	page_end(r);
 }
 
+static void reopen_view(struct req *r, const struct form_errors *e);
+
 void scan_reopen_submit(struct req *r)
 {
 	struct cyc c = cycle_by_year(r, r->ids[0]);
@@ -539,13 +619,161 @@ void scan_reopen_submit(struct req *r)
 	long long id = visible_response(r, &c, r->ids[1], &school);
 	if (strcmp(c.status, "open"))
 		req_fail(r, 409, "the cycle is closed");
+	/* Reopening asks first, on a page of its own. */
+	const char *note = req_form(r, "note");
+	if (!req_form(r, "sure")) {
+		reopen_view(r, NULL);
+		return;
+	}
+	if (note && utf8_chars(note) > SEASON_NOTE_MAX) {
+		struct form_errors e = {0};
+		form_error(&e, "note", arena_printf(&r->arena, "The note is longer than %d characters: shorten it.",
+		                                    SEASON_NOTE_MAX));
+		r->status = 422;
+		reopen_view(r, &e);
+		return;
+	}
 	db_begin(r);
 	if (!db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, submitted_by = NULL,"
 	                " revision = revision + 1,"
 	                " updated_at = unixepoch() WHERE id = ? AND status = 'submitted'", "I", id))
 		req_fail(r, 409, "not submitted");
-	db_exec(r, "INSERT INTO response_events (response_id, user_id, action) VALUES (?, ?, 'reopened')",
-	        "II", id, r->user->id);
+	db_exec(r, "INSERT INTO response_events (response_id, user_id, action, detail) VALUES (?, ?, 'reopened', ?)",
+	        "IIt", id, r->user->id, note && *note ? arena_printf(&r->arena, "(note: %s)", note) : "");
+	int told = season_reopened_mail(r, id, note);
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "/scans/%d?msg=reopened", c.year));
+	req_redirect(r, arena_printf(&r->arena, "/scans/%d?msg=reopened&n=%d", c.year, told));
+}
+
+/* ---- closing a cycle ---------------------------------------------------------- */
+
+/* The cycle's unsubmitted responses the viewer's figures count (the rule
+ * of the rates: policy_aggregate): *drafts never submitted, *reopened
+ * reopened and not yet submitted again. */
+static void open_drafts(struct req *r, long long cycle, long long *drafts, long long *reopened)
+{
+	struct tally *t;
+	struct policy_member *m;
+	int n = cycle_tally(r, cycle, &t, &m);
+	*drafts = *reopened = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT x.school_id FROM responses x WHERE x.cycle_id = ? AND x.status = 'in_progress'"
+	                           " AND EXISTS (SELECT 1 FROM response_events e WHERE e.response_id = x.id"
+	                           "   AND e.action = 'reopened') ORDER BY x.school_id", "I", cycle);
+	int more = db_step(r, st);
+	for (int i = 0; i < n; i++) {
+		int was = 0;
+		while (more && db_col_int(st, 0) < t[i].school)
+			more = db_step(r, st);
+		if (more && db_col_int(st, 0) == t[i].school)
+			was = 1;
+		if (!m[i].keep || t[i].cls != 1)
+			continue;
+		if (was)
+			++*reopened;
+		else
+			++*drafts;
+	}
+	if (more)
+		sqlite3_reset(st);
+}
+
+void scan_close_page(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
+	if (strcmp(c.status, "open")) {
+		req_redirect(r, self);
+		return;
+	}
+	long long drafts, reopened, sub, prog, schools, unlisted;
+	open_drafts(r, c.id, &drafts, &reopened);
+	cycle_counts(r, c.id, &sub, &prog, &schools, &unlisted, NULL, NULL, 0);
+	page_begin(r, arena_printf(&r->arena, "Close the %d scan?", c.year));
+	html(r, "<p>Closing ends the %d scan: leaders can no longer change or submit answers, and the results"
+	        " count the %lld submitted school%s.</p>\n<ul id=\"left-out\">\n", c.year, sub, sub == 1 ? "" : "s");
+	html(r, "<li><strong>%lld draft%s</strong> (started, never submitted) will be left out.</li>\n",
+	     drafts, drafts == 1 ? "" : "s");
+	html(r, "<li><strong>%lld reopened response%s</strong> not yet submitted again will be left out.</li>\n",
+	     reopened, reopened == 1 ? "" : "s");
+	html(r, "<li>%lld school%s never started.</li>\n</ul>\n", schools - sub - prog, schools - sub - prog == 1 ? "" : "s");
+	html(r, "<p class=\"hint\">Counted as the response rates are: schools whose nations keep their data private count"
+	        " only where they cannot be singled out. Leaders keep reading their answers, and can download them."
+	        " The cycle can be opened again later.</p>\n");
+	if (drafts || reopened)
+		html(r, "<p>Consider a reminder first: <a href=\"%s#season\">the last reminders</a>.</p>\n", self);
+	form_begin(r, arena_printf(&r->arena, "%s/close", self));
+	html(r, "<input type=\"hidden\" name=\"sure\" value=\"1\">\n<div class=\"actions\"><button type=\"submit\">"
+	        "Close the %d scan</button> <a href=\"%s\">Keep it open and go back</a></div>\n", c.year, self);
+	form_end(r);
+	page_end(r);
+}
+
+void scan_close_submit(struct req *r)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
+	if (!req_form(r, "sure")) {
+		req_redirect(r, arena_printf(&r->arena, "%s/close", self));
+		return;
+	}
+	db_begin(r);
+	long long left = db_int(r, 0, "SELECT count(*) FROM responses WHERE cycle_id = ? AND status = 'in_progress'", "I", c.id);
+	if (!db_exec(r, "UPDATE scan_cycles SET status = 'closed', closed_at = unixepoch() WHERE id = ? AND status = 'open'",
+	             "I", c.id))
+		req_fail(r, 409, "the cycle is not open");
+	db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-close', ?)", "It", r->user->id,
+	        arena_printf(&r->arena, "%s (%lld not submitted)", self, left));
+	db_commit(r);
+	req_redirect(r, "/scans?msg=closed");
+}
+
+/* ---- reopening a response ----------------------------------------------------- */
+
+static void reopen_view(struct req *r, const struct form_errors *e)
+{
+	struct cyc c = cycle_by_year(r, r->ids[0]);
+	long long school;
+	long long id = visible_response(r, &c, r->ids[1], &school);
+	const char *self = arena_printf(&r->arena, "/scans/%d", c.year);
+	if (strcmp(c.status, "open") ||
+	    !db_int(r, 0, "SELECT count(*) FROM responses WHERE id = ? AND status = 'submitted'", "I", id)) {
+		req_redirect(r, self);
+		return;
+	}
+	char *name = db_text(r, "SELECT name FROM schools WHERE id = ?", "I", school);
+	page_begin(r, arena_printf(&r->arena, "Reopen the %d scan for %s?", c.year, name));
+	form_error_summary(r, e);
+	html(r, "<p>Its leaders can change the answers again, and must submit again. Until they do, the school's"
+	        " answers leave the results.</p>\n<p>These leaders are told by mail:</p>\n<ul>\n");
+	sqlite3_stmt *st = db_q(r, "SELECT u.name FROM users u JOIN user_schools us ON us.user_id = u.id"
+	                           " WHERE us.school_id = ? AND u.role = 'leader' AND u.active = 1 ORDER BY u.name", "I", school);
+	int n = 0;
+	while (db_step(r, st)) {
+		html(r, "<li>%s</li>\n", db_col_text(r, st, 0));
+		n++;
+	}
+	if (!n)
+		html(r, "<li>No active leader: no one is told.</li>\n");
+	html(r, "</ul>\n");
+	form_begin(r, arena_printf(&r->arena, "%s/responses/%lld/reopen", self, id));
+	html(r, "<input type=\"hidden\" name=\"sure\" value=\"1\">\n");
+	form_textarea(r, e, "note", "A note to the leaders (optional)", req_form(r, "note"), 4, SEASON_NOTE_MAX,
+	              "Say what needs changing; it is sent with the notice.");
+	html(r, "<div class=\"actions\"><button type=\"submit\">Reopen and tell the leaders</button>"
+	        " <a href=\"%s\">Keep it submitted and go back</a></div>\n", self);
+	form_end(r);
+	page_end(r);
+}
+
+void scan_reopen_page(struct req *r)
+{
+	reopen_view(r, NULL);
+}
+
+/* ---- for the home page -------------------------------------------------------- */
+
+void scan_cycle_rate(struct req *r, long long cycle, long long *submitted, long long *in_progress, long long *schools)
+{
+	long long unlisted;
+	cycle_counts(r, cycle, submitted, in_progress, schools, &unlisted, NULL, NULL, 0);
 }

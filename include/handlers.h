@@ -83,6 +83,7 @@ void scan_school_submit(struct req *r);
 void scan_review_page(struct req *r);
 void scan_submit(struct req *r);
 void scan_copy_submit(struct req *r);
+void scan_answers_csv(struct req *r);
 
 /* scans.c */
 void scans_list_page(struct req *r);
@@ -91,6 +92,13 @@ void scan_cycle_page(struct req *r);
 void scan_cycle_submit(struct req *r);
 void scan_response_page(struct req *r);
 void scan_reopen_submit(struct req *r);
+void scan_reopen_page(struct req *r);
+void scan_close_page(struct req *r);
+void scan_close_submit(struct req *r);
+/* A cycle's counts as the viewer may see them (the response rates' rule):
+ * schools submitted, in progress, and counted in all. */
+void scan_cycle_rate(struct req *r, long long cycle, long long *submitted, long long *in_progress,
+                     long long *schools);
 
 /* grants.c */
 void grants_page(struct req *r);

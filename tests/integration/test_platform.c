@@ -908,6 +908,7 @@ Suite *platform_suite(void)
 	{ void add_map_cases(Suite *); add_map_cases(s); }
 	{ void add_onboarding_cases(Suite *); add_onboarding_cases(s); }
 	{ void add_records_cases(Suite *); add_records_cases(s); }
+	{ void add_season_cases(Suite *); add_season_cases(s); }
 	return s;
 }
 

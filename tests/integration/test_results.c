@@ -280,7 +280,7 @@ START_TEST(cached_figures_are_never_stale)
 	char q[128];
 	snprintf(q, sizeof q, "SELECT count(*) FROM response_summary WHERE response_id = %s", id);
 	char *had = db_value(q);
-	struct resp *r = post_form(c, page, action, "");
+	struct resp *r = post_form(c, page, action, "sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	/* Its summary went in the same transaction. */

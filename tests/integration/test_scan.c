@@ -392,10 +392,10 @@ START_TEST(invitations_once_and_reminders_only_to_those_not_submitted)
 	ck_assert(strstr(loc, "msg=invited&n=3") != NULL);   /* Pat, Riley and the demo's host */
 	free(loc);
 	resp_free(r);
-	char *m = mail_wait_for("leader@example.org", "regional scan", 10000);
+	char *m = mail_wait_for("leader@example.org", "regional scan is open", 10000);
 	ck_assert(m && strstr(m, "regional scan is open"));
 	free(m);
-	m = mail_wait("riley@example.org", 10000);
+	m = mail_wait_for("riley@example.org", "regional scan is open", 10000);
 	ck_assert(m != NULL);
 	free(m);
 	r = post_form(c, cur, cur, "action=invite");
@@ -416,7 +416,7 @@ START_TEST(invitations_once_and_reminders_only_to_those_not_submitted)
 	ck_assert(strstr(m, done) == NULL);
 	free(done);
 	free(m);
-	ck_assert(mail_wait("riley@example.org", 1000) == NULL);
+	ck_assert(mail_wait_for("riley@example.org", "Subject: Reminder", 1000) == NULL);
 	client_free(c);
 }
 END_TEST
@@ -431,7 +431,7 @@ START_TEST(staff_reopen_a_submitted_response)
 	char page[64], action[96];
 	snprintf(page, sizeof page, "/scans/%d", year);
 	snprintf(action, sizeof action, "/scans/%d/responses/%s/reopen", year, id);
-	struct resp *r = post_form(c, page, action, "");
+	struct resp *r = post_form(c, page, action, "sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	snprintf(page, sizeof page, "/scans/%d/responses/%s", year, id);
