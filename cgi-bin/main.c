@@ -22,6 +22,7 @@
 #include "db.h"
 #include "demo.h"
 #include "mail.h"
+#include "convening.h"
 #include "seats.h"
 #include "req.h"
 #include "route.h"
@@ -301,10 +302,17 @@ static void clock_tick(sqlite3 *db)
 	r.fail_jmp = &jb;
 	if (setjmp(jb)) {
 		fprintf(stderr, "ilnet clock: %s\n", r.fail_msg ? r.fail_msg : "failed");
-	} else if (seats_due(&r, (long long)time(NULL))) {
-		db_begin(&r);
-		seats_clock(&r, 0, (long long)time(NULL));
-		db_commit(&r);
+	} else {
+		long long now = (long long)time(NULL);
+		int seats = seats_due(&r, now), convening = convening_due(&r, now);
+		if (seats || convening) {
+			db_begin(&r);
+			if (seats)
+				seats_clock(&r, 0, now);
+			if (convening)
+				convening_clock(&r, 0, now);
+			db_commit(&r);
+		}
 	}
 	db_request_done(db);
 	arena_free(&r.arena);
