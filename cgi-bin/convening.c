@@ -897,8 +897,8 @@ void convening_checkin_page(struct req *r)
 		form_begin(r, arena_printf(&r->arena, "/convening/%d/checkin", c.year));
 		html(r, "<input type=\"hidden\" name=\"person\" value=\"%lld\"><input type=\"hidden\" name=\"q\" value=\"%s\">"
 		        "<input type=\"hidden\" name=\"x\" value=\"%s\">", id, q ? q : "", is_in ? "out" : "in");
-		html(r, "<button type=\"submit\"%s>%s<span class=\"visually-hidden\"> %s</span></button>\n",
-		     is_in ? " class=\"secondary\"" : "", is_in ? "Undo" : "Check in", db_col_text(r, st, 1));
+		html(r, "<button type=\"submit\" class=\"%s\">%s<span class=\"visually-hidden\"> %s</span></button>\n",
+		     is_in ? "secondary" : "mark-in", is_in ? "Undo" : "Check in", db_col_text(r, st, 1));
 		form_end(r);
 		html(r, "</li>\n");
 	}
