@@ -329,10 +329,11 @@ static void seed_connect(struct req *r)
 	}
 }
 
-/* Inspire: the convening three weeks ahead (this year's, most of the year), with sessions; the
- * coach's and the host's parties fill the cultural-relevance breakout, so
- * a third party (a baseline leader's) waits on its waitlist.  The demo
- * leader has not registered: they can, as a leader would. */
+/* Inspire: the convening three weeks ahead (this year's, most of the
+ * year), with sessions; the coach's and the demo leader's parties fill the
+ * cultural-relevance breakout, so a third party (a baseline leader's)
+ * waits on its waitlist.  The host has not registered: they can, as a
+ * leader would. */
 static void seed_convening(struct req *r)
 {
 	long long staff = db_int(r, 0, "SELECT id FROM users WHERE email = 'staff@example.org'", "");
@@ -371,9 +372,9 @@ static void seed_convening(struct req *r)
 	struct { const char *who; const char *school_sql; struct party_person p[3]; int n; } parties[] = {
 		{ "SELECT id FROM users WHERE email = 'coach@example.org'", NULL,
 		  { { "Sam Whitehorse", "Leadership coach", "", "Vegetarian" }, { "Ada Benson", "Coach", "", "" } }, 2 },
-		{ "SELECT id FROM users WHERE email = 'host@example.org'",
+		{ "SELECT id FROM users WHERE email = 'leader@example.org'",
 		  "SELECT min(school_id) FROM user_schools WHERE user_id = ?",
-		  { { "Casey Lindqvist", "Principal", "Step-free access", "" }, { "Rae Dahl", "Teacher", "", "No nuts" } }, 2 },
+		  { { "Pat Olson", "Principal", "Step-free access", "" }, { "Rae Dahl", "Teacher", "", "No nuts" } }, 2 },
 		{ "SELECT min(u.id) FROM users u JOIN user_schools us ON us.user_id = u.id JOIN schools s ON s.id = us.school_id"
 		  " WHERE u.role = 'leader' AND u.email LIKE 'baseline-%' AND s.sharing = 'network'",
 		  "SELECT min(us.school_id) FROM user_schools us JOIN schools s ON s.id = us.school_id WHERE us.user_id = ?"

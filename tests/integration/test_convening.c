@@ -196,7 +196,7 @@ START_TEST(cancellation_offers_the_next)
 	ck_assert_int_eq(r->status, 303);
 	long long a = party_of(r);
 	resp_free(r);
-	char *mail = mail_wait_for("leader@example.org", "You are registered", 10000);
+	char *mail = mail_wait_for("leader@example.org", "Convening 2091", 10000);
 	ck_assert_msg(mail != NULL, "no confirmation");
 	char *json = ical_json(mail);
 	has(json, "\"status\": \"CONFIRMED\"");
@@ -259,7 +259,7 @@ START_TEST(cancellation_offers_the_next)
 	has(json, "\"organizer\": \"staff@example.org\"");
 	free(json);
 	free(mail);
-	mail = mail_wait_for("leader@example.org", "cancelled", 10000);
+	mail = mail_wait_for("leader@example.org", "Convening 2091", 10000);
 	ck_assert_msg(mail != NULL, "no cancellation mail");
 	json = ical_json(mail);
 	has(json, "\"method\": \"CANCEL\"");
