@@ -497,6 +497,10 @@ int convening_clock(struct req *r, long long conv, long long now)
 	int done = n;
 	for (int i = 0; i < n; i++)
 		done += promote(r, due[i].conv, now);
+	/* One convening asked for: places freed some other way (a capacity
+	 * raised) go to the waitlist too, before anyone new registers. */
+	if (conv)
+		done += promote(r, conv, now);
 	return done;
 }
 

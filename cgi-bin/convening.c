@@ -165,7 +165,7 @@ static void event_form(struct req *r, const struct form_errors *e, const struct 
 	form_input(r, e, "place", "Place", "text", form_or(r, "place", c ? c->place : ""), "off",
 	           "The venue, like Bemidji State University.", 1, LEN_TITLE);
 	form_input(r, e, "address", "Address (optional)", "text", form_or(r, "address", c ? c->address : ""),
-	           "street-address", NULL, 0, 500);
+	           "off", NULL, 0, 500);
 	form_select(r, e, "tz", "Time zone of the place", region_time_zones,
 	            form_or(r, "tz", c ? c->tz : "America/Chicago"), "Dates and times are in this zone.");
 	form_input(r, e, "first_day", "First day", "date", form_or(r, "first_day", c ? c->first_day : ""), "off", NULL, 1, 0);
@@ -853,10 +853,19 @@ void convening_invite_submit(struct req *r)
 
 /* The people of parties holding places, by name; q narrows by name. */
 #define PEOPLE_SQL \
-	"SELECT pp.id, pp.name, pp.role, coalesce(p.school_id, 0), pp.checked_in_at, u.name, pp.access, pp.diet, p.status" \
+	"SELECT pp.id, pp.name, pp.role, coalesce(p.school_id, 0), pp.checked_in_at, u.name, pp.access, pp.diet, p.status," \
+	" coalesce((SELECT o.name FROM organizations o WHERE o.id = u.org_id), '')" \
 	" FROM party_people pp JOIN parties p ON p.id = pp.party_id JOIN users u ON u.id = p.registered_by" \
 	" WHERE p.convening_id = ? AND p.status IN ('registered', 'attended') AND (? IS NULL OR pp.name LIKE ? ESCAPE '\\')" \
 	" ORDER BY pp.name COLLATE natural_sort, pp.id"
+
+/* Where a person of a PEOPLE_SQL row comes from: the party's school as the
+ * viewer may read it, else the registrant's organization. */
+static const char *from_of(struct req *r, sqlite3_stmt *st)
+{
+	long long school = db_col_int(st, 3);
+	return school ? school_for(r, school) : db_col_text(r, st, 9);
+}
 
 void convening_checkin_page(struct req *r)
 {
@@ -887,7 +896,7 @@ void convening_checkin_page(struct req *r)
 		long long id = db_col_int(st, 0);
 		int is_in = !db_col_null(st, 4);
 		const char *role = db_col_text(r, st, 2);
-		const char *school = school_for(r, db_col_int(st, 3));
+		const char *school = from_of(r, st);
 		char at[40] = "";
 		if (is_in)
 			utc_to_local(db_col_int(st, 4), c.tz, at, sizeof at);
@@ -944,14 +953,14 @@ void convening_attendance_page(struct req *r)
 	     parties == 1 ? "y" : "ies");
 	sqlite3_stmt *st = db_q(r, PEOPLE_SQL, "Itt", c.id, NULL, NULL);
 	table_begin(r, NULL, "Everyone registered, and when they checked in");
-	html(r, "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">School</th>"
+	html(r, "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">From</th>"
 	        "<th scope=\"col\">Registered by</th><th scope=\"col\">Checked in</th></tr></thead>\n<tbody>\n");
 	while (db_step(r, st)) {
 		char at[40] = "";
 		if (!db_col_null(st, 4))
 			utc_to_local(db_col_int(st, 4), c.tz, at, sizeof at);
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", db_col_text(r, st, 1),
-		     db_col_text(r, st, 2), school_for(r, db_col_int(st, 3)), db_col_text(r, st, 5), *at ? at : "No");
+		     db_col_text(r, st, 2), from_of(r, st), db_col_text(r, st, 5), *at ? at : "No");
 	}
 	html(r, "</tbody>\n");
 	table_end(r);
@@ -969,7 +978,7 @@ void convening_badges_page(struct req *r)
 	        "<ul class=\"badges\">\n");
 	sqlite3_stmt *st = db_q(r, PEOPLE_SQL, "Itt", c.id, NULL, NULL);
 	while (db_step(r, st)) {
-		const char *school = school_for(r, db_col_int(st, 3));
+		const char *school = from_of(r, st);
 		html(r, "<li class=\"badge\"><span class=\"badge-event\">%s</span><strong>%s</strong><span>%s</span>"
 		        "<span>%s</span></li>\n", c.title, db_col_text(r, st, 1), db_col_text(r, st, 2), school);
 	}
@@ -985,11 +994,11 @@ void convening_signin_page(struct req *r)
 	html(r, "<p>%s, %s.</p>\n", c.title, convening_when(r, &c));
 	sqlite3_stmt *st = db_q(r, PEOPLE_SQL, "Itt", c.id, NULL, NULL);
 	table_begin(r, "signin", "Sign in beside your name");
-	html(r, "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">School</th>"
+	html(r, "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">From</th>"
 	        "<th scope=\"col\">Signature</th></tr></thead>\n<tbody>\n");
 	while (db_step(r, st))
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"sign\"></td></tr>\n", db_col_text(r, st, 1),
-		     db_col_text(r, st, 2), school_for(r, db_col_int(st, 3)));
+		     db_col_text(r, st, 2), from_of(r, st));
 	html(r, "</tbody>\n");
 	table_end(r);
 	page_end(r);
@@ -1029,7 +1038,7 @@ void convening_attendance_csv(struct req *r)
 {
 	struct convening c;
 	load_or_404(r, &c);
-	static const char *const cols[] = { "person", "role", "school", "registered_by", "checked_in_at", NULL };
+	static const char *const cols[] = { "person", "role", "from", "registered_by", "checked_in_at", NULL };
 	csv_start(r, arena_printf(&r->arena, "convening-%d-attendance.csv", c.year), cols);
 	sqlite3_stmt *st = db_q(r, PEOPLE_SQL, "Itt", c.id, NULL, NULL);
 	while (db_step(r, st)) {
@@ -1038,7 +1047,7 @@ void convening_attendance_csv(struct req *r)
 			utc_to_local(db_col_int(st, 4), c.tz, at, sizeof at);
 		csv_field(&r->body, db_col_text(r, st, 1), 1);
 		csv_field(&r->body, db_col_text(r, st, 2), 0);
-		csv_field(&r->body, school_for(r, db_col_int(st, 3)), 0);
+		csv_field(&r->body, from_of(r, st), 0);
 		csv_field(&r->body, db_col_text(r, st, 5), 0);
 		csv_field(&r->body, at, 0);
 		csv_end(&r->body);

@@ -96,7 +96,9 @@ int convening_invite(struct req *r, const struct convening *c);
 
 /* The clock: untaken offers due by now pass on (cancelled, "offer not
  * taken") and freed places are offered to the next who fits.
- * convening 0: all.  How many things it did. */
+ * convening 0: all; one convening: its free places are offered as well
+ * (after its capacity was raised, and before anyone registers).  How many
+ * things it did. */
 int convening_clock(struct req *r, long long convening, long long now);
 /* 1 when an offer is due by now (a read). */
 int convening_due(struct req *r, long long now);

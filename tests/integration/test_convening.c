@@ -338,9 +338,29 @@ START_TEST(refused_and_private)
 	char form[300];
 	snprintf(form, sizeof form, "people=1&school=%lld&name1=Hidden+Leader",
 	         value_int("SELECT id FROM schools WHERE name = 'Hidden Butte School'"));
-	r = post_form(hidden, "/convening/2092", "/convening/2092/register", form);
+	/* Sent twice (a lost reply, a double click): one party, the same page. */
+	struct resp *g = http_get(hidden, "/convening/2092");
+	char *tok = csrf_of(g), *key = field_of(g, "_key");
+	ck_assert(tok && key);
+	resp_free(g);
+	char sent[600];
+	snprintf(sent, sizeof sent, "_csrf=%s&_key=%s&%s", tok, key, form);
+	free(tok);
+	free(key);
+	r = http_post(hidden, "/convening/2092/register", sent);
 	ck_assert_int_eq(r->status, 303);
+	char *first = resp_header(r, "Location");
 	resp_free(r);
+	r = http_post(hidden, "/convening/2092/register", sent);
+	ck_assert_int_eq(r->status, 303);
+	char *again = resp_header(r, "Location");
+	resp_free(r);
+	ck_assert(first && again);
+	ck_assert_str_eq(first, again);
+	free(first);
+	free(again);
+	ck_assert_int_eq(value_int("SELECT count(*) FROM parties p JOIN convenings c ON c.id = p.convening_id"
+	                           " WHERE c.year = 2092"), 1);
 	r = http_get(staff, "/convening/2092/registrations");
 	ck_assert_int_eq(r->status, 200);
 	ck_assert(resp_has(r, "Hidden Leader"));
