@@ -232,7 +232,7 @@ static void tell(struct req *r, long long id, const char *subject, const char *l
 	const char *method = strstr(buf_str(&ics), "METHOD:CANCEL") ? "CANCEL" : "REQUEST";
 	const char *body = arena_printf(&r->arena,
 	    "Hello %s,\n\n%s\n\n%s\nWhen: %s\nWhere: %s%s%s\nStatus: %s\n\nYour party (%d):\n%s\nSessions:\n%s\n"
-	    "See or change your registration:\n%s/convening/%d/parties/%lld\n",
+	    "See your registration, or cancel it:\n%s/convening/%d/parties/%lld\n",
 	    to.name, lead, c.title, convening_when(r, &c), c.place, *c.address ? ", " : "", c.address,
 	    convening_status_label(p.status), p.size, people_text(r, p.id), sessions_text(r, p.id), mail_base_url(),
 	    c.year, p.id);

@@ -433,8 +433,8 @@ static void event_view(struct req *r, const struct convening *c, const struct fo
 	if (mine) {
 		struct party p;
 		convening_party(r, mine, &p);
-		html(r, "<h2>Your party</h2>\n<p>%s: %d %s. <a href=\"/convening/%d/parties/%lld\">See or change your"
-		        " registration</a></p>\n", convening_status_label(p.status), p.size, p.size == 1 ? "person" : "people",
+		html(r, "<h2>Your party</h2>\n<p>%s: %d %s. <a href=\"/convening/%d/parties/%lld\">See your"
+		        " registration</a> (its people, sessions and history; cancel it there)</p>\n", convening_status_label(p.status), p.size, p.size == 1 ? "person" : "people",
 		     c->year, p.id);
 	} else if (may_register(r)) {
 		register_form(r, c, e);
