@@ -7,8 +7,10 @@
 #include "money.h"
 #include "req.h"
 #include "seats.h"
+#include "convening.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -336,6 +338,73 @@ static void seed_connect(struct req *r)
 	}
 }
 
+/* Inspire: the convening three weeks ahead (this year's, most of the
+ * year), with sessions; the coach's and the demo leader's parties fill the
+ * cultural-relevance breakout, so a third party (a baseline leader's)
+ * waits on its waitlist.  The host has not registered: they can, as a
+ * leader would. */
+static void seed_convening(struct req *r)
+{
+	long long staff = db_int(r, 0, "SELECT id FROM users WHERE email = 'staff@example.org'", "");
+	if (!staff || db_int(r, 0, "SELECT count(*) FROM convenings", ""))
+		return;
+	char today[11], first[11], last[11], opens[11], closes[11];
+	date_today_local(today);
+	date_add(today, 21, first);
+	date_add(today, 22, last);
+	date_add(today, -14, opens);
+	date_add(today, 19, closes);
+	db_exec(r, "INSERT INTO convenings (year, title, place, address, tz, first_day, last_day, day_start, day_end,"
+	           " capacity, opens_on, closes_on, offer_hours, about, created_by)"
+	           " VALUES (?, 'Regional Convening on Individualized Learning', 'Bemidji State University',"
+	           " '1500 Birchmont Dr NE, Bemidji, MN', 'America/Chicago', ?, ?, '09:00', '16:30', 60, ?, ?, 48,"
+	           " 'Two days of learning together across Minnesota, North Dakota, South Dakota and the Native nations"
+	           " that share the region: school visits in story, breakouts by dimension of relevance, and time to"
+	           " plan with your team.', ?)", "ittttI", atoi(first), first, last, opens, closes, staff);
+	struct convening c;
+	if (!convening_load(r, atoi(first), &c))
+		return;
+	static const struct { const char *title, *starts, *room; int day, minutes, capacity; } sessions[] = {
+		{ "Opening: students at the center", "09:00", "Main hall", 0, 90, 60 },
+		{ "Cultural relevance: learning with elders and families", "10:45", "Room 104", 0, 75, 4 },
+		{ "Career relevance: internships and mentors", "10:45", "Room 210", 0, 75, 25 },
+		{ "Instructional relevance: flexible pacing", "13:30", "Room 115", 0, 90, 25 },
+		{ "Planning time with your team", "09:00", "Main hall", 1, 120, 60 },
+	};
+	for (size_t i = 0; i < sizeof sessions / sizeof sessions[0]; i++)
+		db_exec(r, "INSERT INTO convening_sessions (convening_id, title, day, starts, minutes, room, capacity)"
+		        " VALUES (?, ?, ?, ?, ?, ?, ?)", "Itttiti", c.id, sessions[i].title, sessions[i].day ? last : first,
+		        sessions[i].starts, sessions[i].minutes, sessions[i].room, sessions[i].capacity);
+	long long cultural = db_int(r, 0, "SELECT id FROM convening_sessions WHERE convening_id = ? AND room = 'Room 104'",
+	                            "I", c.id);
+	long long opening = db_int(r, 0, "SELECT min(id) FROM convening_sessions WHERE convening_id = ?", "I", c.id);
+	struct { const char *who; const char *school_sql; struct party_person p[3]; int n; } parties[] = {
+		{ "SELECT id FROM users WHERE email = 'coach@example.org'", NULL,
+		  { { "Sam Whitehorse", "Leadership coach", "", "Vegetarian" }, { "Ada Benson", "Coach", "", "" } }, 2 },
+		{ "SELECT id FROM users WHERE email = 'leader@example.org'",
+		  "SELECT min(school_id) FROM user_schools WHERE user_id = ?",
+		  { { "Pat Olson", "Principal", "Step-free access", "" }, { "Rae Dahl", "Teacher", "", "No nuts" } }, 2 },
+		{ "SELECT min(u.id) FROM users u JOIN user_schools us ON us.user_id = u.id JOIN schools s ON s.id = us.school_id"
+		  " WHERE u.role = 'leader' AND u.email LIKE 'baseline-%' AND s.sharing = 'network'",
+		  "SELECT min(us.school_id) FROM user_schools us JOIN schools s ON s.id = us.school_id WHERE us.user_id = ?"
+		  " AND s.sharing = 'network'",
+		  { { "Lee Thunder", "Principal", "", "" }, { "Mo Olsen", "Teacher", "Large print", "" },
+		    { "Kit Berg", "Counselor", "", "Gluten-free" } }, 3 },
+	};
+	for (size_t k = 0; k < sizeof parties / sizeof parties[0]; k++) {
+		struct user u = { .role = ROLE_LEADER, .name = "" };
+		u.id = db_int(r, 0, parties[k].who, "");
+		if (!u.id)
+			continue;
+		u.org_id = db_int(r, 0, "SELECT coalesce(org_id, 0) FROM users WHERE id = ?", "I", u.id);
+		long long school = parties[k].school_sql ? db_int(r, 0, parties[k].school_sql, "I", u.id) : 0;
+		long long chosen[2] = { opening, cultural }, id;
+		r->user = &u;
+		convening_register(r, &c, school, parties[k].p, parties[k].n, chosen, 2, "", 1, &id);
+		r->user = NULL;
+	}
+}
+
 static int seed(struct req *r, const char *password)
 {
 	const char *problem = auth_password_problem(password);
@@ -401,6 +470,7 @@ static int seed(struct req *r, const char *password)
 	}
 	seed_equip(r);
 	seed_connect(r);
+	seed_convening(r);
 	db_commit(r);
 	return 0;
 }

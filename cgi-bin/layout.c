@@ -32,6 +32,7 @@ static const struct {
 	{ "/portfolio", "Portfolio", ROLE_ADMIN | ROLE_STAFF },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
 	{ "/connect", "Connect", ROLE_SIGNED_IN },
+	{ "/convening", "Convening", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY | ROLE_LEADER },
 	{ "/map", "Map", ROLE_SIGNED_IN },
 	{ "/scan", "Regional scan", ROLE_LEADER },
 	{ "/steward", "Data sharing", ROLE_STEWARD },

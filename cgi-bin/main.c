@@ -22,6 +22,7 @@
 #include "db.h"
 #include "demo.h"
 #include "mail.h"
+#include "convening.h"
 #include "seats.h"
 #include "season.h"
 #include "req.h"
@@ -304,9 +305,13 @@ static void clock_tick(sqlite3 *db)
 		fprintf(stderr, "ilnet clock: %s\n", r.fail_msg ? r.fail_msg : "failed");
 	} else {
 		long long now = (long long)time(NULL);
-		if (seats_due(&r, now)) {
+		int seats = seats_due(&r, now), convening = convening_due(&r, now);
+		if (seats || convening) {
 			db_begin(&r);
-			seats_clock(&r, 0, now);
+			if (seats)
+				seats_clock(&r, 0, now);
+			if (convening)
+				convening_clock(&r, 0, now);
 			db_commit(&r);
 		}
 		/* The scan's season: a cycle opens on its day, reminders go on

@@ -38,6 +38,27 @@ void calendar_account_section(struct req *r);
 /* A school profile's site visits made and hosted (its ties). */
 void connect_profile_ties(struct req *r, long long school);
 
+/* convening.c */
+void convening_list_page(struct req *r);
+void convening_create_submit(struct req *r);
+void convening_page(struct req *r);
+void convening_edit_page(struct req *r);
+void convening_edit_submit(struct req *r);
+void convening_session_submit(struct req *r);
+void convening_register_submit(struct req *r);
+void convening_party_page(struct req *r);
+void convening_party_submit(struct req *r);
+void convening_registrations_page(struct req *r);
+void convening_registrations_csv(struct req *r);
+void convening_invite_submit(struct req *r);
+void convening_checkin_page(struct req *r);
+void convening_checkin_submit(struct req *r);
+void convening_attendance_page(struct req *r);
+void convening_attendance_csv(struct req *r);
+void convening_badges_page(struct req *r);
+void convening_signin_page(struct req *r);
+void convening_json(struct req *r);
+
 /* outbox.c */
 void outbox_page(struct req *r);
 

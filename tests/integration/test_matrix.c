@@ -159,6 +159,14 @@ START_TEST(no_route_names_a_school_its_reader_may_not_see)
 	ncand += rows_of("SELECT b.id FROM bookings b JOIN schools s ON s.id = b.school_id WHERE s.sharing = 'private'"
 	                 " ORDER BY b.id", cand + ncand, 2);
 	ncand += rows_of("SELECT min(id) FROM opportunities", cand + ncand, 1);
+	/* Inspire: a private school's party at the demo convening, checked in. */
+	ck_assert_int_eq(db_run("INSERT INTO parties (convening_id, registered_by, school_id, size, status)"
+	                        " SELECT min(c.id), (SELECT id FROM users WHERE email = 'steward@example.org'),"
+	                        " (SELECT max(id) FROM schools WHERE sharing = 'private'), 1, 'attended' FROM convenings c"), 0);
+	ck_assert_int_eq(db_run("INSERT INTO party_people (party_id, position, name, checked_in_at) SELECT max(id), 1,"
+	                        " 'A guest', unixepoch() FROM parties"), 0);
+	ncand += rows_of("SELECT min(year) FROM convenings", cand + ncand, 1);
+	ncand += rows_of("SELECT max(id) FROM parties", cand + ncand, 1);
 	int requests = 0;
 	for (size_t w = 0; w < sizeof readers / sizeof readers[0]; w++) {
 		struct client *c = client_new();

@@ -909,6 +909,7 @@ Suite *platform_suite(void)
 	{ void add_onboarding_cases(Suite *); add_onboarding_cases(s); }
 	{ void add_records_cases(Suite *); add_records_cases(s); }
 	{ void add_season_cases(Suite *); add_season_cases(s); }
+	{ void add_convening_cases(Suite *); add_convening_cases(s); }
 	return s;
 }
 
