@@ -360,6 +360,8 @@ static void pins_scan_all(struct req *r, struct pins *ps)
 			pin_scan_row((struct pin *)ps->by_id[i], NULL, 0);
 }
 
+#define MAP_SCAN_ALL 2000
+
 /* The schools of pins_read(), in id order, which is the index by id; name
  * order comes after (a sort in SQL would carry every column of 100,000
  * rows through the sorter).  ?1 .. ?8: the viewer and the filters. */
@@ -436,7 +438,10 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	out->by_id = arena_alloc(&r->arena, sizeof *out->by_id * (size_t)(n ? n : 1));
 	for (int i = 0; i < n; i++)
 		out->by_id[i] = &p[i];
-	if (sorted || f->stage >= 0)
+	/* A region's network (up to MAP_SCAN_ALL schools) has every pin's
+	 * stage and scores read in one pass: cheaper than one query for each
+	 * pin the page draws or lists, which is most of them there. */
+	if (sorted || f->stage >= 0 || (!f->only && cap <= MAP_SCAN_ALL + 1))
 		pins_scan_all(r, out);
 	int k = 0;
 	if (f->ties) {

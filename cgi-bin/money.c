@@ -205,11 +205,39 @@ int local_to_utc(const char *date, const char *time_s, const char *tz, long long
 	return found;
 }
 
+/* Conversions a worker remembers.  A page lists its few instants in two or
+ * three zones (the host's, the viewer's), and every switch of zone makes
+ * glibc read that zone's file again: eight file opens for each Connect
+ * page, most of its time.  A conversion is a pure function of the instant
+ * and the zone, so an entry is exact for as long as the worker lives. */
+#define LOCAL_MEMO 512
+static struct local_memo {
+	int used;
+	long long t;
+	char tz[48], out[48];
+} local_memo[LOCAL_MEMO];
+
 void utc_to_local(long long t, const char *tz, char *out, size_t len)
 {
+	unsigned long long h = (unsigned long long)t * 0x9E3779B97F4A7C15ull;
+	for (const char *p = tz; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001B3ull;
+	struct local_memo *m = &local_memo[(h >> 32) % LOCAL_MEMO];
+	if (m->used && m->t == t && !strcmp(m->tz, tz)) {
+		snprintf(out, len, "%s", m->out);
+		return;
+	}
 	tz_use(tz);
 	time_t tt = (time_t)t;
 	struct tm tm;
 	localtime_r(&tt, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm);
+	char text[48];
+	strftime(text, sizeof text, "%Y-%m-%d %H:%M %Z", &tm);
+	snprintf(out, len, "%s", text);
+	if (strlen(tz) < sizeof m->tz) {
+		m->used = 1;
+		m->t = t;
+		snprintf(m->tz, sizeof m->tz, "%s", tz);
+		snprintf(m->out, sizeof m->out, "%s", text);
+	}
 }

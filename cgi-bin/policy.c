@@ -30,6 +30,11 @@ enum vis policy_decide(const struct user *u, const struct school_facts *s)
 	return level >= 2 ? VIS_COARSE : VIS_HIDDEN;
 }
 
+int policy_staff_view(const struct user *u)
+{
+	return u && (u->role == ROLE_STAFF || u->role == ROLE_ADMIN);
+}
+
 enum vis policy_row(struct req *r, sqlite3_stmt *st, int col)
 {
 	struct school_facts f = {

@@ -171,11 +171,19 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 	int n = 0, cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
 	struct row *x = arena_alloc(&r->arena, sizeof *x * (size_t)cap);
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), " POLICY_MEMBER_COLUMNS
-	    "  FROM schools s"
-	    " WHERE (?3 IS NULL OR s.state_code = ?3) AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
-	    " ORDER BY s.id", "IIttI", r->user->id, r->user->org_id, s->state, s->type, s->nation);
+	/* Staff and admins (the readers of results) see a school by its
+	 * sharing level alone (policy_decide): their ties to schools need not
+	 * be looked up, nor an atom made for a school they see in full.  The
+	 * same columns, so the same decisions (a unit test holds this). */
+	sqlite3_stmt *st = db_q(r, policy_staff_view(r->user)
+	    ? "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), " POLICY_STAFF_MEMBER_COLUMNS
+	      "  FROM schools s"
+	      " WHERE (?3 IS NULL OR s.state_code = ?3) AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
+	      " ORDER BY s.id"
+	    : "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), " POLICY_MEMBER_COLUMNS
+	      "  FROM schools s"
+	      " WHERE (?3 IS NULL OR s.state_code = ?3) AND (?4 IS NULL OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)"
+	      " ORDER BY s.id", "IIttI", r->user->id, r->user->org_id, s->state, s->type, s->nation);
 	while (db_step(r, st)) {
 		struct policy_member one;
 		if (!policy_member_read(r, st, 4, &one))
@@ -194,34 +202,45 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 		w->type = region_index(region_school_types, db_col_view(st, 2));
 		w->nation = db_col_int(st, 3);
 	}
-	/* Each school's response: its class, and when submitted, its figures
-	 * (decoded below when it has no summary and counts). */
+	/* Each school's response: its class, and when submitted, who
+	 * submitted it. */
 	int at = 0;
-	st = db_q(r,
-	    "SELECT x.school_id, x.status, x.id, coalesce(x.submitted_by, 0), rs.response_id IS NOT NULL,"
-	    "       rs.implementing, rs.stage, rs.supports, rs.learning, rs.challenges,"
-	    "       coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0), coalesce(rs.instructional_num, 0),"
-	    "       coalesce(rs.instructional_den, 0), coalesce(rs.career_num, 0), coalesce(rs.career_den, 0)"
-	    "  FROM responses x LEFT JOIN response_summary rs ON rs.response_id = x.id AND x.status = 'submitted'"
-	    " WHERE x.cycle_id = ? ORDER BY x.school_id", "I", s->cycle);
+	st = db_q(r, "SELECT x.school_id, x.status, x.id, coalesce(x.submitted_by, 0) FROM responses x"
+	             " WHERE x.cycle_id = ? ORDER BY x.school_id", "I", s->cycle);
 	while (db_step(r, st)) {
 		long long school = db_col_int(st, 0);
 		while (at < n && x[at].school < school)
 			at++;
 		if (at == n || x[at].school != school)
 			continue;           /* not in the selection */
-		struct row *w = &x[at];
 		m[at].cls = results_class(db_col_view(st, 1));
 		if (m[at].cls != 2)
 			continue;
-		w->id = db_col_int(st, 2);
-		w->leader = db_col_int(st, 3);
-		w->summarised = (int)db_col_int(st, 4);
-		w->f.implementing = (int)db_col_int(st, 5);
+		x[at].id = db_col_int(st, 2);
+		x[at].leader = db_col_int(st, 3);
+	}
+	/* The submitted responses' figures, walked beside them in the same
+	 * order (response_summary_cycle holds every column): a response
+	 * without a summary is decoded below when it counts. */
+	at = 0;
+	st = db_q(r, "SELECT rs.school_id, rs.response_id, rs.implementing, rs.stage, rs.supports, rs.learning,"
+	             "       rs.challenges, coalesce(rs.cultural_num, 0), coalesce(rs.cultural_den, 0),"
+	             "       coalesce(rs.instructional_num, 0), coalesce(rs.instructional_den, 0),"
+	             "       coalesce(rs.career_num, 0), coalesce(rs.career_den, 0)"
+	             "  FROM response_summary rs WHERE rs.cycle_id = ? ORDER BY rs.school_id", "I", s->cycle);
+	while (db_step(r, st)) {
+		long long school = db_col_int(st, 0);
+		while (at < n && x[at].school < school)
+			at++;
+		if (at == n || x[at].school != school || m[at].cls != 2 || x[at].id != db_col_int(st, 1))
+			continue;           /* not in the selection, or not its response */
+		struct row *w = &x[at];
+		w->summarised = 1;
+		w->f.implementing = (int)db_col_int(st, 2);
 		for (int c = 0; c < SUMMARY_NCHOICES; c++)
-			w->f.chosen[c] = db_col_int(st, 6 + c);
+			w->f.chosen[c] = db_col_int(st, 3 + c);
 		for (int d = 0; d < 3; d++)
-			w->f.score[d] = (struct score){ db_col_int(st, 10 + 2 * d), db_col_int(st, 11 + 2 * d) };
+			w->f.score[d] = (struct score){ db_col_int(st, 7 + 2 * d), db_col_int(st, 8 + 2 * d) };
 	}
 	policy_aggregate(m, n);
 	int k = 0;

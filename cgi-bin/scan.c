@@ -293,24 +293,36 @@ void scan_school_page(struct req *r)
 	section_form(r, c, school, name, in, s, &a, &e, x.revision, NULL);
 }
 
-/* Save the answers of section s (replacing the section's old ones). */
+static int same_answer(const char *x, const char *y)
+{
+	return x ? y && !strcmp(x, y) : !y;
+}
+
+/* Save the answers of section s (replacing the section's old ones, was:
+ * an answer that did not change is left as it is, so that a save as the
+ * leader types writes only what they typed, in the write lock all wait
+ * for). */
 static void save_section(struct req *r, long long rid, const struct instrument *in, int s,
-                         const struct answers *a)
+                         const struct answers *a, const struct answers *was)
 {
 	const struct section *sec = &in->sections[s];
 	for (int i = sec->first; i < sec->first + sec->count; i++) {
 		const char *id = in->q[i].id;
 		const char *ok = arena_printf(&r->arena, "%s.other", id);
-		db_exec(r, "DELETE FROM answers WHERE response_id = ? AND question IN (?, ?)", "Itt", rid, id, ok);
 		const char *v = answers_get(a, id), *o = answers_get(a, ok);
+		if (same_answer(v, answers_get(was, id)) && same_answer(o, answers_get(was, ok)))
+			continue;
+		db_exec(r, "DELETE FROM answers WHERE response_id = ? AND question IN (?, ?)", "Itt", rid, id, ok);
 		if (v)
 			db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, id, v);
 		if (o)
 			db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, ok, o);
 	}
 	/* Remember the section was saved (see section_form's prefill). */
-	db_exec(r, "INSERT OR REPLACE INTO answers (response_id, question, value) VALUES (?, ?, '1')", "It", rid,
-	        arena_printf(&r->arena, "_saved.%s", sec->id));
+	const char *mark = arena_printf(&r->arena, "_saved.%s", sec->id);
+	if (!same_answer(answers_get(was, mark), "1"))
+		db_exec(r, "INSERT OR REPLACE INTO answers (response_id, question, value) VALUES (?, ?, '1')", "It", rid,
+		        mark);
 	/* A later section's answers that an earlier change made irrelevant go. */
 	struct answers all = {0};
 	survey_load_answers(r, rid, &all);
@@ -380,7 +392,7 @@ void scan_school_submit(struct req *r)
 		x.id = db_last_id(r);
 		event(r, x.id, "started", "");
 	}
-	save_section(r, x.id, in, s, &a);
+	save_section(r, x.id, in, s, &a, &saved);
 	if (autosave) {
 		/* A script saving as the leader types: no page, just the revision. */
 		db_exec(r, "UPDATE responses SET revision = revision + 1, updated_at = unixepoch()"

@@ -44,10 +44,12 @@ static int cycle_tally(struct req *r, long long cycle, struct tally **out, struc
 	int n = 0, cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
 	struct tally *t = arena_alloc(&r->arena, sizeof *t * (size_t)cap);
 	struct policy_member *m = arena_alloc(&r->arena, sizeof *m * (size_t)cap);
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), "
-	    POLICY_MEMBER_COLUMNS " FROM schools s ORDER BY s.id",
-	    "II", r->user->id, r->user->org_id);
+	sqlite3_stmt *st = db_q(r, policy_staff_view(r->user)
+	    ? "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), "
+	      POLICY_STAFF_MEMBER_COLUMNS " FROM schools s ORDER BY s.id"
+	    : "SELECT s.id, s.state_code, s.type, coalesce(s.nation_id, 0), "
+	      POLICY_MEMBER_COLUMNS " FROM schools s ORDER BY s.id",
+	    policy_staff_view(r->user) ? "" : "II", r->user->id, r->user->org_id);
 	while (db_step(r, st)) {
 		struct policy_member one;
 		if (!policy_member_read(r, st, 4, &one))

@@ -170,6 +170,18 @@ void policy_aggregate(struct policy_member *m, int n);
  * viewer's user id, then org id). */
 #define POLICY_MEMBER_COLUMNS POLICY_ATOM ", " POLICY_AGGREGATE_OK ", " POLICY_COLUMNS
 
+/* 1 when viewer is staff or an admin: policy_decide then reads only a
+ * school's sharing level, never the viewer's ties to it. */
+int policy_staff_view(const struct user *viewer);
+
+/* POLICY_MEMBER_COLUMNS for a viewer policy_staff_view() holds for: the
+ * same columns (policy_member_read reads them alike) and the same
+ * decisions, without the ties' subqueries (0 in their place) or the atom
+ * of a school the viewer sees in full (NULL).  Binds nothing. */
+#define POLICY_STAFF_MEMBER_COLUMNS \
+	"iif(s.sharing IN ('foundation', 'network'), NULL, " POLICY_ATOM "), " POLICY_AGGREGATE_OK "," \
+	" coalesce(s.nation_id, 0), s.sharing, 0, 0, 0"
+
 /* Fill m (all but cls) from a row whose POLICY_MEMBER_COLUMNS start at
  * column col.  0 when the school's steward keeps it out of aggregates:
  * then it is no member at all. */

@@ -1,5 +1,5 @@
 /* summary.h — what a submitted response adds to a scan's figures, kept on
- * write in the table response_summary (migrations 012 and exact_scores).
+ * write in the table response_summary (migrations 012, 015 and 022).
  *
  * The results (results.c) used to decode every answer of every response on
  * each request: two seconds of server time at 100,000 schools.  Instead, a

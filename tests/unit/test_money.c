@@ -89,6 +89,34 @@ START_TEST(local_times_in_the_regions_zones)
 }
 END_TEST
 
+/* Conversions a worker remembers are the conversions: the same instants
+ * in alternating zones (as a page of hosts in two zones asks), across the
+ * changes of clocks, again and again, and a short buffer still cut. */
+START_TEST(remembered_conversions_are_exact)
+{
+	static const long long at[] = { 1768489200, 1784124000, 1793514600, 1793518200, 1793521800, 0 };
+	static const char *const zone[] = { "America/Chicago", "America/Denver", "UTC" };
+	static const char *const want[3][5] = {
+		{ "2026-01-15 09:00 CST", "2026-07-15 09:00 CDT", "2026-11-01 01:30 CDT", "2026-11-01 01:30 CST",
+		  "2026-11-01 02:30 CST" },
+		{ "2026-01-15 08:00 MST", "2026-07-15 08:00 MDT", "2026-11-01 00:30 MDT", "2026-11-01 01:30 MDT",
+		  "2026-11-01 01:30 MST" },
+		{ "2026-01-15 15:00 UTC", "2026-07-15 14:00 UTC", "2026-11-01 06:30 UTC", "2026-11-01 07:30 UTC",
+		  "2026-11-01 08:30 UTC" },
+	};
+	char s[32];
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; at[i]; i++)
+			for (int z = 0; z < 3; z++) {
+				utc_to_local(at[i], zone[(z + round) % 3], s, sizeof s);
+				ck_assert_str_eq(s, want[(z + round) % 3][i]);
+			}
+	char cut[11];
+	utc_to_local(at[0], zone[0], cut, sizeof cut);
+	ck_assert_str_eq(cut, "2026-01-15");
+}
+END_TEST
+
 /* 1:30 on the morning clocks go back happens twice: always the first
  * (daylight) instant, whatever the worker converted before. */
 START_TEST(repeated_hour_has_one_rule)
@@ -138,6 +166,7 @@ Suite *money_suite(void)
 	tcase_add_test(t, dates);
 	tcase_add_test(t, local_times_in_the_regions_zones);
 	tcase_add_test(t, repeated_hour_has_one_rule);
+	tcase_add_test(t, remembered_conversions_are_exact);
 	tcase_add_test(t, hours_rounded);
 	suite_add_tcase(s, t);
 	return s;

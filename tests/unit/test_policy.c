@@ -300,6 +300,24 @@ START_TEST(differencing_recovers_nothing_small)
 }
 END_TEST
 
+/* What lets the results read staff's and admins' members without the
+ * ties (POLICY_STAFF_MEMBER_COLUMNS): their decision is the same whatever
+ * the ties are. */
+START_TEST(staff_decide_by_level_alone)
+{
+	static const char *const levels[] = { "private", "foundation", "network", "bogus" };
+	enum role roles[] = { ROLE_ADMIN, ROLE_STAFF };
+	for (int k = 0; k < 2; k++)
+		for (int l = 0; l < 4; l++)
+			for (long long nation = 0; nation < 2; nation++) {
+				struct user u = U(roles[k], nation, 1);
+				enum vis plain = see_c(u, levels[l], nation, 0, 0, 0);
+				for (int ties = 1; ties < 8; ties++)
+					ck_assert_int_eq(see_c(u, levels[l], nation, ties & 1, !!(ties & 2), !!(ties & 4)), plain);
+			}
+}
+END_TEST
+
 START_TEST(coarse_rounding)
 {
 	ck_assert(policy_coarse(46.8772) > 46.89 && policy_coarse(46.8772) < 46.91);
@@ -361,6 +379,34 @@ static void prefilter_against_decide(struct req *r)
 		}
 		ck_assert_int_gt(shown, 0);
 	}
+	/* Staff and admins read members through the short columns (the
+	 * results and rates): the same members, hidden alike, in the same atoms. */
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) SELECT id, 'aggregate',"
+	           " CASE WHEN id % 6 = 0 THEN 'refused' ELSE 'allowed' END FROM schools WHERE id % 3 = 0", "");
+	for (size_t k = 0; k < sizeof users / sizeof users[0]; k++) {
+		r->user = &users[k];
+		ck_assert_int_eq(policy_staff_view(r->user), users[k].role == ROLE_ADMIN || users[k].role == ROLE_STAFF);
+		if (!policy_staff_view(r->user))
+			continue;
+		sqlite3_stmt *st = db_q(r, "SELECT " POLICY_MEMBER_COLUMNS ", " POLICY_STAFF_MEMBER_COLUMNS
+		                           " FROM schools s ORDER BY s.id", "II", users[k].id, users[k].org_id);
+		int members = 0, out = 0, hidden = 0;
+		while (db_step(r, st)) {
+			struct policy_member a, b;
+			int in_a = policy_member_read(r, st, 0, &a), in_b = policy_member_read(r, st, 7, &b);
+			ck_assert_int_eq(in_a, in_b);
+			out += !in_a;
+			if (!in_a)
+				continue;
+			members++;
+			hidden += a.hidden;
+			ck_assert_int_eq(a.hidden, b.hidden);
+			ck_assert_str_eq(a.atom ? a.atom : "-", b.atom ? b.atom : "-");
+		}
+		ck_assert_int_gt(members, 0);
+		ck_assert_int_gt(out, 0);
+		ck_assert_int_gt(hidden, 0);
+	}
 	/* Every outcome met. */
 	ck_assert_int_gt(kinds[VIS_HIDDEN], 0);
 	ck_assert_int_gt(kinds[VIS_COARSE], 0);
@@ -389,6 +435,7 @@ Suite *policy_suite(void)
 	tcase_add_test(t, atoms_kept_whole);
 	tcase_add_test(t, differencing_recovers_nothing_small);
 	tcase_add_test(t, coarse_rounding);
+	tcase_add_test(t, staff_decide_by_level_alone);
 	tcase_add_test(t, map_placement);
 	tcase_add_test(t, sql_prefilter_agrees_with_policy);
 	suite_add_tcase(s, t);

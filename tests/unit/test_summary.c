@@ -147,6 +147,9 @@ START_TEST(summaries_are_the_decoded_figures)
 	                               " AND NOT EXISTS (SELECT 1 FROM response_summary WHERE response_id = x.id)", ""), 0);
 	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
 	                               " WHERE x.status <> 'submitted'", ""), 0);
+	/* Each carries its response's cycle and school (the results walk them so). */
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
+	                               " WHERE rs.cycle_id IS NOT x.cycle_id OR rs.school_id IS NOT x.school_id", ""), 0);
 
 	/* Each stored summary is its response decoded. */
 	st = db_q(r, "SELECT response_id, implementing, stage, supports, learning, challenges,"
@@ -220,6 +223,20 @@ START_TEST(reopened_or_changed_leaves_the_figures_at_once)
 	db_exec(r, "UPDATE answers SET value = 'not_yet' WHERE response_id = ? AND question = 'stage'", "I", rid);
 	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary WHERE response_id = ?", "I", rid), 0);
 	ck_assert_str_ne(figures(r, NULL, NULL), decoded);
+	/* A submitted response moved to another school behind ilnet's back:
+	 * its summary goes (it carries its school), the figures decode it. */
+	store_summary(r, rid);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary WHERE response_id = ?", "I", rid), 1);
+	long long other = db_int(r, 0, "SELECT s.id FROM schools s WHERE NOT EXISTS (SELECT 1 FROM responses x"
+	                               " WHERE x.school_id = s.id AND x.cycle_id = (SELECT cycle_id FROM responses"
+	                               " WHERE id = ?)) LIMIT 1", "I", rid);
+	ck_assert_int_gt(other, 0);
+	db_exec(r, "UPDATE responses SET school_id = ? WHERE id = ?", "II", other, rid);
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary WHERE response_id = ?", "I", rid), 0);
+	const char *moved = figures(r, NULL, NULL);
+	store_summary(r, rid);
+	figures_changed(r);
+	ck_assert_str_eq(figures(r, NULL, NULL), moved);
 	test_req_free(r);
 }
 END_TEST
