@@ -468,12 +468,20 @@ void scan_review_page(struct req *r)
 	survey_load_answers(r, x.id, &a);
 	page_begin(r, arena_printf(&r->arena, "Review: %s — %d scan", name, c->year));
 	int missing = survey_check(in, &a);
-	if (missing >= 0)
+	if (missing >= 0) {
+		/* Each question still to answer, by name, linked to its field. */
 		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>Not yet complete</h2>"
-		        "<p><a href=\"%s?section=%s&amp;check=1\">Answer the required questions in %s</a>"
-		        " before submitting.</p></div>\n",
-		     base_path(r, c->year, school), in->sections[missing].id, in->sections[missing].title);
-	else
+		        "<p>Answer these before submitting:</p>\n<ul>\n");
+		for (int i = 0; i < in->nq; i++) {
+			const struct question *q = &in->q[i];
+			const char *v = answers_get(&a, q->id);
+			if (q->required && survey_visible(in, q, &a) && (!v || !*v))
+				html(r, "<li><a href=\"%s?section=%s&amp;check=1#f-q_%s\">%s</a> <span class=\"muted\">(%s)</span></li>\n",
+				     base_path(r, c->year, school), in->sections[q->section].id, q->id, q->label,
+				     in->sections[q->section].title);
+		}
+		html(r, "</ul></div>\n");
+	} else
 		html(r, "<p>Check the answers below, then submit. After submitting, foundation staff can"
 		        " reopen the response if something needs changing.</p>\n");
 	survey_render_answers(r, in, &a, base_path(r, c->year, school));
