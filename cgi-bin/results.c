@@ -523,8 +523,10 @@ static void results_body(struct req *r, struct summary *s)
 	html(r, "<p class=\"exports\">Share this view by its address. Download: "
 	        "<a href=\"/scans/%d/responses.csv?%s\">responses (CSV)</a>, "
 	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
-	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
-	     s->year, q, s->year, s->year, q);
+	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n"
+	        "<p><a href=\"#questions\">Every question, as answered</a> · <a href=\"/scans/%d/wants\">Who wants"
+	        " a cohort, the convening, to host or to visit: lists to invite from</a></p>\n",
+	     s->year, q, s->year, s->year, q, s->year);
 	html(r, "<p class=\"hint\" id=\"rule\">How these figures protect schools: schools whose nations keep"
 	        " their data private count only where at least %d of them share a state, a school type and a"
 	        " nation, with none or at least %d of them in each response status (not started, in progress,"

@@ -24,15 +24,15 @@
 #include <string.h>
 
 struct wants_list {
-	const char *key, *question, *title, *noun;
+	const char *key, *question, *title, *noun, *one;
 	int by_leader;              /* a leader's answer for all their schools */
 };
 
 static const struct wants_list lists[] = {
-	{ "cohort", "want_cohort", "Leaders who would take part in an Inspire cohort", "leaders", 1 },
-	{ "convening", "want_convening", "Leaders who would attend the regional convening", "leaders", 1 },
-	{ "host", "connect_host", "Schools that would host a Connect site visit", "schools", 0 },
-	{ "visit", "connect_visit", "Schools whose educators would visit another school", "schools", 0 },
+	{ "cohort", "want_cohort", "Leaders who would take part in an Inspire cohort", "leaders", "leader", 1 },
+	{ "convening", "want_convening", "Leaders who would attend the regional convening", "leaders", "leader", 1 },
+	{ "host", "connect_host", "Schools that would host a Connect site visit", "schools", "school", 0 },
+	{ "visit", "connect_visit", "Schools whose educators would visit another school", "schools", "school", 0 },
 };
 #define NLISTS (int)(sizeof lists / sizeof lists[0])
 
@@ -44,9 +44,12 @@ const char *wants_list_of(const char *question)
 	return NULL;
 }
 
+/* The list asked for; NULL when none is (the index of lists). */
 static const struct wants_list *list_asked(struct req *r)
 {
 	const char *k = req_query(r, "list");
+	if (!k || !*k)
+		return NULL;
 	for (int i = 0; k && i < NLISTS; i++)
 		if (!strcmp(lists[i].key, k))
 			return &lists[i];
@@ -133,6 +136,26 @@ static void act_links(struct req *r, const struct wants_list *l, int year)
 		        " <a href=\"/connect/report\">How the network visits</a></p>\n");
 }
 
+/* /scans/{year}/wants: the four lists, with how many each holds. */
+static void wants_index(struct req *r, int year, long long cycle)
+{
+	struct usage_tally used = {0};
+	page_begin(r, arena_printf(&r->arena, "Who wants what — %d scan", year));
+	html(r, "<p class=\"lead\">Leaders and schools who answered yes to the scan's Inspire and Connect"
+	        " questions, to invite from. Only schools whose data you may see are listed.</p>\n<ul>\n");
+	for (int i = 0; i < NLISTS; i++) {
+		struct want *w;
+		int n = want_rows(r, cycle, &lists[i], "yes", &w, &used), people = 0;
+		for (int k = 0; k < n; k++)
+			people += !lists[i].by_leader || k == 0 || w[k].leader != w[k - 1].leader;
+		html(r, "<li><a href=\"/scans/%d/wants?list=%s\">%s</a> <span class=\"muted\">(%d %s)</span></li>\n",
+		     year, lists[i].key, lists[i].title, people, people == 1 ? lists[i].one : lists[i].noun);
+	}
+	html(r, "</ul>\n<p><a href=\"/scans/%d/results#questions\">Every question's counts</a></p>\n", year);
+	usage_flush(r, &used, "scan want lists");
+	page_end(r);
+}
+
 void wants_page(struct req *r)
 {
 	int year = (int)r->ids[0];
@@ -140,6 +163,10 @@ void wants_page(struct req *r)
 	if (!cycle)
 		req_fail(r, 404, "no such cycle");
 	const struct wants_list *l = list_asked(r);
+	if (!l) {
+		wants_index(r, year, cycle);
+		return;
+	}
 	const char *a = answer_asked(r);
 	struct usage_tally used = {0};
 	struct want *w;
@@ -159,13 +186,13 @@ void wants_page(struct req *r)
 	filter_end(r);
 	act_links(r, l, year);
 	html(r, "<p class=\"exports\"><a href=\"/scans/%d/wants.csv?list=%s&amp;answer=%s\">Download this list"
-	        " (CSV)</a> · <a href=\"/scans/%d/results#questions\">Every question's counts</a></p>\n",
-	     year, l->key, a, year);
+	        " (CSV)</a> · <a href=\"/scans/%d/wants\">Every list</a> · <a href=\"/scans/%d/results#questions\">Every"
+	        " question's counts</a></p>\n", year, l->key, a, year, year);
 	/* A leader's rows come together (ordered so): one line per leader. */
 	int people = 0;
 	for (int i = 0; i < n; i++)
 		people += !l->by_leader || i == 0 || w[i].leader != w[i - 1].leader;
-	html(r, "<p><strong>%d</strong> %s.</p>\n", people, l->noun);
+	html(r, "<p><strong>%d</strong> %s.</p>\n", people, people == 1 ? l->one : l->noun);
 	if (!n) {
 		html(r, "<p>No one in this list yet.</p>\n");
 		html(r, "<p><a href=\"/scans/%d/results\">Back to the results</a></p>\n", year);
@@ -210,6 +237,8 @@ void wants_csv(struct req *r)
 	if (!cycle)
 		req_fail(r, 404, "no such cycle");
 	const struct wants_list *l = list_asked(r);
+	if (!l)
+		req_fail(r, 404, "name a list");
 	const char *a = answer_asked(r);
 	struct usage_tally used = {0};
 	struct want *w;

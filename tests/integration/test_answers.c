@@ -439,6 +439,15 @@ START_TEST(want_lists_follow_the_policy)
 		resp_free(x);
 		client_free(o);
 	}
+	/* The index of lists counts what each holds, as the lists do. */
+	r = http_get(staff, "/scans/2032/wants");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Leaders who would attend the regional convening</a> <span class=\"muted\">(2 leaders)"));
+	ck_assert(resp_has(r, "Schools that would host a Connect site visit</a> <span class=\"muted\">(1 school)"));
+	resp_free(r);
+	r = http_get(staff, "/scans/2032/wants.csv");
+	ck_assert_int_eq(r->status, 404);
+	resp_free(r);
 	r = http_get(staff, "/scans/2032/wants?list=everyone");
 	ck_assert_int_eq(r->status, 404);
 	resp_free(r);
