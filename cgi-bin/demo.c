@@ -459,8 +459,11 @@ static int seed(struct req *r, const char *password)
 		gmtime_r(&now, &tm);
 		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at, closed_at)"
 		           " VALUES (2018, ?, 'closed', 1520000000, 1530000000)", "I", inst);
+		/* This year's asks the current version ("none" among the
+		 * supports, a start year no later than the scan's). */
+		long long cur = db_int(r, inst, "SELECT id FROM instruments WHERE version = 'regional-scan-v2'", "");
 		db_exec(r, "INSERT OR IGNORE INTO scan_cycles (year, instrument_id, status, opened_at)"
-		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, inst);
+		           " VALUES (?, ?, 'open', unixepoch())", "iI", tm.tm_year + 1900, cur);
 		/* Its season: opened a week ago, due in three weeks, reminded 14
 		 * and 3 days before. */
 		db_exec(r, "UPDATE scan_cycles SET opens_on = date(opened_at, 'unixepoch', '-7 days'),"

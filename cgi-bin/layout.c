@@ -197,9 +197,15 @@ void form_end(struct req *r)
 
 void form_error(struct form_errors *e, const char *field, const char *msg)
 {
+	form_error_about(e, field, NULL, msg);
+}
+
+void form_error_about(struct form_errors *e, const char *field, const char *about, const char *msg)
+{
 	if (e->n < FORM_MAX_ERRORS) {
 		e->v[e->n].field = field;
 		e->v[e->n].msg = msg;
+		e->v[e->n].about = about;
 		e->n++;
 	}
 }
@@ -282,7 +288,10 @@ void form_error_summary(struct req *r, const struct form_errors *e)
 					p = q;
 			if (!p)
 				p = id_new(r, "", e->v[i].field, e);
-			html(r, "<li><a href=\"#f-%s\">%s</a></li>\n", p->key, e->v[i].msg);
+			if (e->v[i].about)
+				html(r, "<li><a href=\"#f-%s\">%s: %s</a></li>\n", p->key, e->v[i].about, e->v[i].msg);
+			else
+				html(r, "<li><a href=\"#f-%s\">%s</a></li>\n", p->key, e->v[i].msg);
 		} else {
 			html(r, "<li>%s</li>\n", e->v[i].msg);
 		}

@@ -56,6 +56,18 @@ struct group {
 	struct score_mean score[3]; /* exact: rounded only when shown */
 };
 
+/* Every question's answers counted over the counted responses: for a
+ * choice, each option (and "Other"); for a scale, each point; for a number
+ * or a text, only how many answered (texts are read in the responses
+ * file, where the policy lets a viewer see the school). */
+struct qcount {
+	const struct question *q;
+	int answered;               /* counted schools that answered it */
+	int nopts;
+	const char **values, **labels;
+	int *n;                     /* per option: schools that chose it */
+};
+
 struct summary {
 	int year;
 	long long cycle;
@@ -71,6 +83,7 @@ struct summary {
 	struct score_mean score[3]; /* exact: rounded only when shown */
 	struct group *by_state, *by_type, *by_nation;
 	int nby_state, nby_type, nby_nation;
+	struct qcount *qs;          /* one per question of the instrument */
 };
 
 /* Counts of each option of choice question c (SUMMARY_STAGE...), most
@@ -152,6 +165,73 @@ static void *grown(struct req *r, const void *p, int n, int cap, size_t size)
 	return q;
 }
 
+/* The counts of every question (struct qcount) over the counted responses
+ * ids[0..n), sorted: one walk over the cycle's submitted answers. */
+static int id_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+static void question_counts(struct req *r, struct summary *s, const struct row *rows, int n)
+{
+	const struct instrument *in = s->in;
+	s->qs = arena_zalloc(&r->arena, sizeof *s->qs * (size_t)(in->nq + 1));
+	for (int i = 0; i < in->nq; i++) {
+		struct qcount *c = &s->qs[i];
+		const struct question *q = c->q = &in->q[i];
+		const struct question *src = q->options_from ? survey_question(in, q->options_from) : q;
+		int k = q->type == Q_SCALE ? q->nscale : q->type == Q_SINGLE || q->type == Q_MULTI
+		        ? src->noptions + (q->other ? 1 : 0) : 0;
+		c->values = arena_zalloc(&r->arena, sizeof *c->values * (size_t)(k + 1));
+		c->labels = arena_zalloc(&r->arena, sizeof *c->labels * (size_t)(k + 1));
+		c->n = arena_zalloc(&r->arena, sizeof *c->n * (size_t)(k + 1));
+		for (int j = 0; j < k; j++) {
+			if (q->type == Q_SCALE) {
+				c->values[j] = arena_printf(&r->arena, "%d", j + 1);
+				c->labels[j] = q->scale[j];
+			} else if (j < src->noptions) {
+				c->values[j] = src->options[j].value;
+				c->labels[j] = src->options[j].label;
+			} else {
+				c->values[j] = SURVEY_OTHER;
+				c->labels[j] = "Other";
+			}
+		}
+		c->nopts = k;
+	}
+	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	qsort(ids, (size_t)n, sizeof *ids, id_cmp);
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT a.response_id, a.question, a.value FROM answers a JOIN responses x ON x.id = a.response_id"
+	    " WHERE x.cycle_id = ? AND x.status = 'submitted' ORDER BY a.response_id", "I", s->cycle);
+	while (db_step(r, st)) {
+		long long id = db_col_int(st, 0);
+		if (!n || !bsearch(&id, ids, (size_t)n, sizeof *ids, id_cmp))
+			continue;           /* not counted for this viewer */
+		const char *qid = db_col_view(st, 1), *v = db_col_view(st, 2);
+		int i = 0;
+		while (i < in->nq && strcmp(in->q[i].id, qid))
+			i++;
+		if (i == in->nq || !v || !*v)
+			continue;           /* an "other" text, a marker, or a question of no instrument */
+		struct qcount *c = &s->qs[i];
+		c->answered++;
+		for (const char *p = v; p;) {
+			const char *end = strchr(p, '\n');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			for (int j = 0; j < c->nopts; j++)
+				if (strlen(c->values[j]) == len && !strncmp(c->values[j], p, len)) {
+					c->n[j]++;
+					break;
+				}
+			p = end ? end + 1 : NULL;
+		}
+	}
+}
+
 /* The schools of a selection and their responses, as this viewer may count
  * them (policy_aggregate), with each counted response's figures.  Returns
  * the submitted responses counted; *schools is how many schools count,
@@ -161,7 +241,7 @@ static void *grown(struct req *r, const void *p, int n, int cap, size_t size)
  * Schools and the cycle's responses are read in two plain walks in school
  * order and matched here: looking each school's response up in turn took
  * longer than everything else together at 100,000 schools. */
-static struct row *load_rows(struct req *r, const struct summary *s, int *out_n, int *schools, int *unlisted,
+static struct row *load_rows(struct req *r, struct summary *s, int *out_n, int *schools, int *unlisted,
                              const char **usage)
 {
 	/* Both walks in one snapshot: a save in between must not make the
@@ -259,6 +339,7 @@ static struct row *load_rows(struct req *r, const struct summary *s, int *out_n,
 		if (!w->summarised)
 			summary_decode(r, w->id, s->in, &w->f);
 	}
+	question_counts(r, s, x, k);
 	db_read_end(r, began);
 	*out_n = k;
 	*usage = usage_tally_text(r, &t);
@@ -397,6 +478,48 @@ static void group_table(struct req *r, const char *caption, const struct group *
 	table_end(r);
 }
 
+static const char *selection_query(struct req *r, const struct summary *s);
+
+/* Every question the scan asks, section by section, counted as the
+ * figures above are; the questions staff act on link to their lists. */
+static void every_question(struct req *r, const struct summary *s)
+{
+	const char *q = selection_query(r, s);
+	html(r, "<h2 id=\"questions\">Every question, as answered</h2>\n"
+	        "<p class=\"hint\">The same schools as every figure above, protected the same way. Shares are"
+	        " of the schools that answered each question; where several answers could be chosen they add"
+	        " up to more than 100%%. Questions a leader answers once for all their schools (marked"
+	        " \u201cfor all their schools\u201d) count once for each school. Written answers are read in the"
+	        " responses file. <a href=\"/scans/%d/questions.csv?%s\">Download these counts (CSV)</a>.</p>\n",
+	     s->year, q);
+	const struct instrument *in = s->in;
+	for (int sec = 0; sec < in->nsections; sec++) {
+		html(r, "<h3>%s</h3>\n", in->sections[sec].title);
+		for (int i = in->sections[sec].first; i < in->sections[sec].first + in->sections[sec].count; i++) {
+			const struct qcount *c = &s->qs[i];
+			const char *list = wants_list_of(c->q->id);
+			const char *who = c->q->shared ? " (for all their schools)" : "";
+			if (!c->nopts) {
+				html(r, "<p><strong>%s</strong>%s: answered for %d of %d schools.</p>\n", c->q->label, who,
+				     c->answered, s->n);
+				continue;
+			}
+			table_begin(r, NULL, arena_printf(&r->arena, "%s%s \u2014 answered for %d of %d schools",
+			                                  c->q->label, who, c->answered, s->n));
+			html(r, "<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">Schools</th>"
+			        "<th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
+			for (int j = 0; j < c->nopts; j++)
+				html(r, "<tr><th scope=\"row\">%s</th><td class=\"num\">%d</td><td class=\"num\">%d%%</td></tr>\n",
+				     c->labels[j], c->n[j], (int)(pct(c->n[j], c->answered) + 0.5));
+			html(r, "</tbody>\n");
+			table_end(r);
+			if (list)
+				html(r, "<p><a href=\"/scans/%d/wants?list=%s\">Who said yes or maybe<span"
+				        " class=\"visually-hidden\">: %s</span></a></p>\n", s->year, list, c->q->label);
+		}
+	}
+}
+
 static const char *selection_query(struct req *r, const struct summary *s)
 {
 	return arena_printf(&r->arena, "state=%s&type=%s&nation=%lld", url_enc(r, s->state ? s->state : ""),
@@ -419,8 +542,10 @@ static void results_body(struct req *r, struct summary *s)
 	html(r, "<p class=\"exports\">Share this view by its address. Download: "
 	        "<a href=\"/scans/%d/responses.csv?%s\">responses (CSV)</a>, "
 	        "<a href=\"/scans/%d/codebook.csv\">codebook (CSV)</a>, "
-	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n",
-	     s->year, q, s->year, s->year, q);
+	        "<a href=\"/api/v1/scans/%d/summary?%s\">these figures (JSON)</a>.</p>\n"
+	        "<p><a href=\"#questions\">Every question, as answered</a> · <a href=\"/scans/%d/wants\">Who wants"
+	        " a cohort, the convening, to host or to visit: lists to invite from</a></p>\n",
+	     s->year, q, s->year, s->year, q, s->year);
 	html(r, "<p class=\"hint\" id=\"rule\">How these figures protect schools: schools whose nations keep"
 	        " their data private count only where at least %d of them share a state, a school type and a"
 	        " nation, with none or at least %d of them in each response status (not started, in progress,"
@@ -481,6 +606,7 @@ static void results_body(struct req *r, struct summary *s)
 	group_table(r, "By state", s->by_state, s->nby_state);
 	group_table(r, "By school type", s->by_type, s->nby_type);
 	group_table(r, "By nation (schools belonging to a Native nation)", s->by_nation, s->nby_nation);
+	every_question(r, s);
 }
 
 void results_page(struct req *r)
@@ -539,6 +665,36 @@ static cJSON *groups_json(const struct group *g, int n)
 	return a;
 }
 
+/* Every question's counts (struct qcount), as the page shows them. */
+static cJSON *questions_json(const struct summary *s)
+{
+	static const char *const types[] = { "single", "multi", "scale", "number", "text", "longtext" };
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < s->in->nq; i++) {
+		const struct qcount *c = &s->qs[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", c->q->id);
+		cJSON_AddStringToObject(o, "section", s->in->sections[c->q->section].id);
+		cJSON_AddStringToObject(o, "label", c->q->label);
+		cJSON_AddStringToObject(o, "type", types[c->q->type]);
+		cJSON_AddBoolToObject(o, "for_all_their_schools", c->q->shared);
+		cJSON_AddNumberToObject(o, "answered", c->answered);
+		if (c->nopts) {
+			cJSON *opts = cJSON_AddArrayToObject(o, "answers");
+			for (int j = 0; j < c->nopts; j++) {
+				cJSON *x = cJSON_CreateObject();
+				cJSON_AddStringToObject(x, "value", c->values[j]);
+				cJSON_AddStringToObject(x, "label", c->labels[j]);
+				cJSON_AddNumberToObject(x, "schools", c->n[j]);
+				cJSON_AddNumberToObject(x, "share", (int)(pct(c->n[j], c->answered) + 0.5));
+				cJSON_AddItemToArray(opts, x);
+			}
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 void results_json(struct req *r)
 {
 	struct summary *s = selection(r, r->ids[0]);
@@ -585,6 +741,7 @@ void results_json(struct req *r)
 	cJSON_AddItemToObject(o, "by_state", groups_json(s->by_state, s->nby_state));
 	cJSON_AddItemToObject(o, "by_type", groups_json(s->by_type, s->nby_type));
 	cJSON_AddItemToObject(o, "by_nation", groups_json(s->by_nation, s->nby_nation));
+	cJSON_AddItemToObject(o, "questions", questions_json(s));
 	char *text = cJSON_PrintUnformatted(o);
 	buf_puts(&r->body, text);
 	buf_putc(&r->body, '\n');
@@ -680,6 +837,35 @@ void results_csv(struct req *r)
 		csv_end(b);
 	}
 	usage_flush(r, &used, "scan responses (CSV)");
+}
+
+/* /scans/{year}/questions.csv: every question's counts, one row per
+ * answer (a number or text question: one row, its count answered), for
+ * the selection and the viewer exactly as the page counts them. */
+void questions_csv(struct req *r)
+{
+	struct summary *s = selection(r, r->ids[0]);
+	summarize(r, s);
+	record_usage(r, s->usage, "scan question counts (CSV)");
+	const char *head[] = { "section", "question", "label", "answer", "answer_label", "schools", "answered",
+	                       "share", "schools_responding", NULL };
+	csv_start(r, arena_printf(&r->arena, "ilnet-scan-%d-questions.csv", s->year), head);
+	struct buf *b = &r->body;
+	for (int i = 0; i < s->in->nq; i++) {
+		const struct qcount *c = &s->qs[i];
+		const char *answered = arena_printf(&r->arena, "%d", c->answered);
+		const char *of = arena_printf(&r->arena, "%d", s->n);
+		for (int j = 0; j < (c->nopts ? c->nopts : 1); j++) {
+			const char *cols[] = { s->in->sections[c->q->section].id, c->q->id, c->q->label,
+			                       c->nopts ? c->values[j] : "", c->nopts ? c->labels[j] : "",
+			                       c->nopts ? arena_printf(&r->arena, "%d", c->n[j]) : answered, answered,
+			                       c->nopts ? arena_printf(&r->arena, "%d", (int)(pct(c->n[j], c->answered) + 0.5))
+			                                : "", of };
+			for (int k = 0; k < 9; k++)
+				csv_field(b, cols[k], k == 0);
+			csv_end(b);
+		}
+	}
 }
 
 void codebook_csv(struct req *r)

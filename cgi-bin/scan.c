@@ -151,8 +151,10 @@ void scan_page(struct req *r)
 		if (started_any && not_started) {
 			/* Start a school from the answers given for another. */
 			html(r, "<h3>Start from your answers for another school</h3>\n"
-			        "<p>Copies every answer as a draft for the school you choose; you then"
-			        " review and change what differs before submitting.</p>\n");
+			        "<p>Copies your answers as a draft for the school you choose, except those about"
+			        " that school alone, such as your years there and who it serves (the page after copying"
+			        " lists them). Nothing is submitted: you then review and change what"
+			        " differs, and submit yourself.</p>\n");
 			form_begin(r, arena_printf(&r->arena, "/scan/%d/copy", year));
 			const char **from = form_options(r, db_q(r,
 			    "SELECT s.id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id"
@@ -209,6 +211,51 @@ static void progress(struct req *r, const struct instrument *in, int s)
 	html(r, "</ol>\n");
 }
 
+/* Question labels for a list of ids separated by spaces, as <li>s. */
+static int question_items(struct req *r, const struct instrument *in, const char *ids)
+{
+	int n = 0;
+	for (const char *p = ids; p && *p;) {
+		size_t len = strcspn(p, " ");
+		const struct question *q = survey_question(in, arena_strndup(&r->arena, p, len));
+		if (q) {
+			html(r, "<li>%s</li>", q->label);
+			n++;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* What "Copy from another school" copied into this school's draft (its
+ * last "copied" event): shown on the page the copy leads to. */
+static void copied_notice(struct req *r, const struct instrument *in, long long cycle, long long school)
+{
+	char *d = db_text(r, "SELECT e.detail FROM response_events e JOIN responses x ON x.id = e.response_id"
+	                     " WHERE x.cycle_id = ? AND x.school_id = ? AND e.action = 'copied' AND e.user_id = ?"
+	                     " ORDER BY e.id DESC LIMIT 1", "III", cycle, school, r->user->id);
+	char *copied = d ? strstr(d, ";\ncopied: ") : NULL;
+	char *left = copied ? strstr(copied, ";\nleft alone: ") : NULL;
+	if (!left || strncmp(d, "from ", 5))
+		return;                 /* an older copy, recorded without its lists */
+	*copied = '\0';
+	copied += strlen(";\ncopied: ");
+	*left = '\0';
+	left += strlen(";\nleft alone: ");
+	d += 5;
+	html(r, "<div class=\"notice\" role=\"status\" id=\"copied\">\n<h2>Copied from %s, as a draft</h2>\n"
+	        "<p>Nothing is submitted: check each section, change what differs for this school, answer"
+	        " what is left, then review and submit.</p>\n<details><summary>Answers copied</summary><ul>", d);
+	if (!question_items(r, in, copied))
+		html(r, "<li>None: that school had no answers to copy yet.</li>");
+	html(r, "</ul></details>\n<p>Left for you to answer here, because they are about this school"
+	        " alone:</p>\n<ul>");
+	question_items(r, in, left);
+	html(r, "</ul>\n</div>\n");
+}
+
 static void section_form(struct req *r, struct cycle *c, long long school, const char *school_name,
                          const struct instrument *in, int s, const struct answers *a,
                          const struct form_errors *e, long long revision, const char *conflict)
@@ -218,6 +265,8 @@ static void section_form(struct req *r, struct cycle *c, long long school, const
 	const char *msg = req_query(r, "msg");
 	if (msg && !strcmp(msg, "saved") && (!e || !e->n))
 		page_notice(r, "Saved. You can close this page and continue later, on any device.");
+	if (msg && !strcmp(msg, "copied") && (!e || !e->n))
+		copied_notice(r, in, c->id, school);
 	if (conflict)
 		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
 		        "<h2>This section was saved from another window</h2>\n<p>%s</p>\n"
@@ -287,7 +336,8 @@ void scan_school_page(struct req *r)
 			const struct question *q = &in->q[i];
 			const char *v = answers_get(&a, q->id);
 			if (q->required && survey_visible(in, q, &a) && (!v || !*v))
-				form_error(&e, arena_printf(&r->arena, "q_%s", q->id), "Answer this question before submitting.");
+				form_error_about(&e, arena_printf(&r->arena, "q_%s", q->id), q->label,
+				                 "Answer this question before submitting.");
 		}
 	}
 	section_form(r, c, school, name, in, s, &a, &e, x.revision, NULL);
@@ -362,7 +412,7 @@ void scan_school_submit(struct req *r)
 	struct form_errors e = {0};
 	int strict = !strcmp(go, "next") || !strcmp(go, "review");
 	int autosave = !strcmp(go, "autosave");
-	survey_read_section(r, in, s, &a, &e, strict);
+	survey_read_section(r, in, s, &a, &e, strict, c->year);
 
 	if (posted_rev != x.revision) {
 		/* Saved elsewhere since this page was opened: show, do not overwrite. */
@@ -437,12 +487,20 @@ void scan_review_page(struct req *r)
 	survey_load_answers(r, x.id, &a);
 	page_begin(r, arena_printf(&r->arena, "Review: %s — %d scan", name, c->year));
 	int missing = survey_check(in, &a);
-	if (missing >= 0)
+	if (missing >= 0) {
+		/* Each question still to answer, by name, linked to its field. */
 		html(r, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>Not yet complete</h2>"
-		        "<p><a href=\"%s?section=%s&amp;check=1\">Answer the required questions in %s</a>"
-		        " before submitting.</p></div>\n",
-		     base_path(r, c->year, school), in->sections[missing].id, in->sections[missing].title);
-	else
+		        "<p>Answer these before submitting:</p>\n<ul>\n");
+		for (int i = 0; i < in->nq; i++) {
+			const struct question *q = &in->q[i];
+			const char *v = answers_get(&a, q->id);
+			if (q->required && survey_visible(in, q, &a) && (!v || !*v))
+				html(r, "<li><a href=\"%s?section=%s&amp;check=1#f-q_%s\">%s</a> <span class=\"muted\">(%s)</span></li>\n",
+				     base_path(r, c->year, school), in->sections[q->section].id, q->id, q->label,
+				     in->sections[q->section].title);
+		}
+		html(r, "</ul></div>\n");
+	} else
 		html(r, "<p>Check the answers below, then submit. After submitting, foundation staff can"
 		        " reopen the response if something needs changing.</p>\n");
 	survey_render_answers(r, in, &a, base_path(r, c->year, school));
@@ -523,14 +581,39 @@ void scan_copy_submit(struct req *r)
 		page_end(r);
 		return;
 	}
+	/* A draft, never submitted: answers about the school copied from
+	 * (years there, who it serves, its story...) stay unanswered here. */
+	const struct instrument *in = survey_get(r, c->instrument_id);
 	db_exec(r, "INSERT INTO responses (cycle_id, school_id, started_by, section) VALUES (?, ?, ?, ?)",
-	        "IIIt", c->id, to, r->user->id, "");
+	        "IIIt", c->id, to, r->user->id, in->sections[0].id);
 	long long rid = db_last_id(r);
-	db_exec(r, "INSERT INTO answers (response_id, question, value)"
-	           " SELECT ?, question, value FROM answers WHERE response_id = ?", "II", rid, src.id);
-	event(r, rid, "copied", "from the leader's answers for another of their schools");
+	struct answers a = {0};
+	survey_load_answers(r, src.id, &a);
+	struct buf copied = BUF_IN(&r->arena), left = BUF_IN(&r->arena);
+	for (int i = 0; i < in->nq; i++) {
+		const struct question *q = &in->q[i];
+		const char *ok = arena_printf(&r->arena, "%s.other", q->id);
+		const char *v = answers_get(&a, q->id), *o = answers_get(&a, ok);
+		if (survey_school_specific(q)) {
+			buf_printf(&left, "%s%s", left.len ? " " : "", q->id);
+			continue;
+		}
+		if (!v)
+			continue;
+		db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, q->id, v);
+		if (o)
+			db_exec(r, "INSERT INTO answers (response_id, question, value) VALUES (?, ?, ?)", "Itt", rid, ok, o);
+		buf_printf(&copied, "%s%s", copied.len ? " " : "", q->id);
+	}
+	/* What was copied, for the page that follows and the history: the
+	 * school copied from, the questions copied, those left alone. */
+	event(r, rid, "copied", arena_printf(&r->arena, "from %s;\ncopied: %s;\nleft alone: %s", led_school(r, from),
+	                                     buf_str(&copied), buf_str(&left)));
+	buf_free(&copied);
+	buf_free(&left);
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "%s/review", base_path(r, c->year, to)));
+	req_redirect(r, arena_printf(&r->arena, "%s?section=%s&msg=copied", base_path(r, c->year, to),
+	                             in->sections[0].id));
 }
 
 /* ---- a leader's copy of the answers ------------------------------------------ */

@@ -69,6 +69,13 @@ static int parse_question(struct instrument *in, int idx, const cJSON *j, char *
 	q->required = jbool(j, "required");
 	q->shared = jbool(j, "shared");
 	q->other = jbool(j, "other");
+	q->school_specific = jbool(j, "school_specific");
+	const char *not_after = jstr(j, "not_after");
+	if (not_after && strcmp(not_after, "cycle_year")) {
+		snprintf(err, errlen, "question %s: not_after may only be \"cycle_year\"", q->id);
+		return -1;
+	}
+	q->not_after_cycle = not_after != NULL;
 	q->min = jlong(j, "min", 0);
 	q->max = jlong(j, "max", q->type == Q_LONGTEXT ? 4000 : q->type == Q_TEXT ? 200 : 1000000);
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(j, "options");
@@ -84,6 +91,7 @@ static int parse_question(struct instrument *in, int idx, const cJSON *j, char *
 		cJSON_ArrayForEach(o, opts) {
 			q->options[k].value = jstr(o, "value");
 			q->options[k].label = jstr(o, "label");
+			q->options[k].exclusive = jbool(o, "exclusive");
 			if (!q->options[k].value || !q->options[k].label || strchr(q->options[k].value, '\n')) {
 				snprintf(err, errlen, "question %s: option %d needs a value and a label", q->id, k + 1);
 				return -1;
@@ -370,6 +378,15 @@ int survey_visible(const struct instrument *in, const struct question *q, const 
 	const char *v = answers_get(a, dep->id);
 	if (!v || !*v)
 		return 0;
+	if (!q->nshow_in && q->options_from && q->show_q && !strcmp(q->show_q, q->options_from)) {
+		/* "Which matters most?" of "none" alone, or of "other" alone,
+		 * has nothing to offer. */
+		const struct question *src = dep;
+		for (int i = 0; i < src->noptions; i++)
+			if (!src->options[i].exclusive && answer_has(v, src->options[i].value))
+				return 1;
+		return 0;
+	}
 	if (!q->nshow_in)
 		return 1;
 	for (int i = 0; i < q->nshow_in; i++)
@@ -388,6 +405,21 @@ static int blank(const char *s)
 	return 1;
 }
 
+int survey_option_exclusive(const struct instrument *in, const struct question *q, const char *value)
+{
+	const struct question *src = q->options_from ? survey_question(in, q->options_from) : q;
+	for (int i = 0; src && value && i < src->noptions; i++)
+		if (src->options[i].exclusive && !strcmp(src->options[i].value, value))
+			return 1;
+	return 0;
+}
+
+int survey_school_specific(const struct question *q)
+{
+	return q->school_specific ||
+	       (!q->shared && (q->type == Q_NUMBER || q->type == Q_TEXT || q->type == Q_LONGTEXT));
+}
+
 /* Whether value is one of q's choices, given the answers so far. */
 static int valid_choice(const struct instrument *in, const struct question *q,
                         const struct answers *a, const char *value)
@@ -397,7 +429,7 @@ static int valid_choice(const struct instrument *in, const struct question *q,
 	if (q->options_from) {
 		const char *src = answers_get(a, q->options_from);
 		return strcmp(value, SURVEY_OTHER) && answer_has(src, value) &&
-		       survey_question(in, q->options_from) != NULL;
+		       !survey_option_exclusive(in, q, value) && survey_question(in, q->options_from) != NULL;
 	}
 	for (int i = 0; i < q->noptions; i++)
 		if (!strcmp(q->options[i].value, value))
@@ -405,8 +437,12 @@ static int valid_choice(const struct instrument *in, const struct question *q,
 	return 0;
 }
 
+/* The label of option value of q, for a message. */
+static const char *option_label(const struct instrument *in, const struct question *q,
+                                const char *value);
+
 void survey_read_section(struct req *r, const struct instrument *in, int s,
-                         struct answers *out, struct form_errors *e, int strict)
+                         struct answers *out, struct form_errors *e, int strict, int year)
 {
 	const struct section *sec = &in->sections[s];
 	for (int i = sec->first; i < sec->first + sec->count; i++) {
@@ -421,9 +457,13 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 		}
 		const char *v = NULL;
 		const char *problem = NULL;
+		/* Text typed into "Other (say what)": kept, by ticking Other. */
+		const char *other = q->other ? req_form(r, other_field) : NULL;
+		if (other && blank(other))
+			other = NULL;
 		if (q->type == Q_MULTI) {
 			struct buf b = BUF_IN(&r->arena);
-			int n = params_count(&r->form, field);
+			int n = params_count(&r->form, field), exclusive = 0, chosen = 0;
 			for (int k = 0; k < n; k++) {
 				const char *c = params_nth(&r->form, field, k);
 				if (!valid_choice(in, q, out, c)) {
@@ -435,25 +475,45 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 				if (b.len)
 					buf_putc(&b, '\n');
 				buf_puts(&b, c);
+				chosen++;
+				if (survey_option_exclusive(in, q, c))
+					exclusive = k + 1;
 			}
+			if (other && !answer_has(b.p, SURVEY_OTHER)) {
+				if (b.len)
+					buf_putc(&b, '\n');
+				buf_puts(&b, SURVEY_OTHER);
+				chosen++;
+			}
+			if (exclusive && chosen > 1 && !problem)
+				problem = arena_printf(&r->arena, "\u201c%s\u201d goes alone: untick it, or untick the"
+				                       " other answers.", option_label(in, q,
+				                       params_nth(&r->form, field, exclusive - 1)));
 			v = b.len ? arena_strdup(&r->arena, b.p) : NULL;
 			buf_free(&b);
 		} else {
 			v = req_form(r, field);
 			if (v && blank(v))
 				v = NULL;
+			if (q->type == Q_SINGLE && other) {
+				if (!v)
+					v = SURVEY_OTHER;
+				else if (strcmp(v, SURVEY_OTHER) && valid_choice(in, q, out, v))
+					problem = arena_printf(&r->arena, "You chose \u201c%s\u201d and typed an other"
+					                       " answer: choose Other, or clear the other answer.",
+					                       option_label(in, q, v));
+			}
 		}
-		/* A choice drawn from an earlier answer that no longer offers it
-		 * (the leader unticked it above) is dropped, not refused. */
-		if (v && q->options_from && !valid_choice(in, q, out, v))
-			v = NULL;
 		if (v && !problem) {
 			char *end;
 			long n;
 			switch (q->type) {
 			case Q_SINGLE:
 				if (!valid_choice(in, q, out, v))
-					problem = "Choose one of the options given.";
+					problem = q->options_from ? arena_printf(&r->arena, "Choose one of the answers you"
+					                                         " ticked for \u201c%s\u201d.",
+					                                         survey_question(in, q->options_from)->label)
+					                          : "Choose one of the options given.";
 				break;
 			case Q_SCALE:
 				errno = 0;
@@ -470,6 +530,9 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 					problem = "Enter a whole number, in figures.";
 				else if (n < q->min || n > q->max)
 					problem = arena_printf(&r->arena, "Enter a number from %ld to %ld.", q->min, q->max);
+				else if (q->not_after_cycle && year > 0 && n > year)
+					problem = arena_printf(&r->arena, "Enter a year no later than %d, the year of this"
+					                       " scan.", year);
 				break;
 			case Q_TEXT:
 			case Q_LONGTEXT:
@@ -482,13 +545,12 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 			}
 		}
 		/* An "other" choice needs its text (its error is on the text box). */
-		const char *other = NULL;
 		if (v && q->other && answer_has(v, SURVEY_OTHER)) {
-			other = req_form(r, other_field);
-			if (!other || blank(other))
-				form_error(e, other_field, "Say what the other answer is.");
+			if (!other)
+				form_error_about(e, other_field, q->label, "Say what the other answer is.");
 			else if (utf8_chars(other) > 200)
-				form_error(e, other_field, "Shorten the other answer to 200 characters or fewer.");
+				form_error_about(e, other_field, q->label,
+				                 "Shorten the other answer to 200 characters or fewer.");
 		}
 		if (!v && strict && q->required)
 			problem = q->type == Q_MULTI ? "Choose at least one." :
@@ -496,9 +558,9 @@ void survey_read_section(struct req *r, const struct instrument *in, int s,
 			          "Answer this question.";
 		/* Keep what was typed even when it is wrong, so the form shows it. */
 		answers_set(r, out, q->id, v);
-		answers_set(r, out, other_key, other && !blank(other) ? other : NULL);
+		answers_set(r, out, other_key, other);
 		if (problem)
-			form_error(e, field, problem);
+			form_error_about(e, field, q->label, problem);
 	}
 }
 
@@ -745,6 +807,8 @@ static void render_question(struct req *r, const struct instrument *in, const st
 			html(r, " data-show-value=\"%s\"", spaced);
 		}
 	}
+	if (q->options_from)
+		html(r, " data-options-from=\"q_%s\"", q->options_from);
 	html(r, ">\n");
 	if (grouped) {
 		html(r, "<fieldset");
@@ -770,10 +834,15 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		const char *type = q->type == Q_SINGLE ? "radio" : "checkbox";
 		int k = 0;
 		if (q->options_from) {
+			/* Asked beside the answer it draws from, it offers every
+			 * option (the first pass works without scripts; the server
+			 * refuses one not ticked, a script hides those); after it,
+			 * the options ticked there. */
 			const struct question *src = survey_question(in, q->options_from);
 			const char *chosen = answers_get(a, src->id);
+			int beside = src->section == q->section;
 			for (int i = 0; i < src->noptions; i++)
-				if (answer_has(chosen, src->options[i].value))
+				if (!src->options[i].exclusive && (beside || answer_has(chosen, src->options[i].value)))
 					choice(r, type, name, k++, src->options[i].value, src->options[i].label,
 					       v && answer_has(v, src->options[i].value));
 			if (!k)       /* carries the question's anchor, for the error summary */
@@ -786,14 +855,18 @@ static void render_question(struct req *r, const struct instrument *in, const st
 		}
 		if (q->other) {
 			choice(r, type, name, k, SURVEY_OTHER, "Other", v && answer_has(v, SURVEY_OTHER));
-			html(r, "<div class=\"other\"><label for=\"f-%s\">Other (say what)</label>\n", other_name);
+			html(r, "<div class=\"other\"><label for=\"f-%s\">Other (say what)</label>\n"
+			        "<p class=\"hint\" id=\"h-%s\">Typing here ticks Other.</p>\n", other_name, other_name);
 			if (other_err)
 				html(r, "<p class=\"error\" id=\"e-%s\"><span class=\"visually-hidden\">Error:</span> %s</p>\n",
 				     other_name, other_err);
-			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"200\"",
-			     other_name, other_name, other ? other : "");
+			html(r, "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" maxlength=\"200\""
+			        " data-ticks=\"%s\"", other_name, other_name, other ? other : "",
+			     arena_printf(&r->arena, "f-%s-%d", name, k));
 			if (other_err)
-				html(r, " aria-describedby=\"e-%s\" aria-invalid=\"true\"", other_name);
+				html(r, " aria-describedby=\"h-%s e-%s\" aria-invalid=\"true\"", other_name, other_name);
+			else
+				html(r, " aria-describedby=\"h-%s\"", other_name);
 			html(r, "></div>\n");
 		}
 		break;

@@ -152,6 +152,8 @@ void profile_page(struct req *r);
 void results_page(struct req *r);
 void results_json(struct req *r);
 void results_csv(struct req *r);
+/* Every question's counts as CSV (/scans/{year}/questions.csv). */
+void questions_csv(struct req *r);
 /* The class a school is told apart by in scan figures (policy_aggregate):
  * 0 no response, 1 in progress, 2 submitted. */
 int results_class(const char *status);
@@ -169,6 +171,12 @@ struct results_leader {
 };
 void results_leaders(struct results_leader *l, int n, int *leaders, int *implementing);
 void codebook_csv(struct req *r);
+
+/* wants.c: who said yes to the cohort, convening and Connect questions */
+void wants_page(struct req *r);
+void wants_csv(struct req *r);
+/* The key of the list of a question's answers ("cohort"...), or NULL. */
+const char *wants_list_of(const char *question);
 
 /* steward.c */
 void steward_page(struct req *r);

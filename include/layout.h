@@ -15,7 +15,7 @@ struct req;
 
 struct form_errors {
 	int n;
-	struct { const char *field, *msg; } v[FORM_MAX_ERRORS];
+	struct { const char *field, *msg, *about; } v[FORM_MAX_ERRORS];
 };
 
 void page_begin(struct req *r, const char *title);
@@ -35,6 +35,9 @@ void form_begin_upload(struct req *r, const char *action);
 void form_end(struct req *r);
 
 void form_error(struct form_errors *e, const char *field, const char *msg);
+/* The same for a field whose label the message alone does not name (a
+ * question of the scan): the summary says "about: msg", the field msg. */
+void form_error_about(struct form_errors *e, const char *field, const char *about, const char *msg);
 const char *form_error_for(const struct form_errors *e, const char *field);
 
 /* The error summary: nothing when there are no errors. */

@@ -30,12 +30,17 @@ enum qtype { Q_SINGLE, Q_MULTI, Q_SCALE, Q_NUMBER, Q_TEXT, Q_LONGTEXT };
 
 struct option {
 	const char *value, *label;
+	int exclusive;              /* "none of these": chosen alone or not at all */
 };
 
 struct question {
 	const char *id, *label, *dimension;     /* dimension may be NULL */
 	enum qtype type;
 	int required, shared, other, section;
+	int school_specific;        /* about this school alone: never copied to
+	                               another (survey_school_specific) */
+	int not_after_cycle;        /* a year no later than the cycle's ("not_after":
+	                               "cycle_year") */
 	struct option *options;
 	int noptions;
 	const char *options_from;   /* a multi whose chosen options are offered */
@@ -99,11 +104,31 @@ int survey_visible(const struct instrument *in, const struct question *q,
 
 /* Read section s from the posted form into out (starting from the
  * response's other answers, so show_if across sections works), checking
- * each shown question; errors are keyed "q_<id>".  Hidden questions get
- * no answer.  With strict 0, required questions may be left empty (a draft
- * save); with 1 they must be answered. */
+ * each shown question; errors are keyed "q_<id>" (or "q_<id>_other") and
+ * name their question (form_error_about).  Hidden questions get no answer.
+ * With strict 0, required questions may be left empty (a draft save); with
+ * 1 they must be answered.  year is the cycle's: a question marked
+ * not_after_cycle refuses a later one (0: no such limit).
+ *
+ * Rules that keep an answer truthful, never silently changed:
+ *  - an exclusive option ("None of these") chosen with another is refused;
+ *  - text typed into "Other (say what)" ticks Other (a multiple choice
+ *    gains it; a single choice with nothing chosen takes it); a single
+ *    choice with another option chosen is refused, both kept on the form;
+ *  - a choice drawn from another answer (options_from) that it does not
+ *    offer is refused, not dropped. */
 void survey_read_section(struct req *r, const struct instrument *in, int s,
-                         struct answers *out, struct form_errors *e, int strict);
+                         struct answers *out, struct form_errors *e, int strict, int year);
+
+/* 1 when q is about one school alone and so never copied to another of the
+ * leader's schools: marked "school_specific" in the instrument, or a
+ * number or text that is not marked "shared" (years at the school, who it
+ * serves, since when it implements, its story). */
+int survey_school_specific(const struct question *q);
+
+/* 1 when value is an exclusive option of q (or of the question its
+ * options come from). */
+int survey_option_exclusive(const struct instrument *in, const struct question *q, const char *value);
 
 /* Check a whole response for submission; returns the index of the first
  * section with a problem, or -1 when it may be submitted. */

@@ -910,6 +910,7 @@ Suite *platform_suite(void)
 	{ void add_records_cases(Suite *); add_records_cases(s); }
 	{ void add_season_cases(Suite *); add_season_cases(s); }
 	{ void add_convening_cases(Suite *); add_convening_cases(s); }
+	{ void add_answers_cases(Suite *); add_answers_cases(s); }
 	return s;
 }
 

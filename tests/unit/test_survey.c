@@ -123,7 +123,7 @@ START_TEST(reading_a_section)
 	struct form_errors e = {0};
 	/* Hidden answers are dropped, even when posted. */
 	post(r, "q_stage=no&q_since=2001&q_why=x");
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 0);
 	ck_assert_str_eq(answers_get(&a, "stage"), "no");
 	ck_assert_ptr_null(answers_get(&a, "since"));
@@ -131,59 +131,63 @@ START_TEST(reading_a_section)
 	/* Required when shown; range checked; text length in characters; input kept. */
 	post(r, "q_stage=yes&q_since=1890");
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(e.v[0].field, "q_since");
 	ck_assert_str_eq(answers_get(&a, "since"), "1890");
 	post(r, "q_stage=yes&q_since=twenty");
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_str_eq(e.v[0].msg, "Enter a whole number, in figures.");
 	post(r, "q_stage=yes&q_since=2016&q_why=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9");
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 0);                       /* 5 characters, 10 bytes: fits */
 	post(r, "q_stage=yes&q_since=2016&q_why=abcdef");
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(answers_get(&a, "why"), "abcdef");   /* kept, not clipped */
 	/* A draft save does not insist on required answers. */
 	post(r, "q_stage=");
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 0);
+	survey_read_section(r, S, 0, &a, &e, 0, 0);
 	ck_assert_int_eq(e.n, 0);
 	e.n = 0;
-	survey_read_section(r, S, 0, &a, &e, 1);
+	survey_read_section(r, S, 0, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);
 	/* Choices must be offered ones; "other" needs its text. */
 	post(r, "q_prac=p1&q_prac=p9&q_agree=4");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);
 	post(r, "q_prac=p1&q_prac=_other&q_agree=4");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(e.v[0].msg, "Say what the other answer is.");
 	post(r, "q_prac=p1&q_prac=_other&q_prac_other=Seasonal+camps&q_agree=6");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 1);                       /* the scale has 5 points */
-	/* options_from: a choice no longer offered above is dropped, not refused. */
+	/* options_from: a choice not ticked above is refused (never dropped),
+	 * naming the question it draws from; the choice is kept on the form. */
 	post(r, "q_prac=p1&q_prac=p3&q_top=p2&q_agree=4");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
-	ck_assert_int_eq(e.n, 0);
-	ck_assert_ptr_null(answers_get(&a, "top"));
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_top");
+	ck_assert_str_eq(e.v[0].about, "Top");
+	ck_assert_str_eq(e.v[0].msg, "Choose one of the answers you ticked for \u201cP\u201d.");
+	ck_assert_str_eq(answers_get(&a, "top"), "p2");
 	/* The same choice sent twice counts once. */
 	post(r, "q_prac=p1&q_prac=p1&q_prac=p1&q_agree=4");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
 	ck_assert_str_eq(answers_get(&a, "prac"), "p1");
 	post(r, "q_prac=p1&q_prac=p3&q_top=p3&q_agree=4");
 	e.n = 0;
-	survey_read_section(r, S, 1, &a, &e, 1);
+	survey_read_section(r, S, 1, &a, &e, 1, 0);
 	ck_assert_int_eq(e.n, 0);
 	ck_assert_str_eq(answers_get(&a, "prac"), "p1\np3");
 	ck_assert(answer_has(answers_get(&a, "prac"), "p3"));
@@ -268,6 +272,177 @@ START_TEST(means_round_once)
 }
 END_TEST
 
+
+/* The rules that keep answers truthful (include/survey.h). */
+static const char *rules =
+    "{\"version\":\"t2\",\"title\":\"T\",\"sections\":["
+    "{\"id\":\"a\",\"title\":\"A\",\"questions\":["
+    "  {\"id\":\"sup\",\"type\":\"multi\",\"other\":true,\"label\":\"Supports\","
+    "   \"options\":[{\"value\":\"s1\",\"label\":\"One\"},{\"value\":\"s2\",\"label\":\"Two\"},"
+    "                {\"value\":\"none\",\"label\":\"None\",\"exclusive\":true}]},"
+    "  {\"id\":\"top\",\"type\":\"single\",\"label\":\"Top\",\"options_from\":\"sup\","
+    "   \"show_if\":{\"question\":\"sup\",\"answered\":true}},"
+    "  {\"id\":\"role\",\"type\":\"single\",\"other\":true,\"shared\":true,\"label\":\"Role\","
+    "   \"options\":[{\"value\":\"p\",\"label\":\"Principal\"}]},"
+    "  {\"id\":\"since\",\"type\":\"number\",\"min\":1990,\"max\":2100,\"not_after\":\"cycle_year\","
+    "   \"label\":\"Since what year?\"},"
+    "  {\"id\":\"host\",\"type\":\"single\",\"school_specific\":true,\"label\":\"Host\","
+    "   \"options\":[{\"value\":\"yes\",\"label\":\"Yes\"}]},"
+    "  {\"id\":\"words\",\"type\":\"text\",\"label\":\"Words\"},"
+    "  {\"id\":\"shared_words\",\"type\":\"text\",\"shared\":true,\"label\":\"Shared\"}]}]}";
+
+static struct form_errors read_rules(struct req *r, struct answers *a, const char *form, int year)
+{
+	struct form_errors e = {0};
+	post(r, form);
+	*a = (struct answers){0};
+	survey_read_section(r, S, 0, a, &e, 1, year);
+	return e;
+}
+
+START_TEST(none_goes_alone)
+{
+	char err[256];
+	S = survey_parse(rules, err, sizeof err);
+	ck_assert_msg(S != NULL, "%s", err);
+	struct req *r = test_req_new();
+	struct answers a;
+	struct form_errors e = read_rules(r, &a, "q_sup=none", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "sup"), "none");
+	/* "Which matters most?" of "none" alone has nothing to offer: hidden, no answer. */
+	ck_assert(!survey_visible(S, survey_question(S, "top"), &a));
+	e = read_rules(r, &a, "q_sup=s1&q_sup=none", 0);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_sup");
+	ck_assert_str_eq(e.v[0].about, "Supports");
+	ck_assert_str_eq(e.v[0].msg, "\u201cNone\u201d goes alone: untick it, or untick the other answers.");
+	ck_assert_str_eq(answers_get(&a, "sup"), "s1\nnone");      /* kept for the form */
+	/* "None" with an other text typed is refused too. */
+	e = read_rules(r, &a, "q_sup=none&q_sup_other=Time", 0);
+	ck_assert_int_eq(e.n, 1);
+	/* "none" is never offered as the most important. */
+	e = read_rules(r, &a, "q_sup=s1&q_top=none", 0);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_top");
+	ck_assert(survey_option_exclusive(S, survey_question(S, "top"), "none"));
+	ck_assert(!survey_option_exclusive(S, survey_question(S, "sup"), "s1"));
+	/* The most important on the first pass, beside the answers it draws from. */
+	e = read_rules(r, &a, "q_sup=s1&q_sup=s2&q_top=s2", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "top"), "s2");
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(start_year_not_after_the_cycle)
+{
+	char err[256];
+	S = survey_parse(rules, err, sizeof err);
+	struct req *r = test_req_new();
+	struct answers a;
+	struct form_errors e = read_rules(r, &a, "q_since=2026", 2025);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_since");
+	ck_assert_str_eq(e.v[0].about, "Since what year?");
+	ck_assert_str_eq(e.v[0].msg, "Enter a year no later than 2025, the year of this scan.");
+	ck_assert_str_eq(answers_get(&a, "since"), "2026");           /* kept */
+	e = read_rules(r, &a, "q_since=2025", 2025);
+	ck_assert_int_eq(e.n, 0);
+	e = read_rules(r, &a, "q_since=2026", 0);                     /* no cycle: the range only */
+	ck_assert_int_eq(e.n, 0);
+	/* The instrument refuses a limit it does not know. */
+	const char *bad = "{\"version\":\"x\",\"title\":\"T\",\"sections\":[{\"id\":\"a\",\"title\":\"A\","
+	                  "\"questions\":[{\"id\":\"q\",\"type\":\"number\",\"label\":\"Q\",\"not_after\":\"today\"}]}]}";
+	ck_assert_ptr_null(survey_parse(bad, err, sizeof err));
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(other_text_ticks_other)
+{
+	char err[256];
+	S = survey_parse(rules, err, sizeof err);
+	struct req *r = test_req_new();
+	struct answers a;
+	/* A multiple choice gains Other. */
+	struct form_errors e = read_rules(r, &a, "q_sup=s1&q_sup_other=Coaching", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "sup"), "s1\n_other");
+	ck_assert_str_eq(answers_get(&a, "sup.other"), "Coaching");
+	e = read_rules(r, &a, "q_sup_other=Coaching", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "sup"), "_other");
+	/* A single choice with nothing chosen takes it. */
+	e = read_rules(r, &a, "q_role_other=Dean", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_str_eq(answers_get(&a, "role"), "_other");
+	ck_assert_str_eq(answers_get(&a, "role.other"), "Dean");
+	/* A single choice with another option chosen is refused, both kept. */
+	e = read_rules(r, &a, "q_role=p&q_role_other=Dean", 0);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_role");
+	ck_assert_str_eq(e.v[0].about, "Role");
+	ck_assert_str_eq(answers_get(&a, "role"), "p");
+	ck_assert_str_eq(answers_get(&a, "role.other"), "Dean");
+	/* Blank other text changes nothing. */
+	e = read_rules(r, &a, "q_role=p&q_role_other=+++", 0);
+	ck_assert_int_eq(e.n, 0);
+	ck_assert_ptr_null(answers_get(&a, "role.other"));
+	/* Other ticked and no text: said, on the text box, naming the question. */
+	e = read_rules(r, &a, "q_sup=_other", 0);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.v[0].field, "q_sup_other");
+	ck_assert_str_eq(e.v[0].about, "Supports");
+	test_req_free(r);
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(school_specific_questions)
+{
+	char err[256];
+	S = survey_parse(rules, err, sizeof err);
+	ck_assert(survey_school_specific(survey_question(S, "host")));       /* marked */
+	ck_assert(survey_school_specific(survey_question(S, "since")));      /* a number */
+	ck_assert(survey_school_specific(survey_question(S, "words")));      /* a text */
+	ck_assert(!survey_school_specific(survey_question(S, "shared_words")));
+	ck_assert(!survey_school_specific(survey_question(S, "sup")));
+	ck_assert(!survey_school_specific(survey_question(S, "role")));
+	survey_free(S);
+}
+END_TEST
+
+START_TEST(parses_the_current_instrument)
+{
+	char path[1024], err[256];
+	const char *dir = getenv("ILNET_INSTRUMENTS");
+	snprintf(path, sizeof path, "%s/regional-scan-v2.json", dir ? dir : "db/instruments");
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char json[65536];
+	size_t n = fread(json, 1, sizeof json - 1, f);
+	json[n] = '\0';
+	fclose(f);
+	struct instrument *in = survey_parse(json, err, sizeof err);
+	ck_assert_msg(in != NULL, "%s", err);
+	const struct question *sup = survey_question(in, "supports_needed");
+	ck_assert_int_eq(sup->noptions, 7);
+	ck_assert_str_eq(sup->options[6].value, "none");         /* last: v1's bits unchanged */
+	ck_assert(sup->options[6].exclusive);
+	ck_assert(survey_question(in, "since")->not_after_cycle);
+	const char *specific[] = { "years", "community", "since", "story", "connect_host", "challenges_story" };
+	for (int i = 0; i < 6; i++)
+		ck_assert_msg(survey_school_specific(survey_question(in, specific[i])), "%s", specific[i]);
+	const char *copied[] = { "role", "stage", "cultural_practices", "supports_needed", "want_cohort" };
+	for (int i = 0; i < 5; i++)
+		ck_assert_msg(!survey_school_specific(survey_question(in, copied[i])), "%s", copied[i]);
+	survey_free(in);
+}
+END_TEST
+
 Suite *survey_suite(void)
 {
 	Suite *s = suite_create("survey");
@@ -278,6 +453,11 @@ Suite *survey_suite(void)
 	tcase_add_test(t, skip_logic_chains);
 	tcase_add_test(t, reading_a_section);
 	tcase_add_test(t, checking_and_scoring);
+	tcase_add_test(t, none_goes_alone);
+	tcase_add_test(t, start_year_not_after_the_cycle);
+	tcase_add_test(t, other_text_ticks_other);
+	tcase_add_test(t, school_specific_questions);
+	tcase_add_test(t, parses_the_current_instrument);
 	suite_add_tcase(s, t);
 	return s;
 }

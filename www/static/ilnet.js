@@ -23,7 +23,34 @@
       var show = values.length > 0 && (wanted.length === 0 ||
         values.some(function (v) { return wanted.indexOf(v) >= 0; }));
       if (holder && holder.hidden) show = false;
+      // A choice among the answers ticked above ("which matters most?")
+      // offers only those; one no longer ticked is cleared, not kept hidden.
+      var from = q.getAttribute('data-options-from');
+      if (from && form.querySelector('[name="' + from + '"]')) {
+        var offered = 0;
+        q.querySelectorAll('.choice input').forEach(function (el) {
+          var src = form.querySelector('[name="' + from + '"][value="' + el.value + '"]');
+          var on = !!(src && src.checked);
+          el.closest('.choice').hidden = !on;
+          if (!on) el.checked = false;
+          offered += on ? 1 : 0;
+        });
+        if (!offered) show = false;
+      }
       q.hidden = !show;
+    });
+  }
+
+  // Text typed into "Other (say what)" ticks Other, as the server does.
+  function otherTicks(form) {
+    form.querySelectorAll('input[data-ticks]').forEach(function (box) {
+      box.addEventListener('input', function () {
+        var tick = document.getElementById(box.getAttribute('data-ticks'));
+        if (tick && box.value.trim() !== '' && !tick.checked) {
+          tick.checked = true;
+          tick.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+      });
     });
   }
 
@@ -118,6 +145,7 @@
         applyConditions(form);
         form.addEventListener('change', function () { applyConditions(form); });
       }
+      if (form.querySelector('input[data-ticks]')) otherTicks(form);
       if (form.querySelector('input[data-autosave]')) autosave(form);
     });
   });
