@@ -838,8 +838,8 @@ static void invite(struct req *r, const struct cohort *c)
 	int ns = sessions_of(r, c->id, &s);
 	struct buf when = BUF_IN(&r->arena);
 	for (int k = 0; k < ns; k++)
-		buf_printf(&when, "- %s, %d minutes, %s\n", seats_when(r, s[k].starts_at, s[k].tz, NULL), s[k].minutes,
-		           session_where(r, &s[k]));
+		buf_printf(&when, "- %s, %d minutes, %s%s%s\n", seats_when(r, s[k].starts_at, s[k].tz, NULL), s[k].minutes,
+		           session_where(r, &s[k]), *s[k].url ? ": " : "", s[k].url);
 	mail_queue(r, email, arena_printf(&r->arena, "You are invited to the Inspire cohort %s (%d)", c->name, c->year),
 	           arena_printf(&r->arena,
 	                        "Hello %s,\n\nIn the regional scan you said you would take part in an Inspire cohort. The"

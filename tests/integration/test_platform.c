@@ -898,6 +898,7 @@ Suite *platform_suite(void)
 	{ void add_connect_cases(Suite *); add_connect_cases(s); }
 	{ void add_map_cases(Suite *); add_map_cases(s); }
 	{ void add_onboarding_cases(Suite *); add_onboarding_cases(s); }
+	{ void add_cohorts_cases(Suite *); add_cohorts_cases(s); }
 	return s;
 }
 

@@ -25,6 +25,7 @@ Suite *seats_suite(void);
 Suite *ical_suite(void);
 Suite *summary_suite(void);
 Suite *geo_suite(void);
+Suite *cohorts_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */
