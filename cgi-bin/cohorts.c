@@ -1210,10 +1210,14 @@ void timeline_add(struct req *r, struct timeline *t, const char *date, const cha
 	t->v[t->n++] = (struct timeline_entry){ date, kind, markup };
 }
 
+/* Newest first; within a day, joining a cohort comes before what followed. */
 static int entry_newest_first(const void *a, const void *b)
 {
 	const struct timeline_entry *x = a, *y = b;
-	return strcmp(y->date, x->date);
+	int c = strcmp(y->date, x->date);
+	if (c)
+		return c;
+	return !strcmp(x->kind, "cohort") - !strcmp(y->kind, "cohort");
 }
 
 #define TIMELINE_SHOWN 200
@@ -1320,14 +1324,14 @@ void cohorts_profile(struct req *r, long long school, enum vis v)
 		return;
 	}
 	qsort(t.v, (size_t)t.n, sizeof *t.v, entry_newest_first);
-	html(r, "<ol class=\"timeline\" reversed>\n");
+	html(r, "<ul class=\"timeline\">\n");
 	for (int i = 0; i < t.n && i < TIMELINE_SHOWN; i++) {
 		html(r, "<li class=\"tl-%s\"><time class=\"date\" datetime=\"%s\">%s</time> ", t.v[i].kind, t.v[i].date,
 		     t.v[i].date);
 		html_raw(r, t.v[i].markup);
 		html(r, "</li>\n");
 	}
-	html(r, "</ol>\n");
+	html(r, "</ul>\n");
 	if (t.n > TIMELINE_SHOWN)
 		html(r, "<p>And %d earlier.</p>\n", t.n - TIMELINE_SHOWN);
 }
