@@ -6,8 +6,6 @@
 #include "route.h"
 
 #define STAFF (ROLE_ADMIN | ROLE_STAFF)
-/* Inspire's cohorts: foundation staff, leaders and intermediaries. */
-#define INSPIRE (STAFF | ROLE_LEADER | ROLE_INTERMEDIARY)
 
 const struct route app_routes[] = {
 	{ "GET",  "/",                        home_page,               ROLE_SIGNED_IN, 0 },
@@ -31,15 +29,15 @@ const struct route app_routes[] = {
 	{ "POST", "/account/calendar",        calendar_account_submit, ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/api/v1/opportunities",    opportunities_json,      ROLE_SIGNED_IN, RF_JSON },
 	{ "GET",  "/calendar/{token}.ics",    calendar_feed,           ROLE_PUBLIC, 0 },
-	{ "GET",  "/cohorts",                 cohorts_page,            INSPIRE, 0 },
+	{ "GET",  "/cohorts",                 cohorts_page,            STAFF | ROLE_LEADER | ROLE_INTERMEDIARY, 0 },
 	{ "POST", "/cohorts",                 cohorts_create_submit,   STAFF, 0 },
-	{ "GET",  "/cohorts/{id}",            cohort_page,             INSPIRE, 0 },
+	{ "GET",  "/cohorts/{id}",            cohort_page,             STAFF | ROLE_LEADER | ROLE_INTERMEDIARY, 0 },
 	{ "POST", "/cohorts/{id}",            cohort_submit,           STAFF | ROLE_LEADER, 0 },
 	{ "GET",  "/cohorts/{id}/attendance.csv", cohort_attendance_csv, STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/cohorts/{id}/members.csv", cohort_members_csv,     STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/cohorts/{id}/sessions/{id}", cohort_session_page,  STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "POST", "/cohorts/{id}/sessions/{id}", cohort_session_submit, STAFF | ROLE_INTERMEDIARY, 0 },
-	{ "GET",  "/api/v1/cohorts",          cohorts_json,            INSPIRE, RF_JSON },
+	{ "GET",  "/api/v1/cohorts",          cohorts_json,            STAFF | ROLE_LEADER | ROLE_INTERMEDIARY, RF_JSON },
 	{ "GET",  "/connect",                 connect_page,            ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/connect/host",            connect_host_page,       ROLE_LEADER, 0 },
 	{ "GET",  "/connect/report",          connect_report_page,     STAFF, 0 },
