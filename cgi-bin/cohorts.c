@@ -458,6 +458,9 @@ static void sessions_section(struct req *r, const struct cohort *c, struct sessi
 			        " class=\"visually-hidden\"> for session %d</span></a></p>\n", s[k].present, c->id, s[k].id, k + 1);
 		else if (counted)
 			html(r, "<p class=\"hint\">Attendance opens an hour before it starts.</p>\n");
+		if (is_staff(r))
+			html(r, "<p><a href=\"/cohorts/%lld?session=%lld#add-session\">Change session %d</a></p>\n", c->id,
+			     s[k].id, k + 1);
 		html(r, "</li>\n");
 	}
 	html(r, "</ol>\n");
@@ -568,24 +571,54 @@ static void want_section(struct req *r, const struct cohort *c)
 	usage_flush(r, &used, "cohort: leaders who want a cohort");
 }
 
+/* The form that adds a session, or changes the one named by ?session=
+ * (or, after an error, by the form's own session field). */
 static void session_form(struct req *r, const struct cohort *c, const struct form_errors *e)
 {
-	html(r, "<h3 id=\"add-session\">Add a session</h3>\n");
-	form_error_summary(r, e);
-	form_begin_create(r, arena_printf(&r->arena, "/cohorts/%lld", c->id));
+	const char *which = e ? req_form(r, "session") : req_query(r, "session");
+	long long sid = which ? atoll(which) : 0;
+	struct session x = {0};
+	if (sid) {
+		sqlite3_stmt *st = db_q(r, "SELECT starts_at, minutes, local_date, local_time, tz, place, online_url, agenda"
+		                           "  FROM cohort_sessions WHERE id = ? AND cohort_id = ?", "II", sid, c->id);
+		if (db_step(r, st)) {
+			x = (struct session){ sid, db_col_int(st, 0), (int)db_col_int(st, 1), 0, db_col_text(r, st, 2),
+			                      db_col_text(r, st, 3), db_col_text(r, st, 4), db_col_text(r, st, 5),
+			                      db_col_text(r, st, 6), db_col_text(r, st, 7) };
+			sqlite3_reset(st);
+		} else {
+			sid = 0;
+		}
+	}
+	const char *action = arena_printf(&r->arena, "/cohorts/%lld", c->id);
+	if (sid) {
+		html(r, "<h3 id=\"add-session\">Change the session of %s</h3>\n", seats_when(r, x.starts_at, x.tz, NULL));
+		form_error_summary(r, e);
+		form_begin(r, action);
+		html(r, "<input type=\"hidden\" name=\"session\" value=\"%lld\">\n", sid);
+	} else {
+		html(r, "<h3 id=\"add-session\">Add a session</h3>\n");
+		form_error_summary(r, e);
+		form_begin_create(r, action);
+	}
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"add_session\">\n");
-	form_input(r, e, "date", "Date", "date", e ? req_form(r, "date") : NULL, "off", NULL, 1, 0);
-	form_input(r, e, "time", "Start time", "time", e ? req_form(r, "time") : NULL, "off",
+	form_input(r, e, "date", "Date", "date", e ? req_form(r, "date") : x.date, "off", NULL, 1, 0);
+	form_input(r, e, "time", "Start time", "time", e ? req_form(r, "time") : x.time, "off",
 	           "24-hour, like 09:30, in the time zone of the place.", 1, 0);
 	form_select(r, e, "tz", "Time zone of the place", region_time_zones,
-	            e ? form_or(r, "tz", "America/Chicago") : "America/Chicago", NULL);
-	form_input(r, e, "minutes", "Length in minutes", "text", e ? req_form(r, "minutes") : "120", "off", NULL, 1, 0);
-	form_input(r, e, "place", "Place", "text", e ? req_form(r, "place") : NULL, "off",
+	            e ? form_or(r, "tz", "America/Chicago") : sid ? x.tz : "America/Chicago", NULL);
+	form_input(r, e, "minutes", "Length in minutes", "text",
+	           e ? req_form(r, "minutes") : sid ? arena_printf(&r->arena, "%d", x.minutes) : "120", "off", NULL, 1, 0);
+	form_input(r, e, "place", "Place", "text", e ? req_form(r, "place") : x.place, "off",
 	           "Where people meet; leave it empty for a session held only online.", 0, PLACE_MAX);
-	form_input(r, e, "online_url", "Online link", "url", e ? req_form(r, "online_url") : NULL, "off",
+	form_input(r, e, "online_url", "Online link", "url", e ? req_form(r, "online_url") : x.url, "off",
 	           "An https:// address, for a session held online or both.", 0, URL_MAX);
-	form_textarea(r, e, "agenda", "Agenda", e ? req_form(r, "agenda") : NULL, 4, AGENDA_MAX, NULL);
-	html(r, "<button type=\"submit\">Add the session</button>\n");
+	form_textarea(r, e, "agenda", "Agenda", e ? req_form(r, "agenda") : x.agenda, 4, AGENDA_MAX, NULL);
+	if (sid)
+		html(r, "<div class=\"actions\"><button type=\"submit\">Save the session</button> <a href=\"/cohorts/%lld#sessions\">"
+		        "Keep it as it is</a></div>\n", c->id);
+	else
+		html(r, "<button type=\"submit\">Add the session</button>\n");
 	form_end(r);
 }
 
@@ -629,6 +662,7 @@ static void cohort_view(struct req *r, const struct cohort *c, const struct coho
 		"saved", "Changes saved.",
 		"session", "Session added.",
 		"session_removed", "Session removed.",
+		"session_changed", "Session changed.",
 		"member", "Member added.",
 		"member_removed", "Member removed.",
 		"invited", "Invitation sent.",
@@ -739,9 +773,13 @@ static void confirm_page(struct req *r, const struct cohort *c, const char *titl
 	page_end(r);
 }
 
+/* Add a session, or change the one the form names (session). */
 static void add_session(struct req *r, const struct cohort *c)
 {
 	struct form_errors e = {0};
+	long long sid = atoll(form_or(r, "session", "0"));
+	if (sid && !db_int(r, 0, "SELECT 1 FROM cohort_sessions WHERE id = ? AND cohort_id = ?", "II", sid, c->id))
+		req_fail(r, 404, "no such session");
 	const char *date = form_or(r, "date", ""), *time_s = form_or(r, "time", ""), *tz = form_or(r, "tz", "");
 	long long at = 0;
 	switch (cohort_session_time(date, time_s, tz, &at)) {
@@ -779,11 +817,16 @@ static void add_session(struct req *r, const struct cohort *c)
 		return;
 	}
 	db_begin(r);
-	db_exec(r, "INSERT INTO cohort_sessions (cohort_id, local_date, local_time, tz, starts_at, minutes, place, online_url,"
-	           " agenda) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "ItttIittt", c->id, date, time_s, tz, at, (int)minutes, place,
-	        url, agenda);
+	if (sid)        /* its attendance stays with it */
+		db_exec(r, "UPDATE cohort_sessions SET local_date = ?, local_time = ?, tz = ?, starts_at = ?, minutes = ?,"
+		           " place = ?, online_url = ?, agenda = ? WHERE id = ? AND cohort_id = ?", "tttIitttII", date, time_s,
+		        tz, at, (int)minutes, place, url, agenda, sid, c->id);
+	else
+		db_exec(r, "INSERT INTO cohort_sessions (cohort_id, local_date, local_time, tz, starts_at, minutes, place,"
+		           " online_url, agenda) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "ItttIittt", c->id, date, time_s, tz, at,
+		        (int)minutes, place, url, agenda);
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=session#sessions", c->id));
+	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=%s#sessions", c->id, sid ? "session_changed" : "session"));
 }
 
 static void add_member(struct req *r, const struct cohort *c)

@@ -231,6 +231,27 @@ START_TEST(staff_run_a_cohort)
 	ck_assert(strstr(r->body, open_name) != NULL);
 	ck_assert(!strstr(r->body, private_name));
 	resp_free(r);
+	/* Changing the session keeps its attendance; a skipped time is refused. */
+	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	snprintf(form, sizeof form, "action=add_session&session=%lld&date=2027-03-14&time=02:15&tz=America/Denver"
+	         "&minutes=120&place=Cass+Lake", sid);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "clocks skip"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=add_session&session=%lld&date=%s&time=10:30&tz=America/Denver&minutes=120"
+	         "&place=Cass+Lake", sid, day);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert(location_has(r, "session_changed"));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT local_time || ' ' || (SELECT count(*) FROM cohort_attendance WHERE session_id = %lld)"
+	         " || ' ' || (SELECT count(*) FROM cohort_sessions WHERE cohort_id = %lld) FROM cohort_sessions WHERE id = %lld",
+	         sid, cid, sid);
+	char *changed = value_text(sql);
+	ck_assert_str_eq(changed, "10:30 2 1");
+	free(changed);
+	snprintf(path, sizeof path, "/cohorts/%lld/members.csv", cid);
 	/* The facilitator exports too; a leader does not. */
 	r = http_get(coach, path);
 	ck_assert_int_eq(r->status, 200);
