@@ -592,7 +592,7 @@ static void session_form(struct req *r, const struct cohort *c, const struct for
 	}
 	const char *action = arena_printf(&r->arena, "/cohorts/%lld", c->id);
 	if (sid) {
-		html(r, "<h3 id=\"add-session\">Change the session of %s</h3>\n", seats_when(r, x.starts_at, x.tz, NULL));
+		html(r, "<h3 id=\"add-session\">Change the session on %s</h3>\n", seats_when(r, x.starts_at, x.tz, NULL));
 		form_error_summary(r, e);
 		form_begin(r, action);
 		html(r, "<input type=\"hidden\" name=\"session\" value=\"%lld\">\n", sid);
