@@ -41,7 +41,7 @@
 #define AGENDA_MAX 4000
 #define PLACE_MAX 200
 #define URL_MAX 500
-#define MEMBERS_MAX 2000
+#define MEMBERS_MAX 2000       /* members of one cohort: add_member and join refuse more */
 
 timeline_source timeline_convening = NULL;
 
@@ -846,6 +846,8 @@ static void add_member(struct req *r, const struct cohort *c)
 	else if (school && person && !db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II",
 	                                     person, school))
 		form_error(&e, "person", "This leader does not lead the school chosen: choose their school, or none.");
+	else if (db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", c->id) >= MEMBERS_MAX)
+		form_error(&e, "school", arena_printf(&r->arena, "A cohort has at most %d members.", MEMBERS_MAX));
 	else if (db_int(r, 0, "SELECT 1 FROM cohort_members WHERE cohort_id = ? AND coalesce(school_id, 0) = ?"
 	                      " AND coalesce(user_id, 0) = ?", "III", c->id, school, person))
 		form_error(&e, person ? "person" : "school", "Already a member of this cohort.");
@@ -903,6 +905,8 @@ static void join(struct req *r, const struct cohort *c)
 		req_fail(r, 403, "not invited to this cohort");
 	if (!db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II", r->user->id, school))
 		req_fail(r, 422, "not a school you lead");
+	if (db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", c->id) >= MEMBERS_MAX)
+		req_fail(r, 409, "the cohort is full");
 	db_begin(r);
 	db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id, user_id, added_by) VALUES (?, ?, ?, ?)"
 	           " ON CONFLICT DO NOTHING", "IIII", c->id, school, r->user->id, r->user->id);
