@@ -1525,50 +1525,6 @@ void calendar_account_submit(struct req *r)
 	page_end(r);
 }
 
-/* ---- ties on a school's profile ------------------------------------------------- */
-
-/* The site visits a school made and hosted, once they have happened: the
- * other school named only when the viewer may see it (a tie to a school
- * the viewer may not see is left out, not counted). */
-void connect_profile_ties(struct req *r, long long school)
-{
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT o.starts_at, o.tz, o.school_id, b.school_id, coalesce(nullif(v.dimensions, ''), o.dimensions)"
-	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
-	    "  LEFT JOIN visit_reflections v ON v.booking_id = b.id"
-	    " WHERE " SEATS_VISITED_SQL
-	    "   AND (o.school_id = ?1 OR b.school_id = ?1)"
-	    " ORDER BY o.starts_at DESC LIMIT 100", "I", school);
-	struct { long long at, host, visitor; const char *tz, *dims; } t[100];
-	int n = 0;
-	while (db_step(r, st))
-		if (n < 100) {
-			t[n].at = db_col_int(st, 0);
-			t[n].tz = db_col_text(r, st, 1);
-			t[n].host = db_col_int(st, 2);
-			t[n].visitor = db_col_int(st, 3);
-			t[n].dims = db_col_text(r, st, 4);
-			n++;
-		}
-	int shown = 0;
-	for (int i = 0; i < n; i++) {
-		int hosted = t[i].host == school;
-		long long other = hosted ? t[i].visitor : t[i].host;
-		if (policy_school(r, other) == VIS_HIDDEN)
-			continue;
-		if (!shown++)
-			html(r, "<h2>Connect: site visits</h2>\n<ul class=\"ties\">\n");
-		char when[40];
-		utc_to_local(t[i].at, t[i].tz, when, sizeof when);
-		when[10] = '\0';
-		html(r, "<li><span class=\"when\">%s</span>: %s <a href=\"/schools/%lld\">%s</a> (%s)</li>\n", when,
-		     hosted ? "hosted visitors from" : "visited", other, school_name_for(r, other),
-		     region_labels(&r->arena, grant_dimensions, t[i].dims));
-	}
-	if (shown)
-		html(r, "</ul>\n");
-}
-
 /* ---- /connect/report and /connect/visits.csv: for the foundation --------------- */
 
 /* A booking both of whose schools the viewer may see: the figures below

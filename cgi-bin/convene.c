@@ -510,7 +510,7 @@ int convening_participation(struct req *r, long long school_id, struct convening
 {
 	if (policy_school(r, school_id) == VIS_HIDDEN)
 		return 0;
-	sqlite3_stmt *st = db_q(r, "SELECT c.year, max(p.status = 'attended') FROM parties p JOIN convenings c"
+	sqlite3_stmt *st = db_q(r, "SELECT c.year, max(p.status = 'attended'), c.first_day FROM parties p JOIN convenings c"
 	                           " ON c.id = p.convening_id WHERE p.school_id = ? AND p.status IN ('registered', 'attended')"
 	                           " GROUP BY c.year ORDER BY c.year", "I", school_id);
 	int n = 0;
@@ -518,6 +518,7 @@ int convening_participation(struct req *r, long long school_id, struct convening
 		if (n < max) {
 			out[n].year = (int)db_col_int(st, 0);
 			out[n].status = db_col_int(st, 1) ? "attended" : "registered";
+			out[n].day = db_col_text(r, st, 2);
 			n++;
 		}
 	return n;

@@ -405,6 +405,74 @@ static void seed_convening(struct req *r)
 	}
 }
 
+/* Inspire: two cohorts of this year, each with sessions before and after
+ * today, members and the attendance of the sessions held.  The demo
+ * leader takes part in the first (facilitated by the coach), the host in
+ * the second (facilitated by foundation staff, one session in Mountain
+ * time), which also counts a nation's private school among its members:
+ * staff never see it named. */
+static void seed_cohorts(struct req *r)
+{
+	if (db_int(r, 0, "SELECT count(*) FROM cohorts", ""))
+		return;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char today[11], d[11];
+	date_today_local(today);
+	static const struct {
+		const char *name, *theme, *dims, *facilitator, *leader;
+		int days[3];
+		const char *time, *tz[3], *place;
+	} cohorts[] = {
+		{ "Student voice in learning plans",
+		  "How students set their own goals and show what they learned, in small rural schools.",
+		  "instructional\ncultural", "coach@example.org", "leader@example.org", { -42, -14, 21 }, "15:30",
+		  { "America/Chicago", "America/Chicago", "America/Chicago" }, "Bemidji State University, Hobson Union" },
+		{ "Careers close to home",
+		  "Internships, mentors and credentials with employers in the community.",
+		  "career", "staff@example.org", "host@example.org", { -28, 14, 42 }, "09:00",
+		  { "America/Chicago", "America/Denver", "America/Chicago" }, "Bismarck State College" },
+	};
+	for (size_t c = 0; c < sizeof cohorts / sizeof cohorts[0]; c++) {
+		db_exec(r, "INSERT INTO cohorts (name, year, theme, dimensions, facilitator_id, created_by) VALUES (?, ?, ?, ?,"
+		           " (SELECT id FROM users WHERE email = ?), (SELECT id FROM users WHERE email = 'staff@example.org'))",
+		        "titt" "t", cohorts[c].name, tm.tm_year + 1900, cohorts[c].theme, cohorts[c].dims, cohorts[c].facilitator);
+		long long id = db_last_id(r);
+		for (int k = 0; k < 3; k++) {
+			date_add(today, cohorts[c].days[k], d);
+			long long at;
+			if (!local_to_utc(d, cohorts[c].time, cohorts[c].tz[k], &at))
+				continue;
+			db_exec(r, "INSERT INTO cohort_sessions (cohort_id, local_date, local_time, tz, starts_at, minutes, place,"
+			           " online_url, agenda) VALUES (?, ?, ?, ?, ?, 150, ?, ?, ?)", "ItttItt" "t", id, d, cohorts[c].time,
+			        cohorts[c].tz[k], at, k == 1 ? "" : cohorts[c].place, k == 1 ? "https://meet.example.org/inspire" : "",
+			        k == 0 ? "Welcome and introductions.\nEach school shares one practice it wants to grow."
+			               : k == 1 ? "Bring one piece of student work; protocol for looking at it together."
+			                        : "School teams plan their next step and name a partner school to visit.");
+		}
+		/* The leader for their first school, then schools of the network
+		 * whose leaders (the 2018 respondents) take part for them. */
+		db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id, user_id, added_by) SELECT ?, min(us.school_id),"
+		           " u.id, u.id FROM users u JOIN user_schools us ON us.user_id = u.id WHERE u.email = ? GROUP BY u.id",
+		        "It", id, cohorts[c].leader);
+		db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id) SELECT ?, id FROM schools WHERE sharing = 'network'"
+		           " AND id NOT IN (SELECT school_id FROM cohort_members WHERE school_id IS NOT NULL)"
+		           " AND id NOT IN (SELECT us.school_id FROM user_schools us JOIN users u ON u.id = us.user_id"
+		           "   WHERE u.active = 1)"
+		           " AND state_code = ? ORDER BY id LIMIT 5", "It", id, c ? "ND" : "MN");
+		if (c)
+			db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id) SELECT ?, min(id) FROM schools"
+			           " WHERE sharing = 'private' AND nation_id = (SELECT nation_id FROM users"
+			           "   WHERE email = 'steward@example.org')", "I", id);
+		/* Attendance of the sessions held: most members at each. */
+		db_exec(r, "INSERT INTO cohort_attendance (session_id, member_id, marked_by)"
+		           " SELECT x.id, m.id, (SELECT facilitator_id FROM cohorts WHERE id = x.cohort_id)"
+		           "  FROM cohort_sessions x JOIN cohort_members m ON m.cohort_id = x.cohort_id"
+		           " WHERE x.cohort_id = ? AND x.starts_at < unixepoch() AND (m.id + x.id) % 4 <> 0", "I", id);
+	}
+}
+
 static int seed(struct req *r, const char *password)
 {
 	const char *problem = auth_password_problem(password);
@@ -474,6 +542,7 @@ static int seed(struct req *r, const char *password)
 	seed_equip(r);
 	seed_connect(r);
 	seed_convening(r);
+	seed_cohorts(r);
 	db_commit(r);
 	return 0;
 }

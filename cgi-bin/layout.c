@@ -31,6 +31,7 @@ static const struct {
 	{ "/visits", "Visits", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY },
 	{ "/portfolio", "Portfolio", ROLE_ADMIN | ROLE_STAFF },
 	{ "/my/schools", "My schools", ROLE_LEADER | ROLE_INTERMEDIARY },
+	{ "/cohorts", "Cohorts", ROLE_ADMIN | ROLE_STAFF | ROLE_LEADER | ROLE_INTERMEDIARY },
 	{ "/connect", "Connect", ROLE_SIGNED_IN },
 	{ "/convening", "Convening", ROLE_ADMIN | ROLE_STAFF | ROLE_INTERMEDIARY | ROLE_LEADER },
 	{ "/map", "Map", ROLE_SIGNED_IN },

@@ -4,6 +4,7 @@
  * where, how far it implements and whether it hosts visits), or nothing
  * (404, as for a school that does not exist). */
 #include "chart.h"
+#include "cohorts.h"
 #include "db.h"
 #include "handlers.h"
 #include "html.h"
@@ -112,7 +113,7 @@ void profile_page(struct req *r)
 	}
 	html(r, "</dl>\n");
 	profile_labels(r, id);
-	connect_profile_ties(r, id);
+	cohorts_profile(r, id, v);     /* cohorts, and the participation timeline (site visits included) */
 	map_mini(r, id);
 
 	struct scan_result now;

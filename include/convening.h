@@ -123,6 +123,7 @@ const char *convening_when(struct req *r, const struct convening *c);
  * Fills out[0..max) and returns how many. */
 struct convening_year {
 	int year;
+	const char *day;           /* its first day, YYYY-MM-DD */
 	const char *status;
 };
 int convening_participation(struct req *r, long long school_id, struct convening_year *out, int max);

@@ -36,7 +36,6 @@ void calendar_account_submit(struct req *r);
 /* The account page's section on the calendar feed. */
 void calendar_account_section(struct req *r);
 /* A school profile's site visits made and hosted (its ties). */
-void connect_profile_ties(struct req *r, long long school);
 
 /* convening.c */
 void convening_list_page(struct req *r);
@@ -58,6 +57,16 @@ void convening_attendance_csv(struct req *r);
 void convening_badges_page(struct req *r);
 void convening_signin_page(struct req *r);
 void convening_json(struct req *r);
+/* cohorts.c (Inspire; the profile's timeline is in cohorts.h) */
+void cohorts_page(struct req *r);
+void cohorts_create_submit(struct req *r);
+void cohort_page(struct req *r);
+void cohort_submit(struct req *r);
+void cohort_session_page(struct req *r);
+void cohort_session_submit(struct req *r);
+void cohort_members_csv(struct req *r);
+void cohort_attendance_csv(struct req *r);
+void cohorts_json(struct req *r);
 
 /* outbox.c */
 void outbox_page(struct req *r);

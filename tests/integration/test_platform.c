@@ -911,6 +911,7 @@ Suite *platform_suite(void)
 	{ void add_season_cases(Suite *); add_season_cases(s); }
 	{ void add_convening_cases(Suite *); add_convening_cases(s); }
 	{ void add_answers_cases(Suite *); add_answers_cases(s); }
+	{ void add_cohorts_cases(Suite *); add_cohorts_cases(s); }
 	return s;
 }
 

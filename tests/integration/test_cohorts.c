@@ -1,0 +1,379 @@
+/* test_cohorts.c — Inspire cohorts through nginx: staff start a cohort (a
+ * retried form makes one), add a session (a time the spring change skips
+ * is refused, the input kept) and members, take attendance (the page, the
+ * attendance CSV and the members CSV agree), invite a leader who asked for
+ * a cohort (one mail; the second time nothing is sent and the page says
+ * so).  A leader of another cohort reads none of its members; a private
+ * school in it is never named to a reader the policy hides it from — on
+ * the page, in the CSV, in the JSON; wrong roles and a missing CSRF token
+ * are refused.  The member school's profile shows the cohort and the
+ * session attended.  On a stack of its own. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static long long value_int(const char *sql)
+{
+	char *v = db_value(sql);
+	ck_assert_msg(v != NULL, "no value for %s", sql);
+	long long n = atoll(v);
+	free(v);
+	return n;
+}
+
+static char *value_text(const char *sql)
+{
+	char *v = db_value(sql);
+	ck_assert_msg(v != NULL, "no value for %s", sql);
+	return v;
+}
+
+static long long location_id(const struct resp *r, const char *prefix)
+{
+	char *loc = resp_header(r, "Location");
+	long long id = loc && strstr(loc, prefix) ? atoll(strstr(loc, prefix) + strlen(prefix)) : 0;
+	free(loc);
+	return id;
+}
+
+static int location_has(const struct resp *r, const char *part)
+{
+	char *loc = resp_header(r, "Location");
+	int yes = loc && strstr(loc, part);
+	free(loc);
+	return yes;
+}
+
+/* Today plus days, in Central time. */
+static void day_plus(int days, char out[11])
+{
+	time_t t = time(NULL) + (time_t)days * 86400 - 6 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Lines of a CSV body that contain text. */
+static int csv_lines_with(const struct resp *r, const char *text)
+{
+	int n = 0;
+	for (const char *p = r->body; p && *p;) {
+		const char *e = strstr(p, "\r\n");
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *line = strndup(p, len);
+		n += strstr(line, text) != NULL;
+		free(line);
+		p = e ? e + 2 : NULL;
+	}
+	return n;
+}
+
+START_TEST(staff_run_a_cohort)
+{
+	struct client *staff = client_new(), *lead = client_new(), *host = client_new(), *coach = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(host, "host@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(coach, "coach@example.org", DEMO_PW), 303);
+	long long coach_id = value_int("SELECT id FROM users WHERE email = 'coach@example.org'");
+	long long lead_id = value_int("SELECT id FROM users WHERE email = 'leader@example.org'");
+	long long lead_school = value_int("SELECT min(school_id) FROM user_schools WHERE user_id ="
+	                                  " (SELECT id FROM users WHERE email = 'leader@example.org')");
+
+	/* Bad input: the problem named, the input kept, nothing stored. */
+	long long before = value_int("SELECT count(*) FROM cohorts");
+	struct resp *r = post_form(staff, "/cohorts", "/cohorts", "name=Reading+the+land&year=2026");
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "Choose at least one dimension"));
+	ck_assert(resp_has(r, "value=\"Reading the land\""));
+	resp_free(r);
+	ck_assert_int_eq(value_int("SELECT count(*) FROM cohorts"), before);
+
+	/* Started once, however often the form is sent. */
+	struct resp *g = http_get(staff, "/cohorts");
+	char *key = field_of(g, "_key"), *tok = csrf_of(g);
+	resp_free(g);
+	char form[1024];
+	snprintf(form, sizeof form, "_csrf=%s&_key=%s&name=Reading+the+land&year=2026&theme=Place-based+learning"
+	         "&dimensions=cultural&dimensions=career&facilitator=%lld", tok, key, coach_id);
+	r = http_post(staff, "/cohorts", form);
+	ck_assert_int_eq(r->status, 303);
+	long long cid = location_id(r, "/cohorts/");
+	ck_assert_int_gt(cid, 0);
+	resp_free(r);
+	r = http_post(staff, "/cohorts", form);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert_int_eq(location_id(r, "/cohorts/"), cid);
+	resp_free(r);
+	free(key);
+	free(tok);
+	ck_assert_int_eq(value_int("SELECT count(*) FROM cohorts"), before + 1);
+
+	char path[128], sql[512];
+	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	/* A session at a time the spring change skips: refused, kept. */
+	r = post_form(staff, path, path, "action=add_session&date=2027-03-14&time=02:30&tz=America/Chicago&minutes=90"
+	              "&place=Cass+Lake");
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "clocks skip"));
+	ck_assert(resp_has(r, "value=\"Cass Lake\""));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cohort_sessions WHERE cohort_id = %lld", cid);
+	ck_assert_int_eq(value_int(sql), 0);
+	/* Yesterday morning, in Mountain time. */
+	char day[11];
+	day_plus(-1, day);
+	snprintf(form, sizeof form, "action=add_session&date=%s&time=09:00&tz=America/Denver&minutes=120&place=Cass+Lake"
+	         "&agenda=Walk+the+river", day);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	long long sid = value_int(sql) ? value_int("SELECT max(id) FROM cohort_sessions") : 0;
+	ck_assert_int_gt(sid, 0);
+	char *tz = value_text("SELECT tz || ' ' || local_time FROM cohort_sessions WHERE id = (SELECT max(id) FROM cohort_sessions)");
+	ck_assert_str_eq(tz, "America/Denver 09:00");
+	free(tz);
+
+	/* Members: a school of the network, the demo leader for their school,
+	 * and (as if its leader had joined) a school its nation keeps private. */
+	long long open_school = value_int("SELECT min(id) FROM schools WHERE sharing = 'network' AND state_code = 'SD'"
+	                                  " AND id NOT IN (SELECT school_id FROM cohort_members WHERE school_id IS NOT NULL)"
+	                                  " AND id NOT IN (SELECT school_id FROM user_schools us JOIN users u ON u.id ="
+	                                  " us.user_id WHERE u.active = 1)");
+	snprintf(form, sizeof form, "action=add_member&school=%lld", open_school);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(staff, path, path, form);          /* twice: refused, said */
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "Already a member"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=add_member&school=%lld&person=%lld", open_school, lead_id);
+	r = post_form(staff, path, path, form);          /* not their school */
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "does not lead"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=add_member&school=%lld&person=%lld", lead_school, lead_id);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	long long private_school = value_int("SELECT min(id) FROM schools WHERE sharing = 'private'");
+	snprintf(sql, sizeof sql, "INSERT INTO cohort_members (cohort_id, school_id) VALUES (%lld, %lld)", cid, private_school);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT name FROM schools WHERE id = %lld", private_school);
+	char *private_name = value_text(sql);
+	snprintf(sql, sizeof sql, "SELECT name FROM schools WHERE id = %lld", open_school);
+	char *open_name = value_text(sql);
+	/* Staff may not add the private school themselves. */
+	snprintf(form, sizeof form, "action=add_member&school=%lld", private_school);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(!resp_has(r, private_name));
+	resp_free(r);
+
+	/* Attendance, taken by staff: two present. */
+	snprintf(sql, sizeof sql, "SELECT id FROM cohort_members WHERE cohort_id = %lld AND school_id = %lld", cid, open_school);
+	long long m_open = value_int(sql);
+	snprintf(sql, sizeof sql, "SELECT id FROM cohort_members WHERE cohort_id = %lld AND user_id = %lld", cid, lead_id);
+	long long m_lead = value_int(sql);
+	snprintf(sql, sizeof sql, "SELECT id FROM cohort_members WHERE cohort_id = %lld AND school_id = %lld", cid,
+	         private_school);
+	long long m_private = value_int(sql);
+	char spath[160];
+	snprintf(spath, sizeof spath, "/cohorts/%lld/sessions/%lld", cid, sid);
+	r = http_get(staff, spath);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	snprintf(form, sizeof form, "id=\"present-%lld\"", m_private);
+	ck_assert(!resp_has(r, form));
+	resp_free(r);
+	snprintf(form, sizeof form, "present=%lld&present=%lld", m_open, m_lead);
+	r = post_form(staff, spath, spath, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(staff, spath, spath, form);        /* a retried save: the same */
+	ck_assert_int_eq(r->status, 303);
+	ck_assert(location_has(r, "n=2"));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cohort_attendance WHERE session_id = %lld", sid);
+	ck_assert_int_eq(value_int(sql), 2);
+	/* A member of another cohort: refused, nothing changed. */
+	long long other = value_int("SELECT min(id) FROM cohort_members WHERE cohort_id = 1");
+	snprintf(form, sizeof form, "present=%lld&present=%lld", m_open, other);
+	r = post_form(staff, spath, spath, form);
+	ck_assert_int_eq(r->status, 422);
+	resp_free(r);
+	ck_assert_int_eq(value_int(sql), 2);
+
+	/* The page, the members CSV and the attendance CSV agree. */
+	r = http_get(staff, path);
+	ck_assert(resp_has(r, "2 present"));
+	ck_assert(resp_has(r, "2 members"));          /* the private school neither listed nor counted */
+	ck_assert(resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	resp_free(r);
+	snprintf(path, sizeof path, "/cohorts/%lld/attendance.csv", cid);
+	r = http_get(staff, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_int_eq(csv_lines_with(r, ",yes"), 2);
+	ck_assert_int_eq(csv_lines_with(r, ",no"), 0);
+	ck_assert(!strstr(r->body, private_name));
+	resp_free(r);
+	snprintf(path, sizeof path, "/cohorts/%lld/members.csv", cid);
+	r = http_get(staff, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_int_eq(csv_lines_with(r, ""), 3);      /* the header and two members */
+	ck_assert_int_eq(csv_lines_with(r, ",1,"), 2);   /* one session each */
+	ck_assert(strstr(r->body, open_name) != NULL);
+	ck_assert(!strstr(r->body, private_name));
+	resp_free(r);
+	/* Changing the session keeps its attendance; a skipped time is refused. */
+	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	snprintf(form, sizeof form, "action=add_session&session=%lld&date=2027-03-14&time=02:15&tz=America/Denver"
+	         "&minutes=120&place=Cass+Lake", sid);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "clocks skip"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=add_session&session=%lld&date=%s&time=10:30&tz=America/Denver&minutes=120"
+	         "&place=Cass+Lake", sid, day);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert(location_has(r, "session_changed"));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT local_time || ' ' || (SELECT count(*) FROM cohort_attendance WHERE session_id = %lld)"
+	         " || ' ' || (SELECT count(*) FROM cohort_sessions WHERE cohort_id = %lld) FROM cohort_sessions WHERE id = %lld",
+	         sid, cid, sid);
+	char *changed = value_text(sql);
+	ck_assert_str_eq(changed, "10:30 2 1");
+	free(changed);
+	snprintf(path, sizeof path, "/cohorts/%lld/members.csv", cid);
+	/* The facilitator exports too; a leader does not. */
+	r = http_get(coach, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(!strstr(r->body, private_name));
+	resp_free(r);
+	r = http_get(lead, path);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	r = http_get(staff, "/api/v1/cohorts");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	resp_free(r);
+
+	/* A leader of another cohort reads none of its members. */
+	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	r = http_get(host, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Reading the land"));
+	ck_assert(!resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	ck_assert(!resp_has(r, "Pat Olson"));
+	resp_free(r);
+	r = http_get(host, "/api/v1/cohorts");
+	ck_assert(!resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	ck_assert(!resp_has(r, "Pat Olson"));
+	resp_free(r);
+	r = http_get(host, spath);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	/* The member leader sees the open school, never the private one. */
+	r = http_get(lead, path);
+	ck_assert(resp_has(r, open_name));
+	ck_assert(!resp_has(r, private_name));
+	resp_free(r);
+
+	/* Roles and CSRF. */
+	r = post_form(lead, path, path, "action=edit&name=Mine&year=2026&dimensions=career");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	r = post_form(coach, spath, path, "action=edit&name=Mine&year=2026&dimensions=career");
+	ck_assert_int_ge(r->status, 403);
+	ck_assert_int_le(r->status, 405);
+	resp_free(r);
+	r = http_post(staff, path, "action=edit&name=Mine&year=2026&dimensions=career");
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	snprintf(form, sizeof form, "present=%lld", m_open);
+	r = http_post(staff, spath, form);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT name FROM cohorts WHERE id = %lld", cid);
+	char *name = value_text(sql);
+	ck_assert_str_eq(name, "Reading the land");
+	free(name);
+
+	/* The invitation: one mail, and the second time nothing, said. */
+	long long host_id = value_int("SELECT id FROM users WHERE email = 'host@example.org'");
+	ck_assert_int_gt(value_int("SELECT count(*) FROM answers WHERE question = 'want_cohort'"), 0);
+	r = http_get(staff, path);
+	ck_assert(resp_has(r, "Leaders who asked for a cohort"));
+	resp_free(r);
+	snprintf(form, sizeof form, "action=invite&user=%lld", host_id);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert(location_has(r, "msg=invited"));
+	resp_free(r);
+	char *mail = mail_wait_for("host@example.org", "Reading the land", 10000);
+	ck_assert_msg(mail != NULL, "no invitation mail");
+	ck_assert(strstr(mail, "Inspire cohort") != NULL);
+	ck_assert(!strstr(mail, open_name));          /* the members are not in it */
+	free(mail);
+	r = post_form(staff, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	ck_assert(location_has(r, "msg=already"));
+	resp_free(r);
+	snprintf(spath, sizeof spath, "/cohorts/%lld?msg=already", cid);
+	r = http_get(staff, spath);
+	ck_assert(resp_has(r, "nothing was sent again"));
+	resp_free(r);
+	ck_assert_int_eq(value_int("SELECT count(*) FROM outbox WHERE subject LIKE '%Reading the land%'"), 1);
+	/* The invited leader joins for a school they lead. */
+	long long host_school = value_int("SELECT min(school_id) FROM user_schools WHERE user_id ="
+	                                  " (SELECT id FROM users WHERE email = 'host@example.org')");
+	snprintf(form, sizeof form, "action=join&school=%lld", host_school);
+	r = post_form(host, path, path, form);
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = http_get(host, path);
+	ck_assert(resp_has(r, open_name));            /* now a member: named as the policy allows */
+	ck_assert(!resp_has(r, private_name));
+	resp_free(r);
+	/* ... and a leader not invited cannot join. */
+	snprintf(form, sizeof form, "action=join&school=%lld", lead_school);
+	r = post_form(lead, "/cohorts/2", "/cohorts/2", form);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+
+	/* The member school's profile: the cohort and the session attended. */
+	snprintf(path, sizeof path, "/schools/%lld", lead_school);
+	r = http_get(lead, path);
+	ck_assert(resp_has(r, "Inspire cohorts"));
+	ck_assert(resp_has(r, "Attended a session of"));
+	ck_assert(resp_has(r, "Reading the land"));
+	resp_free(r);
+
+	free(private_name);
+	free(open_name);
+	client_free(staff);
+	client_free(lead);
+	client_free(host);
+	client_free(coach);
+}
+END_TEST
+
+void add_cohorts_cases(Suite *s);
+void add_cohorts_cases(Suite *s)
+{
+	TCase *t = tcase_create("cohorts");
+	tcase_add_unchecked_fixture(t, stack_up, stack_down);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, staff_run_a_cohort);
+	suite_add_tcase(s, t);
+}
