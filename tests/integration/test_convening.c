@@ -203,6 +203,13 @@ START_TEST(cancellation_offers_the_next)
 	has(json, "\"address\": \"leader@example.org\"");
 	free(json);
 	free(mail);
+	/* The school's participation timeline on its profile says so. */
+	char prof[64];
+	snprintf(prof, sizeof prof, "/schools/%lld", mine);
+	r = http_get(lead, prof);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(resp_has(r, "Regional convening 2091</a>: registered"), "convening not on the profile timeline");
+	resp_free(r);
 
 	/* Full: the host's party waits. */
 	snprintf(form, sizeof form, "people=2&school=%lld&name1=Casey+Lindqvist&name2=Rae+Dahl", hosts);
