@@ -1,4 +1,5 @@
-// map.test.mjs — foundation staff use the network map by keyboard alone:
+// map.test.mjs — foundation staff use the network map by keyboard alone,
+// first without JavaScript (the server's drawing and table):
 // filter it to a state (on a phone, the filters folded away until opened),
 // open a school's card from the table beside the map, follow the legend
 // to one stage, zoom to a state; at 1280 px and on a 390 px phone; axe-core finds no violations, the page never scrolls
@@ -25,8 +26,8 @@ async function fits(page, what) {
 const shown = async (page) => Number((await page.locator('#schools').innerText()).replace(/[^0-9]/g, ''));
 
 for (const width of [1280, 390]) {
-  test(`staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
-    const page = await newPage(browser);
+  test(`without JavaScript, staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
+    const page = await newPage(browser, { javaScriptEnabled: false });
     await page.setViewportSize({ width, height: 900 });
     await signIn(page, stack.base, 'staff@example.org');
     await press(page, 'nav a[href="/map"]');
@@ -40,7 +41,7 @@ for (const width of [1280, 390]) {
     // Filter: North Dakota only.  On a phone the filters are folded
     // away so that the map comes first: opened from their summary.
     const folded = await page.locator('details.map-filters').evaluate((d) => !d.open);
-    assert.equal(folded, width < 640, `the filters are ${folded ? 'folded' : 'open'} at ${width} px`);
+    assert.equal(folded, false, `the filters are ${folded ? 'folded' : 'open'} at ${width} px`);
     if (folded) {
       await tabTo(page, 'details.map-filters > summary');
       await page.keyboard.press('Enter');
@@ -74,6 +75,79 @@ for (const width of [1280, 390]) {
     assert.match(page.url(), /zoom=SD/);
     assert.deepEqual(await axe(page), [], 'axe zoomed');
     await page.screenshot({ path: join(OUT, `map-zoom-${width}.png`), fullPage: false });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+// With JavaScript: the drawing becomes a map one pans and zooms (Leaflet),
+// by keyboard alone: its clusters open, a school's card opens in a popup.
+const box = (page, sel) => page.locator(sel).first().evaluate((e) => {
+  const b = e.getBoundingClientRect();
+  return { x: b.x, y: b.y, w: b.width, h: b.height };
+});
+
+for (const width of [1280, 390]) {
+  test(`with JavaScript, staff pan, zoom, open a cluster and a card by keyboard, ${width} px wide`, async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, stack.base, 'staff@example.org');
+    await press(page, 'nav a[href="/map"]');
+    await page.locator('#leaflet-map .school-cluster').first().waitFor();
+    assert.equal(await page.locator('figure.map > svg').isVisible(), false, 'the drawing gives way to the map');
+    assert.ok(await page.locator('#leaflet-map .nation-icon').count() >= 20, 'the nations are on the map');
+    assert.ok(await page.locator('#leaflet-map .org-icon').count() >= 1, 'intermediaries are on the map');
+    assert.deepEqual(await axe(page), [], 'axe on /map with its script');
+    await fits(page, '/map with its script');
+    // Every place reachable by Tab has a name.
+    const unnamed = await page.locator('#leaflet-map .leaflet-marker-icon').evaluateAll((els) =>
+      els.filter((e) => !e.textContent.trim()).length);
+    assert.equal(unnamed, 0);
+    await page.screenshot({ path: join(OUT, `map-js-${width}.png`), fullPage: false });
+
+    // Pan with the arrow keys, zoom with + and -.
+    await tabTo(page, '#leaflet-map');
+    const state = '#leaflet-map .leaflet-overlay-pane path:nth-of-type(2)';
+    const before = await box(page, state);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(400);
+    const panned = await box(page, state);
+    assert.ok(panned.x < before.x - 20, `panned: ${before.x} -> ${panned.x}`);
+    await page.keyboard.press('Equal');
+    await page.waitForTimeout(600);
+    const zoomed = await box(page, state);
+    assert.ok(zoomed.w > panned.w * 1.3, `zoomed in: ${panned.w} -> ${zoomed.w}`);
+    await page.keyboard.press('Minus');
+    await page.waitForTimeout(600);
+
+    // A cluster opens by keyboard: the map zooms in to it (or spreads it).
+    const clustersBefore = await page.locator('#leaflet-map .school-cluster').count();
+    const wide = await box(page, state);
+    await tabTo(page, '#leaflet-map .school-cluster');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(900);
+    const after = await box(page, state);
+    const spread = await page.locator('#leaflet-map .school-icon').count();
+    assert.ok(after.w > wide.w * 1.2 || spread > 0, `a cluster of ${clustersBefore} opened`);
+
+    // A school's card, its profile a link away; Escape closes it.
+    await tabTo(page, '#leaflet-map .school-icon');
+    const name = (await page.evaluate(() => document.activeElement.textContent)).split(',')[0];
+    await page.keyboard.press('Enter');
+    await page.locator('.leaflet-popup .map-card').waitFor();
+    assert.equal(await page.locator('.map-card strong').first().innerText(), name);
+    assert.match(await page.locator('.map-card').innerText(), /profile/);
+    assert.ok(await page.evaluate(() => !!document.activeElement.closest('.leaflet-popup')), 'the card has the focus');
+    assert.deepEqual(await axe(page), [], 'axe with a card open');
+    await page.screenshot({ path: join(OUT, `map-js-card-${width}.png`), fullPage: false });
+    await page.keyboard.press('Escape');
+    await page.locator('.leaflet-popup').waitFor({ state: 'detached' });
+
+    // The same filters as the page: the map shows what the table counts.
+    await page.goto(`${stack.base}/map?state=ND`);
+    await page.locator('#leaflet-map .leaflet-marker-icon').first().waitFor();
+    const nd = await shown(page);
+    assert.match(await page.locator('#leaflet-map').getAttribute('aria-label'), new RegExp(`^Map of ${nd} school`));
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });
