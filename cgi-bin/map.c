@@ -135,15 +135,16 @@ static void ranges_read(struct req *r, struct filters *f)
 			char *end;
 			long x = strtol(v, &end, 10);
 			if (*end || end == v || x < 0 || x > 100) {
-				f->error = arena_printf(&r->arena, "%s, %s: “%s” is not a whole number from 0 to 100,"
-				                        " so it was left out.", region_label(colourings, colourings[2 * d + 2]),
-				                        m ? "to" : "from", v);
+				f->error = arena_printf(&r->arena, "%s%s%s, %s: “%s” is not a whole number from 0 to 100,"
+				                        " so it was left out.", f->error ? f->error : "", f->error ? " " : "",
+				                        region_label(colourings, colourings[2 * d + 2]), m ? "to" : "from", v);
 				continue;
 			}
 			*dst = (int)x;
 		}
 		if (f->smin[d] >= 0 && f->smax[d] >= 0 && f->smin[d] > f->smax[d]) {
-			f->error = arena_printf(&r->arena, "%s: from %d is more than to %d, so the range was left out.",
+			f->error = arena_printf(&r->arena, "%s%s%s: from %d is more than to %d, so the range was left out.",
+			                        f->error ? f->error : "", f->error ? " " : "",
 			                        region_label(colourings, colourings[2 * d + 2]), f->smin[d], f->smax[d]);
 			f->smin[d] = f->smax[d] = -1;
 		}
