@@ -1239,7 +1239,7 @@ static void add_xy(struct req *r, cJSON *o, double lon, double lat)
 }
 
 /* The schools as GeoJSON features (RFC 7946), or as the API's list. */
-static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson)
+static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
 {
 	struct labels labels;
 	labels_read(r, &labels);
@@ -1275,6 +1275,9 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson)
 			cJSON_AddNumberToObject(props, "longitude", lon);
 			cJSON_AddNumberToObject(props, "latitude", lat);
 			add_xy(r, props, lon, lat);
+			/* Its colour class under the colouring asked for (as the
+			 * page's legend: -1 not known or not shared). */
+			cJSON_AddNumberToObject(props, "colour", colour_of(r, f, (struct pin *)q));
 			cJSON_AddItemToArray(list, props);
 		}
 	}
@@ -1302,10 +1305,33 @@ void map_geojson(struct req *r)
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON_AddItemToObject(out, "features", features(r, p, n, 1));
+	cJSON_AddItemToObject(out, "features", features(r, p, n, 1, &f));
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
 	reply_json(r, out, "application/geo+json");
+}
+
+/* Most schools the map's JSON lists one by one; past that, in a box, they
+ * come as clusters (a count where the first of them by name is). */
+#define JSON_SCHOOLS 2000
+
+static int cmp_pin_id(const void *a, const void *b)
+{
+	long long x = (*(struct pin *const *)a)->id, y = (*(struct pin *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* "a,b,c,d" as four numbers: 0, or -1 when it is not that. */
+static int four_numbers(const char *v, double out[4])
+{
+	char *end;
+	for (int i = 0; i < 4; i++) {
+		out[i] = strtod(v, &end);
+		if (end == v || (i < 3 ? *end != ',' : *end != '\0') || !isfinite(out[i]))
+			return -1;
+		v = end + 1;
+	}
+	return 0;
 }
 
 void map_json(struct req *r)
@@ -1313,18 +1339,89 @@ void map_json(struct req *r)
 	struct filters f;
 	struct usage_tally used = {0};
 	struct pins ps;
-	if (export_pins(r, &f, &ps, &used) < 0)
+	filters_read(r, &f);
+	/* bbox: the box the script shows, in projected kilometres
+	 * ("x0,y0,x1,y1"); cell: the size of a cluster there, kilometres. */
+	double box[4] = { -HUGE_VAL, -HUGE_VAL, HUGE_VAL, HUGE_VAL }, cell = 0;
+	const char *v;
+	if ((v = req_query(r, "bbox")) && four_numbers(v, box) < 0)
+		f.error = "bbox: give four numbers, x0,y0,x1,y1 (kilometres).";
+	if ((v = req_query(r, "cell")) && (cell = atof(v)) <= 0)
+		f.error = "cell: give a size in kilometres, more than 0.";
+	if (f.error) {
+		page_error(r, 400, f.error);
 		return;
-	struct pin **p = ps.p;
-	int n = ps.n;
+	}
+	pins_read(r, &f, &ps, &used, 0);
+	/* The schools in the box, where they are in the plane. */
+	struct pin **p = arena_alloc(&r->arena, sizeof *p * (size_t)(ps.n ? ps.n : 1));
+	int n = 0;
+	for (int i = 0; i < ps.n; i++) {
+		struct pin *q = ps.p[i];
+		geo_project(q->lon, q->lat, &q->sx, &q->sy);
+		q->sx /= 1000;
+		q->sy /= 1000;
+		if (q->sx >= box[0] && q->sy >= box[1] && q->sx <= box[2] && q->sy <= box[3])
+			p[n++] = q;
+	}
 	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "total", n);
-	cJSON *list = features(r, p, n, 0);
-	/* Each school's colour class under the colouring asked for (as the
-	 * page's legend: -1 not known or not shared). */
+	cJSON_AddNumberToObject(out, "total", ps.n);
+	cJSON *clusters = cJSON_AddArrayToObject(out, "clusters");
+	if (n > JSON_SCHOOLS) {
+		/* Too many to list: a grid of cells over the box, each cell's
+		 * schools one cluster, drawn where its first by name is (a
+		 * position that may be shown), a lone school listed. */
+		const struct geo_region *g = geo_region();
+		double x0 = isfinite(box[0]) ? box[0] : g ? g->xy.x0 / 1000 : -1000;
+		double y0 = isfinite(box[1]) ? box[1] : g ? g->xy.y0 / 1000 : -1000;
+		double x1 = isfinite(box[2]) ? box[2] : g ? g->xy.x1 / 1000 : 1000;
+		double y1 = isfinite(box[3]) ? box[3] : g ? g->xy.y1 / 1000 : 1000;
+		if (cell <= 0)
+			cell = (x1 - x0) / 48;
+		int cols = (int)((x1 - x0) / cell) + 1, rows = (int)((y1 - y0) / cell) + 1;
+		if ((double)cols * rows > 40000) {      /* no more cells than a screen can use */
+			cell = sqrt((x1 - x0) * (y1 - y0) / 40000) + 1e-9;
+			cols = (int)((x1 - x0) / cell) + 1;
+			rows = (int)((y1 - y0) / cell) + 1;
+		}
+		int *first = arena_alloc(&r->arena, sizeof *first * (size_t)(cols * rows));
+		int *count = arena_alloc(&r->arena, sizeof *count * (size_t)(cols * rows));
+		for (int i = 0; i < cols * rows; i++) {
+			first[i] = -1;
+			count[i] = 0;
+		}
+		for (int i = 0; i < n; i++) {
+			int cx = (int)((p[i]->sx - x0) / cell), cy = (int)((p[i]->sy - y0) / cell);
+			int c = (cy < 0 ? 0 : cy >= rows ? rows - 1 : cy) * cols + (cx < 0 ? 0 : cx >= cols ? cols - 1 : cx);
+			if (first[c] < 0 || cmp_pin_name(p[i], p[first[c]]) < 0)
+				first[c] = i;
+			count[c]++;
+		}
+		int k = 0;
+		for (int c = 0; c < cols * rows; c++) {
+			if (first[c] < 0)
+				continue;
+			const struct pin *q = p[first[c]];
+			if (count[c] == 1) {
+				p[k++] = (struct pin *)q;
+				continue;
+			}
+			double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddNumberToObject(x, "count", count[c]);
+			add_xy(r, x, lon, lat);
+			cJSON_AddItemToArray(clusters, x);
+		}
+		n = k;
+	}
 	for (int i = 0; i < n; i++)
-		cJSON_AddNumberToObject(cJSON_GetArrayItem(list, i), "colour", colour_of(r, &f, p[i]));
-	cJSON_AddItemToObject(out, "schools", list);
+		pin_scan(r, p[i]);
+	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0, &f));
+	/* The schools listed, by id, for the ties below. */
+	struct pins listed = { .p = p, .n = n, .by_id = arena_alloc(&r->arena, sizeof *listed.by_id * (size_t)(n ? n : 1)) };
+	for (int i = 0; i < n; i++)
+		listed.by_id[i] = p[i];
+	qsort(listed.by_id, (size_t)n, sizeof *listed.by_id, cmp_pin_id);
 	/* The intermediaries serving schools shown, each at their centre (never
 	 * finer than the coarsest of them), with those schools: the grant
 	 * rosters' ties. */
@@ -1341,9 +1438,12 @@ void map_json(struct req *r)
 		cJSON_AddNumberToObject(x, "longitude", lon);
 		cJSON_AddNumberToObject(x, "latitude", lat);
 		add_xy(r, x, lon, lat);
+		/* Placed by all its schools shown; tied to those listed. */
+		cJSON_AddNumberToObject(x, "shown", o->n);
 		cJSON *sc = cJSON_AddArrayToObject(x, "schools");
 		for (int k = 0; k < o->n; k++)
-			cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
+			if (pin_find(&listed, o->schools[k]->id))
+				cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
 		cJSON_AddItemToArray(jo, x);
 	}
 	/* The nations at their governments' towns: public places. */
@@ -1365,7 +1465,7 @@ void map_json(struct req *r)
 	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
-		if (!pin_find(&ps, a) || !pin_find(&ps, b))
+		if (!pin_find(&listed, a) || !pin_find(&listed, b))
 			continue;
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddNumberToObject(t, "host", (double)a);

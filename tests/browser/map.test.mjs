@@ -1,5 +1,5 @@
 // map.test.mjs — foundation staff use the network map by keyboard alone,
-// first without JavaScript (the server's drawing and table):
+// first without the map's script (the server's drawing and table):
 // filter it to a state (on a phone, the filters folded away until opened),
 // open a school's card from the table beside the map, follow the legend
 // to one stage, zoom to a state; at 1280 px and on a 390 px phone; axe-core finds no violations, the page never scrolls
@@ -26,8 +26,10 @@ async function fits(page, what) {
 const shown = async (page) => Number((await page.locator('#schools').innerText()).replace(/[^0-9]/g, ''));
 
 for (const width of [1280, 390]) {
-  test(`without JavaScript, staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
-    const page = await newPage(browser, { javaScriptEnabled: false });
+  test(`without the map's script, staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
+    const page = await newPage(browser);
+    // The map's script never arrives: the drawing and the table are the map.
+    await page.route('**/static/map.js*', (route) => route.abort());
     await page.setViewportSize({ width, height: 900 });
     await signIn(page, stack.base, 'staff@example.org');
     await press(page, 'nav a[href="/map"]');
@@ -36,12 +38,14 @@ for (const width of [1280, 390]) {
     const all = await shown(page);
     assert.ok(all > 50, `${all} schools on the map`);
     assert.ok(await page.locator('figure.map circle').count() > 10);
+    assert.equal(await page.locator('#leaflet-map').count(), 0);
+    assert.ok(await page.locator('figure.map .nations a').count() >= 20, 'the nations are drawn');
     await page.screenshot({ path: join(OUT, `map-${width}.png`), fullPage: true });
 
     // Filter: North Dakota only.  On a phone the filters are folded
     // away so that the map comes first: opened from their summary.
     const folded = await page.locator('details.map-filters').evaluate((d) => !d.open);
-    assert.equal(folded, false, `the filters are ${folded ? 'folded' : 'open'} at ${width} px`);
+    assert.equal(folded, width < 640, `the filters are ${folded ? 'folded' : 'open'} at ${width} px`);
     if (folded) {
       await tabTo(page, 'details.map-filters > summary');
       await page.keyboard.press('Enter');
@@ -75,7 +79,8 @@ for (const width of [1280, 390]) {
     assert.match(page.url(), /zoom=SD/);
     assert.deepEqual(await axe(page), [], 'axe zoomed');
     await page.screenshot({ path: join(OUT, `map-zoom-${width}.png`), fullPage: false });
-    assert.deepEqual(page.problems, []);
+    // (The map's script was held back on purpose: its failed load is no problem.)
+    assert.deepEqual(page.problems.filter((p) => !/ERR_FAILED/.test(p)), []);
     await page.context().close();
   });
 }

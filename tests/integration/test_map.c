@@ -364,6 +364,20 @@ START_TEST(score_ranges)
 	r = http_get(c, "/api/v1/map?career_max=x");
 	ck_assert_int_eq(r->status, 400);
 	resp_free(r);
+	/* The script's box: the total is every school shown, those listed
+	 * only the ones in the box (a box far from the region: none). */
+	r = http_get(c, "/map");
+	long long all = shown_on_page(r);
+	resp_free(r);
+	char want[64];
+	snprintf(want, sizeof want, "\"total\":%lld,\"clusters\":[],\"schools\":[]", all);
+	r = http_get(c, "/api/v1/map?bbox=5000,5000,5100,5100&cell=10");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(resp_has(r, want), "%s", want);
+	resp_free(r);
+	r = http_get(c, "/api/v1/map?bbox=1,2,3");
+	ck_assert_int_eq(r->status, 400);
+	resp_free(r);
 	r = http_get(c, "/map?colour=career");
 	ck_assert(resp_has(r, "career_min=75&amp;career_max=100&amp;colour=career"));
 	resp_free(r);

@@ -42,8 +42,18 @@
 
   var query = new URLSearchParams(location.search);
   query.delete('page');
-  var qs = query.toString();
-  Promise.all([get('/api/v1/map/outlines'), get('/api/v1/map' + (qs ? '?' + qs : ''))])
+  var v = fig.getAttribute('data-view').split(',').map(Number);
+  // Where the schools are asked for: the box shown and a cluster's size
+  // there (40 px), in kilometres; the server lists the schools one by one
+  // unless there are thousands in the box, then sends clusters.
+  function dataUrl(box, cell) {
+    var q = new URLSearchParams(query);
+    q.set('bbox', box.map(function (n) { return n.toFixed(1); }).join(','));
+    q.set('cell', cell.toFixed(2));
+    return '/api/v1/map?' + q.toString();
+  }
+  var width0 = Math.max(fig.clientWidth, 300);
+  Promise.all([get('/api/v1/map/outlines'), get(dataUrl(v, (v[2] - v[0]) / width0 * 40))])
     .then(function (got) { build(got[0], got[1]); })
     .catch(function () { /* the drawing stays: nothing is lost */ });
 
@@ -63,7 +73,6 @@
 
     var map = L.map(holder, { crs: L.CRS.Simple, minZoom: -3, maxZoom: 6, zoomSnap: 0.25,
                               attributionControl: false, keyboardPanDelta: 120 });
-    var v = fig.getAttribute('data-view').split(',').map(Number);
     map.fitBounds(L.latLngBounds(at(v[0], v[1]), at(v[2], v[3])));
     var b = outlines.box, start = map.getBoundsZoom(L.latLngBounds(at(b[0], b[1]), at(b[2], b[3])));
     function far() { holder.classList.toggle('far', map.getZoom() < start + 1.5); }
@@ -81,33 +90,6 @@
     L.polyline(lines(outlines.county), { interactive: false, color: '#c3ccd5', weight: 0.8 }).addTo(map);
     L.polyline(lines(outlines.state), { interactive: false, color: '#59636e', weight: 1.6 }).addTo(map);
 
-    var byId = {};
-    data.schools.forEach(function (s) { byId[s.id] = s; });
-    var coachedBy = {};
-    data.intermediaries.forEach(function (o) {
-      o.schools.forEach(function (id) { (coachedBy[id] = coachedBy[id] || []).push(o); });
-    });
-    var partners = {};
-    data.ties.forEach(function (t) {
-      (partners[t.host] = partners[t.host] || []).push(t.visitor);
-      (partners[t.visitor] = partners[t.visitor] || []).push(t.host);
-    });
-
-    // Ties: grant rosters (grey) and site visits (purple); a school's own
-    // are drawn again on top, in red, while its card is open.
-    var ties = L.layerGroup().addTo(map);
-    data.intermediaries.forEach(function (o) {
-      o.schools.forEach(function (id) {
-        var s = byId[id];
-        if (s) L.polyline([at(o.x, o.y), at(s.x, s.y)], { interactive: false, color: '#8a8f96', weight: 1, opacity: 0.6 }).addTo(ties);
-      });
-    });
-    data.ties.forEach(function (t) {
-      var a = byId[t.host], b = byId[t.visitor];
-      if (a && b) L.polyline([at(a.x, a.y), at(b.x, b.y)], { interactive: false, color: '#6a4c9c', weight: 1.5, opacity: 0.75 }).addTo(ties);
-    });
-    var ego = L.layerGroup().addTo(map);
-
     // The nations: labelled places at their governments' towns.
     data.nations.forEach(function (n) {
       var icon = el('span');
@@ -120,48 +102,93 @@
         .addTo(map);
     });
 
-    // The intermediaries.
-    data.intermediaries.forEach(function (o) {
-      var icon = el('span', 'visually-hidden', o.name + ', intermediary serving ' + o.schools.length + ' school' +
-                    (o.schools.length === 1 ? '' : 's') + ' shown');
-      var box = el('div');
-      box.appendChild(el('strong', null, o.name));
-      box.appendChild(el('p', null, 'Intermediary serving ' + o.schools.length + ' school' +
-        (o.schools.length === 1 ? '' : 's') + ' shown, placed at ' +
-        (o.precision === 'exact' ? 'their centre.' : 'the county at their centre.')));
-      box.appendChild(el('p')).appendChild(link(href({ org: String(o.id), school: '' }), 'Show only its schools'));
-      L.marker(at(o.x, o.y), { icon: L.divIcon({ html: icon, className: 'org-icon', iconSize: [13, 13] }), zIndexOffset: 500 })
-        .bindPopup(box).addTo(map);
-    });
-
-    // The schools, clustered at the scale shown.
     var legend = {};
     var first = document.querySelector('ul.legend');
     if (first) first.querySelectorAll('li').forEach(function (li, i) { legend[i - 1] = li.textContent.replace(/ \(shown alone.*$/, '').trim(); });
+    function clusterIcon(n) {
+      var icon = el('span');
+      icon.appendChild(el('span', null, String(n))).setAttribute('aria-hidden', 'true');
+      icon.appendChild(el('span', 'visually-hidden', n + ' schools close together: select to zoom in or spread them out'));
+      var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+      return L.divIcon({ html: icon, className: 'school-cluster', iconSize: [size, size] });
+    }
+    var ties = L.layerGroup().addTo(map), orgs = L.layerGroup().addTo(map), ego = L.layerGroup().addTo(map);
+    var far_clusters = L.layerGroup().addTo(map);
     var clusters = L.markerClusterGroup({
       showCoverageOnHover: false, maxClusterRadius: 40, spiderfyDistanceMultiplier: 1.4,
-      iconCreateFunction: function (c) {
-        var n = c.getChildCount(), icon = el('span');
-        icon.appendChild(el('span', null, String(n))).setAttribute('aria-hidden', 'true');
-        icon.appendChild(el('span', 'visually-hidden', n + ' schools close together: select to zoom in or spread them out'));
-        var size = n < 10 ? 30 : n < 100 ? 36 : 44;
-        return L.divIcon({ html: icon, className: 'school-cluster', iconSize: [size, size] });
-      }
-    });
-    var markers = {};
-    data.schools.forEach(function (s) {
-      var what = s.colour >= 0 ? legend[s.colour] : 'Not known or not shared';
-      var icon = el('span', 'visually-hidden', s.name + ', ' + s.city + ', ' + s.state + ' \u2014 ' + what +
-                    (s.precision === 'exact' ? '' : ' (at its county\u2019s centre)'));
-      var m = L.marker(at(s.x, s.y), { icon: L.divIcon({ html: icon, className: 'school-icon c' + (s.colour >= 0 ? s.colour : 9),
-                                                         iconSize: [14, 14] }) });
-      m.bindPopup(function () { return card(s); }, { maxWidth: 280 });
-      m.on('popupopen', function () { drawEgo(s); });
-      m.on('popupclose', function () { ego.clearLayers(); });
-      markers[s.id] = m;
-      clusters.addLayer(m);
+      iconCreateFunction: function (c) { return clusterIcon(c.getChildCount()); }
     });
     map.addLayer(clusters);
+    var byId, coachedBy, partners, markers;
+
+    // The schools of one answer, with their ties and intermediaries.
+    function show(d) {
+      ties.clearLayers(); orgs.clearLayers(); ego.clearLayers(); far_clusters.clearLayers(); clusters.clearLayers();
+      byId = {}; coachedBy = {}; partners = {}; markers = {};
+      d.schools.forEach(function (s) { byId[s.id] = s; });
+      d.intermediaries.forEach(function (o) {
+        o.schools.forEach(function (id) { (coachedBy[id] = coachedBy[id] || []).push(o); });
+      });
+      d.ties.forEach(function (t) {
+        (partners[t.host] = partners[t.host] || []).push(t.visitor);
+        (partners[t.visitor] = partners[t.visitor] || []).push(t.host);
+      });
+      // Ties: grant rosters (grey) and site visits (purple); a school's own
+      // are drawn again on top, in red, while its card is open.
+      d.intermediaries.forEach(function (o) {
+        o.schools.forEach(function (id) {
+          var s = byId[id];
+          if (s) L.polyline([at(o.x, o.y), at(s.x, s.y)], { interactive: false, color: '#8a8f96', weight: 1, opacity: 0.6 }).addTo(ties);
+        });
+      });
+      d.ties.forEach(function (t) {
+        var a = byId[t.host], b2 = byId[t.visitor];
+        if (a && b2) L.polyline([at(a.x, a.y), at(b2.x, b2.y)], { interactive: false, color: '#6a4c9c', weight: 1.5, opacity: 0.75 }).addTo(ties);
+      });
+      d.intermediaries.forEach(function (o) {
+        var n = o.shown, icon = el('span', 'visually-hidden', o.name + ', intermediary serving ' + n + ' school' +
+                      (n === 1 ? '' : 's') + ' shown');
+        var box = el('div');
+        box.appendChild(el('strong', null, o.name));
+        box.appendChild(el('p', null, 'Intermediary serving ' + n + ' school' + (n === 1 ? '' : 's') +
+          ' shown, placed at ' + (o.precision === 'exact' ? 'their centre.' : 'the county at their centre.')));
+        box.appendChild(el('p')).appendChild(link(href({ org: String(o.id), school: '' }), 'Show only its schools'));
+        L.marker(at(o.x, o.y), { icon: L.divIcon({ html: icon, className: 'org-icon', iconSize: [13, 13] }), zIndexOffset: 500 })
+          .bindPopup(box).addTo(orgs);
+      });
+      // Clusters the server made (thousands of schools in view): select to zoom in.
+      d.clusters.forEach(function (c) {
+        L.marker(at(c.x, c.y), { icon: clusterIcon(c.count) })
+          .on('click', function () { map.setView(at(c.x, c.y), Math.min(map.getZoom() + 2, map.getMaxZoom())); })
+          .addTo(far_clusters);
+      });
+      // The schools, clustered at the scale shown.
+      var list = d.schools.map(function (s) {
+        var what = s.colour >= 0 ? legend[s.colour] : 'Not known or not shared';
+        var icon = el('span', 'visually-hidden', s.name + ', ' + s.city + ', ' + s.state + ' \u2014 ' + what +
+                      (s.precision === 'exact' ? '' : ' (at its county\u2019s centre)'));
+        var m = L.marker(at(s.x, s.y), { icon: L.divIcon({ html: icon, className: 'school-icon c' + (s.colour >= 0 ? s.colour : 9),
+                                                           iconSize: [14, 14] }) });
+        m.bindPopup(function () { return card(s); }, { maxWidth: 280 });
+        m.on('popupopen', function () { drawEgo(s); });
+        m.on('popupclose', function () { ego.clearLayers(); });
+        markers[s.id] = m;
+        return m;
+      });
+      clusters.addLayers(list);
+    }
+    show(data);
+
+    // When the server sent clusters, ask again for what is in view as
+    // the map moves (a school listed then shows as itself).
+    var asked = 0, clustered = data.clusters.length > 0 || data.schools.length < data.total;
+    map.on('moveend', function () {
+      if (!clustered) return;
+      var bb = map.getBounds().pad(0.25), n = ++asked;
+      get(dataUrl([bb.getWest(), bb.getSouth(), bb.getEast(), bb.getNorth()], 40 / Math.pow(2, map.getZoom())))
+        .then(function (d) { if (n === asked) { show(d); clustered = d.clusters.length > 0 || d.schools.length < d.total; } })
+        .catch(function () {});
+    });
 
     function drawEgo(s) {
       ego.clearLayers();
@@ -179,7 +206,7 @@
       var box = el('div', 'map-card');
       box.appendChild(el('strong', null, s.name));
       var dl = el('dl', 'facts');
-      function fact(k, v) { dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
+      function fact(k, val) { dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, val)); }
       fact('Place', s.city + ', ' + s.state);
       fact('Type', TYPES[s.type] || s.type);
       if (s.stage) fact('Stage', STAGES[s.stage] || s.stage);
