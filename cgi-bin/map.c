@@ -962,8 +962,9 @@ void map_page(struct req *r)
 		for (int m = 0; m < 2; m++) {
 			const char *raw = f.raw[2 * d + m];
 			int bad = *raw && (m ? f.smax[d] : f.smin[d]) < 0;
-			html(r, "<label for=\"q-%s\">%s</label><input id=\"q-%s\" name=\"%s\" type=\"number\" min=\"0\""
-			        " max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%s\"",
+			/* Text, not a number field, so that what was typed is kept to correct. */
+			html(r, "<label for=\"q-%s\">%s</label><input id=\"q-%s\" name=\"%s\" type=\"text\""
+			        " inputmode=\"numeric\" value=\"%s\"",
 			     range_keys[2 * d + m], m ? "to" : "from", range_keys[2 * d + m], range_keys[2 * d + m], raw);
 			if (bad)
 				html_raw(r, " aria-invalid=\"true\" aria-describedby=\"range-error\"");
