@@ -49,6 +49,7 @@
 #define MAP_H 640
 #define MAP_MARGIN 12
 #define CELL 22                 /* a cluster's cell, in SVG units */
+#define GRANT_LINES 400         /* most grant-roster lines drawn in full */
 
 /* The scan's implementation stages, in the instrument's order (the bit of
  * response_summary.stage), with the colours of the map. */
@@ -777,19 +778,31 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	/* Ties of the grant rosters: an intermediary to each school (or each
 	 * cluster of them) it serves that is shown. */
 	int *mark = arena_alloc(&r->arena, sizeof *mark * (size_t)(cols * rows));
-	memset(mark, 0, sizeof *mark * (size_t)(cols * rows));
-	for (int i = 0; i < norgs; i++) {
-		struct place *o = &orgs[i];
-		geo_to_svg(&view, o->lon, o->lat, &o->sx, &o->sy);
-		for (int k = 0; k < o->n; k++) {
-			int cell = o->schools[k]->cluster;
-			if (cell < 0 || mark[cell] == i + 1)
-				continue;
-			mark[cell] = i + 1;
-			const struct pin *q = p[first[cell]];
-			int ego = (f->school && o->schools[k]->id == f->school) || (f->org == o->id);
-			html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie grant%s\"/>\n", num1(r, o->sx),
-			     num1(r, o->sy), num1(r, q->sx), num1(r, q->sy), ego ? " ego" : "");
+	int grant_lines = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		/* Counted first: past GRANT_LINES (a national network's rosters)
+		 * only the chosen school's and the chosen intermediary's are drawn,
+		 * so that the drawing stays small. */
+		memset(mark, 0, sizeof *mark * (size_t)(cols * rows));
+		for (int i = 0; i < norgs; i++) {
+			struct place *o = &orgs[i];
+			geo_to_svg(&view, o->lon, o->lat, &o->sx, &o->sy);
+			for (int k = 0; k < o->n; k++) {
+				int cell = o->schools[k]->cluster;
+				if (cell < 0 || mark[cell] == i + 1)
+					continue;
+				mark[cell] = i + 1;
+				int ego = (f->school && o->schools[k]->id == f->school) || (f->org == o->id);
+				if (!pass) {
+					grant_lines++;
+					continue;
+				}
+				if (grant_lines > GRANT_LINES && !ego)
+					continue;
+				const struct pin *q = p[first[cell]];
+				html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie grant%s\"/>\n",
+				     num1(r, o->sx), num1(r, o->sy), num1(r, q->sx), num1(r, q->sy), ego ? " ego" : "");
+			}
 		}
 	}
 	html(r, "</g>\n<g class=\"orgs\">\n");
@@ -834,8 +847,9 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
-	        " serve; purple lines are site visits between schools; triangles are Native nations' governments.</figcaption>\n"
-	        "</figure>\n", region_label(colourings, f->colour));
+	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments."
+	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
+	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "");
 }
 
 static void legend(struct req *r, const struct filters *f)

@@ -75,7 +75,10 @@
                               attributionControl: false, keyboardPanDelta: 120 });
     map.fitBounds(L.latLngBounds(at(v[0], v[1]), at(v[2], v[3])));
     var b = outlines.box, start = map.getBoundsZoom(L.latLngBounds(at(b[0], b[1]), at(b[2], b[3])));
-    function far() { holder.classList.toggle('far', map.getZoom() < start + 1.5); }
+    function far() {
+      holder.classList.toggle('far', map.getZoom() < start + 1.5);
+      holder.setAttribute('data-zoom', String(map.getZoom()));
+    }
     map.on('zoomend', far);
     far();
 
