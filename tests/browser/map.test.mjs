@@ -120,12 +120,17 @@ for (const width of [1280, 390]) {
     assert.ok(panned.x < before.x - 20, `panned: ${before.x} -> ${panned.x}`);
     const zoom = async () => Number(await page.locator('#leaflet-map').getAttribute('data-zoom'));
     const z0 = await zoom();
+    const zoomed = (cmp, z) => page.waitForFunction(([c, v]) => {
+      const now = Number(document.querySelector('#leaflet-map').getAttribute('data-zoom'));
+      return c === 'in' ? now > v : now < v;
+    }, [cmp, z], { timeout: 15000 });
     await page.keyboard.press('Equal');
-    await page.waitForTimeout(600);
-    assert.ok(await zoom() > z0, `zoomed in from ${z0}`);
+    await zoomed('in', z0);
+    const z1 = await zoom();
+    await page.waitForTimeout(500);          // the zoom's animation ends
     await page.keyboard.press('Minus');
-    await page.waitForTimeout(600);
-    assert.equal(await zoom(), z0, 'zoomed out again');
+    await zoomed('out', z1);
+    await page.waitForTimeout(500);
 
     // A cluster opens by keyboard: the map zooms in to it (or spreads it).
     const iconsBefore = await page.locator('#leaflet-map .school-icon').count();

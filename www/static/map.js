@@ -156,7 +156,7 @@
         box.appendChild(el('p', null, 'Intermediary serving ' + n + ' school' + (n === 1 ? '' : 's') +
           ' shown, placed at ' + (o.precision === 'exact' ? 'their centre.' : 'the county at their centre.')));
         box.appendChild(el('p')).appendChild(link(href({ org: String(o.id), school: '' }), 'Show only its schools'));
-        L.marker(at(o.x, o.y), { icon: L.divIcon({ html: icon, className: 'org-icon', iconSize: [13, 13] }), zIndexOffset: 500 })
+        L.marker(at(o.x, o.y), { icon: L.divIcon({ html: icon, className: 'org-icon', iconSize: [13, 13] }), zIndexOffset: -500 })
           .bindPopup(box).addTo(orgs);
       });
       // Clusters the server made (thousands of schools in view): select to zoom in.
