@@ -755,10 +755,13 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		geo_to_svg(&view, x->lon, x->lat, &x->sx, &x->sy);
 		if (!svg_in(x->sx, x->sy))
 			continue;
-		html(r, "<a href=\"/map%s\" class=\"nation\"><title>%s — its government at %s (no boundary drawn):"
-		        " show its schools</title><path d=\"M%s %sl5 6h-10z\"/><text x=\"%s\" y=\"%s\">%s</text></a>\n",
-		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), x->name, x->seat,
-		     num1(r, x->sx), num1(r, x->sy - 4), num1(r, x->sx + 7), num1(r, x->sy + 2), x->name);
+		/* Named by its title, not by text in the drawing: scaled to a
+		 * phone, text would be too small to read (the list beside the
+		 * map names them all). */
+		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
+		        " (no boundary drawn): show its schools</title></path></a>\n",
+		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
+		     x->name, x->seat);
 	}
 	html(r, "</g>\n");
 	/* Ties: site visits between two schools both shown. */
@@ -1017,6 +1020,13 @@ void map_page(struct req *r)
 	html(r, "<div class=\"map-side\">\n");
 	legend(r, &f);
 	card(r, &f, &ps);
+	/* The nations by name, as the map marks them. */
+	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
+	for (int i = 0; i < nnations; i++)
+		html(r, "<li><a href=\"/map%s\">%s</a> — %s</li>\n",
+		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
+		     nations[i].seat);
+	html(r, "</ul>\n</details>\n");
 	html(r, "<p><a href=\"/map.csv%s\">Download these schools (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
 	        "<p class=\"hint\">A school is shown where it is only when its nation allows it and you see it in full;"
 	        " otherwise at its county's centre, or not at all. Stages and scores show only for schools whose scan"
@@ -1393,12 +1403,9 @@ void map_json(struct req *r)
 		double y1 = isfinite(box[3]) ? box[3] : g ? g->xy.y1 / 1000 : 1000;
 		if (cell <= 0)
 			cell = (x1 - x0) / 48;
+		if (((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > 40000)   /* no more cells than a screen can use */
+			cell = sqrt((x1 - x0) * (y1 - y0) / 40000) + 1;
 		int cols = (int)((x1 - x0) / cell) + 1, rows = (int)((y1 - y0) / cell) + 1;
-		if ((double)cols * rows > 40000) {      /* no more cells than a screen can use */
-			cell = sqrt((x1 - x0) * (y1 - y0) / 40000) + 1e-9;
-			cols = (int)((x1 - x0) / cell) + 1;
-			rows = (int)((y1 - y0) / cell) + 1;
-		}
 		int *first = arena_alloc(&r->arena, sizeof *first * (size_t)(cols * rows));
 		int *count = arena_alloc(&r->arena, sizeof *count * (size_t)(cols * rows));
 		for (int i = 0; i < cols * rows; i++) {

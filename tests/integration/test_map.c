@@ -334,7 +334,9 @@ START_TEST(nations_and_intermediaries)
 	 * a node whose link filters to its schools. */
 	struct resp *r = http_get(staff, "/map");
 	ck_assert(resp_has(r, "class=\"nation\""));
-	ck_assert(resp_has(r, "Red Lake Nation</text>"));
+	ck_assert(resp_has(r, "<title>Red Lake Nation — its government at Red Lake, MN"));
+	ck_assert(resp_has(r, "Red Lake Nation</a> — Red Lake, MN</li>"));
+	ck_assert(!resp_has(r, "<text"));     /* no text in the drawing: too small on a phone */
 	ck_assert(resp_has(r, "class=\"org\""));
 	ck_assert(resp_has(r, "class=\"tie grant"));
 	ck_assert(resp_has(r, "/vendor/leaflet-"));

@@ -138,7 +138,9 @@
       });
       // Ties: grant rosters (grey) and site visits (purple); a school's own
       // are drawn again on top, in red, while its card is open.
-      d.intermediaries.forEach(function (o) {
+      // (Past 400 they would hide the map: then only a card's own are drawn.)
+      var rosters = d.intermediaries.reduce(function (n, o) { return n + o.schools.length; }, 0);
+      if (rosters <= 400) d.intermediaries.forEach(function (o) {
         o.schools.forEach(function (id) {
           var s = byId[id];
           if (s) L.polyline([at(o.x, o.y), at(s.x, s.y)], { interactive: false, color: '#8a8f96', weight: 1, opacity: 0.6 }).addTo(ties);
