@@ -174,7 +174,7 @@
                       (s.precision === 'exact' ? '' : ' (at its county\u2019s centre)'));
         var m = L.marker(at(s.x, s.y), { icon: L.divIcon({ html: icon, className: 'school-icon c' + (s.colour >= 0 ? s.colour : 9),
                                                            iconSize: [14, 14] }) });
-        m.bindPopup(function () { return card(s); }, { maxWidth: 280 });
+        m.bindPopup(function () { return card(s); }, { maxWidth: 280, maxHeight: Math.max(140, holder.clientHeight - 90) });
         m.on('popupopen', function () { drawEgo(s); });
         m.on('popupclose', function () { ego.clearLayers(); });
         markers[s.id] = m;
