@@ -16,11 +16,19 @@ DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev 
              check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
              python3-icalendar python3-pyproj chromium wrk curl valgrind tzdata
 
+# Scripts from npm at the versions www/npm/package.json pins (package-lock.json
+# holds their hashes), copied to www/vendor/NAME-VERSION/ by `make`.
+vpin = $(shell sed -n 's/^ *"$(1)": "\([0-9.]*\)".*/\1/p' www/npm/package.json)
+LEAFLET_V := $(call vpin,leaflet)
+MC_V      := $(call vpin,leaflet.markercluster)
+VENDOR    := www/vendor/leaflet-$(LEAFLET_V)/leaflet.js www/vendor/leaflet.markercluster-$(MC_V)/leaflet.markercluster.js
+
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
              -Wstrict-prototypes -Wmissing-prototypes -Wvla -Iinclude \
              -DILNET_ROOT='"$(ROOT)"' -fno-strict-aliasing -fstack-protector-strong \
-             -DILNET_STATIC_VERSION='"$(STATIC_VERSION)"'
+             -DILNET_STATIC_VERSION='"$(STATIC_VERSION)"' \
+             -DILNET_LEAFLET='"$(LEAFLET_V)"' -DILNET_MARKERCLUSTER='"$(MC_V)"'
 ifneq ($(SANITIZE),)
 # GCC 12 misreports format arguments under UBSan (format-truncation/overflow).
 CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1 -Wno-format-truncation -Wno-format-overflow
@@ -38,7 +46,7 @@ PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 INT_SRC   := $(wildcard tests/integration/*.c)
 
-.PHONY: all deps run stop test lint unit integration browser bench scale valgrind sanitize clean geo-data
+.PHONY: all deps run stop test lint unit integration browser bench scale valgrind sanitize clean geo-data vendor
 
 all: $(BUILD)/ilnet
 
@@ -64,8 +72,23 @@ $(BUILD)/%.o: cgi-bin/%.c include/*.h | $(BUILD)/.deps-ok
 
 $(BUILD)/layout.o: $(wildcard www/static/*)
 
-$(BUILD)/ilnet: $(BUILD)/main.o $(CORE_OBJ) $(PAGE_OBJ)
+$(BUILD)/ilnet: $(BUILD)/main.o $(CORE_OBJ) $(PAGE_OBJ) | $(VENDOR)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/map.o: www/npm/package.json $(wildcard www/static/*)
+
+# The map's scripts: installed from the lock file (npm ci checks each
+# package's hash), then copied under their versions' names.
+vendor: $(VENDOR)
+$(VENDOR) &: www/npm/package.json www/npm/package-lock.json | $(BUILD)/.deps-ok
+	cd www/npm && npm ci --no-audit --no-fund --silent --ignore-scripts
+	rm -rf www/vendor && mkdir -p www/vendor/leaflet-$(LEAFLET_V) www/vendor/leaflet.markercluster-$(MC_V)
+	cp www/npm/node_modules/leaflet/dist/leaflet.js www/npm/node_modules/leaflet/dist/leaflet.css \
+	  www/npm/node_modules/leaflet/LICENSE www/vendor/leaflet-$(LEAFLET_V)/
+	cp www/npm/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  www/npm/node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  www/npm/node_modules/leaflet.markercluster/MIT-LICENCE.txt www/vendor/leaflet.markercluster-$(MC_V)/
+	touch $(VENDOR)
 
 $(BUILD)/unit-tests: $(UNIT_SRC) $(CORE_OBJ) $(PAGE_OBJ) include/*.h
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Itests -o $@ $(UNIT_SRC) $(CORE_OBJ) $(PAGE_OBJ) \
@@ -166,4 +189,4 @@ valgrind: $(BUILD)/ilnet
 	ILNET_BIN=$(BUILD)/ilnet ILNET_ROOT=$(ROOT) tests/valgrind
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san www/vendor www/npm/node_modules

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* geo_json_outlines(): written once a process. */
+static char *json_memo;
+static size_t json_memo_len;
+
 #ifndef ILNET_ROOT
 #define ILNET_ROOT "."
 #endif
@@ -108,6 +112,8 @@ static void memo_free(void);
 void geo_free(void)
 {
 	memo_free();
+	free(json_memo);
+	json_memo = NULL;
 	region_free(region);
 	region = NULL;
 	region_tried = 0;
@@ -607,4 +613,75 @@ void geo_svg_outlines(struct buf *out, const struct geo_view *v)
 	memo[memo_next].svg = copy;
 	memo[memo_next].len = out->len - from;
 	memo_next = (memo_next + 1) % OUTLINE_MEMO;
+}
+
+/* ---- the outlines as JSON, for the map's script ---------------------------- */
+
+
+static void put_km(struct buf *out, double m)
+{
+	/* Kilometres to a tenth: 100 m, finer than a line is drawn. */
+	buf_printf(out, "%.1f", round(m / 100) / 10);
+}
+
+void geo_json_outlines(struct buf *out)
+{
+	const struct geo_region *g = geo_region();
+	if (!g) {
+		buf_puts(out, "{\"county\":[],\"state\":[],\"states\":{},\"box\":[0,0,0,0]}");
+		return;
+	}
+	if (json_memo) {
+		buf_add(out, json_memo, json_memo_len);
+		return;
+	}
+	size_t from = out->len;
+	for (int state = 0; state <= 1; state++) {
+		buf_puts(out, state ? "],\"state\":[" : "{\"county\":[");
+		int first = 1;
+		for (int i = 0; i < g->nlines; i++) {
+			const struct geo_path *p = &g->lines[i];
+			if (p->state_line != state)
+				continue;
+			buf_puts(out, first ? "[" : ",[");
+			first = 0;
+			for (int k = 0; k < p->n; k++) {
+				double x, y;
+				geo_project(g->pt[2 * (p->off + k)], g->pt[2 * (p->off + k) + 1], &x, &y);
+				if (k)
+					buf_putc(out, ',');
+				put_km(out, x);
+				buf_putc(out, ',');
+				put_km(out, y);
+			}
+			buf_putc(out, ']');
+		}
+	}
+	buf_puts(out, "],\"states\":{");
+	for (int i = 0; i < g->nstates; i++) {
+		const struct geo_box *b = &g->states[i].xy;
+		buf_printf(out, "%s\"%s\":[", i ? "," : "", g->states[i].code);
+		put_km(out, b->x0);
+		buf_putc(out, ',');
+		put_km(out, b->y0);
+		buf_putc(out, ',');
+		put_km(out, b->x1);
+		buf_putc(out, ',');
+		put_km(out, b->y1);
+		buf_putc(out, ']');
+	}
+	buf_puts(out, "},\"box\":[");
+	put_km(out, g->xy.x0);
+	buf_putc(out, ',');
+	put_km(out, g->xy.y0);
+	buf_putc(out, ',');
+	put_km(out, g->xy.x1);
+	buf_putc(out, ',');
+	put_km(out, g->xy.y1);
+	buf_puts(out, "]}");
+	json_memo = malloc(out->len - from);
+	if (json_memo) {
+		memcpy(json_memo, out->p + from, out->len - from);
+		json_memo_len = out->len - from;
+	}
 }

@@ -33,10 +33,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef ILNET_STATIC_VERSION
+#define ILNET_STATIC_VERSION "0"
+#endif
+/* The versions of vendor/package.json, which the Makefile copies to
+ * www/vendor/NAME-VERSION/ (a versioned address, cached for a year). */
+#ifndef ILNET_LEAFLET
+#define ILNET_LEAFLET "0"
+#endif
+#ifndef ILNET_MARKERCLUSTER
+#define ILNET_MARKERCLUSTER "0"
+#endif
+
 #define MAP_W 960
 #define MAP_H 640
 #define MAP_MARGIN 12
 #define CELL 22                 /* a cluster's cell, in SVG units */
+#define GRANT_LINES 400         /* most grant-roster lines drawn in full */
 
 /* The scan's implementation stages, in the instrument's order (the bit of
  * response_summary.stage), with the colours of the map. */
@@ -75,6 +88,9 @@ struct filters {
 	long long nation, org, school;
 	int stage;                  /* -1 any */
 	int ties;                   /* only schools with site-visit ties */
+	int smin[3], smax[3];       /* a score range per dimension (0..100), -1: no bound */
+	const char *raw[6];         /* the range as typed (RANGE_KEYS' order), shown again */
+	const char *error;          /* a range that could not be read: why (that bound is not applied) */
 	const char *only;           /* NULL, or only these schools: a JSON array of ids */
 	int nonly;
 	const char *base;           /* the filters' query, no school: for school_href() */
@@ -90,6 +106,68 @@ static int pairs_index(const char *const *pairs, const char *v)
 
 static const char *filters_href(struct req *r, const struct filters *f, const char *key, const char *value);
 
+/* The score range's keys: dimension d's bounds are 2d (min) and 2d+1 (max). */
+static const char *const range_keys[] = {
+	"cultural_min", "cultural_max", "instructional_min", "instructional_max", "career_min", "career_max", NULL,
+};
+
+static int ranged(const struct filters *f)
+{
+	for (int d = 0; d < 3; d++)
+		if (f->smin[d] >= 0 || f->smax[d] >= 0)
+			return 1;
+	return 0;
+}
+
+/* Read the score ranges: whole numbers 0..100, from no more than to.  A
+ * bound that is not one is left out and said so (f->error), the text
+ * kept to be shown and corrected. */
+static void ranges_read(struct req *r, struct filters *f)
+{
+	f->error = NULL;
+	for (int d = 0; d < 3; d++) {
+		for (int m = 0; m < 2; m++) {
+			const char *v = req_query(r, range_keys[2 * d + m]);
+			int *dst = m ? &f->smax[d] : &f->smin[d];
+			*dst = -1;
+			f->raw[2 * d + m] = v ? v : "";
+			if (!v || !*v)
+				continue;
+			char *end;
+			long x = strtol(v, &end, 10);
+			if (*end || end == v || x < 0 || x > 100) {
+				f->error = arena_printf(&r->arena, "%s%s%s, %s: “%s” is not a whole number from 0 to 100,"
+				                        " so it was left out.", f->error ? f->error : "", f->error ? " " : "",
+				                        region_label(colourings, colourings[2 * d + 2]), m ? "to" : "from", v);
+				continue;
+			}
+			*dst = (int)x;
+		}
+		if (f->smin[d] >= 0 && f->smax[d] >= 0 && f->smin[d] > f->smax[d]) {
+			f->error = arena_printf(&r->arena, "%s%s%s: from %d is more than to %d, so the range was left out.",
+			                        f->error ? f->error : "", f->error ? " " : "",
+			                        region_label(colourings, colourings[2 * d + 2]), f->smin[d], f->smax[d]);
+			f->smin[d] = f->smax[d] = -1;
+		}
+	}
+}
+
+/* Whether a pin passes the stage and score filters (its scan read). */
+static int pin_passes(const struct filters *f, const struct pin *p)
+{
+	if (f->stage >= 0 && p->stage != f->stage)
+		return 0;
+	for (int d = 0; d < 3; d++) {
+		/* A score the viewer may not read, or none, is outside every range:
+		 * nothing about a hidden score decides what is shown. */
+		if (f->smin[d] >= 0 && (p->score[d] < 0 || p->score[d] < f->smin[d]))
+			return 0;
+		if (f->smax[d] >= 0 && (p->score[d] < 0 || p->score[d] > f->smax[d]))
+			return 0;
+	}
+	return 1;
+}
+
 static void filters_read(struct req *r, struct filters *f)
 {
 	const char *v;
@@ -103,6 +181,7 @@ static void filters_read(struct req *r, struct filters *f)
 	f->ties = (v = req_query(r, "ties")) && !strcmp(v, "1");
 	f->only = NULL;
 	f->nonly = 0;
+	ranges_read(r, f);
 	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
 	v = req_query(r, "zoom");
 	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
@@ -112,22 +191,37 @@ static void filters_read(struct req *r, struct filters *f)
 
 /* The query string of the filters, with one key replaced (NULL value:
  * left out), for links that change one thing. */
-static const char *filters_href(struct req *r, const struct filters *f, const char *key, const char *value)
+static const char *filters_href2(struct req *r, const struct filters *f, const char *key, const char *value,
+                                 const char *key2, const char *value2)
 {
 	struct buf b = BUF_IN(&r->arena);
-	const char *keys[] = { "state", "type", "nation", "org", "stage", "colour", "ties", "zoom", "school", NULL };
-	const char *vals[] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
-	                       f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
-	                       f->stage >= 0 ? stages[2 * f->stage] : "", strcmp(f->colour, "stage") ? f->colour : "",
-	                       f->ties ? "1" : "", f->zoom, f->school ? arena_printf(&r->arena, "%lld", f->school) : "" };
+	const char *keys[] = { "state", "type", "nation", "org", "stage", "cultural_min", "cultural_max",
+	                       "instructional_min", "instructional_max", "career_min", "career_max", "colour", "ties",
+	                       "zoom", "school", NULL };
+	const char *vals[15] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
+	                         f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
+	                         f->stage >= 0 ? stages[2 * f->stage] : "" };
+	for (int d = 0; d < 3; d++) {
+		vals[5 + 2 * d] = f->smin[d] >= 0 ? arena_printf(&r->arena, "%d", f->smin[d]) : "";
+		vals[6 + 2 * d] = f->smax[d] >= 0 ? arena_printf(&r->arena, "%d", f->smax[d]) : "";
+	}
+	vals[11] = strcmp(f->colour, "stage") ? f->colour : "";
+	vals[12] = f->ties ? "1" : "";
+	vals[13] = f->zoom;
+	vals[14] = f->school ? arena_printf(&r->arena, "%lld", f->school) : "";
 	for (int i = 0; keys[i]; i++) {
-		const char *val = key && !strcmp(key, keys[i]) ? value : vals[i];
+		const char *val = key && !strcmp(key, keys[i]) ? value : key2 && !strcmp(key2, keys[i]) ? value2 : vals[i];
 		if (val && *val)
 			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", keys[i], url_enc(r, val));
 	}
 	const char *s = arena_strdup(&r->arena, b.len ? b.p : "");
 	buf_free(&b);
 	return s;
+}
+
+static const char *filters_href(struct req *r, const struct filters *f, const char *key, const char *value)
+{
+	return filters_href2(r, f, key, value, NULL, NULL);
 }
 
 /* The link to the map with school id chosen and the filters kept: the
@@ -362,6 +456,36 @@ static void pins_scan_all(struct req *r, struct pins *ps)
 
 #define MAP_SCAN_ALL 2000
 
+/* A position made coarse: its county's centroid, or outside the counties
+ * the policy's grid cell. */
+static void coarsen(double *lon, double *lat)
+{
+	const struct geo_county *c = geo_county_of(*lon, *lat);
+	if (c) {
+		*lon = c->lon;
+		*lat = c->lat;
+	} else {
+		*lon = policy_coarse(*lon);
+		*lat = policy_coarse(*lat);
+	}
+}
+
+int map_centroid(const double *lon, const double *lat, const int *exact, int n, double *olon, double *olat)
+{
+	double sx = 0, sy = 0;
+	int all_exact = 1;
+	for (int i = 0; i < n; i++) {
+		sx += lon[i];
+		sy += lat[i];
+		all_exact &= exact[i] != 0;
+	}
+	*olon = n ? sx / n : 0;
+	*olat = n ? sy / n : 0;
+	if (!all_exact)
+		coarsen(olon, olat);
+	return all_exact;
+}
+
 /* The schools of pins_read(), in id order, which is the index by id; name
  * order comes after (a sort in SQL would carry every column of 100,000
  * rows through the sorter).  ?1 .. ?8: the viewer and the filters. */
@@ -409,17 +533,8 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 		x.v = v;
 		x.exact = placed == 2;
 		double lon = sqlite3_column_double(st, 6), lat = sqlite3_column_double(st, 7);
-		if (!x.exact) {
-			/* Coarsened here, before it is projected or written anywhere. */
-			const struct geo_county *c = geo_county_of(lon, lat);
-			if (c) {
-				lon = c->lon;
-				lat = c->lat;
-			} else {
-				lon = policy_coarse(lon);
-				lat = policy_coarse(lat);
-			}
-		}
+		if (!x.exact)
+			coarsen(&lon, &lat);    /* here, before it is projected or written anywhere */
 		x.lon = lon;
 		x.lat = lat;
 		x.stage = -1;
@@ -441,18 +556,18 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	/* A region's network (up to MAP_SCAN_ALL schools) has every pin's
 	 * stage and scores read in one pass: cheaper than one query for each
 	 * pin the page draws or lists, which is most of them there. */
-	if (sorted || f->stage >= 0 || (!f->only && cap <= MAP_SCAN_ALL + 1))
+	if (sorted || f->stage >= 0 || ranged(f) || (!f->only && cap <= MAP_SCAN_ALL + 1))
 		pins_scan_all(r, out);
 	int k = 0;
 	if (f->ties) {
 		long long *ids;
 		int nt = tie_ids(r, &ids);
 		for (int i = 0; i < n; i++)
-			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id) && (f->stage < 0 || p[i].stage == f->stage))
+			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id) && pin_passes(f, &p[i]))
 				out->by_id[k++] = &p[i];
 	} else {
 		for (int i = 0; i < n; i++)
-			if (f->stage < 0 || p[i].stage == f->stage)
+			if (pin_passes(f, &p[i]))
 				out->by_id[k++] = &p[i];
 	}
 	n = k;
@@ -471,6 +586,90 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 		qsort(list, (size_t)n, sizeof *list, cmp_pin_ptr);
 	out->p = list;
 	out->n = n;
+}
+
+/* ---- places that are not schools: the nations and the intermediaries ---------- */
+
+struct place {
+	long long id;
+	const char *name, *seat;        /* seat: a nation's government's town */
+	double lon, lat, sx, sy;
+	int exact;
+	const struct pin **schools;     /* an intermediary's schools shown */
+	int n;
+};
+
+/* The nations with a public reference point (021_map.sql): where their
+ * government is, a public place, never a point computed from their
+ * schools. */
+static struct place *nations_read(struct req *r, int *count)
+{
+	int cap = (int)db_int(r, 0, "SELECT count(*) FROM nations", "") + 1, n = 0;
+	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
+	sqlite3_stmt *st = db_q(r, "SELECT id, name, seat, seat_lon, seat_lat FROM nations"
+	                           " WHERE seat_lon IS NOT NULL AND seat_lat IS NOT NULL ORDER BY name", "");
+	while (db_step(r, st) && n < cap) {
+		struct place x = { .id = db_col_int(st, 0), .name = db_col_text(r, st, 1), .seat = db_col_text(r, st, 2),
+		                   .lon = sqlite3_column_double(st, 3), .lat = sqlite3_column_double(st, 4), .exact = 1 };
+		pl[n++] = x;
+	}
+	*count = n;
+	return pl;
+}
+
+/* The intermediaries serving (on an active grant's roster today) any of
+ * the schools shown, each at the centre of those schools as shown
+ * (map_centroid: no finer than the coarsest of them), with them. */
+static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT g.org_id, o.name, gs.school_id FROM grant_schools gs"
+	                           " JOIN grants g ON g.id = gs.grant_id JOIN organizations o ON o.id = g.org_id"
+	                           " WHERE g.stage = 'active' AND gs.from_date <= date('now')"
+	                           "   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
+	                           " ORDER BY g.org_id, gs.school_id", "");
+	int cap = 16, n = 0;
+	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
+	int scap = 0;
+	while (db_step(r, st)) {
+		const struct pin *q = pin_find(ps, db_col_int(st, 2));
+		if (!q)
+			continue;               /* not shown: neither counted nor placed by */
+		long long org = db_col_int(st, 0);
+		if (!n || pl[n - 1].id != org) {
+			if (n == cap) {
+				struct place *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+				memcpy(more, pl, sizeof *pl * (size_t)n);
+				pl = more;
+				cap *= 2;
+			}
+			pl[n] = (struct place){ .id = org, .name = db_col_text(r, st, 1), .seat = "" };
+			scap = 16;
+			pl[n].schools = arena_alloc(&r->arena, sizeof *pl[n].schools * (size_t)scap);
+			n++;
+		}
+		struct place *o = &pl[n - 1];
+		if (o->n == scap) {
+			const struct pin **more = arena_alloc(&r->arena, sizeof *more * (size_t)scap * 2);
+			memcpy(more, o->schools, sizeof *more * (size_t)o->n);
+			o->schools = more;
+			scap *= 2;
+		}
+		o->schools[o->n++] = q;
+	}
+	for (int i = 0; i < n; i++) {
+		struct place *o = &pl[i];
+		double *lon = arena_alloc(&r->arena, sizeof *lon * (size_t)o->n);
+		double *lat = arena_alloc(&r->arena, sizeof *lat * (size_t)o->n);
+		int *ex = arena_alloc(&r->arena, sizeof *ex * (size_t)o->n);
+		for (int k = 0; k < o->n; k++) {
+			lon[k] = o->schools[k]->lon;
+			lat[k] = o->schools[k]->lat;
+			ex[k] = o->schools[k]->exact;
+		}
+		o->exact = map_centroid(lon, lat, ex, o->n, &o->lon, &o->lat);
+	}
+	*count = n;
+	return pl;
 }
 
 /* The colour class of a pin: its stage, or its score's band. */
@@ -492,17 +691,33 @@ static const char *colour_label(const struct filters *f, int c)
 
 /* ---- the page ------------------------------------------------------------------ */
 
-static void map_svg(struct req *r, const struct filters *f, const struct pins *ps)
+static void view_of(const struct filters *f, struct geo_view *view)
+{
+	if (*f->zoom && geo_county_find(f->zoom))
+		geo_view_fit_county(view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
+	else if (*f->zoom)
+		geo_view_fit_state(view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
+	else
+		geo_view_fit(view, MAP_W, MAP_H, MAP_MARGIN);
+}
+
+static int svg_in(double sx, double sy)
+{
+	return sx >= 0 && sy >= 0 && sx < MAP_W && sy < MAP_H;
+}
+
+static const char *num1(struct req *r, double v)
+{
+	return arena_printf(&r->arena, "%.1f", v);
+}
+
+static void map_svg(struct req *r, const struct filters *f, const struct pins *ps, struct place *orgs, int norgs,
+                    struct place *nations, int nnations)
 {
 	struct pin **p = ps->p;
 	int n = ps->n;
 	struct geo_view view;
-	if (*f->zoom && geo_county_find(f->zoom))
-		geo_view_fit_county(&view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
-	else if (*f->zoom)
-		geo_view_fit_state(&view, f->zoom, MAP_W, MAP_H, MAP_MARGIN);
-	else
-		geo_view_fit(&view, MAP_W, MAP_H, MAP_MARGIN);
+	view_of(f, &view);
 	/* Cells: pins that fall in one are drawn as one cluster, so the
 	 * drawing stays small at any scale. */
 	int cols = MAP_W / CELL + 1, rows = MAP_H / CELL + 1;
@@ -526,12 +741,34 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		p[i]->cluster = cell;
 		shown++;
 	}
-	html(r, "<figure class=\"map\">\n<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"map-title\">\n"
+	/* The view's box in projected kilometres: where the page's script
+	 * starts (geography only). */
+	html(r, "<figure class=\"map\" data-view=\"%s,%s,%s,%s\">\n", num1(r, -view.tx / view.k / 1000),
+	     num1(r, (view.ty - MAP_H) / view.k / 1000), num1(r, (MAP_W - view.tx) / view.k / 1000),
+	     num1(r, view.ty / view.k / 1000));
+	html(r, "<svg viewBox=\"0 0 %d %d\" role=\"group\" aria-labelledby=\"map-title\">\n"
 	        "<title id=\"map-title\">Map of %d school%s shown</title>\n", MAP_W, MAP_H, shown, shown == 1 ? "" : "s");
 	struct buf outline = BUF_IN(&r->arena);
 	geo_svg_outlines(&outline, &view);
 	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
 	buf_free(&outline);
+	/* The nations: labelled places at their governments' towns (public
+	 * places), never a boundary; each a link to its schools. */
+	html(r, "<g class=\"nations\">\n");
+	for (int i = 0; i < nnations; i++) {
+		struct place *x = &nations[i];
+		geo_to_svg(&view, x->lon, x->lat, &x->sx, &x->sy);
+		if (!svg_in(x->sx, x->sy))
+			continue;
+		/* Named by its title, not by text in the drawing: scaled to a
+		 * phone, text would be too small to read (the list beside the
+		 * map names them all). */
+		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
+		        " (no boundary drawn): show its schools</title></path></a>\n",
+		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
+		     x->name, x->seat);
+	}
+	html(r, "</g>\n");
 	/* Ties: site visits between two schools both shown. */
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id FROM bookings b JOIN opportunities o"
 	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
@@ -545,6 +782,47 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie%s\"/>\n",
 		     arena_printf(&r->arena, "%.1f", pa->sx), arena_printf(&r->arena, "%.1f", pa->sy),
 		     arena_printf(&r->arena, "%.1f", pb->sx), arena_printf(&r->arena, "%.1f", pb->sy), ego ? " ego" : "");
+	}
+	/* Ties of the grant rosters: an intermediary to each school (or each
+	 * cluster of them) it serves that is shown. */
+	int *mark = arena_alloc(&r->arena, sizeof *mark * (size_t)(cols * rows));
+	int grant_lines = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		/* Counted first: past GRANT_LINES (a national network's rosters)
+		 * only the chosen school's and the chosen intermediary's are drawn,
+		 * so that the drawing stays small. */
+		memset(mark, 0, sizeof *mark * (size_t)(cols * rows));
+		for (int i = 0; i < norgs; i++) {
+			struct place *o = &orgs[i];
+			geo_to_svg(&view, o->lon, o->lat, &o->sx, &o->sy);
+			for (int k = 0; k < o->n; k++) {
+				int cell = o->schools[k]->cluster;
+				if (cell < 0 || mark[cell] == i + 1)
+					continue;
+				mark[cell] = i + 1;
+				int ego = (f->school && o->schools[k]->id == f->school) || (f->org == o->id);
+				if (!pass) {
+					grant_lines++;
+					continue;
+				}
+				if (grant_lines > GRANT_LINES && !ego)
+					continue;
+				const struct pin *q = p[first[cell]];
+				html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie grant%s\"/>\n",
+				     num1(r, o->sx), num1(r, o->sy), num1(r, q->sx), num1(r, q->sy), ego ? " ego" : "");
+			}
+		}
+	}
+	html(r, "</g>\n<g class=\"orgs\">\n");
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		if (!svg_in(o->sx, o->sy))
+			continue;
+		html(r, "<a href=\"/map%s\"><rect x=\"%s\" y=\"%s\" width=\"11\" height=\"11\" class=\"org\">"
+		        "<title>%s — intermediary serving %d school%s shown%s: show only those</title></rect></a>\n",
+		     filters_href(r, f, "org", arena_printf(&r->arena, "%lld", o->id)), num1(r, o->sx - 5.5),
+		     num1(r, o->sy - 5.5), o->name, o->n, o->n == 1 ? "" : "s",
+		     o->exact ? ", at their centre" : ", near their centre (by county)");
 	}
 	html(r, "</g>\n<g class=\"pins\">\n");
 	for (int cell = 0; cell < cols * rows; cell++) {
@@ -576,23 +854,42 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		     arena_printf(&r->arena, "%.1f", rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
-	        " together (follow it to zoom in); lines are site visits between schools.</figcaption>\n</figure>\n",
-	     region_label(colourings, f->colour));
+	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
+	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments."
+	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
+	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "");
 }
 
 static void legend(struct req *r, const struct filters *f)
 {
 	html(r, "<h2 class=\"visually-hidden\">Legend</h2>\n<ul class=\"legend\">\n");
 	int n = strcmp(f->colour, "stage") ? 4 : NSTAGES;
+	int d = pairs_index(colourings, f->colour) - 1;
 	for (int c = -1; c < n; c++) {
-		/* A stage in the legend is a filter: follow it to show only that stage. */
-		if (!strcmp(f->colour, "stage") && c >= 0)
-			html(r, "<li><a href=\"/map%s\"><span class=\"swatch c%d\" aria-hidden=\"true\"></span>%s</a></li>\n",
-			     filters_href(r, f, "stage", f->stage == c ? "" : stages[2 * c]), c, colour_label(f, c));
+		/* An entry of the legend is a filter: follow it to show only that
+		 * stage, or that band of the score (again: all of them). */
+		const char *href = NULL;
+		int on = 0;
+		if (c >= 0 && d < 0) {
+			on = f->stage == c;
+			href = filters_href(r, f, "stage", on ? "" : stages[2 * c]);
+		} else if (c >= 0) {
+			int lo = 25 * c, hi = c == 3 ? 100 : 25 * c + 24;
+			on = f->smin[d] == lo && f->smax[d] == hi;
+			href = filters_href2(r, f, range_keys[2 * d], on ? "" : arena_printf(&r->arena, "%d", lo),
+			                     range_keys[2 * d + 1], on ? "" : arena_printf(&r->arena, "%d", hi));
+		}
+		if (href)
+			html(r, "<li><a href=\"/map%s\"><span class=\"swatch c%d\" aria-hidden=\"true\"></span>%s%s</a></li>\n",
+			     href, c, colour_label(f, c), on ? " (shown alone: show all)" : "");
 		else
 			html(r, "<li><span class=\"swatch c%d\" aria-hidden=\"true\"></span>%s</li>\n", c < 0 ? 9 : c,
 			     colour_label(f, c));
 	}
+	html(r, "</ul>\n<ul class=\"legend\">\n<li><span class=\"swatch org\" aria-hidden=\"true\"></span>"
+	        "An intermediary, at the centre of the schools it serves shown</li>\n"
+	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town"
+	        " (no boundary is drawn)</li>\n");
 	html(r, "</ul>\n");
 }
 
@@ -613,7 +910,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps)
 	}
 	html(r, "<dt>On the map</dt><dd>%s</dd></dl>\n", q->exact ? "Where it is" : "At its county's centre");
 	/* Its ego network: who serves it, whom it visited or hosted. */
-	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT o.name FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT o.name, o.id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
 	                           " JOIN organizations o ON o.id = g.org_id WHERE gs.school_id = ? AND g.stage = 'active'"
 	                           " AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
 	                           " ORDER BY o.name", "I", q->id);
@@ -623,7 +920,8 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps)
 			html(r, "<p>Coached by ");
 		else
 			html(r, ", ");
-		html(r, "%s", db_col_text(r, st, 0));
+		html(r, "<a href=\"/map%s\">%s</a>", filters_href2(r, f, "org", arena_printf(&r->arena, "%lld", db_col_int(st, 1)),
+		     "school", ""), db_col_text(r, st, 0));
 	}
 	if (k)
 		html(r, ".</p>\n");
@@ -667,6 +965,8 @@ void map_page(struct req *r)
 	 * that the map comes first; open as served, they work without scripts. */
 	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.stage >= 0) +
 	          (strcmp(f.colour, "stage") != 0) + f.ties;
+	for (int d = 0; d < 3; d++)
+		set += (f.smin[d] >= 0) + (f.smax[d] >= 0);
 	html(r, "<details class=\"map-filters\" open>\n<summary>Filters%s</summary>\n",
 	     set ? arena_printf(&r->arena, " (%d set)", set) : "");
 	filter_begin(r, "/map");
@@ -679,6 +979,21 @@ void map_page(struct req *r)
 	              form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name", ""), NULL),
 	              f.org ? arena_printf(&r->arena, "%lld", f.org) : "");
 	filter_select(r, "stage", "Stage", "Any stage", stages, f.stage >= 0 ? stages[2 * f.stage] : "");
+	for (int d = 0; d < 3; d++) {
+		html(r, "<fieldset class=\"field range\"><legend>%s</legend>\n", region_label(colourings, colourings[2 * d + 2]));
+		for (int m = 0; m < 2; m++) {
+			const char *raw = f.raw[2 * d + m];
+			int bad = *raw && (m ? f.smax[d] : f.smin[d]) < 0;
+			/* Text, not a number field, so that what was typed is kept to correct. */
+			html(r, "<label for=\"q-%s\">%s</label><input id=\"q-%s\" name=\"%s\" type=\"text\""
+			        " inputmode=\"numeric\" value=\"%s\"",
+			     range_keys[2 * d + m], m ? "to" : "from", range_keys[2 * d + m], range_keys[2 * d + m], raw);
+			if (bad)
+				html_raw(r, " aria-invalid=\"true\" aria-describedby=\"range-error\"");
+			html_raw(r, ">\n");
+		}
+		html(r, "</fieldset>\n");
+	}
 	filter_select(r, "colour", "Colour by", "Implementation stage", colourings + 2, strcmp(f.colour, "stage") ? f.colour : "");
 	static const char *const ties_opts[] = { "1", "With site-visit ties", NULL };
 	filter_select(r, "ties", "Ties", "Any", ties_opts, f.ties ? "1" : "");
@@ -686,6 +1001,8 @@ void map_page(struct req *r)
 		html(r, "<input type=\"hidden\" name=\"zoom\" value=\"%s\">\n", f.zoom);
 	filter_end(r);
 	html(r, "</details>\n");
+	if (f.error)
+		html(r, "<p class=\"error\" id=\"range-error\" role=\"alert\">%s</p>\n", f.error);
 	html(r, "<p class=\"zoom\">Zoom: <a href=\"/map%s\">the region</a>", filters_href(r, &f, "zoom", ""));
 	static const char *const st3[] = { "MN", "ND", "SD" };
 	for (int i = 0; i < 3; i++)
@@ -701,11 +1018,20 @@ void map_page(struct req *r)
 	html(r, "</p>\n");
 	if (!geo_region())
 		html(r, "<p class=\"error\">The region's outlines could not be read, so the map is drawn without them.</p>\n");
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
 	html(r, "<div class=\"map-wrap\">\n");
-	map_svg(r, &f, &ps);
+	map_svg(r, &f, &ps, orgs, norgs, nations, nnations);
 	html(r, "<div class=\"map-side\">\n");
 	legend(r, &f);
 	card(r, &f, &ps);
+	/* The nations by name, as the map marks them. */
+	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
+	for (int i = 0; i < nnations; i++)
+		html(r, "<li><a href=\"/map%s\">%s</a> — %s</li>\n",
+		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
+		     nations[i].seat);
+	html(r, "</ul>\n</details>\n");
 	html(r, "<p><a href=\"/map.csv%s\">Download these schools (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
 	        "<p class=\"hint\">A school is shown where it is only when its nation allows it and you see it in full;"
 	        " otherwise at its county's centre, or not at all. Stages and scores show only for schools whose scan"
@@ -735,9 +1061,21 @@ void map_page(struct req *r)
 		html(r, "<tr><td colspan=\"5\">No school matches these filters.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
-	static const char *const keep[] = { "state", "type", "nation", "org", "stage", "colour", "ties", "zoom", NULL };
+	static const char *const keep[] = { "state", "type", "nation", "org", "stage", "cultural_min", "cultural_max",
+	                                    "instructional_min", "instructional_max", "career_min", "career_max",
+	                                    "colour", "ties", "zoom", NULL };
 	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
 	usage_flush(r, &used, "map");
+	/* Pan, zoom and clustering in the page (www/static/map.js, Leaflet):
+	 * it takes the drawing's place only once it has loaded; without it,
+	 * the drawing and the table above are the map. */
+	html(r, "<link rel=\"stylesheet\" href=\"/vendor/leaflet-%s/leaflet.css\">\n"
+	        "<link rel=\"stylesheet\" href=\"/vendor/leaflet.markercluster-%s/MarkerCluster.css\">\n"
+	        "<script src=\"/vendor/leaflet-%s/leaflet.js\" defer nonce=\"%s\"></script>\n"
+	        "<script src=\"/vendor/leaflet.markercluster-%s/leaflet.markercluster.js\" defer nonce=\"%s\"></script>\n"
+	        "<script src=\"/static/map.js?v=%s\" defer nonce=\"%s\"></script>\n",
+	     ILNET_LEAFLET, ILNET_MARKERCLUSTER, ILNET_LEAFLET, r->nonce, ILNET_MARKERCLUSTER, r->nonce,
+	     ILNET_STATIC_VERSION, r->nonce);
 	page_end(r);
 }
 
@@ -763,6 +1101,7 @@ void map_mini(struct req *r, long long school)
 	}
 	buf_putc(&ids, ']');
 	struct filters f = { .state = "", .type = "", .colour = "stage", .zoom = "", .school = school, .stage = -1,
+	                     .smin = { -1, -1, -1 }, .smax = { -1, -1, -1 },
 	                     .only = buf_str(&ids), .nonly = nids };
 	struct usage_tally used = {0};
 	struct pins ps;
@@ -875,10 +1214,16 @@ static const char *coord(struct req *r, double v, int exact)
 
 /* The schools an export holds: exactly what the page shows under the same
  * filters, every one of them (not a page), in name order. */
-static void export_pins(struct req *r, struct filters *f, struct pins *ps, struct usage_tally *used)
+static int export_pins(struct req *r, struct filters *f, struct pins *ps, struct usage_tally *used)
 {
 	filters_read(r, f);
+	if (f->error) {
+		/* Not a guess at what was meant: the page says what to correct. */
+		page_error(r, 400, f->error);
+		return -1;
+	}
 	pins_read(r, f, ps, used, 1);
+	return 0;
 }
 
 void map_csv(struct req *r)
@@ -886,7 +1231,8 @@ void map_csv(struct req *r)
 	struct filters f;
 	struct usage_tally used = {0};
 	struct pins ps;
-	export_pins(r, &f, &ps, &used);
+	if (export_pins(r, &f, &ps, &used) < 0)
+		return;
 	struct pin **p = ps.p;
 	int n = ps.n;
 	struct labels labels;
@@ -912,8 +1258,18 @@ void map_csv(struct req *r)
 	usage_flush(r, &used, "map.csv");
 }
 
+/* The position (degrees, as written out) in projected kilometres, for the
+ * page's script: x, y to 10 m, from the position as it may be shown. */
+static void add_xy(struct req *r, cJSON *o, double lon, double lat)
+{
+	double x, y;
+	geo_project(lon, lat, &x, &y);
+	cJSON_AddRawToObject(o, "x", arena_printf(&r->arena, "%.2f", x / 1000));
+	cJSON_AddRawToObject(o, "y", arena_printf(&r->arena, "%.2f", y / 1000));
+}
+
 /* The schools as GeoJSON features (RFC 7946), or as the API's list. */
-static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson)
+static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
 {
 	struct labels labels;
 	labels_read(r, &labels);
@@ -948,6 +1304,10 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson)
 		} else {
 			cJSON_AddNumberToObject(props, "longitude", lon);
 			cJSON_AddNumberToObject(props, "latitude", lat);
+			add_xy(r, props, lon, lat);
+			/* Its colour class under the colouring asked for (as the
+			 * page's legend: -1 not known or not shared). */
+			cJSON_AddNumberToObject(props, "colour", colour_of(r, f, (struct pin *)q));
 			cJSON_AddItemToArray(list, props);
 		}
 	}
@@ -969,15 +1329,39 @@ void map_geojson(struct req *r)
 	struct filters f;
 	struct usage_tally used = {0};
 	struct pins ps;
-	export_pins(r, &f, &ps, &used);
+	if (export_pins(r, &f, &ps, &used) < 0)
+		return;
 	struct pin **p = ps.p;
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON_AddItemToObject(out, "features", features(r, p, n, 1));
+	cJSON_AddItemToObject(out, "features", features(r, p, n, 1, &f));
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
 	reply_json(r, out, "application/geo+json");
+}
+
+/* Most schools the map's JSON lists one by one; past that, in a box, they
+ * come as clusters (a count where the first of them by name is). */
+#define JSON_SCHOOLS 2000
+
+static int cmp_pin_id(const void *a, const void *b)
+{
+	long long x = (*(struct pin *const *)a)->id, y = (*(struct pin *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* "a,b,c,d" as four numbers: 0, or -1 when it is not that. */
+static int four_numbers(const char *v, double out[4])
+{
+	char *end;
+	for (int i = 0; i < 4; i++) {
+		out[i] = strtod(v, &end);
+		if (end == v || (i < 3 ? *end != ',' : *end != '\0') || !isfinite(out[i]))
+			return -1;
+		v = end + 1;
+	}
+	return 0;
 }
 
 void map_json(struct req *r)
@@ -985,19 +1369,130 @@ void map_json(struct req *r)
 	struct filters f;
 	struct usage_tally used = {0};
 	struct pins ps;
-	export_pins(r, &f, &ps, &used);
-	struct pin **p = ps.p;
-	int n = ps.n;
+	filters_read(r, &f);
+	/* bbox: the box the script shows, in projected kilometres
+	 * ("x0,y0,x1,y1"); cell: the size of a cluster there, kilometres. */
+	double box[4] = { -HUGE_VAL, -HUGE_VAL, HUGE_VAL, HUGE_VAL }, cell = 0;
+	const char *v;
+	if ((v = req_query(r, "bbox")) && four_numbers(v, box) < 0)
+		f.error = "bbox: give four numbers, x0,y0,x1,y1 (kilometres).";
+	if ((v = req_query(r, "cell")) && (cell = atof(v)) <= 0)
+		f.error = "cell: give a size in kilometres, more than 0.";
+	if (f.error) {
+		page_error(r, 400, f.error);
+		return;
+	}
+	pins_read(r, &f, &ps, &used, 0);
+	/* The schools in the box, where they are in the plane. */
+	struct pin **p = arena_alloc(&r->arena, sizeof *p * (size_t)(ps.n ? ps.n : 1));
+	int n = 0;
+	for (int i = 0; i < ps.n; i++) {
+		struct pin *q = ps.p[i];
+		geo_project(q->lon, q->lat, &q->sx, &q->sy);
+		q->sx /= 1000;
+		q->sy /= 1000;
+		if (q->sx >= box[0] && q->sy >= box[1] && q->sx <= box[2] && q->sy <= box[3])
+			p[n++] = q;
+	}
 	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "total", n);
-	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0));
+	cJSON_AddNumberToObject(out, "total", ps.n);
+	cJSON *clusters = cJSON_AddArrayToObject(out, "clusters");
+	if (n > JSON_SCHOOLS) {
+		/* Too many to list: a grid of cells over the box, each cell's
+		 * schools one cluster, drawn where its first by name is (a
+		 * position that may be shown), a lone school listed. */
+		const struct geo_region *g = geo_region();
+		double x0 = isfinite(box[0]) ? box[0] : g ? g->xy.x0 / 1000 : -1000;
+		double y0 = isfinite(box[1]) ? box[1] : g ? g->xy.y0 / 1000 : -1000;
+		double x1 = isfinite(box[2]) ? box[2] : g ? g->xy.x1 / 1000 : 1000;
+		double y1 = isfinite(box[3]) ? box[3] : g ? g->xy.y1 / 1000 : 1000;
+		if (cell <= 0)
+			cell = (x1 - x0) / 48;
+		if (((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > 40000)   /* no more cells than a screen can use */
+			cell = sqrt((x1 - x0) * (y1 - y0) / 40000) + 1;
+		int cols = (int)((x1 - x0) / cell) + 1, rows = (int)((y1 - y0) / cell) + 1;
+		int *first = arena_alloc(&r->arena, sizeof *first * (size_t)(cols * rows));
+		int *count = arena_alloc(&r->arena, sizeof *count * (size_t)(cols * rows));
+		for (int i = 0; i < cols * rows; i++) {
+			first[i] = -1;
+			count[i] = 0;
+		}
+		for (int i = 0; i < n; i++) {
+			int cx = (int)((p[i]->sx - x0) / cell), cy = (int)((p[i]->sy - y0) / cell);
+			int c = (cy < 0 ? 0 : cy >= rows ? rows - 1 : cy) * cols + (cx < 0 ? 0 : cx >= cols ? cols - 1 : cx);
+			if (first[c] < 0 || cmp_pin_name(p[i], p[first[c]]) < 0)
+				first[c] = i;
+			count[c]++;
+		}
+		int k = 0;
+		for (int c = 0; c < cols * rows; c++) {
+			if (first[c] < 0)
+				continue;
+			const struct pin *q = p[first[c]];
+			if (count[c] == 1) {
+				p[k++] = (struct pin *)q;
+				continue;
+			}
+			double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddNumberToObject(x, "count", count[c]);
+			add_xy(r, x, lon, lat);
+			cJSON_AddItemToArray(clusters, x);
+		}
+		n = k;
+	}
+	for (int i = 0; i < n; i++)
+		pin_scan(r, p[i]);
+	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0, &f));
+	/* The schools listed, by id, for the ties below. */
+	struct pins listed = { .p = p, .n = n, .by_id = arena_alloc(&r->arena, sizeof *listed.by_id * (size_t)(n ? n : 1)) };
+	for (int i = 0; i < n; i++)
+		listed.by_id[i] = p[i];
+	qsort(listed.by_id, (size_t)n, sizeof *listed.by_id, cmp_pin_id);
+	/* The intermediaries serving schools shown, each at their centre (never
+	 * finer than the coarsest of them), with those schools: the grant
+	 * rosters' ties. */
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	cJSON *jo = cJSON_AddArrayToObject(out, "intermediaries");
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "id", (double)o->id);
+		cJSON_AddStringToObject(x, "name", o->name);
+		cJSON_AddStringToObject(x, "precision", o->exact ? "exact" : "county");
+		double lon = atof(coord(r, o->lon, o->exact)), lat = atof(coord(r, o->lat, o->exact));
+		cJSON_AddNumberToObject(x, "longitude", lon);
+		cJSON_AddNumberToObject(x, "latitude", lat);
+		add_xy(r, x, lon, lat);
+		/* Placed by all its schools shown; tied to those listed. */
+		cJSON_AddNumberToObject(x, "shown", o->n);
+		cJSON *sc = cJSON_AddArrayToObject(x, "schools");
+		for (int k = 0; k < o->n; k++)
+			if (pin_find(&listed, o->schools[k]->id))
+				cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
+		cJSON_AddItemToArray(jo, x);
+	}
+	/* The nations at their governments' towns: public places. */
+	cJSON *jn = cJSON_AddArrayToObject(out, "nations");
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "id", (double)o->id);
+		cJSON_AddStringToObject(x, "name", o->name);
+		cJSON_AddStringToObject(x, "seat", o->seat);
+		cJSON_AddNumberToObject(x, "longitude", o->lon);
+		cJSON_AddNumberToObject(x, "latitude", o->lat);
+		add_xy(r, x, o->lon, o->lat);
+		cJSON_AddItemToArray(jn, x);
+	}
 	/* Ties between two schools both shown. */
 	cJSON *ties = cJSON_AddArrayToObject(out, "ties");
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
 	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
-		if (!pin_find(&ps, a) || !pin_find(&ps, b))
+		if (!pin_find(&listed, a) || !pin_find(&listed, b))
 			continue;
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddNumberToObject(t, "host", (double)a);
@@ -1007,4 +1502,13 @@ void map_json(struct req *r)
 	}
 	usage_flush(r, &used, "/api/v1/map");
 	reply_json(r, out, "application/json");
+}
+
+/* The region's outlines for the page's script: geography, the same for
+ * every viewer (no school in it). */
+void map_outlines_json(struct req *r)
+{
+	r->content_type = "application/json";
+	geo_json_outlines(&r->body);
+	buf_putc(&r->body, '\n');
 }

@@ -99,6 +99,7 @@ const struct route app_routes[] = {
 	{ "GET",  "/map.csv",                 map_csv,                 ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/map.geojson",             map_geojson,             ROLE_SIGNED_IN, 0 },
 	{ "GET",  "/api/v1/map",              map_json,                ROLE_SIGNED_IN, RF_JSON },
+	{ "GET",  "/api/v1/map/outlines",     map_outlines_json,       ROLE_SIGNED_IN, RF_JSON },
 	{ "GET",  "/my/schools",              my_schools_page,         ROLE_LEADER | ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/password/forgot",         forgot_page,             ROLE_PUBLIC, 0 },
 	{ "POST", "/password/forgot",         forgot_submit,           ROLE_PUBLIC, 0 },

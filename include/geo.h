@@ -118,4 +118,11 @@ const struct geo_state *geo_state_find(const char *code);
  * Appends nothing when no region is loaded. */
 void geo_svg_outlines(struct buf *out, const struct geo_view *v);
 
+/* Append the region's outlines as JSON for the map's script, in projected
+ * kilometres (geo_project() / 1000, to 0.1 km): {"county": [[x, y, x, y
+ * ...], ...], "state": [...], "states": {"MN": [x0, y0, x1, y1], ...},
+ * "box": [x0, y0, x1, y1]}.  Geography only, the same for every viewer;
+ * made once a process. */
+void geo_json_outlines(struct buf *out);
+
 #endif

@@ -76,6 +76,7 @@ void map_page(struct req *r);
 void map_csv(struct req *r);
 void map_geojson(struct req *r);
 void map_json(struct req *r);
+void map_outlines_json(struct req *r);
 
 /* home.c */
 void home_page(struct req *r);

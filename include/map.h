@@ -11,4 +11,11 @@ struct req;
  * Logged as the map is. */
 void map_mini(struct req *r, long long school);
 
+/* Where a node standing for several schools goes (an intermediary, at the
+ * centre of the schools it serves): the mean of their positions as shown
+ * (degrees), then, when any of them is shown only coarsely, that mean's
+ * county centroid (or the policy's grid cell outside the counties) — never
+ * finer than the coarsest of them.  1 when all were exact, else 0.  Pure. */
+int map_centroid(const double *lon, const double *lat, const int *exact, int n, double *olon, double *olat);
+
 #endif

@@ -59,8 +59,8 @@ export async function launch() {
 
 // A page that records console errors (CSP violations among them).  A 422
 // is expected: it is how a form with problems is answered.
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => {

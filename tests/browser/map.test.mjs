@@ -1,4 +1,5 @@
-// map.test.mjs — foundation staff use the network map by keyboard alone:
+// map.test.mjs — foundation staff use the network map by keyboard alone,
+// first without the map's script (the server's drawing and table):
 // filter it to a state (on a phone, the filters folded away until opened),
 // open a school's card from the table beside the map, follow the legend
 // to one stage, zoom to a state; at 1280 px and on a 390 px phone; axe-core finds no violations, the page never scrolls
@@ -25,8 +26,10 @@ async function fits(page, what) {
 const shown = async (page) => Number((await page.locator('#schools').innerText()).replace(/[^0-9]/g, ''));
 
 for (const width of [1280, 390]) {
-  test(`staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
+  test(`without the map's script, staff filter the map and open a school's card, by keyboard, ${width} px wide`, async () => {
     const page = await newPage(browser);
+    // The map's script never arrives: the drawing and the table are the map.
+    await page.route('**/static/map.js*', (route) => route.abort());
     await page.setViewportSize({ width, height: 900 });
     await signIn(page, stack.base, 'staff@example.org');
     await press(page, 'nav a[href="/map"]');
@@ -35,6 +38,8 @@ for (const width of [1280, 390]) {
     const all = await shown(page);
     assert.ok(all > 50, `${all} schools on the map`);
     assert.ok(await page.locator('figure.map circle').count() > 10);
+    assert.equal(await page.locator('#leaflet-map').count(), 0);
+    assert.ok(await page.locator('figure.map .nations a').count() >= 20, 'the nations are drawn');
     await page.screenshot({ path: join(OUT, `map-${width}.png`), fullPage: true });
 
     // Filter: North Dakota only.  On a phone the filters are folded
@@ -74,6 +79,85 @@ for (const width of [1280, 390]) {
     assert.match(page.url(), /zoom=SD/);
     assert.deepEqual(await axe(page), [], 'axe zoomed');
     await page.screenshot({ path: join(OUT, `map-zoom-${width}.png`), fullPage: false });
+    // (The map's script was held back on purpose: its failed load is no problem.)
+    assert.deepEqual(page.problems.filter((p) => !/ERR_FAILED/.test(p)), []);
+    await page.context().close();
+  });
+}
+
+// With JavaScript: the drawing becomes a map one pans and zooms (Leaflet),
+// by keyboard alone: its clusters open, a school's card opens in a popup.
+const box = (page, sel) => page.locator(sel).first().evaluate((e) => {
+  const b = e.getBoundingClientRect();
+  return { x: b.x, y: b.y, w: b.width, h: b.height };
+});
+
+for (const width of [1280, 390]) {
+  test(`with JavaScript, staff pan, zoom, open a cluster and a card by keyboard, ${width} px wide`, async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, stack.base, 'staff@example.org');
+    await press(page, 'nav a[href="/map"]');
+    await page.locator('#leaflet-map .school-cluster').first().waitFor();
+    assert.equal(await page.locator('figure.map > svg').isVisible(), false, 'the drawing gives way to the map');
+    assert.ok(await page.locator('#leaflet-map .nation-icon').count() >= 20, 'the nations are on the map');
+    assert.ok(await page.locator('#leaflet-map .org-icon').count() >= 1, 'intermediaries are on the map');
+    assert.deepEqual(await axe(page), [], 'axe on /map with its script');
+    await fits(page, '/map with its script');
+    // Every place reachable by Tab has a name.
+    const unnamed = await page.locator('#leaflet-map .leaflet-marker-icon').evaluateAll((els) =>
+      els.filter((e) => !e.textContent.trim()).length);
+    assert.equal(unnamed, 0);
+    await page.screenshot({ path: join(OUT, `map-js-${width}.png`), fullPage: false });
+
+    // Pan with the arrow keys, zoom with + and -.
+    await tabTo(page, '#leaflet-map');
+    const state = '#leaflet-map .leaflet-overlay-pane path:nth-of-type(2)';
+    const before = await box(page, state);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(400);
+    const panned = await box(page, state);
+    assert.ok(panned.x < before.x - 20, `panned: ${before.x} -> ${panned.x}`);
+    const zoom = async () => Number(await page.locator('#leaflet-map').getAttribute('data-zoom'));
+    const z0 = await zoom();
+    const zoomed = (cmp, z) => page.waitForFunction(([c, v]) => {
+      const now = Number(document.querySelector('#leaflet-map').getAttribute('data-zoom'));
+      return c === 'in' ? now > v : now < v;
+    }, [cmp, z], { timeout: 15000 });
+    await page.keyboard.press('Equal');
+    await zoomed('in', z0);
+    const z1 = await zoom();
+    await page.waitForTimeout(500);          // the zoom's animation ends
+    await page.keyboard.press('Minus');
+    await zoomed('out', z1);
+    await page.waitForTimeout(500);
+
+    // A cluster opens by keyboard: the map zooms in to it (or spreads it).
+    const iconsBefore = await page.locator('#leaflet-map .school-icon').count();
+    await tabTo(page, '#leaflet-map .school-cluster');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1200);
+    const spread = await page.locator('#leaflet-map .school-icon').count();
+    assert.ok(await zoom() > z0 || spread > iconsBefore, `a cluster opened (${iconsBefore} -> ${spread} schools alone)`);
+
+    // A school's card, its profile a link away; Escape closes it.
+    await tabTo(page, '#leaflet-map .school-icon');
+    const name = (await page.evaluate(() => document.activeElement.textContent)).split(',')[0];
+    await page.keyboard.press('Enter');
+    await page.locator('.leaflet-popup .map-card').waitFor();
+    assert.equal(await page.locator('.map-card strong').first().innerText(), name);
+    assert.match(await page.locator('.map-card').innerText(), /profile/);
+    assert.ok(await page.evaluate(() => !!document.activeElement.closest('.leaflet-popup')), 'the card has the focus');
+    assert.deepEqual(await axe(page), [], 'axe with a card open');
+    await page.screenshot({ path: join(OUT, `map-js-card-${width}.png`), fullPage: false });
+    await page.keyboard.press('Escape');
+    await page.locator('.leaflet-popup').waitFor({ state: 'detached' });
+
+    // The same filters as the page: the map shows what the table counts.
+    await page.goto(`${stack.base}/map?state=ND`);
+    await page.locator('#leaflet-map .leaflet-marker-icon').first().waitFor();
+    const nd = await shown(page);
+    assert.match(await page.locator('#leaflet-map').getAttribute('aria-label'), new RegExp(`^Map of ${nd} school`));
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -8,6 +8,7 @@
  * of its own. */
 #include "harness.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,9 @@ START_TEST(outputs_agree_under_filters)
 	struct client *c = client_new();
 	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
 	static const char *const queries[] = { "", "?state=MN", "?type=small_rural", "?state=ND&stage=schoolwide",
-	                                       "?colour=career", "?zoom=SD", "?org=1", "?ties=1", "?nation=3" };
+	                                       "?colour=career", "?zoom=SD", "?org=1", "?ties=1", "?nation=3",
+	                                       "?cultural_min=50", "?colour=career&career_min=75&career_max=100",
+	                                       "?state=MN&instructional_max=49", "?cultural_min=0&cultural_max=100" };
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
 		agree(c, queries[i]);
 	struct resp *r = http_get(c, "/map");
@@ -87,14 +90,33 @@ START_TEST(outputs_agree_under_filters)
 }
 END_TEST
 
+/* The map's projection (Albers equal-area conic on a sphere, standard
+ * parallels 43.5 and 48.5, origin 45.5 N 97.5 W: Snyder, USGS PP 1395,
+ * 14-1 to 14-4), written again here as the test's own oracle: the
+ * page's script gets positions in projected kilometres, so a school's
+ * exact position is looked for in those too. */
+static void albers_km(double lon, double lat, double *x, double *y)
+{
+	const double R = 6371008.8, d = M_PI / 180;
+	double n = (sin(43.5 * d) + sin(48.5 * d)) / 2, C = cos(43.5 * d) * cos(43.5 * d) + 2 * n * sin(43.5 * d);
+	double rho0 = R * sqrt(C - 2 * n * sin(45.5 * d)) / n, rho = R * sqrt(C - 2 * n * sin(lat * d)) / n;
+	double th = n * (lon + 97.5) * d;
+	*x = rho * sin(th) / 1000;
+	*y = (rho0 - rho * cos(th)) / 1000;
+}
+
 /* No output of the reader's carries the exact position of a school that
  * reader may see only coarsely (or not at all): its coordinates, as any of
- * the outputs would write them, are looked for everywhere. */
+ * the outputs would write them (degrees, or projected for the script),
+ * are looked for everywhere: the drawing, the table, the exports, the
+ * script's JSON with its intermediaries and nations. */
 static void no_exact_position(struct client *c, const char *reader_sql)
 {
 	static const char *const outputs[] = { "/map", "/map.csv", "/map.geojson", "/api/v1/map", "/map?state=MN",
-	                                       "/map?zoom=ND", NULL };
-	char *bodies[8];
+	                                       "/map?zoom=ND", "/api/v1/map?colour=cultural", "/map?org=1",
+	                                       "/api/v1/map?org=1", "/map?zoom=MN&cultural_min=0", "/api/v1/map/outlines",
+	                                       NULL };
+	char *bodies[16];
 	int nb = 0;
 	for (int i = 0; outputs[i]; i++) {
 		struct resp *r = http_get(c, outputs[i]);
@@ -104,18 +126,25 @@ static void no_exact_position(struct client *c, const char *reader_sql)
 	}
 	for (int k = 0;; k++) {
 		char q[1024];
-		snprintf(q, sizeof q, "SELECT printf('%%.4f|%%.4f|%%.3f|%%.3f', lon, lat, lon, lat) FROM schools"
+		snprintf(q, sizeof q, "SELECT printf('%%.4f|%%.4f|%%.3f|%%.3f|%%.8f|%%.8f', lon, lat, lon, lat, lon, lat) FROM schools"
 		         " WHERE lat IS NOT NULL AND id IN (%s) ORDER BY id LIMIT 1 OFFSET %d", reader_sql, k);
 		char *v = db_value(q);
 		if (!v)
 			break;
-		char *parts[4], *save = NULL;
+		char *parts[6], *save = NULL;
 		parts[0] = strtok_r(v, "|", &save);
-		for (int j = 1; j < 4; j++)
+		for (int j = 1; j < 6; j++)
 			parts[j] = strtok_r(NULL, "|", &save);
-		for (int i = 0; i < nb; i++)
+		double x, y;
+		albers_km(atof(parts[4]), atof(parts[5]), &x, &y);
+		char px[32], py[32];
+		snprintf(px, sizeof px, "\"x\":%.2f,", x);
+		snprintf(py, sizeof py, "\"y\":%.2f", y);
+		for (int i = 0; i < nb; i++) {
 			ck_assert_msg(!(strstr(bodies[i], parts[0]) && strstr(bodies[i], parts[1])),
 			              "%s carries %s, %s", outputs[i], parts[0], parts[1]);
+			ck_assert_msg(!(strstr(bodies[i], px) && strstr(bodies[i], py)), "%s carries %s %s", outputs[i], px, py);
+		}
 		free(v);
 	}
 	for (int i = 0; i < nb; i++)
@@ -254,6 +283,113 @@ START_TEST(profile_map_never_finer_than_allowed)
 }
 END_TEST
 
+/* The projected positions the script gets are the degrees' own: a school
+ * shown where it is has its exact position's projection (so the oracle
+ * above looks for the right numbers). */
+START_TEST(script_positions_are_projected)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/api/v1/map");
+	ck_assert_int_eq(r->status, 200);
+	const char *p = strstr(r->body, "\"precision\":\"exact\"");
+	ck_assert(p != NULL);
+	double lon, lat, x, y, wx, wy;
+	const char *q = strstr(p, "\"longitude\":");
+	ck_assert(q && sscanf(q, "\"longitude\":%lf,\"latitude\":%lf,\"x\":%lf,\"y\":%lf", &lon, &lat, &x, &y) == 4);
+	albers_km(lon, lat, &wx, &wy);
+	ck_assert_double_eq_tol(x, wx, 0.006);
+	ck_assert_double_eq_tol(y, wy, 0.006);
+	resp_free(r);
+	client_free(c);
+}
+END_TEST
+
+/* The nations are labelled at their governments' towns, public places the
+ * same for every reader, never at a point computed from their schools;
+ * an intermediary is never placed finer than the coarsest school it is
+ * placed by. */
+START_TEST(nations_and_intermediaries)
+{
+	struct client *staff = client_new(), *leader = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	ck_assert_int_eq(login(leader, "leader@example.org", DEMO_PW), 303);
+	struct resp *a = http_get(staff, "/api/v1/map"), *b = http_get(leader, "/api/v1/map");
+	const char *na = strstr(a->body, "\"nations\":["), *nb = strstr(b->body, "\"nations\":[");
+	ck_assert(na && nb);
+	ck_assert_int_eq(strcmp(na, nb), 0);    /* the same for both (the last member) */
+	ck_assert_int_eq(count_of(na, "\"seat\":"), value_int("SELECT count(*) FROM nations WHERE seat_lon IS NOT NULL"));
+	ck_assert(strstr(na, "\"seat\":\"Cass Lake, MN\",\"longitude\":-94.6,\"latitude\":47.38") != NULL);
+	/* The leader sees the coach's other schools coarsely: its organization
+	 * is placed by county. */
+	char *org = db_value("SELECT o.name FROM organizations o JOIN users u ON u.org_id = o.id"
+	                     " WHERE u.email = 'coach@example.org'");
+	ck_assert(org != NULL);
+	char want[300];
+	snprintf(want, sizeof want, "\"name\":\"%s\",\"precision\":\"county\"", org);
+	ck_assert_msg(strstr(b->body, want) != NULL, "%s is placed finer than its schools", org);
+	resp_free(a);
+	resp_free(b);
+	/* The page draws them: nations as labelled links, the organization as
+	 * a node whose link filters to its schools. */
+	struct resp *r = http_get(staff, "/map");
+	ck_assert(resp_has(r, "class=\"nation\""));
+	ck_assert(resp_has(r, "<title>Red Lake Nation — its government at Red Lake, MN"));
+	ck_assert(resp_has(r, "Red Lake Nation</a> — Red Lake, MN</li>"));
+	ck_assert(!resp_has(r, "<text"));     /* no text in the drawing: too small on a phone */
+	ck_assert(resp_has(r, "class=\"org\""));
+	ck_assert(resp_has(r, "class=\"tie grant"));
+	ck_assert(resp_has(r, "/vendor/leaflet-"));
+	resp_free(r);
+	free(org);
+	client_free(staff);
+	client_free(leader);
+}
+END_TEST
+
+/* A score range that cannot be read is said so on the page, the input
+ * kept, and not guessed at by the exports; the legend's bands filter. */
+START_TEST(score_ranges)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, "/map?cultural_min=abc&career_min=60&career_max=40");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "id=\"range-error\""));
+	ck_assert(resp_has(r, "“abc” is not a whole number"));
+	ck_assert(resp_has(r, "from 60 is more than to 40"));
+	ck_assert(resp_has(r, "value=\"abc\" aria-invalid=\"true\""));
+	resp_free(r);
+	r = http_get(c, "/map.csv?cultural_min=101");
+	ck_assert_int_eq(r->status, 400);
+	resp_free(r);
+	r = http_get(c, "/api/v1/map?career_max=x");
+	ck_assert_int_eq(r->status, 400);
+	resp_free(r);
+	/* The script's box: the total is every school shown, those listed
+	 * only the ones in the box (a box far from the region: none). */
+	r = http_get(c, "/map");
+	long long all = shown_on_page(r);
+	resp_free(r);
+	char want[64];
+	snprintf(want, sizeof want, "\"total\":%lld,\"clusters\":[],\"schools\":[]", all);
+	r = http_get(c, "/api/v1/map?bbox=5000,5000,5100,5100&cell=10");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(resp_has(r, want), "%s", want);
+	resp_free(r);
+	r = http_get(c, "/api/v1/map?bbox=1,2,3");
+	ck_assert_int_eq(r->status, 400);
+	resp_free(r);
+	r = http_get(c, "/map?colour=career");
+	ck_assert(resp_has(r, "career_min=75&amp;career_max=100&amp;colour=career"));
+	resp_free(r);
+	r = http_get(c, "/map?colour=career&career_min=75&career_max=100");
+	ck_assert(resp_has(r, "shown alone: show all"));
+	resp_free(r);
+	client_free(c);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
@@ -264,5 +400,8 @@ void add_map_cases(Suite *s)
 	tcase_add_test(t, never_finer_than_allowed);
 	tcase_add_test(t, steward_consent_moves_a_school);
 	tcase_add_test(t, profile_map_never_finer_than_allowed);
+	tcase_add_test(t, script_positions_are_projected);
+	tcase_add_test(t, nations_and_intermediaries);
+	tcase_add_test(t, score_ranges);
 	suite_add_tcase(s, t);
 }

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "buf.h"
 #include "geo.h"
+#include "map.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -305,6 +306,59 @@ START_TEST(load_errors)
 }
 END_TEST
 
+/* An intermediary's node: the mean of its schools' positions, and never
+ * finer than the coarsest of them (a county's centroid when any is shown
+ * only there). */
+START_TEST(centroid_no_finer_than_coarsest)
+{
+	double lon[3] = { -93.265, -93.10, -94.0 }, lat[3] = { 44.978, 44.95, 45.5 }, olon, olat;
+	int exact[3] = { 1, 1, 1 };
+	ck_assert_int_eq(map_centroid(lon, lat, exact, 2, &olon, &olat), 1);
+	ck_assert_double_eq_tol(olon, (-93.265 - 93.10) / 2, 1e-9);
+	ck_assert_double_eq_tol(olat, (44.978 + 44.95) / 2, 1e-9);
+	/* One of three only coarsely: the mean's county centre. */
+	const struct geo_county *c = geo_county_of(-94.0, 45.5);
+	ck_assert_ptr_nonnull(c);
+	lon[2] = c->lon;
+	lat[2] = c->lat;
+	exact[2] = 0;
+	ck_assert_int_eq(map_centroid(lon, lat, exact, 3, &olon, &olat), 0);
+	const struct geo_county *at = geo_county_of(olon, olat);
+	ck_assert_ptr_nonnull(at);
+	ck_assert_double_eq_tol(olon, at->lon, 1e-9);
+	ck_assert_double_eq_tol(olat, at->lat, 1e-9);
+	/* Outside the counties: the policy's grid. */
+	double wlon[1] = { -110.123456 }, wlat[1] = { 40.123456 };
+	int wex[1] = { 0 };
+	ck_assert_int_eq(map_centroid(wlon, wlat, wex, 1, &olon, &olat), 0);
+	ck_assert(fabs(olon - -110.123456) > 1e-4 || fabs(olat - 40.123456) > 1e-4);
+}
+END_TEST
+
+/* The outlines for the page's script: every line of the region, in
+ * projected kilometres, the same on every call. */
+START_TEST(json_outlines)
+{
+	struct buf a = {0}, b = {0};
+	geo_json_outlines(&a);
+	geo_json_outlines(&b);
+	ck_assert_str_eq(buf_str(&a), buf_str(&b));
+	ck_assert_ptr_nonnull(strstr(buf_str(&a), "{\"county\":[["));
+	ck_assert_ptr_nonnull(strstr(buf_str(&a), "],\"state\":[["));
+	ck_assert_ptr_nonnull(strstr(buf_str(&a), "\"MN\":["));
+	/* Minneapolis lies inside Minnesota's box, in kilometres. */
+	double x, y;
+	geo_project(-93.265, 44.978, &x, &y);
+	const struct geo_state *mn = geo_state_find("MN");
+	ck_assert(x > mn->xy.x0 && x < mn->xy.x1 && y > mn->xy.y0 && y < mn->xy.y1);
+	char want[64];
+	snprintf(want, sizeof want, "\"MN\":[%.1f,", round(mn->xy.x0 / 100) / 10);
+	ck_assert_ptr_nonnull(strstr(buf_str(&a), want));
+	buf_free(&a);
+	buf_free(&b);
+}
+END_TEST
+
 Suite *geo_suite(void)
 {
 	Suite *s = suite_create("geo");
@@ -317,6 +371,8 @@ Suite *geo_suite(void)
 	tcase_add_test(t, centroids);
 	tcase_add_test(t, svg_outlines);
 	tcase_add_test(t, load_errors);
+	tcase_add_test(t, centroid_no_finer_than_coarsest);
+	tcase_add_test(t, json_outlines);
 	suite_add_tcase(s, t);
 	return s;
 }
