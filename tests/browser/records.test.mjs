@@ -47,13 +47,13 @@ test('a coach corrects a visit by keyboard; the history shows it', async () => {
   // Deleting asks first, on a page of its own; going back changes nothing.
   await page.setViewportSize({ width: 1280, height: 900 });
   await tabTo(page, 'form button.secondary');
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-  assert.match(await page.locator('h1').innerText(), /Delete this visit\?/);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: /Delete this visit\?/ }).waitFor();
   assert.deepEqual(await axe(page), [], 'axe on the delete confirmation');
   await fitsPhone(page, 'the delete confirmation');
   await tabTo(page, 'main .actions a');
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-  assert.match(await page.locator('h2#correct').innerText(), /Correct this visit/);
+  await page.keyboard.press('Enter');
+  await page.locator('h2#correct', { hasText: 'Correct this visit' }).waitFor();
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -69,8 +69,9 @@ test('staff change a grant\'s stage through a confirmation page', async () => {
   await tabTo(page, '#f-stage');
   assert.equal(await page.inputValue('#f-stage'), 'awarded');
   await tabTo(page, 'form:has(#f-stage) button[type="submit"]');
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-  assert.match(await page.locator('h1').innerText(), /Move this grant to Awarded\?/);
+  await page.keyboard.press('Enter');
+  // The current page is loaded already: wait for the next one's heading.
+  await page.getByRole('heading', { level: 1, name: /Move this grant to Awarded\?/ }).waitFor();
   assert.match(await page.locator('main').innerText(), /payments can be scheduled/);
   assert.deepEqual(await axe(page), [], 'axe on the stage confirmation');
   await page.screenshot({ path: join(OUT, 'stage-confirm.png'), fullPage: true });

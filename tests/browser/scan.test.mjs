@@ -78,7 +78,7 @@ test('a leader completes a school scan by keyboard alone', async () => {
   assert.deepEqual(await axe(page), [], 'axe on the review page');
   await press(page, 'main button[type="submit"]');
   assert.match(await page.getByRole('status').innerText(), /Submitted/);
-  assert.match(await page.locator('tbody').innerText(), /Submitted/);
+  assert.match(await page.getByRole('table', { name: /Your schools in the/ }).locator('tbody').innerText(), /Submitted/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -72,7 +72,9 @@
       ' its card.';
 
     var map = L.map(holder, { crs: L.CRS.Simple, minZoom: -3, maxZoom: 6, zoomSnap: 0.25,
-                              attributionControl: false, keyboardPanDelta: 120 });
+                              attributionControl: false, keyboardPanDelta: 120,
+                              // A card shows at once, at full contrast (no fade).
+                              fadeAnimation: false });
     map.fitBounds(L.latLngBounds(at(v[0], v[1]), at(v[2], v[3])));
     var b = outlines.box, start = map.getBoundsZoom(L.latLngBounds(at(b[0], b[1]), at(b[2], b[3])));
     function far() {
