@@ -661,6 +661,13 @@ void convening_party_submit(struct req *r)
 	db_begin(r);
 	if (!convening_change(r, p.id, to, ended)) {
 		db_request_done(r->db);
+		/* Sent twice (a retry, a double click): the first made the change,
+		 * so this one answers as the first did. */
+		struct party now;
+		if (convening_party(r, p.id, &now) && !strcmp(now.status, to)) {
+			req_redirect(r, arena_printf(&r->arena, "%s?msg=changed", back));
+			return;
+		}
 		req_fail(r, 409, "this registration can no longer be changed that way");
 	}
 	db_commit(r);

@@ -14,8 +14,27 @@
 #include <unistd.h>
 
 
+/* A subject is one header line.  It is made of names people typed or
+ * imported (a school's, a cohort's, a convening's): a line break in one
+ * becomes a space, so it can neither split the header nor fail the
+ * request that queues the mail (a leader's submission, say). */
+static const char *one_line(struct req *r, const char *s)
+{
+	if (!s || !strpbrk(s, "\r\n"))
+		return s;
+	char *o = arena_alloc(&r->arena, strlen(s) + 1), *d = o;
+	for (; *s; s++)
+		if (*s != '\r' && *s != '\n')
+			*d++ = *s;
+		else if (d == o || d[-1] != ' ')
+			*d++ = ' ';
+	*d = '\0';
+	return o;
+}
+
 void mail_queue(struct req *r, const char *to, const char *subject, const char *body)
 {
+	subject = one_line(r, subject);
 	if (!mail_address_ok(to) || strpbrk(subject, "\r\n"))
 		req_fail(r, 500, "refusing to queue a malformed message");
 	db_exec(r, "INSERT INTO outbox (to_addr, subject, body) VALUES (?, ?, ?)",
@@ -47,6 +66,7 @@ static int calendar_ok(const char *ics, const char *method)
 void mail_queue_calendar(struct req *r, const char *to, const char *subject,
                          const char *body, const char *ics, const char *method)
 {
+	subject = one_line(r, subject);
 	if (!mail_address_ok(to) || strpbrk(subject, "\r\n") || !calendar_ok(ics, method))
 		req_fail(r, 500, "refusing to queue a malformed message");
 	db_exec(r, "INSERT INTO outbox (to_addr, subject, body, calendar, calendar_method)"

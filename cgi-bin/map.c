@@ -1374,9 +1374,12 @@ void map_json(struct req *r)
 	 * ("x0,y0,x1,y1"); cell: the size of a cluster there, kilometres. */
 	double box[4] = { -HUGE_VAL, -HUGE_VAL, HUGE_VAL, HUGE_VAL }, cell = 0;
 	const char *v;
-	if ((v = req_query(r, "bbox")) && four_numbers(v, box) < 0)
+	/* Spans and a cell a double holds (not NaN, not infinite): the grid
+	 * below is counted in ints. */
+	if ((v = req_query(r, "bbox")) && (four_numbers(v, box) < 0 || !isfinite(box[2] - box[0]) ||
+	                                   !isfinite(box[3] - box[1])))
 		f.error = "bbox: give four numbers, x0,y0,x1,y1 (kilometres).";
-	if ((v = req_query(r, "cell")) && (cell = atof(v)) <= 0)
+	if ((v = req_query(r, "cell")) && (!((cell = atof(v)) > 0) || !isfinite(cell)))
 		f.error = "cell: give a size in kilometres, more than 0.";
 	if (f.error) {
 		page_error(r, 400, f.error);
@@ -1410,6 +1413,8 @@ void map_json(struct req *r)
 			cell = (x1 - x0) / 48;
 		if (((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > 40000)   /* no more cells than a screen can use */
 			cell = sqrt((x1 - x0) * (y1 - y0) / 40000) + 1;
+		if (!(cell > 0) || (x1 - x0) / cell > 40000 || (y1 - y0) / cell > 40000)   /* a long, thin box */
+			cell = fmax(x1 - x0, y1 - y0) > 0 ? fmax(x1 - x0, y1 - y0) / 199 : 1;
 		int cols = (int)((x1 - x0) / cell) + 1, rows = (int)((y1 - y0) / cell) + 1;
 		int *first = arena_alloc(&r->arena, sizeof *first * (size_t)(cols * rows));
 		int *count = arena_alloc(&r->arena, sizeof *count * (size_t)(cols * rows));

@@ -13,6 +13,7 @@
 #include "summary.h"
 #include "survey.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -238,16 +239,21 @@ static void copied_notice(struct req *r, const struct instrument *in, long long 
 	                     " ORDER BY e.id DESC LIMIT 1", "III", cycle, school, r->user->id);
 	char *copied = d ? strstr(d, ";\ncopied: ") : NULL;
 	char *left = copied ? strstr(copied, ";\nleft alone: ") : NULL;
-	if (!left || strncmp(d, "from ", 5))
+	long long from = 0;
+	int at = 0;
+	if (!left || sscanf(d, "from school %lld%n", &from, &at) != 1 || d + at != copied)
 		return;                 /* an older copy, recorded without its lists */
 	*copied = '\0';
 	copied += strlen(";\ncopied: ");
 	*left = '\0';
 	left += strlen(";\nleft alone: ");
-	d += 5;
+	/* Named now, and only while the viewer leads it (as when they copied). */
+	const char *name = db_text(r, "SELECT s.name FROM schools s JOIN user_schools us ON us.school_id = s.id"
+	                              " WHERE s.id = ? AND us.user_id = ?", "II", from, r->user->id);
 	html(r, "<div class=\"notice\" role=\"status\" id=\"copied\">\n<h2>Copied from %s, as a draft</h2>\n"
 	        "<p>Nothing is submitted: check each section, change what differs for this school, answer"
-	        " what is left, then review and submit.</p>\n<details><summary>Answers copied</summary><ul>", d);
+	        " what is left, then review and submit.</p>\n<details><summary>Answers copied</summary><ul>",
+	     name ? name : "another of your schools");
 	if (!question_items(r, in, copied))
 		html(r, "<li>None: that school had no answers to copy yet.</li>");
 	html(r, "</ul></details>\n<p>Left for you to answer here, because they are about this school"
@@ -606,8 +612,10 @@ void scan_copy_submit(struct req *r)
 		buf_printf(&copied, "%s%s", copied.len ? " " : "", q->id);
 	}
 	/* What was copied, for the page that follows and the history: the
-	 * school copied from, the questions copied, those left alone. */
-	event(r, rid, "copied", arena_printf(&r->arena, "from %s;\ncopied: %s;\nleft alone: %s", led_school(r, from),
+	 * school copied from (by its id: the history names it at read time,
+	 * as the policy then lets its reader see it), the questions copied,
+	 * those left alone. */
+	event(r, rid, "copied", arena_printf(&r->arena, "from school %lld;\ncopied: %s;\nleft alone: %s", from,
 	                                     buf_str(&copied), buf_str(&left)));
 	buf_free(&copied);
 	buf_free(&left);

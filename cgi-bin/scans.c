@@ -562,6 +562,19 @@ static long long visible_response(struct req *r, struct cyc *c, long long id, lo
 /* One response as staff see it: its history, and its answers once it is
  * submitted.  A draft is the leader's own: staff see how far it is (the
  * sections saved, the last activity), never an answer. */
+/* A "copied" event names the school copied from by its id (scan.c): its
+ * name as the viewer may read it now, else not named. */
+static const char *event_detail(struct req *r, const char *action, const char *detail)
+{
+	long long from = 0;
+	int at = 0;
+	if (strcmp(action, "copied") || sscanf(detail, "from school %lld%n", &from, &at) != 1)
+		return detail;
+	const char *name = policy_school(r, from) == VIS_HIDDEN ? NULL
+	                   : db_text(r, "SELECT name FROM schools WHERE id = ?", "I", from);
+	return arena_printf(&r->arena, "from %s%s", name ? name : "another of the leader's schools", detail + at);
+}
+
 void scan_response_page(struct req *r)
 {
 	struct cyc c = cycle_by_year(r, r->ids[0]);
@@ -583,7 +596,7 @@ void scan_response_page(struct req *r)
 		char when[32];
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-		const char *detail = db_col_text(r, st, 3);
+		const char *detail = event_detail(r, db_col_view(st, 2), db_col_text(r, st, 3));
 		html(r, "<li>%s — %s: %s%s%s</li>\n", when, db_col_text(r, st, 1), db_col_text(r, st, 2),
 		     *detail ? " " : "", detail);
 	}

@@ -23,8 +23,9 @@ void mail_queue(struct req *r, const char *to, const char *subject, const char *
  * text/plain beside ics as text/calendar; method=method, in one
  * multipart/alternative, so that mail programs offer it as an invitation.
  * ics is one VCALENDAR (ical_message()) whose METHOD is method ("REQUEST",
- * "CANCEL" or another iTIP method).  A malformed address, subject, method
- * or calendar fails the request (500), as mail_queue() does. */
+ * "CANCEL" or another iTIP method).  A malformed address, method or
+ * calendar fails the request (500), as a malformed address fails
+ * mail_queue(); in both, a line break in the subject becomes a space. */
 void mail_queue_calendar(struct req *r, const char *to, const char *subject,
                          const char *body, const char *ics, const char *method);
 

@@ -208,6 +208,40 @@ START_TEST(copy_fills_a_draft_and_leaves_the_school_alone)
 	ck_assert(resp_has(r, "<li>In a few words, who are the students and families this school serves?</li>"));
 	resp_free(r);
 	free(loc);
+	/* Staff read the copy in the draft's history, the school copied from
+	 * named as the policy lets them see it when they read: once its
+	 * nation makes it private, no longer named. */
+	snprintf(q, sizeof q, "SELECT sharing FROM schools WHERE id = %s", to);
+	char *sharing = db_value(q);
+	ck_assert_str_ne(sharing, "private");
+	free(sharing);
+	snprintf(q, sizeof q, "SELECT sharing FROM schools WHERE id = %s", from);
+	char *was = db_value(q);
+	snprintf(q, sizeof q, "SELECT id FROM responses WHERE school_id = %s AND cycle_id ="
+	                      " (SELECT id FROM scan_cycles WHERE status = 'open')", to);
+	char *rid = db_value(q);
+	ck_assert(rid != NULL);
+	struct client *staff = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	char hist[128];
+	snprintf(hist, sizeof hist, "/scans/%d/responses/%s", year, rid);
+	r = http_get(staff, hist);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "copied from "));
+	ck_assert(resp_has(r, name));
+	resp_free(r);
+	snprintf(q, sizeof q, "UPDATE schools SET sharing = 'private' WHERE id = %s", from);
+	ck_assert_int_eq(db_run(q), 0);
+	r = http_get(staff, hist);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(!resp_has(r, name), "a private school named in a copy's history");
+	ck_assert(resp_has(r, "copied from another of the leader"));  /* ... leader's schools, escaped */
+	resp_free(r);
+	snprintf(q, sizeof q, "UPDATE schools SET sharing = '%s' WHERE id = %s", was, from);
+	ck_assert_int_eq(db_run(q), 0);
+	client_free(staff);
+	free(rid);
+	free(was);
 	free(name);
 	/* School-specific answers stayed behind; the rest came; nothing submitted. */
 	const char *left[] = { "years", "community", "since", "story", "connect_host" };

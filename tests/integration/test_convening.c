@@ -249,6 +249,13 @@ START_TEST(cancellation_offers_the_next)
 	r = post_form(lead, path, path, "action=cancel&sure=1");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
+	/* Sent again (a retry, a double click): answered as the first was,
+	 * nothing changed twice. */
+	r = post_form(lead, path, path, "action=cancel&sure=1");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(q, sizeof q, "SELECT count(*) FROM party_events WHERE party_id = %lld AND action = 'cancelled'", a);
+	ck_assert_int_eq(value_int(q), 1);
 
 	/* The freed places are offered to the host's party, by mail with an
 	 * invitation for the host alone. */
@@ -276,6 +283,9 @@ START_TEST(cancellation_offers_the_next)
 	/* The host takes the places; staff check one of them in. */
 	snprintf(path, sizeof path, "/convening/2091/parties/%lld", b);
 	r = post_form(host, path, path, "action=accept");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	r = post_form(host, path, path, "action=accept");      /* twice: the same answer */
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	r = http_get(staff, "/convening/2091/checkin?q=rae");

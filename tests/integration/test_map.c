@@ -380,6 +380,17 @@ START_TEST(score_ranges)
 	r = http_get(c, "/api/v1/map?bbox=1,2,3");
 	ck_assert_int_eq(r->status, 400);
 	resp_free(r);
+	/* Nothing a double cannot count a grid with: a cell that is not a
+	 * number or infinite, a box wider than a double holds. */
+	static const char *const bad[] = { "cell=nan", "cell=inf", "cell=-0", "bbox=-1e308,0,1e308,1",
+	                                   "bbox=0,-1e308,1,1e308&cell=10" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char path[96];
+		snprintf(path, sizeof path, "/api/v1/map?%s", bad[i]);
+		r = http_get(c, path);
+		ck_assert_msg(r->status == 400, "%s: %ld", bad[i], (long)r->status);
+		resp_free(r);
+	}
 	r = http_get(c, "/map?colour=career");
 	ck_assert(resp_has(r, "career_min=75&amp;career_max=100&amp;colour=career"));
 	resp_free(r);

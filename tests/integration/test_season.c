@@ -228,6 +228,43 @@ START_TEST(submit_sends_a_receipt_with_the_answers)
 }
 END_TEST
 
+/* A school's name with a line break in it (imported so) neither blocks
+ * its leader's submission nor splits the receipt's Subject header, which
+ * names the school: the break becomes a space there. */
+START_TEST(a_name_with_a_line_break_still_submits)
+{
+	int year = year_now();
+	make_leader("season-lines@example.org", FREE_SCHOOL(0));
+	char *school = db_value("SELECT us.school_id FROM user_schools us JOIN users u ON u.id = us.user_id"
+	                        " WHERE u.email = 'season-lines@example.org'");
+	ck_assert(school != NULL);
+	char sql[256], base[96], sub[128], action[128];
+	snprintf(sql, sizeof sql, "UPDATE schools SET name = 'Line' || char(13, 10) || 'Break School' WHERE id = %s",
+	         school);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *l = client_signed_in(value_int("SELECT id FROM users WHERE email = 'season-lines@example.org'"));
+	snprintf(base, sizeof base, "/scan/%d/schools/%s", year, school);
+	for (int s = 0; s < NSECTIONS; s++)
+		ck_assert_int_eq(answer(l, base, s, s + 1 < NSECTIONS ? "next" : "review"), 303);
+	snprintf(sub, sizeof sub, "%s/review", base);
+	snprintf(action, sizeof action, "%s/submit", base);
+	struct resp *r = post_form(l, sub, action, "");
+	ck_assert_int_eq(r->status, 303);
+	resp_free(r);
+	snprintf(sql, sizeof sql, "SELECT status FROM responses WHERE school_id = %s AND cycle_id = " CUR, school);
+	char *st = db_value(sql);
+	ck_assert_str_eq(st, "submitted");
+	free(st);
+	char *m = mail_wait_for("season-lines@example.org", "Subject: Receipt", 10000);
+	ck_assert_msg(m != NULL, "no receipt");
+	ck_assert(strstr(m, "Subject: Receipt: ") != NULL);
+	ck_assert(strstr(m, "regional scan for Line Break School") != NULL);
+	free(m);
+	free(school);
+	client_free(l);
+}
+END_TEST
+
 START_TEST(reopen_asks_then_mails_the_leader)
 {
 	int year = year_now();
@@ -466,6 +503,7 @@ void add_season_cases(Suite *s)
 	tcase_add_test(t, reminders_by_hand_once_and_only_unsubmitted);
 	tcase_add_test(t, the_clock_sends_a_scheduled_reminder_once);
 	tcase_add_test(t, submit_sends_a_receipt_with_the_answers);
+	tcase_add_test(t, a_name_with_a_line_break_still_submits);
 	tcase_add_test(t, reopen_asks_then_mails_the_leader);
 	tcase_add_test(t, home_says_what_needs_doing);
 	tcase_add_test(t, close_asks_with_counts_then_answers_read_only);

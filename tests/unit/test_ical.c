@@ -624,6 +624,32 @@ START_TEST(queues_calendar_mail)
 }
 END_TEST
 
+/* A subject made of a name with a line break in it (a school's, imported
+ * so) is queued on one line: neither a second header nor a failed request
+ * (a leader's submission queues a receipt whose subject names the school). */
+static void queue_broken_subjects(struct req *r)
+{
+	mail_queue(r, "lines@example.org", "Receipt for North\r\nStar\n\nSchool", "Text.");
+	struct ical_event e = visit();
+	struct buf ics = {0};
+	ical_message(&ics, "REQUEST", &e);
+	mail_queue_calendar(r, "lines@example.org", "Visit to A \r\nBcc: x@example.org", "Confirmed.", buf_str(&ics),
+	                    "REQUEST");
+	buf_free(&ics);
+}
+
+START_TEST(subject_line_breaks_become_spaces)
+{
+	struct req *r = test_req_new();
+	ck_assert_int_eq(test_run(r, queue_broken_subjects), 0);
+	ck_assert_str_eq(db_text(r, "SELECT subject FROM outbox WHERE to_addr = 'lines@example.org' AND calendar IS NULL",
+	                         ""), "Receipt for North Star School");
+	ck_assert_str_eq(db_text(r, "SELECT subject FROM outbox WHERE to_addr = 'lines@example.org'"
+	                         " AND calendar IS NOT NULL", ""), "Visit to A Bcc: x@example.org");
+	test_req_free(r);
+}
+END_TEST
+
 Suite *ical_suite(void)
 {
 	Suite *s = suite_create("ical");
@@ -642,6 +668,7 @@ Suite *ical_suite(void)
 	tcase_add_test(t, plain_mail_as_before);
 	tcase_add_test(t, calendar_mail_mime);
 	tcase_add_test(t, queues_calendar_mail);
+	tcase_add_test(t, subject_line_breaks_become_spaces);
 	suite_add_tcase(s, t);
 	return s;
 }
