@@ -56,9 +56,11 @@ void outbox_page(struct req *r)
 	             "       coalesce(sent_at, 0), next_attempt_at"
 	             "  FROM outbox WHERE ?2 = '' OR " STATUS_SQL " = ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4",
 	          "itII", MAIL_MAX_ATTEMPTS, status, pager_limit(&pg), pager_offset(&pg));
-	table_begin(r, NULL, "Messages, newest first (times in Central time)");
-	html(r, "<thead><tr><th scope=\"col\">Queued</th><th scope=\"col\">To</th><th scope=\"col\">Subject</th>"
-	        "<th scope=\"col\">Status</th><th scope=\"col\">Attempts</th><th scope=\"col\">Last error or sent</th>"
+	/* The recipient first (the column kept in view when the table scrolls
+	 * on a phone); wide enough to scroll in its box rather than squeeze. */
+	table_begin(r, "outbox", "Messages, newest first (times in Central time)");
+	html(r, "<thead><tr><th scope=\"col\">To</th><th scope=\"col\">Subject</th><th scope=\"col\">Status</th>"
+	        "<th scope=\"col\">Attempts</th><th scope=\"col\">Queued</th><th scope=\"col\">Last error or sent</th>"
 	        "</tr></thead>\n<tbody>\n");
 	int n = 0;
 	while (db_step(r, st)) {
@@ -73,9 +75,9 @@ void outbox_page(struct req *r)
 			utc_to_local(db_col_int(st, 7), "America/Chicago", sent, sizeof sent);
 			detail = arena_printf(&r->arena, "%s (next try %s)", detail, sent);
 		}
-		html(r, "<tr><td class=\"date\">%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%lld</td>"
-		        "<td>%s</td></tr>\n", queued, db_col_text(r, st, 1), db_col_text(r, st, 2),
-		     region_label(statuses, s), db_col_int(st, 4), detail);
+		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%lld</td><td class=\"date\">%s</td>"
+		        "<td>%s</td></tr>\n", db_col_text(r, st, 1), db_col_text(r, st, 2), region_label(statuses, s),
+		     db_col_int(st, 4), queued, detail);
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"6\">No messages.</td></tr>\n");
