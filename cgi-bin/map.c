@@ -502,10 +502,12 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 
 /* The schools of pins_read(), in id order, which is the index by id; name
  * order comes after (a sort in SQL would carry every column of 100,000
- * rows through the sorter).  ?1 .. ?9: the viewer and the filters. */
-#define PINS_SQL \
+ * rows through the sorter).  ?1 .. ?9: the viewer and the filters; cols:
+ * POLICY_COLUMNS, or for staff POLICY_STAFF_COLUMNS (no ties to look up
+ * for each of a national network's schools). */
+#define PINS_SQL(cols) \
 	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
-	POLICY_MAP_PRECISION ", " POLICY_COLUMNS \
+	POLICY_MAP_PRECISION ", " cols \
 	"  FROM schools s" \
 	" WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL" \
 	"   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)" \
@@ -523,15 +525,19 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used, int sorted)
 {
 	const char *role = role_name(r->user->role);
+	int staff = policy_staff_view(r->user);
 	sqlite3_stmt *st;
 	int cap;
 	if (f->only) {
-		st = db_q(r, PINS_SQL " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id", "IIttIItIIt",
+		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id"
+		                   : PINS_SQL(POLICY_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id",
+		          "IIttIItIIt",
 		          r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id,
 		          f->cohort, f->only);
 		cap = f->nonly + 1;
 	} else {
-		st = db_q(r, PINS_SQL " ORDER BY s.id", "IIttIItII", r->user->id, r->user->org_id, f->state, f->type,
+		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " ORDER BY s.id" : PINS_SQL(POLICY_COLUMNS) " ORDER BY s.id",
+		          "IIttIItII", r->user->id, r->user->org_id, f->state, f->type,
 		          f->nation, f->org, role, r->user->nation_id, f->cohort);
 		/* Room for every school at once: doubling would copy a
 		 * national network's pins a dozen times. */
