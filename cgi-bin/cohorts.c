@@ -130,11 +130,22 @@ static int cohort_load(struct req *r, long long id, struct cohort *c)
 
 /* The viewer may read the cohort's members: staff, its facilitator, a
  * member person, or a leader of a member school. */
+static int members_rule(struct req *r, long long cohort, long long facilitator)
+{
+	return is_staff(r) || facilitator == r->user->id ||
+	       db_int(r, 0, "SELECT 1 FROM cohort_members m WHERE m.cohort_id = ?1 AND (m.user_id = ?2 OR m.school_id IN"
+	                    " (SELECT school_id FROM user_schools WHERE user_id = ?2))", "II", cohort, r->user->id);
+}
+
 static int sees_members(struct req *r, const struct cohort *c)
 {
-	return is_staff(r) || c->facilitator == r->user->id ||
-	       db_int(r, 0, "SELECT 1 FROM cohort_members m WHERE m.cohort_id = ?1 AND (m.user_id = ?2 OR m.school_id IN"
-	                    " (SELECT school_id FROM user_schools WHERE user_id = ?2))", "II", c->id, r->user->id);
+	return members_rule(r, c->id, c->facilitator);
+}
+
+int cohort_sees_members(struct req *r, long long cohort)
+{
+	long long facilitator = db_int(r, -1, "SELECT coalesce(facilitator_id, 0) FROM cohorts WHERE id = ?", "I", cohort);
+	return facilitator >= 0 && members_rule(r, cohort, facilitator);
 }
 
 /* Staff, or the facilitator: takes attendance and exports. */

@@ -9,8 +9,12 @@
  * only community precision; not at all when the viewer may not see it or
  * its steward keeps it off the map.  Its stage and scores, which are scan
  * answers, only for a viewer who sees it in full.  Ties (site visits
- * between schools) are drawn only between two schools both shown.
+ * between schools) are drawn only between two schools both shown.  A
+ * school's cohorts, and its cohort-mates, only to a viewer who may read
+ * that cohort's members (cohort_sees_members, the cohort page's rule),
+ * and among them only the schools shown; the cohort filter likewise.
  */
+#include "cohorts.h"
 #include "csv.h"
 #include "db.h"
 #include "geo.h"
@@ -86,6 +90,7 @@ struct pin {
 struct filters {
 	const char *state, *type, *colour, *zoom;
 	long long nation, org, school;
+	long long cohort;           /* only its member schools: a cohort whose members the viewer may read */
 	int stage;                  /* -1 any */
 	int ties;                   /* only schools with site-visit ties */
 	int smin[3], smax[3];       /* a score range per dimension (0..100), -1: no bound */
@@ -182,6 +187,14 @@ static void filters_read(struct req *r, struct filters *f)
 	f->only = NULL;
 	f->nonly = 0;
 	ranges_read(r, f);
+	/* A cohort: only one whose members the viewer may read, else its
+	 * membership would show through the schools filtered. */
+	f->cohort = (v = req_query(r, "cohort")) && *v ? atoll(v) : 0;
+	if ((v = req_query(r, "cohort")) && *v && (f->cohort <= 0 || !cohort_sees_members(r, f->cohort))) {
+		f->error = arena_printf(&r->arena, "%s%sCohort: there is no cohort %s whose members you may see,"
+		                        " so it was left out.", f->error ? f->error : "", f->error ? " " : "", v);
+		f->cohort = 0;
+	}
 	/* A zoom is a state ("MN") or a county ("27053") the region knows. */
 	v = req_query(r, "zoom");
 	f->zoom = v && (geo_state_find(v) || geo_county_find(v)) ? v : "";
@@ -195,20 +208,21 @@ static const char *filters_href2(struct req *r, const struct filters *f, const c
                                  const char *key2, const char *value2)
 {
 	struct buf b = BUF_IN(&r->arena);
-	const char *keys[] = { "state", "type", "nation", "org", "stage", "cultural_min", "cultural_max",
+	const char *keys[] = { "state", "type", "nation", "org", "cohort", "stage", "cultural_min", "cultural_max",
 	                       "instructional_min", "instructional_max", "career_min", "career_max", "colour", "ties",
 	                       "zoom", "school", NULL };
-	const char *vals[15] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
+	const char *vals[16] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
 	                         f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
+	                         f->cohort ? arena_printf(&r->arena, "%lld", f->cohort) : "",
 	                         f->stage >= 0 ? stages[2 * f->stage] : "" };
 	for (int d = 0; d < 3; d++) {
-		vals[5 + 2 * d] = f->smin[d] >= 0 ? arena_printf(&r->arena, "%d", f->smin[d]) : "";
-		vals[6 + 2 * d] = f->smax[d] >= 0 ? arena_printf(&r->arena, "%d", f->smax[d]) : "";
+		vals[6 + 2 * d] = f->smin[d] >= 0 ? arena_printf(&r->arena, "%d", f->smin[d]) : "";
+		vals[7 + 2 * d] = f->smax[d] >= 0 ? arena_printf(&r->arena, "%d", f->smax[d]) : "";
 	}
-	vals[11] = strcmp(f->colour, "stage") ? f->colour : "";
-	vals[12] = f->ties ? "1" : "";
-	vals[13] = f->zoom;
-	vals[14] = f->school ? arena_printf(&r->arena, "%lld", f->school) : "";
+	vals[12] = strcmp(f->colour, "stage") ? f->colour : "";
+	vals[13] = f->ties ? "1" : "";
+	vals[14] = f->zoom;
+	vals[15] = f->school ? arena_printf(&r->arena, "%lld", f->school) : "";
 	for (int i = 0; keys[i]; i++) {
 		const char *val = key && !strcmp(key, keys[i]) ? value : key2 && !strcmp(key2, keys[i]) ? value2 : vals[i];
 		if (val && *val)
@@ -488,16 +502,20 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 
 /* The schools of pins_read(), in id order, which is the index by id; name
  * order comes after (a sort in SQL would carry every column of 100,000
- * rows through the sorter).  ?1 .. ?8: the viewer and the filters. */
-#define PINS_SQL \
+ * rows through the sorter).  ?1 .. ?9: the viewer and the filters; cols:
+ * POLICY_COLUMNS, or for staff POLICY_STAFF_COLUMNS (no ties to look up
+ * for each of a national network's schools). */
+#define PINS_SQL(cols) \
 	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
-	POLICY_MAP_PRECISION ", " POLICY_COLUMNS \
+	POLICY_MAP_PRECISION ", " cols \
 	"  FROM schools s" \
 	" WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL" \
 	"   AND (?3 = '' OR s.state_code = ?3) AND (?4 = '' OR s.type = ?4) AND (?5 = 0 OR s.nation_id = ?5)" \
 	"   AND (?6 = 0 OR s.id IN (SELECT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
 	"     WHERE g.org_id = ?6 AND g.stage = 'active' AND gs.from_date <= date('now')" \
 	"       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))" \
+	"   AND (?9 = 0 OR s.id IN (SELECT cm.school_id FROM cohort_members cm WHERE cm.cohort_id = ?9" \
+	"     AND cm.school_id IS NOT NULL))" \
 	"   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
 
 /* Every school the filters and the policy let this viewer see on the
@@ -507,16 +525,20 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 static void pins_read(struct req *r, const struct filters *f, struct pins *out, struct usage_tally *used, int sorted)
 {
 	const char *role = role_name(r->user->role);
+	int staff = policy_staff_view(r->user);
 	sqlite3_stmt *st;
 	int cap;
 	if (f->only) {
-		st = db_q(r, PINS_SQL " AND s.id IN (SELECT value FROM json_each(?9)) ORDER BY s.id", "IIttIItIt",
+		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id"
+		                   : PINS_SQL(POLICY_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id",
+		          "IIttIItIIt",
 		          r->user->id, r->user->org_id, f->state, f->type, f->nation, f->org, role, r->user->nation_id,
-		          f->only);
+		          f->cohort, f->only);
 		cap = f->nonly + 1;
 	} else {
-		st = db_q(r, PINS_SQL " ORDER BY s.id", "IIttIItI", r->user->id, r->user->org_id, f->state, f->type,
-		          f->nation, f->org, role, r->user->nation_id);
+		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " ORDER BY s.id" : PINS_SQL(POLICY_COLUMNS) " ORDER BY s.id",
+		          "IIttIItII", r->user->id, r->user->org_id, f->state, f->type,
+		          f->nation, f->org, role, r->user->nation_id, f->cohort);
 		/* Room for every school at once: doubling would copy a
 		 * national network's pins a dozen times. */
 		cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
@@ -672,6 +694,70 @@ static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
 	return pl;
 }
 
+/* ---- cohorts: the ties of their members ------------------------------------------ */
+
+/* A cohort of the chosen school, whose members the viewer may read, with
+ * its other member schools shown (mates, in name order). */
+struct cohort_tie {
+	long long id;
+	const char *name;
+	const struct pin **mates;
+	int n;
+};
+
+static int cmp_pin_cptr(const void *a, const void *b)
+{
+	return cmp_pin_name(*(const struct pin *const *)a, *(const struct pin *const *)b);
+}
+
+/* The cohorts of school (shown) that the viewer may read the members of,
+ * newest first, each with its member schools among ps: how many.  Of a
+ * cohort whose members the viewer may not read, nothing: not even that
+ * the school is in it. */
+static int cohort_ties(struct req *r, long long school, const struct pins *ps, struct cohort_tie **out)
+{
+	*out = NULL;
+	if (!pin_find(ps, school))
+		return 0;
+	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT c.id, c.name, m2.school_id, c.year FROM cohort_members m"
+	                           " JOIN cohorts c ON c.id = m.cohort_id"
+	                           " LEFT JOIN cohort_members m2 ON m2.cohort_id = m.cohort_id AND m2.school_id IS NOT NULL"
+	                           "   AND m2.school_id <> m.school_id"
+	                           " WHERE m.school_id = ? ORDER BY c.year DESC, c.name, c.id, m2.school_id", "I", school);
+	int cap = 0, n = 0, ok = 0;
+	struct cohort_tie *v = NULL;
+	long long cur = 0;
+	while (db_step(r, st)) {
+		long long id = db_col_int(st, 0);
+		if (id != cur) {
+			cur = id;
+			ok = cohort_sees_members(r, id);
+			if (!ok)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 4;
+				struct cohort_tie *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
+				if (n)
+					memcpy(more, v, sizeof *v * (size_t)n);
+				v = more;
+			}
+			int max = (int)db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", id) + 1;
+			v[n] = (struct cohort_tie){ .id = id, .name = db_col_text(r, st, 1),
+			                            .mates = arena_alloc(&r->arena, sizeof *v[n].mates * (size_t)max) };
+			n++;
+		}
+		if (!ok || db_col_null(st, 2))
+			continue;
+		const struct pin *q = pin_find(ps, db_col_int(st, 2));
+		if (q)                  /* a mate not shown: the viewer may not see it, or filtered out */
+			v[n - 1].mates[v[n - 1].n++] = q;
+	}
+	for (int i = 0; i < n; i++)
+		qsort(v[i].mates, (size_t)v[i].n, sizeof *v[i].mates, cmp_pin_cptr);
+	*out = v;
+	return n;
+}
+
 /* The colour class of a pin: its stage, or its score's band. */
 static int colour_of(struct req *r, const struct filters *f, struct pin *p)
 {
@@ -712,7 +798,7 @@ static const char *num1(struct req *r, double v)
 }
 
 static void map_svg(struct req *r, const struct filters *f, const struct pins *ps, struct place *orgs, int norgs,
-                    struct place *nations, int nnations)
+                    struct place *nations, int nnations, const struct cohort_tie *ct, int nct)
 {
 	struct pin **p = ps->p;
 	int n = ps->n;
@@ -783,6 +869,14 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		     arena_printf(&r->arena, "%.1f", pa->sx), arena_printf(&r->arena, "%.1f", pa->sy),
 		     arena_printf(&r->arena, "%.1f", pb->sx), arena_printf(&r->arena, "%.1f", pb->sy), ego ? " ego" : "");
 	}
+	/* The chosen school's cohort-mates shown (only cohorts whose members
+	 * the viewer may read: cohort_ties). */
+	const struct pin *me = f->school ? pin_find(ps, f->school) : NULL;
+	for (int i = 0; me && me->cluster >= 0 && i < nct; i++)
+		for (int k = 0; k < ct[i].n; k++)
+			if (ct[i].mates[k]->cluster >= 0)
+				html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie cohort ego\"/>\n",
+				     num1(r, me->sx), num1(r, me->sy), num1(r, ct[i].mates[k]->sx), num1(r, ct[i].mates[k]->sy));
 	/* Ties of the grant rosters: an intermediary to each school (or each
 	 * cluster of them) it serves that is shown. */
 	int *mark = arena_alloc(&r->arena, sizeof *mark * (size_t)(cols * rows));
@@ -893,7 +987,7 @@ static void legend(struct req *r, const struct filters *f)
 	html(r, "</ul>\n");
 }
 
-static void card(struct req *r, const struct filters *f, const struct pins *ps)
+static void card(struct req *r, const struct filters *f, const struct pins *ps, const struct cohort_tie *ct, int nct)
 {
 	struct pin *q = (struct pin *)pin_find(ps, f->school);
 	if (!q)
@@ -947,8 +1041,36 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps)
 	}
 	if (k)
 		html(r, ".</p>\n");
+	/* Its cohorts and their other member schools shown. */
+	for (int i = 0; i < nct; i++) {
+		html(r, "<p class=\"cohort-tie\">Cohort <a href=\"/map%s\">%s</a>", filters_href2(r, f, "cohort",
+		     arena_printf(&r->arena, "%lld", ct[i].id), "school", ""), ct[i].name);
+		for (int j = 0; j < ct[i].n; j++)
+			html(r, "%s<a href=\"/map%s#card\">%s</a>", j ? ", " : " with ", school_href(r, f, ct[i].mates[j]->id),
+			     ct[i].mates[j]->name);
+		html(r, ".</p>\n");
+	}
 	html(r, "<p><a href=\"/schools/%lld\">The school's profile</a> · <a href=\"/map%s\">Close</a></p>\n</section>\n",
 	     q->id, filters_href(r, f, "school", ""));
+}
+
+/* The cohorts whose members the viewer may read, newest first, as the
+ * cohort filter's choices. */
+static const char *const *cohort_options(struct req *r)
+{
+	int cap = (int)db_int(r, 0, "SELECT count(*) FROM cohorts", "") + 1, n = 0;
+	const char **v = arena_alloc(&r->arena, sizeof *v * (size_t)(2 * cap + 1));
+	sqlite3_stmt *st = db_q(r, "SELECT id, name || ' (' || year || ')' FROM cohorts ORDER BY year DESC, name, id", "");
+	while (db_step(r, st) && n < cap - 1) {
+		long long id = db_col_int(st, 0);
+		if (!cohort_sees_members(r, id))
+			continue;
+		v[2 * n] = arena_printf(&r->arena, "%lld", id);
+		v[2 * n + 1] = db_col_text(r, st, 1);
+		n++;
+	}
+	v[2 * n] = NULL;
+	return v;
 }
 
 void map_page(struct req *r)
@@ -963,7 +1085,7 @@ void map_page(struct req *r)
 	page_begin(r, "The network on a map");
 	/* The filters fold away on a phone (ilnet.js closes them there), so
 	 * that the map comes first; open as served, they work without scripts. */
-	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.stage >= 0) +
+	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.cohort != 0) + (f.stage >= 0) +
 	          (strcmp(f.colour, "stage") != 0) + f.ties;
 	for (int d = 0; d < 3; d++)
 		set += (f.smin[d] >= 0) + (f.smax[d] >= 0);
@@ -978,6 +1100,7 @@ void map_page(struct req *r)
 	filter_select(r, "org", "Coached by", "Any or none",
 	              form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name", ""), NULL),
 	              f.org ? arena_printf(&r->arena, "%lld", f.org) : "");
+	filter_select(r, "cohort", "Cohort", "Any or none", cohort_options(r), f.cohort ? arena_printf(&r->arena, "%lld", f.cohort) : "");
 	filter_select(r, "stage", "Stage", "Any stage", stages, f.stage >= 0 ? stages[2 * f.stage] : "");
 	for (int d = 0; d < 3; d++) {
 		html(r, "<fieldset class=\"field range\"><legend>%s</legend>\n", region_label(colourings, colourings[2 * d + 2]));
@@ -1020,11 +1143,13 @@ void map_page(struct req *r)
 		html(r, "<p class=\"error\">The region's outlines could not be read, so the map is drawn without them.</p>\n");
 	int norgs, nnations;
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	struct cohort_tie *ct = NULL;
+	int nct = f.school ? cohort_ties(r, f.school, &ps, &ct) : 0;
 	html(r, "<div class=\"map-wrap\">\n");
-	map_svg(r, &f, &ps, orgs, norgs, nations, nnations);
+	map_svg(r, &f, &ps, orgs, norgs, nations, nnations, ct, nct);
 	html(r, "<div class=\"map-side\">\n");
 	legend(r, &f);
-	card(r, &f, &ps);
+	card(r, &f, &ps, ct, nct);
 	/* The nations by name, as the map marks them. */
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
 	for (int i = 0; i < nnations; i++)
@@ -1061,7 +1186,7 @@ void map_page(struct req *r)
 		html(r, "<tr><td colspan=\"5\">No school matches these filters.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
-	static const char *const keep[] = { "state", "type", "nation", "org", "stage", "cultural_min", "cultural_max",
+	static const char *const keep[] = { "state", "type", "nation", "org", "cohort", "stage", "cultural_min", "cultural_max",
 	                                    "instructional_min", "instructional_max", "career_min", "career_max",
 	                                    "colour", "ties", "zoom", NULL };
 	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
@@ -1478,6 +1603,39 @@ void map_json(struct req *r)
 				cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
 		cJSON_AddItemToArray(jo, x);
 	}
+	/* The cohorts whose members the viewer may read, each with its member
+	 * schools listed (two at least: a tie), for a school's cohort-mates. */
+	cJSON *jc = cJSON_AddArrayToObject(out, "cohorts");
+	sqlite3_stmt *cs = db_q(r, "SELECT DISTINCT c.id, c.name, m.school_id, c.year FROM cohorts c"
+	                           " JOIN cohort_members m ON m.cohort_id = c.id WHERE m.school_id IS NOT NULL"
+	                           " ORDER BY c.year DESC, c.name, c.id, m.school_id", "");
+	long long cur = 0;
+	int ok = 0;
+	cJSON *jx = NULL, *xs = NULL;
+	while (db_step(r, cs)) {
+		long long id = db_col_int(cs, 0);
+		if (id != cur) {
+			if (jx && cJSON_GetArraySize(xs) >= 2)
+				cJSON_AddItemToArray(jc, jx);
+			else
+				cJSON_Delete(jx);
+			jx = NULL;
+			cur = id;
+			ok = cohort_sees_members(r, id);
+			if (ok) {
+				jx = cJSON_CreateObject();
+				cJSON_AddNumberToObject(jx, "id", (double)id);
+				cJSON_AddStringToObject(jx, "name", db_col_text(r, cs, 1));
+				xs = cJSON_AddArrayToObject(jx, "schools");
+			}
+		}
+		if (ok && pin_find(&listed, db_col_int(cs, 2)))
+			cJSON_AddItemToArray(xs, cJSON_CreateNumber((double)db_col_int(cs, 2)));
+	}
+	if (jx && cJSON_GetArraySize(xs) >= 2)
+		cJSON_AddItemToArray(jc, jx);
+	else
+		cJSON_Delete(jx);
 	/* The nations at their governments' towns: public places. */
 	cJSON *jn = cJSON_AddArrayToObject(out, "nations");
 	for (int i = 0; i < nnations; i++) {

@@ -37,6 +37,12 @@ enum cohort_time cohort_session_time(const char *date, const char *time, const c
 int cohort_attendance_set(struct req *r, long long session, const long long *shown, int nshown,
                           const long long *present, int n);
 
+/* 1 when r->user may read the members of cohort (an id; 0 for a cohort
+ * that does not exist): staff, its facilitator, a member person, or a
+ * leader of a member school — the rule of the cohort's own page.  Even
+ * then only the members whose school the policy lets them see. */
+int cohort_sees_members(struct req *r, long long cohort);
+
 /* ---- the participation timeline on a school's profile ------------------- */
 
 /* One entry: a day (YYYY-MM-DD where it happened) and a line of markup

@@ -83,8 +83,17 @@ enum vis policy_school(struct req *r, long long school_id);
 #define POLICY_CONNECT_HOST_OK POLICY_CONSENT_ALLOWED("connect_host", "refused", "allowed")
 /* The finest precision the row's school may have on the map: 'none',
  * 'community' or 'exact' (then never finer than policy_decide allows the
- * viewer: VIS_COARSE is community precision, VIS_HIDDEN not on it). */
-#define POLICY_MAP_PRECISION POLICY_CONSENT_SQL("map", "none", "exact")
+ * viewer: VIS_COARSE is community precision, VIS_HIDDEN not on it).  The
+ * same as POLICY_CONSENT_SQL("map", "none", "exact") (a unit test holds
+ * them together), written as uncorrelated subqueries, which SQLite reads
+ * once per statement: the map reads it for every school of a national
+ * network. */
+#define POLICY_MAP_PRECISION \
+	"(CASE WHEN s.id IN (SELECT c.school_id FROM school_consent c WHERE c.use_name = 'map' AND c.value = 'exact')" \
+	" THEN 'exact' WHEN s.id IN (SELECT c.school_id FROM school_consent c WHERE c.use_name = 'map'" \
+	"   AND c.value = 'community') THEN 'community'" \
+	" WHEN s.id IN (SELECT c.school_id FROM school_consent c WHERE c.use_name = 'map') THEN 'none'" \
+	" WHEN s.nation_id IS NULL THEN 'exact' ELSE 'none' END)"
 
 /* How a school is placed on a map for a viewer who sees it at v, given its
  * steward's "map" consent (a POLICY_MAP_PRECISION value): 0 not at all,
@@ -180,7 +189,12 @@ int policy_staff_view(const struct user *viewer);
  * of a school the viewer sees in full (NULL).  Binds nothing. */
 #define POLICY_STAFF_MEMBER_COLUMNS \
 	"iif(s.sharing IN ('foundation', 'network'), NULL, " POLICY_ATOM "), " POLICY_AGGREGATE_OK "," \
-	" coalesce(s.nation_id, 0), s.sharing, 0, 0, 0"
+	" " POLICY_STAFF_COLUMNS
+
+/* POLICY_COLUMNS for a viewer policy_staff_view() holds for: the same
+ * five columns and the same decision (policy_row reads them alike),
+ * without the ties' subqueries (0 in their place).  Binds nothing. */
+#define POLICY_STAFF_COLUMNS "coalesce(s.nation_id, 0), s.sharing, 0, 0, 0"
 
 /* Fill m (all but cls) from a row whose POLICY_MEMBER_COLUMNS start at
  * column col.  0 when the school's steward keeps it out of aggregates:

@@ -162,3 +162,50 @@ for (const width of [1280, 390]) {
     await page.context().close();
   });
 }
+
+// Cohorts: a member of a cohort filters the map to it by keyboard, and a
+// school's card names its cohort-mates shown, without the script and in
+// the script's popup alike.
+for (const width of [1280, 390]) {
+  test(`a cohort's member filters the map to it and sees a school's cohort-mates, ${width} px wide`, async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width, height: 900 });
+    await page.route('**/static/map.js*', (route) => route.abort());
+    await signIn(page, stack.base, 'leader@example.org');
+    await page.goto(`${stack.base}/map`);
+    if (await page.locator('details.map-filters').evaluate((d) => !d.open)) {
+      await tabTo(page, 'details.map-filters > summary');
+      await page.keyboard.press('Enter');
+    }
+    const options = await page.locator('#q-cohort option').count();
+    assert.ok(options >= 2, 'the leader\u2019s cohort is a choice');
+    await tabTo(page, '#q-cohort');
+    await page.selectOption('#q-cohort', { index: 1 });
+    await press(page, 'form.filters button[type="submit"]');
+    assert.match(page.url(), /cohort=\d+/);
+    const n = await shown(page);
+    assert.ok(n >= 2, `${n} schools in the cohort`);
+    const first = page.locator('table tbody tr td a').first();
+    await press(page, `table tbody tr td a[href="${await first.getAttribute('href')}"]`);
+    await page.locator('#card .cohort-tie').waitFor();
+    assert.ok(await page.locator('#card .cohort-tie a').count() >= 2, 'the cohort and a mate are links');
+    assert.ok(await page.locator('figure.map line.tie.cohort').count() >= 1, 'its cohort ties are drawn');
+    assert.deepEqual(await axe(page), [], 'axe with a card and its cohort');
+    await fits(page, 'the map with a cohort card');
+    await page.screenshot({ path: join(OUT, `map-cohort-${width}.png`), fullPage: true });
+    const url = page.url();
+    await page.context().close();
+
+    // With the script: the chosen school's popup says the same.
+    const js = await newPage(browser);
+    await js.setViewportSize({ width, height: 900 });
+    await signIn(js, stack.base, 'leader@example.org');
+    await js.goto(url);
+    await js.locator('.leaflet-popup .map-card .cohort-tie').waitFor();
+    assert.ok(await js.locator('.leaflet-popup .cohort-tie a').count() >= 2);
+    assert.deepEqual(await axe(js), [], 'axe with the popup\u2019s cohort');
+    await js.screenshot({ path: join(OUT, `map-js-cohort-${width}.png`), fullPage: false });
+    assert.deepEqual(js.problems, []);
+    await js.context().close();
+  });
+}

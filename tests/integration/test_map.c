@@ -401,6 +401,247 @@ START_TEST(score_ranges)
 }
 END_TEST
 
+/* ---- cohorts on the map ------------------------------------------------------ */
+
+/* The ids after each prefix in body[from marker .. to marker), sorted, as
+ * "a,b,c" (malloc'd). */
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+static char *ids_in(const char *body, const char *start, const char *end, const char *prefix)
+{
+	const char *p = start ? strstr(body, start) : body;
+	ck_assert_msg(p != NULL, "no %s", start);
+	const char *stop = end ? strstr(p, end) : NULL;
+	if (!stop)
+		stop = p + strlen(p);
+	long long ids[4096];
+	int n = 0;
+	for (const char *q = p; (q = strstr(q, prefix)) && q < stop && n < 4096; q += strlen(prefix))
+		if (q[strlen(prefix)] >= '0' && q[strlen(prefix)] <= '9')
+			ids[n++] = atoll(q + strlen(prefix));
+	qsort(ids, (size_t)n, sizeof *ids, cmp_ll);
+	char *out = calloc(1, (size_t)n * 21 + 1);
+	for (int i = 0; i < n; i++)
+		sprintf(out + strlen(out), "%s%lld", i ? "," : "", ids[i]);
+	return out;
+}
+
+/* The schools of /map, /map.csv, /map.geojson and /api/v1/map under
+ * query, one by one: the same ids in all four ("a,b,c", malloc'd). */
+static char *same_schools(struct client *c, const char *query)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/map%s", query);
+	struct resp *r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_int_le(shown_on_page(r), 50);     /* one page of the table lists them all */
+	char *page = ids_in(r->body, "<tbody>", "</tbody>", "school=");
+	resp_free(r);
+	snprintf(path, sizeof path, "/map.csv%s", query);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	char *csv = ids_in(r->body, "\r\n", NULL, "\r\n");
+	resp_free(r);
+	snprintf(path, sizeof path, "/map.geojson%s", query);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	char *geo = ids_in(r->body, NULL, NULL, "\"properties\":{\"id\":");
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/v1/map%s", query);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	char *api = ids_in(r->body, "\"schools\":[", "],\"intermediaries\"", "{\"id\":");
+	resp_free(r);
+	ck_assert_str_eq(page, csv);
+	ck_assert_str_eq(page, geo);
+	ck_assert_str_eq(page, api);
+	free(csv);
+	free(geo);
+	free(api);
+	return page;
+}
+
+static long long cohort_id(int k)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT id FROM cohorts ORDER BY id LIMIT 1 OFFSET %d", k);
+	return value_int(sql);
+}
+
+/* The cohort filter: the page's table, the CSV, the GeoJSON and the
+ * script's JSON list the same schools, each a member of the cohort; the
+ * filter is kept in the form, the links and the pager's. */
+START_TEST(cohort_filter_agrees)
+{
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	for (int k = 0; k < 2; k++) {
+		long long id = cohort_id(k);
+		static const char *const extra[] = { "", "&state=ND", "&state=MN", "&colour=career", "&ties=1" };
+		for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+			char q[128];
+			snprintf(q, sizeof q, "?cohort=%lld%s", id, extra[e]);
+			agree(c, q);
+			char *ids = same_schools(c, q);
+			if (!e) {
+				ck_assert_msg(*ids, "cohort %lld: no school shown", id);
+				/* Each a member; and every member staff may see on the map. */
+				char sql[1024];
+				snprintf(sql, sizeof sql, "SELECT count(*) FROM cohort_members WHERE cohort_id = %lld AND school_id IN (%s)",
+				         id, ids);
+				ck_assert_int_eq(value_int(sql), count_of(ids, ",") + 1);
+				snprintf(sql, sizeof sql, "SELECT count(DISTINCT m.school_id) FROM cohort_members m JOIN schools s"
+				         " ON s.id = m.school_id WHERE m.cohort_id = %lld AND s.sharing <> 'private'"
+				         " AND s.nation_id IS NULL AND s.lat IS NOT NULL", id);
+				ck_assert_int_le(value_int(sql), count_of(ids, ",") + 1);
+			}
+			free(ids);
+		}
+		char path[128], want[128];
+		snprintf(path, sizeof path, "/map?cohort=%lld", id);
+		struct resp *r = http_get(c, path);
+		snprintf(want, sizeof want, "<option value=\"%lld\" selected", id);
+		ck_assert_msg(resp_has(r, want), "%s", want);
+		snprintf(want, sizeof want, "/map.csv?cohort=%lld\"", id);
+		ck_assert_msg(resp_has(r, want), "%s", want);
+		ck_assert(resp_has(r, "Filters (1 set)"));
+		resp_free(r);
+	}
+	client_free(c);
+}
+END_TEST
+
+/* The cohort's private school (its nation's): never named or placed for a
+ * viewer the policy hides it from, and never finer than the policy allows
+ * under the cohort filter, whatever its steward's map consent. */
+START_TEST(cohort_private_school)
+{
+	long long cohort = value_int("SELECT m.cohort_id FROM cohort_members m JOIN users u ON u.id = m.user_id"
+	                             " WHERE u.email = 'host@example.org'");
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT m.school_id FROM cohort_members m JOIN schools s ON s.id = m.school_id"
+	         " WHERE m.cohort_id = %lld AND s.nation_id = (SELECT nation_id FROM users WHERE email = 'steward@example.org')"
+	         " ORDER BY m.id DESC LIMIT 1", cohort);
+	long long id = value_int(sql);
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'private' WHERE id = %lld", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO school_consent (school_id, use_name, value)"
+	         " VALUES (%lld, 'map', 'exact')", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT name || '|' || printf('%%.4f', lon) || '|' || printf('%%.4f', lat)"
+	         " FROM schools WHERE id = %lld", id);
+	char *v = db_value(sql), *save = NULL;
+	char *name = strtok_r(v, "|", &save), *lon = strtok_r(NULL, "|", &save), *lat = strtok_r(NULL, "|", &save);
+	/* The host takes part in the cohort, so sees its members: but not a
+	 * private school of a nation not theirs; then, raised to network
+	 * level, only at its county's centre. */
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "host@example.org", DEMO_PW), 303);
+	long long host_school = value_int("SELECT m.school_id FROM cohort_members m JOIN users u ON u.id = m.user_id"
+	                                  " WHERE u.email = 'host@example.org' ORDER BY m.id LIMIT 1");
+	for (int round = 0; round < 2; round++) {
+		static const char *const outputs[] = { "/map", "/map.csv", "/map.geojson", "/api/v1/map" };
+		for (int i = 0; i < 7; i++) {
+			char path[128];
+			if (i < 4)
+				snprintf(path, sizeof path, "%s?cohort=%lld", outputs[i], cohort);
+			else if (i == 4)
+				snprintf(path, sizeof path, "/map?cohort=%lld&school=%lld", cohort, host_school);
+			else if (i == 5)
+				snprintf(path, sizeof path, "/map?cohort=%lld&school=%lld", cohort, id);
+			else
+				snprintf(path, sizeof path, "/map?school=%lld", host_school);
+			struct resp *r = http_get(c, path);
+			ck_assert_int_eq(r->status, 200);
+			ck_assert_msg(!(resp_has(r, lon) && resp_has(r, lat)), "%s places it exactly", path);
+			if (!round)
+				ck_assert_msg(!resp_has(r, name), "%s names a school hidden from its reader", path);
+			resp_free(r);
+		}
+		if (!round) {
+			snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'network' WHERE id = %lld", id);
+			ck_assert_int_eq(db_run(sql), 0);
+		}
+	}
+	/* Raised, it is shown, by county, among the cohort's schools and as a
+	 * cohort-mate on the card of the host's school. */
+	char path[128];
+	snprintf(path, sizeof path, "/map.csv?cohort=%lld", cohort);
+	struct resp *r = http_get(c, path);
+	ck_assert(resp_has(r, name));
+	ck_assert(resp_has(r, ",county,"));
+	resp_free(r);
+	snprintf(path, sizeof path, "/map?school=%lld", host_school);
+	r = http_get(c, path);
+	ck_assert(resp_has(r, "class=\"cohort-tie\""));
+	ck_assert(resp_has(r, name));
+	resp_free(r);
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'private' WHERE id = %lld", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "DELETE FROM school_consent WHERE school_id = %lld AND use_name = 'map'", id);
+	ck_assert_int_eq(db_run(sql), 0);
+	free(v);
+	client_free(c);
+}
+END_TEST
+
+/* Cohort ties only for a viewer who may read the cohort's members: its
+ * own members (the leader of the first cohort) see a school's
+ * cohort-mates, on the card, in the drawing and in the script's JSON; the
+ * steward and the host (in the other cohort only) see nothing of it, and
+ * its filter is refused to them with a message, not applied. */
+START_TEST(cohort_ties_only_for_members)
+{
+	long long cohort = value_int("SELECT m.cohort_id FROM cohort_members m JOIN users u ON u.id = m.user_id"
+	                             " WHERE u.email = 'leader@example.org'");
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT min(m.school_id) FROM cohort_members m JOIN schools s ON s.id = m.school_id"
+	         " WHERE m.cohort_id = %lld AND m.user_id IS NULL AND s.nation_id IS NULL AND s.sharing = 'network'", cohort);
+	long long school = value_int(sql);
+	snprintf(sql, sizeof sql, "SELECT name FROM cohorts WHERE id = %lld", cohort);
+	char *cname = db_value(sql);
+	char path[128], name_json[300];
+	snprintf(name_json, sizeof name_json, "\"id\":%lld,\"name\":\"%s\",\"schools\":[", cohort, cname);
+	static const struct { const char *who; int sees; } viewers[] = {
+		{ "leader@example.org", 1 }, { "staff@example.org", 1 }, { "coach@example.org", 1 },
+		{ "steward@example.org", 0 }, { "host@example.org", 0 },
+	};
+	for (size_t i = 0; i < sizeof viewers / sizeof viewers[0]; i++) {
+		struct client *c = client_new();
+		ck_assert_int_eq(login(c, viewers[i].who, DEMO_PW), 303);
+		snprintf(path, sizeof path, "/map?school=%lld", school);
+		struct resp *r = http_get(c, path);
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_msg(resp_has(r, "id=\"card\""), "%s: no card", viewers[i].who);
+		ck_assert_msg(resp_has(r, "class=\"cohort-tie\"") == viewers[i].sees, "%s: cohort ties", viewers[i].who);
+		ck_assert_msg(resp_has(r, "class=\"tie cohort ego\"") == viewers[i].sees, "%s: drawn", viewers[i].who);
+		ck_assert_msg(resp_has(r, cname) == viewers[i].sees, "%s: the cohort named", viewers[i].who);
+		resp_free(r);
+		r = http_get(c, "/api/v1/map");
+		ck_assert_msg(resp_has(r, name_json) == viewers[i].sees, "%s: JSON cohorts", viewers[i].who);
+		resp_free(r);
+		snprintf(path, sizeof path, "/map?cohort=%lld", cohort);
+		r = http_get(c, path);
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_msg(resp_has(r, "whose members you may see") == !viewers[i].sees, "%s: filter", viewers[i].who);
+		resp_free(r);
+		static const char *const exports[] = { "/map.csv", "/map.geojson", "/api/v1/map" };
+		for (int k = 0; k < 3; k++) {
+			snprintf(path, sizeof path, "%s?cohort=%lld", exports[k], cohort);
+			r = http_get(c, path);
+			ck_assert_int_eq(r->status, viewers[i].sees ? 200 : 400);
+			resp_free(r);
+		}
+		client_free(c);
+	}
+	free(cname);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
@@ -414,5 +655,8 @@ void add_map_cases(Suite *s)
 	tcase_add_test(t, script_positions_are_projected);
 	tcase_add_test(t, nations_and_intermediaries);
 	tcase_add_test(t, score_ranges);
+	tcase_add_test(t, cohort_filter_agrees);
+	tcase_add_test(t, cohort_private_school);
+	tcase_add_test(t, cohort_ties_only_for_members);
 	suite_add_tcase(s, t);
 }

@@ -89,6 +89,24 @@ static void stored(struct req *r)
 	ck_assert_int_eq(db_int(r, -1, "SELECT " POLICY_AGGREGATE_OK " FROM schools s WHERE id = 10", ""), 0);
 	ck_assert_int_eq(db_int(r, -1, "SELECT " POLICY_CONNECT_HOST_OK " FROM schools s WHERE id = 10", ""), 1);
 	ck_assert_str_eq(db_text(r, "SELECT " POLICY_MAP_PRECISION " FROM schools s WHERE id = 10", ""), "community");
+	/* POLICY_MAP_PRECISION is the correlated POLICY_CONSENT_SQL, value by
+	 * value, with and without a nation. */
+	static const char *const map_values[] = { "none", "community", "exact", NULL };
+	for (int k = 0; k <= 3; k++) {
+		for (long long id = 10; id <= 11; id++) {
+			if (k < 3)
+				db_exec(r, "INSERT OR REPLACE INTO school_consent (school_id, use_name, value) VALUES (?, 'map', ?)",
+				        "It", id, map_values[k]);
+			else
+				db_exec(r, "DELETE FROM school_consent WHERE school_id = ? AND use_name = 'map'", "I", id);
+			ck_assert_str_eq(db_text(r, "SELECT " POLICY_MAP_PRECISION " FROM schools s WHERE id = ?", "I", id),
+			                 db_text(r, "SELECT " POLICY_CONSENT_SQL("map", "none", "exact") " FROM schools s"
+			                            " WHERE id = ?", "I", id));
+			ck_assert_str_eq(db_text(r, "SELECT " POLICY_MAP_PRECISION " FROM schools s WHERE id = ?", "I", id),
+			                 k < 3 ? map_values[k] : id == 10 ? "none" : "exact");
+		}
+	}
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (10, 'map', 'community')", "");
 	ck_assert_str_eq(policy_consent(r, 999, "map"), "none");       /* no such school: nothing */
 	ck_assert_int_eq(policy_consents(r, 999, "aggregate"), 0);
 	/* The table refuses a value the use cannot take. */

@@ -124,15 +124,19 @@
       iconCreateFunction: function (c) { return clusterIcon(c.getChildCount()); }
     });
     map.addLayer(clusters);
-    var byId, coachedBy, partners, markers;
+    var byId, coachedBy, partners, cohortsOf, markers;
 
     // The schools of one answer, with their ties and intermediaries.
     function show(d) {
       ties.clearLayers(); orgs.clearLayers(); ego.clearLayers(); far_clusters.clearLayers(); clusters.clearLayers();
-      byId = {}; coachedBy = {}; partners = {}; markers = {};
+      byId = {}; coachedBy = {}; partners = {}; cohortsOf = {}; markers = {};
       d.schools.forEach(function (s) { byId[s.id] = s; });
       d.intermediaries.forEach(function (o) {
         o.schools.forEach(function (id) { (coachedBy[id] = coachedBy[id] || []).push(o); });
+      });
+      // Cohorts whose members this reader may see, with their schools listed.
+      (d.cohorts || []).forEach(function (c) {
+        c.schools.forEach(function (id) { (cohortsOf[id] = cohortsOf[id] || []).push(c); });
       });
       d.ties.forEach(function (t) {
         (partners[t.host] = partners[t.host] || []).push(t.visitor);
@@ -206,6 +210,14 @@
         var p = byId[id];
         if (p) L.polyline([at(p.x, p.y), at(s.x, s.y)], { interactive: false, color: '#b3261e', weight: 3 }).addTo(ego);
       });
+      // Cohort-mates: dashed, as the server's drawing has them.
+      (cohortsOf[s.id] || []).forEach(function (c) {
+        c.schools.forEach(function (id) {
+          var p = byId[id];
+          if (p && id !== s.id) L.polyline([at(p.x, p.y), at(s.x, s.y)], { interactive: false, color: '#b3261e', weight: 3,
+                                                                         dashArray: '6 4' }).addTo(ego);
+        });
+      });
     }
 
     // A school's card: what the table's row and the server's card say.
@@ -231,6 +243,20 @@
       list('Site visits with', (partners[s.id] || []).filter(function (id) {
         var fresh = !seen[id] && byId[id]; seen[id] = 1; return fresh;
       }).map(function (id) { return link(href({ school: String(id) }) + '#card', byId[id].name); }));
+      // Its cohorts, each with its other schools shown (names in the table's order).
+      (cohortsOf[s.id] || []).forEach(function (c) {
+        var p = el('p', 'cohort-tie', 'Cohort ');
+        p.appendChild(link(href({ cohort: String(c.id), school: '' }), c.name));
+        var mates = c.schools.filter(function (id) { return id !== s.id && byId[id]; })
+          .map(function (id) { return byId[id]; })
+          .sort(function (a, b) { return a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }) || a.id - b.id; });
+        mates.forEach(function (m, i) {
+          p.appendChild(document.createTextNode(i ? ', ' : ' with '));
+          p.appendChild(link(href({ school: String(m.id) }) + '#card', m.name));
+        });
+        p.appendChild(document.createTextNode('.'));
+        box.appendChild(p);
+      });
       var p = el('p');
       p.appendChild(link('/schools/' + s.id, 'The school\u2019s profile'));
       p.appendChild(document.createTextNode(' \u00b7 '));
