@@ -86,6 +86,25 @@ static void places_text(struct req *r, int capacity, int held)
 /* ---- the event's form (staff) ------------------------------------------- */
 
 /* Read and check the event's fields into c; errors into e. */
+/* A required text field: empty, or too long, each said as such (an empty
+ * title was answered "at most 200 characters", which says nothing of it).
+ * Returns whether it was refused. */
+static int text_required(struct req *r, struct form_errors *e, const char *field, const char *value,
+                         const char *what, size_t max)
+{
+	const char *v = value;
+	while (*v == ' ')
+		v++;
+	if (!*v)
+		form_error(e, field, arena_printf(&r->arena, "Enter %s.", what));
+	else if (utf8_chars(value) > max)
+		form_error(e, field, arena_printf(&r->arena, "Shorten %s to %zu characters (it has %zu).", what, max,
+		                                  utf8_chars(value)));
+	else
+		return 0;
+	return 1;
+}
+
 static void event_read(struct req *r, struct form_errors *e, struct convening *c, int with_year)
 {
 	const char *year = req_form(r, "year");
@@ -107,10 +126,8 @@ static void event_read(struct req *r, struct form_errors *e, struct convening *c
 	c->day_end = form_or(r, "day_end", "");
 	c->opens_on = form_or(r, "opens_on", "");
 	c->closes_on = form_or(r, "closes_on", "");
-	if (!*c->title || utf8_chars(c->title) > LEN_TITLE)
-		form_error(e, "title", arena_printf(&r->arena, "Enter a title of at most %d characters.", LEN_TITLE));
-	if (!*c->place || utf8_chars(c->place) > LEN_TITLE)
-		form_error(e, "place", arena_printf(&r->arena, "Enter the place, at most %d characters.", LEN_TITLE));
+	text_required(r, e, "title", c->title, "the title", LEN_TITLE);
+	text_required(r, e, "place", c->place, "the place", LEN_TITLE);
 	if (utf8_chars(c->address) > 500)
 		form_error(e, "address", "Shorten the address to 500 characters.");
 	if (utf8_chars(c->about) > 4000)
@@ -478,12 +495,8 @@ void convening_register_submit(struct req *r)
 		people[i].role = form_or(r, rl, "");
 		people[i].access = form_or(r, ac, "");
 		people[i].diet = form_or(r, dt, "");
-		const char *trimmed = people[i].name;
-		while (*trimmed == ' ')
-			trimmed++;
-		if (!*trimmed || utf8_chars(people[i].name) > LEN_PERSON_NAME)
-			form_error(&e, nm, arena_printf(&r->arena, "Enter the name of person %d, at most %d characters.", i + 1,
-			                                LEN_PERSON_NAME));
+		text_required(r, &e, nm, people[i].name, arena_printf(&r->arena, "the name of person %d", i + 1),
+		              LEN_PERSON_NAME);
 		if (utf8_chars(people[i].role) > LEN_PERSON_NAME)
 			form_error(&e, rl, arena_printf(&r->arena, "Shorten the role of person %d to %d characters.", i + 1,
 			                                LEN_PERSON_NAME));
@@ -565,7 +578,9 @@ static void party_view(struct req *r, const struct convening *c, const struct pa
 		"registered", "You are registered. A confirmation is on its way by mail, with an invitation for your calendar.",
 		"waitlisted", "The convening or a session is full, so your party is on the waitlist. You will hear by mail if"
 		              " places free up.",
-		"changed", "Done. A mail with the updated invitation is on its way.", NULL,
+		"changed", "Done. A mail with the updated invitation is on its way.",
+		"cancelled", "Cancelled: the places are freed. Whoever registered the party is told by mail, and the"
+		             " mail takes the event off their calendar.", NULL,
 	};
 	const char *msg = req_query(r, "msg");
 	for (int i = 0; msg && notices[i]; i += 2)
@@ -671,7 +686,7 @@ void convening_party_submit(struct req *r)
 		req_fail(r, 409, "this registration can no longer be changed that way");
 	}
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "%s?msg=changed", back));
+	req_redirect(r, arena_printf(&r->arena, "%s?msg=%s", back, !strcmp(to, "cancelled") ? "cancelled" : "changed"));
 }
 
 /* ---- /convening/{year}/edit and sessions (staff) ---------------------------- */
@@ -761,8 +776,7 @@ void convening_session_submit(struct req *r)
 	const char *title = form_or(r, "title", ""), *day = form_or(r, "day", ""), *starts = form_or(r, "starts", "");
 	const char *room = form_or(r, "room", "");
 	long minutes = number_in(req_form(r, "minutes"), 15, 600), cap = number_in(req_form(r, "capacity"), 1, 5000);
-	if (!*title || utf8_chars(title) > LEN_TITLE)
-		form_error(&e, "title", arena_printf(&r->arena, "Enter a title of at most %d characters.", LEN_TITLE));
+	text_required(r, &e, "title", title, "the session's title", LEN_TITLE);
 	if (!date_valid(day) || strcmp(day, c.first_day) < 0 || strcmp(day, c.last_day) > 0)
 		form_error(&e, "day", arena_printf(&r->arena, "Choose a day of the convening, %s to %s.", c.first_day,
 		                                   c.last_day));
@@ -803,10 +817,11 @@ void convening_registrations_page(struct req *r)
 		                         : "Nobody new to invite: every leader who said so in the scan was invited already.");
 	html(r, "<p>%d of %d places taken.</p>\n", c.held, c.capacity);
 	sqlite3_stmt *st = db_q(r, "SELECT p.id, u.name, coalesce(p.school_id, 0), p.size, p.status, p.created_at,"
-	                           " (SELECT group_concat(name, ', ') FROM party_people WHERE party_id = p.id)"
+	                           " (SELECT group_concat(name, ', ') FROM party_people WHERE party_id = p.id),"
+	                           " coalesce((SELECT o.name FROM organizations o WHERE o.id = u.org_id), '')"
 	                           " FROM parties p JOIN users u ON u.id = p.registered_by WHERE p.convening_id = ?"
 	                           " ORDER BY p.status = 'cancelled', p.status = 'waitlisted', p.id", "I", c.id);
-	struct row { long long id, school; int size; const char *by, *status, *people; } *rows = NULL;
+	struct row { long long id, school; int size; const char *by, *status, *people, *org; } *rows = NULL;
 	int n = 0, cap = 0;
 	while (db_step(r, st)) {
 		if (n == cap) {
@@ -822,21 +837,23 @@ void convening_registrations_page(struct req *r)
 		rows[n].size = (int)db_col_int(st, 3);
 		rows[n].status = db_col_text(r, st, 4);
 		rows[n].people = db_col_text(r, st, 6);
+		rows[n].org = db_col_text(r, st, 7);
 		n++;
 	}
 	table_begin(r, NULL, "Parties, holding places first, then the waitlist in its order, then cancelled");
-	html(r, "<thead><tr><th scope=\"col\">Registered by</th><th scope=\"col\">School</th><th scope=\"col\">People</th>"
+	html(r, "<thead><tr><th scope=\"col\">Registered by</th><th scope=\"col\">School or organization</th><th scope=\"col\">People</th>"
 	        "<th scope=\"col\">Size</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++)
 		html(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%d</td><td><a href=\"/convening/%d/parties/%lld\">"
-		        "%s</a></td></tr>\n", rows[i].by, school_for(r, rows[i].school), rows[i].people, rows[i].size, c.year,
+		        "%s</a></td></tr>\n", rows[i].by,
+		     rows[i].school ? school_for(r, rows[i].school) : rows[i].org, rows[i].people, rows[i].size, c.year,
 		     rows[i].id, convening_status_label(rows[i].status));
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">Nobody has registered yet.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
 	long long asked = db_int(r, 0, "SELECT count(*) FROM convening_invitations WHERE convening_id = ?", "I", c.id);
-	html(r, "<h2>Invite the leaders who want to come</h2>\n<p>Leaders whose latest scan says they would attend the"
+	html(r, "<h2 id=\"invite\">Invite the leaders who want to come</h2>\n<p>Leaders whose latest scan says they would attend the"
 	        " convening get one invitation by mail; nobody is invited twice. %s</p>\n",
 	     arena_printf(&r->arena, "%lld invited so far.", asked));
 	form_begin(r, arena_printf(&r->arena, "/convening/%d/invite", c.year));

@@ -128,9 +128,13 @@ static void act_links(struct req *r, const struct wants_list *l, int year)
 {
 	if (!strcmp(l->key, "cohort"))
 		html(r, "<p><a class=\"button secondary\" href=\"/cohorts\">Inspire cohorts: invite these leaders</a></p>\n");
+	else if (!strcmp(l->key, "convening") && db_int(r, 0, "SELECT 1 FROM convenings WHERE year = ?", "i", year))
+		/* Where the invitation is sent from: the registrations page. */
+		html(r, "<p><a class=\"button secondary\" href=\"/convening/%d/registrations#invite\">The %d convening:"
+		        " invite these leaders</a></p>\n", year, year);
 	else if (!strcmp(l->key, "convening"))
-		html(r, "<p><a class=\"button secondary\" href=\"/convening/%d\">The %d convening: invite these"
-		        " leaders</a></p>\n", year, year);
+		html(r, "<p><a class=\"button secondary\" href=\"/convening\">Plan the %d convening, then invite these"
+		        " leaders</a></p>\n", year);
 	else
 		html(r, "<p><a class=\"button secondary\" href=\"/connect\">Connect: site visits open now</a>"
 		        " <a href=\"/connect/report\">How the network visits</a></p>\n");

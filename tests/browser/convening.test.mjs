@@ -98,6 +98,14 @@ test('staff plan a convening; a leader registers a party of three by keyboard', 
   assert.match(await page.locator('main').innerText(), /27 of 30 left/);
   await fits(page, 'the convening page');
   await page.screenshot({ path: join(OUT, 'convening-390.png'), fullPage: true });
+  // Cancelling asks first, then says what was done (not "an updated invitation").
+  await press(page, `a[href^="/convening/${year}/parties/"]`);
+  await press(page, 'input[value="cancel"] + button');
+  assert.match(await page.locator('h1').innerText(), /Cancel this registration\?/);
+  await press(page, 'div.actions button[type="submit"]');
+  assert.match(page.url(), /msg=cancelled/);
+  assert.match(await page.getByRole('status').first().innerText(), /Cancelled: the places are freed/);
+  await fits(page, 'the cancelled party');
   await page.context().close();
 });
 
@@ -126,6 +134,9 @@ test('staff check a person in at 390 px', async () => {
     assert.deepEqual(await axe(page), [], `axe on ${path}`);
     await fits(page, path);
   }
+  await page.goto(`${stack.base}/convening/${year}/registrations`);
+  // A coach's party says where it comes from: the organization.
+  assert.match(await page.locator('main table').innerText(), /Prairie Learning Collaborative/);
   await page.goto(`${stack.base}/convening/${year}/attendance`);
   assert.match(await page.locator('main').innerText(), /1 of 4 registered people attended/);
   await page.emulateMedia({ media: 'print' });
