@@ -4,6 +4,9 @@
 #include "buf.h"
 #include "geo.h"
 #include "map.h"
+#include "db.h"
+
+#include <sqlite3.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -359,6 +362,37 @@ START_TEST(json_outlines)
 }
 END_TEST
 
+/* Every nation's seat (021_map.sql, corrected by 024_seats.sql) lies in
+ * the region's outline, in a state the nation is in: a guard against a
+ * sign, a swapped pair or a town of the same name elsewhere. */
+START_TEST(nation_seats_in_their_states)
+{
+	struct req *r = test_req_new();
+	int n = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT id, seat, seat_lon, seat_lat FROM nations ORDER BY id", "");
+	while (db_step(r, st)) {
+		long long id = db_col_int(st, 0);
+		const char *seat = db_col_text(r, st, 1);
+		ck_assert_msg(!db_col_null(st, 2) && !db_col_null(st, 3), "nation %lld has no seat", id);
+		double lon = sqlite3_column_double(st, 2), lat = sqlite3_column_double(st, 3);
+		const struct geo_county *c = geo_county_of(lon, lat);
+		ck_assert_msg(c != NULL, "%s (%g, %g) lies outside the region", seat, lon, lat);
+		ck_assert_msg(db_int(r, 0, "SELECT count(*) FROM nation_states WHERE nation_id = ? AND state_code = ?",
+		                     "It", id, c->state->code) == 1,
+		              "%s (%g, %g) lies in %s County, %s, not in the nation's states",
+		              seat, lon, lat, c->name, c->state->code);
+		ck_assert_msg(strlen(seat) > 4 && strcmp(seat + strlen(seat) - 2, c->state->code) == 0,
+		              "%s lies in %s", seat, c->state->code);
+		n++;
+	}
+	ck_assert_int_eq(n, 23);
+	/* 024_seats.sql: Agency Village at GNIS's point, not 6 km east of it. */
+	ck_assert_int_eq(db_int(r, 0, "SELECT seat_lon = -97.08 AND seat_lat = 45.58 FROM nations"
+	                        " WHERE seat = 'Agency Village, SD'", ""), 1);
+	test_req_free(r);
+}
+END_TEST
+
 Suite *geo_suite(void)
 {
 	Suite *s = suite_create("geo");
@@ -373,6 +407,7 @@ Suite *geo_suite(void)
 	tcase_add_test(t, load_errors);
 	tcase_add_test(t, centroid_no_finer_than_coarsest);
 	tcase_add_test(t, json_outlines);
+	tcase_add_test(t, nation_seats_in_their_states);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,0 +1,46 @@
+-- 024_seats.sql — the nations' seats of 021_map.sql, checked against
+-- public federal sources (issue #8).  021 has run on deployments and is
+-- left as it is; a seat found wrong is corrected here, bound to its
+-- nation by the id 001 gave it.
+--
+-- Each seat town was looked up in the Census Bureau's Gazetteer of places
+-- (the place's internal point, as quoted from the 2010 Gazetteer) or, where
+-- only that was found, the USGS Geographic Names Information System (GNIS:
+-- the feature's point), both read through Wikipedia's articles on the
+-- towns, which cite them.  Distances are from 021's value:
+--
+--   id  seat                021            source                    km
+--    1  Nett Lake, MN       48.11 -93.09   none found                 -
+--    2  Cloquet, MN         46.72 -92.46   GNIS 641345               0.2
+--    3  Grand Portage, MN   47.96 -89.68   GNIS 644330               0.6
+--    4  Cass Lake, MN       47.38 -94.60   GNIS 2393767              0.3
+--    5  Onamia, MN          46.07 -93.67   GNIS 648967               0.1
+--    6  Red Lake, MN        47.88 -95.02   GNIS 649864               0.7
+--    7  White Earth, MN     47.10 -95.85   GNIS 654079               0.6
+--    8  Morton, MN          44.55 -94.98   GNIS 2395414              0.5
+--    9  Welch, MN           44.56 -92.74   no town point found        -
+--   10  Prior Lake, MN      44.71 -93.42   GNIS 649740               0.4
+--   11  Granite Falls, MN   44.81 -95.55   GNIS 644347               0.5
+--   12  New Town, ND        47.98 -102.49  GNIS 1030400              0.4
+--   13  Fort Totten, ND     47.98 -98.99   GNIS 2393007              1.1
+--   14  Belcourt, ND        48.84 -99.75   Gazetteer 2010            0.3
+--   15  Fort Yates, ND      46.09 -100.63  Gazetteer 2010            0.6
+--   16  Agency Village, SD  45.57 -97.00   GNIS 2584542              6.2  corrected below
+--   17  Eagle Butte, SD     45.00 -101.23  Gazetteer 2010            0.6
+--   18  Fort Thompson, SD   44.07 -99.44   Gazetteer 2010            1.3
+--   19  Flandreau, SD       44.05 -96.60   Gazetteer 2010            0.4
+--   20  Lower Brule, SD     44.07 -99.58   Gazetteer 2010            0.4
+--   21  Pine Ridge, SD      43.03 -102.56  GNIS 1265681              0.6
+--   22  Rosebud, SD         43.23 -100.85  GNIS (the town's point)   1.2
+--   23  Wagner, SD          43.08 -98.29   Gazetteer 2010            0.4
+--
+-- The towns themselves are right: the Yankton Sioux Tribe's address is
+-- Wagner (800 Main Street SW), as the Bureau of Indian Affairs' Yankton
+-- Agency and South Dakota's Department of Tribal Relations list it.
+-- Positions stay rounded to two decimals, as in 021.
+
+-- Agency Village, SD (Sisseton-Wahpeton Oyate): 021 put it 6 km east of
+-- the village.  Source: USGS GNIS feature 2584542,
+-- Agency Village CDP, 45.57972 N 97.07833 W (as cited by the Wikipedia
+-- article "Agency Village, South Dakota").
+UPDATE nations SET seat_lon = -97.08, seat_lat = 45.58 WHERE id = 16;
