@@ -1,4 +1,4 @@
--- 024_seats.sql — the nations' seats of 021_map.sql, checked against
+-- 023_seats.sql — the nations' seats of 021_map.sql, checked against
 -- public federal sources (issue #8).  021 has run on deployments and is
 -- left as it is; a seat found wrong is corrected here, bound to its
 -- nation by the id 001 gave it.
