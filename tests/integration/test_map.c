@@ -320,7 +320,7 @@ START_TEST(nations_and_intermediaries)
 	ck_assert_int_eq(strcmp(na, nb), 0);    /* the same for both (the last member) */
 	ck_assert_int_eq(count_of(na, "\"seat\":"), value_int("SELECT count(*) FROM nations WHERE seat_lon IS NOT NULL"));
 	ck_assert(strstr(na, "\"seat\":\"Cass Lake, MN\",\"longitude\":-94.6,\"latitude\":47.38") != NULL);
-	/* 024_seats.sql moved Agency Village to GNIS's point of the village. */
+	/* 023_seats.sql moved Agency Village to GNIS's point of the village. */
 	ck_assert(strstr(na, "\"seat\":\"Agency Village, SD\",\"longitude\":-97.08,\"latitude\":45.58") != NULL);
 	/* The leader sees the coach's other schools coarsely: its organization
 	 * is placed by county. */

@@ -362,7 +362,7 @@ START_TEST(json_outlines)
 }
 END_TEST
 
-/* Every nation's seat (021_map.sql, corrected by 024_seats.sql) lies in
+/* Every nation's seat (021_map.sql, corrected by 023_seats.sql) lies in
  * the region's outline, in a state the nation is in: a guard against a
  * sign, a swapped pair or a town of the same name elsewhere. */
 START_TEST(nation_seats_in_their_states)
@@ -386,7 +386,7 @@ START_TEST(nation_seats_in_their_states)
 		n++;
 	}
 	ck_assert_int_eq(n, 23);
-	/* 024_seats.sql: Agency Village at GNIS's point, not 6 km east of it. */
+	/* 023_seats.sql: Agency Village at GNIS's point, not 6 km east of it. */
 	ck_assert_int_eq(db_int(r, 0, "SELECT seat_lon = -97.08 AND seat_lat = 45.58 FROM nations"
 	                        " WHERE seat = 'Agency Village, SD'", ""), 1);
 	test_req_free(r);
