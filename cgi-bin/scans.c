@@ -331,9 +331,15 @@ static void rates_table(struct req *r, const struct tally *t, const struct polic
 	table_end(r);
 }
 
-static void cycle_view(struct req *r, struct cyc c, const struct form_errors *e)
+/* e: the season form's problems; problem: why an action above it was refused. */
+static void cycle_view(struct req *r, struct cyc c, const struct form_errors *e, const char *problem)
 {
 	page_begin(r, arena_printf(&r->arena, "The %d scan", c.year));
+	if (problem) {
+		struct form_errors top = {0};
+		form_error(&top, NULL, problem);
+		form_error_summary(r, &top);
+	}
 	const char *msg = req_query(r, "msg"), *n = req_query(r, "n");
 	int none = !n || !strcmp(n, "0");
 	if (msg && (!e || !e->n)) {
@@ -476,7 +482,7 @@ static void cycle_view(struct req *r, struct cyc c, const struct form_errors *e)
 
 void scan_cycle_page(struct req *r)
 {
-	cycle_view(r, cycle_by_year(r, r->ids[0]), NULL);
+	cycle_view(r, cycle_by_year(r, r->ids[0]), NULL, NULL);
 }
 
 /* Set the cycle's opening date, deadline and reminder schedule. */
@@ -501,7 +507,7 @@ static void season_submit(struct req *r, struct cyc c)
 		form_error(&e, "reminders", "Reminders count back from the deadline: set a deadline too.");
 	if (e.n) {
 		r->status = 422;
-		cycle_view(r, c, &e);
+		cycle_view(r, c, &e, NULL);
 		return;
 	}
 	db_begin(r);
@@ -527,8 +533,14 @@ void scan_cycle_submit(struct req *r)
 	}
 	db_begin(r);
 	if (!strcmp(action, "open")) {
-		if (db_int(r, 0, "SELECT id FROM scan_cycles WHERE status = 'open' AND id <> ?", "I", c.id))
-			req_fail(r, 409, "another cycle is open");
+		long long other = db_int(r, 0, "SELECT year FROM scan_cycles WHERE status = 'open' AND id <> ?", "I", c.id);
+		if (other) {
+			db_request_done(r->db);
+			r->status = 409;
+			cycle_view(r, c, NULL, arena_printf(&r->arena, "The %lld scan is open: close it before opening this"
+			                                    " one (one cycle is open at a time).", other));
+			return;
+		}
 		db_exec(r, "UPDATE scan_cycles SET status = 'open', opened_at = coalesce(opened_at, unixepoch()),"
 		           " closed_at = NULL WHERE id = ?", "I", c.id);
 		db_exec(r, "INSERT INTO audit (user_id, action, detail) VALUES (?, 'scan-open', ?)", "It",

@@ -353,6 +353,11 @@ START_TEST(staff_run_the_cycle)
 	snprintf(next, sizeof next, "/scans/%d", year + 1);
 	r = post_form(c, next, next, "action=open");
 	ck_assert_int_eq(r->status, 409);
+	/* Said on the cycle's page, naming the one that is open. */
+	char said[96];
+	snprintf(said, sizeof said, "The %d scan is open: close it before opening this one", year);
+	ck_assert(resp_has(r, said));
+	ck_assert(resp_has(r, "class=\"error-summary\""));
 	resp_free(r);
 	/* Leaders never see a draft. */
 	struct client *l = client_new();
