@@ -306,6 +306,21 @@ static void fail_db(struct req *r, const char *what)
 	req_fail(r, db_error_status(sqlite3_extended_errcode(r->db)), m);
 }
 
+static sqlite3_stmt *cached(sqlite3 *db, const char *sql);
+
+/* BEGIN, COMMIT, ROLLBACK, a PRAGMA: run from the statement cache.  Every
+ * request runs two or more of them, and parsing one afresh (a parser
+ * allocated each time) cost about a third of a small page. */
+static int run(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = cached(db, sql);
+	if (!st)
+		return sqlite3_exec(db, sql, NULL, NULL, NULL);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 /* End the request's shared snapshot, if db has one, before a write. */
 static void reads_end(sqlite3 *db)
 {
@@ -313,14 +328,14 @@ static void reads_end(sqlite3 *db)
 		return;
 	reading = NULL;
 	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		run(db, "COMMIT");
 }
 
 void db_reads_begin(struct req *r)
 {
 	if (reading || !sqlite3_get_autocommit(r->db))
 		return;
-	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+	if (run(r->db, "BEGIN") == SQLITE_OK)
 		reading = r->db;
 }
 
@@ -329,32 +344,36 @@ void db_reads_end(struct req *r)
 	reads_end(r->db);
 }
 
-/* The cached statement for sql; NULL when soft and it cannot be prepared
- * (a soft caller never fails the request). */
-static sqlite3_stmt *prepare(struct req *r, const char *sql, int soft)
+/* The cached statement for sql on db, prepared the first time; NULL when
+ * it cannot be prepared or the cache is full. */
+static sqlite3_stmt *cached(sqlite3 *db, const char *sql)
 {
-	uintptr_t h = ((uintptr_t)sql >> 3) ^ ((uintptr_t)r->db >> 5);
+	uintptr_t h = ((uintptr_t)sql >> 3) ^ ((uintptr_t)db >> 5);
 	for (int k = 0; k < CACHE_SIZE; k++) {
 		int i = (int)((h + (uintptr_t)k) % CACHE_SIZE);
-		if (cache[i].sql == sql && cache[i].db == r->db)
+		if (cache[i].sql == sql && cache[i].db == db)
 			return cache[i].st;
 		if (!cache[i].sql) {
 			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			                       &st, NULL) != SQLITE_OK) {
-				if (soft)
-					return NULL;
-				fail_db(r, "prepare");
-			}
-			cache[i].db = r->db;
+			if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+				return NULL;
+			cache[i].db = db;
 			cache[i].sql = sql;
 			cache[i].st = st;
 			return st;
 		}
 	}
-	if (soft)
-		return NULL;
-	req_fail(r, 500, "statement cache full");
+	return NULL;
+}
+
+/* The cached statement for sql; NULL when soft and it cannot be prepared
+ * (a soft caller never fails the request). */
+static sqlite3_stmt *prepare(struct req *r, const char *sql, int soft)
+{
+	sqlite3_stmt *st = cached(r->db, sql);
+	if (!st && !soft)
+		fail_db(r, "prepare");
+	return st;
 }
 
 /* Prepare and bind; on any problem fail the request, or return NULL when
@@ -478,7 +497,7 @@ void db_relaxed(struct req *r, int on)
 {
 	reads_end(r->db);
 	if (sqlite3_get_autocommit(r->db))
-		sqlite3_exec(r->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+		run(r->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
 }
 
 long long db_int(struct req *r, long long dflt, const char *sql, const char *types, ...)
@@ -550,7 +569,7 @@ void db_begin(struct req *r)
 	reads_end(r->db);
 	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
 		req_fail(r, 503, arena_printf(&r->arena, "begin: no turn to write within %ld ms", wait_ms));
-	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (run(r->db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		fail_db(r, "begin");
 	/* A form's one-time key is claimed first thing in the transaction that
 	 * makes its record (the write lock orders copies sent at once): a copy
@@ -560,7 +579,7 @@ void db_begin(struct req *r)
 		                r->user->id, r->form_key, r->path);
 		if (rc != SQLITE_DONE) {
 			char *to = db_form_key_seen(r, r->form_key);
-			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+			run(r->db, "ROLLBACK");
 			req_redirect(r, to ? to : r->path);
 			req_fail(r, 303, "form already sent");
 		}
@@ -572,7 +591,7 @@ void db_begin(struct req *r)
 
 void db_commit(struct req *r)
 {
-	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (run(r->db, "COMMIT") != SQLITE_OK)
 		fail_db(r, "commit");
 	writeq_release();
 }
@@ -581,14 +600,14 @@ int db_read_begin(struct req *r)
 {
 	if (!sqlite3_get_autocommit(r->db))
 		return 0;
-	if (sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (run(r->db, "BEGIN") != SQLITE_OK)
 		fail_db(r, "begin");
 	return 1;
 }
 
 void db_read_end(struct req *r, int began)
 {
-	if (began && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (began && run(r->db, "COMMIT") != SQLITE_OK)
 		fail_db(r, "commit");
 }
 
@@ -599,7 +618,7 @@ void db_request_done(sqlite3 *db)
 	if (reading == db)
 		reading = NULL;
 	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		run(db, "ROLLBACK");
 	writeq_release();
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st;
 	     st = sqlite3_next_stmt(db, st))
