@@ -51,8 +51,11 @@ enum vis policy_school(struct req *r, long long school_id)
 {
 	if (!r->user)
 		return VIS_HIDDEN;
-	sqlite3_stmt *st = db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s WHERE s.id = ?",
-	                        "III", r->user->id, r->user->org_id, school_id);
+	/* Staff need no ties looked up (a profile asks this on every view). */
+	sqlite3_stmt *st = policy_staff_view(r->user)
+	    ? db_q(r, "SELECT " POLICY_STAFF_COLUMNS " FROM schools s WHERE s.id = ?", "I", school_id)
+	    : db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s WHERE s.id = ?", "III", r->user->id, r->user->org_id,
+	           school_id);
 	if (!db_step(r, st))
 		return VIS_HIDDEN;
 	enum vis v = policy_row(r, st, 0);
