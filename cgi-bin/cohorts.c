@@ -698,7 +698,8 @@ static void want_section(struct req *r, const struct cohort *c)
 	if (n) {
 		html(r, "</tbody>\n");
 		table_end(r);
-		pager_nav(r, &pg, arena_printf(&r->arena, "/cohorts/%lld/manage", c->id), NULL, "Pages of leaders who asked for a cohort", "leaders");
+		pager_nav(r, &pg, arena_printf(&r->arena, "/cohorts/%lld/manage", c->id), NULL,
+		          "Pages of leaders who asked for a cohort", "leaders");
 	} else {
 		html(r, "<p>No leader has said so in a scan answer you may read.</p>\n");
 	}
