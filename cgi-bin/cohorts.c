@@ -1604,8 +1604,9 @@ void cohorts_profile(struct req *r, long long school, enum vis v)
 	}
 	/* The annual convening: the years a party of the school came or is
 	 * registered (convening_participation asks the policy itself). */
-	struct convening_year cy[16];
-	int ny = convening_participation(r, school, cy, 16);
+	int maxy = (int)db_int(r, 0, "SELECT count(*) FROM convenings", "") + 1;     /* every year: none left out */
+	struct convening_year *cy = arena_alloc(&r->arena, sizeof *cy * (size_t)maxy);
+	int ny = convening_participation(r, school, cy, maxy);
 	int linked = r->user->role != ROLE_STEWARD;     /* stewards have no convening pages */
 	for (int i = 0; i < ny; i++)
 		timeline_add(r, &t, cy[i].day, "convening",
