@@ -412,8 +412,9 @@ static void cohorts_view(struct req *r, const struct form_errors *e)
 	    "       c.id IN (SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = ?1 OR m.school_id IN"
 	    "         (SELECT school_id FROM user_schools WHERE user_id = ?1)) OR c.facilitator_id = ?1,"
 	    "       c.id IN (SELECT cohort_id FROM cohort_invitations WHERE user_id = ?1)"
-	    "  FROM cohorts c LEFT JOIN users u ON u.id = c.facilitator_id"
-	    " ORDER BY c.year DESC, c.name COLLATE natural_sort, c.id LIMIT ?2 OFFSET ?3", "III", r->user->id,
+	    "  FROM (SELECT id FROM cohorts ORDER BY year DESC, name COLLATE natural_sort, id LIMIT ?2 OFFSET ?3) p"
+	    "  JOIN cohorts c ON c.id = p.id LEFT JOIN users u ON u.id = c.facilitator_id"
+	    " ORDER BY c.year DESC, c.name COLLATE natural_sort, c.id", "III", r->user->id,     /* the page, then its facts */
 	    pager_limit(&pg), pager_offset(&pg));
 	const char *vtz = seats_viewer_tz(r);
 	int n = 0;
@@ -1384,11 +1385,12 @@ void cohorts_json(struct req *r)
 	    "SELECT c.id, c.name, c.year, c.theme, c.dimensions,"
 	    "       coalesce(u.name || CASE u.role WHEN 'intermediary' THEN coalesce(' (' || o.name || ')', '')"
 	    "         ELSE ' (foundation staff)' END, ''),"
-	    "       c.facilitator_id = ?4 OR c.id IN (SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = ?4"
+	    "       ?5 OR c.facilitator_id = ?4 OR c.id IN (SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = ?4"
 	    "         OR m.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?4))"
 	    "  FROM cohorts c LEFT JOIN users u ON u.id = c.facilitator_id LEFT JOIN organizations o ON o.id = u.org_id"
-	    " WHERE c.id IN " PAGE_IDS " ORDER BY c.year DESC, c.name, c.id", "iIII", year, pager_limit(&pg),
-	    pager_offset(&pg), r->user->id);
+	    " WHERE c.id IN " PAGE_IDS " ORDER BY c.year DESC, c.name, c.id", "iIIIi", year, pager_limit(&pg),
+	    pager_offset(&pg), r->user->id, staff);
+	struct buf ids = BUF_IN(&r->arena);         /* the page's ids, as a JSON array for json_each() */
 	while (db_step(r, st) && n < PAGE_ROWS) {
 		struct item *it = &v[n++];
 		it->id = db_col_int(st, 0);
@@ -1414,11 +1416,14 @@ void cohorts_json(struct req *r)
 		cJSON_AddStringToObject(o, "url", arena_printf(&r->arena, "/cohorts/%lld", it->id));
 		it->sessions = cJSON_AddArrayToObject(o, "sessions");
 		it->members = NULL;
+		buf_printf(&ids, "%c%lld", n == 1 ? '[' : ',', it->id);
 	}
+	buf_puts(&ids, n ? "]" : "[]");
+#undef PAGE_IDS
 	/* Sessions. */
 	st = db_q(r, "SELECT cohort_id, id, starts_at, local_date, local_time, tz, minutes, place, online_url, agenda"
-	             "  FROM cohort_sessions WHERE cohort_id IN " PAGE_IDS " ORDER BY cohort_id, starts_at, id", "iII",
-	          year, pager_limit(&pg), pager_offset(&pg));
+	             "  FROM cohort_sessions WHERE cohort_id IN (SELECT value FROM json_each(?))"
+	             " ORDER BY cohort_id, starts_at, id", "t", buf_str(&ids));
 	int k = 0;
 	while (db_step(r, st)) {
 		long long cid = db_col_int(st, 0);
@@ -1447,10 +1452,9 @@ void cohorts_json(struct req *r)
 	/* Members: counted where the policy lets the reader see them, named
 	 * only to those the cohort's page names them to. */
 	struct usage_tally used = {0};
-	st = db_q(r, "SELECT " MEMBER_COLUMNS ", m.cohort_id" MEMBER_FROM " WHERE m.cohort_id IN"
-	             " (SELECT id FROM cohorts WHERE ?3 = 0 OR year = ?3 ORDER BY year DESC, name, id LIMIT ?4 OFFSET ?5)"
-	             " ORDER BY m.cohort_id, " MEMBER_ORDER, "IIiII", r->user->id, r->user->org_id, year,
-	          pager_limit(&pg), pager_offset(&pg));
+	st = db_q(r, "SELECT " MEMBER_COLUMNS ", m.cohort_id" MEMBER_FROM
+	             " WHERE m.cohort_id IN (SELECT value FROM json_each(?)) ORDER BY m.cohort_id, " MEMBER_ORDER,
+	          "IIt", r->user->id, r->user->org_id, buf_str(&ids));
 	k = 0;
 	while (db_step(r, st)) {
 		long long cid = db_col_int(st, 15);
@@ -1481,7 +1485,6 @@ void cohorts_json(struct req *r)
 			cJSON_AddStringToObject(sc, "labels", policy_labels(r, m.school));
 		}
 	}
-#undef PAGE_IDS
 	for (int i = 0; i < n; i++) {
 		cJSON_AddNumberToObject(v[i].o, "member_count", v[i].count);
 		if (v[i].named)
