@@ -537,6 +537,43 @@ START_TEST(want_list_filters_before_paging)
 }
 END_TEST
 
+/* A school's participation timeline names every site visit with a school
+ * the reader may see: 210 newer visits to a school its nation keeps
+ * private (hidden from staff) no longer push an older, visible one out
+ * (the list was cut at 200 before the policy was asked). */
+START_TEST(timeline_visits_filtered_before_any_cut)
+{
+	long long v = value_int("SELECT min(id) FROM schools WHERE sharing = 'network'");
+	long long n2 = value_int("SELECT max(id) FROM schools WHERE sharing = 'network'");
+	long long p = value_int("SELECT min(id) FROM schools WHERE sharing = 'private'");
+	long long uid = value_int("SELECT id FROM users WHERE email = 'staff@example.org'");
+	char sql[1024];
+	snprintf(sql, sizeof sql, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 211)"
+	         " INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at, minutes, seats,"
+	         " dimensions, confirm, grades) SELECT CASE WHEN i = 211 THEN %lld ELSE %lld END, %lld,"
+	         " date('now', printf('-%%d days', CASE WHEN i = 211 THEN 400 ELSE i END)), '09:00', 'America/Chicago',"
+	         " unixepoch() - 86400 * CASE WHEN i = 211 THEN 400 ELSE i END, 60, 10, 'career', 'auto', 'timeline test'"
+	         " FROM n", n2, p, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status)"
+	         " SELECT id, %lld, %lld, 1, 'A teacher', 'confirmed' FROM opportunities WHERE grades = 'timeline test'",
+	         v, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *staff = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	char path[64], link[64];
+	snprintf(path, sizeof path, "/schools/%lld", v);
+	struct resp *r = http_get(staff, path);
+	ck_assert_int_eq(r->status, 200);
+	snprintf(link, sizeof link, "visited <a href=\"/schools/%lld\">", n2);
+	ck_assert_msg(section_has(r, "id=\"timeline\"", "</ul>", link), "the visible visit is on the timeline");
+	snprintf(link, sizeof link, "/schools/%lld\"", p);
+	ck_assert(!section_has(r, "id=\"timeline\"", "</ul>", link));
+	resp_free(r);
+	client_free(staff);
+}
+END_TEST
+
 void add_cohorts_cases(Suite *s);
 void add_cohorts_cases(Suite *s)
 {
@@ -551,5 +588,6 @@ void add_cohorts_cases(Suite *s)
 	tcase_add_test(t, cap_holds_under_concurrent_adds);
 	tcase_add_test(t, cohort_lists_are_paged);
 	tcase_add_test(t, want_list_filters_before_paging);
+	tcase_add_test(t, timeline_visits_filtered_before_any_cut);
 	suite_add_tcase(s, t);
 }
