@@ -18,6 +18,7 @@
  * counted.
  */
 #include "cohorts.h"
+#include "cache.h"
 #include "convening.h"
 #include "csv.h"
 #include "db.h"
@@ -42,7 +43,6 @@
 #define AGENDA_MAX 4000
 #define PLACE_MAX 200
 #define URL_MAX 500
-#define MEMBERS_MAX 2000       /* members of one cohort: add_member and join refuse more */
 
 
 static int is_staff(struct req *r)
@@ -97,6 +97,17 @@ int cohort_attendance_set(struct req *r, long long session, const long long *sho
 		}
 	}
 	return count;
+}
+
+enum cohort_add cohort_member_add(struct req *r, long long cohort, long long school, long long user,
+                                  long long by_user)
+{
+	if (db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", cohort) >= COHORT_MEMBERS_MAX)
+		return COHORT_ADD_FULL;
+	if (!db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id, user_id, added_by) VALUES (?, nullif(?, 0),"
+	                " nullif(?, 0), nullif(?, 0)) ON CONFLICT DO NOTHING", "IIII", cohort, school, user, by_user))
+		return COHORT_ADD_ALREADY;
+	return COHORT_ADD_OK;
 }
 
 /* ---- a cohort and the viewer's place in it --------------------------------- */
@@ -162,46 +173,113 @@ struct member {
 	const char *person, *role, *school_name, *city, *state, *org;
 };
 
+/* A member row: these columns over cohort_members m (users u,
+ * organizations o, schools s joined), POLICY_COLUMNS from column 10 (they
+ * take the viewer's user and organization ids first), in this order. */
+#define MEMBER_COLUMNS \
+	"m.id, coalesce(m.school_id, 0), coalesce(m.user_id, 0), coalesce(u.name, ''), coalesce(u.role, '')," \
+	" coalesce(s.name, ''), coalesce(s.city, ''), coalesce(s.state_code, '')," \
+	" (SELECT count(*) FROM cohort_attendance a WHERE a.member_id = m.id), coalesce(o.name, ''), " POLICY_COLUMNS
+#define MEMBER_FROM \
+	"  FROM cohort_members m LEFT JOIN users u ON u.id = m.user_id LEFT JOIN organizations o ON o.id = u.org_id" \
+	"  LEFT JOIN schools s ON s.id = m.school_id"
+#define MEMBER_ORDER "s.name IS NULL, s.name COLLATE natural_sort, u.name COLLATE natural_sort, m.id"
+
+/* Read the member on st into *m: 0 when the policy hides its school from
+ * the viewer (then it is neither listed nor counted). */
+static int member_read(struct req *r, sqlite3_stmt *st, struct member *m)
+{
+	m->school = db_col_int(st, 1);
+	m->v = m->school ? policy_row(r, st, 10) : VIS_FULL;
+	if (m->v == VIS_HIDDEN)
+		return 0;
+	m->id = db_col_int(st, 0);
+	m->user = db_col_int(st, 2);
+	m->person = db_col_text(r, st, 3);
+	m->role = db_col_text(r, st, 4);
+	m->school_name = db_col_text(r, st, 5);
+	m->city = db_col_text(r, st, 6);
+	m->state = db_col_text(r, st, 7);
+	m->attended = (int)db_col_int(st, 8);
+	m->org = db_col_text(r, st, 9);
+	m->nation = m->school ? db_col_int(st, 10) : 0;
+	return 1;
+}
+
 /* The members of cohort the viewer may see (a member whose school the
  * policy hides from the viewer is left out: neither listed nor counted),
- * into *out; how many.  Each school shown is tallied in used. */
+ * into *out (grown as needed); how many.  Each school shown is tallied in
+ * used. */
 static int members_shown(struct req *r, long long cohort, struct member **out, struct usage_tally *used)
 {
-	sqlite3_stmt *st = db_q(r,
-	    "SELECT m.id, coalesce(m.school_id, 0), coalesce(m.user_id, 0), coalesce(u.name, ''), coalesce(u.role, ''),"
-	    "       coalesce(s.name, ''), coalesce(s.city, ''), coalesce(s.state_code, ''),"
-	    "       (SELECT count(*) FROM cohort_attendance a WHERE a.member_id = m.id), coalesce(o.name, ''), "
-	    POLICY_COLUMNS
-	    "  FROM cohort_members m LEFT JOIN users u ON u.id = m.user_id LEFT JOIN organizations o ON o.id = u.org_id"
-	    "  LEFT JOIN schools s ON s.id = m.school_id"
-	    " WHERE m.cohort_id = ? ORDER BY s.name IS NULL, s.name COLLATE natural_sort, u.name COLLATE natural_sort, m.id",
-	    "III", r->user->id, r->user->org_id, cohort);
-	struct member *v = arena_alloc(&r->arena, sizeof *v * MEMBERS_MAX);
-	int n = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT " MEMBER_COLUMNS MEMBER_FROM " WHERE m.cohort_id = ? ORDER BY " MEMBER_ORDER,
+	                        "III", r->user->id, r->user->org_id, cohort);
+	struct member *v = NULL, m;
+	int n = 0, cap = 0;
 	while (db_step(r, st)) {
-		if (n == MEMBERS_MAX)
+		if (!member_read(r, st, &m))
 			continue;
-		struct member *m = &v[n];
-		m->school = db_col_int(st, 1);
-		m->v = m->school ? policy_row(r, st, 10) : VIS_FULL;
-		if (m->v == VIS_HIDDEN)
-			continue;
-		m->id = db_col_int(st, 0);
-		m->user = db_col_int(st, 2);
-		m->person = db_col_text(r, st, 3);
-		m->role = db_col_text(r, st, 4);
-		m->school_name = db_col_text(r, st, 5);
-		m->city = db_col_text(r, st, 6);
-		m->state = db_col_text(r, st, 7);
-		m->attended = (int)db_col_int(st, 8);
-		m->org = db_col_text(r, st, 9);
-		m->nation = m->school ? db_col_int(st, 10) : 0;
-		if (m->school && used)
-			usage_count_school(r, used, m->school, m->nation, m->v);
-		n++;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			struct member *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
+			if (n)
+				memcpy(more, v, sizeof *more * (size_t)n);
+			v = more;
+		}
+		v[n++] = m;
+		if (m.school && used)
+			usage_count_school(r, used, m.school, m.nation, m.v);
 	}
 	*out = v;
 	return n;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* The attendance marks of a cohort as (session, member) pairs, sorted:
+ * one query for a page, a CSV or a check-in list. */
+struct marks {
+	long long *v;               /* session, member, session, member, ... */
+	int n;
+};
+
+static int cmp_mark(const void *a, const void *b)
+{
+	const long long *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void marks_load(struct req *r, long long cohort, struct marks *k)
+{
+	int cap = 0;
+	k->v = NULL;
+	k->n = 0;
+	sqlite3_stmt *st = db_q(r, "SELECT a.session_id, a.member_id FROM cohort_attendance a"
+	                           "  JOIN cohort_sessions x ON x.id = a.session_id WHERE x.cohort_id = ?", "I", cohort);
+	while (db_step(r, st)) {
+		if (k->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			long long *more = arena_alloc(&r->arena, sizeof *more * 2 * (size_t)cap);
+			if (k->n)
+				memcpy(more, k->v, sizeof *more * 2 * (size_t)k->n);
+			k->v = more;
+		}
+		k->v[2 * k->n] = db_col_int(st, 0);
+		k->v[2 * k->n + 1] = db_col_int(st, 1);
+		k->n++;
+	}
+	if (k->n)
+		qsort(k->v, (size_t)k->n, sizeof *k->v * 2, cmp_mark);
+}
+
+static int marked(const struct marks *k, long long session, long long member)
+{
+	long long key[2] = { session, member };
+	return k->n && bsearch(key, k->v, (size_t)k->n, sizeof *k->v * 2, cmp_mark) != NULL;
 }
 
 /* What a person is, beside their name. */
@@ -249,16 +327,24 @@ static int sessions_of(struct req *r, long long cohort, struct session **out)
 }
 
 /* Present counts of each session, over the members shown only. */
-static void sessions_count(struct req *r, struct session *s, int ns, const struct member *m, int nm)
+static void sessions_count(struct req *r, long long cohort, struct session *s, int ns, const struct member *m, int nm)
 {
 	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)(nm + 1));
 	for (int i = 0; i < nm; i++)
 		ids[i] = m[i].id;
-	for (int k = 0; k < ns; k++) {
-		s[k].present = 0;
-		sqlite3_stmt *st = db_q(r, "SELECT member_id FROM cohort_attendance WHERE session_id = ?", "I", s[k].id);
-		while (db_step(r, st))
-			s[k].present += in_ids(ids, nm, db_col_int(st, 0));
+	qsort(ids, (size_t)nm, sizeof *ids, cmp_id);
+	struct marks k;
+	marks_load(r, cohort, &k);
+	for (int j = 0; j < ns; j++)
+		s[j].present = 0;
+	for (int i = 0, j = 0; i < k.n; i++) {
+		if (!nm || !bsearch(&k.v[2 * i + 1], ids, (size_t)nm, sizeof *ids, cmp_id))
+			continue;
+		if (j >= ns || s[j].id != k.v[2 * i])       /* the marks come by session */
+			for (j = 0; j < ns && s[j].id != k.v[2 * i]; j++)
+				;
+		if (j < ns)
+			s[j].present++;
 	}
 }
 
@@ -308,7 +394,15 @@ static void cohorts_view(struct req *r, const struct form_errors *e)
 	html(r, "<p class=\"lead\">Cohort learning experiences: schools work on one theme together over a year of"
 	        " sessions.</p>\n");
 	int staff = is_staff(r);
-	/* Everyone sees every cohort; the members of one only as cohorts_page allows. */
+	/* Everyone sees every cohort (a page at a time); the members of one
+	 * only as cohorts_page allows. */
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0, "SELECT count(*) FROM cohorts", ""));
+	int mine = !staff && db_int(r, 0,
+	    "SELECT EXISTS (SELECT 1 FROM cohort_members m WHERE m.user_id = ?1 OR m.school_id IN"
+	    "   (SELECT school_id FROM user_schools WHERE user_id = ?1))"
+	    " OR EXISTS (SELECT 1 FROM cohorts WHERE facilitator_id = ?1)", "I", r->user->id);
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT c.id, c.name, c.year, c.dimensions, coalesce(u.name, ''),"
 	    "       (SELECT count(*) FROM cohort_sessions x WHERE x.cohort_id = c.id),"
@@ -318,16 +412,17 @@ static void cohorts_view(struct req *r, const struct form_errors *e)
 	    "       c.id IN (SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = ?1 OR m.school_id IN"
 	    "         (SELECT school_id FROM user_schools WHERE user_id = ?1)) OR c.facilitator_id = ?1,"
 	    "       c.id IN (SELECT cohort_id FROM cohort_invitations WHERE user_id = ?1)"
-	    "  FROM cohorts c LEFT JOIN users u ON u.id = c.facilitator_id"
-	    " ORDER BY c.year DESC, c.name COLLATE natural_sort LIMIT 500", "I", r->user->id);
+	    "  FROM (SELECT id FROM cohorts ORDER BY year DESC, name COLLATE natural_sort, id LIMIT ?2 OFFSET ?3) p"
+	    "  JOIN cohorts c ON c.id = p.id LEFT JOIN users u ON u.id = c.facilitator_id"
+	    " ORDER BY c.year DESC, c.name COLLATE natural_sort, c.id", "III", r->user->id,     /* the page, then its facts */
+	    pager_limit(&pg), pager_offset(&pg));
 	const char *vtz = seats_viewer_tz(r);
-	int n = 0, mine = 0;
+	int n = 0;
 	struct buf rows = BUF_IN(&r->arena);
 	while (db_step(r, st)) {
 		int involved = (int)db_col_int(st, 8), invited = (int)db_col_int(st, 9);
 		const char *next = db_col_null(st, 6) ? "None planned"
 		                                      : seats_when(r, db_col_int(st, 6), db_col_text(r, st, 7), vtz);
-		mine += involved;
 		n++;
 		char *row = html_fmt(r, "<tr><td><a href=\"/cohorts/%lld\">%s</a>%s</td><td class=\"num\">%lld</td><td>%s</td>"
 		                        "<td>%s</td><td class=\"num\">%lld</td><td class=\"date\">%s</td></tr>\n",
@@ -349,6 +444,8 @@ static void cohorts_view(struct req *r, const struct form_errors *e)
 		html(r, "<tr><td colspan=\"6\">No cohorts yet.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
+	if (n)
+		pager_nav(r, &pg, "/cohorts", NULL, "Pages of cohorts", "cohorts");
 	html(r, "<p><a href=\"/api/v1/cohorts\">Cohorts as JSON</a></p>\n");
 	if (staff) {
 		html(r, "<h2 id=\"new\">Start a cohort</h2>\n");
@@ -470,7 +567,7 @@ static void sessions_section(struct req *r, const struct cohort *c, struct sessi
 		else if (counted)
 			html(r, "<p class=\"hint\">Attendance opens an hour before it starts.</p>\n");
 		if (is_staff(r))
-			html(r, "<p><a href=\"/cohorts/%lld?session=%lld#add-session\">Change session %d</a></p>\n", c->id,
+			html(r, "<p><a href=\"/cohorts/%lld/manage?session=%lld#add-session\">Change session %d</a></p>\n", c->id,
 			     s[k].id, k + 1);
 		html(r, "</li>\n");
 	}
@@ -519,30 +616,56 @@ static void members_section(struct req *r, const struct cohort *c, const struct 
 
 /* Leaders who said in their latest scan response (for any school they
  * lead) that they want a cohort: yes first, then maybe.  Only answers of a
- * response whose school the viewer may see are read. */
-#define WANT_SQL \
-	"WITH latest AS (SELECT us.user_id, x.school_id, c.year, a.value, row_number() OVER (PARTITION BY us.user_id" \
-	"   ORDER BY c.year DESC, x.updated_at DESC, x.id DESC) AS k" \
-	"  FROM user_schools us JOIN responses x ON x.school_id = us.school_id JOIN scan_cycles c ON c.id = x.cycle_id" \
-	"  JOIN answers a ON a.response_id = x.id AND a.question = 'want_cohort')" \
-	" SELECT u.id, u.name, l.value, l.year, s.id, s.name, s.city, s.state_code," \
-	"        (SELECT sent_at FROM cohort_invitations i WHERE i.cohort_id = ?1 AND i.user_id = u.id)," \
-	"        u.id IN (SELECT user_id FROM cohort_members WHERE cohort_id = ?1 AND user_id IS NOT NULL), " \
-	POLICY_COLUMNS \
-	"  FROM latest l JOIN users u ON u.id = l.user_id JOIN schools s ON s.id = l.school_id" \
-	" WHERE l.k = 1 AND u.role = 'leader' AND u.active = 1 AND l.value IN ('yes', 'maybe')" \
-	" ORDER BY l.value = 'yes' DESC, u.name COLLATE natural_sort, u.id LIMIT 500"
+ * response whose school the viewer may see are read: the policy as a
+ * predicate (POLICY_VISIBLE_SQL) before the page is cut and counted, and
+ * policy_row() for every row shown.  From each active leader to their
+ * latest response with an answer (indexes all the way), not from every
+ * answer of every scan. */
+#define WANT_FROM(role, uid, org, nation) \
+	"  FROM (SELECT u.id AS uid, (SELECT x.id FROM user_schools us JOIN responses x ON x.school_id = us.school_id" \
+	"          JOIN scan_cycles c ON c.id = x.cycle_id" \
+	"          JOIN answers a ON a.response_id = x.id AND a.question = 'want_cohort'" \
+	"         WHERE us.user_id = u.id ORDER BY c.year DESC, x.updated_at DESC, x.id DESC LIMIT 1) AS rid" \
+	"        FROM users u WHERE u.role = 'leader' AND u.active = 1) l" \
+	"  JOIN users u ON u.id = l.uid JOIN responses x ON x.id = l.rid JOIN scan_cycles c ON c.id = x.cycle_id" \
+	"  JOIN answers a ON a.response_id = x.id AND a.question = 'want_cohort' JOIN schools s ON s.id = x.school_id" \
+	" WHERE a.value IN ('yes', 'maybe') AND " POLICY_VISIBLE_SQL(role, uid, org, nation)
+
+static sqlite3_stmt *want_page(struct req *r, const struct cohort *c, const struct pager *pg)
+{
+	/* ?1 the cohort; POLICY_COLUMNS, after it, take ?2 and ?3. */
+	return db_q(r,
+	    "SELECT u.id, u.name, a.value, c.year, s.id, s.name, s.city, s.state_code,"
+	    "       (SELECT sent_at FROM cohort_invitations i WHERE i.cohort_id = ?1 AND i.user_id = u.id),"
+	    "       u.id IN (SELECT user_id FROM cohort_members WHERE cohort_id = ?1 AND user_id IS NOT NULL), "
+	    POLICY_COLUMNS ", count(*) OVER ()" WANT_FROM("?4", "?2", "?3", "?5")
+	    " ORDER BY a.value = 'yes' DESC, u.name COLLATE natural_sort, u.id LIMIT ?6 OFFSET ?7",
+	    "IIItIII", c->id, r->user->id, r->user->org_id, role_name(r->user->role), r->user->nation_id,
+	    pager_limit(pg), pager_offset(pg));
+}
 
 static void want_section(struct req *r, const struct cohort *c)
 {
-	/* ?1 the cohort; POLICY_COLUMNS, after it, take ?2 and ?3. */
-	sqlite3_stmt *st = db_q(r, WANT_SQL, "III", c->id, r->user->id, r->user->org_id);
 	html(r, "<h2 id=\"want\">Leaders who asked for a cohort</h2>\n<p class=\"hint\">From their latest regional scan"
 	        " answer: those who said yes first, then maybe. Each is invited at most once to this cohort.</p>\n");
+	const char *role = role_name(r->user->role);
+	struct pager pg;
+	pager_init(r, &pg);
+	/* The page and, on each row, the total (one pass over the leaders);
+	 * a page past the last is asked again as the last. */
+	sqlite3_stmt *st = want_page(r, c, &pg);
+	int row = db_step(r, st);
+	if (!row && pg.page > 1) {
+		pager_total(&pg, db_int(r, 0, "SELECT count(*)" WANT_FROM("?1", "?2", "?3", "?4"), "tIII", role,
+		                        r->user->id, r->user->org_id, r->user->nation_id));
+		st = want_page(r, c, &pg);
+		row = db_step(r, st);
+	}
 	int n = 0;
 	struct usage_tally used = {0};
 	const char *action = arena_printf(&r->arena, "/cohorts/%lld", c->id);
-	while (db_step(r, st)) {
+	for (; row; row = db_step(r, st)) {
+		pager_total(&pg, db_col_int(st, 15));
 		enum vis v = policy_row(r, st, 10);
 		if (v == VIS_HIDDEN)
 			continue;
@@ -576,6 +699,8 @@ static void want_section(struct req *r, const struct cohort *c)
 	if (n) {
 		html(r, "</tbody>\n");
 		table_end(r);
+		pager_nav(r, &pg, arena_printf(&r->arena, "/cohorts/%lld/manage", c->id), NULL,
+		          "Pages of leaders who asked for a cohort", "leaders");
 	} else {
 		html(r, "<p>No leader has said so in a scan answer you may read.</p>\n");
 	}
@@ -603,12 +728,12 @@ static void session_form(struct req *r, const struct cohort *c, const struct for
 	}
 	const char *action = arena_printf(&r->arena, "/cohorts/%lld", c->id);
 	if (sid) {
-		html(r, "<h3 id=\"add-session\">Change the session on %s</h3>\n", seats_when(r, x.starts_at, x.tz, NULL));
+		html(r, "<h2 id=\"add-session\">Change the session on %s</h2>\n", seats_when(r, x.starts_at, x.tz, NULL));
 		form_error_summary(r, e);
 		form_begin(r, action);
 		html(r, "<input type=\"hidden\" name=\"session\" value=\"%lld\">\n", sid);
 	} else {
-		html(r, "<h3 id=\"add-session\">Add a session</h3>\n");
+		html(r, "<h2 id=\"add-session\">Add a session</h2>\n");
 		form_error_summary(r, e);
 		form_begin_create(r, action);
 	}
@@ -633,21 +758,58 @@ static void session_form(struct req *r, const struct cohort *c, const struct for
 	form_end(r);
 }
 
-static void member_form(struct req *r, const struct cohort *c, const struct form_errors *e)
+/* The schools the viewer may add to a cohort (those the policy shows
+ * them), as value/label pairs for form_select.  Staff and admins, who
+ * alone add members, get it from the worker's cache while no school
+ * changes: the figures revision counts every change to a school, and for
+ * them policy_decide reads nothing but a school's sharing level.  Every
+ * school in it went through policy_row() when it was made. */
+static const char **school_options(struct req *r)
 {
-	html(r, "<h3 id=\"add-member\">Add a member</h3>\n<p class=\"hint\">A school, a leader taking part for a school"
-	        " they lead, or a person on their own (a coach, foundation staff).</p>\n");
-	form_error_summary(r, e);
+	int kept = is_staff(r);
+	long long rev = kept ? cache_revision(r) : -1;
+	const char *key = arena_printf(&r->arena, "cohort schools|%s", role_name(r->user->role));
+	size_t len = 0;
+	const char *hit = kept ? cache_get(key, rev, &len) : NULL;
+	struct pairs schools = {0};
+	pairs_add(r, &schools, "", "— no school —");
+	if (hit) {              /* value NUL label NUL ..., copied: the entry may go */
+		char *p = arena_alloc(&r->arena, len + 1), *end = p + len;
+		memcpy(p, hit, len);
+		*end = '\0';
+		while (p < end) {
+			const char *value = p;
+			p += strlen(p) + 1;
+			const char *label = p < end ? p : "";
+			p += strlen(label) + 1;
+			pairs_add(r, &schools, value, label);
+		}
+		return pairs_end(r, &schools);
+	}
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')', " POLICY_COLUMNS
 	    "  FROM schools s WHERE " POLICY_VISIBLE_SQL("?3", "?1", "?2", "?4")
 	    " ORDER BY s.name COLLATE natural_sort, s.id", "IItI", r->user->id, r->user->org_id,
 	    role_name(r->user->role), r->user->nation_id);
-	struct pairs schools = {0};
-	pairs_add(r, &schools, "", "— no school —");
+	struct buf b = BUF_IN(&r->arena);
 	while (db_step(r, st))
-		if (policy_row(r, st, 2) != VIS_HIDDEN)
-			pairs_add(r, &schools, db_col_text(r, st, 0), db_col_text(r, st, 1));
+		if (policy_row(r, st, 2) != VIS_HIDDEN) {
+			const char *value = db_col_text(r, st, 0), *label = db_col_text(r, st, 1);
+			pairs_add(r, &schools, value, label);
+			buf_add(&b, value, strlen(value) + 1);
+			buf_add(&b, label, strlen(label) + 1);
+		}
+	if (kept && b.len)
+		cache_put(key, rev, b.p, b.len);
+	return pairs_end(r, &schools);
+}
+
+static void member_form(struct req *r, const struct cohort *c, const struct form_errors *e)
+{
+	html(r, "<h2 id=\"add-member\">Add a member</h2>\n<p class=\"hint\">A school, a leader taking part for a school"
+	        " they lead, or a person on their own (a coach, foundation staff).</p>\n");
+	form_error_summary(r, e);
+	const char **schools = school_options(r);
 	const char **people = form_options(r, db_q(r,
 	    "SELECT u.id, u.name || ' (' || CASE u.role WHEN 'leader' THEN 'school leader' WHEN 'intermediary'"
 	    "   THEN coalesce(o.name, 'intermediary staff') ELSE 'foundation staff' END || ')'"
@@ -656,33 +818,42 @@ static void member_form(struct req *r, const struct cohort *c, const struct form
 	    " ORDER BY u.name COLLATE natural_sort, u.id", ""), "— no person —");
 	form_begin_create(r, arena_printf(&r->arena, "/cohorts/%lld", c->id));
 	html(r, "<input type=\"hidden\" name=\"action\" value=\"add_member\">\n");
-	form_select(r, e, "school", "School", pairs_end(r, &schools), e ? req_form(r, "school") : NULL, NULL);
+	form_select(r, e, "school", "School", schools, e ? req_form(r, "school") : NULL, NULL);
 	form_select(r, e, "person", "Person", people, e ? req_form(r, "person") : NULL,
 	            "A leader takes part for the school chosen above, which they must lead.");
 	html(r, "<button type=\"submit\">Add the member</button>\n");
 	form_end(r);
 }
 
-static void cohort_view(struct req *r, const struct cohort *c, const struct cohort_errors *err)
+static const char *const notices[] = {
+	"created", "Cohort started. Add its sessions and members: see Manage the cohort, below.",
+	"saved", "Changes saved.",
+	"session", "Session added.",
+	"session_removed", "Session removed.",
+	"session_changed", "Session changed.",
+	"member", "Member added.",
+	"member_removed", "Member removed.",
+	"invited", "Invitation sent.",
+	"already", "This leader was invited to this cohort before: nothing was sent again.",
+	"joined", "Welcome: you are a member of this cohort.",
+	NULL,
+};
+
+static void notice(struct req *r)
+{
+	const char *msg = req_query(r, "msg");
+	if (msg && *region_label(notices, msg))
+		page_notice(r, region_label(notices, msg));
+}
+
+/* The cohort's page: what it is, its sessions and its members; staff
+ * manage it on a page of its own (manage_view), which keeps this one, the
+ * page everyone reads, light. */
+static void cohort_view(struct req *r, const struct cohort *c)
 {
 	int staff = is_staff(r), members = sees_members(r, c), counted = runs(r, c);
 	page_begin(r, c->name);
-	const char *msg = req_query(r, "msg");
-	static const char *const notices[] = {
-		"created", "Cohort started. Add its sessions and members below.",
-		"saved", "Changes saved.",
-		"session", "Session added.",
-		"session_removed", "Session removed.",
-		"session_changed", "Session changed.",
-		"member", "Member added.",
-		"member_removed", "Member removed.",
-		"invited", "Invitation sent.",
-		"already", "This leader was invited to this cohort before: nothing was sent again.",
-		"joined", "Welcome: you are a member of this cohort.",
-		NULL,
-	};
-	if (msg && !(err && (err->edit || err->session || err->member)) && *region_label(notices, msg))
-		page_notice(r, region_label(notices, msg));
+	notice(r);
 	cohort_facts(r, c);
 	struct usage_tally used = {0};
 	struct member *m = NULL;
@@ -690,7 +861,7 @@ static void cohort_view(struct req *r, const struct cohort *c, const struct coho
 	struct session *s;
 	int ns = sessions_of(r, c->id, &s);
 	if (counted)
-		sessions_count(r, s, ns, m, nm);
+		sessions_count(r, c->id, s, ns, m, nm);
 	sessions_section(r, c, s, ns, counted);
 	if (members) {
 		members_section(r, c, m, nm, staff, counted);
@@ -718,14 +889,29 @@ static void cohort_view(struct req *r, const struct cohort *c, const struct coho
 	if (counted)
 		html(r, "<p><a href=\"/cohorts/%lld/members.csv\">Members (CSV)</a> · <a href=\"/cohorts/%lld/attendance.csv\">"
 		        "Attendance (CSV)</a></p>\n", c->id, c->id);
-	if (!staff) {
-		page_end(r);
-		return;
-	}
-	html(r, "<h2 id=\"manage\">Manage the cohort</h2>\n");
+	if (staff)
+		html(r, "<h2 id=\"manage\">Manage the cohort</h2>\n<ul>\n"
+		        "<li><a href=\"/cohorts/%lld/manage#add-session\">Add a session</a></li>\n"
+		        "<li><a href=\"/cohorts/%lld/manage#add-member\">Add a member</a></li>\n"
+		        "<li><a href=\"/cohorts/%lld/manage#want\">Invite leaders who asked for a cohort</a></li>\n"
+		        "<li><a href=\"/cohorts/%lld/manage#edit\">Edit the cohort</a></li>\n</ul>\n", c->id, c->id, c->id, c->id);
+	page_end(r);
+}
+
+/* /cohorts/{id}/manage (staff): add, change and remove sessions, add
+ * members, invite the leaders who asked for a cohort, edit it.  A form
+ * sent with a problem comes back here, the problem in its section. */
+static void manage_view(struct req *r, const struct cohort *c, const struct cohort_errors *err)
+{
+	page_begin(r, arena_printf(&r->arena, "Manage %s", c->name));
+	if (!(err && (err->edit || err->session || err->member)))
+		notice(r);
+	html(r, "<p><a href=\"/cohorts/%lld\">Back to the cohort: its sessions and members</a></p>\n", c->id);
+	struct session *s;
+	int ns = sessions_of(r, c->id, &s);
 	session_form(r, c, err ? err->session : NULL);
 	if (ns) {
-		html(r, "<h3 id=\"remove-session\">Remove a session</h3>\n");
+		html(r, "<h2 id=\"remove-session\">Remove a session</h2>\n");
 		struct pairs opts = {0};
 		for (int k = 0; k < ns; k++)
 			pairs_add(r, &opts, arena_printf(&r->arena, "%lld", s[k].id),
@@ -738,7 +924,7 @@ static void cohort_view(struct req *r, const struct cohort *c, const struct coho
 	}
 	member_form(r, c, err ? err->member : NULL);
 	want_section(r, c);
-	html(r, "<h3 id=\"edit\">Edit the cohort</h3>\n");
+	html(r, "<h2 id=\"edit\">Edit the cohort</h2>\n");
 	const struct form_errors *e = err ? err->edit : NULL;
 	form_error_summary(r, e);
 	if (!e)         /* the stored dimensions, checked */
@@ -767,7 +953,14 @@ void cohort_page(struct req *r)
 {
 	struct cohort c;
 	cohort_get(r, r->ids[0], &c);
-	cohort_view(r, &c, NULL);
+	cohort_view(r, &c);
+}
+
+void cohort_manage_page(struct req *r)
+{
+	struct cohort c;
+	cohort_get(r, r->ids[0], &c);
+	manage_view(r, &c, NULL);
 }
 
 static void confirm_page(struct req *r, const struct cohort *c, const char *title, const char *what,
@@ -824,7 +1017,7 @@ static void add_session(struct req *r, const struct cohort *c)
 		                                      utf8_chars(agenda)));
 	if (e.n) {
 		r->status = 422;
-		cohort_view(r, c, &(struct cohort_errors){ .session = &e });
+		manage_view(r, c, &(struct cohort_errors){ .session = &e });
 		return;
 	}
 	db_begin(r);
@@ -857,21 +1050,24 @@ static void add_member(struct req *r, const struct cohort *c)
 	else if (school && person && !db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II",
 	                                     person, school))
 		form_error(&e, "person", "This leader does not lead the school chosen: choose their school, or none.");
-	else if (db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", c->id) >= MEMBERS_MAX)
-		form_error(&e, "school", arena_printf(&r->arena, "A cohort has at most %d members.", MEMBERS_MAX));
-	else if (db_int(r, 0, "SELECT 1 FROM cohort_members WHERE cohort_id = ? AND coalesce(school_id, 0) = ?"
-	                      " AND coalesce(user_id, 0) = ?", "III", c->id, school, person))
-		form_error(&e, person ? "person" : "school", "Already a member of this cohort.");
-	if (e.n) {
-		r->status = 422;
-		cohort_view(r, c, &(struct cohort_errors){ .member = &e });
-		return;
+	if (!e.n) {
+		/* The cap and the uniqueness, where the row is written. */
+		db_begin(r);
+		enum cohort_add out = cohort_member_add(r, c->id, school, person, r->user->id);
+		if (out == COHORT_ADD_OK) {
+			db_commit(r);
+			req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=member#members", c->id));
+			return;
+		}
+		db_request_done(r->db);        /* nothing was stored */
+		if (out == COHORT_ADD_FULL)
+			form_error(&e, "school", arena_printf(&r->arena, "The cohort is full: a cohort has at most %d members."
+			                                      " Nothing was added.", COHORT_MEMBERS_MAX));
+		else
+			form_error(&e, person ? "person" : "school", "Already a member of this cohort.");
 	}
-	db_begin(r);
-	db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id, user_id, added_by) VALUES (?, nullif(?, 0),"
-	           " nullif(?, 0), ?)", "IIII", c->id, school, person, r->user->id);
-	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=member#members", c->id));
+	r->status = 422;
+	manage_view(r, c, &(struct cohort_errors){ .member = &e });
 }
 
 /* The invitation mail: the cohort and its sessions, never its members. */
@@ -887,7 +1083,7 @@ static void invite(struct req *r, const struct cohort *c)
 	if (!db_exec(r, "INSERT INTO cohort_invitations (cohort_id, user_id, sent_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 	             "III", c->id, uid, r->user->id)) {
 		db_commit(r);
-		req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=already#want", c->id));
+		req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld/manage?msg=already#want", c->id));
 		return;
 	}
 	struct session *s;
@@ -905,7 +1101,7 @@ static void invite(struct req *r, const struct cohort *c)
 	                        region_labels(&r->arena, grant_dimensions, c->dims), ns ? buf_str(&when) : "- to be announced\n",
 	                        mail_base_url(), c->id));
 	db_commit(r);
-	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=invited#want", c->id));
+	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld/manage?msg=invited#want", c->id));
 }
 
 static void join(struct req *r, const struct cohort *c)
@@ -916,11 +1112,11 @@ static void join(struct req *r, const struct cohort *c)
 		req_fail(r, 403, "not invited to this cohort");
 	if (!db_int(r, 0, "SELECT 1 FROM user_schools WHERE user_id = ? AND school_id = ?", "II", r->user->id, school))
 		req_fail(r, 422, "not a school you lead");
-	if (db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", c->id) >= MEMBERS_MAX)
-		req_fail(r, 409, "the cohort is full");
 	db_begin(r);
-	db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id, user_id, added_by) VALUES (?, ?, ?, ?)"
-	           " ON CONFLICT DO NOTHING", "IIII", c->id, school, r->user->id, r->user->id);
+	if (cohort_member_add(r, c->id, school, r->user->id, r->user->id) == COHORT_ADD_FULL) {
+		db_request_done(r->db);        /* nothing was stored */
+		req_fail(r, 409, "the cohort is full");
+	}
 	db_commit(r);
 	req_redirect(r, arena_printf(&r->arena, "/cohorts/%lld?msg=joined#members", c->id));
 }
@@ -945,7 +1141,7 @@ void cohort_submit(struct req *r)
 		cohort_check(r, &e, c.id, &year, &dims, &facilitator);
 		if (e.n) {
 			r->status = 422;
-			cohort_view(r, &c, &(struct cohort_errors){ .edit = &e });
+			manage_view(r, &c, &(struct cohort_errors){ .edit = &e });
 			return;
 		}
 		db_begin(r);
@@ -1048,9 +1244,10 @@ static void attendance_view(struct req *r, const struct cohort *c, const struct 
 	}
 	form_begin(r, arena_printf(&r->arena, "/cohorts/%lld/sessions/%lld", c->id, s->id));
 	html(r, "<fieldset class=\"field attendance\"><legend>Who is here</legend>\n");
+	struct marks k;
+	marks_load(r, c->id, &k);
 	for (int i = 0; i < nm; i++) {
-		int on = (int)db_int(r, 0, "SELECT 1 FROM cohort_attendance WHERE session_id = ? AND member_id = ?", "II",
-		                     s->id, m[i].id);
+		int on = marked(&k, s->id, m[i].id);
 		html(r, "<div class=\"choice\"><input type=\"checkbox\" id=\"present-%lld\" name=\"present\" value=\"%lld\"%s>"
 		        "<label for=\"present-%lld\">%s</label></div>\n", m[i].id, m[i].id, on ? " checked" : "", m[i].id,
 		     member_text(r, &m[i]));
@@ -1146,10 +1343,11 @@ void cohort_attendance_csv(struct req *r)
 	static const char *const cols[] = { "cohort_id", "session_id", "session", "date", "time", "time_zone", "member_id",
 	                                    "person", "school_id", "school", "present", NULL };
 	csv_start(r, arena_printf(&r->arena, "ilnet-cohort-%lld-attendance.csv", c.id), cols);
+	struct marks marks;
+	marks_load(r, c.id, &marks);
 	for (int k = 0; k < ns; k++)
 		for (int i = 0; i < nm; i++) {
-			int on = (int)db_int(r, 0, "SELECT 1 FROM cohort_attendance WHERE session_id = ? AND member_id = ?", "II",
-			                     s[k].id, m[i].id);
+			int on = marked(&marks, s[k].id, m[i].id);
 			const char *v[] = {
 				arena_printf(&r->arena, "%lld", c.id), arena_printf(&r->arena, "%lld", s[k].id),
 				arena_printf(&r->arena, "%d", k + 1), s[k].date, s[k].time, s[k].tz,
@@ -1165,84 +1363,132 @@ void cohort_attendance_csv(struct req *r)
 
 /* ---- /api/v1/cohorts ---------------------------------------------------------------- */
 
+/* A page of cohorts (?page=N, ?year=YYYY), with the total; the members
+ * and sessions of the whole page are read in one query each. */
 void cohorts_json(struct req *r)
 {
-	cJSON *out = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(out, "cohorts");
 	const char *y = req_query(r, "year");
-	int year = y ? atoi(y) : 0;
-	sqlite3_stmt *st = db_q(r, "SELECT id FROM cohorts WHERE ?1 = 0 OR year = ?1 ORDER BY year DESC, name, id LIMIT 500",
-	                        "i", year);
-	long long ids[500];
+	int year = y ? atoi(y) : 0, staff = is_staff(r);
+	struct pager pg;
+	pager_init(r, &pg);
+	pager_total(&pg, db_int(r, 0, "SELECT count(*) FROM cohorts WHERE ?1 = 0 OR year = ?1", "i", year));
+	/* The page's cohorts, as a subquery of ?1 year, ?2 limit, ?3 offset. */
+#define PAGE_IDS "(SELECT id FROM cohorts WHERE ?1 = 0 OR year = ?1 ORDER BY year DESC, name, id LIMIT ?2 OFFSET ?3)"
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "total", (double)pg.total);
+	cJSON_AddNumberToObject(out, "page", (double)pg.page);
+	cJSON_AddNumberToObject(out, "per_page", PAGE_ROWS);
+	cJSON *list = cJSON_AddArrayToObject(out, "cohorts");
+	struct item { long long id; int named, count; cJSON *o, *sessions, *members; } v[PAGE_ROWS];
 	int n = 0;
-	while (db_step(r, st))
-		if (n < 500)
-			ids[n++] = db_col_int(st, 0);
-	struct usage_tally used = {0};
-	for (int i = 0; i < n; i++) {
-		struct cohort c;
-		if (!cohort_load(r, ids[i], &c))
-			continue;
-		int named = sees_members(r, &c);
-		cJSON *o = cJSON_CreateObject();
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT c.id, c.name, c.year, c.theme, c.dimensions,"
+	    "       coalesce(u.name || CASE u.role WHEN 'intermediary' THEN coalesce(' (' || o.name || ')', '')"
+	    "         ELSE ' (foundation staff)' END, ''),"
+	    "       ?5 OR c.facilitator_id = ?4 OR c.id IN (SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = ?4"
+	    "         OR m.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?4))"
+	    "  FROM cohorts c LEFT JOIN users u ON u.id = c.facilitator_id LEFT JOIN organizations o ON o.id = u.org_id"
+	    " WHERE c.id IN " PAGE_IDS " ORDER BY c.year DESC, c.name, c.id", "iIIIi", year, pager_limit(&pg),
+	    pager_offset(&pg), r->user->id, staff);
+	struct buf ids = BUF_IN(&r->arena);         /* the page's ids, as a JSON array for json_each() */
+	while (db_step(r, st) && n < PAGE_ROWS) {
+		struct item *it = &v[n++];
+		it->id = db_col_int(st, 0);
+		/* The members are named as on the cohort's page (members_rule). */
+		it->named = staff || db_col_int(st, 6);
+		it->count = 0;
+		cJSON *o = it->o = cJSON_CreateObject();
 		cJSON_AddItemToArray(list, o);
-		cJSON_AddNumberToObject(o, "id", (double)c.id);
-		cJSON_AddStringToObject(o, "name", c.name);
-		cJSON_AddNumberToObject(o, "year", c.year);
-		cJSON_AddStringToObject(o, "theme", c.theme);
+		cJSON_AddNumberToObject(o, "id", (double)it->id);
+		cJSON_AddStringToObject(o, "name", db_col_text(r, st, 1));
+		cJSON_AddNumberToObject(o, "year", (double)db_col_int(st, 2));
+		cJSON_AddStringToObject(o, "theme", db_col_text(r, st, 3));
 		cJSON *d = cJSON_AddArrayToObject(o, "dimensions");
-		for (const char *p = c.dims; *p;) {
+		for (const char *p = db_col_text(r, st, 4); *p;) {
 			size_t len = strcspn(p, "\n");
 			cJSON_AddItemToArray(d, cJSON_CreateString(arena_strndup(&r->arena, p, len)));
 			p += len + (p[len] == '\n');
 		}
-		if (*c.facilitator_name)
-			cJSON_AddStringToObject(o, "facilitator", c.facilitator_name);
+		if (*db_col_text(r, st, 5))
+			cJSON_AddStringToObject(o, "facilitator", db_col_text(r, st, 5));
 		else
 			cJSON_AddNullToObject(o, "facilitator");
-		cJSON_AddStringToObject(o, "url", arena_printf(&r->arena, "/cohorts/%lld", c.id));
-		struct member *m;
-		int nm = members_shown(r, c.id, &m, named ? &used : NULL);
-		cJSON_AddNumberToObject(o, "member_count", nm);
-		struct session *s;
-		int ns = sessions_of(r, c.id, &s);
-		cJSON *sa = cJSON_AddArrayToObject(o, "sessions");
-		for (int k = 0; k < ns; k++) {
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddItemToArray(sa, x);
-			char utc[32];
-			time_t t = (time_t)s[k].starts_at;
-			struct tm tm;
-			gmtime_r(&t, &tm);
-			strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			cJSON_AddNumberToObject(x, "id", (double)s[k].id);
-			cJSON_AddStringToObject(x, "starts_at", utc);
-			cJSON_AddStringToObject(x, "local_date", s[k].date);
-			cJSON_AddStringToObject(x, "local_time", s[k].time);
-			cJSON_AddStringToObject(x, "time_zone", s[k].tz);
-			cJSON_AddNumberToObject(x, "minutes", s[k].minutes);
-			cJSON_AddStringToObject(x, "place", s[k].place);
-			cJSON_AddStringToObject(x, "online_url", s[k].url);
-			cJSON_AddStringToObject(x, "agenda", s[k].agenda);
-		}
-		if (!named)
+		cJSON_AddStringToObject(o, "url", arena_printf(&r->arena, "/cohorts/%lld", it->id));
+		it->sessions = cJSON_AddArrayToObject(o, "sessions");
+		it->members = NULL;
+		buf_printf(&ids, "%c%lld", n == 1 ? '[' : ',', it->id);
+	}
+	buf_puts(&ids, n ? "]" : "[]");
+#undef PAGE_IDS
+	/* Sessions. */
+	st = db_q(r, "SELECT cohort_id, id, starts_at, local_date, local_time, tz, minutes, place, online_url, agenda"
+	             "  FROM cohort_sessions WHERE cohort_id IN (SELECT value FROM json_each(?))"
+	             " ORDER BY cohort_id, starts_at, id", "t", buf_str(&ids));
+	int k = 0;
+	while (db_step(r, st)) {
+		long long cid = db_col_int(st, 0);
+		if (k >= n || v[k].id != cid)
+			for (k = 0; k < n && v[k].id != cid; k++)
+				;
+		if (k == n)
 			continue;
-		cJSON *ma = cJSON_AddArrayToObject(o, "members");
-		for (int k = 0; k < nm; k++) {
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddItemToArray(ma, x);
-			cJSON_AddNumberToObject(x, "id", (double)m[k].id);
-			if (m[k].user)
-				cJSON_AddStringToObject(x, "person", m[k].person);
-			if (m[k].school) {
-				cJSON *sc = cJSON_AddObjectToObject(x, "school");
-				cJSON_AddNumberToObject(sc, "id", (double)m[k].school);
-				cJSON_AddStringToObject(sc, "name", m[k].school_name);
-				cJSON_AddStringToObject(sc, "city", m[k].city);
-				cJSON_AddStringToObject(sc, "state", m[k].state);
-				cJSON_AddStringToObject(sc, "labels", policy_labels(r, m[k].school));
-			}
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddItemToArray(v[k].sessions, x);
+		char utc[32];
+		time_t t = (time_t)db_col_int(st, 2);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddNumberToObject(x, "id", (double)db_col_int(st, 1));
+		cJSON_AddStringToObject(x, "starts_at", utc);
+		cJSON_AddStringToObject(x, "local_date", db_col_text(r, st, 3));
+		cJSON_AddStringToObject(x, "local_time", db_col_text(r, st, 4));
+		cJSON_AddStringToObject(x, "time_zone", db_col_text(r, st, 5));
+		cJSON_AddNumberToObject(x, "minutes", (double)db_col_int(st, 6));
+		cJSON_AddStringToObject(x, "place", db_col_text(r, st, 7));
+		cJSON_AddStringToObject(x, "online_url", db_col_text(r, st, 8));
+		cJSON_AddStringToObject(x, "agenda", db_col_text(r, st, 9));
+	}
+	/* Members: counted where the policy lets the reader see them, named
+	 * only to those the cohort's page names them to. */
+	struct usage_tally used = {0};
+	st = db_q(r, "SELECT " MEMBER_COLUMNS ", m.cohort_id" MEMBER_FROM
+	             " WHERE m.cohort_id IN (SELECT value FROM json_each(?)) ORDER BY m.cohort_id, " MEMBER_ORDER,
+	          "IIt", r->user->id, r->user->org_id, buf_str(&ids));
+	k = 0;
+	while (db_step(r, st)) {
+		long long cid = db_col_int(st, 15);
+		if (k >= n || v[k].id != cid)
+			for (k = 0; k < n && v[k].id != cid; k++)
+				;
+		struct member m;
+		if (k == n || !member_read(r, st, &m))
+			continue;
+		v[k].count++;
+		if (!v[k].named)
+			continue;
+		if (m.school)
+			usage_count_school(r, &used, m.school, m.nation, m.v);
+		if (!v[k].members)
+			v[k].members = cJSON_CreateArray();
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddItemToArray(v[k].members, x);
+		cJSON_AddNumberToObject(x, "id", (double)m.id);
+		if (m.user)
+			cJSON_AddStringToObject(x, "person", m.person);
+		if (m.school) {
+			cJSON *sc = cJSON_AddObjectToObject(x, "school");
+			cJSON_AddNumberToObject(sc, "id", (double)m.school);
+			cJSON_AddStringToObject(sc, "name", m.school_name);
+			cJSON_AddStringToObject(sc, "city", m.city);
+			cJSON_AddStringToObject(sc, "state", m.state);
+			cJSON_AddStringToObject(sc, "labels", policy_labels(r, m.school));
 		}
+	}
+	for (int i = 0; i < n; i++) {
+		cJSON_AddNumberToObject(v[i].o, "member_count", v[i].count);
+		if (v[i].named)
+			cJSON_AddItemToObject(v[i].o, "members", v[i].members ? v[i].members : cJSON_CreateArray());
 	}
 	usage_flush(r, &used, "/api/v1/cohorts");
 	char *text = cJSON_PrintUnformatted(out);
@@ -1339,39 +1585,31 @@ void cohorts_profile(struct req *r, long long school, enum vis v)
 		}
 	}
 	/* Site visits hosted and made (Connect): the other school named only
-	 * when the viewer may see it, else left out. */
+	 * when the viewer may see it, else left out (the policy as a predicate
+	 * in SQL, and policy_row() for each). */
 	st = db_q(r,
-	    "SELECT o.local_date, o.school_id, b.school_id, coalesce(nullif(v.dimensions, ''), o.dimensions)"
+	    "SELECT o.local_date, s.id, s.name || ' (' || s.city || ', ' || s.state_code || ')',"
+	    "       coalesce(nullif(v.dimensions, ''), o.dimensions), " POLICY_COLUMNS ", o.school_id = ?3"
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "  LEFT JOIN visit_reflections v ON v.booking_id = b.id"
-	    " WHERE " SEATS_VISITED_SQL " AND (o.school_id = ?1 OR b.school_id = ?1)"
-	    " ORDER BY o.starts_at DESC LIMIT 200", "I", school);
-	struct { long long host, visitor; const char *date, *dims; } vis[200];
-	int nv = 0;
-	while (db_step(r, st))
-		if (nv < 200) {
-			vis[nv].date = db_col_text(r, st, 0);
-			vis[nv].host = db_col_int(st, 1);
-			vis[nv].visitor = db_col_int(st, 2);
-			vis[nv].dims = db_col_text(r, st, 3);
-			nv++;
-		}
-	for (int i = 0; i < nv; i++) {
-		int hosted = vis[i].host == school;
-		long long other = hosted ? vis[i].visitor : vis[i].host;
-		if (policy_school(r, other) == VIS_HIDDEN)
+	    "  JOIN schools s ON s.id = CASE WHEN o.school_id = ?3 THEN b.school_id ELSE o.school_id END"
+	    " WHERE " SEATS_VISITED_SQL " AND (o.school_id = ?3 OR b.school_id = ?3)"
+	    "   AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    " ORDER BY o.starts_at DESC", "IIItI", r->user->id, r->user->org_id, school, role_name(r->user->role),
+	    r->user->nation_id);
+	while (db_step(r, st)) {
+		if (policy_row(r, st, 4) == VIS_HIDDEN)
 			continue;
-		const char *name = db_text(r, "SELECT name || ' (' || city || ', ' || state_code || ')' FROM schools WHERE id = ?",
-		                           "I", other);
-		timeline_add(r, &t, vis[i].date, "visit",
+		timeline_add(r, &t, db_col_text(r, st, 0), "visit",
 		             html_fmt(r, "Site visit: %s <a href=\"/schools/%lld\">%s</a> (%s)",
-		                      hosted ? "hosted visitors from" : "visited", other, name ? name : "",
-		                      region_labels(&r->arena, grant_dimensions, vis[i].dims)));
+		                      db_col_int(st, 9) ? "hosted visitors from" : "visited", db_col_int(st, 1),
+		                      db_col_text(r, st, 2), region_labels(&r->arena, grant_dimensions, db_col_text(r, st, 3))));
 	}
 	/* The annual convening: the years a party of the school came or is
 	 * registered (convening_participation asks the policy itself). */
-	struct convening_year cy[16];
-	int ny = convening_participation(r, school, cy, 16);
+	int maxy = (int)db_int(r, 0, "SELECT count(*) FROM convenings", "") + 1;     /* every year: none left out */
+	struct convening_year *cy = arena_alloc(&r->arena, sizeof *cy * (size_t)maxy);
+	int ny = convening_participation(r, school, cy, maxy);
 	int linked = r->user->role != ROLE_STEWARD;     /* stewards have no convening pages */
 	for (int i = 0; i < ny; i++)
 		timeline_add(r, &t, cy[i].day, "convening",
@@ -1398,5 +1636,5 @@ void cohorts_profile(struct req *r, long long school, enum vis v)
 	}
 	html(r, "</ul>\n");
 	if (t.n > TIMELINE_SHOWN)
-		html(r, "<p>And %d earlier.</p>\n", t.n - TIMELINE_SHOWN);
+		html(r, "<p>%d earlier entries are not shown here.</p>\n", t.n - TIMELINE_SHOWN);
 }

@@ -35,6 +35,7 @@ const struct route app_routes[] = {
 	{ "POST", "/cohorts",                 cohorts_create_submit,   STAFF, 0 },
 	{ "GET",  "/cohorts/{id}",            cohort_page,             STAFF | ROLE_LEADER | ROLE_INTERMEDIARY, 0 },
 	{ "POST", "/cohorts/{id}",            cohort_submit,           STAFF | ROLE_LEADER, 0 },
+	{ "GET",  "/cohorts/{id}/manage",     cohort_manage_page,      STAFF, 0 },
 	{ "GET",  "/cohorts/{id}/attendance.csv", cohort_attendance_csv, STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/cohorts/{id}/members.csv", cohort_members_csv,     STAFF | ROLE_INTERMEDIARY, 0 },
 	{ "GET",  "/cohorts/{id}/sessions/{id}", cohort_session_page,  STAFF | ROLE_INTERMEDIARY, 0 },

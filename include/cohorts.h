@@ -37,6 +37,22 @@ enum cohort_time cohort_session_time(const char *date, const char *time, const c
 int cohort_attendance_set(struct req *r, long long session, const long long *shown, int nshown,
                           const long long *present, int n);
 
+/* Members of one cohort at most: adding or joining refuses more. */
+#define COHORT_MEMBERS_MAX 2000
+
+enum cohort_add {
+	COHORT_ADD_OK,
+	COHORT_ADD_ALREADY,         /* the same school and person are a member */
+	COHORT_ADD_FULL,            /* COHORT_MEMBERS_MAX members already */
+};
+
+/* Add school and/or user (0 for none) to cohort, added by by_user, unless
+ * the cohort is full or they are a member already.  Inside the caller's
+ * transaction, which holds the write lock (db_begin): the cap is counted
+ * where the row is written, so writers adding at once never pass it. */
+enum cohort_add cohort_member_add(struct req *r, long long cohort, long long school, long long user,
+                                  long long by_user);
+
 /* 1 when r->user may read the members of cohort (an id; 0 for a cohort
  * that does not exist): staff, its facilitator, a member person, or a
  * leader of a member school — the rule of the cohort's own page.  Even

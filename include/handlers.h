@@ -61,6 +61,7 @@ void convening_json(struct req *r);
 void cohorts_page(struct req *r);
 void cohorts_create_submit(struct req *r);
 void cohort_page(struct req *r);
+void cohort_manage_page(struct req *r);
 void cohort_submit(struct req *r);
 void cohort_session_page(struct req *r);
 void cohort_session_submit(struct req *r);

@@ -96,6 +96,40 @@ for (const width of [1280, 390]) {
   });
 }
 
+for (const width of [1280, 390]) {
+  test(`staff manage a cohort on its own page, ${width} px, by keyboard`, async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width, height: 900 });
+    await signIn(page, stack.base, 'staff@example.org');
+    await page.goto(`${stack.base}/cohorts/1`);
+    // The page everyone reads carries no management forms, only the way there.
+    assert.equal(await page.locator('main form select').count(), 0);
+    await press(page, 'main a[href="/cohorts/1/manage#want"]');
+    assert.match(page.url(), /\/cohorts\/1\/manage#want$/);
+    const main = await page.locator('main').innerText();
+    assert.match(main, /Leaders who asked for a cohort/);
+    assert.match(main, /Showing 1–\d+ of \d+ leaders/);
+    assert.match(main, /Add a session/);
+    assert.match(main, /Edit the cohort/);
+    assert.deepEqual(await axe(page), [], 'axe on the manage page');
+    await fits(page, 'the manage page');
+    await page.screenshot({ path: join(OUT, `cohort-manage-${width}.png`), fullPage: true });
+    // A change sent with a problem comes back here, the input kept.
+    await page.fill('#f-date', '2027-01-15');
+    await page.fill('#f-time', '09:00');
+    await page.fill('#f-place', 'Cass Lake');
+    await page.fill('#f-minutes', '5');
+    await tabTo(page, '#add-session ~ form button[type="submit"]');
+    await Promise.all([page.waitForLoadState('load'), page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
+    assert.match(page.url(), /\/cohorts\/1$/);
+    assert.match(await page.locator('main').innerText(), /from 15 to 720/);
+    assert.equal(await page.locator('#f-place').inputValue(), 'Cass Lake');
+    assert.deepEqual(await axe(page), [], 'axe on the manage page with a problem');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
 test('staff start a cohort, by keyboard', async () => {
   const page = await newPage(browser);
   await signIn(page, stack.base, 'staff@example.org');

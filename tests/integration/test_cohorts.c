@@ -112,10 +112,11 @@ START_TEST(staff_run_a_cohort)
 	free(tok);
 	ck_assert_int_eq(value_int("SELECT count(*) FROM cohorts"), before + 1);
 
-	char path[128], sql[512];
+	char path[128], mpath[160], sql[512];
 	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	snprintf(mpath, sizeof mpath, "/cohorts/%lld/manage", cid);
 	/* A session at a time the spring change skips: refused, kept. */
-	r = post_form(staff, path, path, "action=add_session&date=2027-03-14&time=02:30&tz=America/Chicago&minutes=90"
+	r = post_form(staff, mpath, path, "action=add_session&date=2027-03-14&time=02:30&tz=America/Chicago&minutes=90"
 	              "&place=Cass+Lake");
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "clocks skip"));
@@ -128,7 +129,7 @@ START_TEST(staff_run_a_cohort)
 	day_plus(-1, day);
 	snprintf(form, sizeof form, "action=add_session&date=%s&time=09:00&tz=America/Denver&minutes=120&place=Cass+Lake"
 	         "&agenda=Walk+the+river", day);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	long long sid = value_int(sql) ? value_int("SELECT max(id) FROM cohort_sessions") : 0;
@@ -144,20 +145,20 @@ START_TEST(staff_run_a_cohort)
 	                                  " AND id NOT IN (SELECT school_id FROM user_schools us JOIN users u ON u.id ="
 	                                  " us.user_id WHERE u.active = 1)");
 	snprintf(form, sizeof form, "action=add_member&school=%lld", open_school);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
-	r = post_form(staff, path, path, form);          /* twice: refused, said */
+	r = post_form(staff, mpath, path, form);          /* twice: refused, said */
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "Already a member"));
 	resp_free(r);
 	snprintf(form, sizeof form, "action=add_member&school=%lld&person=%lld", open_school, lead_id);
-	r = post_form(staff, path, path, form);          /* not their school */
+	r = post_form(staff, mpath, path, form);          /* not their school */
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "does not lead"));
 	resp_free(r);
 	snprintf(form, sizeof form, "action=add_member&school=%lld&person=%lld", lead_school, lead_id);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
 	long long private_school = value_int("SELECT min(id) FROM schools WHERE sharing = 'private'");
@@ -169,7 +170,7 @@ START_TEST(staff_run_a_cohort)
 	char *open_name = value_text(sql);
 	/* Staff may not add the private school themselves. */
 	snprintf(form, sizeof form, "action=add_member&school=%lld", private_school);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(!resp_has(r, private_name));
 	resp_free(r);
@@ -235,13 +236,13 @@ START_TEST(staff_run_a_cohort)
 	snprintf(path, sizeof path, "/cohorts/%lld", cid);
 	snprintf(form, sizeof form, "action=add_session&session=%lld&date=2027-03-14&time=02:15&tz=America/Denver"
 	         "&minutes=120&place=Cass+Lake", sid);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 422);
 	ck_assert(resp_has(r, "clocks skip"));
 	resp_free(r);
 	snprintf(form, sizeof form, "action=add_session&session=%lld&date=%s&time=10:30&tz=America/Denver&minutes=120"
 	         "&place=Cass+Lake", sid, day);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	ck_assert(location_has(r, "session_changed"));
 	resp_free(r);
@@ -289,7 +290,13 @@ START_TEST(staff_run_a_cohort)
 	ck_assert(!resp_has(r, private_name));
 	resp_free(r);
 
-	/* Roles and CSRF. */
+	/* Roles and CSRF: only staff manage. */
+	r = http_get(lead, mpath);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
+	r = http_get(coach, mpath);
+	ck_assert_int_eq(r->status, 403);
+	resp_free(r);
 	r = post_form(lead, path, path, "action=edit&name=Mine&year=2026&dimensions=career");
 	ck_assert_int_eq(r->status, 403);
 	resp_free(r);
@@ -313,10 +320,15 @@ START_TEST(staff_run_a_cohort)
 	long long host_id = value_int("SELECT id FROM users WHERE email = 'host@example.org'");
 	ck_assert_int_gt(value_int("SELECT count(*) FROM answers WHERE question = 'want_cohort'"), 0);
 	r = http_get(staff, path);
+	ck_assert(resp_has(r, "Invite leaders who asked for a cohort"));
+	resp_free(r);
+	r = http_get(staff, mpath);
+	ck_assert_int_eq(r->status, 200);
 	ck_assert(resp_has(r, "Leaders who asked for a cohort"));
+	ck_assert(resp_has(r, "Pat Olson"));
 	resp_free(r);
 	snprintf(form, sizeof form, "action=invite&user=%lld", host_id);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	ck_assert(location_has(r, "msg=invited"));
 	resp_free(r);
@@ -325,11 +337,11 @@ START_TEST(staff_run_a_cohort)
 	ck_assert(strstr(mail, "Inspire cohort") != NULL);
 	ck_assert(!strstr(mail, open_name));          /* the members are not in it */
 	free(mail);
-	r = post_form(staff, path, path, form);
+	r = post_form(staff, mpath, path, form);
 	ck_assert_int_eq(r->status, 303);
 	ck_assert(location_has(r, "msg=already"));
 	resp_free(r);
-	snprintf(spath, sizeof spath, "/cohorts/%lld?msg=already", cid);
+	snprintf(spath, sizeof spath, "/cohorts/%lld/manage?msg=already", cid);
 	r = http_get(staff, spath);
 	ck_assert(resp_has(r, "nothing was sent again"));
 	resp_free(r);
@@ -368,6 +380,200 @@ START_TEST(staff_run_a_cohort)
 }
 END_TEST
 
+/* The 2,000-member cap holds when staff add members at the same moment:
+ * counted inside the transaction that writes the row.  A cohort that full
+ * still shows every member (no fixed-size list). */
+START_TEST(cap_holds_under_concurrent_adds)
+{
+	ck_assert_int_eq(db_run("INSERT INTO cohorts (name, year) VALUES ('Full house', 2026)"), 0);
+	long long cid = value_int("SELECT id FROM cohorts WHERE name = 'Full house'");
+	char sql[512], path[64];
+	snprintf(sql, sizeof sql, "INSERT INTO cohort_members (cohort_id, school_id, user_id) SELECT %lld, s.id, u.id"
+	         " FROM schools s, users u WHERE s.sharing <> 'private' ORDER BY s.id, u.id LIMIT 1998", cid);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(path, sizeof path, "/cohorts/%lld", cid);
+	enum { N = 8 };
+	long long staff_id = value_int("SELECT id FROM users WHERE email = 'staff@example.org'");
+	struct client *cs[N];
+	char *forms[N];
+	long status[N];
+	for (int i = 0; i < N; i++) {
+		cs[i] = client_signed_in(staff_id);
+		char mpath[96];
+		snprintf(mpath, sizeof mpath, "%s/manage", path);
+		struct resp *g = http_get(cs[i], mpath);
+		char *tok = csrf_of(g);
+		ck_assert(tok != NULL);
+		resp_free(g);
+		/* A school on its own: none of the 1,998 rows (each with a person). */
+		snprintf(sql, sizeof sql, "SELECT id FROM schools WHERE sharing <> 'private' ORDER BY id LIMIT 1 OFFSET %d", i);
+		forms[i] = malloc(256);
+		snprintf(forms[i], 256, "_csrf=%s&action=add_member&school=%lld", tok, value_int(sql));
+		free(tok);
+	}
+	http_post_parallel(cs, N, path, forms, status);
+	int added = 0, refused = 0;
+	for (int i = 0; i < N; i++) {
+		added += status[i] == 303;
+		refused += status[i] == 422;
+		free(forms[i]);
+		client_free(cs[i]);
+	}
+	ck_assert_int_eq(added, 2);
+	ck_assert_int_eq(refused, N - 2);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cohort_members WHERE cohort_id = %lld", cid);
+	ck_assert_int_eq(value_int(sql), 2000);
+	/* Full: refused with the reason, nothing stored. */
+	struct client *staff = client_signed_in(staff_id);
+	char form[128], mpath[96];
+	snprintf(mpath, sizeof mpath, "%s/manage", path);
+	snprintf(form, sizeof form, "action=add_member&school=%lld",
+	         value_int("SELECT id FROM schools WHERE sharing <> 'private' ORDER BY id LIMIT 1 OFFSET 20"));
+	struct resp *r = post_form(staff, mpath, path, form);
+	ck_assert_int_eq(r->status, 422);
+	ck_assert(resp_has(r, "The cohort is full"));
+	resp_free(r);
+	ck_assert_int_eq(value_int(sql), 2000);
+	/* Every member listed and counted. */
+	r = http_get(staff, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "2000 members"));
+	resp_free(r);
+	client_free(staff);
+}
+END_TEST
+
+/* Lists past one page are paged, not cut: 501 more cohorts on /cohorts
+ * and in /api/v1/cohorts (the old lists stopped at 500 without a word). */
+START_TEST(cohort_lists_are_paged)
+{
+	ck_assert_int_eq(db_run("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)"
+	                        " INSERT INTO cohorts (name, year) SELECT printf('Paged cohort %03d', i), 2001 FROM n"), 0);
+	long long total = value_int("SELECT count(*) FROM cohorts");
+	long long last = (total + 49) / 50;
+	struct client *lead = client_new();
+	ck_assert_int_eq(login(lead, "leader@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(lead, "/cohorts");
+	char text[128], path[64];
+	snprintf(text, sizeof text, "Showing 1–50 of %lld cohorts", total);
+	ck_assert(resp_has(r, text));
+	ck_assert(resp_has(r, "rel=\"next\""));
+	ck_assert(!resp_has(r, "Paged cohort 501"));
+	resp_free(r);
+	snprintf(path, sizeof path, "/cohorts?page=%lld", last);
+	r = http_get(lead, path);
+	ck_assert(resp_has(r, "Paged cohort 501"));
+	ck_assert(!resp_has(r, "rel=\"next\""));
+	resp_free(r);
+	/* The JSON: a total and pages of 50. */
+	r = http_get(lead, "/api/v1/cohorts");
+	snprintf(text, sizeof text, "\"total\":%lld", total);
+	ck_assert(resp_has(r, text));
+	ck_assert(resp_has(r, "\"per_page\":50"));
+	resp_free(r);
+	snprintf(path, sizeof path, "/api/v1/cohorts?page=%lld", last);
+	r = http_get(lead, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(resp_has(r, "Paged cohort 501"));
+	resp_free(r);
+	r = http_get(lead, "/api/v1/cohorts?year=2001&page=11");
+	ck_assert(resp_has(r, "\"total\":501"));
+	ck_assert(resp_has(r, "Paged cohort 501"));
+	ck_assert(!resp_has(r, "Paged cohort 500\""));
+	resp_free(r);
+	client_free(lead);
+}
+END_TEST
+
+/* The leaders who asked for a cohort: those whose school the reader may
+ * not see are filtered out before the list is cut into pages and counted.
+ * 510 leaders of a school its nation keeps private, named to sort first,
+ * hid every visible leader behind the old 500-row cut. */
+/* 1 when text is in the body between the first from and the next to. */
+static int section_has(const struct resp *r, const char *from, const char *to, const char *text)
+{
+	const char *a = r->body ? strstr(r->body, from) : NULL;
+	const char *b = a ? strstr(a, to) : NULL;
+	const char *t = a ? strstr(a, text) : NULL;
+	return t && (!b || t < b);
+}
+
+START_TEST(want_list_filters_before_paging)
+{
+	ck_assert_int_eq(db_run("INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment,"
+	                        " nation_id) VALUES ('Hidden Want School', 'MN', 'Nett Lake', 'America/Chicago', 'tribal',"
+	                        " 0, 12, 90, (SELECT min(id) FROM nations))"), 0);
+	long long hid = value_int("SELECT id FROM schools WHERE name = 'Hidden Want School'");
+	char *sharing = value_text("SELECT sharing FROM schools WHERE name = 'Hidden Want School'");
+	ck_assert_str_eq(sharing, "private");
+	free(sharing);
+	char sql[1024];
+	snprintf(sql, sizeof sql, "INSERT INTO responses (cycle_id, school_id, status) VALUES"
+	         " ((SELECT id FROM scan_cycles ORDER BY year DESC LIMIT 1), %lld, 'submitted')", hid);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO answers (response_id, question, value) SELECT id, 'want_cohort', 'yes'"
+	         " FROM responses WHERE school_id = %lld", hid);
+	ck_assert_int_eq(db_run(sql), 0);
+	ck_assert_int_eq(db_run("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 510)"
+	                        " INSERT INTO users (email, name, role) SELECT printf('hidden%03d@example.org', i),"
+	                        " printf('Aaa Hidden %03d', i), 'leader' FROM n"), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO user_schools (user_id, school_id) SELECT id, %lld FROM users"
+	         " WHERE email LIKE 'hidden%%@example.org'", hid);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *staff = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(staff, "/cohorts/1/manage");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(section_has(r, "id=\"want\"", "id=\"edit\"", "Pat Olson"));   /* a leader staff may see */
+	ck_assert(!section_has(r, "id=\"want\"", "id=\"edit\"", "Aaa Hidden"));
+	ck_assert(!resp_has(r, "Hidden Want School"));
+	ck_assert(!resp_has(r, "rel=\"next\""));           /* the hidden ones not counted */
+	resp_free(r);
+	r = http_get(staff, "/cohorts/1/manage?page=12");   /* past the last: the last */
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(section_has(r, "id=\"want\"", "id=\"edit\"", "Pat Olson"));
+	resp_free(r);
+	client_free(staff);
+}
+END_TEST
+
+/* A school's participation timeline names every site visit with a school
+ * the reader may see: 210 newer visits to a school its nation keeps
+ * private (hidden from staff) no longer push an older, visible one out
+ * (the list was cut at 200 before the policy was asked). */
+START_TEST(timeline_visits_filtered_before_any_cut)
+{
+	long long v = value_int("SELECT min(id) FROM schools WHERE sharing = 'network'");
+	long long n2 = value_int("SELECT max(id) FROM schools WHERE sharing = 'network'");
+	long long p = value_int("SELECT min(id) FROM schools WHERE sharing = 'private'");
+	long long uid = value_int("SELECT id FROM users WHERE email = 'staff@example.org'");
+	char sql[1024];
+	snprintf(sql, sizeof sql, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 211)"
+	         " INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at, minutes, seats,"
+	         " dimensions, confirm, grades) SELECT CASE WHEN i = 211 THEN %lld ELSE %lld END, %lld,"
+	         " date('now', printf('-%%d days', CASE WHEN i = 211 THEN 400 ELSE i END)), '09:00', 'America/Chicago',"
+	         " unixepoch() - 86400 * CASE WHEN i = 211 THEN 400 ELSE i END, 60, 10, 'career', 'auto', 'timeline test'"
+	         " FROM n", n2, p, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status)"
+	         " SELECT id, %lld, %lld, 1, 'A teacher', 'confirmed' FROM opportunities WHERE grades = 'timeline test'",
+	         v, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *staff = client_new();
+	ck_assert_int_eq(login(staff, "staff@example.org", DEMO_PW), 303);
+	char path[64], link[64];
+	snprintf(path, sizeof path, "/schools/%lld", v);
+	struct resp *r = http_get(staff, path);
+	ck_assert_int_eq(r->status, 200);
+	snprintf(link, sizeof link, "visited <a href=\"/schools/%lld\">", n2);
+	ck_assert_msg(section_has(r, "id=\"timeline\"", "</ul>", link), "the visible visit is on the timeline");
+	snprintf(link, sizeof link, "/schools/%lld\"", p);
+	ck_assert(!section_has(r, "id=\"timeline\"", "</ul>", link));
+	resp_free(r);
+	client_free(staff);
+}
+END_TEST
+
 void add_cohorts_cases(Suite *s);
 void add_cohorts_cases(Suite *s)
 {
@@ -375,5 +581,13 @@ void add_cohorts_cases(Suite *s)
 	tcase_add_unchecked_fixture(t, stack_up, stack_down);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, staff_run_a_cohort);
+	suite_add_tcase(s, t);
+	t = tcase_create("cohort limits");
+	tcase_add_unchecked_fixture(t, stack_up, stack_down);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, cap_holds_under_concurrent_adds);
+	tcase_add_test(t, cohort_lists_are_paged);
+	tcase_add_test(t, want_list_filters_before_paging);
+	tcase_add_test(t, timeline_visits_filtered_before_any_cut);
 	suite_add_tcase(s, t);
 }

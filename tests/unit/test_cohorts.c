@@ -160,6 +160,49 @@ START_TEST(other_cohorts_members_refused)
 }
 END_TEST
 
+/* Cohort 1 filled to one short of the cap: schools 5 .. COHORT_MEMBERS_MAX + 4. */
+static void fill(struct req *r)
+{
+	db_begin(r);
+	db_exec(r, "WITH RECURSIVE n(i) AS (SELECT 5 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+	           " INSERT INTO schools (id, name, state_code, city, tz, type, grade_low, grade_high, enrollment)"
+	           " SELECT i, 'School ' || i, 'MN', 'Town', 'America/Chicago', 'small_rural', 0, 12, 100 FROM n",
+	        "i", COHORT_MEMBERS_MAX + 4);
+	db_exec(r, "INSERT INTO cohort_members (cohort_id, school_id) SELECT 1, id FROM schools WHERE id BETWEEN 5 AND ?",
+	        "i", COHORT_MEMBERS_MAX);    /* 1,996 more beside members 1..3: one short */
+	db_commit(r);
+}
+
+static long long add_school_, add_user_;
+static enum cohort_add add_out_;
+static void add_fn(struct req *r)
+{
+	db_begin(r);
+	add_out_ = cohort_member_add(r, 1, add_school_, add_user_, 1);
+	db_commit(r);
+}
+static enum cohort_add add(long long school, long long user)
+{
+	add_school_ = school;
+	add_user_ = user;
+	ck_assert_int_eq(test_run(R, add_fn), 0);
+	return add_out_;
+}
+
+START_TEST(member_cap_counted_where_written)
+{
+	ck_assert_int_eq(test_run(R, fill), 0);
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = 1", ""), COHORT_MEMBERS_MAX - 1);
+	ck_assert_int_eq(add(1, 0), COHORT_ADD_ALREADY);             /* a school alone, once */
+	ck_assert_int_eq(add(4, 1), COHORT_ADD_OK);                  /* the last place */
+	ck_assert_int_eq(add(COHORT_MEMBERS_MAX + 4, 0), COHORT_ADD_FULL);
+	ck_assert_int_eq(add(0, 1), COHORT_ADD_FULL);
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = 1", ""), COHORT_MEMBERS_MAX);
+	/* Another cohort has its own count. */
+	ck_assert_int_eq(db_int(R, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = 2", ""), 1);
+}
+END_TEST
+
 START_TEST(timeline_entries_newest_first_kept)
 {
 	struct timeline t = {0};
@@ -183,6 +226,7 @@ Suite *cohorts_suite(void)
 	tcase_add_test(t, marks_of_members_not_shown_are_kept);
 	tcase_add_test(t, other_cohorts_members_refused);
 	tcase_add_test(t, timeline_entries_newest_first_kept);
+	tcase_add_test(t, member_cap_counted_where_written);
 	suite_add_tcase(s, t);
 	return s;
 }
