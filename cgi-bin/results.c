@@ -423,7 +423,7 @@ void results_leaders(struct results_leader *l, int n, int *leaders, int *impleme
 
 /* ---- the figures kept on write --------------------------------------------
 
- * Migration 024 keeps a cycle's figures added up per group of schools: a
+ * Migration 023 keeps a cycle's figures added up per group of schools: a
  * state, a type and a nation (an atom) and whether staff see its schools
  * in full.  For staff and admins, who see a school by its sharing level
  * alone, policy_aggregate's rule needs nothing finer: a group they see

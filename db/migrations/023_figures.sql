@@ -1,4 +1,8 @@
--- 024: the scan's figures kept on write (the results at national scale).
+-- 023: the scan's figures kept on write (the results at national scale).
+--
+-- Written by db/figures_sql.py: change that script, then
+--   python3 db/figures_sql.py > db/migrations/023_figures.sql
+-- (make lint fails while the two differ).
 --
 -- The results (results.c) walked every school and every response of a
 -- cycle on each request: about 300 ms at 100,000 schools.  The tables below
@@ -137,8 +141,8 @@ INSERT INTO figure_answers (cycle_id, state_code, type, nation_id, shown, questi
     FROM figure_school g JOIN responses x ON x.school_id = g.school_id AND x.status = 'submitted'
     JOIN answers a ON a.response_id = x.id GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
--- The triggers (written out from one template each: every statement is an
--- upsert adding what a row adds, with sign -1 to take it away).
+-- The triggers (db/figures_sql.py's TRIGGERS, each statement one of its
+-- FIGURES: an upsert adding what a row adds, with sign -1 to take it away).
 CREATE TRIGGER figure_sums_school_new AFTER INSERT ON schools
 BEGIN
   INSERT INTO figure_schools (state_code, type, nation_id, shown, schools)
