@@ -4,18 +4,23 @@ the scan kept on write (results.c reads them; see the migration's header).
 
 The triggers are many and alike: each adds (sign 1) or takes away (sign -1)
 what one row adds to the figures, as an upsert per figure.  They are written
-out here from three lists, so that one change is made in one place:
+out here from two lists and four scopes, so that one change is made in
+one place:
 
   FIGURES   what a school, a response, a summary or an answer adds: the
             table, the SELECT list (with {s} for the sign), the columns the
             upsert adds up, and any join or condition the row needs
-  SCOPES    how each trigger finds the rows it adds or takes away: a whole
-            school (every response, summary and answer of it), or one
-            response, summary or answer row given as OLD or NEW
+  *_scope   how a trigger finds the rows it adds or takes away: a whole
+            school (school_scope: every response, summary and answer of
+            it), or one response, summary or answer given as OLD or NEW
   TRIGGERS  the triggers: name, event, WHEN, and (scope, sign) parts
 
-To add a figure or change a question: change FIGURES (and the table and its
-fill in HEAD, the SQL above the triggers), then regenerate and commit both:
+Answers are counted whatever the question (figure_answers).  A choice
+question or a score dimension is a column of response_summary (summary.c):
+one added or changed is named in SUMMARY_COLUMNS and BITS or SCORES, and in
+HEAD (the SQL above the triggers: the tables, figure_bits and the fill from
+what is stored).  A new figure is a table in HEAD and TABLES and a line in
+FIGURES.  Then regenerate and commit both:
 
     python3 db/figures_sql.py > db/migrations/023_figures.sql
 
