@@ -299,15 +299,21 @@ def statements(scope, sign):
 
 
 def consent(name, event, rec, before, after):
-    """A steward's consent to aggregates (no row: consented) taking a school
-    out of the figures or putting it in."""
+    """A steward's consent to aggregates taking a school out of the figures
+    or putting it in: before and after say when the school was and is
+    counted, None when no row (which counts it) is there to say."""
     school = rec + ".school_id"
-    return [("figure_sums_consent_%s_out" % name, event,
-             "%s.use_name = 'aggregate' AND %s AND NOT (%s)" % (rec, before, after),
-             [(school_scope("figure_school_all", school), "-1")]),
-            ("figure_sums_consent_%s_in" % name, event,
-             "%s.use_name = 'aggregate' AND %s AND NOT (%s)" % (rec, after, before),
-             [(school_scope("figure_school_all", school), "1")])]
+    use = "%s.use_name = 'aggregate'" % rec
+    out = []
+    if after:       # counted before, no longer
+        out.append(("figure_sums_consent_%s_out" % name, event,
+                    " AND ".join(c for c in (use, before, "NOT (%s)" % after) if c),
+                    [(school_scope("figure_school_all", school), "-1")]))
+    if before:      # not counted before, now
+        out.append(("figure_sums_consent_%s_in" % name, event,
+                    " AND ".join(c for c in (use, after, "NOT (%s)" % before) if c),
+                    [(school_scope("figure_school_all", school), "1")]))
+    return out
 
 
 SUBMITTED = "(SELECT status FROM responses WHERE id = %s.response_id) = 'submitted'"
@@ -320,10 +326,10 @@ TRIGGERS = (
       "NEW.state_code IS NOT OLD.state_code OR NEW.type IS NOT OLD.type OR NEW.nation_id IS NOT OLD.nation_id"
       " OR NEW.sharing IS NOT OLD.sharing",
       [(school_scope(old_group(), "OLD.id"), "-1"), (school_scope("figure_school", "NEW.id"), "1")])] +
-    consent("new", "AFTER INSERT ON school_consent", "NEW", "1", "NEW.value = 'allowed'") +
+    consent("new", "AFTER INSERT ON school_consent", "NEW", None, "NEW.value = 'allowed'") +
     consent("changed", "AFTER UPDATE OF value ON school_consent", "NEW", "OLD.value = 'allowed'",
             "NEW.value = 'allowed'") +
-    consent("gone", "AFTER DELETE ON school_consent", "OLD", "OLD.value = 'allowed'", "1") +
+    consent("gone", "AFTER DELETE ON school_consent", "OLD", "OLD.value = 'allowed'", None) +
     [("figure_sums_response_new", "AFTER INSERT ON responses", "", [(response_scope("NEW"), "1")]),
      ("figure_sums_response_gone", "BEFORE DELETE ON responses", "", [(response_scope("OLD"), "-1")]),
      ("figure_sums_response_changed", "AFTER UPDATE OF status, cycle_id, school_id ON responses",

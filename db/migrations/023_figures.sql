@@ -265,7 +265,7 @@ BEGIN
 END;
 
 CREATE TRIGGER figure_sums_consent_new_out AFTER INSERT ON school_consent
-  WHEN NEW.use_name = 'aggregate' AND 1 AND NOT (NEW.value = 'allowed')
+  WHEN NEW.use_name = 'aggregate' AND NOT (NEW.value = 'allowed')
 BEGIN
   INSERT INTO figure_schools (state_code, type, nation_id, shown, schools)
     SELECT g.state_code, g.type, g.nation_id, g.shown, -1 FROM (SELECT * FROM figure_school_all g WHERE g.school_id = NEW.school_id) g WHERE true
@@ -293,38 +293,6 @@ BEGIN
     ON CONFLICT (cycle_id, state_code, type, nation_id, shown, leader) DO UPDATE SET responses = responses + excluded.responses, implementing = implementing + excluded.implementing;
   INSERT INTO figure_answers (cycle_id, state_code, type, nation_id, shown, question, value, n)
     SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, a.question, a.value, -1 FROM figure_school_all g, scan_cycles c JOIN responses x ON x.cycle_id = c.id AND x.school_id = g.school_id, answers a WHERE g.school_id = NEW.school_id AND a.response_id = x.id AND x.status = 'submitted'
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, question, value) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER figure_sums_consent_new_in AFTER INSERT ON school_consent
-  WHEN NEW.use_name = 'aggregate' AND NEW.value = 'allowed' AND NOT (1)
-BEGIN
-  INSERT INTO figure_schools (state_code, type, nation_id, shown, schools)
-    SELECT g.state_code, g.type, g.nation_id, g.shown, 1 FROM (SELECT * FROM figure_school_all g WHERE g.school_id = NEW.school_id) g WHERE true
-    ON CONFLICT (state_code, type, nation_id, shown) DO UPDATE SET schools = schools + excluded.schools;
-  INSERT INTO figure_cycles (cycle_id, state_code, type, nation_id, shown, in_progress, submitted, summarised, implementing)
-    SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 1 * (x.status = 'in_progress'), 1 * (x.status = 'submitted'), 0, 0 FROM figure_school_all g, scan_cycles c JOIN responses x ON x.cycle_id = c.id AND x.school_id = g.school_id WHERE g.school_id = NEW.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown) DO UPDATE SET in_progress = in_progress + excluded.in_progress, submitted = submitted + excluded.submitted;
-  INSERT INTO figure_cycles (cycle_id, state_code, type, nation_id, shown, in_progress, submitted, summarised, implementing)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 0, 0, 1, 1 * rs.implementing FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = NEW.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown) DO UPDATE SET summarised = summarised + excluded.summarised, implementing = implementing + excluded.implementing;
-  INSERT INTO figure_choices (cycle_id, state_code, type, nation_id, shown, choice, bit, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, b.choice, b.bit, 1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id, figure_bits b WHERE g.school_id = NEW.school_id AND ((CASE b.choice WHEN 0 THEN rs.stage WHEN 1 THEN rs.supports WHEN 2 THEN rs.learning ELSE rs.challenges END) >> b.bit) & 1
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, choice, bit) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 0, rs.cultural_den, 1 * rs.cultural_num, 1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = NEW.school_id AND rs.cultural_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 1, rs.instructional_den, 1 * rs.instructional_num, 1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = NEW.school_id AND rs.instructional_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 2, rs.career_den, 1 * rs.career_num, 1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = NEW.school_id AND rs.career_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_leaders (cycle_id, state_code, type, nation_id, shown, leader, responses, implementing)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, rs.submitted_by, 1, 1 * rs.implementing FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = NEW.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, leader) DO UPDATE SET responses = responses + excluded.responses, implementing = implementing + excluded.implementing;
-  INSERT INTO figure_answers (cycle_id, state_code, type, nation_id, shown, question, value, n)
-    SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, a.question, a.value, 1 FROM figure_school_all g, scan_cycles c JOIN responses x ON x.cycle_id = c.id AND x.school_id = g.school_id, answers a WHERE g.school_id = NEW.school_id AND a.response_id = x.id AND x.status = 'submitted'
     ON CONFLICT (cycle_id, state_code, type, nation_id, shown, question, value) DO UPDATE SET n = n + excluded.n;
 END;
 
@@ -392,40 +360,8 @@ BEGIN
     ON CONFLICT (cycle_id, state_code, type, nation_id, shown, question, value) DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE TRIGGER figure_sums_consent_gone_out AFTER DELETE ON school_consent
-  WHEN OLD.use_name = 'aggregate' AND OLD.value = 'allowed' AND NOT (1)
-BEGIN
-  INSERT INTO figure_schools (state_code, type, nation_id, shown, schools)
-    SELECT g.state_code, g.type, g.nation_id, g.shown, -1 FROM (SELECT * FROM figure_school_all g WHERE g.school_id = OLD.school_id) g WHERE true
-    ON CONFLICT (state_code, type, nation_id, shown) DO UPDATE SET schools = schools + excluded.schools;
-  INSERT INTO figure_cycles (cycle_id, state_code, type, nation_id, shown, in_progress, submitted, summarised, implementing)
-    SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, -1 * (x.status = 'in_progress'), -1 * (x.status = 'submitted'), 0, 0 FROM figure_school_all g, scan_cycles c JOIN responses x ON x.cycle_id = c.id AND x.school_id = g.school_id WHERE g.school_id = OLD.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown) DO UPDATE SET in_progress = in_progress + excluded.in_progress, submitted = submitted + excluded.submitted;
-  INSERT INTO figure_cycles (cycle_id, state_code, type, nation_id, shown, in_progress, submitted, summarised, implementing)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 0, 0, -1, -1 * rs.implementing FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = OLD.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown) DO UPDATE SET summarised = summarised + excluded.summarised, implementing = implementing + excluded.implementing;
-  INSERT INTO figure_choices (cycle_id, state_code, type, nation_id, shown, choice, bit, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, b.choice, b.bit, -1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id, figure_bits b WHERE g.school_id = OLD.school_id AND ((CASE b.choice WHEN 0 THEN rs.stage WHEN 1 THEN rs.supports WHEN 2 THEN rs.learning ELSE rs.challenges END) >> b.bit) & 1
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, choice, bit) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 0, rs.cultural_den, -1 * rs.cultural_num, -1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = OLD.school_id AND rs.cultural_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 1, rs.instructional_den, -1 * rs.instructional_num, -1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = OLD.school_id AND rs.instructional_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_scores (cycle_id, state_code, type, nation_id, shown, dim, den, num, n)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 2, rs.career_den, -1 * rs.career_num, -1 FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = OLD.school_id AND rs.career_den IS NOT NULL
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, dim, den) DO UPDATE SET num = num + excluded.num, n = n + excluded.n;
-  INSERT INTO figure_leaders (cycle_id, state_code, type, nation_id, shown, leader, responses, implementing)
-    SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, rs.submitted_by, -1, -1 * rs.implementing FROM figure_school_all g, scan_cycles c JOIN response_summary rs ON rs.cycle_id = c.id AND rs.school_id = g.school_id WHERE g.school_id = OLD.school_id
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, leader) DO UPDATE SET responses = responses + excluded.responses, implementing = implementing + excluded.implementing;
-  INSERT INTO figure_answers (cycle_id, state_code, type, nation_id, shown, question, value, n)
-    SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, a.question, a.value, -1 FROM figure_school_all g, scan_cycles c JOIN responses x ON x.cycle_id = c.id AND x.school_id = g.school_id, answers a WHERE g.school_id = OLD.school_id AND a.response_id = x.id AND x.status = 'submitted'
-    ON CONFLICT (cycle_id, state_code, type, nation_id, shown, question, value) DO UPDATE SET n = n + excluded.n;
-END;
-
 CREATE TRIGGER figure_sums_consent_gone_in AFTER DELETE ON school_consent
-  WHEN OLD.use_name = 'aggregate' AND 1 AND NOT (OLD.value = 'allowed')
+  WHEN OLD.use_name = 'aggregate' AND NOT (OLD.value = 'allowed')
 BEGIN
   INSERT INTO figure_schools (state_code, type, nation_id, shown, schools)
     SELECT g.state_code, g.type, g.nation_id, g.shown, 1 FROM (SELECT * FROM figure_school_all g WHERE g.school_id = OLD.school_id) g WHERE true
