@@ -80,7 +80,13 @@ HEAD = """\
 -- (summaries are filled at every start).  REPLACE would delete a row
 -- without firing delete triggers: the "_replaced" triggers delete the row
 -- first (summaries, answers of a submitted response); consent is only ever
--- written by INSERT or upsert.
+-- written by INSERT or upsert.  So a plain INSERT (or INSERT OR IGNORE, or
+-- an upsert) of a summary, or of an answer of a submitted response, whose
+-- key is already there now replaces the row instead of failing (or being
+-- ignored, or updated); an answer of a response in progress fails as
+-- before.  Nothing relies on the failure: summary.c writes OR REPLACE,
+-- scan.c deletes a section's answers before inserting them, and answers
+-- are otherwise only inserted for a new response.
 --
 -- A summary now also carries who submitted its response, kept so (deleted
 -- when that changes), so the leaders' figure is kept with it.
