@@ -423,13 +423,13 @@ void results_leaders(struct results_leader *l, int n, int *leaders, int *impleme
 
 /* ---- the figures kept on write --------------------------------------------
 
- * Migration 023 keeps a cycle's figures added up per group of schools: a
- * state, a type and a nation (an atom) and whether staff see its schools
- * in full.  For staff and admins, who see a school by its sharing level
- * alone, policy_aggregate's rule needs nothing finer: a group they see
- * always counts, a hidden one counts when its atom's counts pass
- * policy_atom_counts.  So the figures are a few hundred rows added up,
- * where load_rows walks every school and response. */
+ * The figures migration (db/figures_sql.py) keeps a cycle's figures
+ * added up per group of schools: a state, a type and a nation (an atom)
+ * and whether staff see its schools in full.  For staff and admins, who
+ * see a school by its sharing level alone, policy_aggregate's rule needs
+ * nothing finer: a group they see always counts, a hidden one counts when
+ * its atom's counts pass policy_atom_counts.  So the figures are a few
+ * hundred rows added up, where load_rows walks every school and response. */
 
 struct kept {
 	const char *state, *type;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""db/figures_sql.py — writes db/migrations/023_figures.sql, the figures of
+"""db/figures_sql.py — writes db/migrations/NNN_figures.sql, the figures of
 the scan kept on write (results.c reads them; see the migration's header).
 
 The triggers are many and alike: each adds (sign 1) or takes away (sign -1)
@@ -22,23 +22,25 @@ HEAD (the SQL above the triggers: the tables, figure_bits and the fill from
 what is stored).  A new figure is a table in HEAD and TABLES and a line in
 FIGURES.  Then regenerate and commit both:
 
-    python3 db/figures_sql.py > db/migrations/023_figures.sql
+    python3 db/figures_sql.py --write
 
 `make lint` runs `python3 db/figures_sql.py --check`, which fails when the
-committed migration is not what this script writes.  A migration already
+committed migration is not what this script writes.  The migration is the
+one file db/migrations/NNN_figures.sql, whatever its number (renumbered by
+renaming it and writing it again: its first line names the number).  A migration already
 applied is not run again: a change after release goes in a new migration
 (written by pointing this script's output there).
 """
 import os
 import sys
 
-MIGRATION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations", "023_figures.sql")
+MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 HEAD = """\
--- 023: the scan's figures kept on write (the results at national scale).
+-- {number}: the scan's figures kept on write (the results at national scale).
 --
 -- Written by db/figures_sql.py: change that script, then
---   python3 db/figures_sql.py > db/migrations/023_figures.sql
+--   python3 db/figures_sql.py --write
 -- (make lint fails while the two differ).
 --
 -- The results (results.c) walked every school and every response of a
@@ -355,8 +357,16 @@ TRIGGERS = (
       [(answer_scope("OLD"), "-1"), (answer_scope("NEW"), "1")])])
 
 
-def migration():
-    out = [HEAD]
+def migration_file():
+    """The one migrations/NNN_figures.sql."""
+    found = sorted(f for f in os.listdir(MIGRATIONS) if f[:3].isdigit() and f[3:] == "_figures.sql")
+    if len(found) != 1:
+        sys.exit("db/figures_sql.py: %d files NNN_figures.sql in %s, not one" % (len(found), MIGRATIONS))
+    return os.path.join(MIGRATIONS, found[0])
+
+
+def migration(number):
+    out = [HEAD.replace("{number}", number, 1)]
     for name, event, when, body in TRIGGERS:
         out.append("CREATE TRIGGER %s %s\n" % (name, event))
         if when:
@@ -368,16 +378,20 @@ def migration():
 
 
 def main():
-    sql = migration()
+    path = migration_file()
+    sql = migration(os.path.basename(path)[:3])
     if sys.argv[1:] == ["--check"]:
-        with open(MIGRATION, encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             if f.read() != sql:
                 sys.exit("db/figures_sql.py: %s is not what this script writes; run\n"
-                         "  python3 db/figures_sql.py > db/migrations/023_figures.sql" % MIGRATION)
-        return
-    if sys.argv[1:]:
-        sys.exit("usage: db/figures_sql.py [--check]")
-    sys.stdout.write(sql)
+                         "  python3 db/figures_sql.py --write" % path)
+    elif sys.argv[1:] == ["--write"]:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(sql)
+    elif not sys.argv[1:]:
+        sys.stdout.write(sql)
+    else:
+        sys.exit("usage: db/figures_sql.py [--check | --write]")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 -- 023: the scan's figures kept on write (the results at national scale).
 --
 -- Written by db/figures_sql.py: change that script, then
---   python3 db/figures_sql.py > db/migrations/023_figures.sql
+--   python3 db/figures_sql.py --write
 -- (make lint fails while the two differ).
 --
 -- The results (results.c) walked every school and every response of a

@@ -219,7 +219,7 @@ START_TEST(submit_sends_a_receipt_with_the_answers)
 	snprintf(sub, sizeof sub, "%s/review", base);
 	char action[128];
 	snprintf(action, sizeof action, "%s/submit", base);
-	/* The figures kept on write for the school's group (migration 023),
+	/* The figures kept on write for the school's group (*_figures.sql),
 	 * and the results staff read, before and just after. */
 	char kept_q[512], json[64];
 	snprintf(kept_q, sizeof kept_q, "SELECT coalesce(sum(c.submitted), 0) || ' ' || coalesce(sum(c.summarised), 0)"

@@ -391,7 +391,7 @@ START_TEST(choices_fit_in_a_summary)
 }
 END_TEST
 
-/* ---- the figures kept on write (migration 023) ------------------------------ */
+/* ---- the figures kept on write (*_figures.sql) ------------------------------- */
 
 /* Each kept table's rows (zeros left out) against the same sums made
  * afresh from what is stored, as the migration fills them. */
