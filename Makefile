@@ -145,6 +145,7 @@ test: lint unit integration browser valgrind sanitize
 # Markup passed to html() as an argument is escaped: refuse it at build time.
 lint:
 	python3 tests/lint_html.py cgi-bin
+	python3 db/figures_sql.py --check
 
 # The unit and integration suites again, built with AddressSanitizer and
 # UBSan (a report in a worker's log fails the integration run).

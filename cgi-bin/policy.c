@@ -99,6 +99,15 @@ int policy_member_read(struct req *r, sqlite3_stmt *st, int col, struct policy_m
 	return 1;
 }
 
+int policy_atom_counts(int total, const int per[POLICY_CLASSES])
+{
+	int ok = policy_cell_shown(total);
+	for (int c = 0; c < POLICY_CLASSES; c++)
+		if (per[c] && !policy_cell_shown(per[c]))
+			ok = 0;
+	return ok;
+}
+
 static int member_cmp(const void *a, const void *b)
 {
 	const struct policy_member *x = *(const struct policy_member *const *)a;
@@ -134,10 +143,7 @@ void policy_aggregate(struct policy_member *m, int n)
 			per[by[j]->cls >= 0 && by[j]->cls < POLICY_CLASSES ? by[j]->cls : 0]++;
 			j++;
 		}
-		int ok = policy_cell_shown(total);
-		for (int c = 0; c < POLICY_CLASSES; c++)
-			if (per[c] && !policy_cell_shown(per[c]))
-				ok = 0;
+		int ok = policy_atom_counts(total, per);
 		for (int k = i; k < j; k++)
 			by[k]->keep = ok;
 		i = j;

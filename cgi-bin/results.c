@@ -84,23 +84,21 @@ struct summary {
 	struct group *by_state, *by_type, *by_nation;
 	int nby_state, nby_type, nby_nation;
 	struct qcount *qs;          /* one per question of the instrument */
+	int chosen[SUMMARY_NCHOICES][SURVEY_MAX_OPTIONS];  /* counted schools choosing option k */
 };
 
 /* Counts of each option of choice question c (SUMMARY_STAGE...), most
  * chosen first (stable) when sort. */
-static struct count *option_counts(struct req *r, const struct instrument *in, int c,
-                                   const struct row *rows, int n, int *out_n, int sort)
+static struct count *option_counts(struct req *r, const struct summary *s, int c, int *out_n, int sort)
 {
-	const struct question *q = survey_question(in, summary_choice_questions[c]);
+	const struct question *q = survey_question(s->in, summary_choice_questions[c]);
 	*out_n = q ? q->noptions : 0;
 	struct count *cs = arena_zalloc(&r->arena, sizeof *cs * (size_t)(*out_n + 1));
 	for (int k = 0; k < *out_n; k++) {
 		cs[k].value = q->options[k].value;
 		cs[k].label = q->options[k].label;
+		cs[k].n = k < SURVEY_MAX_OPTIONS ? s->chosen[c][k] : 0;
 	}
-	for (int i = 0; i < n; i++)
-		for (long long bits = rows[i].f.chosen[c]; bits; bits &= bits - 1)
-			cs[__builtin_ctzll((unsigned long long)bits)].n++;
 	for (int i = 1; sort && i < *out_n; i++)          /* insertion sort: few options */
 		for (int j = i; j > 0 && cs[j].n > cs[j - 1].n; j--) {
 			struct count t = cs[j];
@@ -119,8 +117,8 @@ static void scores_add(struct req *r, struct score_mean *m, struct score s)
 }
 
 /* Groups over a whole domain (every state, type or nation, responding or
- * not, so that a row's presence says nothing). */
-static struct group *group_by(struct req *r, const struct row *rows, int n, int which, int *out_n)
+ * not, so that a row's presence says nothing); none counted yet. */
+static struct group *group_by(struct req *r, int which, int *out_n)
 {
 	const char *const *keys = which == 0 ? region_states : which == 1 ? region_school_types
 	    : form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL);
@@ -133,20 +131,25 @@ static struct group *group_by(struct req *r, const struct row *rows, int n, int 
 		g[j].key = which == 2 ? keys[2 * j + 1] : keys[2 * j];
 		g[j].label = which == 2 ? g[j].key : keys[2 * j + 1];
 	}
-	for (int i = 0; i < n; i++) {
-		long long id = which == 0 ? rows[i].state : which == 1 ? rows[i].type : rows[i].nation;
-		int j = 0;
-		while (j < k && g[j].id != id)
-			j++;
-		if (j == k)
-			continue;
-		g[j].n++;
-		g[j].implementing += rows[i].f.implementing;
-		for (int d = 0; d < 3; d++)
-			scores_add(r, &g[j].score[d], rows[i].f.score[d]);
-	}
 	*out_n = k;
 	return g;
+}
+
+/* Count n responses of group id (implementing of them) in g[0..k), and
+ * their scores' means when score. */
+static void group_add(struct req *r, struct group *g, int k, long long id, int n, int implementing,
+                      const struct score_mean *score)
+{
+	int j = 0;
+	while (j < k && g[j].id != id)
+		j++;
+	if (j == k)
+		return;
+	g[j].n += n;
+	g[j].implementing += implementing;
+	for (int d = 0; score && d < 3; d++)
+		if (score_mean_merge(&g[j].score[d], &score[d]) < 0)
+			req_fail(r, 500, "dimension scores overflow");
 }
 
 /* The class policy_aggregate() tells a school apart by in scan figures:
@@ -173,7 +176,7 @@ static int id_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void question_counts(struct req *r, struct summary *s, const struct row *rows, int n)
+static void questions_begin(struct req *r, struct summary *s)
 {
 	const struct instrument *in = s->in;
 	s->qs = arena_zalloc(&r->arena, sizeof *s->qs * (size_t)(in->nq + 1));
@@ -200,6 +203,34 @@ static void question_counts(struct req *r, struct summary *s, const struct row *
 		}
 		c->nopts = k;
 	}
+}
+
+/* Count n counted responses answering question qid with v. */
+static void question_add(struct summary *s, const char *qid, const char *v, int n)
+{
+	const struct instrument *in = s->in;
+	int i = 0;
+	while (i < in->nq && strcmp(in->q[i].id, qid))
+		i++;
+	if (i == in->nq || !v || !*v)
+		return;                 /* an "other" text, a marker, or a question of no instrument */
+	struct qcount *c = &s->qs[i];
+	c->answered += n;
+	for (const char *p = v; p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		for (int j = 0; j < c->nopts; j++)
+			if (strlen(c->values[j]) == len && !strncmp(c->values[j], p, len)) {
+				c->n[j] += n;
+				break;
+			}
+		p = end ? end + 1 : NULL;
+	}
+}
+
+static void question_counts(struct req *r, struct summary *s, const struct row *rows, int n)
+{
+	questions_begin(r, s);
 	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
 		ids[i] = rows[i].id;
@@ -211,24 +242,7 @@ static void question_counts(struct req *r, struct summary *s, const struct row *
 		long long id = db_col_int(st, 0);
 		if (!n || !bsearch(&id, ids, (size_t)n, sizeof *ids, id_cmp))
 			continue;           /* not counted for this viewer */
-		const char *qid = db_col_view(st, 1), *v = db_col_view(st, 2);
-		int i = 0;
-		while (i < in->nq && strcmp(in->q[i].id, qid))
-			i++;
-		if (i == in->nq || !v || !*v)
-			continue;           /* an "other" text, a marker, or a question of no instrument */
-		struct qcount *c = &s->qs[i];
-		c->answered++;
-		for (const char *p = v; p;) {
-			const char *end = strchr(p, '\n');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-			for (int j = 0; j < c->nopts; j++)
-				if (strlen(c->values[j]) == len && !strncmp(c->values[j], p, len)) {
-					c->n[j]++;
-					break;
-				}
-			p = end ? end + 1 : NULL;
-		}
+		question_add(s, db_col_view(st, 1), db_col_view(st, 2), 1);
 	}
 }
 
@@ -407,28 +421,206 @@ void results_leaders(struct results_leader *l, int n, int *leaders, int *impleme
 	}
 }
 
-/* Every figure of the selection. */
+/* ---- the figures kept on write --------------------------------------------
+
+ * The figures migration (db/figures_sql.py) keeps a cycle's figures
+ * added up per group of schools: a state, a type and a nation (an atom)
+ * and whether staff see its schools in full.  For staff and admins, who
+ * see a school by its sharing level alone, policy_aggregate's rule needs
+ * nothing finer: a group they see always counts, a hidden one counts when
+ * its atom's counts pass policy_atom_counts.  So the figures are a few
+ * hundred rows added up, where load_rows walks every school and response. */
+
+struct kept {
+	const char *state, *type;
+	long long nation;
+	int shown, keep;
+};
+
+/* The selection over the columns of a figure_* table (bind ?2 state, ?3
+ * type, ?4 nation). */
+#define SELECTED(p) " (?2 IS NULL OR " p "state_code = ?2) AND (?3 IS NULL OR " p "type = ?3)" \
+	" AND (?4 = 0 OR " p "nation_id = ?4)"
+#define GROUP_ORDER " ORDER BY state_code, type, nation_id, shown"
+
+/* Group k against the group of a row whose key is at columns col.. (the
+ * order of GROUP_ORDER). */
+static int kept_cmp(const struct kept *k, sqlite3_stmt *st, int col)
+{
+	int c = strcmp(k->state, db_col_view(st, col));
+	if (!c)
+		c = strcmp(k->type, db_col_view(st, col + 1));
+	if (!c) {
+		long long n = db_col_int(st, col + 2);
+		c = (k->nation > n) - (k->nation < n);
+	}
+	if (!c) {
+		long long v = db_col_int(st, col + 3);
+		c = (k->shown > v) - (k->shown < v);
+	}
+	return c;
+}
+
+/* The group of a row (key at column 0), when it counts: rows come in
+ * GROUP_ORDER, as g[0..n) does, so *at only moves on. */
+static const struct kept *kept_find(const struct kept *g, int n, int *at, sqlite3_stmt *st)
+{
+	while (*at < n && kept_cmp(&g[*at], st, 0) < 0)
+		++*at;
+	return *at < n && !kept_cmp(&g[*at], st, 0) && g[*at].keep ? &g[*at] : NULL;
+}
+
+/* Add a score mean of dimension d to the selection's and to its group's
+ * by state, type and nation. */
+static void kept_score(struct req *r, struct summary *s, const struct kept *k, int d, const struct score_mean *x)
+{
+	struct score_mean sc[3] = {{0}};
+	sc[d] = *x;
+	if (score_mean_merge(&s->score[d], x) < 0)
+		req_fail(r, 500, "dimension scores overflow");
+	group_add(r, s->by_state, s->nby_state, region_index(region_states, k->state), 0, 0, sc);
+	group_add(r, s->by_type, s->nby_type, region_index(region_school_types, k->type), 0, 0, sc);
+	group_add(r, s->by_nation, s->nby_nation, k->nation, 0, 0, sc);
+}
+
+/* Every figure of the selection from the kept sums.  0, having counted
+ * nothing, when the viewer is not staff or an admin, or when a submitted
+ * response of the selection has no summary yet (summary_fill stores it
+ * at the next start): then the schools are walked.  ILNET_FIGURES_WALK
+ * in the environment walks always (to compare the two). */
+static int figures_kept(struct req *r, struct summary *s)
+{
+	if (!policy_staff_view(r->user) || getenv("ILNET_FIGURES_WALK"))
+		return 0;
+	int began = db_read_begin(r);
+	int n = 0, cap = (int)db_int(r, 0, "SELECT count(*) FROM figure_schools", "") + 1;
+	struct kept *g = arena_alloc(&r->arena, sizeof *g * (size_t)cap);
+	int (*cnt)[4] = arena_alloc(&r->arena, sizeof *cnt * (size_t)cap);   /* schools, in progress, submitted, implementing */
+	sqlite3_stmt *st = db_q(r,
+	    "SELECT f.state_code, f.type, f.nation_id, f.shown, f.schools, coalesce(c.in_progress, 0),"
+	    "       coalesce(c.submitted, 0), coalesce(c.summarised, 0), coalesce(c.implementing, 0)"
+	    "  FROM figure_schools f LEFT JOIN figure_cycles c ON c.cycle_id = ?1 AND c.state_code = f.state_code"
+	    "   AND c.type = f.type AND c.nation_id = f.nation_id AND c.shown = f.shown"
+	    " WHERE f.schools > 0 AND" SELECTED("f.") " ORDER BY f.state_code, f.type, f.nation_id, f.shown",
+	    "IttI", s->cycle, s->state, s->type, s->nation);
+	while (n < cap && db_step(r, st)) {
+		if (db_col_int(st, 7) != db_col_int(st, 6)) {
+			sqlite3_reset(st);
+			db_read_end(r, began);
+			return 0;           /* a response not summarised yet */
+		}
+		g[n] = (struct kept){ db_col_text(r, st, 0), db_col_text(r, st, 1), db_col_int(st, 2),
+		                      (int)db_col_int(st, 3), 0 };
+		for (int k = 0; k < 4; k++)
+			cnt[n][k] = (int)db_col_int(st, k == 3 ? 8 : 4 + k);
+		int per[POLICY_CLASSES] = { cnt[n][0] - cnt[n][1] - cnt[n][2], cnt[n][1], cnt[n][2], 0 };
+		g[n].keep = g[n].shown || policy_atom_counts(cnt[n][0], per);
+		n++;
+	}
+	sqlite3_reset(st);
+	s->by_state = group_by(r, 0, &s->nby_state);
+	s->by_type = group_by(r, 1, &s->nby_type);
+	s->by_nation = group_by(r, 2, &s->nby_nation);
+	struct usage_tally t = {0};
+	for (int i = 0; i < n; i++) {
+		if (!g[i].keep)
+			continue;
+		s->schools += cnt[i][0];
+		s->n += cnt[i][2];
+		s->unlisted += g[i].shown ? 0 : cnt[i][2];
+		s->implementing += cnt[i][3];
+		usage_count_many(&t, g[i].nation, VIS_HIDDEN, cnt[i][0]);
+		group_add(r, s->by_state, s->nby_state, region_index(region_states, g[i].state), cnt[i][2], cnt[i][3], NULL);
+		group_add(r, s->by_type, s->nby_type, region_index(region_school_types, g[i].type), cnt[i][2], cnt[i][3],
+		          NULL);
+		group_add(r, s->by_nation, s->nby_nation, g[i].nation, cnt[i][2], cnt[i][3], NULL);
+	}
+	s->usage = usage_tally_text(r, &t);
+	int at = 0;
+	st = db_q(r, "SELECT state_code, type, nation_id, shown, choice, bit, n FROM figure_choices"
+	             " WHERE cycle_id = ?1 AND n > 0 AND" SELECTED("") GROUP_ORDER,
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	while (db_step(r, st)) {
+		long long c = db_col_int(st, 4), k = db_col_int(st, 5);
+		if (kept_find(g, n, &at, st) && c >= 0 && c < SUMMARY_NCHOICES && k >= 0 && k < SURVEY_MAX_OPTIONS)
+			s->chosen[c][k] += (int)db_col_int(st, 6);
+	}
+	at = 0;
+	st = db_q(r, "SELECT state_code, type, nation_id, shown, dim, den, num, n FROM figure_scores"
+	             " WHERE cycle_id = ?1 AND n > 0 AND" SELECTED("") GROUP_ORDER,
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	while (db_step(r, st)) {
+		const struct kept *k = kept_find(g, n, &at, st);
+		long long d = db_col_int(st, 4);
+		struct score_mean x = { db_col_int(st, 6), db_col_int(st, 5), (int)db_col_int(st, 7) };
+		if (k && d >= 0 && d < 3)
+			kept_score(r, s, k, (int)d, &x);
+	}
+	/* Leaders: one entry per leader and group, implementing when any of
+	 * its responses does (results_leaders counts each leader once). */
+	int nl = 0, lcap = 64;
+	struct results_leader *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)lcap);
+	at = 0;
+	st = db_q(r, "SELECT state_code, type, nation_id, shown, leader, implementing FROM figure_leaders"
+	             " WHERE cycle_id = ?1 AND responses > 0 AND" SELECTED("") GROUP_ORDER,
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	while (db_step(r, st)) {
+		if (!kept_find(g, n, &at, st))
+			continue;
+		if (nl == lcap) {
+			lcap *= 2;
+			lead = grown(r, lead, nl, lcap, sizeof *lead);
+		}
+		lead[nl++] = (struct results_leader){ db_col_int(st, 4), db_col_int(st, 5) > 0 };
+	}
+	results_leaders(lead, nl, &s->leaders, &s->leaders_implementing);
+	questions_begin(r, s);
+	at = 0;
+	st = db_q(r, "SELECT state_code, type, nation_id, shown, question, value, n FROM figure_answers"
+	             " WHERE cycle_id = ?1 AND n > 0 AND" SELECTED("") GROUP_ORDER,
+	          "IttI", s->cycle, s->state, s->type, s->nation);
+	while (db_step(r, st))
+		if (kept_find(g, n, &at, st))
+			question_add(s, db_col_view(st, 4), db_col_view(st, 5), (int)db_col_int(st, 6));
+	db_read_end(r, began);
+	return 1;
+}
+
+/* Every figure of the selection: from the kept sums, else by walking
+ * every school and response (load_rows). */
 static void summarize(struct req *r, struct summary *s)
 {
-	int n = 0;
-	struct row *rows = load_rows(r, s, &n, &s->schools, &s->unlisted, &s->usage);
-	s->n = n;
-	struct results_leader *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		lead[i] = (struct results_leader){ rows[i].leader, rows[i].f.implementing };
-	results_leaders(lead, n, &s->leaders, &s->leaders_implementing);
-	for (int i = 0; i < n; i++) {
-		s->implementing += rows[i].f.implementing;
-		for (int d = 0; d < 3; d++)
-			scores_add(r, &s->score[d], rows[i].f.score[d]);
+	if (!figures_kept(r, s)) {
+		int n = 0;
+		struct row *rows = load_rows(r, s, &n, &s->schools, &s->unlisted, &s->usage);
+		s->n = n;
+		struct results_leader *lead = arena_alloc(&r->arena, sizeof *lead * (size_t)(n + 1));
+		for (int i = 0; i < n; i++)
+			lead[i] = (struct results_leader){ rows[i].leader, rows[i].f.implementing };
+		results_leaders(lead, n, &s->leaders, &s->leaders_implementing);
+		s->by_state = group_by(r, 0, &s->nby_state);
+		s->by_type = group_by(r, 1, &s->nby_type);
+		s->by_nation = group_by(r, 2, &s->nby_nation);
+		for (int i = 0; i < n; i++) {
+			const struct row *w = &rows[i];
+			struct score_mean sc[3] = {{0}};
+			s->implementing += w->f.implementing;
+			for (int d = 0; d < 3; d++) {
+				scores_add(r, &s->score[d], w->f.score[d]);
+				scores_add(r, &sc[d], w->f.score[d]);
+			}
+			for (int c = 0; c < SUMMARY_NCHOICES; c++)
+				for (long long bits = w->f.chosen[c]; bits; bits &= bits - 1)
+					s->chosen[c][__builtin_ctzll((unsigned long long)bits)]++;
+			group_add(r, s->by_state, s->nby_state, w->state, 1, w->f.implementing, sc);
+			group_add(r, s->by_type, s->nby_type, w->type, 1, w->f.implementing, sc);
+			group_add(r, s->by_nation, s->nby_nation, w->nation, 1, w->f.implementing, sc);
+		}
 	}
-	s->stages = option_counts(r, s->in, SUMMARY_STAGE, rows, n, &s->nstages, 0);
-	s->supports = option_counts(r, s->in, SUMMARY_SUPPORTS, rows, n, &s->nsupports, 1);
-	s->learning = option_counts(r, s->in, SUMMARY_LEARNING, rows, n, &s->nlearning, 1);
-	s->challenges = option_counts(r, s->in, SUMMARY_CHALLENGES, rows, n, &s->nchallenges, 1);
-	s->by_state = group_by(r, rows, n, 0, &s->nby_state);
-	s->by_type = group_by(r, rows, n, 1, &s->nby_type);
-	s->by_nation = group_by(r, rows, n, 2, &s->nby_nation);
+	s->stages = option_counts(r, s, SUMMARY_STAGE, &s->nstages, 0);
+	s->supports = option_counts(r, s, SUMMARY_SUPPORTS, &s->nsupports, 1);
+	s->learning = option_counts(r, s, SUMMARY_LEARNING, &s->nlearning, 1);
+	s->challenges = option_counts(r, s, SUMMARY_CHALLENGES, &s->nchallenges, 1);
 }
 
 static double pct(int part, int whole)

@@ -37,9 +37,10 @@ void summary_store(struct req *r, long long response_id, const struct instrument
 	/* An unscored dimension is NULL over NULL. */
 	db_exec(r, "INSERT OR REPLACE INTO response_summary (response_id, cycle_id, school_id, implementing, stage,"
 	           " supports, learning, challenges, cultural_num, cultural_den, instructional_num, instructional_den,"
-	           " career_num, career_den)"
+	           " career_num, career_den, submitted_by)"
 	           " SELECT ?1, x.cycle_id, x.school_id, ?2, ?3, ?4, ?5, ?6, iif(?8, ?7, NULL), nullif(?8, 0),"
-	           "        iif(?10, ?9, NULL), nullif(?10, 0), iif(?12, ?11, NULL), nullif(?12, 0)"
+	           "        iif(?10, ?9, NULL), nullif(?10, 0), iif(?12, ?11, NULL), nullif(?12, 0),"
+	           "        coalesce(x.submitted_by, 0)"
 	           "   FROM responses x WHERE x.id = ?1", "IiIIIIIIIIII",
 	        response_id, f.implementing, f.chosen[0], f.chosen[1], f.chosen[2], f.chosen[3],
 	        f.score[0].num, f.score[0].den, f.score[1].num, f.score[1].den, f.score[2].num, f.score[2].den);

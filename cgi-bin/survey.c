@@ -642,27 +642,33 @@ int score_mean_add(struct score_mean *m, struct score s)
 {
 	if (s.den <= 0)
 		return 0;
+	struct score_mean one = { s.num, s.den, 1 };
+	return score_mean_merge(m, &one);
+}
+
+int score_mean_merge(struct score_mean *m, const struct score_mean *x)
+{
+	if (x->n <= 0 || x->den <= 0)
+		return 0;
 	if (!m->n) {
-		m->sum = s.num;
-		m->den = s.den;
-		m->n = 1;
+		*m = *x;
 		return 0;
 	}
 	long long l, sum, num;
-	if (s.den == m->den) {
+	if (x->den == m->den) {
 		l = m->den;
 		sum = m->sum;
-		num = s.num;
-	} else if (__builtin_mul_overflow(m->den / gcd_ll(m->den, s.den), s.den, &l) ||
+		num = x->sum;
+	} else if (__builtin_mul_overflow(m->den / gcd_ll(m->den, x->den), x->den, &l) ||
 	           __builtin_mul_overflow(m->sum, l / m->den, &sum) ||
-	           __builtin_mul_overflow(s.num, l / s.den, &num)) {
+	           __builtin_mul_overflow(x->sum, l / x->den, &num)) {
 		return -1;
 	}
 	if (__builtin_add_overflow(sum, num, &sum))
 		return -1;
 	m->sum = sum;
 	m->den = l;
-	m->n++;
+	m->n += x->n;
 	return 0;
 }
 

@@ -51,12 +51,17 @@ void usage_record(struct req *r, long long nation_id, const char *what, int nsch
 
 void usage_count(struct usage_tally *t, long long nation_id, enum vis shown)
 {
-	if (nation_id <= 0)
+	usage_count_many(t, nation_id, shown, 1);
+}
+
+void usage_count_many(struct usage_tally *t, long long nation_id, enum vis shown, int n)
+{
+	if (nation_id <= 0 || n <= 0)
 		return;
 	int p = shown == VIS_FULL ? 2 : shown == VIS_COARSE ? 1 : 0;
 	for (int i = 0; i < t->n; i++)
 		if (t->v[i].nation == nation_id) {
-			t->v[i].count[p]++;
+			t->v[i].count[p] += n;
 			return;
 		}
 	if (t->n == USAGE_MAX_NATIONS) {
@@ -65,7 +70,7 @@ void usage_count(struct usage_tally *t, long long nation_id, enum vis shown)
 	}
 	t->v[t->n].nation = nation_id;
 	memset(t->v[t->n].count, 0, sizeof t->v[t->n].count);
-	t->v[t->n].count[p] = 1;
+	t->v[t->n].count[p] = n;
 	t->n++;
 }
 

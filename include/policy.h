@@ -174,6 +174,10 @@ struct policy_member {
 /* Decide keep for every member.  Members may come in any order. */
 void policy_aggregate(struct policy_member *m, int n);
 
+/* The rule policy_aggregate applies to one atom's hidden members: 1 when
+ * they count, given how many there are and how many in each class. */
+int policy_atom_counts(int total, const int per[POLICY_CLASSES]);
+
 /* The columns a member is read from, for a row of schools aliased "s":
  * its atom, its consent to aggregates, then POLICY_COLUMNS (bind the
  * viewer's user id, then org id). */

@@ -192,6 +192,10 @@ struct score_mean {
  * rather than show it wrong. */
 int score_mean_add(struct score_mean *m, struct score s);
 
+/* Add every score of mean x to m, as adding them one by one would: the
+ * same mean, exactly (for figures kept as sums per denominator). */
+int score_mean_merge(struct score_mean *m, const struct score_mean *x);
+
 /* The mean on 0..100 rounded once, half up: floor(100 sum / (den n) + 1/2),
  * in integers, so a mean of exactly k + 1/2 is k + 1 and nothing is lost
  * before.  -1 when nothing was added. */

@@ -42,6 +42,8 @@ struct usage_tally {
 /* Count a school of nation_id (0: none, ignored) shown at `shown`
  * (VIS_HIDDEN: counted in an aggregate only). */
 void usage_count(struct usage_tally *t, long long nation_id, enum vis shown);
+/* The same for n schools of nation_id at once. */
+void usage_count_many(struct usage_tally *t, long long nation_id, enum vis shown, int n);
 /* The same for a read whose rows may name a school more than once (a
  * visit list): school_id is counted once. */
 void usage_count_school(struct req *r, struct usage_tally *t, long long school_id, long long nation_id,

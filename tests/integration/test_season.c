@@ -57,6 +57,15 @@ static long long attr_num(const struct resp *r, const char *name)
 	return p ? atoll(p + strlen(pat)) : -1;
 }
 
+/* A number of a JSON answer (the first "key": of it). */
+static long json_num(const char *body, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(body, pat);
+	return p ? atol(p + strlen(pat)) : -1;
+}
+
 static struct client *signed_in(const char *email)
 {
 	struct client *c = client_new();
@@ -210,9 +219,40 @@ START_TEST(submit_sends_a_receipt_with_the_answers)
 	snprintf(sub, sizeof sub, "%s/review", base);
 	char action[128];
 	snprintf(action, sizeof action, "%s/submit", base);
+	/* The figures kept on write for the school's group (*_figures.sql),
+	 * and the results staff read, before and just after. */
+	char kept_q[512], json[64];
+	snprintf(kept_q, sizeof kept_q, "SELECT coalesce(sum(c.submitted), 0) || ' ' || coalesce(sum(c.summarised), 0)"
+	         " FROM figure_cycles c JOIN figure_school g ON g.state_code = c.state_code AND g.type = c.type"
+	         " AND g.nation_id = c.nation_id AND g.shown = c.shown WHERE g.school_id = %s AND c.cycle_id = " CUR,
+	         school);
+	snprintf(json, sizeof json, "/api/v1/scans/%d/summary", year);
+	struct client *st = signed_in("staff@example.org");
+	struct resp *fr = http_get(st, json);
+	long responding = fr->status == 200 ? json_num(fr->body, "schools_responding") : -1;
+	resp_free(fr);
+	char *kept0 = db_value(kept_q);
+	long sub0 = 0, sum0 = 0, sub1 = 0, sum1 = 0;
+	ck_assert_int_eq(sscanf(kept0, "%ld %ld", &sub0, &sum0), 2);
 	struct resp *r = post_form(l, sub, action, "");
 	ck_assert_int_eq(r->status, 303);
 	resp_free(r);
+	char *kept1 = db_value(kept_q);
+	ck_assert_int_eq(sscanf(kept1, "%ld %ld", &sub1, &sum1), 2);
+	ck_assert_int_eq(sub1, sub0 + 1);       /* at once, summary and all */
+	ck_assert_int_eq(sum1, sum0 + 1);
+	char shown_q[128];
+	snprintf(shown_q, sizeof shown_q, "SELECT sharing <> 'private' FROM schools WHERE id = %s", school);
+	char *shown = db_value(shown_q);
+	if (responding >= 0 && !strcmp(shown, "1")) {
+		fr = http_get(st, json);
+		ck_assert_int_eq(json_num(fr->body, "schools_responding"), responding + 1);
+		resp_free(fr);
+	}
+	free(shown);
+	free(kept0);
+	free(kept1);
+	client_free(st);
 	char q[160];
 	snprintf(q, sizeof q, "SELECT name FROM schools WHERE id = %s", school);
 	char *name = db_value(q);

@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "db.h"
 #include "handlers.h"
+#include "region.h"
 #include "summary.h"
 #include "survey.h"
 
@@ -390,6 +391,231 @@ START_TEST(choices_fit_in_a_summary)
 }
 END_TEST
 
+/* ---- the figures kept on write (*_figures.sql) ------------------------------- */
+
+/* Each kept table's rows (zeros left out) against the same sums made
+ * afresh from what is stored, as the migration fills them. */
+static const char *const kept_vs_fresh[][2] = {
+	{ "SELECT state_code, type, nation_id, shown, schools FROM figure_schools WHERE schools <> 0",
+	  "SELECT state_code, type, nation_id, shown, count(*) FROM figure_school GROUP BY 1, 2, 3, 4" },
+	{ "SELECT cycle_id, state_code, type, nation_id, shown, in_progress, submitted, summarised, implementing"
+	  "  FROM figure_cycles WHERE in_progress <> 0 OR submitted <> 0 OR summarised <> 0 OR implementing <> 0",
+	  "SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, sum(x.status = 'in_progress'),"
+	  "       sum(x.status = 'submitted'), sum(EXISTS (SELECT 1 FROM response_summary rs WHERE rs.response_id = x.id)),"
+	  "       coalesce(sum((SELECT rs.implementing FROM response_summary rs WHERE rs.response_id = x.id)), 0)"
+	  "  FROM figure_school g JOIN responses x ON x.school_id = g.school_id GROUP BY 1, 2, 3, 4, 5" },
+	{ "SELECT cycle_id, state_code, type, nation_id, shown, choice, bit, n FROM figure_choices WHERE n <> 0",
+	  "SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, b.choice, b.bit, count(*)"
+	  "  FROM figure_school g JOIN response_summary rs ON rs.school_id = g.school_id JOIN figure_bits b"
+	  "    ON ((CASE b.choice WHEN 0 THEN rs.stage WHEN 1 THEN rs.supports WHEN 2 THEN rs.learning"
+	  "         ELSE rs.challenges END) >> b.bit) & 1 GROUP BY 1, 2, 3, 4, 5, 6, 7" },
+	{ "SELECT cycle_id, state_code, type, nation_id, shown, dim, den, num, n FROM figure_scores WHERE n <> 0 OR num <> 0",
+	  "SELECT cycle_id, state_code, type, nation_id, shown, dim, den, sum(num), count(*) FROM ("
+	  "  SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 0 AS dim, rs.cultural_den AS den,"
+	  "         rs.cultural_num AS num FROM figure_school g JOIN response_summary rs ON rs.school_id = g.school_id"
+	  "  UNION ALL SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 1, rs.instructional_den,"
+	  "         rs.instructional_num FROM figure_school g JOIN response_summary rs ON rs.school_id = g.school_id"
+	  "  UNION ALL SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, 2, rs.career_den, rs.career_num"
+	  "    FROM figure_school g JOIN response_summary rs ON rs.school_id = g.school_id)"
+	  " WHERE den IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7" },
+	{ "SELECT cycle_id, state_code, type, nation_id, shown, leader, responses, implementing FROM figure_leaders"
+	  " WHERE responses <> 0 OR implementing <> 0",
+	  "SELECT rs.cycle_id, g.state_code, g.type, g.nation_id, g.shown, rs.submitted_by, count(*), sum(rs.implementing)"
+	  "  FROM figure_school g JOIN response_summary rs ON rs.school_id = g.school_id GROUP BY 1, 2, 3, 4, 5, 6" },
+	{ "SELECT cycle_id, state_code, type, nation_id, shown, question, value, n FROM figure_answers WHERE n <> 0",
+	  "SELECT x.cycle_id, g.state_code, g.type, g.nation_id, g.shown, a.question, a.value, count(*)"
+	  "  FROM figure_school g JOIN responses x ON x.school_id = g.school_id AND x.status = 'submitted'"
+	  "  JOIN answers a ON a.response_id = x.id GROUP BY 1, 2, 3, 4, 5, 6, 7" },
+};
+
+static void sums_exact(struct req *r, const char *after)
+{
+	for (size_t i = 0; i < sizeof kept_vs_fresh / sizeof *kept_vs_fresh; i++) {
+		const char *kept = kept_vs_fresh[i][0], *fresh = kept_vs_fresh[i][1];
+		long long off = db_int(r, -1, arena_printf(&r->arena, "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+		                                           " + (SELECT count(*) FROM (%s EXCEPT %s))", kept, fresh, fresh,
+		                                           kept), "");
+		ck_assert_msg(off == 0, "after %s: %lld rows of %s differ from the stored answers", after, off, kept);
+	}
+	/* Every submitted response has the one leader its summary names. */
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM response_summary rs JOIN responses x ON x.id = rs.response_id"
+	                               " WHERE rs.submitted_by <> coalesce(x.submitted_by, 0)", ""), 0);
+}
+
+/* The summary JSON of the cycle for a selection, from the kept sums and
+ * by walking every school: the same, byte for byte. */
+static const char *figures_both(struct req *r, const char *state, const char *type, const char *nation)
+{
+	const char *out[2];
+	for (int walk = 0; walk < 2; walk++) {
+		if (walk)
+			setenv("ILNET_FIGURES_WALK", "1", 1);
+		r->query.n = 0;
+		if (state)
+			params_add(&r->arena, &r->query, "state", state, strlen(state));
+		if (type)
+			params_add(&r->arena, &r->query, "type", type, strlen(type));
+		if (nation)
+			params_add(&r->arena, &r->query, "nation", nation, strlen(nation));
+		r->ids[0] = 2030;
+		r->body.len = 0;
+		figures_changed(r);     /* not from the worker's cache */
+		ck_assert_int_eq(test_run(r, results_json), 0);
+		out[walk] = arena_strndup(&r->arena, r->body.p, r->body.len);
+		unsetenv("ILNET_FIGURES_WALK");
+	}
+	ck_assert_str_eq(out[0], out[1]);
+	return out[0];
+}
+
+/* Every selection the page offers: each state, type and nation, and
+ * some of their combinations. */
+static void every_selection_alike(struct req *r)
+{
+	figures_both(r, NULL, NULL, NULL);
+	for (int j = 0; region_school_types[j]; j += 2)
+		figures_both(r, NULL, region_school_types[j], NULL);
+	for (int i = 0; region_states[i]; i += 2) {
+		figures_both(r, region_states[i], NULL, NULL);
+		for (int j = 0; region_school_types[j]; j += 2)
+			figures_both(r, region_states[i], region_school_types[j], NULL);
+	}
+	sqlite3_stmt *st = db_q(r, "SELECT id FROM nations ORDER BY id", "");
+	char ids[64][24];
+	int n = 0;
+	while (db_step(r, st) && n < 64)
+		snprintf(ids[n++], sizeof ids[0], "%lld", db_col_int(st, 0));
+	for (int k = 0; k < n; k++) {
+		figures_both(r, NULL, NULL, ids[k]);
+		figures_both(r, NULL, "tribal", ids[k]);
+	}
+}
+
+START_TEST(kept_sums_give_the_walked_figures)
+{
+	struct req *r = test_req_new();
+	region_answered(r);
+	r->user = &staff;
+	char err[256];
+	sums_exact(r, "answering");
+	ck_assert_int_gt(summary_fill(r->db, err, sizeof err), 0);
+	sums_exact(r, "the fill");
+	/* Hidden atoms of every fate: some counted, some left out. */
+	ck_assert_int_gt(db_int(r, 0, "SELECT count(*) FROM figure_schools WHERE shown = 0", ""), 3);
+	every_selection_alike(r);
+	/* An admin reads as staff does. */
+	struct user admin = staff;
+	admin.role = ROLE_ADMIN;
+	r->user = &admin;
+	figures_both(r, NULL, NULL, NULL);
+	test_req_free(r);
+}
+END_TEST
+
+START_TEST(kept_sums_follow_every_change_at_once)
+{
+	struct req *r = test_req_new();
+	region_answered(r);
+	r->user = &staff;
+	char err[256];
+	ck_assert_int_gt(summary_fill(r->db, err, sizeof err), 0);
+	const char *before = figures_both(r, NULL, NULL, NULL);
+	long long rid = db_int(r, 0, "SELECT x.id FROM responses x JOIN schools s ON s.id = x.school_id"
+	                             " WHERE x.status = 'submitted' AND s.sharing <> 'private' ORDER BY x.id LIMIT 1", "");
+	long long school = db_int(r, 0, "SELECT school_id FROM responses WHERE id = ?", "I", rid);
+	long long submitted = db_int(r, 0, "SELECT sum(submitted) FROM figure_cycles WHERE cycle_id = 7", "");
+
+	/* Reopened as /scans/{year}/responses/{id}/reopen does it: one fewer
+	 * at once, in the kept sums and in the figures. */
+	db_exec(r, "UPDATE responses SET status = 'in_progress', submitted_at = NULL, submitted_by = NULL,"
+	           " revision = revision + 1 WHERE id = ? AND status = 'submitted'", "I", rid);
+	sums_exact(r, "a reopen");
+	ck_assert_int_eq(db_int(r, 0, "SELECT sum(submitted) FROM figure_cycles WHERE cycle_id = 7", ""), submitted - 1);
+	const char *reopened = figures_both(r, NULL, NULL, NULL);
+	ck_assert_int_eq(json_num(reopened, "schools_responding"), json_num(before, "schools_responding") - 1);
+
+	/* Submitted as scan_submit does it (status, then the summary in the
+	 * same transaction): counted again at once. */
+	db_begin(r);
+	db_exec(r, "UPDATE responses SET status = 'submitted', submitted_at = unixepoch(), submitted_by = 1003,"
+	           " revision = revision + 1 WHERE id = ?", "I", rid);
+	store_summary(r, rid);
+	db_commit(r);
+	sums_exact(r, "a submit");
+	ck_assert_int_eq(db_int(r, 0, "SELECT sum(submitted) FROM figure_cycles WHERE cycle_id = 7", ""), submitted);
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM figure_cycles WHERE cycle_id = 7 AND summarised <> submitted",
+	                        ""), 0);
+	ck_assert_int_eq(json_num(figures_both(r, NULL, NULL, NULL), "schools_responding"),
+	                 json_num(before, "schools_responding"));
+	store_summary(r, rid);  /* stored twice (INSERT OR REPLACE): counted once */
+	sums_exact(r, "a summary stored again");
+
+	/* Answers of a submitted response changed behind ilnet's back. */
+	db_exec(r, "UPDATE answers SET value = 'not_yet' WHERE response_id = ? AND question = 'stage'", "I", rid);
+	sums_exact(r, "an answer changed");
+	db_exec(r, "INSERT OR REPLACE INTO answers (response_id, question, value) VALUES (?, 'stage', 'schoolwide')",
+	        "I", rid);
+	sums_exact(r, "an answer replaced");
+	db_exec(r, "DELETE FROM answers WHERE response_id = ? AND question = 'challenges'", "I", rid);
+	sums_exact(r, "an answer deleted");
+	figures_both(r, NULL, NULL, NULL);      /* read by walking: a response without a summary */
+	store_summary(r, rid);
+	sums_exact(r, "the summary stored");
+	figures_both(r, NULL, NULL, NULL);
+
+	/* Another leader named as submitting it. */
+	db_exec(r, "UPDATE responses SET submitted_by = 1004 WHERE id = ?", "I", rid);
+	sums_exact(r, "another leader");
+	store_summary(r, rid);
+
+	/* The school moved to another state and type, made private, and back. */
+	db_exec(r, "UPDATE schools SET state_code = 'SD', type = 'charter' WHERE id = ?", "I", school);
+	sums_exact(r, "a school moved");
+	db_exec(r, "UPDATE schools SET sharing = 'private' WHERE id = ?", "I", school);
+	sums_exact(r, "a school made private");
+	every_selection_alike(r);
+	db_exec(r, "UPDATE schools SET sharing = 'network', nation_id = (SELECT min(id) FROM nations) WHERE id = ?",
+	        "I", school);
+	sums_exact(r, "a school given a nation");
+
+	/* A steward's consent to aggregates: refused, allowed, refused by
+	 * upsert, forgotten. */
+	long long hidden = db_int(r, 0, "SELECT x.school_id FROM responses x JOIN schools s ON s.id = x.school_id"
+	                                " WHERE s.sharing = 'private' AND x.status = 'submitted' ORDER BY x.id LIMIT 1", "");
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (?, 'aggregate', 'refused')", "I", hidden);
+	sums_exact(r, "consent refused");
+	db_exec(r, "UPDATE school_consent SET value = 'allowed' WHERE school_id = ? AND use_name = 'aggregate'", "I",
+	        hidden);
+	sums_exact(r, "consent allowed");
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (?, 'aggregate', 'refused')"
+	           " ON CONFLICT (school_id, use_name) DO UPDATE SET value = excluded.value", "I", hidden);
+	sums_exact(r, "consent refused by upsert");
+	every_selection_alike(r);
+	db_exec(r, "DELETE FROM school_consent WHERE school_id = ? AND use_name = 'aggregate'", "I", hidden);
+	sums_exact(r, "consent forgotten");
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (?, 'map', 'none')", "I", hidden);
+	sums_exact(r, "another consent");
+
+	/* A response moved to another school, one deleted, a school added
+	 * and deleted. */
+	long long other = db_int(r, 0, "SELECT s.id FROM schools s WHERE NOT EXISTS (SELECT 1 FROM responses x"
+	                               " WHERE x.school_id = s.id AND x.cycle_id = 7) LIMIT 1", "");
+	db_exec(r, "UPDATE responses SET school_id = ? WHERE id = ?", "II", other, rid);
+	sums_exact(r, "a response moved");
+	db_exec(r, "DELETE FROM responses WHERE id = ?", "I", rid);
+	sums_exact(r, "a response deleted");
+	db_exec(r, "INSERT INTO schools (id, name, state_code, city, tz, type, grade_low, grade_high, enrollment,"
+	           " sharing) VALUES (99999, 'New', 'ND', 'Fargo', 'America/Chicago', 'charter', 0, 5, 10, 'private')", "");
+	sums_exact(r, "a school added");
+	db_exec(r, "INSERT INTO school_consent (school_id, use_name, value) VALUES (99999, 'aggregate', 'refused')", "");
+	db_exec(r, "DELETE FROM schools WHERE id = 99999", "");
+	sums_exact(r, "a school deleted");
+	ck_assert_int_eq(summary_fill(r->db, err, sizeof err), 0);
+	every_selection_alike(r);
+	test_req_free(r);
+}
+END_TEST
+
 Suite *summary_suite(void)
 {
 	Suite *s = suite_create("summary");
@@ -401,6 +627,8 @@ Suite *summary_suite(void)
 	tcase_add_test(t, group_scores_are_rounded_once);
 	tcase_add_test(t, leaders_implementing_in_one_of_their_schools);
 	tcase_add_test(t, leader_figure_follows_the_policy);
+	tcase_add_test(t, kept_sums_give_the_walked_figures);
+	tcase_add_test(t, kept_sums_follow_every_change_at_once);
 	suite_add_tcase(s, t);
 	return s;
 }
