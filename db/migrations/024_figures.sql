@@ -1,4 +1,4 @@
--- 023: the scan's figures kept on write (the results at national scale).
+-- 024: the scan's figures kept on write (the results at national scale).
 --
 -- Written by db/figures_sql.py: change that script, then
 --   python3 db/figures_sql.py --write
