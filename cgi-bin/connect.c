@@ -196,11 +196,13 @@ static void my_requests(struct req *r, const char *vtz)
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    " WHERE (b.requested_by = ?1 OR b.school_id IN (SELECT school_id FROM user_schools WHERE user_id = ?1))"
 	    "   AND o.starts_at > unixepoch() - 30 * 86400"
-	    " ORDER BY o.starts_at, b.id LIMIT 200", "I", r->user->id);
+	    " ORDER BY o.starts_at, b.id LIMIT 201", "I", r->user->id);
 	struct { long long id, at, host, school; const char *tz, *status; int party; } row[200];
-	int n = 0;
+	int n = 0, more = 0;
 	while (db_step(r, st))
-		if (n < 200) {
+		if (n == 200) {
+			more = 1;               /* said below the table, not dropped unsaid */
+		} else {
 			row[n].id = db_col_int(st, 0);
 			row[n].at = db_col_int(st, 1);
 			row[n].tz = db_col_text(r, st, 2);
@@ -223,6 +225,8 @@ static void my_requests(struct req *r, const char *vtz)
 		     row[i].party, row[i].id, seats_status_label(row[i].status));
 	html(r, "</tbody>\n");
 	table_end(r);
+	if (more)
+		html(r, "<p class=\"hint\">Only your 200 soonest requests are listed; later ones appear as these pass.</p>\n");
 }
 
 /* ---- suggestions ------------------------------------------------------------- */
@@ -1151,13 +1155,17 @@ static void host_view(struct req *r, const struct form_errors *e, const struct f
 	    "       (SELECT count(*) FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'pending')"
 	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
 	    " WHERE o.school_id IN (" HOSTED_SQL ")"
-	    "   AND o.starts_at > unixepoch() - 7 * 86400 ORDER BY o.starts_at, o.id LIMIT 200", "I", r->user->id);
+	    "   AND o.starts_at > unixepoch() - 7 * 86400 ORDER BY o.starts_at, o.id LIMIT 201", "I", r->user->id);
 	table_begin(r, NULL, "Published visits, soonest first");
 	html(r, "<thead><tr>"
 	        "<th scope=\"col\">When</th><th scope=\"col\">School</th><th scope=\"col\">Seats taken</th>"
 	        "<th scope=\"col\">Waiting for your answer</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
-	int n = 0;
+	int n = 0, more = 0;
 	while (db_step(r, st)) {
+		if (n == 200) {
+			more = 1;
+			break;
+		}
 		n++;
 		html(r, "<tr><td class=\"when\"><a href=\"/connect/opportunities/%lld\">%s</a></td><td>%s</td>"
 		        "<td class=\"num\">%lld of %lld</td><td class=\"num\">%lld</td><td>%s</td></tr>\n",
@@ -1169,6 +1177,8 @@ static void host_view(struct req *r, const struct form_errors *e, const struct f
 		html(r, "<tr><td colspan=\"5\">None yet.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
+	if (more)
+		html(r, "<p class=\"hint\">Only the 200 soonest are listed; later ones appear as these pass.</p>\n");
 
 	host_people(r, people);
 	html(r, "<h2 id=\"publish\">Publish a visit</h2>\n");

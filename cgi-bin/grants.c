@@ -555,10 +555,17 @@ static void grant_view(struct req *r, struct grant *g, const struct form_errors 
 	st = db_q(r, "SELECT e.at, coalesce(u.name, 'ilnet'), e.action, e.detail, coalesce(s.name, ''),"
 	             "       e.school_id IS NOT NULL, " POLICY_COLUMNS
 	             "  FROM grant_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN schools s ON s.id = e.school_id"
-	             " WHERE e.grant_id = ?3 ORDER BY e.id DESC LIMIT 200", "III", r->user->id, r->user->org_id, g->id);
+	             " WHERE e.grant_id = ?3 AND (e.school_id IS NULL OR " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5") ")"
+	             " ORDER BY e.id DESC LIMIT 201", "IIItI", r->user->id, r->user->org_id, g->id,
+	             role_name(r->user->role), r->user->nation_id);
+	int shown = 0;
 	while (db_step(r, st)) {
 		if (db_col_int(st, 5) && policy_row(r, st, 6) == VIS_HIDDEN)
 			continue;
+		if (++shown > 200) {
+			html(r, "<li>Older events are not listed here.</li>\n");
+			break;
+		}
 		time_t t = (time_t)db_col_int(st, 0);
 		struct tm tm;
 		char when[32];

@@ -107,12 +107,16 @@ static void steward_history(struct req *r, long long nation)
 	    "  SELECT c.changed_at, c.id, 1, s.name, c.use_name, u.name, c.from_value, c.to_value"
 	    "    FROM consent_changes c JOIN schools s ON s.id = c.school_id JOIN users u ON u.id = c.changed_by"
 	    "   WHERE s.nation_id = ?1)"
-	    " ORDER BY at DESC, src DESC, k DESC LIMIT 200", "I", nation);
+	    " ORDER BY at DESC, src DESC, k DESC LIMIT 201", "I", nation);
 	table_begin(r, NULL, "Changes to sharing levels, uses and labels, newest first");
 	html(r, "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">School</th><th scope=\"col\">What</th>"
 	        "<th scope=\"col\">By</th><th scope=\"col\">From</th><th scope=\"col\">To</th></tr></thead>\n<tbody>\n");
-	int h = 0;
+	int h = 0, more = 0;
 	while (db_step(r, st)) {
+		if (h == 200) {
+			more = 1;
+			break;
+		}
 		h++;
 		const char *f = db_col_text(r, st, 4), *t = db_col_text(r, st, 5);
 		html(r, "<tr><td class=\"date\">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
@@ -123,6 +127,8 @@ static void steward_history(struct req *r, long long nation)
 		html(r, "<tr><td colspan=\"6\">No changes yet.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
+	if (more)
+		html(r, "<p class=\"hint\">Only the 200 newest changes are listed.</p>\n");
 }
 
 static void steward_view(struct req *r, const struct form_errors *e)

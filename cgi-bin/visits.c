@@ -211,12 +211,17 @@ static void deleted_list(struct req *r, long long org)
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT c.visit_id, c.at, c.old_value, coalesce(u.name, 'ilnet'), s.name, " POLICY_COLUMNS
 	    "  FROM visit_changes c JOIN schools s ON s.id = c.school_id LEFT JOIN users u ON u.id = c.user_id"
-	    " WHERE c.action = 'deleted' AND (?3 = 0 OR c.org_id = ?3) ORDER BY c.id DESC LIMIT 20",
-	    "III", r->user->id, r->user->org_id, org);
+	    " WHERE c.action = 'deleted' AND (?3 = 0 OR c.org_id = ?3) AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
+	    " ORDER BY c.id DESC LIMIT 21", "IIItI", r->user->id, r->user->org_id, org, role_name(r->user->role),
+	    r->user->nation_id);
 	int n = 0;
 	while (db_step(r, st)) {
 		if (policy_row(r, st, 5) == VIS_HIDDEN)
 			continue;
+		if (n == 20) {
+			html(r, "<li>Only the 20 most recent are listed; each stays in its visit's history.</li>\n");
+			break;
+		}
 		if (!n++)
 			html(r, "<h2>Recently deleted visits</h2>\n<ul>\n");
 		time_t t = (time_t)db_col_int(st, 1);
@@ -469,9 +474,13 @@ static void visit_history(struct req *r, long long id, int own)
 	html(r, "<h2>History</h2>\n<ol class=\"history\">\n");
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT c.at, coalesce(u.name, 'ilnet'), c.action, c.field, c.old_value, c.new_value FROM visit_changes c"
-	    "  LEFT JOIN users u ON u.id = c.user_id WHERE c.visit_id = ? ORDER BY c.id DESC LIMIT 500", "I", id);
+	    "  LEFT JOIN users u ON u.id = c.user_id WHERE c.visit_id = ? ORDER BY c.id DESC LIMIT 501", "I", id);
 	int n = 0;
 	while (db_step(r, st)) {
+		if (n == 500) {
+			html(r, "<li>Older corrections are not listed here.</li>\n");
+			break;
+		}
 		n++;
 		time_t t = (time_t)db_col_int(st, 0);
 		struct tm tm;

@@ -269,6 +269,41 @@ START_TEST(school_picker_bounded_on_a_large_network)
 }
 END_TEST
 
+/* A grant's history keeps its newest 200 events a reader may see: events
+ * about a school hidden from them are left out before the cut (250 newer
+ * ones about a private school once hid every older visible one), and the
+ * page says that older ones are not listed. */
+START_TEST(grant_history_cut_after_the_policy_and_said)
+{
+	ck_assert_int_eq(db_run(
+	    "INSERT INTO grants (org_id, title, stage, amount_cents, start_date, end_date)"
+	    " VALUES (2, 'History cut grant', 'proposed', 100000, '2031-01-01', '2032-12-31');"
+	    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250)"
+	    " INSERT INTO grant_events (grant_id, action, detail, school_id)"
+	    " SELECT (SELECT id FROM grants WHERE title = 'History cut grant'), 'noted', printf('cut-visible-%03d', i),"
+	    "        (SELECT id FROM schools WHERE sharing = 'network' ORDER BY id LIMIT 1) FROM k;"
+	    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250)"
+	    " INSERT INTO grant_events (grant_id, action, detail, school_id)"
+	    " SELECT (SELECT id FROM grants WHERE title = 'History cut grant'), 'noted', printf('cut-hidden-%03d', i),"
+	    "        (SELECT id FROM schools WHERE sharing = 'private' ORDER BY id LIMIT 1) FROM k"), 0);
+	char *g = db_value("SELECT id FROM grants WHERE title = 'History cut grant'");
+	char path[64];
+	snprintf(path, sizeof path, "/grants/%s", g);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	struct resp *r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_int_eq(occurrences(r->body, "cut-visible-"), 200);
+	ck_assert(resp_has(r, "cut-visible-250"));
+	ck_assert(!resp_has(r, "cut-visible-050"));
+	ck_assert(!resp_has(r, "cut-hidden-"));
+	ck_assert(resp_has(r, "Older events are not listed here."));
+	resp_free(r);
+	client_free(c);
+	free(g);
+}
+END_TEST
+
 void add_paging_cases(Suite *s);
 void add_paging_cases(Suite *s)
 {
@@ -280,5 +315,6 @@ void add_paging_cases(Suite *s)
 	tcase_add_test(t, people_paged_in_natural_order);
 	tcase_add_test(t, grants_paged_with_filters);
 	tcase_add_test(t, school_picker_bounded_on_a_large_network);
+	tcase_add_test(t, grant_history_cut_after_the_policy_and_said);
 	suite_add_tcase(s, t);
 }
