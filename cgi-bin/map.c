@@ -639,6 +639,13 @@ static struct place *nations_read(struct req *r, int *count)
 	return pl;
 }
 
+static int cmp_place_name(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+	int c = db_natural_cmp(x->name, (int)strlen(x->name), y->name, (int)strlen(y->name));
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 /* The intermediaries serving (on an active grant's roster today) any of
  * the schools shown, each at the centre of those schools as shown
  * (map_centroid: no finer than the coarsest of them), with them. */
@@ -690,6 +697,8 @@ static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
 		}
 		o->exact = map_centroid(lon, lat, ex, o->n, &o->lon, &o->lat);
 	}
+	/* By name, as the page lists them and the exports write them. */
+	qsort(pl, (size_t)n, sizeof *pl, cmp_place_name);
 	*count = n;
 	return pl;
 }
@@ -1157,7 +1166,18 @@ void map_page(struct req *r)
 		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
 		     nations[i].seat);
 	html(r, "</ul>\n</details>\n");
-	html(r, "<p><a href=\"/map.csv%s\">Download these schools (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
+	/* The intermediaries the drawing places, by name: the drawing's squares
+	 * in words, and the rows the exports add for them. */
+	html(r, "<details class=\"orgs-list\"><summary>The intermediaries on the map (%d)</summary>\n<ul>\n", norgs);
+	for (int i = 0; i < norgs; i++)
+		html(r, "<li><a href=\"/map%s\">%s</a> — serving %s school%s shown, %s</li>\n",
+		     filters_href(r, &f, "org", arena_printf(&r->arena, "%lld", orgs[i].id)), orgs[i].name,
+		     count_text(r, orgs[i].n), orgs[i].n == 1 ? "" : "s",
+		     orgs[i].exact ? "at their centre" : "near their centre (by county)");
+	if (!norgs)
+		html(r, "<li>None serves a school shown.</li>\n");
+	html(r, "</ul>\n</details>\n");
+	html(r, "<p><a href=\"/map.csv%s\">Download what the map shows (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
 	        "<p class=\"hint\">A school is shown where it is only when its nation allows it and you see it in full;"
 	        " otherwise at its county's centre, or not at all. Stages and scores show only for schools whose scan"
 	        " answers you may read.</p>\n</div>\n</div>\n",
@@ -1351,6 +1371,19 @@ static int export_pins(struct req *r, struct filters *f, struct pins *ps, struct
 	return 0;
 }
 
+/* A nation's seat, "Cass Lake, MN", as its town and its state. */
+static void seat_split(struct req *r, const char *seat, const char **town, const char **state)
+{
+	const char *comma = strrchr(seat, ',');
+	*town = comma ? arena_strndup(&r->arena, seat, (size_t)(comma - seat)) : seat;
+	*state = comma ? comma + 1 + (comma[1] == ' ') : "";
+}
+
+/* The rows of an export: the schools shown (in name order), then the
+ * intermediaries the page places among them and the nations it marks,
+ * each row saying its kind.  Intermediaries are where the page draws them
+ * (never finer than the coarsest school they are placed by); the nations
+ * at their governments' towns, as published (two decimals). */
 void map_csv(struct req *r)
 {
 	struct filters f;
@@ -1362,20 +1395,43 @@ void map_csv(struct req *r)
 	int n = ps.n;
 	struct labels labels;
 	labels_read(r, &labels);
-	static const char *const cols[] = { "school_id", "name", "city", "state", "type", "longitude", "latitude",
-	                                    "precision", "stage", "cultural", "instructional", "career", "labels", NULL };
+	static const char *const cols[] = { "kind", "id", "name", "city", "state", "type", "longitude", "latitude",
+	                                    "precision", "stage", "cultural", "instructional", "career", "labels",
+	                                    "schools", NULL };
 	csv_start(r, "ilnet-map.csv", cols);
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		const char *v[] = {
-			arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
+			"school", arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
 			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
 			q->stage >= 0 ? stages[2 * q->stage] : "",
 			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
 			q->score[1] >= 0 ? arena_printf(&r->arena, "%d", q->score[1]) : "",
 			q->score[2] >= 0 ? arena_printf(&r->arena, "%d", q->score[2]) : "",
-			labels_of(&labels, q->id),
+			labels_of(&labels, q->id), "",
 		};
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		const char *v[] = { "intermediary", arena_printf(&r->arena, "%lld", o->id), o->name, "", "", "",
+		                    coord(r, o->lon, o->exact), coord(r, o->lat, o->exact), o->exact ? "exact" : "county",
+		                    "", "", "", "", "", arena_printf(&r->arena, "%d", o->n) };
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		const char *town, *state;
+		seat_split(r, o->seat, &town, &state);
+		const char *v[] = { "nation", arena_printf(&r->arena, "%lld", o->id), o->name, town, state, "",
+		                    arena_printf(&r->arena, "%.2f", o->lon), arena_printf(&r->arena, "%.2f", o->lat), "seat",
+		                    "", "", "", "", "", "" };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 			csv_field(&r->body, v[k], k == 0);
 		csv_end(&r->body);
@@ -1393,6 +1449,20 @@ static void add_xy(struct req *r, cJSON *o, double lon, double lat)
 	cJSON_AddRawToObject(o, "y", arena_printf(&r->arena, "%.2f", y / 1000));
 }
 
+/* A GeoJSON Point feature (RFC 7946) at lon, lat holding props. */
+static cJSON *point_feature(double lon, double lat, cJSON *props)
+{
+	cJSON *feat = cJSON_CreateObject();
+	cJSON_AddStringToObject(feat, "type", "Feature");
+	cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
+	cJSON_AddStringToObject(g, "type", "Point");
+	cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
+	cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
+	cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
+	cJSON_AddItemToObject(feat, "properties", props);
+	return feat;
+}
+
 /* The schools as GeoJSON features (RFC 7946), or as the API's list. */
 static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
 {
@@ -1402,6 +1472,8 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, 
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		cJSON *props = cJSON_CreateObject();
+		if (geojson)
+			cJSON_AddStringToObject(props, "kind", "school");
 		cJSON_AddNumberToObject(props, "id", (double)q->id);
 		cJSON_AddStringToObject(props, "name", q->name);
 		cJSON_AddStringToObject(props, "city", q->city);
@@ -1417,15 +1489,7 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, 
 		/* Positions rounded as the CSV writes them. */
 		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
 		if (geojson) {
-			cJSON *feat = cJSON_CreateObject();
-			cJSON_AddStringToObject(feat, "type", "Feature");
-			cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
-			cJSON_AddStringToObject(g, "type", "Point");
-			cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
-			cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
-			cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
-			cJSON_AddItemToObject(feat, "properties", props);
-			cJSON_AddItemToArray(list, feat);
+			cJSON_AddItemToArray(list, point_feature(lon, lat, props));
 		} else {
 			cJSON_AddNumberToObject(props, "longitude", lon);
 			cJSON_AddNumberToObject(props, "latitude", lat);
@@ -1460,7 +1524,32 @@ void map_geojson(struct req *r)
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON_AddItemToObject(out, "features", features(r, p, n, 1, &f));
+	cJSON *list = features(r, p, n, 1, &f);
+	/* Then the intermediaries and the nations, as /map.csv has them. */
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		cJSON *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(props, "kind", "intermediary");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddStringToObject(props, "precision", o->exact ? "exact" : "county");
+		cJSON_AddNumberToObject(props, "schools", o->n);
+		cJSON_AddItemToArray(list, point_feature(atof(coord(r, o->lon, o->exact)), atof(coord(r, o->lat, o->exact)),
+		                                         props));
+	}
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		cJSON *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(props, "kind", "nation");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddStringToObject(props, "seat", o->seat);
+		cJSON_AddStringToObject(props, "precision", "seat");
+		cJSON_AddItemToArray(list, point_feature(o->lon, o->lat, props));
+	}
+	cJSON_AddItemToObject(out, "features", list);
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
 	reply_json(r, out, "application/geo+json");
