@@ -14,6 +14,7 @@
  * that cohort's members (cohort_sees_members, the cohort page's rule),
  * and among them only the schools shown; the cohort filter likewise.
  */
+#include "boundary.h"
 #include "cohorts.h"
 #include "csv.h"
 #include "db.h"
@@ -619,6 +620,7 @@ struct place {
 	int exact;
 	const struct pin **schools;     /* an intermediary's schools shown */
 	int n;
+	struct boundary *outline;       /* a nation's boundary its steward consents to drawing, or NULL */
 };
 
 /* The nations with a public reference point (021_map.sql): where their
@@ -628,11 +630,19 @@ static struct place *nations_read(struct req *r, int *count)
 {
 	int cap = (int)db_int(r, 0, "SELECT count(*) FROM nations", "") + 1, n = 0;
 	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
-	sqlite3_stmt *st = db_q(r, "SELECT id, name, seat, seat_lon, seat_lat FROM nations"
-	                           " WHERE seat_lon IS NOT NULL AND seat_lat IS NOT NULL ORDER BY name", "");
+	sqlite3_stmt *st = db_q(r, "SELECT n.id, n.name, n.seat, n.seat_lon, n.seat_lat, b.geometry FROM nations n"
+	                           "  LEFT JOIN nation_boundaries b ON b.nation_id = n.id AND b.consent_by IS NOT NULL"
+	                           " WHERE n.seat_lon IS NOT NULL AND n.seat_lat IS NOT NULL ORDER BY n.name", "");
+	const struct geo_region *g = geo_region();
 	while (db_step(r, st) && n < cap) {
 		struct place x = { .id = db_col_int(st, 0), .name = db_col_text(r, st, 1), .seat = db_col_text(r, st, 2),
 		                   .lon = sqlite3_column_double(st, 3), .lat = sqlite3_column_double(st, 4), .exact = 1 };
+		/* Its boundary only as the nation provided it, and only while its
+		 * steward consents (boundary.h); never one made up. */
+		const char *text = db_col_null(st, 5) ? NULL : db_col_view(st, 5), *why;
+		struct boundary *b = text && g ? arena_alloc(&r->arena, sizeof *b) : NULL;
+		if (b && boundary_parse(&r->arena, text, strlen(text), &g->box, b, &why) == 0)
+			x.outline = b;
 		pl[n++] = x;
 	}
 	*count = n;
@@ -847,8 +857,23 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	geo_svg_outlines(&outline, &view);
 	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
 	buf_free(&outline);
+	/* A nation's boundary where the nation provided one and its steward
+	 * consents to drawing it: under everything else, named by its title. */
+	html(r, "<g class=\"boundaries\">\n");
+	int outlines = 0;
+	for (int i = 0; i < nnations; i++) {
+		if (!nations[i].outline)
+			continue;
+		outlines++;
+		struct buf d = BUF_IN(&r->arena);
+		boundary_svg_d(&d, nations[i].outline, &view);
+		html(r, "<path class=\"boundary\" fill-rule=\"evenodd\" d=\"%s\"><title>%s — its boundary, as the nation"
+		        " provided it</title></path>\n", buf_str(&d), nations[i].name);
+		buf_free(&d);
+	}
+	html(r, "</g>\n");
 	/* The nations: labelled places at their governments' towns (public
-	 * places), never a boundary; each a link to its schools. */
+	 * places); each a link to its schools. */
 	html(r, "<g class=\"nations\">\n");
 	for (int i = 0; i < nnations; i++) {
 		struct place *x = &nations[i];
@@ -859,9 +884,9 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		 * phone, text would be too small to read (the list beside the
 		 * map names them all). */
 		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
-		        " (no boundary drawn): show its schools</title></path></a>\n",
+		        " (%s): show its schools</title></path></a>\n",
 		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
-		     x->name, x->seat);
+		     x->name, x->seat, x->outline ? "its boundary drawn as the nation provided it" : "no boundary drawn");
 	}
 	html(r, "</g>\n");
 	/* Ties: site visits between two schools both shown. */
@@ -958,9 +983,10 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
-	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments."
+	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments%s."
 	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
-	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "");
+	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "",
+	     outlines ? "; a dashed outline is a nation's boundary, as the nation provided it" : "");
 }
 
 static void legend(struct req *r, const struct filters *f)
@@ -991,8 +1017,9 @@ static void legend(struct req *r, const struct filters *f)
 	}
 	html(r, "</ul>\n<ul class=\"legend\">\n<li><span class=\"swatch org\" aria-hidden=\"true\"></span>"
 	        "An intermediary, at the centre of the schools it serves shown</li>\n"
-	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town"
-	        " (no boundary is drawn)</li>\n");
+	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town</li>\n"
+	        "<li><span class=\"swatch boundary\" aria-hidden=\"true\"></span>A nation's boundary, drawn only as the"
+	        " nation provided it and with its consent</li>\n");
 	html(r, "</ul>\n");
 }
 
@@ -1162,10 +1189,12 @@ void map_page(struct req *r)
 	/* The nations by name, as the map marks them. */
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
 	for (int i = 0; i < nnations; i++)
-		html(r, "<li><a href=\"/map%s\">%s</a> — %s</li>\n",
+		html(r, "<li><a href=\"/map%s\">%s</a> — %s%s</li>\n",
 		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
-		     nations[i].seat);
+		     nations[i].seat, nations[i].outline ? "; its boundary drawn, as the nation provided it" : "");
 	html(r, "</ul>\n</details>\n");
+	if (r->user->role == ROLE_ADMIN)
+		html(r, "<p><a href=\"/admin/nations\">Add a boundary a nation provides</a></p>\n");
 	/* The intermediaries the drawing places, by name: the drawing's squares
 	 * in words, and the rows the exports add for them. */
 	html(r, "<details class=\"orgs-list\"><summary>The intermediaries on the map (%d)</summary>\n<ul>\n", norgs);
@@ -1549,6 +1578,21 @@ void map_geojson(struct req *r)
 		cJSON_AddStringToObject(props, "precision", "seat");
 		cJSON_AddItemToArray(list, point_feature(o->lon, o->lat, props));
 	}
+	/* The boundaries drawn: as the nations provided them, with consent. */
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		cJSON *geom = o->outline ? cJSON_Parse(boundary_geojson(&r->arena, o->outline)) : NULL;
+		if (!geom)
+			continue;
+		cJSON *feat = cJSON_CreateObject(), *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(feat, "type", "Feature");
+		cJSON_AddItemToObject(feat, "geometry", geom);
+		cJSON_AddStringToObject(props, "kind", "boundary");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddItemToObject(feat, "properties", props);
+		cJSON_AddItemToArray(list, feat);
+	}
 	cJSON_AddItemToObject(out, "features", list);
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
@@ -1736,6 +1780,12 @@ void map_json(struct req *r)
 		cJSON_AddNumberToObject(x, "longitude", o->lon);
 		cJSON_AddNumberToObject(x, "latitude", o->lat);
 		add_xy(r, x, o->lon, o->lat);
+		if (o->outline) {
+			struct buf km = BUF_IN(&r->arena);
+			boundary_json_km(&km, o->outline);
+			cJSON_AddRawToObject(x, "boundary", buf_str(&km));
+			buf_free(&km);
+		}
 		cJSON_AddItemToArray(jn, x);
 	}
 	/* Ties between two schools both shown. */
