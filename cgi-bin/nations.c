@@ -120,7 +120,7 @@ static void nation_add(struct req *r, long long id)
 	else
 		boundary_parse(&r->arena, text ? text : "", len, &g->box, &b, &why);
 	if (why)
-		form_error(&e, "geojson", from_file ? arena_printf(&r->arena, "The file: %s", why) : why);
+		form_error(&e, "geojson", from_file && strncmp(why, "The file", 8) ? arena_printf(&r->arena, "The file: %s", why) : why);
 	if (e.n) {
 		r->status = 422;
 		/* The text sent, kept to correct: a file's too, when it is text
