@@ -146,9 +146,11 @@ static void steward_boundary(struct req *r, long long nation)
 	int drawn = db_int(r, 0, "SELECT consent_by IS NOT NULL FROM nation_boundaries WHERE nation_id = ?", "I", nation) > 0;
 	form_begin(r, "/steward/boundary");
 	html(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">\n"
-	        "<input type=\"hidden\" name=\"consent\" value=\"%s\">\n<button type=\"submit\"%s>%s</button>\n",
-	     version, drawn ? "no" : "yes", drawn ? " class=\"secondary\"" : "",
-	     drawn ? "Withdraw consent: stop drawing it" : "Consent: draw this boundary on the map");
+	        "<input type=\"hidden\" name=\"consent\" value=\"%s\">\n", version, drawn ? "no" : "yes");
+	if (drawn)
+		html(r, "<button type=\"submit\" class=\"secondary\">Withdraw consent: stop drawing it</button>\n");
+	else
+		html(r, "<button type=\"submit\">Consent: draw this boundary on the map</button>\n");
 	form_end(r);
 }
 
