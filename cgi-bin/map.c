@@ -506,7 +506,8 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
  * rows through the sorter).  ?1 .. ?9: the viewer and the filters; cols:
  * POLICY_COLUMNS, or for staff POLICY_STAFF_COLUMNS (no ties to look up
  * for each of a national network's schools). */
-#define PINS_SQL(cols) \
+#define PINS_SQL(cols) PINS_SQL_WHERE(cols, POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8"))
+#define PINS_SQL_WHERE(cols, visible) \
 	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
 	POLICY_MAP_PRECISION ", " cols \
 	"  FROM schools s" \
@@ -517,7 +518,7 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 	"       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))" \
 	"   AND (?9 = 0 OR s.id IN (SELECT cm.school_id FROM cohort_members cm WHERE cm.cohort_id = ?9" \
 	"     AND cm.school_id IS NOT NULL))" \
-	"   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
+	"   AND " visible
 
 /* Every school the filters and the policy let this viewer see on the
  * map, at the precision allowed: in name order when sorted asks (the
@@ -529,7 +530,23 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	int staff = policy_staff_view(r->user);
 	sqlite3_stmt *st;
 	int cap;
-	if (f->only) {
+	/* Any other viewer's ties to the schools, read once (not looked up
+	 * for each of a national network's schools by POLICY_COLUMNS' and
+	 * POLICY_VISIBLE_SQL's subqueries): every school is then decided by
+	 * policy_decide_tied(), the same decision from the same facts. */
+	struct policy_ties ties;
+	int tied = !staff && !f->only;
+	if (tied)
+		policy_ties_read(r, &ties);
+	if (tied) {
+		/* No pre-filter: every row goes to policy_decide_tied(); the
+		 * viewer's parameters are bound as PINS_SQL binds them, in a
+		 * constant that is always true. */
+		st = db_q(r, PINS_SQL_WHERE(POLICY_STAFF_COLUMNS, "(?1 + ?2 + ?8 + length(?7)) IS NOT NULL") " ORDER BY s.id",
+		          "IIttIItII", r->user->id, r->user->org_id, f->state, f->type,
+		          f->nation, f->org, role, r->user->nation_id, f->cohort);
+		cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
+	} else if (f->only) {
 		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id"
 		                   : PINS_SQL(POLICY_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id",
 		          "IIttIItIIt",
@@ -547,7 +564,8 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	int n = 0;
 	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 9);
+		enum vis v = tied ? policy_decide_tied(r->user, &ties, db_col_int(st, 0), db_col_int(st, 9), db_col_view(st, 10))
+		                  : policy_row(r, st, 9);
 		int placed = policy_map_placement(v, db_col_view(st, 8));
 		if (!placed)
 			continue;
