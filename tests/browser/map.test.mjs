@@ -290,6 +290,9 @@ for (const width of [1280, 390]) {
     assert.match(await staff.locator('details.nations-list').textContent(), /its boundary drawn, as the nation provided it/);
     assert.deepEqual(await axe(staff), [], 'axe on /map with a boundary');
     await fits(staff, '/map with a boundary');
+    await staff.locator('details.nations-list > summary').click();
+    await staff.locator('details.orgs-list > summary').click();
+    await staff.locator('.map-side').screenshot({ path: join(OUT, `boundary-map-side-${width}.png`) });
     await staff.goto(`${stack.base}/map?state=${n.lon < -96.6 ? (n.lat > 45.94 ? 'ND' : 'SD') : 'MN'}`);
     await staff.screenshot({ path: join(OUT, `boundary-map-${width}.png`), fullPage: false });
     await staff.context().close();
@@ -300,6 +303,7 @@ for (const width of [1280, 390]) {
     await js.goto(`${stack.base}/map`);
     await js.locator('#leaflet-map path.boundary').waitFor();
     assert.deepEqual(await axe(js), [], 'axe on the script\u2019s map with a boundary');
+    await js.locator('#leaflet-map').screenshot({ path: join(OUT, `boundary-map-js-${width}.png`) });
     assert.deepEqual(js.problems, []);
     await js.context().close();
 
