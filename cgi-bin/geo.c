@@ -474,6 +474,11 @@ void geo_view_fit(struct geo_view *v, int width, int height, int margin)
 	fit(v, &b, width, height, margin);
 }
 
+void geo_view_fit_box(struct geo_view *v, const struct geo_box *xy, int width, int height, int margin)
+{
+	fit(v, xy, width, height, margin);
+}
+
 int geo_view_fit_state(struct geo_view *v, const char *state, int width, int height, int margin)
 {
 	const struct geo_state *st = geo_state_find(state);

@@ -14,6 +14,7 @@
  * that cohort's members (cohort_sees_members, the cohort page's rule),
  * and among them only the schools shown; the cohort filter likewise.
  */
+#include "boundary.h"
 #include "cohorts.h"
 #include "csv.h"
 #include "db.h"
@@ -505,7 +506,8 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
  * rows through the sorter).  ?1 .. ?9: the viewer and the filters; cols:
  * POLICY_COLUMNS, or for staff POLICY_STAFF_COLUMNS (no ties to look up
  * for each of a national network's schools). */
-#define PINS_SQL(cols) \
+#define PINS_SQL(cols) PINS_SQL_WHERE(cols, POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8"))
+#define PINS_SQL_WHERE(cols, visible) \
 	"SELECT s.id, s.name, s.city, s.state_code, s.type, coalesce(s.nation_id, 0), s.lon, s.lat, " \
 	POLICY_MAP_PRECISION ", " cols \
 	"  FROM schools s" \
@@ -516,7 +518,7 @@ int map_centroid(const double *lon, const double *lat, const int *exact, int n, 
 	"       AND (gs.to_date IS NULL OR gs.to_date >= date('now'))))" \
 	"   AND (?9 = 0 OR s.id IN (SELECT cm.school_id FROM cohort_members cm WHERE cm.cohort_id = ?9" \
 	"     AND cm.school_id IS NOT NULL))" \
-	"   AND " POLICY_VISIBLE_SQL("?7", "?1", "?2", "?8")
+	"   AND " visible
 
 /* Every school the filters and the policy let this viewer see on the
  * map, at the precision allowed: in name order when sorted asks (the
@@ -528,7 +530,23 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	int staff = policy_staff_view(r->user);
 	sqlite3_stmt *st;
 	int cap;
-	if (f->only) {
+	/* Any other viewer's ties to the schools, read once (not looked up
+	 * for each of a national network's schools by POLICY_COLUMNS' and
+	 * POLICY_VISIBLE_SQL's subqueries): every school is then decided by
+	 * policy_decide_tied(), the same decision from the same facts. */
+	struct policy_ties ties;
+	int tied = !staff && !f->only;
+	if (tied)
+		policy_ties_read(r, &ties);
+	if (tied) {
+		/* No pre-filter: every row goes to policy_decide_tied(); the
+		 * viewer's parameters are bound as PINS_SQL binds them, in a
+		 * constant that is always true. */
+		st = db_q(r, PINS_SQL_WHERE(POLICY_STAFF_COLUMNS, "(?1 + ?2 + ?8 + length(?7)) IS NOT NULL") " ORDER BY s.id",
+		          "IIttIItII", r->user->id, r->user->org_id, f->state, f->type,
+		          f->nation, f->org, role, r->user->nation_id, f->cohort);
+		cap = (int)db_int(r, 0, "SELECT count(*) FROM schools", "") + 1;
+	} else if (f->only) {
 		st = db_q(r, staff ? PINS_SQL(POLICY_STAFF_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id"
 		                   : PINS_SQL(POLICY_COLUMNS) " AND s.id IN (SELECT value FROM json_each(?10)) ORDER BY s.id",
 		          "IIttIItIIt",
@@ -546,7 +564,8 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 	int n = 0;
 	struct pin *p = arena_alloc(&r->arena, sizeof *p * (size_t)cap);
 	while (db_step(r, st)) {
-		enum vis v = policy_row(r, st, 9);
+		enum vis v = tied ? policy_decide_tied(r->user, &ties, db_col_int(st, 0), db_col_int(st, 9), db_col_view(st, 10))
+		                  : policy_row(r, st, 9);
 		int placed = policy_map_placement(v, db_col_view(st, 8));
 		if (!placed)
 			continue;
@@ -619,6 +638,7 @@ struct place {
 	int exact;
 	const struct pin **schools;     /* an intermediary's schools shown */
 	int n;
+	struct boundary *outline;       /* a nation's boundary its steward consents to drawing, or NULL */
 };
 
 /* The nations with a public reference point (021_map.sql): where their
@@ -628,15 +648,30 @@ static struct place *nations_read(struct req *r, int *count)
 {
 	int cap = (int)db_int(r, 0, "SELECT count(*) FROM nations", "") + 1, n = 0;
 	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
-	sqlite3_stmt *st = db_q(r, "SELECT id, name, seat, seat_lon, seat_lat FROM nations"
-	                           " WHERE seat_lon IS NOT NULL AND seat_lat IS NOT NULL ORDER BY name", "");
+	sqlite3_stmt *st = db_q(r, "SELECT n.id, n.name, n.seat, n.seat_lon, n.seat_lat, b.geometry FROM nations n"
+	                           "  LEFT JOIN nation_boundaries b ON b.nation_id = n.id AND b.consent_by IS NOT NULL"
+	                           " WHERE n.seat_lon IS NOT NULL AND n.seat_lat IS NOT NULL ORDER BY n.name", "");
+	const struct geo_region *g = geo_region();
 	while (db_step(r, st) && n < cap) {
 		struct place x = { .id = db_col_int(st, 0), .name = db_col_text(r, st, 1), .seat = db_col_text(r, st, 2),
 		                   .lon = sqlite3_column_double(st, 3), .lat = sqlite3_column_double(st, 4), .exact = 1 };
+		/* Its boundary only as the nation provided it, and only while its
+		 * steward consents (boundary.h); never one made up. */
+		const char *text = db_col_null(st, 5) ? NULL : db_col_view(st, 5), *why;
+		struct boundary *b = text && g ? arena_alloc(&r->arena, sizeof *b) : NULL;
+		if (b && boundary_parse(&r->arena, text, strlen(text), &g->box, b, &why) == 0)
+			x.outline = b;
 		pl[n++] = x;
 	}
 	*count = n;
 	return pl;
+}
+
+static int cmp_place_name(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+	int c = db_natural_cmp(x->name, (int)strlen(x->name), y->name, (int)strlen(y->name));
+	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 /* The intermediaries serving (on an active grant's roster today) any of
@@ -690,6 +725,8 @@ static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
 		}
 		o->exact = map_centroid(lon, lat, ex, o->n, &o->lon, &o->lat);
 	}
+	/* By name, as the page lists them and the exports write them. */
+	qsort(pl, (size_t)n, sizeof *pl, cmp_place_name);
 	*count = n;
 	return pl;
 }
@@ -838,8 +875,23 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	geo_svg_outlines(&outline, &view);
 	html_raw(r, buf_str(&outline));          /* built by geo.c from the region's own data */
 	buf_free(&outline);
+	/* A nation's boundary where the nation provided one and its steward
+	 * consents to drawing it: under everything else, named by its title. */
+	html(r, "<g class=\"boundaries\">\n");
+	int outlines = 0;
+	for (int i = 0; i < nnations; i++) {
+		if (!nations[i].outline)
+			continue;
+		outlines++;
+		struct buf d = BUF_IN(&r->arena);
+		boundary_svg_d(&d, nations[i].outline, &view);
+		html(r, "<path class=\"boundary\" fill-rule=\"evenodd\" d=\"%s\"><title>%s — its boundary, as the nation"
+		        " provided it</title></path>\n", buf_str(&d), nations[i].name);
+		buf_free(&d);
+	}
+	html(r, "</g>\n");
 	/* The nations: labelled places at their governments' towns (public
-	 * places), never a boundary; each a link to its schools. */
+	 * places); each a link to its schools. */
 	html(r, "<g class=\"nations\">\n");
 	for (int i = 0; i < nnations; i++) {
 		struct place *x = &nations[i];
@@ -850,9 +902,9 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		 * phone, text would be too small to read (the list beside the
 		 * map names them all). */
 		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
-		        " (no boundary drawn): show its schools</title></path></a>\n",
+		        " (%s): show its schools</title></path></a>\n",
 		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
-		     x->name, x->seat);
+		     x->name, x->seat, x->outline ? "its boundary drawn as the nation provided it" : "no boundary drawn");
 	}
 	html(r, "</g>\n");
 	/* Ties: site visits between two schools both shown. */
@@ -949,9 +1001,10 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
-	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments."
+	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments%s."
 	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
-	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "");
+	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "",
+	     outlines ? "; a dashed outline is a nation's boundary, as the nation provided it" : "");
 }
 
 static void legend(struct req *r, const struct filters *f)
@@ -982,8 +1035,9 @@ static void legend(struct req *r, const struct filters *f)
 	}
 	html(r, "</ul>\n<ul class=\"legend\">\n<li><span class=\"swatch org\" aria-hidden=\"true\"></span>"
 	        "An intermediary, at the centre of the schools it serves shown</li>\n"
-	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town"
-	        " (no boundary is drawn)</li>\n");
+	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town</li>\n"
+	        "<li><span class=\"swatch boundary\" aria-hidden=\"true\"></span>A nation's boundary, drawn only as the"
+	        " nation provided it and with its consent</li>\n");
 	html(r, "</ul>\n");
 }
 
@@ -1153,11 +1207,24 @@ void map_page(struct req *r)
 	/* The nations by name, as the map marks them. */
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
 	for (int i = 0; i < nnations; i++)
-		html(r, "<li><a href=\"/map%s\">%s</a> — %s</li>\n",
+		html(r, "<li><a href=\"/map%s\">%s</a> — %s%s</li>\n",
 		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
-		     nations[i].seat);
+		     nations[i].seat, nations[i].outline ? "; its boundary drawn, as the nation provided it" : "");
 	html(r, "</ul>\n</details>\n");
-	html(r, "<p><a href=\"/map.csv%s\">Download these schools (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
+	if (r->user->role == ROLE_ADMIN)
+		html(r, "<p><a href=\"/admin/nations\">Add a boundary a nation provides</a></p>\n");
+	/* The intermediaries the drawing places, by name: the drawing's squares
+	 * in words, and the rows the exports add for them. */
+	html(r, "<details class=\"orgs-list\"><summary>The intermediaries on the map (%d)</summary>\n<ul>\n", norgs);
+	for (int i = 0; i < norgs; i++)
+		html(r, "<li><a href=\"/map%s\">%s</a> — serving %s school%s shown, %s</li>\n",
+		     filters_href(r, &f, "org", arena_printf(&r->arena, "%lld", orgs[i].id)), orgs[i].name,
+		     count_text(r, orgs[i].n), orgs[i].n == 1 ? "" : "s",
+		     orgs[i].exact ? "at their centre" : "near their centre (by county)");
+	if (!norgs)
+		html(r, "<li>None serves a school shown.</li>\n");
+	html(r, "</ul>\n</details>\n");
+	html(r, "<p><a href=\"/map.csv%s\">Download what the map shows (CSV)</a> · <a href=\"/map.geojson%s\">GeoJSON</a></p>\n"
 	        "<p class=\"hint\">A school is shown where it is only when its nation allows it and you see it in full;"
 	        " otherwise at its county's centre, or not at all. Stages and scores show only for schools whose scan"
 	        " answers you may read.</p>\n</div>\n</div>\n",
@@ -1351,6 +1418,19 @@ static int export_pins(struct req *r, struct filters *f, struct pins *ps, struct
 	return 0;
 }
 
+/* A nation's seat, "Cass Lake, MN", as its town and its state. */
+static void seat_split(struct req *r, const char *seat, const char **town, const char **state)
+{
+	const char *comma = strrchr(seat, ',');
+	*town = comma ? arena_strndup(&r->arena, seat, (size_t)(comma - seat)) : seat;
+	*state = comma ? comma + 1 + (comma[1] == ' ') : "";
+}
+
+/* The rows of an export: the schools shown (in name order), then the
+ * intermediaries the page places among them and the nations it marks,
+ * each row saying its kind.  Intermediaries are where the page draws them
+ * (never finer than the coarsest school they are placed by); the nations
+ * at their governments' towns, as published (two decimals). */
 void map_csv(struct req *r)
 {
 	struct filters f;
@@ -1362,20 +1442,43 @@ void map_csv(struct req *r)
 	int n = ps.n;
 	struct labels labels;
 	labels_read(r, &labels);
-	static const char *const cols[] = { "school_id", "name", "city", "state", "type", "longitude", "latitude",
-	                                    "precision", "stage", "cultural", "instructional", "career", "labels", NULL };
+	static const char *const cols[] = { "kind", "id", "name", "city", "state", "type", "longitude", "latitude",
+	                                    "precision", "stage", "cultural", "instructional", "career", "labels",
+	                                    "schools", NULL };
 	csv_start(r, "ilnet-map.csv", cols);
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		const char *v[] = {
-			arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
+			"school", arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
 			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
 			q->stage >= 0 ? stages[2 * q->stage] : "",
 			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
 			q->score[1] >= 0 ? arena_printf(&r->arena, "%d", q->score[1]) : "",
 			q->score[2] >= 0 ? arena_printf(&r->arena, "%d", q->score[2]) : "",
-			labels_of(&labels, q->id),
+			labels_of(&labels, q->id), "",
 		};
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		const char *v[] = { "intermediary", arena_printf(&r->arena, "%lld", o->id), o->name, "", "", "",
+		                    coord(r, o->lon, o->exact), coord(r, o->lat, o->exact), o->exact ? "exact" : "county",
+		                    "", "", "", "", "", arena_printf(&r->arena, "%d", o->n) };
+		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+			csv_field(&r->body, v[k], k == 0);
+		csv_end(&r->body);
+	}
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		const char *town, *state;
+		seat_split(r, o->seat, &town, &state);
+		const char *v[] = { "nation", arena_printf(&r->arena, "%lld", o->id), o->name, town, state, "",
+		                    arena_printf(&r->arena, "%.2f", o->lon), arena_printf(&r->arena, "%.2f", o->lat), "seat",
+		                    "", "", "", "", "", "" };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 			csv_field(&r->body, v[k], k == 0);
 		csv_end(&r->body);
@@ -1393,6 +1496,20 @@ static void add_xy(struct req *r, cJSON *o, double lon, double lat)
 	cJSON_AddRawToObject(o, "y", arena_printf(&r->arena, "%.2f", y / 1000));
 }
 
+/* A GeoJSON Point feature (RFC 7946) at lon, lat holding props. */
+static cJSON *point_feature(double lon, double lat, cJSON *props)
+{
+	cJSON *feat = cJSON_CreateObject();
+	cJSON_AddStringToObject(feat, "type", "Feature");
+	cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
+	cJSON_AddStringToObject(g, "type", "Point");
+	cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
+	cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
+	cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
+	cJSON_AddItemToObject(feat, "properties", props);
+	return feat;
+}
+
 /* The schools as GeoJSON features (RFC 7946), or as the API's list. */
 static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
 {
@@ -1402,6 +1519,8 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, 
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		cJSON *props = cJSON_CreateObject();
+		if (geojson)
+			cJSON_AddStringToObject(props, "kind", "school");
 		cJSON_AddNumberToObject(props, "id", (double)q->id);
 		cJSON_AddStringToObject(props, "name", q->name);
 		cJSON_AddStringToObject(props, "city", q->city);
@@ -1417,15 +1536,7 @@ static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, 
 		/* Positions rounded as the CSV writes them. */
 		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
 		if (geojson) {
-			cJSON *feat = cJSON_CreateObject();
-			cJSON_AddStringToObject(feat, "type", "Feature");
-			cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
-			cJSON_AddStringToObject(g, "type", "Point");
-			cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
-			cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
-			cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
-			cJSON_AddItemToObject(feat, "properties", props);
-			cJSON_AddItemToArray(list, feat);
+			cJSON_AddItemToArray(list, point_feature(lon, lat, props));
 		} else {
 			cJSON_AddNumberToObject(props, "longitude", lon);
 			cJSON_AddNumberToObject(props, "latitude", lat);
@@ -1460,7 +1571,47 @@ void map_geojson(struct req *r)
 	int n = ps.n;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON_AddItemToObject(out, "features", features(r, p, n, 1, &f));
+	cJSON *list = features(r, p, n, 1, &f);
+	/* Then the intermediaries and the nations, as /map.csv has them. */
+	int norgs, nnations;
+	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
+	for (int i = 0; i < norgs; i++) {
+		const struct place *o = &orgs[i];
+		cJSON *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(props, "kind", "intermediary");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddStringToObject(props, "precision", o->exact ? "exact" : "county");
+		cJSON_AddNumberToObject(props, "schools", o->n);
+		cJSON_AddItemToArray(list, point_feature(atof(coord(r, o->lon, o->exact)), atof(coord(r, o->lat, o->exact)),
+		                                         props));
+	}
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		cJSON *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(props, "kind", "nation");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddStringToObject(props, "seat", o->seat);
+		cJSON_AddStringToObject(props, "precision", "seat");
+		cJSON_AddItemToArray(list, point_feature(o->lon, o->lat, props));
+	}
+	/* The boundaries drawn: as the nations provided them, with consent. */
+	for (int i = 0; i < nnations; i++) {
+		const struct place *o = &nations[i];
+		cJSON *geom = o->outline ? cJSON_Parse(boundary_geojson(&r->arena, o->outline)) : NULL;
+		if (!geom)
+			continue;
+		cJSON *feat = cJSON_CreateObject(), *props = cJSON_CreateObject();
+		cJSON_AddStringToObject(feat, "type", "Feature");
+		cJSON_AddItemToObject(feat, "geometry", geom);
+		cJSON_AddStringToObject(props, "kind", "boundary");
+		cJSON_AddNumberToObject(props, "id", (double)o->id);
+		cJSON_AddStringToObject(props, "name", o->name);
+		cJSON_AddItemToObject(feat, "properties", props);
+		cJSON_AddItemToArray(list, feat);
+	}
+	cJSON_AddItemToObject(out, "features", list);
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
 	reply_json(r, out, "application/geo+json");
@@ -1647,6 +1798,12 @@ void map_json(struct req *r)
 		cJSON_AddNumberToObject(x, "longitude", o->lon);
 		cJSON_AddNumberToObject(x, "latitude", o->lat);
 		add_xy(r, x, o->lon, o->lat);
+		if (o->outline) {
+			struct buf km = BUF_IN(&r->arena);
+			boundary_json_km(&km, o->outline);
+			cJSON_AddRawToObject(x, "boundary", buf_str(&km));
+			buf_free(&km);
+		}
 		cJSON_AddItemToArray(jn, x);
 	}
 	/* Ties between two schools both shown. */

@@ -47,6 +47,71 @@ enum vis policy_row(struct req *r, sqlite3_stmt *st, int col)
 	return policy_decide(r->user, &f);
 }
 
+/* The ids of a statement's first column, in the order it gives them
+ * (sorted, for bsearch), and with ok the second column's 0 or 1. */
+static int ids_read(struct req *r, sqlite3_stmt *st, long long **ids, signed char **ok)
+{
+	int n = 0, cap = 16;
+	long long *v = arena_alloc(&r->arena, sizeof *v * (size_t)cap);
+	signed char *o = ok ? arena_alloc(&r->arena, (size_t)cap) : NULL;
+	while (db_step(r, st)) {
+		if (n == cap) {
+			long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
+			memcpy(more, v, sizeof *v * (size_t)n);
+			v = more;
+			if (ok) {
+				signed char *omore = arena_alloc(&r->arena, (size_t)cap * 2);
+				memcpy(omore, o, (size_t)n);
+				o = omore;
+			}
+			cap *= 2;
+		}
+		v[n] = db_col_int(st, 0);
+		if (ok)
+			o[n] = (signed char)(db_col_int(st, 1) != 0);
+		n++;
+	}
+	*ids = v;
+	if (ok)
+		*ok = o;
+	return n;
+}
+
+void policy_ties_read(struct req *r, struct policy_ties *t)
+{
+	/* The same sets as POLICY_COLUMNS' subqueries, read once. */
+	t->nleads = ids_read(r, db_q(r, "SELECT DISTINCT school_id FROM user_schools WHERE user_id = ? ORDER BY 1", "I",
+	                             r->user->id), &t->leads, NULL);
+	t->nserves = ids_read(r, db_q(r, "SELECT DISTINCT gs.school_id FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id"
+	                                 " WHERE g.org_id = ? AND g.stage = 'active' AND gs.from_date <= date('now')"
+	                                 "   AND (gs.to_date IS NULL OR gs.to_date >= date('now')) ORDER BY 1", "I",
+	                              r->user->org_id), &t->serves, NULL);
+	t->nprofile = ids_read(r, db_q(r, "SELECT school_id, value = 'allowed' FROM school_consent"
+	                                  " WHERE use_name = 'intermediary_profile' ORDER BY school_id", ""),
+	                       &t->profile, &t->profile_ok);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+enum vis policy_decide_tied(const struct user *viewer, const struct policy_ties *t, long long school,
+                            long long nation_id, const char *sharing)
+{
+	const long long *p = bsearch(&school, t->profile, (size_t)t->nprofile, sizeof *t->profile, cmp_ll);
+	struct school_facts f = {
+		.nation_id = nation_id,
+		.sharing = sharing,
+		.viewer_leads = bsearch(&school, t->leads, (size_t)t->nleads, sizeof *t->leads, cmp_ll) != NULL,
+		.viewer_serves = bsearch(&school, t->serves, (size_t)t->nserves, sizeof *t->serves, cmp_ll) != NULL,
+		.intermediary_profile = p ? t->profile_ok[p - t->profile]
+		                          : !strcmp(policy_consent_default("intermediary_profile", nation_id), "allowed"),
+	};
+	return policy_decide(viewer, &f);
+}
+
 enum vis policy_school(struct req *r, long long school_id)
 {
 	if (!r->user)

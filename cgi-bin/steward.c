@@ -10,6 +10,7 @@
  *                       links a leader to them
  *
  * Everything is read at request time: a change applies at once. */
+#include "boundary.h"
 #include "csv.h"
 #include "db.h"
 #include "handlers.h"
@@ -131,6 +132,34 @@ static void steward_history(struct req *r, long long nation)
 		html(r, "<p class=\"hint\">Only the 200 newest changes are listed.</p>\n");
 }
 
+/* The version of a nation's boundary the steward is shown: the change
+ * that stored it (0: none), so that consent goes to the one seen. */
+static long long boundary_version(struct req *r, long long nation)
+{
+	return db_int(r, 0, "SELECT max(c.id) FROM boundary_changes c JOIN nation_boundaries b ON b.nation_id = c.nation_id"
+	                    " WHERE c.nation_id = ? AND c.what IN ('added', 'replaced')", "I", nation);
+}
+
+/* The nation's boundary, if an admin added one: what it is, and consent
+ * to drawing it on the map, or its withdrawal. */
+static void steward_boundary(struct req *r, long long nation)
+{
+	html(r, "<h2 id=\"boundary\">Your nation's boundary on the map</h2>\n");
+	boundary_status(r, nation);
+	long long version = boundary_version(r, nation);
+	if (!version)
+		return;
+	int drawn = db_int(r, 0, "SELECT consent_by IS NOT NULL FROM nation_boundaries WHERE nation_id = ?", "I", nation) > 0;
+	form_begin(r, "/steward/boundary");
+	html(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">\n"
+	        "<input type=\"hidden\" name=\"consent\" value=\"%s\">\n", version, drawn ? "no" : "yes");
+	if (drawn)
+		html(r, "<button type=\"submit\" class=\"secondary\">Withdraw consent: stop drawing it</button>\n");
+	else
+		html(r, "<button type=\"submit\">Consent: draw this boundary on the map</button>\n");
+	form_end(r);
+}
+
 static void steward_view(struct req *r, const struct form_errors *e)
 {
 	long long nation = r->user->nation_id;
@@ -144,6 +173,13 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	const char *msg = req_query(r, "msg");
 	if (msg && !strcmp(msg, "saved") && (!e || !e->n))
 		page_notice(r, "Saved. The change applies at once to every page and export.");
+	else if (msg && !strcmp(msg, "consented"))
+		page_notice(r, "Consent given: the map draws your nation's boundary.");
+	else if (msg && !strcmp(msg, "withdrawn"))
+		page_notice(r, "Consent withdrawn: the map no longer draws your nation's boundary.");
+	else if (msg && !strcmp(msg, "changed"))
+		page_notice(r, "The boundary was replaced or deleted since you looked at it, so nothing was changed."
+		               " Look at it below and choose again.");
 	html(r, "<p>The schools of <strong>%s</strong>. Each starts at the most restrictive"
 	        " level until you choose otherwise.</p>\n"
 	        "<p><a href=\"/steward/usage\">See every use of your schools' data</a> (who, when, what, how many"
@@ -215,6 +251,7 @@ static void steward_view(struct req *r, const struct form_errors *e)
 	if (n)
 		html(r, "<button type=\"submit\">Save sharing levels, uses and labels</button>\n");
 	form_end(r);
+	steward_boundary(r, nation);
 	steward_history(r, nation);
 	page_end(r);
 }
@@ -344,6 +381,32 @@ void steward_submit(struct req *r)
 	}
 	db_commit(r);
 	req_redirect(r, "/steward?msg=saved");
+}
+
+/* Consent to drawing the nation's boundary (consent=yes), or its
+ * withdrawal (no): only to the version the steward was shown. */
+void steward_boundary_submit(struct req *r)
+{
+	long long nation = r->user->nation_id;
+	const char *consent = req_form(r, "consent"), *v = req_form(r, "version");
+	if (!consent || (strcmp(consent, "yes") && strcmp(consent, "no")))
+		req_fail(r, 400, "consent is yes or no");
+	int yes = !strcmp(consent, "yes");
+	db_begin(r);
+	if (!v || atoll(v) != boundary_version(r, nation) || !atoll(v)) {
+		db_commit(r);
+		req_redirect(r, "/steward?msg=changed#boundary");
+		return;
+	}
+	int drawn = db_int(r, 0, "SELECT consent_by IS NOT NULL FROM nation_boundaries WHERE nation_id = ?", "I", nation) > 0;
+	if (drawn != yes) {         /* else already so: a retried click */
+		db_exec(r, "UPDATE nation_boundaries SET consent_by = CASE WHEN ?1 THEN ?2 END,"
+		           " consent_at = CASE WHEN ?1 THEN unixepoch() END WHERE nation_id = ?3", "iII", yes, r->user->id, nation);
+		db_exec(r, "INSERT INTO boundary_changes (nation_id, changed_by, what) VALUES (?, ?, ?)", "IIt", nation,
+		        r->user->id, yes ? "consented" : "withdrawn");
+	}
+	db_commit(r);
+	req_redirect(r, yes ? "/steward?msg=consented#boundary" : "/steward?msg=withdrawn#boundary");
 }
 
 /* ---- /steward/usage ------------------------------------------------------------ */

@@ -97,6 +97,8 @@ void geo_view_fit(struct geo_view *v, int width, int height, int margin);
  * so a link with a stale code still shows a map). */
 int geo_view_fit_state(struct geo_view *v, const char *state, int width, int height, int margin);
 int geo_view_fit_county(struct geo_view *v, const char *fips, int width, int height, int margin);
+/* The same for a box in projected metres (a nation's boundary). */
+void geo_view_fit_box(struct geo_view *v, const struct geo_box *xy, int width, int height, int margin);
 /* A position (degrees) in the view's SVG units. */
 void geo_to_svg(const struct geo_view *v, double lon, double lat, double *sx, double *sy);
 

@@ -72,6 +72,11 @@ void cohorts_json(struct req *r);
 /* outbox.c */
 void outbox_page(struct req *r);
 
+/* nations.c */
+void nations_page(struct req *r);
+void nation_page(struct req *r);
+void nation_submit(struct req *r);
+
 /* map.c */
 void map_page(struct req *r);
 void map_csv(struct req *r);
@@ -192,6 +197,7 @@ const char *wants_list_of(const char *question);
 /* steward.c */
 void steward_page(struct req *r);
 void steward_submit(struct req *r);
+void steward_boundary_submit(struct req *r);
 void steward_usage_page(struct req *r);
 void steward_usage_csv(struct req *r);
 void steward_leaders_page(struct req *r);

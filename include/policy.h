@@ -137,6 +137,23 @@ int policy_map_placement(enum vis v, const char *consent);
 	"   THEN s.sharing <> 'private' OR " POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed'" \
 	" ELSE s.sharing = 'network' END)"
 
+/* The viewer's ties to schools read once, for a walk over a national
+ * network's schools where POLICY_COLUMNS would look each school up in
+ * them (the map): the schools the viewer leads, those its organization
+ * serves today, and the stewards' intermediary_profile consents, each
+ * sorted by school id (arena). */
+struct policy_ties {
+	long long *leads, *serves, *profile;
+	signed char *profile_ok;        /* profile[i]'s consent is 'allowed' */
+	int nleads, nserves, nprofile;
+};
+void policy_ties_read(struct req *r, struct policy_ties *t);
+/* policy_decide() for school, its nation (0: none) and sharing level, the
+ * facts about the viewer's ties taken from t: the same decision as
+ * policy_row() on POLICY_COLUMNS (a unit test holds them together). */
+enum vis policy_decide_tied(const struct user *viewer, const struct policy_ties *t, long long school,
+                            long long nation_id, const char *sharing);
+
 /* Decide for a row whose POLICY_COLUMNS start at column col. */
 struct sqlite3_stmt;
 enum vis policy_row(struct req *r, struct sqlite3_stmt *st, int col);

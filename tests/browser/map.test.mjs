@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startStack, stopStack, launch, newPage, axe, signIn, tabTo, OUT } from './lib.mjs';
 
 let stack, browser;
@@ -207,5 +208,114 @@ for (const width of [1280, 390]) {
     await js.screenshot({ path: join(OUT, `map-js-cohort-${width}.png`), fullPage: false });
     assert.deepEqual(js.problems, []);
     await js.context().close();
+  });
+}
+
+// A nation's boundary: an admin adds the one the nation provides (a file),
+// it is not drawn until the nation's steward consents on their page, and
+// then the map draws it, in the server's drawing and in the script's map.
+// By keyboard where a person would use one; axe-core and the phone's width
+// on every page.
+function stewardNation() {
+  const out = execFileSync('sqlite3', [join(stack.dir, 'ilnet.db'),
+    "SELECT n.id || '|' || n.name || '|' || n.seat_lon || '|' || n.seat_lat FROM users u JOIN nations n"
+    + " ON n.id = u.nation_id WHERE u.email = 'steward@example.org'"]).toString().trim().split('|');
+  return { id: out[0], name: out[1], lon: Number(out[2]), lat: Number(out[3]) };
+}
+
+for (const width of [1280, 390]) {
+  test(`an admin adds a nation's boundary, its steward consents, the map draws it, ${width} px wide`, async () => {
+    const n = stewardNation();
+    const r = (x) => Math.round(x * 100) / 100;
+    const ring = [[-0.25, -0.15], [0.25, -0.15], [0.3, 0.1], [0, 0.2], [-0.25, 0.1], [-0.25, -0.15]]
+      .map(([dx, dy]) => [r(n.lon + dx), r(n.lat + dy)]);
+    const admin = await newPage(browser);
+    await admin.setViewportSize({ width, height: 900 });
+    await signIn(admin, stack.base, 'admin@example.org');
+    await admin.goto(`${stack.base}/map`);
+    await press(admin, 'a[href="/admin/nations"]');
+    assert.deepEqual(await axe(admin), [], 'axe on /admin/nations');
+    await fits(admin, '/admin/nations');
+    await press(admin, `a[href="/admin/nations/${n.id}"]`);
+    // First a file that is not a boundary: said on the same page.
+    await admin.setInputFiles('#f-file', { name: 'boundary.geojson', mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify({ type: 'Point', coordinates: [n.lon, n.lat] })) });
+    await tabTo(admin, '#f-source');
+    await admin.keyboard.type('Tribal GIS office, 2026');
+    await press(admin, 'form[enctype] button[type="submit"]');
+    await admin.locator('.error-summary').waitFor();
+    assert.match(await admin.locator('.error-summary').innerText(), /holds a Point/);
+    assert.equal(await admin.inputValue('#f-source'), 'Tribal GIS office, 2026', 'the input is kept');
+    assert.deepEqual(await axe(admin), [], 'axe on the refused boundary');
+    await fits(admin, 'the refused boundary');
+    await admin.screenshot({ path: join(OUT, `boundary-error-${width}.png`), fullPage: true });
+    // Then the nation's boundary.
+    await admin.fill('#f-geojson', '');
+    await admin.setInputFiles('#f-file', { name: 'boundary.geojson', mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify({ type: 'Feature', properties: {},
+        geometry: { type: 'Polygon', coordinates: [ring] } })) });
+    await press(admin, 'form[enctype] button[type="submit"]');
+    assert.match(await admin.locator('[role="status"]').innerText(), /drawn once the nation's data steward consents/);
+    assert.match(await admin.locator('main').innerText(), /It is not drawn/);
+    assert.ok(await admin.locator('figure.mini-map path.boundary').count() === 1, 'a small map of it');
+    assert.deepEqual(await axe(admin), [], 'axe on the stored boundary');
+    await fits(admin, 'the stored boundary');
+    await admin.screenshot({ path: join(OUT, `boundary-admin-${width}.png`), fullPage: true });
+    await admin.goto(`${stack.base}/map`);
+    assert.equal(await admin.locator('figure.map path.boundary').count(), 0, 'not drawn before consent');
+    await admin.context().close();
+
+    // The steward sees it and consents, by keyboard.
+    const steward = await newPage(browser);
+    await steward.setViewportSize({ width, height: 900 });
+    await signIn(steward, stack.base, 'steward@example.org');
+    await press(steward, 'nav a[href="/steward"]');
+    assert.ok(await steward.locator('#boundary ~ figure path.boundary').count() === 1, 'the steward sees what is asked');
+    assert.deepEqual(await axe(steward), [], 'axe on /steward with a boundary');
+    await fits(steward, '/steward');
+    await press(steward, 'form[action="/steward/boundary"] button');
+    assert.match(await steward.locator('[role="status"]').innerText(), /Consent given/);
+    assert.match(await steward.locator('form[action="/steward/boundary"] button').innerText(), /Withdraw consent/);
+    await steward.locator('#boundary').scrollIntoViewIfNeeded();
+    await steward.screenshot({ path: join(OUT, `boundary-steward-${width}.png`), fullPage: false });
+
+    // Drawn: without the script, a path named by the nation's title.
+    const staff = await newPage(browser);
+    await staff.setViewportSize({ width, height: 900 });
+    await staff.route('**/static/map.js*', (route) => route.abort());
+    await signIn(staff, stack.base, 'staff@example.org');
+    await staff.goto(`${stack.base}/map`);
+    const title = await staff.locator('figure.map path.boundary title').textContent();
+    assert.equal(title, `${n.name} \u2014 its boundary, as the nation provided it`);
+    assert.match(await staff.locator('details.nations-list').textContent(), /its boundary drawn, as the nation provided it/);
+    assert.deepEqual(await axe(staff), [], 'axe on /map with a boundary');
+    await fits(staff, '/map with a boundary');
+    await staff.locator('details.nations-list > summary').click();
+    await staff.locator('details.orgs-list > summary').click();
+    await staff.locator('.map-side').screenshot({ path: join(OUT, `boundary-map-side-${width}.png`) });
+    await staff.goto(`${stack.base}/map?state=${n.lon < -96.6 ? (n.lat > 45.94 ? 'ND' : 'SD') : 'MN'}`);
+    await staff.screenshot({ path: join(OUT, `boundary-map-${width}.png`), fullPage: false });
+    await staff.context().close();
+    // With it: Leaflet's vector layer draws it too.
+    const js = await newPage(browser);
+    await js.setViewportSize({ width, height: 900 });
+    await signIn(js, stack.base, 'staff@example.org');
+    await js.goto(`${stack.base}/map`);
+    await js.locator('#leaflet-map path.boundary').waitFor();
+    assert.deepEqual(await axe(js), [], 'axe on the script\u2019s map with a boundary');
+    await js.locator('#leaflet-map').screenshot({ path: join(OUT, `boundary-map-js-${width}.png`) });
+    assert.deepEqual(js.problems, []);
+    await js.context().close();
+
+    // Withdrawn: gone from the map at once.
+    await press(steward, 'form[action="/steward/boundary"] button');
+    assert.match(await steward.locator('[role="status"]').innerText(), /Consent withdrawn/);
+    const after = await newPage(browser);
+    await signIn(after, stack.base, 'staff@example.org');
+    await after.goto(`${stack.base}/map`);
+    assert.equal(await after.locator('figure.map path.boundary').count(), 0, 'not drawn once withdrawn');
+    await after.context().close();
+    assert.deepEqual(steward.problems, []);
+    await steward.context().close();
   });
 }

@@ -43,6 +43,19 @@ static long long shown_on_page(const struct resp *r)
 	return n;
 }
 
+/* A count in a "(N)" after marker on the page. */
+static long long listed_on_page(const struct resp *r, const char *marker)
+{
+	const char *p = strstr(r->body, marker);
+	ck_assert_msg(p != NULL, "no %s", marker);
+	return atoll(p + strlen(marker));
+}
+
+static char *ids_in(const char *body, const char *start, const char *end, const char *prefix);
+
+/* The page, /map.csv, /map.geojson and /api/v1/map under query: as many
+ * schools in each, and the same intermediaries and nations, one by one,
+ * each export's intermediary at the same position. */
 static void agree(struct client *c, const char *query)
 {
 	char path[256];
@@ -50,23 +63,74 @@ static void agree(struct client *c, const char *query)
 	struct resp *page = http_get(c, path);
 	ck_assert_int_eq(page->status, 200);
 	long long n = shown_on_page(page);
+	long long norgs = listed_on_page(page, "The intermediaries on the map (");
+	long long nnations = listed_on_page(page, "The Native nations on the map (");
+	char *page_orgs = ids_in(page->body, "<details class=\"orgs-list\">", "</details>", "org=");
+	char *page_nations = ids_in(page->body, "<details class=\"nations-list\">", "</details>", "nation=");
 	resp_free(page);
 	snprintf(path, sizeof path, "/map.csv%s", query);
 	struct resp *csv = http_get(c, path);
 	ck_assert_int_eq(csv->status, 200);
-	ck_assert_int_eq(count_of(csv->body, "\r\n") - 1, n);
-	resp_free(csv);
+	ck_assert(!strncmp(csv->body, "kind,id,name,", 13));
+	ck_assert_int_eq(count_of(csv->body, "\r\n") - 1, n + norgs + nnations);
+	ck_assert_int_eq(count_of(csv->body, "\r\nschool,"), n);
+	char *csv_orgs = ids_in(csv->body, NULL, NULL, "\r\nintermediary,");
+	char *csv_nations = ids_in(csv->body, NULL, NULL, "\r\nnation,");
 	snprintf(path, sizeof path, "/map.geojson%s", query);
 	struct resp *geo = http_get(c, path);
 	ck_assert_int_eq(geo->status, 200);
-	ck_assert_int_eq(count_of(geo->body, "\"type\":\"Feature\""), n);
-	resp_free(geo);
+	ck_assert_int_eq(count_of(geo->body, "\"type\":\"Feature\""), n + norgs + nnations);
+	ck_assert_int_eq(count_of(geo->body, "\"kind\":\"school\""), n);
+	char *geo_orgs = ids_in(geo->body, NULL, NULL, "\"kind\":\"intermediary\",\"id\":");
+	char *geo_nations = ids_in(geo->body, NULL, NULL, "\"kind\":\"nation\",\"id\":");
 	snprintf(path, sizeof path, "/api/v1/map%s", query);
 	struct resp *api = http_get(c, path);
 	ck_assert_int_eq(api->status, 200);
 	char want[64];
 	snprintf(want, sizeof want, "\"total\":%lld,", n);
 	ck_assert_msg(strstr(api->body, want) != NULL, "%s: %s", path, want);
+	char *api_orgs = ids_in(api->body, "\"intermediaries\":[", "],\"cohorts\"", "{\"id\":");
+	char *api_nations = ids_in(api->body, "\"nations\":[", "],\"ties\"", "{\"id\":");
+	ck_assert_int_eq(norgs, *page_orgs ? count_of(page_orgs, ",") + 1 : 0);
+	ck_assert_int_eq(nnations, *page_nations ? count_of(page_nations, ",") + 1 : 0);
+	ck_assert_msg(!strcmp(page_orgs, csv_orgs) && !strcmp(page_orgs, geo_orgs) && !strcmp(page_orgs, api_orgs),
+	              "%s: intermediaries %s | %s | %s | %s", query, page_orgs, csv_orgs, geo_orgs, api_orgs);
+	ck_assert_msg(!strcmp(page_nations, csv_nations) && !strcmp(page_nations, geo_nations) &&
+	              !strcmp(page_nations, api_nations), "%s: nations %s | %s | %s | %s", query, page_nations,
+	              csv_nations, geo_nations, api_nations);
+	/* The first intermediary where every export places it. */
+	const char *row = strstr(csv->body, "\r\nintermediary,");
+	if (row) {
+		long long id = atoll(row + strlen("\r\nintermediary,"));
+		const char *q = row + 2;
+		for (int k = 0; k < 6; k++)
+			q = strchr(q, ',') + 1;
+		char lon[32], lat[32];
+		ck_assert_int_eq(sscanf(q, "%31[^,],%31[^,]", lon, lat), 2);
+		char g[256];
+		snprintf(g, sizeof g, "\"kind\":\"intermediary\",\"id\":%lld,", id);
+		const char *gf = strstr(geo->body, g);
+		ck_assert(gf != NULL);
+		while (gf > geo->body && strncmp(gf, "\"coordinates\":[", 15))
+			gf--;
+		snprintf(g, sizeof g, "\"coordinates\":[%.15g,%.15g]", atof(lon), atof(lat));
+		ck_assert_msg(!strncmp(gf, g, strlen(g)), "%s: %.60s, not %s", query, gf, g);
+		snprintf(g, sizeof g, "{\"id\":%lld,", id);
+		const char *af = strstr(strstr(api->body, "\"intermediaries\":["), g);
+		ck_assert(af != NULL);
+		snprintf(g, sizeof g, "\"longitude\":%.15g,\"latitude\":%.15g,", atof(lon), atof(lat));
+		ck_assert_msg(strstr(af, g) != NULL, "%s: the API places %lld elsewhere than %s", query, id, g);
+	}
+	free(page_orgs);
+	free(page_nations);
+	free(csv_orgs);
+	free(csv_nations);
+	free(geo_orgs);
+	free(geo_nations);
+	free(api_orgs);
+	free(api_nations);
+	resp_free(csv);
+	resp_free(geo);
 	resp_free(api);
 }
 
@@ -115,6 +179,7 @@ static void no_exact_position(struct client *c, const char *reader_sql)
 	static const char *const outputs[] = { "/map", "/map.csv", "/map.geojson", "/api/v1/map", "/map?state=MN",
 	                                       "/map?zoom=ND", "/api/v1/map?colour=cultural", "/map?org=1",
 	                                       "/api/v1/map?org=1", "/map?zoom=MN&cultural_min=0", "/api/v1/map/outlines",
+	                                       "/map.csv?org=1", "/map.geojson?state=SD",
 	                                       NULL };
 	char *bodies[16];
 	int nb = 0;
@@ -446,12 +511,12 @@ static char *same_schools(struct client *c, const char *query)
 	snprintf(path, sizeof path, "/map.csv%s", query);
 	r = http_get(c, path);
 	ck_assert_int_eq(r->status, 200);
-	char *csv = ids_in(r->body, "\r\n", NULL, "\r\n");
+	char *csv = ids_in(r->body, "\r\n", NULL, "\r\nschool,");
 	resp_free(r);
 	snprintf(path, sizeof path, "/map.geojson%s", query);
 	r = http_get(c, path);
 	ck_assert_int_eq(r->status, 200);
-	char *geo = ids_in(r->body, NULL, NULL, "\"properties\":{\"id\":");
+	char *geo = ids_in(r->body, NULL, NULL, "\"properties\":{\"kind\":\"school\",\"id\":");
 	resp_free(r);
 	snprintf(path, sizeof path, "/api/v1/map%s", query);
 	r = http_get(c, path);

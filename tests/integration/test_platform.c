@@ -906,6 +906,7 @@ Suite *platform_suite(void)
 	{ void add_paging_cases(Suite *); add_paging_cases(s); }
 	{ void add_connect_cases(Suite *); add_connect_cases(s); }
 	{ void add_map_cases(Suite *); add_map_cases(s); }
+	{ void add_boundary_cases(Suite *); add_boundary_cases(s); }
 	{ void add_onboarding_cases(Suite *); add_onboarding_cases(s); }
 	{ void add_records_cases(Suite *); add_records_cases(s); }
 	{ void add_season_cases(Suite *); add_season_cases(s); }

@@ -367,6 +367,9 @@ static void prefilter_against_decide(struct req *r)
 	for (size_t k = 0; k < sizeof users / sizeof users[0]; k++) {
 		r->user = &users[k];
 		int shown = 0;
+		/* The ties read once (the map's walk) decide as the columns do. */
+		struct policy_ties ties;
+		policy_ties_read(r, &ties);
 		sqlite3_stmt *st = db_q(r, "SELECT s.id, " POLICY_COLUMNS ", " POLICY_VISIBLE_SQL("?3", "?1", "?2", "?4")
 		                           " FROM schools s ORDER BY s.id", "IItI",
 		                        users[k].id, users[k].org_id, role_name(users[k].role), users[k].nation_id);
@@ -376,6 +379,9 @@ static void prefilter_against_decide(struct req *r)
 			shown += v != VIS_HIDDEN;
 			ck_assert_msg(db_col_int(st, 6) == (v != VIS_HIDDEN), "school %lld, role %s: SQL %lld, policy %d",
 			              db_col_int(st, 0), role_name(users[k].role), db_col_int(st, 6), (int)v);
+			enum vis t = policy_decide_tied(r->user, &ties, db_col_int(st, 0), db_col_int(st, 1), db_col_view(st, 2));
+			ck_assert_msg(t == v, "school %lld, role %s: tied %d, policy %d", db_col_int(st, 0),
+			              role_name(users[k].role), (int)t, (int)v);
 		}
 		ck_assert_int_gt(shown, 0);
 	}

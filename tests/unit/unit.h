@@ -28,6 +28,7 @@ Suite *geo_suite(void);
 Suite *season_suite(void);
 Suite *convening_suite(void);
 Suite *cohorts_suite(void);
+Suite *boundary_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */

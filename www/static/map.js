@@ -68,8 +68,10 @@
     var cap = fig.querySelector('figcaption');
     if (cap) cap.textContent = 'Schools as dots coloured as the legend says; a numbered circle is several schools' +
       ' close together (select it to zoom in); squares are intermediaries, joined by grey lines to the schools they' +
-      ' serve; purple lines are site visits; triangles are Native nations\u2019 governments. Select a school for' +
-      ' its card.';
+      ' serve; purple lines are site visits; triangles are Native nations\u2019 governments' +
+      (data.nations.some(function (n) { return n.boundary; })
+        ? '; a dashed outline is a nation\u2019s boundary, as the nation provided it' : '') +
+      '. Select a school for its card.';
 
     var map = L.map(holder, { crs: L.CRS.Simple, minZoom: -3, maxZoom: 6, zoomSnap: 0.25,
                               attributionControl: false, keyboardPanDelta: 120,
@@ -94,6 +96,18 @@
     }
     L.polyline(lines(outlines.county), { interactive: false, color: '#c3ccd5', weight: 0.8 }).addTo(map);
     L.polyline(lines(outlines.state), { interactive: false, color: '#59636e', weight: 1.6 }).addTo(map);
+
+    // A nation's boundary, only as the nation provided it and while its
+    // steward consents (the server sends none otherwise): under the rest,
+    // labelled by the nation's name.
+    data.nations.forEach(function (n) {
+      if (!n.boundary) return;
+      var polys = n.boundary.map(function (rings) { return lines(rings); });
+      L.polygon(polys, { interactive: true, bubblingMouseEvents: false, color: '#7a4a12', weight: 1.5,
+                         dashArray: '4 3', fillColor: '#c9a46b', fillOpacity: 0.18, className: 'boundary' })
+        .bindTooltip(n.name + ' \u2014 its boundary, as the nation provided it', { sticky: true })
+        .addTo(map);
+    });
 
     // The nations: labelled places at their governments' towns.
     data.nations.forEach(function (n) {
