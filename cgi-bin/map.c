@@ -1007,7 +1007,9 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	     outlines ? "; a dashed outline is a nation's boundary, as the nation provided it" : "");
 }
 
-static void legend(struct req *r, const struct filters *f)
+/* boundaries: how many nations' boundaries the map draws (the entry for
+ * them is shown only then). */
+static void legend(struct req *r, const struct filters *f, int boundaries)
 {
 	html(r, "<h2 class=\"visually-hidden\">Legend</h2>\n<ul class=\"legend\">\n");
 	int n = strcmp(f->colour, "stage") ? 4 : NSTAGES;
@@ -1035,9 +1037,10 @@ static void legend(struct req *r, const struct filters *f)
 	}
 	html(r, "</ul>\n<ul class=\"legend\">\n<li><span class=\"swatch org\" aria-hidden=\"true\"></span>"
 	        "An intermediary, at the centre of the schools it serves shown</li>\n"
-	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town</li>\n"
-	        "<li><span class=\"swatch boundary\" aria-hidden=\"true\"></span>A nation's boundary, drawn only as the"
-	        " nation provided it and with its consent</li>\n");
+	        "<li><span class=\"swatch nation\" aria-hidden=\"true\"></span>A Native nation, at its government's town</li>\n");
+	if (boundaries)
+		html(r, "<li><span class=\"swatch boundary\" aria-hidden=\"true\"></span>A nation's boundary, drawn only as the"
+		        " nation provided it and with its consent</li>\n");
 	html(r, "</ul>\n");
 }
 
@@ -1202,7 +1205,10 @@ void map_page(struct req *r)
 	html(r, "<div class=\"map-wrap\">\n");
 	map_svg(r, &f, &ps, orgs, norgs, nations, nnations, ct, nct);
 	html(r, "<div class=\"map-side\">\n");
-	legend(r, &f);
+	int boundaries = 0;
+	for (int i = 0; i < nnations; i++)
+		boundaries += nations[i].outline != NULL;
+	legend(r, &f, boundaries);
 	card(r, &f, &ps, ct, nct);
 	/* The nations by name, as the map marks them. */
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);

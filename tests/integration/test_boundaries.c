@@ -47,6 +47,8 @@ static int drawn_for(struct client *c)
 	int a = resp_has(page, "<path class=\"boundary\""), b = resp_has(api, "\"boundary\":[[["),
 	    g = resp_has(geo, "\"kind\":\"boundary\"");
 	ck_assert_msg(a == b && b == g, "drawn in the page %d, the JSON %d, the GeoJSON %d", a, b, g);
+	/* The legend names a boundary only when one is drawn. */
+	ck_assert_int_eq(resp_has(page, "swatch boundary"), a);
 	if (a) {
 		char *name;
 		char sql[128];
