@@ -62,6 +62,18 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *v, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	int want = *cap > 0 ? 2 * *cap : 16;
+	void *more = arena_alloc(a, size * (size_t)want);
+	if (n > 0)
+		memcpy(more, v, size * (size_t)n);
+	*cap = want;
+	return more;
+}
+
 void *arena_zalloc(struct arena *a, size_t n)
 {
 	void *p = arena_alloc(a, n);

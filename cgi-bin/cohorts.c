@@ -219,13 +219,7 @@ static int members_shown(struct req *r, long long cohort, struct member **out, s
 	while (db_step(r, st)) {
 		if (!member_read(r, st, &m))
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			struct member *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
-			if (n)
-				memcpy(more, v, sizeof *more * (size_t)n);
-			v = more;
-		}
+		v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
 		v[n++] = m;
 		if (m.school && used)
 			usage_count_school(r, used, m.school, m.nation, m.v);
@@ -261,13 +255,7 @@ static void marks_load(struct req *r, long long cohort, struct marks *k)
 	sqlite3_stmt *st = db_q(r, "SELECT a.session_id, a.member_id FROM cohort_attendance a"
 	                           "  JOIN cohort_sessions x ON x.id = a.session_id WHERE x.cohort_id = ?", "I", cohort);
 	while (db_step(r, st)) {
-		if (k->n == cap) {
-			cap = cap ? 2 * cap : 64;
-			long long *more = arena_alloc(&r->arena, sizeof *more * 2 * (size_t)cap);
-			if (k->n)
-				memcpy(more, k->v, sizeof *more * 2 * (size_t)k->n);
-			k->v = more;
-		}
+		k->v = arena_grow(&r->arena, k->v, k->n, &cap, 2 * sizeof *k->v);   /* session, member */
 		k->v[2 * k->n] = db_col_int(st, 0);
 		k->v[2 * k->n + 1] = db_col_int(st, 1);
 		k->n++;
@@ -1503,14 +1491,7 @@ void cohorts_json(struct req *r)
 
 void timeline_add(struct req *r, struct timeline *t, const char *date, const char *kind, const char *markup)
 {
-	if (t->n == t->cap) {
-		int cap = t->cap ? 2 * t->cap : 32;
-		struct timeline_entry *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
-		if (t->n)
-			memcpy(more, t->v, sizeof *more * (size_t)t->n);
-		t->v = more;
-		t->cap = cap;
-	}
+	t->v = arena_grow(&r->arena, t->v, t->n, &t->cap, sizeof *t->v);
 	t->v[t->n++] = (struct timeline_entry){ date, kind, markup };
 }
 

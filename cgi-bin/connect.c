@@ -1558,8 +1558,8 @@ static int report_rows(struct req *r, struct row **out, struct usage_tally *used
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "  JOIN schools hs ON hs.id = o.school_id JOIN schools vs ON vs.id = b.school_id"
 	    " ORDER BY o.starts_at, b.id LIMIT 20000", "");
-	struct row *rows = arena_alloc(&r->arena, sizeof *rows * 64);
-	int n = 0, cap = 64;
+	struct row *rows = NULL;
+	int n = 0, cap = 0;
 	while (db_step(r, st)) {
 		long long host = db_col_int(st, 2), visitor = db_col_int(st, 3);
 		enum vis hv = policy_school(r, host), vv = policy_school(r, visitor);
@@ -1567,12 +1567,7 @@ static int report_rows(struct req *r, struct row **out, struct usage_tally *used
 			continue;
 		usage_count_school(r, used, host, db_col_int(st, 14), hv);
 		usage_count_school(r, used, visitor, db_col_int(st, 15), vv);
-		if (n == cap) {
-			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, rows, sizeof *rows * (size_t)n);
-			rows = more;
-			cap *= 2;
-		}
+		rows = arena_grow(&r->arena, rows, n, &cap, sizeof *rows);
 		struct row *x = &rows[n++];
 		x->id = db_col_int(st, 0);
 		x->opp = db_col_int(st, 1);

@@ -405,15 +405,10 @@ void convening_changed(struct req *r, const struct convening *c)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT id FROM parties WHERE convening_id = ? AND status IN ('registered', 'waitlisted',"
 	                           " 'offered', 'attended') ORDER BY id", "I", c->id);
-	int cap = 64, n = 0;
-	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)cap);
+	int cap = 0, n = 0;
+	long long *ids = NULL;
 	while (db_step(r, st)) {
-		if (n == cap) {
-			long long *more = arena_alloc(&r->arena, sizeof *ids * (size_t)cap * 2);
-			memcpy(more, ids, sizeof *ids * (size_t)n);
-			ids = more;
-			cap *= 2;
-		}
+		ids = arena_grow(&r->arena, ids, n, &cap, sizeof *ids);
 		ids[n++] = db_col_int(st, 0);
 	}
 	for (int i = 0; i < n; i++) {
@@ -436,15 +431,10 @@ int convening_invite(struct req *r, const struct convening *c)
 	    " AND u.id NOT IN (SELECT user_id FROM convening_invitations WHERE convening_id = ?1)"
 	    " AND u.id NOT IN (SELECT registered_by FROM parties WHERE convening_id = ?1 AND status <> 'cancelled')"
 	    " ORDER BY u.id", "I", c->id);
-	int cap = 64, n = 0;
-	struct { long long id; const char *email, *name; } *to = arena_alloc(&r->arena, sizeof *to * (size_t)cap);
+	int cap = 0, n = 0;
+	struct { long long id; const char *email, *name; } *to = NULL;
 	while (db_step(r, st)) {
-		if (n == cap) {
-			void *more = arena_alloc(&r->arena, sizeof *to * (size_t)cap * 2);
-			memcpy(more, to, sizeof *to * (size_t)n);
-			to = more;
-			cap *= 2;
-		}
+		to = arena_grow(&r->arena, to, n, &cap, sizeof *to);
 		to[n].id = db_col_int(st, 0);
 		to[n].email = db_col_text(r, st, 1);
 		to[n].name = db_col_text(r, st, 2);

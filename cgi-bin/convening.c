@@ -824,13 +824,7 @@ void convening_registrations_page(struct req *r)
 	struct row { long long id, school; int size; const char *by, *status, *people, *org; } *rows = NULL;
 	int n = 0, cap = 0;
 	while (db_step(r, st)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct row *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
-			if (n)
-				memcpy(more, rows, sizeof *more * (size_t)n);
-			rows = more;
-		}
+		rows = arena_grow(&r->arena, rows, n, &cap, sizeof *rows);
 		rows[n].id = db_col_int(st, 0);
 		rows[n].by = db_col_text(r, st, 1);
 		rows[n].school = db_col_int(st, 2);

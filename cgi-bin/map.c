@@ -264,15 +264,10 @@ static int tie_ids(struct req *r, long long **out)
 	                           " UNION SELECT b.school_id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	                           " WHERE " SEATS_VISITED_SQL
 	                           " ORDER BY 1", "");
-	int cap = 64, n = 0;
-	long long *ids = arena_alloc(&r->arena, sizeof *ids * (size_t)cap);
+	int cap = 0, n = 0;
+	long long *ids = NULL;
 	while (db_step(r, st)) {
-		if (n == cap) {
-			long long *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, ids, sizeof *ids * (size_t)n);
-			ids = more;
-			cap *= 2;
-		}
+		ids = arena_grow(&r->arena, ids, n, &cap, sizeof *ids);
 		ids[n++] = db_col_int(st, 0);
 	}
 	*out = ids;
@@ -604,7 +599,7 @@ static void pins_read(struct req *r, const struct filters *f, struct pins *out, 
 		long long *ids;
 		int nt = tie_ids(r, &ids);
 		for (int i = 0; i < n; i++)
-			if (bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id) && pin_passes(f, &p[i]))
+			if (nt && bsearch(&p[i].id, ids, (size_t)nt, sizeof *ids, cmp_id) && pin_passes(f, &p[i]))
 				out->by_id[k++] = &p[i];
 	} else {
 		for (int i = 0; i < n; i++)
@@ -771,13 +766,7 @@ static int cohort_ties(struct req *r, long long school, const struct pins *ps, s
 			ok = cohort_sees_members(r, id);
 			if (!ok)
 				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 4;
-				struct cohort_tie *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap);
-				if (n)
-					memcpy(more, v, sizeof *v * (size_t)n);
-				v = more;
-			}
+			v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
 			int max = (int)db_int(r, 0, "SELECT count(*) FROM cohort_members WHERE cohort_id = ?", "I", id) + 1;
 			v[n] = (struct cohort_tie){ .id = id, .name = db_col_text(r, st, 1),
 			                            .mates = arena_alloc(&r->arena, sizeof *v[n].mates * (size_t)max) };

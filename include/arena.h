@@ -32,6 +32,11 @@ void *arena_zalloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
+/* Room for one more element in v, an array of the arena holding n of
+ * *cap elements of size bytes each: v itself while n < *cap, else a copy
+ * twice as large (16 at first) with *cap updated. */
+void *arena_grow(struct arena *a, void *v, int n, int *cap, size_t size);
+
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

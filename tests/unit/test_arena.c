@@ -53,6 +53,30 @@ START_TEST(strings)
 }
 END_TEST
 
+/* An array grown one element at a time keeps every element, doubling its
+ * room only when full. */
+START_TEST(grow_keeps_elements)
+{
+	struct arena a;
+	arena_init(&a);
+	long long *v = NULL;
+	int n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		long long *before = v;
+		int had = cap;
+		v = arena_grow(&a, v, n, &cap, sizeof *v);
+		ck_assert_int_gt(cap, n);
+		if (n < had)
+			ck_assert_ptr_eq(v, before);         /* room left: the same array */
+		v[n++] = (long long)i * 7;
+	}
+	ck_assert_int_eq(cap, 1024);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(v[i], (long long)i * 7);
+	arena_free(&a);
+}
+END_TEST
+
 Suite *arena_suite(void)
 {
 	Suite *s = suite_create("arena");
@@ -60,6 +84,7 @@ Suite *arena_suite(void)
 	tcase_add_test(t, alloc_aligned_and_distinct);
 	tcase_add_test(t, large_and_many);
 	tcase_add_test(t, strings);
+	tcase_add_test(t, grow_keeps_elements);
 	suite_add_tcase(s, t);
 	return s;
 }
