@@ -440,6 +440,23 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 	html(r, "</ol>\n");
 }
 
+/* The open visits /connect lists for the viewer (a pre-filter over the
+ * hosts it may see, as the list's own). */
+static long long connect_count(struct req *r, long long now, const char *dim, const char *state)
+{
+	/* Counted per host first: each host's school and consent are read
+	 * once, not once per visit it offers. */
+	return db_int(r, 0,
+	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
+	    "   WHERE status = 'open' AND starts_at > ?1"
+	    "     AND (?2 = '' OR instr(char(10) || dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
+	    "   GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
+	    " WHERE " POLICY_CONNECT_HOST_OK " AND (?3 = '' OR s.state_code = ?3) AND "
+	    POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
+	    "ItttIII", now, dim, state, role_name(r->user->role), r->user->id, r->user->org_id,
+	    r->user->nation_id);
+}
+
 void connect_page(struct req *r)
 {
 	const char *vtz = seats_viewer_tz(r);
@@ -487,17 +504,11 @@ void connect_page(struct req *r)
 	long long now = (long long)time(NULL);
 	struct pager pg;
 	pager_init(r, &pg);
-	/* Counted per host first: each host's school and consent are read
-	 * once, not once per visit it offers. */
-	pager_total(&pg, db_int(r, 0,
-	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
-	    "   WHERE status = 'open' AND starts_at > ?1"
-	    "     AND (?2 = '' OR instr(char(10) || dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
-	    "   GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
-	    " WHERE " POLICY_CONNECT_HOST_OK " AND (?3 = '' OR s.state_code = ?3) AND "
-	    POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
-	    "ItttIII", now, dim, state, role, r->user->id, r->user->org_id,
-	    r->user->nation_id));
+	/* The first page, when the list does not fill it, is its own count
+	 * (the count reads the rows the list reads); else it is counted first. */
+	int counted = pg.page > 1;
+	if (counted)
+		pager_total(&pg, connect_count(r, now, dim, state));
 	/* Staff and admins: the same decisions without the ties' subqueries. */
 #define CONNECT_LIST_SQL(columns) \
 	    "SELECT o.id, o.starts_at, o.tz, o.minutes, o.seats - o.held, o.dimensions, o.practices, s.id, s.name," \
@@ -516,9 +527,10 @@ void connect_page(struct req *r)
 	        "<th scope=\"col\">Practices on show</th><th scope=\"col\">Seats left</th></tr></thead>\n<tbody>\n");
 	struct practices all;
 	practices_all(r, instrument_latest(r), &all);
-	int n = 0;
+	int n = 0, read = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
+		read++;
 		enum vis v = policy_row(r, st, 12);
 		if (v == VIS_HIDDEN)
 			continue;
@@ -536,6 +548,8 @@ void connect_page(struct req *r)
 	html(r, "</tbody>\n");
 	table_end(r);
 	usage_flush(r, &used, "connect");
+	if (!counted)
+		pager_total(&pg, read < pager_limit(&pg) ? read : connect_count(r, now, dim, state));
 	static const char *const keep[] = { "dimension", "state", NULL };
 	pager_nav(r, &pg, "/connect", keep, "Pages of site visits", "site visits");
 	page_end(r);
@@ -1405,11 +1419,11 @@ void opportunities_json(struct req *r)
 	long long now = (long long)time(NULL);
 	struct pager pg;
 	pager_init(r, &pg);
-	pager_total(&pg, db_int(r, 0,
-	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
-	    "   WHERE status = 'open' AND starts_at > ?1 GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
-	    " WHERE " POLICY_CONNECT_HOST_OK " AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
-	    "ItIII", now, role, r->user->id, r->user->org_id, r->user->nation_id));
+	/* Counted as /connect counts (no filter): first, unless the first
+	 * page does not fill, when it is its own count. */
+	int counted = pg.page > 1;
+	if (counted)
+		pager_total(&pg, connect_count(r, now, "", ""));
 #define OPPORTUNITIES_SQL(columns) \
 	    "SELECT o.id, o.starts_at, o.local_date, o.local_time, o.tz, o.minutes, o.seats, o.seats - o.held," \
 	    "       o.dimensions, o.practices, o.grades, o.confirm, s.id, s.name, s.city, s.state_code, " columns \
@@ -1422,12 +1436,11 @@ void opportunities_json(struct req *r)
 	    "IIItIII", r->user->id, r->user->org_id, now, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg));
 	/* Written as it goes, byte for byte what cJSON_PrintUnformatted gave for
 	 * the same tree, without building the tree (a third of the time). */
-	struct buf *j = &r->body;
-	buf_printf(j, "{\"total\":%lld,\"page\":%lld,\"per_page\":%d,\"opportunities\":[", pg.total, pg.page,
-	           PAGE_ROWS);
+	struct buf rows = BUF_IN(&r->arena), *j = &rows;
 	struct usage_tally used = {0};
-	int n = 0;
+	int n = 0, read = 0;
 	while (db_step(r, st)) {
+		read++;
 		enum vis v = policy_row(r, st, 16);
 		if (v == VIS_HIDDEN)
 			continue;
@@ -1473,8 +1486,14 @@ void opportunities_json(struct req *r)
 		json_string(j, db_col_view(st, 15));
 		buf_printf(j, "},\"url\":\"/connect/opportunities/%lld\"}", db_col_int(st, 0));
 	}
-	buf_puts(j, "]}\n");
 	usage_flush(r, &used, "/api/v1/opportunities");
+	if (!counted)
+		pager_total(&pg, read < pager_limit(&pg) ? read : connect_count(r, now, "", ""));
+	buf_printf(&r->body, "{\"total\":%lld,\"page\":%lld,\"per_page\":%d,\"opportunities\":[", pg.total, pg.page,
+	           PAGE_ROWS);
+	buf_add(&r->body, rows.p ? rows.p : "", rows.len);
+	buf_free(&rows);
+	buf_puts(&r->body, "]}\n");
 	r->content_type = "application/json";
 }
 
