@@ -1400,17 +1400,37 @@ void connect_host_submit(struct req *r)
 static void json_string(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		const unsigned char *run = p;
+		while (*p >= 32 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_add(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		const char *esc = *p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : *p == '\b' ? "\\b" : *p == '\f' ? "\\f"
 		                : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
 		if (esc)
 			buf_puts(b, esc);
-		else if (*p < 32)
-			buf_printf(b, "\\u%04x", *p);
 		else
-			buf_putc(b, (char)*p);
+			buf_printf(b, "\\u%04x", *p);
+		p++;
 	}
 	buf_putc(b, '"');
+}
+
+/* JSON text as it is (no escapes), then n in decimal. */
+static void json_int(struct buf *b, const char *key, long long n)
+{
+	char digits[24], *d = digits + sizeof digits;
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--d = '-';
+	buf_puts(b, key);
+	buf_add(b, d, (size_t)(digits + sizeof digits - d));
 }
 
 void opportunities_json(struct req *r)
@@ -1450,7 +1470,8 @@ void opportunities_json(struct req *r)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		buf_printf(j, "%s{\"id\":%lld,\"starts_at\":", n++ ? "," : "", db_col_int(st, 0));
+		json_int(j, n++ ? ",{\"id\":" : "{\"id\":", db_col_int(st, 0));
+		buf_puts(j, ",\"starts_at\":");
 		json_string(j, utc);
 		buf_puts(j, ",\"local_date\":");
 		json_string(j, db_col_view(st, 2));
@@ -1458,12 +1479,13 @@ void opportunities_json(struct req *r)
 		json_string(j, db_col_view(st, 3));
 		buf_puts(j, ",\"time_zone\":");
 		json_string(j, db_col_view(st, 4));
-		buf_printf(j, ",\"minutes\":%lld,\"seats\":%lld,\"seats_left\":%lld", db_col_int(st, 5), db_col_int(st, 6),
-		           db_col_int(st, 7));
+		json_int(j, ",\"minutes\":", db_col_int(st, 5));
+		json_int(j, ",\"seats\":", db_col_int(st, 6));
+		json_int(j, ",\"seats_left\":", db_col_int(st, 7));
 		static const int lists[] = { 8, 9 };
-		static const char *const names[] = { "dimensions", "practices" };
+		static const char *const names[] = { ",\"dimensions\":[", ",\"practices\":[" };
 		for (int k = 0; k < 2; k++) {
-			buf_printf(j, ",\"%s\":[", names[k]);
+			buf_puts(j, names[k]);
 			const char *text = db_col_text(r, st, lists[k]);
 			for (const char *p = text; *p;) {
 				const char *e = strchr(p, '\n');
@@ -1478,13 +1500,15 @@ void opportunities_json(struct req *r)
 		json_string(j, db_col_view(st, 10));
 		buf_puts(j, ",\"confirmation\":");
 		json_string(j, db_col_view(st, 11));
-		buf_printf(j, ",\"host\":{\"id\":%lld,\"name\":", db_col_int(st, 12));
+		json_int(j, ",\"host\":{\"id\":", db_col_int(st, 12));
+		buf_puts(j, ",\"name\":");
 		json_string(j, db_col_view(st, 13));
 		buf_puts(j, ",\"city\":");
 		json_string(j, db_col_view(st, 14));
 		buf_puts(j, ",\"state\":");
 		json_string(j, db_col_view(st, 15));
-		buf_printf(j, "},\"url\":\"/connect/opportunities/%lld\"}", db_col_int(st, 0));
+		json_int(j, "},\"url\":\"/connect/opportunities/", db_col_int(st, 0));
+		buf_puts(j, "\"}");
 	}
 	usage_flush(r, &used, "/api/v1/opportunities");
 	if (!counted)
