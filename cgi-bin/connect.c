@@ -376,10 +376,12 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 	    "   AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.school_id = ?5"
 	    "     AND b.status IN ('pending', 'confirmed', 'waitlisted', 'offered'))"
 	    "   AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7")
-	    " ORDER BY o.starts_at LIMIT 500",
+	    " ORDER BY o.starts_at",
 	    "IIIiItI", r->user->id, r->user->org_id, now, SUGGEST_WEEKS, school, role, r->user->nation_id);
-	struct pick *p = arena_alloc(&r->arena, sizeof *p * 500);
-	int np = 0;
+	/* Every visit is ranked: a better match later in the weeks must not
+	 * be cut for a nearer one. */
+	struct pick *p = NULL;
+	int np = 0, cap = 0;
 	struct usage_tally used = {0};
 	long long last_host = 0;
 	int host_score = -1;
@@ -389,6 +391,7 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 			continue;
 		long long host = db_col_int(st, 6);
 		usage_count_school(r, &used, host, db_col_int(st, 13), v);
+		p = arena_grow(&r->arena, p, np, &cap, sizeof *p);
 		struct pick *k = &p[np++];
 		k->match = n.weakest >= 0 && has_line(db_col_view(st, 4), grant_dimensions[n.weakest]);
 		k->practices = db_col_text(r, st, 5);
@@ -419,7 +422,8 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 		                             k->match ? lacking(pairs, k->practices, n.practices, NULL) : 0, k->km, k->left);
 	}
 	usage_flush(r, &used, "connect suggestions");
-	qsort(p, (size_t)np, sizeof *p, by_score);
+	if (np)
+		qsort(p, (size_t)np, sizeof *p, by_score);
 	html(r, "<h2 id=\"suggested\">Suggested for %s</h2>\n", school_name_for(r, school));
 	if (n.weakest >= 0)
 		html(r, "<p>From your %d scan: %s is where your school scored lowest (%d of 100)%s. These visits in the next"
@@ -1534,8 +1538,8 @@ void calendar_feed(struct req *r)
 	if (!u)
 		req_fail(r, 404, "no such calendar");
 	r->user = u;
-	struct { long long booking, opp; } ev[400];
-	int n = 0;
+	struct { long long booking, opp; } *ev = NULL;
+	int n = 0, cap = 0;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT b.id, o.id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    " WHERE b.requested_by = ?1 AND b.status = 'confirmed' AND o.status = 'open'"
@@ -1544,13 +1548,13 @@ void calendar_feed(struct req *r)
 	    " WHERE o.school_id IN (" HOSTED_SQL ") AND o.status = 'open'"
 	    "   AND o.starts_at > unixepoch() - 30 * 86400"
 	    "   AND EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'confirmed')"
-	    " ORDER BY 2 LIMIT 400", "I", u->id);
-	while (db_step(r, st))
-		if (n < 400) {
-			ev[n].booking = db_col_int(st, 0);
-			ev[n].opp = db_col_int(st, 1);
-			n++;
-		}
+	    " ORDER BY 2", "I", u->id);
+	while (db_step(r, st)) {               /* every one: a calendar never misses a visit unsaid */
+		ev = arena_grow(&r->arena, ev, n, &cap, sizeof *ev);
+		ev[n].booking = db_col_int(st, 0);
+		ev[n].opp = db_col_int(st, 1);
+		n++;
+	}
 	struct ical_event *e = arena_alloc(&r->arena, sizeof *e * (size_t)(n ? n : 1));
 	int k = 0;
 	for (int i = 0; i < n; i++) {
@@ -1636,15 +1640,20 @@ static int report_rows(struct req *r, struct row **out, struct usage_tally *used
 	    "SELECT b.id, o.id, o.school_id, b.school_id, o.starts_at, b.party, o.seats, b.status, substr(o.local_date, 1, 7),"
 	    "       hs.name || ' (' || hs.state_code || ')', vs.name || ' (' || vs.state_code || ')', o.local_date,"
 	    "       hs.state_code <> vs.state_code, coalesce(hs.nation_id, 0) <> coalesce(vs.nation_id, 0),"
-	    "       coalesce(hs.nation_id, 0), coalesce(vs.nation_id, 0), o.dimensions"
+	    "       coalesce(hs.nation_id, 0), coalesce(vs.nation_id, 0), o.dimensions, hs.sharing, vs.sharing"
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "  JOIN schools hs ON hs.id = o.school_id JOIN schools vs ON vs.id = b.school_id"
-	    " ORDER BY o.starts_at, b.id LIMIT 20000", "");
+	    " ORDER BY o.starts_at, b.id", "");
+	/* Every booking, none cut: the viewer's ties read once, and each
+	 * school decided from them (policy_decide, as policy_school does). */
+	struct policy_ties ties;
+	policy_ties_read(r, &ties);
 	struct row *rows = NULL;
 	int n = 0, cap = 0;
 	while (db_step(r, st)) {
 		long long host = db_col_int(st, 2), visitor = db_col_int(st, 3);
-		enum vis hv = policy_school(r, host), vv = policy_school(r, visitor);
+		enum vis hv = policy_decide_tied(r->user, &ties, host, db_col_int(st, 14), db_col_view(st, 17));
+		enum vis vv = policy_decide_tied(r->user, &ties, visitor, db_col_int(st, 15), db_col_view(st, 18));
 		if (hv == VIS_HIDDEN || vv == VIS_HIDDEN)
 			continue;
 		usage_count_school(r, used, host, db_col_int(st, 14), hv);
