@@ -616,15 +616,16 @@ END_TEST
 
 /* Suggestions rank every open visit in the weeks they cover: a visit
  * that suits best is not cut for the hundreds that come sooner.  A leader
- * and a host far from the demo region (the demo's visits are beyond the
- * horizon of nearness); 501 visits at the host with one seat each, then a
- * later one with four, which ranks first. */
+ * (whose school has no scan yet: nearness and seats rank) and a host at
+ * the same place, a corner of the region over 300 km from any demo
+ * school; 501 visits at the host with one seat each, then a later one
+ * with four, which ranks first. */
 START_TEST(the_best_suggestion_comes_late)
 {
 	ck_assert_int_eq(db_run("INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment,"
 	                        " sharing, lat, lon) VALUES ('Faraway visitor school', 'ND', 'Minot', 'America/Chicago',"
-	                        " 'small_rural', 0, 12, 90, 'network', 10.0, 10.0), ('Faraway host school', 'ND', 'Minot',"
-	                        " 'America/Chicago', 'small_rural', 0, 12, 90, 'network', 10.0, 10.0)"), 0);
+	                        " 'small_rural', 0, 12, 90, 'network', 40.0, -105.0), ('Faraway host school', 'ND', 'Minot',"
+	                        " 'America/Chicago', 'small_rural', 0, 12, 90, 'network', 40.0, -105.0)"), 0);
 	ck_assert_int_eq(db_run("INSERT INTO users (email, name, role) VALUES ('faraway@example.org', 'Far Away', 'leader')"),
 	                 0);
 	ck_assert_int_eq(db_run("INSERT INTO user_schools (user_id, school_id) SELECT u.id, s.id FROM users u, schools s"
