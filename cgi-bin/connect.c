@@ -166,11 +166,20 @@ static const char *const *practices_of(struct req *r, const struct instrument *i
 	return pairs;
 }
 
-static const char *practice_labels(struct req *r, const struct instrument *in, const char *values)
-{
+/* The practices of each of the three dimensions: read once for a list. */
+struct practices {
 	const char *const *pairs[3];
+};
+
+static void practices_all(struct req *r, const struct instrument *in, struct practices *p)
+{
 	for (int d = 0; d < 3; d++)
-		pairs[d] = practices_of(r, in, grant_dimensions[2 * d]);
+		p->pairs[d] = practices_of(r, in, grant_dimensions[2 * d]);
+}
+
+static const char *practice_labels(struct req *r, const struct practices *all, const char *values)
+{
+	const char *const *const *pairs = all->pairs;
 	struct buf b = BUF_IN(&r->arena);
 	for (const char *p = values; p && *p;) {
 		const char *e = strchr(p, '\n');
@@ -367,10 +376,12 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 	    "   AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.school_id = ?5"
 	    "     AND b.status IN ('pending', 'confirmed', 'waitlisted', 'offered'))"
 	    "   AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7")
-	    " ORDER BY o.starts_at LIMIT 500",
+	    " ORDER BY o.starts_at",
 	    "IIIiItI", r->user->id, r->user->org_id, now, SUGGEST_WEEKS, school, role, r->user->nation_id);
-	struct pick *p = arena_alloc(&r->arena, sizeof *p * 500);
-	int np = 0;
+	/* Every visit is ranked: a better match later in the weeks must not
+	 * be cut for a nearer one. */
+	struct pick *p = NULL;
+	int np = 0, cap = 0;
 	struct usage_tally used = {0};
 	long long last_host = 0;
 	int host_score = -1;
@@ -380,6 +391,7 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 			continue;
 		long long host = db_col_int(st, 6);
 		usage_count_school(r, &used, host, db_col_int(st, 13), v);
+		p = arena_grow(&r->arena, p, np, &cap, sizeof *p);
 		struct pick *k = &p[np++];
 		k->match = n.weakest >= 0 && has_line(db_col_view(st, 4), grant_dimensions[n.weakest]);
 		k->practices = db_col_text(r, st, 5);
@@ -410,7 +422,8 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 		                             k->match ? lacking(pairs, k->practices, n.practices, NULL) : 0, k->km, k->left);
 	}
 	usage_flush(r, &used, "connect suggestions");
-	qsort(p, (size_t)np, sizeof *p, by_score);
+	if (np)
+		qsort(p, (size_t)np, sizeof *p, by_score);
 	html(r, "<h2 id=\"suggested\">Suggested for %s</h2>\n", school_name_for(r, school));
 	if (n.weakest >= 0)
 		html(r, "<p>From your %d scan: %s is where your school scored lowest (%d of 100)%s. These visits in the next"
@@ -429,6 +442,23 @@ static void suggestions(struct req *r, long long school, const char *vtz)
 		html(r, "<li><a href=\"/connect/opportunities/%lld?school=%lld\">%s</a> at %s<br><span class=\"muted\">%s</span>"
 		        "</li>\n", p[i].opp, school, seats_when(r, p[i].at, p[i].tz, vtz), p[i].school, why_of(r, &n, pairs, &p[i]));
 	html(r, "</ol>\n");
+}
+
+/* The open visits /connect lists for the viewer (a pre-filter over the
+ * hosts it may see, as the list's own). */
+static long long connect_count(struct req *r, long long now, const char *dim, const char *state)
+{
+	/* Counted per host first: each host's school and consent are read
+	 * once, not once per visit it offers. */
+	return db_int(r, 0,
+	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
+	    "   WHERE status = 'open' AND starts_at > ?1"
+	    "     AND (?2 = '' OR instr(char(10) || dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
+	    "   GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
+	    " WHERE " POLICY_CONNECT_HOST_OK " AND (?3 = '' OR s.state_code = ?3) AND "
+	    POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
+	    "ItttIII", now, dim, state, role_name(r->user->role), r->user->id, r->user->org_id,
+	    r->user->nation_id);
 }
 
 void connect_page(struct req *r)
@@ -478,34 +508,33 @@ void connect_page(struct req *r)
 	long long now = (long long)time(NULL);
 	struct pager pg;
 	pager_init(r, &pg);
-	/* Counted per host first: each host's school and consent are read
-	 * once, not once per visit it offers. */
-	pager_total(&pg, db_int(r, 0,
-	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
-	    "   WHERE status = 'open' AND starts_at > ?1"
-	    "     AND (?2 = '' OR instr(char(10) || dimensions || char(10), char(10) || ?2 || char(10)) > 0)"
-	    "   GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
-	    " WHERE " POLICY_CONNECT_HOST_OK " AND (?3 = '' OR s.state_code = ?3) AND "
-	    POLICY_VISIBLE_SQL("?4", "?5", "?6", "?7"),
-	    "ItttIII", now, dim, state, role, r->user->id, r->user->org_id,
-	    r->user->nation_id));
+	/* The first page, when the list does not fill it, is its own count
+	 * (the count reads the rows the list reads); else it is counted first. */
+	int counted = pg.page > 1;
+	if (counted)
+		pager_total(&pg, connect_count(r, now, dim, state));
+	/* Staff and admins: the same decisions without the ties' subqueries. */
+#define CONNECT_LIST_SQL(columns) \
+	    "SELECT o.id, o.starts_at, o.tz, o.minutes, o.seats - o.held, o.dimensions, o.practices, s.id, s.name," \
+	    "       s.city, s.state_code, o.confirm, " columns \
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id" \
+	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK \
+	    "   AND (?4 = '' OR instr(char(10) || o.dimensions || char(10), char(10) || ?4 || char(10)) > 0)" \
+	    "   AND (?5 = '' OR s.state_code = ?5) AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7") \
+	    " ORDER BY o.starts_at, o.id LIMIT ?8 OFFSET ?9"
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT o.id, o.starts_at, o.tz, o.minutes, o.seats - o.held, o.dimensions, o.practices, s.id, s.name,"
-	    "       s.city, s.state_code, o.confirm, " POLICY_COLUMNS
-	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
-	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK
-	    "   AND (?4 = '' OR instr(char(10) || o.dimensions || char(10), char(10) || ?4 || char(10)) > 0)"
-	    "   AND (?5 = '' OR s.state_code = ?5) AND " POLICY_VISIBLE_SQL("?6", "?1", "?2", "?7")
-	    " ORDER BY o.starts_at, o.id LIMIT ?8 OFFSET ?9",
+	    policy_staff_view(r->user) ? CONNECT_LIST_SQL(POLICY_STAFF_COLUMNS) : CONNECT_LIST_SQL(POLICY_COLUMNS),
 	    "IIItttIII", r->user->id, r->user->org_id, now, dim, state, role, r->user->nation_id,
 	    pager_limit(&pg), pager_offset(&pg));
 	table_begin(r, NULL, "Open site visits, soonest first (times at the host)");
 	html(r, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Host</th><th scope=\"col\">Dimensions</th>"
 	        "<th scope=\"col\">Practices on show</th><th scope=\"col\">Seats left</th></tr></thead>\n<tbody>\n");
-	const struct instrument *in = instrument_latest(r);
-	int n = 0;
+	struct practices all;
+	practices_all(r, instrument_latest(r), &all);
+	int n = 0, read = 0;
 	struct usage_tally used = {0};
 	while (db_step(r, st)) {
+		read++;
 		enum vis v = policy_row(r, st, 12);
 		if (v == VIS_HIDDEN)
 			continue;
@@ -516,13 +545,15 @@ void connect_page(struct req *r)
 		        "%s, %s</span></td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>\n",
 		     db_col_int(st, 0), seats_when(r, db_col_int(st, 1), db_col_text(r, st, 2), vtz), db_col_text(r, st, 8),
 		     db_col_text(r, st, 9), db_col_text(r, st, 10), region_labels(&r->arena, grant_dimensions, db_col_text(r, st, 5)),
-		     practice_labels(r, in, db_col_text(r, st, 6)), left > 0 ? arena_printf(&r->arena, "%lld", left) : "Full (waitlist)");
+		     practice_labels(r, &all, db_col_text(r, st, 6)), left > 0 ? arena_printf(&r->arena, "%lld", left) : "Full (waitlist)");
 	}
 	if (!n)
 		html(r, "<tr><td colspan=\"5\">No open site visits match. Try another dimension or state.</td></tr>\n");
 	html(r, "</tbody>\n");
 	table_end(r);
 	usage_flush(r, &used, "connect");
+	if (!counted)
+		pager_total(&pg, read < pager_limit(&pg) ? read : connect_count(r, now, dim, state));
 	static const char *const keep[] = { "dimension", "state", NULL };
 	pager_nav(r, &pg, "/connect", keep, "Pages of site visits", "site visits");
 	page_end(r);
@@ -538,8 +569,11 @@ static void opp_facts(struct req *r, const struct opp *o, const char *vtz)
 	     seats_when(r, o->starts_at, o->tz, vtz), o->minutes, o->school, *o->city ? ", " : "", o->city,
 	     *o->state ? ", " : "", o->state,
 	     region_labels(&r->arena, grant_dimensions, o->dimensions));
-	if (*o->practices)
-		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, instrument_latest(r), o->practices));
+	if (*o->practices) {
+		struct practices all;
+		practices_all(r, instrument_latest(r), &all);
+		html(r, "<dt>Practices on show</dt><dd>%s</dd>\n", practice_labels(r, &all, o->practices));
+	}
 	if (*o->grades)
 		html(r, "<dt>Grades</dt><dd>%s</dd>\n", o->grades);
 	html(r, "<dt>Seats</dt><dd>%s</dd>\n<dt>Requests</dt><dd>%s</dd>\n",
@@ -1365,78 +1399,130 @@ void connect_host_submit(struct req *r)
 
 /* ---- /api/v1/opportunities ------------------------------------------------------ */
 
+/* s as a JSON string, escaped as cJSON escapes it: quote, backslash and
+ * the control characters, nothing else. */
+static void json_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		const unsigned char *run = p;
+		while (*p >= 32 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_add(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		const char *esc = *p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : *p == '\b' ? "\\b" : *p == '\f' ? "\\f"
+		                : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
+		if (esc)
+			buf_puts(b, esc);
+		else
+			buf_printf(b, "\\u%04x", *p);
+		p++;
+	}
+	buf_putc(b, '"');
+}
+
+/* JSON text as it is (no escapes), then n in decimal. */
+static void json_int(struct buf *b, const char *key, long long n)
+{
+	char digits[24], *d = digits + sizeof digits;
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--d = '-';
+	buf_puts(b, key);
+	buf_add(b, d, (size_t)(digits + sizeof digits - d));
+}
+
 void opportunities_json(struct req *r)
 {
 	const char *role = role_name(r->user->role);
 	long long now = (long long)time(NULL);
 	struct pager pg;
 	pager_init(r, &pg);
-	pager_total(&pg, db_int(r, 0,
-	    "SELECT coalesce(sum(o.n), 0) FROM (SELECT school_id, count(*) AS n FROM opportunities"
-	    "   WHERE status = 'open' AND starts_at > ?1 GROUP BY school_id) o JOIN schools s ON s.id = o.school_id"
-	    " WHERE " POLICY_CONNECT_HOST_OK " AND " POLICY_VISIBLE_SQL("?2", "?3", "?4", "?5"),
-	    "ItIII", now, role, r->user->id, r->user->org_id, r->user->nation_id));
+	/* Counted as /connect counts (no filter): first, unless the first
+	 * page does not fill, when it is its own count. */
+	int counted = pg.page > 1;
+	if (counted)
+		pager_total(&pg, connect_count(r, now, "", ""));
+#define OPPORTUNITIES_SQL(columns) \
+	    "SELECT o.id, o.starts_at, o.local_date, o.local_time, o.tz, o.minutes, o.seats, o.seats - o.held," \
+	    "       o.dimensions, o.practices, o.grades, o.confirm, s.id, s.name, s.city, s.state_code, " columns \
+	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id" \
+	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK \
+	    "   AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5") \
+	    " ORDER BY o.starts_at, o.id LIMIT ?6 OFFSET ?7"
 	sqlite3_stmt *st = db_q(r,
-	    "SELECT o.id, o.starts_at, o.local_date, o.local_time, o.tz, o.minutes, o.seats, o.seats - o.held,"
-	    "       o.dimensions, o.practices, o.grades, o.confirm, s.id, s.name, s.city, s.state_code, " POLICY_COLUMNS
-	    "  FROM opportunities o JOIN schools s ON s.id = o.school_id"
-	    " WHERE o.status = 'open' AND o.starts_at > ?3 AND " POLICY_CONNECT_HOST_OK
-	    "   AND " POLICY_VISIBLE_SQL("?4", "?1", "?2", "?5")
-	    " ORDER BY o.starts_at, o.id LIMIT ?6 OFFSET ?7",
+	    policy_staff_view(r->user) ? OPPORTUNITIES_SQL(POLICY_STAFF_COLUMNS) : OPPORTUNITIES_SQL(POLICY_COLUMNS),
 	    "IIItIII", r->user->id, r->user->org_id, now, role, r->user->nation_id, pager_limit(&pg), pager_offset(&pg));
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "total", (double)pg.total);
-	cJSON_AddNumberToObject(out, "page", (double)pg.page);
-	cJSON_AddNumberToObject(out, "per_page", PAGE_ROWS);
-	cJSON *list = cJSON_AddArrayToObject(out, "opportunities");
+	/* Written as it goes, byte for byte what cJSON_PrintUnformatted gave for
+	 * the same tree, without building the tree (a third of the time). */
+	struct buf rows = BUF_IN(&r->arena), *j = &rows;
 	struct usage_tally used = {0};
+	int n = 0, read = 0;
 	while (db_step(r, st)) {
+		read++;
 		enum vis v = policy_row(r, st, 16);
 		if (v == VIS_HIDDEN)
 			continue;
 		usage_count_school(r, &used, db_col_int(st, 12), db_col_int(st, 16), v);
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(list, o);
-		cJSON_AddNumberToObject(o, "id", (double)db_col_int(st, 0));
 		char utc[32];
 		time_t t = (time_t)db_col_int(st, 1);
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		cJSON_AddStringToObject(o, "starts_at", utc);
-		cJSON_AddStringToObject(o, "local_date", db_col_text(r, st, 2));
-		cJSON_AddStringToObject(o, "local_time", db_col_text(r, st, 3));
-		cJSON_AddStringToObject(o, "time_zone", db_col_text(r, st, 4));
-		cJSON_AddNumberToObject(o, "minutes", (double)db_col_int(st, 5));
-		cJSON_AddNumberToObject(o, "seats", (double)db_col_int(st, 6));
-		cJSON_AddNumberToObject(o, "seats_left", (double)db_col_int(st, 7));
+		json_int(j, n++ ? ",{\"id\":" : "{\"id\":", db_col_int(st, 0));
+		buf_puts(j, ",\"starts_at\":");
+		json_string(j, utc);
+		buf_puts(j, ",\"local_date\":");
+		json_string(j, db_col_view(st, 2));
+		buf_puts(j, ",\"local_time\":");
+		json_string(j, db_col_view(st, 3));
+		buf_puts(j, ",\"time_zone\":");
+		json_string(j, db_col_view(st, 4));
+		json_int(j, ",\"minutes\":", db_col_int(st, 5));
+		json_int(j, ",\"seats\":", db_col_int(st, 6));
+		json_int(j, ",\"seats_left\":", db_col_int(st, 7));
 		static const int lists[] = { 8, 9 };
-		static const char *const names[] = { "dimensions", "practices" };
+		static const char *const names[] = { ",\"dimensions\":[", ",\"practices\":[" };
 		for (int k = 0; k < 2; k++) {
-			cJSON *a = cJSON_AddArrayToObject(o, names[k]);
+			buf_puts(j, names[k]);
 			const char *text = db_col_text(r, st, lists[k]);
 			for (const char *p = text; *p;) {
 				const char *e = strchr(p, '\n');
-				cJSON_AddItemToArray(a, cJSON_CreateString(arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p))));
+				if (p != text)
+					buf_putc(j, ',');
+				json_string(j, arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p)));
 				p = e ? e + 1 : p + strlen(p);
 			}
+			buf_putc(j, ']');
 		}
-		cJSON_AddStringToObject(o, "grades", db_col_text(r, st, 10));
-		cJSON_AddStringToObject(o, "confirmation", db_col_text(r, st, 11));
-		cJSON *h = cJSON_AddObjectToObject(o, "host");
-		cJSON_AddNumberToObject(h, "id", (double)db_col_int(st, 12));
-		cJSON_AddStringToObject(h, "name", db_col_text(r, st, 13));
-		cJSON_AddStringToObject(h, "city", db_col_text(r, st, 14));
-		cJSON_AddStringToObject(h, "state", db_col_text(r, st, 15));
-		cJSON_AddStringToObject(o, "url", arena_printf(&r->arena, "/connect/opportunities/%lld", db_col_int(st, 0)));
+		buf_puts(j, ",\"grades\":");
+		json_string(j, db_col_view(st, 10));
+		buf_puts(j, ",\"confirmation\":");
+		json_string(j, db_col_view(st, 11));
+		json_int(j, ",\"host\":{\"id\":", db_col_int(st, 12));
+		buf_puts(j, ",\"name\":");
+		json_string(j, db_col_view(st, 13));
+		buf_puts(j, ",\"city\":");
+		json_string(j, db_col_view(st, 14));
+		buf_puts(j, ",\"state\":");
+		json_string(j, db_col_view(st, 15));
+		json_int(j, "},\"url\":\"/connect/opportunities/", db_col_int(st, 0));
+		buf_puts(j, "\"}");
 	}
 	usage_flush(r, &used, "/api/v1/opportunities");
-	char *text = cJSON_PrintUnformatted(out);
+	if (!counted)
+		pager_total(&pg, read < pager_limit(&pg) ? read : connect_count(r, now, "", ""));
+	buf_printf(&r->body, "{\"total\":%lld,\"page\":%lld,\"per_page\":%d,\"opportunities\":[", pg.total, pg.page,
+	           PAGE_ROWS);
+	buf_add(&r->body, rows.p ? rows.p : "", rows.len);
+	buf_free(&rows);
+	buf_puts(&r->body, "]}\n");
 	r->content_type = "application/json";
-	buf_puts(&r->body, text);
-	buf_putc(&r->body, '\n');
-	cJSON_free(text);
-	cJSON_Delete(out);
 }
 
 /* ---- /calendar/{token}.ics and the account's feed ------------------------------ */
@@ -1452,8 +1538,8 @@ void calendar_feed(struct req *r)
 	if (!u)
 		req_fail(r, 404, "no such calendar");
 	r->user = u;
-	struct { long long booking, opp; } ev[400];
-	int n = 0;
+	struct { long long booking, opp; } *ev = NULL;
+	int n = 0, cap = 0;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT b.id, o.id FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    " WHERE b.requested_by = ?1 AND b.status = 'confirmed' AND o.status = 'open'"
@@ -1462,13 +1548,13 @@ void calendar_feed(struct req *r)
 	    " WHERE o.school_id IN (" HOSTED_SQL ") AND o.status = 'open'"
 	    "   AND o.starts_at > unixepoch() - 30 * 86400"
 	    "   AND EXISTS (SELECT 1 FROM bookings b WHERE b.opportunity_id = o.id AND b.status = 'confirmed')"
-	    " ORDER BY 2 LIMIT 400", "I", u->id);
-	while (db_step(r, st))
-		if (n < 400) {
-			ev[n].booking = db_col_int(st, 0);
-			ev[n].opp = db_col_int(st, 1);
-			n++;
-		}
+	    " ORDER BY 2", "I", u->id);
+	while (db_step(r, st)) {               /* every one: a calendar never misses a visit unsaid */
+		ev = arena_grow(&r->arena, ev, n, &cap, sizeof *ev);
+		ev[n].booking = db_col_int(st, 0);
+		ev[n].opp = db_col_int(st, 1);
+		n++;
+	}
 	struct ical_event *e = arena_alloc(&r->arena, sizeof *e * (size_t)(n ? n : 1));
 	int k = 0;
 	for (int i = 0; i < n; i++) {
@@ -1554,15 +1640,20 @@ static int report_rows(struct req *r, struct row **out, struct usage_tally *used
 	    "SELECT b.id, o.id, o.school_id, b.school_id, o.starts_at, b.party, o.seats, b.status, substr(o.local_date, 1, 7),"
 	    "       hs.name || ' (' || hs.state_code || ')', vs.name || ' (' || vs.state_code || ')', o.local_date,"
 	    "       hs.state_code <> vs.state_code, coalesce(hs.nation_id, 0) <> coalesce(vs.nation_id, 0),"
-	    "       coalesce(hs.nation_id, 0), coalesce(vs.nation_id, 0), o.dimensions"
+	    "       coalesce(hs.nation_id, 0), coalesce(vs.nation_id, 0), o.dimensions, hs.sharing, vs.sharing"
 	    "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	    "  JOIN schools hs ON hs.id = o.school_id JOIN schools vs ON vs.id = b.school_id"
-	    " ORDER BY o.starts_at, b.id LIMIT 20000", "");
+	    " ORDER BY o.starts_at, b.id", "");
+	/* Every booking, none cut: the viewer's ties read once, and each
+	 * school decided from them (policy_decide, as policy_school does). */
+	struct policy_ties ties;
+	policy_ties_read(r, &ties);
 	struct row *rows = NULL;
 	int n = 0, cap = 0;
 	while (db_step(r, st)) {
 		long long host = db_col_int(st, 2), visitor = db_col_int(st, 3);
-		enum vis hv = policy_school(r, host), vv = policy_school(r, visitor);
+		enum vis hv = policy_decide_tied(r->user, &ties, host, db_col_int(st, 14), db_col_view(st, 17));
+		enum vis vv = policy_decide_tied(r->user, &ties, visitor, db_col_int(st, 15), db_col_view(st, 18));
 		if (hv == VIS_HIDDEN || vv == VIS_HIDDEN)
 			continue;
 		usage_count_school(r, used, host, db_col_int(st, 14), hv);

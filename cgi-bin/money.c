@@ -165,7 +165,39 @@ static void tz_use(const char *tz)
 	tzset();
 }
 
+static int local_to_utc_now(const char *date, const char *time_s, const char *tz, long long *out);
+
+/* Conversions back a worker remembers, as utc_to_local's below (a
+ * convening's page converts its first and last day on every view, each
+ * two calls of mktime): a pure function of the wall time and the zone. */
+#define UTC_MEMO 256
+static struct utc_memo {
+	int used, found;
+	long long t;
+	char key[80];
+} utc_memo[UTC_MEMO];
+
 int local_to_utc(const char *date, const char *time_s, const char *tz, long long *out)
+{
+	char key[80];
+	if (!date || !time_s || !tz || strlen(date) + strlen(time_s) + strlen(tz) + 3 > sizeof key)
+		return local_to_utc_now(date, time_s, tz, out);
+	snprintf(key, sizeof key, "%s|%s|%s", date, time_s, tz);
+	unsigned long long h = 0xcbf29ce484222325ull;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001B3ull;
+	struct utc_memo *m = &utc_memo[(h >> 32) % UTC_MEMO];
+	if (!m->used || strcmp(m->key, key)) {
+		m->found = local_to_utc_now(date, time_s, tz, &m->t);
+		memcpy(m->key, key, sizeof key);
+		m->used = 1;
+	}
+	if (m->found)
+		*out = m->t;
+	return m->found;
+}
+
+static int local_to_utc_now(const char *date, const char *time_s, const char *tz, long long *out)
 {
 	int y, m, d;
 	if (!parse_date(date, &y, &m, &d) || !time_s || strlen(time_s) != 5 || time_s[2] != ':')

@@ -112,6 +112,20 @@ enum vis policy_decide_tied(const struct user *viewer, const struct policy_ties 
 	return policy_decide(viewer, &f);
 }
 
+/* POLICY_COLUMNS for one school: the viewer's ties to that school looked
+ * up (correlated), where POLICY_COLUMNS' sets would each be built in full
+ * for a single row (most of the time of a leader's Connect page, which
+ * names a school this way on every row).  The same five columns and the
+ * same decision (a unit test holds policy_school to policy_row on
+ * POLICY_COLUMNS for every role).  Bind the viewer's user id, then org id. */
+#define ONE_SCHOOL_COLUMNS \
+	"coalesce(s.nation_id, 0), s.sharing," \
+	" EXISTS (SELECT 1 FROM user_schools us WHERE us.user_id = ? AND us.school_id = s.id)," \
+	" EXISTS (SELECT 1 FROM grant_schools gs JOIN grants g ON g.id = gs.grant_id" \
+	"   WHERE gs.school_id = s.id AND g.org_id = ? AND g.stage = 'active'" \
+	"     AND gs.from_date <= date('now') AND (gs.to_date IS NULL OR gs.to_date >= date('now')))," \
+	" " POLICY_CONSENT_SQL("intermediary_profile", "refused", "allowed") " = 'allowed'"
+
 enum vis policy_school(struct req *r, long long school_id)
 {
 	if (!r->user)
@@ -119,7 +133,7 @@ enum vis policy_school(struct req *r, long long school_id)
 	/* Staff need no ties looked up (a profile asks this on every view). */
 	sqlite3_stmt *st = policy_staff_view(r->user)
 	    ? db_q(r, "SELECT " POLICY_STAFF_COLUMNS " FROM schools s WHERE s.id = ?", "I", school_id)
-	    : db_q(r, "SELECT " POLICY_COLUMNS " FROM schools s WHERE s.id = ?", "III", r->user->id, r->user->org_id,
+	    : db_q(r, "SELECT " ONE_SCHOOL_COLUMNS " FROM schools s WHERE s.id = ?", "III", r->user->id, r->user->org_id,
 	           school_id);
 	if (!db_step(r, st))
 		return VIS_HIDDEN;

@@ -29,25 +29,30 @@ struct scan_result {
 	int score[3];
 };
 
-/* The school's latest submitted scan before year `before` (0: any). */
-static int latest_scan(struct req *r, long long school, int before, struct scan_result *out)
+/* The school's latest submitted scans, newest first, into out[0..2) (at
+ * most one a year): how many.  One statement for the two a profile shows. */
+static int latest_scans(struct req *r, long long school, struct scan_result out[2])
 {
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT x.id, c.year, c.instrument_id FROM responses x JOIN scan_cycles c ON c.id = x.cycle_id"
-	    " WHERE x.school_id = ? AND x.status = 'submitted' AND (? = 0 OR c.year < ?)"
-	    " ORDER BY c.year DESC LIMIT 1", "Iii", school, before, before);
-	if (!db_step(r, st))
-		return 0;
-	long long rid = db_col_int(st, 0);
-	out->year = (int)db_col_int(st, 1);
-	long long inst = db_col_int(st, 2);
+	    " WHERE x.school_id = ? AND x.status = 'submitted' ORDER BY c.year DESC LIMIT 2", "I", school);
+	long long rid[2], inst[2];
+	int n = 0;
+	while (n < 2 && db_step(r, st)) {
+		rid[n] = db_col_int(st, 0);
+		out[n].year = (int)db_col_int(st, 1);
+		inst[n] = db_col_int(st, 2);
+		n++;
+	}
 	sqlite3_reset(st);
-	out->in = survey_get(r, inst);
-	out->a = (struct answers){0};
-	survey_load_answers(r, rid, &out->a);
-	for (int d = 0; d < 3; d++)
-		out->score[d] = survey_score(out->in, &out->a, dims[d]);
-	return 1;
+	for (int i = 0; i < n; i++) {
+		out[i].in = survey_get(r, inst[i]);
+		out[i].a = (struct answers){0};
+		survey_load_answers(r, rid[i], &out[i].a);
+		for (int d = 0; d < 3; d++)
+			out[i].score[d] = survey_score(out[i].in, &out[i].a, dims[d]);
+	}
+	return n;
 }
 
 static void answer_item(struct req *r, const struct scan_result *s, const char *qid, const char *label)
@@ -116,8 +121,9 @@ void profile_page(struct req *r)
 	cohorts_profile(r, id, v);     /* cohorts, and the participation timeline (site visits included) */
 	map_mini(r, id);
 
-	struct scan_result now;
-	if (v == VIS_FULL && !latest_scan(r, id, 0, &now)) {
+	struct scan_result scan[2], *now = &scan[0], *before = &scan[1];
+	int nscans = v == VIS_FULL ? latest_scans(r, id, scan) : 0;
+	if (v == VIS_FULL && !nscans) {
 		html(r, "<p>This school has not submitted a regional scan yet.</p>\n");
 		page_end(r);
 		return;
@@ -130,25 +136,24 @@ void profile_page(struct req *r)
 		page_end(r);
 		return;
 	}
-	const char *stage = survey_answer_text(r, now.in, survey_question(now.in, "stage"), &now.a);
+	const char *stage = survey_answer_text(r, now->in, survey_question(now->in, "stage"), &now->a);
 	html(r, "<h2>From the %d scan</h2>\n<dl class=\"facts\">\n<dt>Implementation</dt><dd>%s</dd>\n",
-	     now.year, *stage ? stage : "Not answered");
-	answer_item(r, &now, "connect_host", "Hosts site visits");
+	     now->year, *stage ? stage : "Not answered");
+	answer_item(r, now, "connect_host", "Hosts site visits");
 	html(r, "</dl>\n");
-	struct scan_result before;
-	int have_before = latest_scan(r, id, now.year, &before);
+	int have_before = nscans == 2;
 
 	/* The three dimensions, with the change since the previous scan. */
 	struct bar bars[3];
 	for (int d = 0; d < 3; d++) {
 		const char *note = NULL;
-		if (have_before && before.score[d] >= 0 && now.score[d] >= 0)
-			note = arena_printf(&r->arena, "(%s%d since %d)", now.score[d] >= before.score[d] ? "+" : "",
-			                now.score[d] - before.score[d], before.year);
-		bars[d] = (struct bar){ dim_labels[d], now.score[d] < 0 ? 0 : now.score[d], note, now.score[d] < 0 };
+		if (have_before && before->score[d] >= 0 && now->score[d] >= 0)
+			note = arena_printf(&r->arena, "(%s%d since %d)", now->score[d] >= before->score[d] ? "+" : "",
+			                now->score[d] - before->score[d], before->year);
+		bars[d] = (struct bar){ dim_labels[d], now->score[d] < 0 ? 0 : now->score[d], note, now->score[d] < 0 };
 	}
 	html(r, "<h3>The three dimensions of relevance</h3>\n");
-	chart_bars(r, "dims", arena_printf(&r->arena, "Scores in the %d scan (0 to 100)", now.year), "Dimension", "Score",
+	chart_bars(r, "dims", arena_printf(&r->arena, "Scores in the %d scan (0 to 100)", now->year), "Dimension", "Score",
 	           bars, 3, 100, "");
 	html(r, "<p class=\"hint\">How a score is made: half from the share of the dimension's practices the"
 	        " school reports (an \"other\" practice counts as one), half from its leader's agreement that"
@@ -156,20 +161,20 @@ void profile_page(struct req *r)
 	        " The dimensions: cultural (who students are), instructional (how they learn), career (what"
 	        " they aspire to do).</p>\n");
 	if (have_before) {
-		const char *was = survey_answer_text(r, before.in, survey_question(before.in, "stage"), &before.a);
+		const char *was = survey_answer_text(r, before->in, survey_question(before->in, "stage"), &before->a);
 		html(r, "<p>Change since the %d scan: implementation <strong>%s</strong> then, <strong>%s</strong> now.</p>\n",
-		     before.year, *was ? was : "not answered", *stage ? stage : "not answered");
+		     before->year, *was ? was : "not answered", *stage ? stage : "not answered");
 	}
 	html(r, "<h3>Practices reported</h3>\n<dl class=\"answers\">\n");
-	answer_item(r, &now, "cultural_practices", NULL);
-	answer_item(r, &now, "instructional_practices", NULL);
-	answer_item(r, &now, "career_practices", NULL);
+	answer_item(r, now, "cultural_practices", NULL);
+	answer_item(r, now, "instructional_practices", NULL);
+	answer_item(r, now, "career_practices", NULL);
 	html(r, "</dl>\n<h3>Supports and learning</h3>\n<dl class=\"answers\">\n");
-	answer_item(r, &now, "supports_needed", "Supports needed");
-	answer_item(r, &now, "support_top", "Matters most");
-	answer_item(r, &now, "pl_used", "Professional learning used");
-	answer_item(r, &now, "challenges", "Challenges");
-	answer_item(r, &now, "connect_visit", "Would visit another school");
+	answer_item(r, now, "supports_needed", "Supports needed");
+	answer_item(r, now, "support_top", "Matters most");
+	answer_item(r, now, "pl_used", "Professional learning used");
+	answer_item(r, now, "challenges", "Challenges");
+	answer_item(r, now, "connect_visit", "Would visit another school");
 	html(r, "</dl>\n");
 	page_end(r);
 }

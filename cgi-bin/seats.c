@@ -126,12 +126,16 @@ static const char *when_in(struct req *r, long long t, const char *tz, int with_
 	static const int k[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
 	int yy = m < 3 ? y - 1 : y;
 	int w = (yy + yy / 4 - yy / 100 + yy / 400 + k[m - 1] + d) % 7;
-	/* No-break spaces: a date, or a time and its zone, never wraps inside. */
-	char *hm = arena_strdup(&r->arena, local + 11), *sp = strchr(hm, ' ');
+	/* No-break spaces: a date, or a time and its zone, never wraps inside.
+	 * Formatted once into text (arena_printf formats twice: a list page
+	 * shows a time on every row). */
+	char hm[48], text[128];
+	snprintf(hm, sizeof hm, "%s", local + 11);
+	char *sp = strchr(hm, ' ');
 	if (sp)
 		*sp = '\0';
-	return arena_printf(&r->arena, "%s\u00a0%d\u00a0%s\u00a0%d, %s\u00a0%s", wd[w], d, mo[m - 1], y, hm,
-	                    sp ? sp + 1 : "");
+	snprintf(text, sizeof text, "%s\u00a0%d\u00a0%s\u00a0%d, %s\u00a0%s", wd[w], d, mo[m - 1], y, hm, sp ? sp + 1 : "");
+	return arena_strdup(&r->arena, text);
 }
 
 const char *seats_when(struct req *r, long long starts_at, const char *tz, const char *viewer_tz)

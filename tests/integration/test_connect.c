@@ -614,6 +614,47 @@ START_TEST(killed_workers_leave_no_half_booking)
 }
 END_TEST
 
+/* Suggestions rank every open visit in the weeks they cover: a visit
+ * that suits best is not cut for the hundreds that come sooner.  A leader
+ * (whose school has no scan yet: nearness and seats rank) and a host at
+ * the same place, a corner of the region over 300 km from any demo
+ * school; 501 visits at the host with one seat each, then a later one
+ * with four, which ranks first. */
+START_TEST(the_best_suggestion_comes_late)
+{
+	ck_assert_int_eq(db_run("INSERT INTO schools (name, state_code, city, tz, type, grade_low, grade_high, enrollment,"
+	                        " sharing, lat, lon) VALUES ('Faraway visitor school', 'ND', 'Minot', 'America/Chicago',"
+	                        " 'small_rural', 0, 12, 90, 'network', 40.0, -105.0), ('Faraway host school', 'ND', 'Minot',"
+	                        " 'America/Chicago', 'small_rural', 0, 12, 90, 'network', 40.0, -105.0)"), 0);
+	ck_assert_int_eq(db_run("INSERT INTO users (email, name, role) VALUES ('faraway@example.org', 'Far Away', 'leader')"),
+	                 0);
+	ck_assert_int_eq(db_run("INSERT INTO user_schools (user_id, school_id) SELECT u.id, s.id FROM users u, schools s"
+	                        " WHERE u.email = 'faraway@example.org' AND s.name = 'Faraway visitor school'"), 0);
+	ck_assert_int_eq(db_run("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 501)"
+	                        " INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at,"
+	                        " minutes, seats, dimensions, confirm) SELECT s.id, u.id, date('now', '+' || (2 + i / 10)"
+	                        " || ' days'), '09:00', 'America/Chicago', unixepoch() + 86400 * (2 + i / 10) + i,"
+	                        " 60, iif(i = 501, 4, 1), 'career', 'auto' FROM n, schools s, users u"
+	                        " WHERE s.name = 'Faraway host school' AND u.email = 'faraway@example.org'"), 0);
+	long long best = value_int("SELECT max(o.id) FROM opportunities o JOIN schools s ON s.id = o.school_id"
+	                           " WHERE s.name = 'Faraway host school'");
+	long long uid = value_int("SELECT id FROM users WHERE email = 'faraway@example.org'");
+	long long school = value_int("SELECT id FROM schools WHERE name = 'Faraway visitor school'");
+	ck_assert_int_eq(value_int("SELECT seats FROM opportunities WHERE id = (SELECT max(id) FROM opportunities)"), 4);
+	struct client *c = client_signed_in(uid);
+	struct resp *r = http_get(c, "/connect");
+	ck_assert_int_eq(r->status, 200);
+	char want[128];
+	snprintf(want, sizeof want, "<ol class=\"suggestions\">\n<li><a href=\"/connect/opportunities/%lld?school=%lld\">",
+	         best, school);
+	ck_assert_msg(resp_has(r, want), "the latest, best visit is not the first suggestion");
+	resp_free(r);
+	client_free(c);
+	ck_assert_int_eq(db_run("DELETE FROM opportunities WHERE school_id IN (SELECT id FROM schools WHERE name ="
+	                        " 'Faraway host school')"), 0);
+}
+END_TEST
+
 void add_connect_cases(Suite *s);
 void add_connect_cases(Suite *s)
 {
@@ -625,5 +666,6 @@ void add_connect_cases(Suite *s)
 	tcase_add_test(t, a_named_colleague_hosts);
 	tcase_add_test(t, fifty_for_the_last_seat);
 	tcase_add_test(t, killed_workers_leave_no_half_booking);
+	tcase_add_test(t, the_best_suggestion_comes_late);
 	suite_add_tcase(s, t);
 }

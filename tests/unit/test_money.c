@@ -117,6 +117,26 @@ START_TEST(remembered_conversions_are_exact)
 }
 END_TEST
 
+/* Conversions back are remembered too: the same answers (a time that
+ * does not exist still refused, *out then untouched) in alternating
+ * zones, again and again. */
+START_TEST(remembered_conversions_back_are_exact)
+{
+	for (int round = 0; round < 3; round++) {
+		long long t = 7;
+		ck_assert(!local_to_utc("2026-03-08", "02:30", "America/Chicago", &t));
+		ck_assert_int_eq(t, 7);
+		ck_assert(local_to_utc("2026-01-15", "09:00", round % 2 ? "America/Denver" : "America/Chicago", &t));
+		ck_assert_int_eq(t, round % 2 ? 1768492800 : 1768489200);
+		ck_assert(local_to_utc("2026-01-15", "09:00", round % 2 ? "America/Chicago" : "America/Denver", &t));
+		ck_assert_int_eq(t, round % 2 ? 1768489200 : 1768492800);
+		ck_assert(local_to_utc("2026-11-01", "01:30", "America/Chicago", &t));
+		ck_assert_int_eq(t, 1793514600);
+		ck_assert(!local_to_utc("2026-01-15", "24:00", "America/Chicago", &t));
+	}
+}
+END_TEST
+
 /* 1:30 on the morning clocks go back happens twice: always the first
  * (daylight) instant, whatever the worker converted before. */
 START_TEST(repeated_hour_has_one_rule)
@@ -167,6 +187,7 @@ Suite *money_suite(void)
 	tcase_add_test(t, local_times_in_the_regions_zones);
 	tcase_add_test(t, repeated_hour_has_one_rule);
 	tcase_add_test(t, remembered_conversions_are_exact);
+	tcase_add_test(t, remembered_conversions_back_are_exact);
 	tcase_add_test(t, hours_rounded);
 	suite_add_tcase(s, t);
 	return s;

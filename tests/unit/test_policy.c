@@ -382,6 +382,10 @@ static void prefilter_against_decide(struct req *r)
 			enum vis t = policy_decide_tied(r->user, &ties, db_col_int(st, 0), db_col_int(st, 1), db_col_view(st, 2));
 			ck_assert_msg(t == v, "school %lld, role %s: tied %d, policy %d", db_col_int(st, 0),
 			              role_name(users[k].role), (int)t, (int)v);
+			/* One school asked about alone (policy_school) decides alike. */
+			enum vis one = policy_school(r, db_col_int(st, 0));
+			ck_assert_msg(one == v, "school %lld, role %s: policy_school %d, policy %d", db_col_int(st, 0),
+			              role_name(users[k].role), (int)one, (int)v);
 		}
 		ck_assert_int_gt(shown, 0);
 	}
