@@ -30,7 +30,6 @@
 #include "survey.h"
 #include "usage.h"
 
-#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
