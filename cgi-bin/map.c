@@ -1396,7 +1396,9 @@ static const char *labels_of(const struct labels *l, long long id)
 static const char *coord(struct req *r, double v, int exact)
 {
 	/* Coarse positions are county centres: four decimals say no more. */
-	return arena_printf(&r->arena, exact ? "%.5f" : "%.4f", v);
+	char s[40];
+	fmt_fixed(s, v, exact ? 5 : 4);
+	return arena_strdup(&r->arena, s);
 }
 
 /* The schools an export holds: exactly what the page shows under the same
@@ -1481,78 +1483,126 @@ void map_csv(struct req *r)
 	usage_flush(r, &used, "map.csv");
 }
 
+/* ---- JSON, written straight into the reply ---------------------------------------- */
+
+/* The exports and the API write their JSON as they go, text for text as
+ * cJSON printed it (a tree of every school cost more than the rest of the
+ * request): strings escaped as cJSON escapes them, whole numbers as
+ * integers, and a coordinate as cJSON prints the number its rounded text
+ * reads as. */
+
+static void jstr(struct buf *b, const char *key, const char *v)
+{
+	buf_puts(b, key);
+	buf_json_str(b, v);
+}
+
+static void jint(struct buf *b, const char *key, long long v)
+{
+	buf_puts(b, key);
+	buf_int(b, v);
+}
+
+/* Any other number, as cJSON prints it (a nation's published seat). */
+static void jnum(struct buf *b, const char *key, double v)
+{
+	cJSON *x = cJSON_CreateNumber(v);
+	char *s = x ? cJSON_PrintUnformatted(x) : NULL;
+	buf_puts(b, key);
+	buf_puts(b, s ? s : "null");
+	cJSON_free(s);
+	cJSON_Delete(x);
+}
+
+/* A position as the CSV writes it (coord()), as a JSON number: the value
+ * of that text, which is returned.  Up to 14 digits there, so cJSON's
+ * "%.15g" gives back that text without its trailing zeros; one near 0 or
+ * past 10^9 degrees (none on Earth) goes through cJSON itself. */
+static double jcoord(struct buf *b, const char *key, double v, int exact)
+{
+	char s[40];
+	int n = fmt_fixed(s, v, exact ? 5 : 4);
+	double d = atof(s);
+	if (!(fabs(v) >= 1e-3 && fabs(v) < 1e9)) {
+		jnum(b, key, d);
+		return d;
+	}
+	while (s[n - 1] == '0')
+		n--;
+	if (s[n - 1] == '.')
+		n--;
+	buf_puts(b, key);
+	buf_add(b, s, (size_t)n);
+	return d;
+}
+
 /* The position (degrees, as written out) in projected kilometres, for the
  * page's script: x, y to 10 m, from the position as it may be shown. */
-static void add_xy(struct req *r, cJSON *o, double lon, double lat)
+static void jxy(struct buf *b, double lon, double lat)
 {
 	double x, y;
 	geo_project(lon, lat, &x, &y);
-	cJSON_AddRawToObject(o, "x", arena_printf(&r->arena, "%.2f", x / 1000));
-	cJSON_AddRawToObject(o, "y", arena_printf(&r->arena, "%.2f", y / 1000));
+	buf_puts(b, ",\"x\":");
+	buf_fixed(b, x / 1000, 2);
+	buf_puts(b, ",\"y\":");
+	buf_fixed(b, y / 1000, 2);
 }
 
-/* A GeoJSON Point feature (RFC 7946) at lon, lat holding props. */
-static cJSON *point_feature(double lon, double lat, cJSON *props)
+/* A GeoJSON Point feature's start (RFC 7946), up to its properties'
+ * first member: lon, lat rounded as coord() when exact >= 0, else as
+ * they are (a published place). */
+static void jpoint(struct buf *b, int *count, double lon, double lat, int exact)
 {
-	cJSON *feat = cJSON_CreateObject();
-	cJSON_AddStringToObject(feat, "type", "Feature");
-	cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
-	cJSON_AddStringToObject(g, "type", "Point");
-	cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
-	cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
-	cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
-	cJSON_AddItemToObject(feat, "properties", props);
-	return feat;
+	buf_puts(b, (*count)++ ? ",{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":["
+	                       : "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+	if (exact >= 0) {
+		jcoord(b, "", lon, exact);
+		jcoord(b, ",", lat, exact);
+	} else {
+		jnum(b, "", lon);
+		jnum(b, ",", lat);
+	}
+	buf_puts(b, "]},\"properties\":{");
 }
 
-/* The schools as GeoJSON features (RFC 7946), or as the API's list. */
-static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
+/* The schools as GeoJSON features (RFC 7946), or as the API's list: the
+ * elements of an array, after *count of them. */
+static void features(struct req *r, struct buf *b, int *count, struct pin *const *p, int n, int geojson,
+                     const struct filters *f)
 {
 	struct labels labels;
 	labels_read(r, &labels);
-	cJSON *list = cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
-		cJSON *props = cJSON_CreateObject();
-		if (geojson)
-			cJSON_AddStringToObject(props, "kind", "school");
-		cJSON_AddNumberToObject(props, "id", (double)q->id);
-		cJSON_AddStringToObject(props, "name", q->name);
-		cJSON_AddStringToObject(props, "city", q->city);
-		cJSON_AddStringToObject(props, "state", q->state);
-		cJSON_AddStringToObject(props, "type", q->type);
-		cJSON_AddStringToObject(props, "precision", q->exact ? "exact" : "county");
+		if (geojson) {
+			jpoint(b, count, q->lon, q->lat, q->exact);
+			jint(b, "\"kind\":\"school\",\"id\":", q->id);
+		} else {
+			jint(b, (*count)++ ? ",{\"id\":" : "{\"id\":", q->id);
+		}
+		jstr(b, ",\"name\":", q->name);
+		jstr(b, ",\"city\":", q->city);
+		jstr(b, ",\"state\":", q->state);
+		jstr(b, ",\"type\":", q->type);
+		buf_puts(b, q->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
 		if (q->stage >= 0)
-			cJSON_AddStringToObject(props, "stage", stages[2 * q->stage]);
+			jstr(b, ",\"stage\":", stages[2 * q->stage]);
+		static const char *const score_keys[] = { ",\"cultural\":", ",\"instructional\":", ",\"career\":" };
 		for (int d = 0; d < 3; d++)
 			if (q->score[d] >= 0)
-				cJSON_AddNumberToObject(props, colourings[2 * d + 2], q->score[d]);
-		cJSON_AddStringToObject(props, "labels", labels_of(&labels, q->id));
-		/* Positions rounded as the CSV writes them. */
-		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
-		if (geojson) {
-			cJSON_AddItemToArray(list, point_feature(lon, lat, props));
-		} else {
-			cJSON_AddNumberToObject(props, "longitude", lon);
-			cJSON_AddNumberToObject(props, "latitude", lat);
-			add_xy(r, props, lon, lat);
+				jint(b, score_keys[d], q->score[d]);
+		jstr(b, ",\"labels\":", labels_of(&labels, q->id));
+		if (!geojson) {
+			/* Positions rounded as the CSV writes them. */
+			double lon = jcoord(b, ",\"longitude\":", q->lon, q->exact);
+			double lat = jcoord(b, ",\"latitude\":", q->lat, q->exact);
+			jxy(b, lon, lat);
 			/* Its colour class under the colouring asked for (as the
 			 * page's legend: -1 not known or not shared). */
-			cJSON_AddNumberToObject(props, "colour", colour_of(r, f, (struct pin *)q));
-			cJSON_AddItemToArray(list, props);
+			jint(b, ",\"colour\":", colour_of(r, f, (struct pin *)q));
 		}
+		buf_puts(b, geojson ? "}}" : "}");
 	}
-	return list;
-}
-
-static void reply_json(struct req *r, cJSON *out, const char *type)
-{
-	char *text = cJSON_PrintUnformatted(out);
-	r->content_type = type;
-	buf_puts(&r->body, text);
-	buf_putc(&r->body, '\n');
-	cJSON_free(text);
-	cJSON_Delete(out);
 }
 
 void map_geojson(struct req *r)
@@ -1562,54 +1612,50 @@ void map_geojson(struct req *r)
 	struct pins ps;
 	if (export_pins(r, &f, &ps, &used) < 0)
 		return;
-	struct pin **p = ps.p;
-	int n = ps.n;
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON *list = features(r, p, n, 1, &f);
+	struct buf *b = &r->body;
+	r->content_type = "application/geo+json";
+	buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	int count = 0;
+	features(r, b, &count, ps.p, ps.n, 1, &f);
 	/* Then the intermediaries and the nations, as /map.csv has them. */
 	int norgs, nnations;
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		cJSON *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(props, "kind", "intermediary");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddStringToObject(props, "precision", o->exact ? "exact" : "county");
-		cJSON_AddNumberToObject(props, "schools", o->n);
-		cJSON_AddItemToArray(list, point_feature(atof(coord(r, o->lon, o->exact)), atof(coord(r, o->lat, o->exact)),
-		                                         props));
+		jpoint(b, &count, o->lon, o->lat, o->exact);
+		jint(b, "\"kind\":\"intermediary\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
+		jint(b, ",\"schools\":", o->n);
+		buf_puts(b, "}}");
 	}
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
-		cJSON *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(props, "kind", "nation");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddStringToObject(props, "seat", o->seat);
-		cJSON_AddStringToObject(props, "precision", "seat");
-		cJSON_AddItemToArray(list, point_feature(o->lon, o->lat, props));
+		jpoint(b, &count, o->lon, o->lat, -1);
+		jint(b, "\"kind\":\"nation\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		jstr(b, ",\"seat\":", o->seat);
+		buf_puts(b, ",\"precision\":\"seat\"}}");
 	}
-	/* The boundaries drawn: as the nations provided them, with consent. */
+	/* The boundaries drawn: as the nations provided them, with consent
+	 * (a few: through cJSON, printed as it prints them). */
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
 		cJSON *geom = o->outline ? cJSON_Parse(boundary_geojson(&r->arena, o->outline)) : NULL;
-		if (!geom)
+		char *text = geom ? cJSON_PrintUnformatted(geom) : NULL;
+		cJSON_Delete(geom);
+		if (!text)
 			continue;
-		cJSON *feat = cJSON_CreateObject(), *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(feat, "type", "Feature");
-		cJSON_AddItemToObject(feat, "geometry", geom);
-		cJSON_AddStringToObject(props, "kind", "boundary");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddItemToObject(feat, "properties", props);
-		cJSON_AddItemToArray(list, feat);
+		buf_puts(b, count++ ? ",{\"type\":\"Feature\",\"geometry\":" : "{\"type\":\"Feature\",\"geometry\":");
+		buf_puts(b, text);
+		cJSON_free(text);
+		jint(b, ",\"properties\":{\"kind\":\"boundary\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, "}}");
 	}
-	cJSON_AddItemToObject(out, "features", list);
+	buf_puts(b, "]}\n");
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
-	reply_json(r, out, "application/geo+json");
 }
 
 /* Most schools the map's JSON lists one by one; past that, in a box, they
@@ -1668,9 +1714,10 @@ void map_json(struct req *r)
 		if (q->sx >= box[0] && q->sy >= box[1] && q->sx <= box[2] && q->sy <= box[3])
 			p[n++] = q;
 	}
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "total", ps.n);
-	cJSON *clusters = cJSON_AddArrayToObject(out, "clusters");
+	struct buf *b = &r->body;
+	r->content_type = "application/json";
+	jint(b, "{\"total\":", ps.n);
+	buf_puts(b, ",\"clusters\":[");
 	if (n > JSON_SCHOOLS) {
 		/* Too many to list: a grid of cells over the box, each cell's
 		 * schools one cluster, drawn where its first by name is (a
@@ -1700,7 +1747,7 @@ void map_json(struct req *r)
 				first[c] = i;
 			count[c]++;
 		}
-		int k = 0;
+		int k = 0, nc = 0;
 		for (int c = 0; c < cols * rows; c++) {
 			if (first[c] < 0)
 				continue;
@@ -1709,17 +1756,20 @@ void map_json(struct req *r)
 				p[k++] = (struct pin *)q;
 				continue;
 			}
-			double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddNumberToObject(x, "count", count[c]);
-			add_xy(r, x, lon, lat);
-			cJSON_AddItemToArray(clusters, x);
+			char lon[40], lat[40];
+			fmt_fixed(lon, q->lon, q->exact ? 5 : 4);
+			fmt_fixed(lat, q->lat, q->exact ? 5 : 4);
+			jint(b, nc++ ? ",{\"count\":" : "{\"count\":", count[c]);
+			jxy(b, atof(lon), atof(lat));
+			buf_putc(b, '}');
 		}
 		n = k;
 	}
 	for (int i = 0; i < n; i++)
 		pin_scan(r, p[i]);
-	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0, &f));
+	buf_puts(b, "],\"schools\":[");
+	int listed_n = 0;
+	features(r, b, &listed_n, p, n, 0, &f);
 	/* The schools listed, by id, for the ties below. */
 	struct pins listed = { .p = p, .n = n, .by_id = arena_alloc(&r->arena, sizeof *listed.by_id * (size_t)(n ? n : 1)) };
 	for (int i = 0; i < n; i++)
@@ -1730,93 +1780,90 @@ void map_json(struct req *r)
 	 * rosters' ties. */
 	int norgs, nnations;
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
-	cJSON *jo = cJSON_AddArrayToObject(out, "intermediaries");
+	buf_puts(b, "],\"intermediaries\":[");
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "id", (double)o->id);
-		cJSON_AddStringToObject(x, "name", o->name);
-		cJSON_AddStringToObject(x, "precision", o->exact ? "exact" : "county");
-		double lon = atof(coord(r, o->lon, o->exact)), lat = atof(coord(r, o->lat, o->exact));
-		cJSON_AddNumberToObject(x, "longitude", lon);
-		cJSON_AddNumberToObject(x, "latitude", lat);
-		add_xy(r, x, lon, lat);
+		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
+		double lon = jcoord(b, ",\"longitude\":", o->lon, o->exact);
+		double lat = jcoord(b, ",\"latitude\":", o->lat, o->exact);
+		jxy(b, lon, lat);
 		/* Placed by all its schools shown; tied to those listed. */
-		cJSON_AddNumberToObject(x, "shown", o->n);
-		cJSON *sc = cJSON_AddArrayToObject(x, "schools");
-		for (int k = 0; k < o->n; k++)
-			if (pin_find(&listed, o->schools[k]->id))
-				cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
-		cJSON_AddItemToArray(jo, x);
+		jint(b, ",\"shown\":", o->n);
+		buf_puts(b, ",\"schools\":[");
+		int k = 0;
+		for (int j = 0; j < o->n; j++)
+			if (pin_find(&listed, o->schools[j]->id))
+				jint(b, k++ ? "," : "", o->schools[j]->id);
+		buf_puts(b, "]}");
 	}
 	/* The cohorts whose members the viewer may read, each with its member
-	 * schools listed (two at least: a tie), for a school's cohort-mates. */
-	cJSON *jc = cJSON_AddArrayToObject(out, "cohorts");
+	 * schools listed (two at least: a tie), for a school's cohort-mates:
+	 * each written aside, and kept only then. */
+	buf_puts(b, "],\"cohorts\":[");
 	sqlite3_stmt *cs = db_q(r, "SELECT DISTINCT c.id, c.name, m.school_id, c.year FROM cohorts c"
 	                           " JOIN cohort_members m ON m.cohort_id = c.id WHERE m.school_id IS NOT NULL"
 	                           " ORDER BY c.year DESC, c.name, c.id, m.school_id", "");
 	long long cur = 0;
-	int ok = 0;
-	cJSON *jx = NULL, *xs = NULL;
-	while (db_step(r, cs)) {
-		long long id = db_col_int(cs, 0);
-		if (id != cur) {
-			if (jx && cJSON_GetArraySize(xs) >= 2)
-				cJSON_AddItemToArray(jc, jx);
-			else
-				cJSON_Delete(jx);
-			jx = NULL;
+	int ok = 0, members = 0, cohorts = 0, more = 1;
+	struct buf jx = BUF_IN(&r->arena);
+	while (more) {
+		more = db_step(r, cs);
+		long long id = more ? db_col_int(cs, 0) : 0;
+		if (!more || id != cur) {
+			if (ok && members >= 2) {
+				buf_puts(b, cohorts++ ? "," : "");
+				buf_add(b, buf_str(&jx), jx.len);
+				buf_puts(b, "]}");
+			}
+			if (!more)
+				break;
 			cur = id;
 			ok = cohort_sees_members(r, id);
+			members = 0;
+			jx.len = 0;
 			if (ok) {
-				jx = cJSON_CreateObject();
-				cJSON_AddNumberToObject(jx, "id", (double)id);
-				cJSON_AddStringToObject(jx, "name", db_col_text(r, cs, 1));
-				xs = cJSON_AddArrayToObject(jx, "schools");
+				jint(&jx, "{\"id\":", id);
+				jstr(&jx, ",\"name\":", db_col_view(cs, 1));
+				buf_puts(&jx, ",\"schools\":[");
 			}
 		}
 		if (ok && pin_find(&listed, db_col_int(cs, 2)))
-			cJSON_AddItemToArray(xs, cJSON_CreateNumber((double)db_col_int(cs, 2)));
+			jint(&jx, members++ ? "," : "", db_col_int(cs, 2));
 	}
-	if (jx && cJSON_GetArraySize(xs) >= 2)
-		cJSON_AddItemToArray(jc, jx);
-	else
-		cJSON_Delete(jx);
 	/* The nations at their governments' towns: public places. */
-	cJSON *jn = cJSON_AddArrayToObject(out, "nations");
+	buf_puts(b, "],\"nations\":[");
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "id", (double)o->id);
-		cJSON_AddStringToObject(x, "name", o->name);
-		cJSON_AddStringToObject(x, "seat", o->seat);
-		cJSON_AddNumberToObject(x, "longitude", o->lon);
-		cJSON_AddNumberToObject(x, "latitude", o->lat);
-		add_xy(r, x, o->lon, o->lat);
+		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		jstr(b, ",\"seat\":", o->seat);
+		jnum(b, ",\"longitude\":", o->lon);
+		jnum(b, ",\"latitude\":", o->lat);
+		jxy(b, o->lon, o->lat);
 		if (o->outline) {
-			struct buf km = BUF_IN(&r->arena);
-			boundary_json_km(&km, o->outline);
-			cJSON_AddRawToObject(x, "boundary", buf_str(&km));
-			buf_free(&km);
+			buf_puts(b, ",\"boundary\":");
+			boundary_json_km(b, o->outline);
 		}
-		cJSON_AddItemToArray(jn, x);
+		buf_putc(b, '}');
 	}
 	/* Ties between two schools both shown. */
-	cJSON *ties = cJSON_AddArrayToObject(out, "ties");
+	buf_puts(b, "],\"ties\":[");
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
 	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
+	int nties = 0;
 	while (db_step(r, st)) {
-		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
-		if (!pin_find(&listed, a) || !pin_find(&listed, b))
+		long long a = db_col_int(st, 0), h = db_col_int(st, 1);
+		if (!pin_find(&listed, a) || !pin_find(&listed, h))
 			continue;
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddNumberToObject(t, "host", (double)a);
-		cJSON_AddNumberToObject(t, "visitor", (double)b);
-		cJSON_AddStringToObject(t, "date", db_col_text(r, st, 2));
-		cJSON_AddItemToArray(ties, t);
+		jint(b, nties++ ? ",{\"host\":" : "{\"host\":", a);
+		jint(b, ",\"visitor\":", h);
+		jstr(b, ",\"date\":", db_col_view(st, 2));
+		buf_putc(b, '}');
 	}
+	buf_puts(b, "]}\n");
 	usage_flush(r, &used, "/api/v1/map");
-	reply_json(r, out, "application/json");
 }
 
 /* The region's outlines for the page's script: geography, the same for
