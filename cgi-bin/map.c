@@ -246,7 +246,11 @@ static const char *school_href(struct req *r, const struct filters *f, long long
 {
 	if (!f->base)
 		return filters_href(r, f, "school", arena_printf(&r->arena, "%lld", id));
-	return arena_printf(&r->arena, "%s%sschool=%lld", f->base, *f->base ? "&" : "?", id);
+	struct buf b = BUF_IN(&r->arena);
+	buf_puts(&b, f->base);
+	buf_puts(&b, *f->base ? "&school=" : "?school=");
+	buf_int(&b, id);
+	return b.p;
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -818,9 +822,13 @@ static int svg_in(double sx, double sy)
 	return sx >= 0 && sy >= 0 && sx < MAP_W && sy < MAP_H;
 }
 
+/* A drawing's coordinate, as "%.1f" writes it (without printf: a map
+ * has a few of them for each school). */
 static const char *num1(struct req *r, double v)
 {
-	return arena_printf(&r->arena, "%.1f", v);
+	char s[40];
+	int n = fmt_fixed(s, v, 1);
+	return arena_strndup(&r->arena, s, (size_t)n);
 }
 
 static void map_svg(struct req *r, const struct filters *f, const struct pins *ps, struct place *orgs, int norgs,
@@ -907,8 +915,8 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			continue;
 		int ego = f->school && (a == f->school || b == f->school);
 		html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie%s\"/>\n",
-		     arena_printf(&r->arena, "%.1f", pa->sx), arena_printf(&r->arena, "%.1f", pa->sy),
-		     arena_printf(&r->arena, "%.1f", pb->sx), arena_printf(&r->arena, "%.1f", pb->sy), ego ? " ego" : "");
+		     num1(r, pa->sx), num1(r, pa->sy),
+		     num1(r, pb->sx), num1(r, pb->sy), ego ? " ego" : "");
 	}
 	/* The chosen school's cohort-mates shown (only cohorts whose members
 	 * the viewer may read: cohort_ties). */
@@ -969,7 +977,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			html(r, "<a href=\"/map%s#card\"><circle cx=\"%s\" cy=\"%s\" r=\"%d\" class=\"pin c%d%s\">"
 			        "<title>%s, %s, %s — %s%s</title></circle></a>\n",
 			     school_href(r, f, q->id),
-			     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
+			     num1(r, q->sx), num1(r, q->sy),
 			     q->id == f->school ? 7 : 5, c < 0 ? 9 : c, q->id == f->school ? " chosen" : "", q->name, q->city,
 			     q->state, colour_label(f, c), q->exact ? "" : " (shown at its county's centre)");
 			continue;
@@ -985,8 +993,8 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		html(r, "<a href=\"%s\"><circle cx=\"%s\" cy=\"%s\" r=\"%s\" class=\"cluster\"><title>%d schools near %s%s"
 		        "</title></circle></a>\n",
 		     zoom_to ? arena_printf(&r->arena, "/map%s", filters_href(r, f, "zoom", zoom_to)) : "#schools",
-		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
-		     arena_printf(&r->arena, "%.1f", rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
+		     num1(r, q->sx), num1(r, q->sy),
+		     num1(r, rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
@@ -1314,8 +1322,8 @@ void map_mini(struct req *r, long long school)
 	for (int i = 0; i < ps.n; i++)
 		if (ps.p[i] != me)
 			html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie ego\"/>\n",
-			     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy),
-			     arena_printf(&r->arena, "%.1f", ps.p[i]->sx), arena_printf(&r->arena, "%.1f", ps.p[i]->sy));
+			     num1(r, me->sx), num1(r, me->sy),
+			     num1(r, ps.p[i]->sx), num1(r, ps.p[i]->sy));
 	html(r, "</g>\n<g class=\"pins\">\n");
 	int partners = 0;
 	for (int i = 0; i < ps.n; i++) {
@@ -1324,13 +1332,13 @@ void map_mini(struct req *r, long long school)
 			continue;            /* a partner in another state: the line leaves the drawing */
 		html(r, "<a href=\"/schools/%lld\"><circle cx=\"%s\" cy=\"%s\" r=\"5\" class=\"pin c9\">"
 		        "<title>%s, %s, %s — site visits%s</title></circle></a>\n", q->id,
-		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy), q->name, q->city,
+		     num1(r, q->sx), num1(r, q->sy), q->name, q->city,
 		     q->state, q->exact ? "" : " (shown at its county's centre)");
 		partners++;
 	}
 	int c = colour_of(r, &f, me);
 	html(r, "<circle cx=\"%s\" cy=\"%s\" r=\"7\" class=\"pin c%d chosen\"><title>%s, %s, %s — %s%s</title></circle>\n",
-	     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy), c < 0 ? 9 : c, me->name,
+	     num1(r, me->sx), num1(r, me->sy), c < 0 ? 9 : c, me->name,
 	     me->city, me->state, colour_label(&f, c), me->exact ? "" : " (shown at its county's centre)");
 	html(r, "</g>\n</svg>\n<figcaption>%s in %s; %s.</figcaption>\n</figure>\n"
 	        "<p><a href=\"/map?school=%lld&amp;zoom=%s#card\">See it on the network map</a></p>\n",
