@@ -55,6 +55,7 @@
 #define MAP_MARGIN 12
 #define CELL 22                 /* a cluster's cell, in SVG units */
 #define GRANT_LINES 400         /* most grant-roster lines drawn in full */
+#define TIE_LINES 5000          /* most site-visit lines drawn besides the chosen school's */
 
 /* The scan's implementation stages, in the instrument's order (the bit of
  * response_summary.stage), with the colours of the map. */
@@ -904,16 +905,24 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		     x->name, x->seat, x->outline ? "its boundary drawn as the nation provided it" : "no boundary drawn");
 	}
 	html(r, "</g>\n");
-	/* Ties: site visits between two schools both shown. */
+	/* Ties: site visits between two schools both shown.  Past TIE_LINES
+	 * of them only the chosen school's are drawn, and the caption says
+	 * how many were left out. */
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL, "");
 	html(r, "<g class=\"ties\">\n");
+	int tie_lines = 0, ties_left = 0;
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
 		const struct pin *pa = pin_find(ps, a), *pb = pin_find(ps, b);
 		if (!pa || !pb || pa->cluster < 0 || pb->cluster < 0)
 			continue;
 		int ego = f->school && (a == f->school || b == f->school);
+		if (!ego && tie_lines >= TIE_LINES) {
+			ties_left++;
+			continue;
+		}
+		tie_lines++;
 		html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie%s\"/>\n",
 		     num1(r, pa->sx), num1(r, pa->sy),
 		     num1(r, pb->sx), num1(r, pb->sy), ego ? " ego" : "");
@@ -998,9 +1007,11 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
-	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments%s."
+	        " serve%s; purple lines are site visits between schools%s; triangles are Native nations' governments%s."
 	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
 	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "",
+	     ties_left ? arena_printf(&r->arena, " (%d more left out, too many to draw here: choose a school to see its)",
+	                              ties_left) : "",
 	     outlines ? "; a dashed outline is a nation's boundary, as the nation provided it" : "");
 }
 
@@ -1076,11 +1087,13 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 	st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	             "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	             " WHERE " SEATS_VISITED_SQL
-	             "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", q->id);
-	long long partners[100];
-	int np = 0;
-	while (db_step(r, st))
+	             "   AND (o.school_id = ?1 OR b.school_id = ?1)", "I", q->id);
+	long long *partners = NULL;
+	int np = 0, pcap = 0;
+	while (db_step(r, st)) {
+		partners = arena_grow(&r->arena, partners, np, &pcap, sizeof *partners);
 		partners[np++] = db_col_int(st, 0);
+	}
 	k = 0;
 	for (int i = 0; i < np; i++) {
 		const struct pin *w = pin_find(ps, partners[i]);
@@ -1286,7 +1299,7 @@ void map_mini(struct req *r, long long school)
 	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	                           "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	                           " WHERE " SEATS_VISITED_SQL
-	                           "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", school);
+	                           "   AND (o.school_id = ?1 OR b.school_id = ?1)", "I", school);
 	struct buf ids = BUF_IN(&r->arena);
 	buf_printf(&ids, "[%lld", school);
 	int nids = 1;
@@ -1856,10 +1869,11 @@ void map_json(struct req *r)
 		}
 		buf_putc(b, '}');
 	}
-	/* Ties between two schools both shown. */
+	/* Ties between two schools both listed: all of them (the schools
+	 * listed are at most JSON_SCHOOLS; the rest come as clusters). */
 	buf_puts(b, "],\"ties\":[");
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL, "");
 	int nties = 0;
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), h = db_col_int(st, 1);
