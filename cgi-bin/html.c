@@ -43,7 +43,7 @@ static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 			html_escape(b, va_arg(ap, const char *));
 			break;
 		case 'd':
-			buf_printf(b, "%d", va_arg(ap, int));
+			buf_int(b, va_arg(ap, int));
 			break;
 		case 'z':
 			if (p[1] != 'u')
@@ -54,10 +54,10 @@ static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 		case 'l':
 			if (p[1] == 'd') {
 				p++;
-				buf_printf(b, "%ld", va_arg(ap, long));
+				buf_int(b, va_arg(ap, long));
 			} else if (p[1] == 'l' && p[2] == 'd') {
 				p += 2;
-				buf_printf(b, "%lld", va_arg(ap, long long));
+				buf_int(b, va_arg(ap, long long));
 			} else {
 				req_fail(r, 500, "html: unsupported format directive");
 			}

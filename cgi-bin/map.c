@@ -451,17 +451,20 @@ static void pin_scan(struct req *r, struct pin *x)
 }
 
 /* Every pin's stage and scores in one pass over the submitted responses,
- * cycles oldest first, so that each school's latest is the one kept: for
- * the stage filter and the exports, which need them all. */
+ * cycles newest first (a year is one cycle's, and a school answers a
+ * cycle once), so that each school's first row is its latest, the one
+ * kept: for the stage filter and the exports, which need them all.  The
+ * cycles lead (CROSS JOIN), in their year's index, so that no row is
+ * sorted. */
 static void pins_scan_all(struct req *r, struct pins *ps)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT x.school_id, " SCAN_COLUMNS
-	                           "  FROM scan_cycles c JOIN responses x ON x.cycle_id = c.id"
+	                           "  FROM scan_cycles c CROSS JOIN responses x ON x.cycle_id = c.id"
 	                           "  LEFT JOIN response_summary rs ON rs.response_id = x.id"
-	                           " WHERE x.status = 'submitted' ORDER BY c.year", "");
+	                           " WHERE x.status = 'submitted' ORDER BY c.year DESC", "");
 	while (db_step(r, st)) {
 		struct pin *x = (struct pin *)pin_find(ps, db_col_int(st, 0));
-		if (x)
+		if (x && !x->scan_read)
 			pin_scan_row(x, st, 1);
 	}
 	for (int i = 0; i < ps->n; i++)
