@@ -1527,9 +1527,41 @@ static void jint(struct buf *b, const char *key, long long v)
 	buf_int(b, v);
 }
 
-/* Any other number, as cJSON prints it (a nation's published seat). */
+/* The value of fmt_fixed()'s text s of n bytes with decimals places, as
+ * strtod reads it: its digits over 10^decimals, one correctly rounded
+ * division of two numbers a double holds exactly (up to 15 digits). */
+static double fixed_value(const char *s, int n, int decimals)
+{
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	unsigned long long m = 0;
+	int digits = 0;
+	for (int i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (unsigned long long)(s[i] - '0');
+			digits++;
+		}
+	if (digits > 15)
+		return atof(s);         /* past what a double holds exactly */
+	double d = (double)m / scale[decimals];
+	return s[0] == '-' ? -d : d;
+}
+
+/* Any other number, as cJSON prints it (a nation's published seat).  One
+ * that some text of at most 6 decimals reads as exactly, between 10^-3 and
+ * 10^9, cJSON prints as the shortest such text ("%.15g" then gives back
+ * its digits; a whole number as "%d"): written so without it. */
 static void jnum(struct buf *b, const char *key, double v)
 {
+	if (fabs(v) >= 1e-3 && fabs(v) < 1e9)
+		for (int k = 0; k <= 6; k++) {
+			char s[40];
+			int n = fmt_fixed(s, v, k);
+			if (fixed_value(s, n, k) == v) {
+				buf_puts(b, key);
+				buf_add(b, s, (size_t)n);
+				return;
+			}
+		}
 	cJSON *x = cJSON_CreateNumber(v);
 	char *s = x ? cJSON_PrintUnformatted(x) : NULL;
 	buf_puts(b, key);
@@ -1546,11 +1578,12 @@ static double jcoord(struct buf *b, const char *key, double v, int exact)
 {
 	char s[40];
 	int n = fmt_fixed(s, v, exact ? 5 : 4);
-	double d = atof(s);
 	if (!(fabs(v) >= 1e-3 && fabs(v) < 1e9)) {
+		double d = atof(s);
 		jnum(b, key, d);
 		return d;
 	}
+	double d = fixed_value(s, n, exact ? 5 : 4);
 	while (s[n - 1] == '0')
 		n--;
 	if (s[n - 1] == '.')
@@ -1781,10 +1814,9 @@ void map_json(struct req *r)
 				continue;
 			}
 			char lon[40], lat[40];
-			fmt_fixed(lon, q->lon, q->exact ? 5 : 4);
-			fmt_fixed(lat, q->lat, q->exact ? 5 : 4);
+			int dp = q->exact ? 5 : 4, nlon = fmt_fixed(lon, q->lon, dp), nlat = fmt_fixed(lat, q->lat, dp);
 			jint(b, nc++ ? ",{\"count\":" : "{\"count\":", count[c]);
-			jxy(b, atof(lon), atof(lat));
+			jxy(b, fixed_value(lon, nlon, dp), fixed_value(lat, nlat, dp));
 			buf_putc(b, '}');
 		}
 		n = k;
