@@ -204,6 +204,14 @@ static void filters_read(struct req *r, struct filters *f)
 	f->base = filters_href(r, f, "school", "");
 }
 
+/* v in decimal, in the arena (without printf: a page writes dozens). */
+static const char *lld(struct req *r, long long v)
+{
+	struct buf b = BUF_IN(&r->arena);
+	buf_int(&b, v);
+	return b.p;
+}
+
 /* The query string of the filters, with one key replaced (NULL value:
  * left out), for links that change one thing. */
 static const char *filters_href2(struct req *r, const struct filters *f, const char *key, const char *value,
@@ -213,22 +221,24 @@ static const char *filters_href2(struct req *r, const struct filters *f, const c
 	const char *keys[] = { "state", "type", "nation", "org", "cohort", "stage", "cultural_min", "cultural_max",
 	                       "instructional_min", "instructional_max", "career_min", "career_max", "colour", "ties",
 	                       "zoom", "school", NULL };
-	const char *vals[16] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
-	                         f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
-	                         f->cohort ? arena_printf(&r->arena, "%lld", f->cohort) : "",
-	                         f->stage >= 0 ? stages[2 * f->stage] : "" };
+	const char *vals[16] = { f->state, f->type, f->nation ? lld(r, f->nation) : "", f->org ? lld(r, f->org) : "",
+	                         f->cohort ? lld(r, f->cohort) : "", f->stage >= 0 ? stages[2 * f->stage] : "" };
 	for (int d = 0; d < 3; d++) {
-		vals[6 + 2 * d] = f->smin[d] >= 0 ? arena_printf(&r->arena, "%d", f->smin[d]) : "";
-		vals[7 + 2 * d] = f->smax[d] >= 0 ? arena_printf(&r->arena, "%d", f->smax[d]) : "";
+		vals[6 + 2 * d] = f->smin[d] >= 0 ? lld(r, f->smin[d]) : "";
+		vals[7 + 2 * d] = f->smax[d] >= 0 ? lld(r, f->smax[d]) : "";
 	}
 	vals[12] = strcmp(f->colour, "stage") ? f->colour : "";
 	vals[13] = f->ties ? "1" : "";
 	vals[14] = f->zoom;
-	vals[15] = f->school ? arena_printf(&r->arena, "%lld", f->school) : "";
+	vals[15] = f->school ? lld(r, f->school) : "";
 	for (int i = 0; keys[i]; i++) {
 		const char *val = key && !strcmp(key, keys[i]) ? value : key2 && !strcmp(key2, keys[i]) ? value2 : vals[i];
-		if (val && *val)
-			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", keys[i], url_enc(r, val));
+		if (val && *val) {
+			buf_putc(&b, b.len ? '&' : '?');
+			buf_puts(&b, keys[i]);
+			buf_putc(&b, '=');
+			buf_puts(&b, url_enc(r, val));
+		}
 	}
 	const char *s = arena_strdup(&r->arena, b.len ? b.p : "");
 	buf_free(&b);
@@ -246,7 +256,7 @@ static const char *filters_href(struct req *r, const struct filters *f, const ch
 static const char *school_href(struct req *r, const struct filters *f, long long id)
 {
 	if (!f->base)
-		return filters_href(r, f, "school", arena_printf(&r->arena, "%lld", id));
+		return filters_href(r, f, "school", lld(r, id));
 	struct buf b = BUF_IN(&r->arena);
 	buf_puts(&b, f->base);
 	buf_puts(&b, *f->base ? "&school=" : "?school=");
@@ -904,7 +914,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		 * map names them all). */
 		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
 		        " (%s): show its schools</title></path></a>\n",
-		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
+		     filters_href(r, f, "nation", lld(r, x->id)), num1(r, x->sx), num1(r, x->sy - 5),
 		     x->name, x->seat, x->outline ? "its boundary drawn as the nation provided it" : "no boundary drawn");
 	}
 	html(r, "</g>\n");
@@ -975,7 +985,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			continue;
 		html(r, "<a href=\"/map%s\"><rect x=\"%s\" y=\"%s\" width=\"11\" height=\"11\" class=\"org\">"
 		        "<title>%s — intermediary serving %d school%s shown%s: show only those</title></rect></a>\n",
-		     filters_href(r, f, "org", arena_printf(&r->arena, "%lld", o->id)), num1(r, o->sx - 5.5),
+		     filters_href(r, f, "org", lld(r, o->id)), num1(r, o->sx - 5.5),
 		     num1(r, o->sy - 5.5), o->name, o->n, o->n == 1 ? "" : "s",
 		     o->exact ? ", at their centre" : ", near their centre (by county)");
 	}
@@ -1082,7 +1092,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 			html(r, "<p>Coached by ");
 		else
 			html(r, ", ");
-		html(r, "<a href=\"/map%s\">%s</a>", filters_href2(r, f, "org", arena_printf(&r->arena, "%lld", db_col_int(st, 1)),
+		html(r, "<a href=\"/map%s\">%s</a>", filters_href2(r, f, "org", lld(r, db_col_int(st, 1)),
 		     "school", ""), db_col_text(r, st, 0));
 	}
 	if (k)
@@ -1114,7 +1124,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 	/* Its cohorts and their other member schools shown. */
 	for (int i = 0; i < nct; i++) {
 		html(r, "<p class=\"cohort-tie\">Cohort <a href=\"/map%s\">%s</a>", filters_href2(r, f, "cohort",
-		     arena_printf(&r->arena, "%lld", ct[i].id), "school", ""), ct[i].name);
+		     lld(r, ct[i].id), "school", ""), ct[i].name);
 		for (int j = 0; j < ct[i].n; j++)
 			html(r, "%s<a href=\"/map%s#card\">%s</a>", j ? ", " : " with ", school_href(r, f, ct[i].mates[j]->id),
 			     ct[i].mates[j]->name);
@@ -1135,7 +1145,7 @@ static const char *const *cohort_options(struct req *r)
 		long long id = db_col_int(st, 0);
 		if (!cohort_sees_members(r, id))
 			continue;
-		v[2 * n] = arena_printf(&r->arena, "%lld", id);
+		v[2 * n] = lld(r, id);
 		v[2 * n + 1] = db_col_text(r, st, 1);
 		n++;
 	}
@@ -1166,11 +1176,11 @@ void map_page(struct req *r)
 	filter_select(r, "type", "Type", "Any type", region_school_types, f.type);
 	filter_select(r, "nation", "Nation", "Any nation",
 	              form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL),
-	              f.nation ? arena_printf(&r->arena, "%lld", f.nation) : "");
+	              f.nation ? lld(r, f.nation) : "");
 	filter_select(r, "org", "Coached by", "Any or none",
 	              form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name", ""), NULL),
-	              f.org ? arena_printf(&r->arena, "%lld", f.org) : "");
-	filter_select(r, "cohort", "Cohort", "Any or none", cohort_options(r), f.cohort ? arena_printf(&r->arena, "%lld", f.cohort) : "");
+	              f.org ? lld(r, f.org) : "");
+	filter_select(r, "cohort", "Cohort", "Any or none", cohort_options(r), f.cohort ? lld(r, f.cohort) : "");
 	filter_select(r, "stage", "Stage", "Any stage", stages, f.stage >= 0 ? stages[2 * f.stage] : "");
 	for (int d = 0; d < 3; d++) {
 		html(r, "<fieldset class=\"field range\"><legend>%s</legend>\n", region_label(colourings, colourings[2 * d + 2]));
@@ -1227,7 +1237,7 @@ void map_page(struct req *r)
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
 	for (int i = 0; i < nnations; i++)
 		html(r, "<li><a href=\"/map%s\">%s</a> — %s%s</li>\n",
-		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
+		     filters_href(r, &f, "nation", lld(r, nations[i].id)), nations[i].name,
 		     nations[i].seat, nations[i].outline ? "; its boundary drawn, as the nation provided it" : "");
 	html(r, "</ul>\n</details>\n");
 	if (r->user->role == ROLE_ADMIN)
@@ -1237,7 +1247,7 @@ void map_page(struct req *r)
 	html(r, "<details class=\"orgs-list\"><summary>The intermediaries on the map (%d)</summary>\n<ul>\n", norgs);
 	for (int i = 0; i < norgs; i++)
 		html(r, "<li><a href=\"/map%s\">%s</a> — serving %s school%s shown, %s</li>\n",
-		     filters_href(r, &f, "org", arena_printf(&r->arena, "%lld", orgs[i].id)), orgs[i].name,
+		     filters_href(r, &f, "org", lld(r, orgs[i].id)), orgs[i].name,
 		     count_text(r, orgs[i].n), orgs[i].n == 1 ? "" : "s",
 		     orgs[i].exact ? "at their centre" : "near their centre (by county)");
 	if (!norgs)
@@ -1470,7 +1480,7 @@ void map_csv(struct req *r)
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		const char *v[] = {
-			"school", arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
+			"school", lld(r, q->id), q->name, q->city, q->state, q->type,
 			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
 			q->stage >= 0 ? stages[2 * q->stage] : "",
 			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
@@ -1486,7 +1496,7 @@ void map_csv(struct req *r)
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		const char *v[] = { "intermediary", arena_printf(&r->arena, "%lld", o->id), o->name, "", "", "",
+		const char *v[] = { "intermediary", lld(r, o->id), o->name, "", "", "",
 		                    coord(r, o->lon, o->exact), coord(r, o->lat, o->exact), o->exact ? "exact" : "county",
 		                    "", "", "", "", "", arena_printf(&r->arena, "%d", o->n) };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
@@ -1497,7 +1507,7 @@ void map_csv(struct req *r)
 		const struct place *o = &nations[i];
 		const char *town, *state;
 		seat_split(r, o->seat, &town, &state);
-		const char *v[] = { "nation", arena_printf(&r->arena, "%lld", o->id), o->name, town, state, "",
+		const char *v[] = { "nation", lld(r, o->id), o->name, town, state, "",
 		                    arena_printf(&r->arena, "%.2f", o->lon), arena_printf(&r->arena, "%.2f", o->lat), "seat",
 		                    "", "", "", "", "", "" };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
