@@ -10,8 +10,10 @@ void html_escape(struct buf *b, const char *s)
 {
 	if (!s)
 		return;
-	const char *run = s;
-	for (; *s; s++) {
+	for (;;) {
+		size_t run = strcspn(s, "&<>\"'");
+		buf_add(b, s, run);
+		s += run;
 		const char *ent;
 		switch (*s) {
 		case '&': ent = "&amp;"; break;
@@ -19,13 +21,11 @@ void html_escape(struct buf *b, const char *s)
 		case '>': ent = "&gt;"; break;
 		case '"': ent = "&quot;"; break;
 		case '\'': ent = "&#39;"; break;
-		default: continue;
+		default: return;        /* the end */
 		}
-		buf_add(b, run, (size_t)(s - run));
 		buf_puts(b, ent);
-		run = s + 1;
+		s++;
 	}
-	buf_add(b, run, (size_t)(s - run));
 }
 
 /* The formatter behind html() and html_fmt().  A directive it does not
@@ -33,9 +33,7 @@ void html_escape(struct buf *b, const char *s)
 static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 {
 	const char *run = fmt;
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
+	for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
 		buf_add(b, run, (size_t)(p - run));
 		p++;
 		switch (*p) {
@@ -43,7 +41,7 @@ static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 			html_escape(b, va_arg(ap, const char *));
 			break;
 		case 'd':
-			buf_printf(b, "%d", va_arg(ap, int));
+			buf_int(b, va_arg(ap, int));
 			break;
 		case 'z':
 			if (p[1] != 'u')
@@ -54,10 +52,10 @@ static void vformat(struct req *r, struct buf *b, const char *fmt, va_list ap)
 		case 'l':
 			if (p[1] == 'd') {
 				p++;
-				buf_printf(b, "%ld", va_arg(ap, long));
+				buf_int(b, va_arg(ap, long));
 			} else if (p[1] == 'l' && p[2] == 'd') {
 				p += 2;
-				buf_printf(b, "%lld", va_arg(ap, long long));
+				buf_int(b, va_arg(ap, long long));
 			} else {
 				req_fail(r, 500, "html: unsupported format directive");
 			}

@@ -55,6 +55,7 @@
 #define MAP_MARGIN 12
 #define CELL 22                 /* a cluster's cell, in SVG units */
 #define GRANT_LINES 400         /* most grant-roster lines drawn in full */
+#define TIE_LINES 5000          /* most site-visit lines drawn besides the chosen school's */
 
 /* The scan's implementation stages, in the instrument's order (the bit of
  * response_summary.stage), with the colours of the map. */
@@ -203,6 +204,14 @@ static void filters_read(struct req *r, struct filters *f)
 	f->base = filters_href(r, f, "school", "");
 }
 
+/* v in decimal, in the arena (without printf: a page writes dozens). */
+static const char *lld(struct req *r, long long v)
+{
+	struct buf b = BUF_IN(&r->arena);
+	buf_int(&b, v);
+	return b.p;
+}
+
 /* The query string of the filters, with one key replaced (NULL value:
  * left out), for links that change one thing. */
 static const char *filters_href2(struct req *r, const struct filters *f, const char *key, const char *value,
@@ -212,22 +221,24 @@ static const char *filters_href2(struct req *r, const struct filters *f, const c
 	const char *keys[] = { "state", "type", "nation", "org", "cohort", "stage", "cultural_min", "cultural_max",
 	                       "instructional_min", "instructional_max", "career_min", "career_max", "colour", "ties",
 	                       "zoom", "school", NULL };
-	const char *vals[16] = { f->state, f->type, f->nation ? arena_printf(&r->arena, "%lld", f->nation) : "",
-	                         f->org ? arena_printf(&r->arena, "%lld", f->org) : "",
-	                         f->cohort ? arena_printf(&r->arena, "%lld", f->cohort) : "",
-	                         f->stage >= 0 ? stages[2 * f->stage] : "" };
+	const char *vals[16] = { f->state, f->type, f->nation ? lld(r, f->nation) : "", f->org ? lld(r, f->org) : "",
+	                         f->cohort ? lld(r, f->cohort) : "", f->stage >= 0 ? stages[2 * f->stage] : "" };
 	for (int d = 0; d < 3; d++) {
-		vals[6 + 2 * d] = f->smin[d] >= 0 ? arena_printf(&r->arena, "%d", f->smin[d]) : "";
-		vals[7 + 2 * d] = f->smax[d] >= 0 ? arena_printf(&r->arena, "%d", f->smax[d]) : "";
+		vals[6 + 2 * d] = f->smin[d] >= 0 ? lld(r, f->smin[d]) : "";
+		vals[7 + 2 * d] = f->smax[d] >= 0 ? lld(r, f->smax[d]) : "";
 	}
 	vals[12] = strcmp(f->colour, "stage") ? f->colour : "";
 	vals[13] = f->ties ? "1" : "";
 	vals[14] = f->zoom;
-	vals[15] = f->school ? arena_printf(&r->arena, "%lld", f->school) : "";
+	vals[15] = f->school ? lld(r, f->school) : "";
 	for (int i = 0; keys[i]; i++) {
 		const char *val = key && !strcmp(key, keys[i]) ? value : key2 && !strcmp(key2, keys[i]) ? value2 : vals[i];
-		if (val && *val)
-			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", keys[i], url_enc(r, val));
+		if (val && *val) {
+			buf_putc(&b, b.len ? '&' : '?');
+			buf_puts(&b, keys[i]);
+			buf_putc(&b, '=');
+			buf_puts(&b, url_enc(r, val));
+		}
 	}
 	const char *s = arena_strdup(&r->arena, b.len ? b.p : "");
 	buf_free(&b);
@@ -245,8 +256,12 @@ static const char *filters_href(struct req *r, const struct filters *f, const ch
 static const char *school_href(struct req *r, const struct filters *f, long long id)
 {
 	if (!f->base)
-		return filters_href(r, f, "school", arena_printf(&r->arena, "%lld", id));
-	return arena_printf(&r->arena, "%s%sschool=%lld", f->base, *f->base ? "&" : "?", id);
+		return filters_href(r, f, "school", lld(r, id));
+	struct buf b = BUF_IN(&r->arena);
+	buf_puts(&b, f->base);
+	buf_puts(&b, *f->base ? "&school=" : "?school=");
+	buf_int(&b, id);
+	return b.p;
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -446,17 +461,20 @@ static void pin_scan(struct req *r, struct pin *x)
 }
 
 /* Every pin's stage and scores in one pass over the submitted responses,
- * cycles oldest first, so that each school's latest is the one kept: for
- * the stage filter and the exports, which need them all. */
+ * cycles newest first (a year is one cycle's, and a school answers a
+ * cycle once), so that each school's first row is its latest, the one
+ * kept: for the stage filter and the exports, which need them all.  The
+ * cycles lead (CROSS JOIN), in their year's index, so that no row is
+ * sorted. */
 static void pins_scan_all(struct req *r, struct pins *ps)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT x.school_id, " SCAN_COLUMNS
-	                           "  FROM scan_cycles c JOIN responses x ON x.cycle_id = c.id"
+	                           "  FROM scan_cycles c CROSS JOIN responses x ON x.cycle_id = c.id"
 	                           "  LEFT JOIN response_summary rs ON rs.response_id = x.id"
-	                           " WHERE x.status = 'submitted' ORDER BY c.year", "");
+	                           " WHERE x.status = 'submitted' ORDER BY c.year DESC", "");
 	while (db_step(r, st)) {
 		struct pin *x = (struct pin *)pin_find(ps, db_col_int(st, 0));
-		if (x)
+		if (x && !x->scan_read)
 			pin_scan_row(x, st, 1);
 	}
 	for (int i = 0; i < ps->n; i++)
@@ -672,21 +690,49 @@ static int cmp_place_name(const void *a, const void *b)
 /* The intermediaries serving (on an active grant's roster today) any of
  * the schools shown, each at the centre of those schools as shown
  * (map_centroid: no finer than the coarsest of them), with them. */
+struct roster_row {
+	long long org, school;
+	const char *name;               /* the organization's */
+	const struct pin *q;
+};
+
+static int cmp_roster_row(const void *a, const void *b)
+{
+	const struct roster_row *x = a, *y = b;
+	if (x->org != y->org)
+		return (x->org > y->org) - (x->org < y->org);
+	return (x->school > y->school) - (x->school < y->school);
+}
+
 static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
 {
-	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT g.org_id, o.name, gs.school_id FROM grant_schools gs"
+	/* The rosters' rows of the schools shown, ordered by organization and
+	 * school and made distinct here: in SQL, DISTINCT and ORDER BY cost
+	 * two sorters, more than the rest of the query. */
+	sqlite3_stmt *st = db_q(r, "SELECT g.org_id, o.name, gs.school_id FROM grant_schools gs"
 	                           " JOIN grants g ON g.id = gs.grant_id JOIN organizations o ON o.id = g.org_id"
 	                           " WHERE g.stage = 'active' AND gs.from_date <= date('now')"
-	                           "   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))"
-	                           " ORDER BY g.org_id, gs.school_id", "");
-	int cap = 16, n = 0;
-	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
-	int scap = 0;
+	                           "   AND (gs.to_date IS NULL OR gs.to_date >= date('now'))", "");
+	struct roster_row *rows = NULL;
+	int nrows = 0, rcap = 0;
 	while (db_step(r, st)) {
 		const struct pin *q = pin_find(ps, db_col_int(st, 2));
 		if (!q)
 			continue;               /* not shown: neither counted nor placed by */
-		long long org = db_col_int(st, 0);
+		rows = arena_grow(&r->arena, rows, nrows, &rcap, sizeof *rows);
+		rows[nrows++] = (struct roster_row){ .org = db_col_int(st, 0), .school = q->id, .name = db_col_text(r, st, 1),
+		                                     .q = q };
+	}
+	if (nrows)
+		qsort(rows, (size_t)nrows, sizeof *rows, cmp_roster_row);
+	int cap = 16, n = 0;
+	struct place *pl = arena_alloc(&r->arena, sizeof *pl * (size_t)cap);
+	int scap = 0;
+	for (int i = 0; i < nrows; i++) {
+		if (i && rows[i].org == rows[i - 1].org && rows[i].school == rows[i - 1].school)
+			continue;               /* on two of its grants' rosters: once */
+		const struct pin *q = rows[i].q;
+		long long org = rows[i].org;
 		if (!n || pl[n - 1].id != org) {
 			if (n == cap) {
 				struct place *more = arena_alloc(&r->arena, sizeof *more * (size_t)cap * 2);
@@ -694,7 +740,7 @@ static struct place *orgs_read(struct req *r, const struct pins *ps, int *count)
 				pl = more;
 				cap *= 2;
 			}
-			pl[n] = (struct place){ .id = org, .name = db_col_text(r, st, 1), .seat = "" };
+			pl[n] = (struct place){ .id = org, .name = rows[i].name, .seat = "" };
 			scap = 16;
 			pl[n].schools = arena_alloc(&r->arena, sizeof *pl[n].schools * (size_t)scap);
 			n++;
@@ -818,9 +864,13 @@ static int svg_in(double sx, double sy)
 	return sx >= 0 && sy >= 0 && sx < MAP_W && sy < MAP_H;
 }
 
+/* A drawing's coordinate, as "%.1f" writes it (without printf: a map
+ * has a few of them for each school). */
 static const char *num1(struct req *r, double v)
 {
-	return arena_printf(&r->arena, "%.1f", v);
+	char s[40];
+	int n = fmt_fixed(s, v, 1);
+	return arena_strndup(&r->arena, s, (size_t)n);
 }
 
 static void map_svg(struct req *r, const struct filters *f, const struct pins *ps, struct place *orgs, int norgs,
@@ -892,23 +942,31 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		 * map names them all). */
 		html(r, "<a href=\"/map%s\" class=\"nation\"><path d=\"M%s %sl6 8h-12z\"><title>%s — its government at %s"
 		        " (%s): show its schools</title></path></a>\n",
-		     filters_href(r, f, "nation", arena_printf(&r->arena, "%lld", x->id)), num1(r, x->sx), num1(r, x->sy - 5),
+		     filters_href(r, f, "nation", lld(r, x->id)), num1(r, x->sx), num1(r, x->sy - 5),
 		     x->name, x->seat, x->outline ? "its boundary drawn as the nation provided it" : "no boundary drawn");
 	}
 	html(r, "</g>\n");
-	/* Ties: site visits between two schools both shown. */
+	/* Ties: site visits between two schools both shown.  Past TIE_LINES
+	 * of them only the chosen school's are drawn, and the caption says
+	 * how many were left out. */
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL, "");
 	html(r, "<g class=\"ties\">\n");
+	int tie_lines = 0, ties_left = 0;
 	while (db_step(r, st)) {
 		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
 		const struct pin *pa = pin_find(ps, a), *pb = pin_find(ps, b);
 		if (!pa || !pb || pa->cluster < 0 || pb->cluster < 0)
 			continue;
 		int ego = f->school && (a == f->school || b == f->school);
+		if (!ego && tie_lines >= TIE_LINES) {
+			ties_left++;
+			continue;
+		}
+		tie_lines++;
 		html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie%s\"/>\n",
-		     arena_printf(&r->arena, "%.1f", pa->sx), arena_printf(&r->arena, "%.1f", pa->sy),
-		     arena_printf(&r->arena, "%.1f", pb->sx), arena_printf(&r->arena, "%.1f", pb->sy), ego ? " ego" : "");
+		     num1(r, pa->sx), num1(r, pa->sy),
+		     num1(r, pb->sx), num1(r, pb->sy), ego ? " ego" : "");
 	}
 	/* The chosen school's cohort-mates shown (only cohorts whose members
 	 * the viewer may read: cohort_ties). */
@@ -955,7 +1013,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			continue;
 		html(r, "<a href=\"/map%s\"><rect x=\"%s\" y=\"%s\" width=\"11\" height=\"11\" class=\"org\">"
 		        "<title>%s — intermediary serving %d school%s shown%s: show only those</title></rect></a>\n",
-		     filters_href(r, f, "org", arena_printf(&r->arena, "%lld", o->id)), num1(r, o->sx - 5.5),
+		     filters_href(r, f, "org", lld(r, o->id)), num1(r, o->sx - 5.5),
 		     num1(r, o->sy - 5.5), o->name, o->n, o->n == 1 ? "" : "s",
 		     o->exact ? ", at their centre" : ", near their centre (by county)");
 	}
@@ -969,7 +1027,7 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 			html(r, "<a href=\"/map%s#card\"><circle cx=\"%s\" cy=\"%s\" r=\"%d\" class=\"pin c%d%s\">"
 			        "<title>%s, %s, %s — %s%s</title></circle></a>\n",
 			     school_href(r, f, q->id),
-			     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
+			     num1(r, q->sx), num1(r, q->sy),
 			     q->id == f->school ? 7 : 5, c < 0 ? 9 : c, q->id == f->school ? " chosen" : "", q->name, q->city,
 			     q->state, colour_label(f, c), q->exact ? "" : " (shown at its county's centre)");
 			continue;
@@ -985,14 +1043,16 @@ static void map_svg(struct req *r, const struct filters *f, const struct pins *p
 		html(r, "<a href=\"%s\"><circle cx=\"%s\" cy=\"%s\" r=\"%s\" class=\"cluster\"><title>%d schools near %s%s"
 		        "</title></circle></a>\n",
 		     zoom_to ? arena_printf(&r->arena, "/map%s", filters_href(r, f, "zoom", zoom_to)) : "#schools",
-		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy),
-		     arena_printf(&r->arena, "%.1f", rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
+		     num1(r, q->sx), num1(r, q->sy),
+		     num1(r, rad), k, where, zoom_to ? ": zoom in" : ": listed in the table");
 	}
 	html(r, "</g>\n</svg>\n<figcaption>Schools as dots coloured by %s; a large blue dot is several schools close"
 	        " together (follow it to zoom in); squares are intermediaries, joined by grey lines to the schools they"
-	        " serve%s; purple lines are site visits between schools; triangles are Native nations' governments%s."
+	        " serve%s; purple lines are site visits between schools%s; triangles are Native nations' governments%s."
 	        "</figcaption>\n</figure>\n", region_label(colourings, f->colour),
 	     grant_lines > GRANT_LINES ? " (too many to draw here: choose an intermediary or a school to see its)" : "",
+	     ties_left ? arena_printf(&r->arena, " (%d more left out, too many to draw here: choose a school to see its)",
+	                              ties_left) : "",
 	     outlines ? "; a dashed outline is a nation's boundary, as the nation provided it" : "");
 }
 
@@ -1060,7 +1120,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 			html(r, "<p>Coached by ");
 		else
 			html(r, ", ");
-		html(r, "<a href=\"/map%s\">%s</a>", filters_href2(r, f, "org", arena_printf(&r->arena, "%lld", db_col_int(st, 1)),
+		html(r, "<a href=\"/map%s\">%s</a>", filters_href2(r, f, "org", lld(r, db_col_int(st, 1)),
 		     "school", ""), db_col_text(r, st, 0));
 	}
 	if (k)
@@ -1068,11 +1128,13 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 	st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	             "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	             " WHERE " SEATS_VISITED_SQL
-	             "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", q->id);
-	long long partners[100];
-	int np = 0;
-	while (db_step(r, st))
+	             "   AND (o.school_id = ?1 OR b.school_id = ?1)", "I", q->id);
+	long long *partners = NULL;
+	int np = 0, pcap = 0;
+	while (db_step(r, st)) {
+		partners = arena_grow(&r->arena, partners, np, &pcap, sizeof *partners);
 		partners[np++] = db_col_int(st, 0);
+	}
 	k = 0;
 	for (int i = 0; i < np; i++) {
 		const struct pin *w = pin_find(ps, partners[i]);
@@ -1090,7 +1152,7 @@ static void card(struct req *r, const struct filters *f, const struct pins *ps, 
 	/* Its cohorts and their other member schools shown. */
 	for (int i = 0; i < nct; i++) {
 		html(r, "<p class=\"cohort-tie\">Cohort <a href=\"/map%s\">%s</a>", filters_href2(r, f, "cohort",
-		     arena_printf(&r->arena, "%lld", ct[i].id), "school", ""), ct[i].name);
+		     lld(r, ct[i].id), "school", ""), ct[i].name);
 		for (int j = 0; j < ct[i].n; j++)
 			html(r, "%s<a href=\"/map%s#card\">%s</a>", j ? ", " : " with ", school_href(r, f, ct[i].mates[j]->id),
 			     ct[i].mates[j]->name);
@@ -1111,7 +1173,7 @@ static const char *const *cohort_options(struct req *r)
 		long long id = db_col_int(st, 0);
 		if (!cohort_sees_members(r, id))
 			continue;
-		v[2 * n] = arena_printf(&r->arena, "%lld", id);
+		v[2 * n] = lld(r, id);
 		v[2 * n + 1] = db_col_text(r, st, 1);
 		n++;
 	}
@@ -1142,11 +1204,11 @@ void map_page(struct req *r)
 	filter_select(r, "type", "Type", "Any type", region_school_types, f.type);
 	filter_select(r, "nation", "Nation", "Any nation",
 	              form_options(r, db_q(r, "SELECT id, name FROM nations ORDER BY name", ""), NULL),
-	              f.nation ? arena_printf(&r->arena, "%lld", f.nation) : "");
+	              f.nation ? lld(r, f.nation) : "");
 	filter_select(r, "org", "Coached by", "Any or none",
 	              form_options(r, db_q(r, "SELECT id, name FROM organizations WHERE active = 1 ORDER BY name", ""), NULL),
-	              f.org ? arena_printf(&r->arena, "%lld", f.org) : "");
-	filter_select(r, "cohort", "Cohort", "Any or none", cohort_options(r), f.cohort ? arena_printf(&r->arena, "%lld", f.cohort) : "");
+	              f.org ? lld(r, f.org) : "");
+	filter_select(r, "cohort", "Cohort", "Any or none", cohort_options(r), f.cohort ? lld(r, f.cohort) : "");
 	filter_select(r, "stage", "Stage", "Any stage", stages, f.stage >= 0 ? stages[2 * f.stage] : "");
 	for (int d = 0; d < 3; d++) {
 		html(r, "<fieldset class=\"field range\"><legend>%s</legend>\n", region_label(colourings, colourings[2 * d + 2]));
@@ -1203,7 +1265,7 @@ void map_page(struct req *r)
 	html(r, "<details class=\"nations-list\"><summary>The Native nations on the map (%d)</summary>\n<ul>\n", nnations);
 	for (int i = 0; i < nnations; i++)
 		html(r, "<li><a href=\"/map%s\">%s</a> — %s%s</li>\n",
-		     filters_href(r, &f, "nation", arena_printf(&r->arena, "%lld", nations[i].id)), nations[i].name,
+		     filters_href(r, &f, "nation", lld(r, nations[i].id)), nations[i].name,
 		     nations[i].seat, nations[i].outline ? "; its boundary drawn, as the nation provided it" : "");
 	html(r, "</ul>\n</details>\n");
 	if (r->user->role == ROLE_ADMIN)
@@ -1213,7 +1275,7 @@ void map_page(struct req *r)
 	html(r, "<details class=\"orgs-list\"><summary>The intermediaries on the map (%d)</summary>\n<ul>\n", norgs);
 	for (int i = 0; i < norgs; i++)
 		html(r, "<li><a href=\"/map%s\">%s</a> — serving %s school%s shown, %s</li>\n",
-		     filters_href(r, &f, "org", arena_printf(&r->arena, "%lld", orgs[i].id)), orgs[i].name,
+		     filters_href(r, &f, "org", lld(r, orgs[i].id)), orgs[i].name,
 		     count_text(r, orgs[i].n), orgs[i].n == 1 ? "" : "s",
 		     orgs[i].exact ? "at their centre" : "near their centre (by county)");
 	if (!norgs)
@@ -1278,7 +1340,7 @@ void map_mini(struct req *r, long long school)
 	sqlite3_stmt *st = db_q(r, "SELECT DISTINCT CASE WHEN o.school_id = ?1 THEN b.school_id ELSE o.school_id END"
 	                           "  FROM bookings b JOIN opportunities o ON o.id = b.opportunity_id"
 	                           " WHERE " SEATS_VISITED_SQL
-	                           "   AND (o.school_id = ?1 OR b.school_id = ?1) LIMIT 100", "I", school);
+	                           "   AND (o.school_id = ?1 OR b.school_id = ?1)", "I", school);
 	struct buf ids = BUF_IN(&r->arena);
 	buf_printf(&ids, "[%lld", school);
 	int nids = 1;
@@ -1314,8 +1376,8 @@ void map_mini(struct req *r, long long school)
 	for (int i = 0; i < ps.n; i++)
 		if (ps.p[i] != me)
 			html(r, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" class=\"tie ego\"/>\n",
-			     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy),
-			     arena_printf(&r->arena, "%.1f", ps.p[i]->sx), arena_printf(&r->arena, "%.1f", ps.p[i]->sy));
+			     num1(r, me->sx), num1(r, me->sy),
+			     num1(r, ps.p[i]->sx), num1(r, ps.p[i]->sy));
 	html(r, "</g>\n<g class=\"pins\">\n");
 	int partners = 0;
 	for (int i = 0; i < ps.n; i++) {
@@ -1324,13 +1386,13 @@ void map_mini(struct req *r, long long school)
 			continue;            /* a partner in another state: the line leaves the drawing */
 		html(r, "<a href=\"/schools/%lld\"><circle cx=\"%s\" cy=\"%s\" r=\"5\" class=\"pin c9\">"
 		        "<title>%s, %s, %s — site visits%s</title></circle></a>\n", q->id,
-		     arena_printf(&r->arena, "%.1f", q->sx), arena_printf(&r->arena, "%.1f", q->sy), q->name, q->city,
+		     num1(r, q->sx), num1(r, q->sy), q->name, q->city,
 		     q->state, q->exact ? "" : " (shown at its county's centre)");
 		partners++;
 	}
 	int c = colour_of(r, &f, me);
 	html(r, "<circle cx=\"%s\" cy=\"%s\" r=\"7\" class=\"pin c%d chosen\"><title>%s, %s, %s — %s%s</title></circle>\n",
-	     arena_printf(&r->arena, "%.1f", me->sx), arena_printf(&r->arena, "%.1f", me->sy), c < 0 ? 9 : c, me->name,
+	     num1(r, me->sx), num1(r, me->sy), c < 0 ? 9 : c, me->name,
 	     me->city, me->state, colour_label(&f, c), me->exact ? "" : " (shown at its county's centre)");
 	html(r, "</g>\n</svg>\n<figcaption>%s in %s; %s.</figcaption>\n</figure>\n"
 	        "<p><a href=\"/map?school=%lld&amp;zoom=%s#card\">See it on the network map</a></p>\n",
@@ -1396,7 +1458,9 @@ static const char *labels_of(const struct labels *l, long long id)
 static const char *coord(struct req *r, double v, int exact)
 {
 	/* Coarse positions are county centres: four decimals say no more. */
-	return arena_printf(&r->arena, exact ? "%.5f" : "%.4f", v);
+	char s[40];
+	fmt_fixed(s, v, exact ? 5 : 4);
+	return arena_strdup(&r->arena, s);
 }
 
 /* The schools an export holds: exactly what the page shows under the same
@@ -1444,7 +1508,7 @@ void map_csv(struct req *r)
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
 		const char *v[] = {
-			"school", arena_printf(&r->arena, "%lld", q->id), q->name, q->city, q->state, q->type,
+			"school", lld(r, q->id), q->name, q->city, q->state, q->type,
 			coord(r, q->lon, q->exact), coord(r, q->lat, q->exact), q->exact ? "exact" : "county",
 			q->stage >= 0 ? stages[2 * q->stage] : "",
 			q->score[0] >= 0 ? arena_printf(&r->arena, "%d", q->score[0]) : "",
@@ -1460,7 +1524,7 @@ void map_csv(struct req *r)
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		const char *v[] = { "intermediary", arena_printf(&r->arena, "%lld", o->id), o->name, "", "", "",
+		const char *v[] = { "intermediary", lld(r, o->id), o->name, "", "", "",
 		                    coord(r, o->lon, o->exact), coord(r, o->lat, o->exact), o->exact ? "exact" : "county",
 		                    "", "", "", "", "", arena_printf(&r->arena, "%d", o->n) };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
@@ -1471,7 +1535,7 @@ void map_csv(struct req *r)
 		const struct place *o = &nations[i];
 		const char *town, *state;
 		seat_split(r, o->seat, &town, &state);
-		const char *v[] = { "nation", arena_printf(&r->arena, "%lld", o->id), o->name, town, state, "",
+		const char *v[] = { "nation", lld(r, o->id), o->name, town, state, "",
 		                    arena_printf(&r->arena, "%.2f", o->lon), arena_printf(&r->arena, "%.2f", o->lat), "seat",
 		                    "", "", "", "", "", "" };
 		for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
@@ -1481,78 +1545,159 @@ void map_csv(struct req *r)
 	usage_flush(r, &used, "map.csv");
 }
 
+/* ---- JSON, written straight into the reply ---------------------------------------- */
+
+/* The exports and the API write their JSON as they go, text for text as
+ * cJSON printed it (a tree of every school cost more than the rest of the
+ * request): strings escaped as cJSON escapes them, whole numbers as
+ * integers, and a coordinate as cJSON prints the number its rounded text
+ * reads as. */
+
+static void jstr(struct buf *b, const char *key, const char *v)
+{
+	buf_puts(b, key);
+	buf_json_str(b, v);
+}
+
+static void jint(struct buf *b, const char *key, long long v)
+{
+	buf_puts(b, key);
+	buf_int(b, v);
+}
+
+/* The value of fmt_fixed()'s text s of n bytes with decimals places, as
+ * strtod reads it: its digits over 10^decimals, one correctly rounded
+ * division of two numbers a double holds exactly (up to 15 digits). */
+static double fixed_value(const char *s, int n, int decimals)
+{
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	unsigned long long m = 0;
+	int digits = 0;
+	for (int i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (unsigned long long)(s[i] - '0');
+			digits++;
+		}
+	if (digits > 15)
+		return atof(s);         /* past what a double holds exactly */
+	double d = (double)m / scale[decimals];
+	return s[0] == '-' ? -d : d;
+}
+
+/* Any other number, as cJSON prints it (a nation's published seat).  One
+ * that some text of at most 6 decimals reads as exactly, between 10^-3 and
+ * 10^9, cJSON prints as the shortest such text ("%.15g" then gives back
+ * its digits; a whole number as "%d"): written so without it. */
+static void jnum(struct buf *b, const char *key, double v)
+{
+	if (fabs(v) >= 1e-3 && fabs(v) < 1e9)
+		for (int k = 0; k <= 6; k++) {
+			char s[40];
+			int n = fmt_fixed(s, v, k);
+			if (fixed_value(s, n, k) == v) {
+				buf_puts(b, key);
+				buf_add(b, s, (size_t)n);
+				return;
+			}
+		}
+	cJSON *x = cJSON_CreateNumber(v);
+	char *s = x ? cJSON_PrintUnformatted(x) : NULL;
+	buf_puts(b, key);
+	buf_puts(b, s ? s : "null");
+	cJSON_free(s);
+	cJSON_Delete(x);
+}
+
+/* A position as the CSV writes it (coord()), as a JSON number: the value
+ * of that text, which is returned.  Up to 14 digits there, so cJSON's
+ * "%.15g" gives back that text without its trailing zeros; one near 0 or
+ * past 10^9 degrees (none on Earth) goes through cJSON itself. */
+static double jcoord(struct buf *b, const char *key, double v, int exact)
+{
+	char s[40];
+	int n = fmt_fixed(s, v, exact ? 5 : 4);
+	if (!(fabs(v) >= 1e-3 && fabs(v) < 1e9)) {
+		double d = atof(s);
+		jnum(b, key, d);
+		return d;
+	}
+	double d = fixed_value(s, n, exact ? 5 : 4);
+	while (s[n - 1] == '0')
+		n--;
+	if (s[n - 1] == '.')
+		n--;
+	buf_puts(b, key);
+	buf_add(b, s, (size_t)n);
+	return d;
+}
+
 /* The position (degrees, as written out) in projected kilometres, for the
  * page's script: x, y to 10 m, from the position as it may be shown. */
-static void add_xy(struct req *r, cJSON *o, double lon, double lat)
+static void jxy(struct buf *b, double lon, double lat)
 {
 	double x, y;
 	geo_project(lon, lat, &x, &y);
-	cJSON_AddRawToObject(o, "x", arena_printf(&r->arena, "%.2f", x / 1000));
-	cJSON_AddRawToObject(o, "y", arena_printf(&r->arena, "%.2f", y / 1000));
+	buf_puts(b, ",\"x\":");
+	buf_fixed(b, x / 1000, 2);
+	buf_puts(b, ",\"y\":");
+	buf_fixed(b, y / 1000, 2);
 }
 
-/* A GeoJSON Point feature (RFC 7946) at lon, lat holding props. */
-static cJSON *point_feature(double lon, double lat, cJSON *props)
+/* A GeoJSON Point feature's start (RFC 7946), up to its properties'
+ * first member: lon, lat rounded as coord() when exact >= 0, else as
+ * they are (a published place). */
+static void jpoint(struct buf *b, int *count, double lon, double lat, int exact)
 {
-	cJSON *feat = cJSON_CreateObject();
-	cJSON_AddStringToObject(feat, "type", "Feature");
-	cJSON *g = cJSON_AddObjectToObject(feat, "geometry");
-	cJSON_AddStringToObject(g, "type", "Point");
-	cJSON *c = cJSON_AddArrayToObject(g, "coordinates");
-	cJSON_AddItemToArray(c, cJSON_CreateNumber(lon));
-	cJSON_AddItemToArray(c, cJSON_CreateNumber(lat));
-	cJSON_AddItemToObject(feat, "properties", props);
-	return feat;
+	buf_puts(b, (*count)++ ? ",{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":["
+	                       : "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+	if (exact >= 0) {
+		jcoord(b, "", lon, exact);
+		jcoord(b, ",", lat, exact);
+	} else {
+		jnum(b, "", lon);
+		jnum(b, ",", lat);
+	}
+	buf_puts(b, "]},\"properties\":{");
 }
 
-/* The schools as GeoJSON features (RFC 7946), or as the API's list. */
-static cJSON *features(struct req *r, struct pin *const *p, int n, int geojson, const struct filters *f)
+/* The schools as GeoJSON features (RFC 7946), or as the API's list: the
+ * elements of an array, after *count of them. */
+static void features(struct req *r, struct buf *b, int *count, struct pin *const *p, int n, int geojson,
+                     const struct filters *f)
 {
 	struct labels labels;
 	labels_read(r, &labels);
-	cJSON *list = cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		const struct pin *q = p[i];
-		cJSON *props = cJSON_CreateObject();
-		if (geojson)
-			cJSON_AddStringToObject(props, "kind", "school");
-		cJSON_AddNumberToObject(props, "id", (double)q->id);
-		cJSON_AddStringToObject(props, "name", q->name);
-		cJSON_AddStringToObject(props, "city", q->city);
-		cJSON_AddStringToObject(props, "state", q->state);
-		cJSON_AddStringToObject(props, "type", q->type);
-		cJSON_AddStringToObject(props, "precision", q->exact ? "exact" : "county");
+		if (geojson) {
+			jpoint(b, count, q->lon, q->lat, q->exact);
+			jint(b, "\"kind\":\"school\",\"id\":", q->id);
+		} else {
+			jint(b, (*count)++ ? ",{\"id\":" : "{\"id\":", q->id);
+		}
+		jstr(b, ",\"name\":", q->name);
+		jstr(b, ",\"city\":", q->city);
+		jstr(b, ",\"state\":", q->state);
+		jstr(b, ",\"type\":", q->type);
+		buf_puts(b, q->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
 		if (q->stage >= 0)
-			cJSON_AddStringToObject(props, "stage", stages[2 * q->stage]);
+			jstr(b, ",\"stage\":", stages[2 * q->stage]);
+		static const char *const score_keys[] = { ",\"cultural\":", ",\"instructional\":", ",\"career\":" };
 		for (int d = 0; d < 3; d++)
 			if (q->score[d] >= 0)
-				cJSON_AddNumberToObject(props, colourings[2 * d + 2], q->score[d]);
-		cJSON_AddStringToObject(props, "labels", labels_of(&labels, q->id));
-		/* Positions rounded as the CSV writes them. */
-		double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
-		if (geojson) {
-			cJSON_AddItemToArray(list, point_feature(lon, lat, props));
-		} else {
-			cJSON_AddNumberToObject(props, "longitude", lon);
-			cJSON_AddNumberToObject(props, "latitude", lat);
-			add_xy(r, props, lon, lat);
+				jint(b, score_keys[d], q->score[d]);
+		jstr(b, ",\"labels\":", labels_of(&labels, q->id));
+		if (!geojson) {
+			/* Positions rounded as the CSV writes them. */
+			double lon = jcoord(b, ",\"longitude\":", q->lon, q->exact);
+			double lat = jcoord(b, ",\"latitude\":", q->lat, q->exact);
+			jxy(b, lon, lat);
 			/* Its colour class under the colouring asked for (as the
 			 * page's legend: -1 not known or not shared). */
-			cJSON_AddNumberToObject(props, "colour", colour_of(r, f, (struct pin *)q));
-			cJSON_AddItemToArray(list, props);
+			jint(b, ",\"colour\":", colour_of(r, f, (struct pin *)q));
 		}
+		buf_puts(b, geojson ? "}}" : "}");
 	}
-	return list;
-}
-
-static void reply_json(struct req *r, cJSON *out, const char *type)
-{
-	char *text = cJSON_PrintUnformatted(out);
-	r->content_type = type;
-	buf_puts(&r->body, text);
-	buf_putc(&r->body, '\n');
-	cJSON_free(text);
-	cJSON_Delete(out);
 }
 
 void map_geojson(struct req *r)
@@ -1562,54 +1707,50 @@ void map_geojson(struct req *r)
 	struct pins ps;
 	if (export_pins(r, &f, &ps, &used) < 0)
 		return;
-	struct pin **p = ps.p;
-	int n = ps.n;
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddStringToObject(out, "type", "FeatureCollection");
-	cJSON *list = features(r, p, n, 1, &f);
+	struct buf *b = &r->body;
+	r->content_type = "application/geo+json";
+	buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	int count = 0;
+	features(r, b, &count, ps.p, ps.n, 1, &f);
 	/* Then the intermediaries and the nations, as /map.csv has them. */
 	int norgs, nnations;
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		cJSON *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(props, "kind", "intermediary");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddStringToObject(props, "precision", o->exact ? "exact" : "county");
-		cJSON_AddNumberToObject(props, "schools", o->n);
-		cJSON_AddItemToArray(list, point_feature(atof(coord(r, o->lon, o->exact)), atof(coord(r, o->lat, o->exact)),
-		                                         props));
+		jpoint(b, &count, o->lon, o->lat, o->exact);
+		jint(b, "\"kind\":\"intermediary\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
+		jint(b, ",\"schools\":", o->n);
+		buf_puts(b, "}}");
 	}
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
-		cJSON *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(props, "kind", "nation");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddStringToObject(props, "seat", o->seat);
-		cJSON_AddStringToObject(props, "precision", "seat");
-		cJSON_AddItemToArray(list, point_feature(o->lon, o->lat, props));
+		jpoint(b, &count, o->lon, o->lat, -1);
+		jint(b, "\"kind\":\"nation\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		jstr(b, ",\"seat\":", o->seat);
+		buf_puts(b, ",\"precision\":\"seat\"}}");
 	}
-	/* The boundaries drawn: as the nations provided them, with consent. */
+	/* The boundaries drawn: as the nations provided them, with consent
+	 * (a few: through cJSON, printed as it prints them). */
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
 		cJSON *geom = o->outline ? cJSON_Parse(boundary_geojson(&r->arena, o->outline)) : NULL;
-		if (!geom)
+		char *text = geom ? cJSON_PrintUnformatted(geom) : NULL;
+		cJSON_Delete(geom);
+		if (!text)
 			continue;
-		cJSON *feat = cJSON_CreateObject(), *props = cJSON_CreateObject();
-		cJSON_AddStringToObject(feat, "type", "Feature");
-		cJSON_AddItemToObject(feat, "geometry", geom);
-		cJSON_AddStringToObject(props, "kind", "boundary");
-		cJSON_AddNumberToObject(props, "id", (double)o->id);
-		cJSON_AddStringToObject(props, "name", o->name);
-		cJSON_AddItemToObject(feat, "properties", props);
-		cJSON_AddItemToArray(list, feat);
+		buf_puts(b, count++ ? ",{\"type\":\"Feature\",\"geometry\":" : "{\"type\":\"Feature\",\"geometry\":");
+		buf_puts(b, text);
+		cJSON_free(text);
+		jint(b, ",\"properties\":{\"kind\":\"boundary\",\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, "}}");
 	}
-	cJSON_AddItemToObject(out, "features", list);
+	buf_puts(b, "]}\n");
 	req_header(r, "Content-Disposition", "attachment; filename=\"ilnet-map.geojson\"");
 	usage_flush(r, &used, "map.geojson");
-	reply_json(r, out, "application/geo+json");
 }
 
 /* Most schools the map's JSON lists one by one; past that, in a box, they
@@ -1668,9 +1809,10 @@ void map_json(struct req *r)
 		if (q->sx >= box[0] && q->sy >= box[1] && q->sx <= box[2] && q->sy <= box[3])
 			p[n++] = q;
 	}
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "total", ps.n);
-	cJSON *clusters = cJSON_AddArrayToObject(out, "clusters");
+	struct buf *b = &r->body;
+	r->content_type = "application/json";
+	jint(b, "{\"total\":", ps.n);
+	buf_puts(b, ",\"clusters\":[");
 	if (n > JSON_SCHOOLS) {
 		/* Too many to list: a grid of cells over the box, each cell's
 		 * schools one cluster, drawn where its first by name is (a
@@ -1700,7 +1842,7 @@ void map_json(struct req *r)
 				first[c] = i;
 			count[c]++;
 		}
-		int k = 0;
+		int k = 0, nc = 0;
 		for (int c = 0; c < cols * rows; c++) {
 			if (first[c] < 0)
 				continue;
@@ -1709,17 +1851,19 @@ void map_json(struct req *r)
 				p[k++] = (struct pin *)q;
 				continue;
 			}
-			double lon = atof(coord(r, q->lon, q->exact)), lat = atof(coord(r, q->lat, q->exact));
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddNumberToObject(x, "count", count[c]);
-			add_xy(r, x, lon, lat);
-			cJSON_AddItemToArray(clusters, x);
+			char lon[40], lat[40];
+			int dp = q->exact ? 5 : 4, nlon = fmt_fixed(lon, q->lon, dp), nlat = fmt_fixed(lat, q->lat, dp);
+			jint(b, nc++ ? ",{\"count\":" : "{\"count\":", count[c]);
+			jxy(b, fixed_value(lon, nlon, dp), fixed_value(lat, nlat, dp));
+			buf_putc(b, '}');
 		}
 		n = k;
 	}
 	for (int i = 0; i < n; i++)
 		pin_scan(r, p[i]);
-	cJSON_AddItemToObject(out, "schools", features(r, p, n, 0, &f));
+	buf_puts(b, "],\"schools\":[");
+	int listed_n = 0;
+	features(r, b, &listed_n, p, n, 0, &f);
 	/* The schools listed, by id, for the ties below. */
 	struct pins listed = { .p = p, .n = n, .by_id = arena_alloc(&r->arena, sizeof *listed.by_id * (size_t)(n ? n : 1)) };
 	for (int i = 0; i < n; i++)
@@ -1730,93 +1874,91 @@ void map_json(struct req *r)
 	 * rosters' ties. */
 	int norgs, nnations;
 	struct place *orgs = orgs_read(r, &ps, &norgs), *nations = nations_read(r, &nnations);
-	cJSON *jo = cJSON_AddArrayToObject(out, "intermediaries");
+	buf_puts(b, "],\"intermediaries\":[");
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "id", (double)o->id);
-		cJSON_AddStringToObject(x, "name", o->name);
-		cJSON_AddStringToObject(x, "precision", o->exact ? "exact" : "county");
-		double lon = atof(coord(r, o->lon, o->exact)), lat = atof(coord(r, o->lat, o->exact));
-		cJSON_AddNumberToObject(x, "longitude", lon);
-		cJSON_AddNumberToObject(x, "latitude", lat);
-		add_xy(r, x, lon, lat);
+		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
+		double lon = jcoord(b, ",\"longitude\":", o->lon, o->exact);
+		double lat = jcoord(b, ",\"latitude\":", o->lat, o->exact);
+		jxy(b, lon, lat);
 		/* Placed by all its schools shown; tied to those listed. */
-		cJSON_AddNumberToObject(x, "shown", o->n);
-		cJSON *sc = cJSON_AddArrayToObject(x, "schools");
-		for (int k = 0; k < o->n; k++)
-			if (pin_find(&listed, o->schools[k]->id))
-				cJSON_AddItemToArray(sc, cJSON_CreateNumber((double)o->schools[k]->id));
-		cJSON_AddItemToArray(jo, x);
+		jint(b, ",\"shown\":", o->n);
+		buf_puts(b, ",\"schools\":[");
+		int k = 0;
+		for (int j = 0; j < o->n; j++)
+			if (pin_find(&listed, o->schools[j]->id))
+				jint(b, k++ ? "," : "", o->schools[j]->id);
+		buf_puts(b, "]}");
 	}
 	/* The cohorts whose members the viewer may read, each with its member
-	 * schools listed (two at least: a tie), for a school's cohort-mates. */
-	cJSON *jc = cJSON_AddArrayToObject(out, "cohorts");
+	 * schools listed (two at least: a tie), for a school's cohort-mates:
+	 * each written aside, and kept only then. */
+	buf_puts(b, "],\"cohorts\":[");
 	sqlite3_stmt *cs = db_q(r, "SELECT DISTINCT c.id, c.name, m.school_id, c.year FROM cohorts c"
 	                           " JOIN cohort_members m ON m.cohort_id = c.id WHERE m.school_id IS NOT NULL"
 	                           " ORDER BY c.year DESC, c.name, c.id, m.school_id", "");
 	long long cur = 0;
-	int ok = 0;
-	cJSON *jx = NULL, *xs = NULL;
-	while (db_step(r, cs)) {
-		long long id = db_col_int(cs, 0);
-		if (id != cur) {
-			if (jx && cJSON_GetArraySize(xs) >= 2)
-				cJSON_AddItemToArray(jc, jx);
-			else
-				cJSON_Delete(jx);
-			jx = NULL;
+	int ok = 0, members = 0, cohorts = 0, more = 1;
+	struct buf jx = BUF_IN(&r->arena);
+	while (more) {
+		more = db_step(r, cs);
+		long long id = more ? db_col_int(cs, 0) : 0;
+		if (!more || id != cur) {
+			if (ok && members >= 2) {
+				buf_puts(b, cohorts++ ? "," : "");
+				buf_add(b, buf_str(&jx), jx.len);
+				buf_puts(b, "]}");
+			}
+			if (!more)
+				break;
 			cur = id;
 			ok = cohort_sees_members(r, id);
+			members = 0;
+			jx.len = 0;
 			if (ok) {
-				jx = cJSON_CreateObject();
-				cJSON_AddNumberToObject(jx, "id", (double)id);
-				cJSON_AddStringToObject(jx, "name", db_col_text(r, cs, 1));
-				xs = cJSON_AddArrayToObject(jx, "schools");
+				jint(&jx, "{\"id\":", id);
+				jstr(&jx, ",\"name\":", db_col_view(cs, 1));
+				buf_puts(&jx, ",\"schools\":[");
 			}
 		}
 		if (ok && pin_find(&listed, db_col_int(cs, 2)))
-			cJSON_AddItemToArray(xs, cJSON_CreateNumber((double)db_col_int(cs, 2)));
+			jint(&jx, members++ ? "," : "", db_col_int(cs, 2));
 	}
-	if (jx && cJSON_GetArraySize(xs) >= 2)
-		cJSON_AddItemToArray(jc, jx);
-	else
-		cJSON_Delete(jx);
 	/* The nations at their governments' towns: public places. */
-	cJSON *jn = cJSON_AddArrayToObject(out, "nations");
+	buf_puts(b, "],\"nations\":[");
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "id", (double)o->id);
-		cJSON_AddStringToObject(x, "name", o->name);
-		cJSON_AddStringToObject(x, "seat", o->seat);
-		cJSON_AddNumberToObject(x, "longitude", o->lon);
-		cJSON_AddNumberToObject(x, "latitude", o->lat);
-		add_xy(r, x, o->lon, o->lat);
+		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		jstr(b, ",\"name\":", o->name);
+		jstr(b, ",\"seat\":", o->seat);
+		jnum(b, ",\"longitude\":", o->lon);
+		jnum(b, ",\"latitude\":", o->lat);
+		jxy(b, o->lon, o->lat);
 		if (o->outline) {
-			struct buf km = BUF_IN(&r->arena);
-			boundary_json_km(&km, o->outline);
-			cJSON_AddRawToObject(x, "boundary", buf_str(&km));
-			buf_free(&km);
+			buf_puts(b, ",\"boundary\":");
+			boundary_json_km(b, o->outline);
 		}
-		cJSON_AddItemToArray(jn, x);
+		buf_putc(b, '}');
 	}
-	/* Ties between two schools both shown. */
-	cJSON *ties = cJSON_AddArrayToObject(out, "ties");
+	/* Ties between two schools both listed: all of them (the schools
+	 * listed are at most JSON_SCHOOLS; the rest come as clusters). */
+	buf_puts(b, "],\"ties\":[");
 	sqlite3_stmt *st = db_q(r, "SELECT o.school_id, b.school_id, o.local_date FROM bookings b JOIN opportunities o"
-	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL " LIMIT 5000", "");
+	                           " ON o.id = b.opportunity_id WHERE " SEATS_VISITED_SQL, "");
+	int nties = 0;
 	while (db_step(r, st)) {
-		long long a = db_col_int(st, 0), b = db_col_int(st, 1);
-		if (!pin_find(&listed, a) || !pin_find(&listed, b))
+		long long a = db_col_int(st, 0), h = db_col_int(st, 1);
+		if (!pin_find(&listed, a) || !pin_find(&listed, h))
 			continue;
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddNumberToObject(t, "host", (double)a);
-		cJSON_AddNumberToObject(t, "visitor", (double)b);
-		cJSON_AddStringToObject(t, "date", db_col_text(r, st, 2));
-		cJSON_AddItemToArray(ties, t);
+		jint(b, nties++ ? ",{\"host\":" : "{\"host\":", a);
+		jint(b, ",\"visitor\":", h);
+		jstr(b, ",\"date\":", db_col_view(st, 2));
+		buf_putc(b, '}');
 	}
+	buf_puts(b, "]}\n");
 	usage_flush(r, &used, "/api/v1/map");
-	reply_json(r, out, "application/json");
 }
 
 /* The region's outlines for the page's script: geography, the same for

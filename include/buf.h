@@ -30,6 +30,18 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* v with decimals (0..6) digits after the point, exactly as printf's
+ * "%.*f" writes it (the double's exact value rounded, ties to even; the
+ * sign kept on a zero), without printf: for the many coordinates of a
+ * map.  Into out; its length.  NaN, infinities and values past 10^15
+ * go to printf. */
+int fmt_fixed(char out[40], double v, int decimals);
+void buf_fixed(struct buf *b, double v, int decimals);
+/* v in decimal, as printf's "%lld". */
+void buf_int(struct buf *b, long long v);
+/* s as a JSON string, escaped as cJSON escapes it: quote, backslash and
+ * the control characters; every other byte (UTF-8) as it is. */
+void buf_json_str(struct buf *b, const char *s);
 /* Empty the buffer, keeping its memory (shrunk if it grew past 1 MiB). */
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);

@@ -709,6 +709,54 @@ START_TEST(cohort_ties_only_for_members)
 }
 END_TEST
 
+/* A school's site-visit partners are listed on its card, and drawn on its
+ * profile's small map, every one of them: 150 confirmed visits to it
+ * (the card and the small map stopped at 100 before, saying nothing). */
+START_TEST(every_partner_listed)
+{
+	long long x = value_int("SELECT min(id) FROM schools WHERE sharing = 'network' AND nation_id IS NULL"
+	                        " AND lat IS NOT NULL");
+	long long uid = value_int("SELECT id FROM users WHERE email = 'staff@example.org'");
+	char sql[1024];
+	snprintf(sql, sizeof sql, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2)"
+	         " INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at, minutes, seats,"
+	         " dimensions, confirm, grades) SELECT %lld, %lld, date('now', printf('-%%d days', 10 + i)), '09:00',"
+	         " 'America/Chicago', unixepoch() - 86400 * (10 + i), 60, 100, 'career', 'auto', 'partners test' FROM n",
+	         x, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	/* 150 partners, 75 to each visit (seats: 100 a visit). */
+	snprintf(sql, sizeof sql, "INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status)"
+	         " SELECT CASE WHEN k <= 75 THEN (SELECT min(id) FROM opportunities WHERE grades = 'partners test')"
+	         " ELSE (SELECT max(id) FROM opportunities WHERE grades = 'partners test') END, id, %lld, 1, 'A teacher',"
+	         " 'confirmed' FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM schools"
+	         " WHERE sharing = 'network' AND nation_id IS NULL AND lat IS NOT NULL AND id <> %lld) WHERE k <= 150",
+	         uid, x);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char path[64];
+	snprintf(path, sizeof path, "/map?school=%lld", x);
+	struct resp *r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	const char *from = strstr(r->body, "<p>Site visits with ");
+	ck_assert(from != NULL);
+	const char *to = strstr(from, ".</p>");
+	ck_assert(to != NULL);
+	int links = 0;
+	for (const char *p = from; (p = strstr(p, "#card\">")) && p < to; p++)
+		links++;
+	ck_assert_msg(links >= 150, "%d partners listed on the card", links);
+	resp_free(r);
+	snprintf(path, sizeof path, "/schools/%lld", x);
+	r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(count_of(r->body, "class=\"tie ego\"") >= 150, "%d lines on the small map",
+	              count_of(r->body, "class=\"tie ego\""));
+	resp_free(r);
+	client_free(c);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
@@ -725,5 +773,6 @@ void add_map_cases(Suite *s)
 	tcase_add_test(t, cohort_filter_agrees);
 	tcase_add_test(t, cohort_private_school);
 	tcase_add_test(t, cohort_ties_only_for_members);
+	tcase_add_test(t, every_partner_listed);     /* last: it adds 150 visits */
 	suite_add_tcase(s, t);
 }
