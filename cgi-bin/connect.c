@@ -1398,42 +1398,11 @@ void connect_host_submit(struct req *r)
 
 /* ---- /api/v1/opportunities ------------------------------------------------------ */
 
-/* s as a JSON string, escaped as cJSON escapes it: quote, backslash and
- * the control characters, nothing else. */
-static void json_string(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		const unsigned char *run = p;
-		while (*p >= 32 && *p != '"' && *p != '\\')
-			p++;
-		if (p > run)
-			buf_add(b, (const char *)run, (size_t)(p - run));
-		if (!*p)
-			break;
-		const char *esc = *p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : *p == '\b' ? "\\b" : *p == '\f' ? "\\f"
-		                : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
-		if (esc)
-			buf_puts(b, esc);
-		else
-			buf_printf(b, "\\u%04x", *p);
-		p++;
-	}
-	buf_putc(b, '"');
-}
-
 /* JSON text as it is (no escapes), then n in decimal. */
 static void json_int(struct buf *b, const char *key, long long n)
 {
-	char digits[24], *d = digits + sizeof digits;
-	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
-	do
-		*--d = (char)('0' + u % 10);
-	while (u /= 10);
-	if (n < 0)
-		*--d = '-';
 	buf_puts(b, key);
-	buf_add(b, d, (size_t)(digits + sizeof digits - d));
+	buf_int(b, n);
 }
 
 void opportunities_json(struct req *r)
@@ -1475,13 +1444,13 @@ void opportunities_json(struct req *r)
 		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		json_int(j, n++ ? ",{\"id\":" : "{\"id\":", db_col_int(st, 0));
 		buf_puts(j, ",\"starts_at\":");
-		json_string(j, utc);
+		buf_json_str(j, utc);
 		buf_puts(j, ",\"local_date\":");
-		json_string(j, db_col_view(st, 2));
+		buf_json_str(j, db_col_view(st, 2));
 		buf_puts(j, ",\"local_time\":");
-		json_string(j, db_col_view(st, 3));
+		buf_json_str(j, db_col_view(st, 3));
 		buf_puts(j, ",\"time_zone\":");
-		json_string(j, db_col_view(st, 4));
+		buf_json_str(j, db_col_view(st, 4));
 		json_int(j, ",\"minutes\":", db_col_int(st, 5));
 		json_int(j, ",\"seats\":", db_col_int(st, 6));
 		json_int(j, ",\"seats_left\":", db_col_int(st, 7));
@@ -1494,22 +1463,22 @@ void opportunities_json(struct req *r)
 				const char *e = strchr(p, '\n');
 				if (p != text)
 					buf_putc(j, ',');
-				json_string(j, arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p)));
+				buf_json_str(j, arena_strndup(&r->arena, p, e ? (size_t)(e - p) : strlen(p)));
 				p = e ? e + 1 : p + strlen(p);
 			}
 			buf_putc(j, ']');
 		}
 		buf_puts(j, ",\"grades\":");
-		json_string(j, db_col_view(st, 10));
+		buf_json_str(j, db_col_view(st, 10));
 		buf_puts(j, ",\"confirmation\":");
-		json_string(j, db_col_view(st, 11));
+		buf_json_str(j, db_col_view(st, 11));
 		json_int(j, ",\"host\":{\"id\":", db_col_int(st, 12));
 		buf_puts(j, ",\"name\":");
-		json_string(j, db_col_view(st, 13));
+		buf_json_str(j, db_col_view(st, 13));
 		buf_puts(j, ",\"city\":");
-		json_string(j, db_col_view(st, 14));
+		buf_json_str(j, db_col_view(st, 14));
 		buf_puts(j, ",\"state\":");
-		json_string(j, db_col_view(st, 15));
+		buf_json_str(j, db_col_view(st, 15));
 		json_int(j, "},\"url\":\"/connect/opportunities/", db_col_int(st, 0));
 		buf_puts(j, "\"}");
 	}
