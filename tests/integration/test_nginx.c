@@ -214,6 +214,14 @@ START_TEST(compressed_and_cached)
 	ck_assert(enc && !strcmp(enc, "gzip"));
 	free(enc);
 	resp_free(r);
+	/* The map's GeoJSON export is JSON too. */
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	r = http_req(c, "GET", "/map.geojson", NULL, 0, gz);
+	ck_assert_int_eq(r->status, 200);
+	enc = resp_header(r, "Content-Encoding");
+	ck_assert_msg(enc && !strcmp(enc, "gzip"), "/map.geojson not compressed");
+	free(enc);
+	resp_free(r);
 	client_free(c);
 }
 END_TEST
