@@ -140,7 +140,10 @@ stop:
 
 # ---- tests ----------------------------------------------------------------
 
-test: lint unit integration browser valgrind sanitize
+# The integration suite runs once here, on the sanitized build (sanitize);
+# the browser suite and valgrind use the plain one.  `make integration`
+# runs it on the plain build.  Together within 20 minutes on 2 cores.
+test: lint unit browser valgrind sanitize
 
 # Markup passed to html() as an argument is escaped: refuse it at build time.
 lint:
