@@ -195,3 +195,15 @@ char *buf_read_file(const char *path)
 		buf_add(&b, "", 0);
 	return b.p;
 }
+
+void buf_json_key_str(struct buf *b, const char *key, const char *s)
+{
+	buf_puts(b, key);
+	buf_json_str(b, s);
+}
+
+void buf_json_key_int(struct buf *b, const char *key, long long n)
+{
+	buf_puts(b, key);
+	buf_int(b, n);
+}

@@ -1398,13 +1398,6 @@ void connect_host_submit(struct req *r)
 
 /* ---- /api/v1/opportunities ------------------------------------------------------ */
 
-/* JSON text as it is (no escapes), then n in decimal. */
-static void json_int(struct buf *b, const char *key, long long n)
-{
-	buf_puts(b, key);
-	buf_int(b, n);
-}
-
 void opportunities_json(struct req *r)
 {
 	const char *role = role_name(r->user->role);
@@ -1442,18 +1435,14 @@ void opportunities_json(struct req *r)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_int(j, n++ ? ",{\"id\":" : "{\"id\":", db_col_int(st, 0));
-		buf_puts(j, ",\"starts_at\":");
-		buf_json_str(j, utc);
-		buf_puts(j, ",\"local_date\":");
-		buf_json_str(j, db_col_view(st, 2));
-		buf_puts(j, ",\"local_time\":");
-		buf_json_str(j, db_col_view(st, 3));
-		buf_puts(j, ",\"time_zone\":");
-		buf_json_str(j, db_col_view(st, 4));
-		json_int(j, ",\"minutes\":", db_col_int(st, 5));
-		json_int(j, ",\"seats\":", db_col_int(st, 6));
-		json_int(j, ",\"seats_left\":", db_col_int(st, 7));
+		buf_json_key_int(j, n++ ? ",{\"id\":" : "{\"id\":", db_col_int(st, 0));
+		buf_json_key_str(j, ",\"starts_at\":", utc);
+		buf_json_key_str(j, ",\"local_date\":", db_col_view(st, 2));
+		buf_json_key_str(j, ",\"local_time\":", db_col_view(st, 3));
+		buf_json_key_str(j, ",\"time_zone\":", db_col_view(st, 4));
+		buf_json_key_int(j, ",\"minutes\":", db_col_int(st, 5));
+		buf_json_key_int(j, ",\"seats\":", db_col_int(st, 6));
+		buf_json_key_int(j, ",\"seats_left\":", db_col_int(st, 7));
 		static const int lists[] = { 8, 9 };
 		static const char *const names[] = { ",\"dimensions\":[", ",\"practices\":[" };
 		for (int k = 0; k < 2; k++) {
@@ -1468,18 +1457,13 @@ void opportunities_json(struct req *r)
 			}
 			buf_putc(j, ']');
 		}
-		buf_puts(j, ",\"grades\":");
-		buf_json_str(j, db_col_view(st, 10));
-		buf_puts(j, ",\"confirmation\":");
-		buf_json_str(j, db_col_view(st, 11));
-		json_int(j, ",\"host\":{\"id\":", db_col_int(st, 12));
-		buf_puts(j, ",\"name\":");
-		buf_json_str(j, db_col_view(st, 13));
-		buf_puts(j, ",\"city\":");
-		buf_json_str(j, db_col_view(st, 14));
-		buf_puts(j, ",\"state\":");
-		buf_json_str(j, db_col_view(st, 15));
-		json_int(j, "},\"url\":\"/connect/opportunities/", db_col_int(st, 0));
+		buf_json_key_str(j, ",\"grades\":", db_col_view(st, 10));
+		buf_json_key_str(j, ",\"confirmation\":", db_col_view(st, 11));
+		buf_json_key_int(j, ",\"host\":{\"id\":", db_col_int(st, 12));
+		buf_json_key_str(j, ",\"name\":", db_col_view(st, 13));
+		buf_json_key_str(j, ",\"city\":", db_col_view(st, 14));
+		buf_json_key_str(j, ",\"state\":", db_col_view(st, 15));
+		buf_json_key_int(j, "},\"url\":\"/connect/opportunities/", db_col_int(st, 0));
 		buf_puts(j, "\"}");
 	}
 	usage_flush(r, &used, "/api/v1/opportunities");

@@ -1553,18 +1553,6 @@ void map_csv(struct req *r)
  * integers, and a coordinate as cJSON prints the number its rounded text
  * reads as. */
 
-static void jstr(struct buf *b, const char *key, const char *v)
-{
-	buf_puts(b, key);
-	buf_json_str(b, v);
-}
-
-static void jint(struct buf *b, const char *key, long long v)
-{
-	buf_puts(b, key);
-	buf_int(b, v);
-}
-
 /* The value of fmt_fixed()'s text s of n bytes with decimals places, as
  * strtod reads it: its digits over 10^decimals, one correctly rounded
  * division of two numbers a double holds exactly (up to 15 digits). */
@@ -1671,22 +1659,22 @@ static void features(struct req *r, struct buf *b, int *count, struct pin *const
 		const struct pin *q = p[i];
 		if (geojson) {
 			jpoint(b, count, q->lon, q->lat, q->exact);
-			jint(b, "\"kind\":\"school\",\"id\":", q->id);
+			buf_json_key_int(b, "\"kind\":\"school\",\"id\":", q->id);
 		} else {
-			jint(b, (*count)++ ? ",{\"id\":" : "{\"id\":", q->id);
+			buf_json_key_int(b, (*count)++ ? ",{\"id\":" : "{\"id\":", q->id);
 		}
-		jstr(b, ",\"name\":", q->name);
-		jstr(b, ",\"city\":", q->city);
-		jstr(b, ",\"state\":", q->state);
-		jstr(b, ",\"type\":", q->type);
+		buf_json_key_str(b, ",\"name\":", q->name);
+		buf_json_key_str(b, ",\"city\":", q->city);
+		buf_json_key_str(b, ",\"state\":", q->state);
+		buf_json_key_str(b, ",\"type\":", q->type);
 		buf_puts(b, q->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
 		if (q->stage >= 0)
-			jstr(b, ",\"stage\":", stages[2 * q->stage]);
+			buf_json_key_str(b, ",\"stage\":", stages[2 * q->stage]);
 		static const char *const score_keys[] = { ",\"cultural\":", ",\"instructional\":", ",\"career\":" };
 		for (int d = 0; d < 3; d++)
 			if (q->score[d] >= 0)
-				jint(b, score_keys[d], q->score[d]);
-		jstr(b, ",\"labels\":", labels_of(&labels, q->id));
+				buf_json_key_int(b, score_keys[d], q->score[d]);
+		buf_json_key_str(b, ",\"labels\":", labels_of(&labels, q->id));
 		if (!geojson) {
 			/* Positions rounded as the CSV writes them. */
 			double lon = jcoord(b, ",\"longitude\":", q->lon, q->exact);
@@ -1694,7 +1682,7 @@ static void features(struct req *r, struct buf *b, int *count, struct pin *const
 			jxy(b, lon, lat);
 			/* Its colour class under the colouring asked for (as the
 			 * page's legend: -1 not known or not shared). */
-			jint(b, ",\"colour\":", colour_of(r, f, (struct pin *)q));
+			buf_json_key_int(b, ",\"colour\":", colour_of(r, f, (struct pin *)q));
 		}
 		buf_puts(b, geojson ? "}}" : "}");
 	}
@@ -1718,18 +1706,18 @@ void map_geojson(struct req *r)
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
 		jpoint(b, &count, o->lon, o->lat, o->exact);
-		jint(b, "\"kind\":\"intermediary\",\"id\":", o->id);
-		jstr(b, ",\"name\":", o->name);
+		buf_json_key_int(b, "\"kind\":\"intermediary\",\"id\":", o->id);
+		buf_json_key_str(b, ",\"name\":", o->name);
 		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
-		jint(b, ",\"schools\":", o->n);
+		buf_json_key_int(b, ",\"schools\":", o->n);
 		buf_puts(b, "}}");
 	}
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
 		jpoint(b, &count, o->lon, o->lat, -1);
-		jint(b, "\"kind\":\"nation\",\"id\":", o->id);
-		jstr(b, ",\"name\":", o->name);
-		jstr(b, ",\"seat\":", o->seat);
+		buf_json_key_int(b, "\"kind\":\"nation\",\"id\":", o->id);
+		buf_json_key_str(b, ",\"name\":", o->name);
+		buf_json_key_str(b, ",\"seat\":", o->seat);
 		buf_puts(b, ",\"precision\":\"seat\"}}");
 	}
 	/* The boundaries drawn: as the nations provided them, with consent
@@ -1744,8 +1732,8 @@ void map_geojson(struct req *r)
 		buf_puts(b, count++ ? ",{\"type\":\"Feature\",\"geometry\":" : "{\"type\":\"Feature\",\"geometry\":");
 		buf_puts(b, text);
 		cJSON_free(text);
-		jint(b, ",\"properties\":{\"kind\":\"boundary\",\"id\":", o->id);
-		jstr(b, ",\"name\":", o->name);
+		buf_json_key_int(b, ",\"properties\":{\"kind\":\"boundary\",\"id\":", o->id);
+		buf_json_key_str(b, ",\"name\":", o->name);
 		buf_puts(b, "}}");
 	}
 	buf_puts(b, "]}\n");
@@ -1811,7 +1799,7 @@ void map_json(struct req *r)
 	}
 	struct buf *b = &r->body;
 	r->content_type = "application/json";
-	jint(b, "{\"total\":", ps.n);
+	buf_json_key_int(b, "{\"total\":", ps.n);
 	buf_puts(b, ",\"clusters\":[");
 	if (n > JSON_SCHOOLS) {
 		/* Too many to list: a grid of cells over the box, each cell's
@@ -1853,7 +1841,7 @@ void map_json(struct req *r)
 			}
 			char lon[40], lat[40];
 			int dp = q->exact ? 5 : 4, nlon = fmt_fixed(lon, q->lon, dp), nlat = fmt_fixed(lat, q->lat, dp);
-			jint(b, nc++ ? ",{\"count\":" : "{\"count\":", count[c]);
+			buf_json_key_int(b, nc++ ? ",{\"count\":" : "{\"count\":", count[c]);
 			jxy(b, fixed_value(lon, nlon, dp), fixed_value(lat, nlat, dp));
 			buf_putc(b, '}');
 		}
@@ -1877,19 +1865,19 @@ void map_json(struct req *r)
 	buf_puts(b, "],\"intermediaries\":[");
 	for (int i = 0; i < norgs; i++) {
 		const struct place *o = &orgs[i];
-		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
-		jstr(b, ",\"name\":", o->name);
+		buf_json_key_int(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		buf_json_key_str(b, ",\"name\":", o->name);
 		buf_puts(b, o->exact ? ",\"precision\":\"exact\"" : ",\"precision\":\"county\"");
 		double lon = jcoord(b, ",\"longitude\":", o->lon, o->exact);
 		double lat = jcoord(b, ",\"latitude\":", o->lat, o->exact);
 		jxy(b, lon, lat);
 		/* Placed by all its schools shown; tied to those listed. */
-		jint(b, ",\"shown\":", o->n);
+		buf_json_key_int(b, ",\"shown\":", o->n);
 		buf_puts(b, ",\"schools\":[");
 		int k = 0;
 		for (int j = 0; j < o->n; j++)
 			if (pin_find(&listed, o->schools[j]->id))
-				jint(b, k++ ? "," : "", o->schools[j]->id);
+				buf_json_key_int(b, k++ ? "," : "", o->schools[j]->id);
 		buf_puts(b, "]}");
 	}
 	/* The cohorts whose members the viewer may read, each with its member
@@ -1918,21 +1906,21 @@ void map_json(struct req *r)
 			members = 0;
 			jx.len = 0;
 			if (ok) {
-				jint(&jx, "{\"id\":", id);
-				jstr(&jx, ",\"name\":", db_col_view(cs, 1));
+				buf_json_key_int(&jx, "{\"id\":", id);
+				buf_json_key_str(&jx, ",\"name\":", db_col_view(cs, 1));
 				buf_puts(&jx, ",\"schools\":[");
 			}
 		}
 		if (ok && pin_find(&listed, db_col_int(cs, 2)))
-			jint(&jx, members++ ? "," : "", db_col_int(cs, 2));
+			buf_json_key_int(&jx, members++ ? "," : "", db_col_int(cs, 2));
 	}
 	/* The nations at their governments' towns: public places. */
 	buf_puts(b, "],\"nations\":[");
 	for (int i = 0; i < nnations; i++) {
 		const struct place *o = &nations[i];
-		jint(b, i ? ",{\"id\":" : "{\"id\":", o->id);
-		jstr(b, ",\"name\":", o->name);
-		jstr(b, ",\"seat\":", o->seat);
+		buf_json_key_int(b, i ? ",{\"id\":" : "{\"id\":", o->id);
+		buf_json_key_str(b, ",\"name\":", o->name);
+		buf_json_key_str(b, ",\"seat\":", o->seat);
 		jnum(b, ",\"longitude\":", o->lon);
 		jnum(b, ",\"latitude\":", o->lat);
 		jxy(b, o->lon, o->lat);
@@ -1952,9 +1940,9 @@ void map_json(struct req *r)
 		long long a = db_col_int(st, 0), h = db_col_int(st, 1);
 		if (!pin_find(&listed, a) || !pin_find(&listed, h))
 			continue;
-		jint(b, nties++ ? ",{\"host\":" : "{\"host\":", a);
-		jint(b, ",\"visitor\":", h);
-		jstr(b, ",\"date\":", db_col_view(st, 2));
+		buf_json_key_int(b, nties++ ? ",{\"host\":" : "{\"host\":", a);
+		buf_json_key_int(b, ",\"visitor\":", h);
+		buf_json_key_str(b, ",\"date\":", db_col_view(st, 2));
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "]}\n");

@@ -42,6 +42,10 @@ void buf_int(struct buf *b, long long v);
 /* s as a JSON string, escaped as cJSON escapes it: quote, backslash and
  * the control characters; every other byte (UTF-8) as it is. */
 void buf_json_str(struct buf *b, const char *s);
+/* JSON text written as it is (a key and its colon, say), then s as a
+ * JSON string or n in decimal: a member of an object written by hand. */
+void buf_json_key_str(struct buf *b, const char *key, const char *s);
+void buf_json_key_int(struct buf *b, const char *key, long long n);
 /* Empty the buffer, keeping its memory (shrunk if it grew past 1 MiB). */
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
