@@ -126,12 +126,17 @@ static void dispatch(struct req *r)
 			return;
 		}
 	}
-	/* Where the form's record can be seen, for a later replay. */
+	/* Where the form's record can be seen, for a later replay.  Not worth
+	 * a second wait for the disk: lost in a power cut, a replay answers
+	 * with the form's own page instead, and still makes nothing twice. */
 	if (r->form_key_stored && r->status == 303)
 		for (int i = 0; i < r->nheaders; i++)
-			if (!strcmp(r->headers[i].name, "Location"))
+			if (!strcmp(r->headers[i].name, "Location")) {
+				db_relaxed(r, 1);
 				db_exec_soft(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt",
 				        r->headers[i].value, r->user->id, r->form_key);
+				db_relaxed(r, 0);
+			}
 }
 
 /* After req_fail(): undo, then say what happened. */

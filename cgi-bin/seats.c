@@ -515,9 +515,13 @@ void seats_cancel_opportunity(struct req *r, const struct opp *o, const char *me
 
 static int lapse_due(struct req *r, long long opp, long long now)
 {
-	sqlite3_stmt *st = db_q(r, "SELECT id, opportunity_id, status FROM bookings WHERE status IN ('pending', 'offered')"
-	                           " AND hold_until <= ? AND (?2 = 0 OR opportunity_id = ?2) ORDER BY id LIMIT 200",
-	                        "II", now, opp);
+	/* Through an index either way: one visit's bookings, or the held ones
+	 * (a scan of every booking ran inside each booking's write lock). */
+	sqlite3_stmt *st = opp
+	    ? db_q(r, "SELECT id, opportunity_id, status FROM bookings WHERE opportunity_id = ?2"
+	              " AND status IN ('pending', 'offered') AND hold_until <= ?1 ORDER BY id LIMIT 200", "II", now, opp)
+	    : db_q(r, "SELECT id, opportunity_id, status FROM bookings INDEXED BY bookings_due"
+	              " WHERE status IN ('pending', 'offered') AND hold_until <= ? ORDER BY id LIMIT 200", "I", now);
 	struct { long long id, opp; int pending; } due[200];
 	int n = 0;
 	while (db_step(r, st))

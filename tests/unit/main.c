@@ -44,6 +44,14 @@ int test_run(struct req *r, void (*fn)(struct req *))
 	return 0;
 }
 
+long test_scan_steps(struct req *r, int reset)
+{
+	long n = 0;
+	for (sqlite3_stmt *st = sqlite3_next_stmt(r->db, NULL); st; st = sqlite3_next_stmt(r->db, st))
+		n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, reset);
+	return n;
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)

@@ -38,4 +38,8 @@ void test_req_free(struct req *r);
 /* Run fn(r) under a fail path; returns the status req_fail() set, or 0. */
 int test_run(struct req *r, void (*fn)(struct req *));
 
+/* Rows stepped through by full table scans in r's statements since the
+ * last reset (reset=1 zeroes the counters). */
+long test_scan_steps(struct req *r, int reset);
+
 #endif
