@@ -1,9 +1,12 @@
 /* cache.c — a worker's cache of computed output (see include/cache.h). */
 #include "cache.h"
 #include "db.h"
+#include "req.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_ENTRIES 64
 #define CACHE_BYTES (16u << 20)
@@ -28,6 +31,15 @@ long long cache_revision_of(struct req *r, const char *name)
 long long cache_revision(struct req *r)
 {
 	return cache_revision_of(r, "figures");
+}
+
+const char *cache_db_key(struct req *r)
+{
+	/* data_version moves when another connection commits (read in the
+	 * request's snapshot); total_changes counts this connection's own. */
+	long long other = db_int(r, -1, "PRAGMA data_version", "");
+	return arena_printf(&r->arena, "%lld.%lld|%lld|%s", other, (long long)sqlite3_total_changes64(r->db),
+	                    (long long)time(NULL) / 60, usage_address(r));
 }
 
 static void drop(struct entry *e)

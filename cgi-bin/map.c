@@ -15,6 +15,7 @@
  * and among them only the schools shown; the cohort filter likewise.
  */
 #include "boundary.h"
+#include "cache.h"
 #include "cohorts.h"
 #include "csv.h"
 #include "db.h"
@@ -1181,16 +1182,14 @@ static const char *const *cohort_options(struct req *r)
 	return v;
 }
 
-void map_page(struct req *r)
+/* What the map page shows between its header and its scripts. */
+static void map_body(struct req *r, struct filters *fp, struct usage_tally *used)
 {
-	struct filters f;
-	filters_read(r, &f);
-	struct usage_tally used = {0};
+	struct filters f = *fp;
 	struct pins ps;
-	pins_read(r, &f, &ps, &used, 0);
+	pins_read(r, &f, &ps, used, 0);
 	struct pin **p = ps.p;
 	int n = ps.n;
-	page_begin(r, "The network on a map");
 	/* The filters fold away on a phone (ilnet.js closes them there), so
 	 * that the map comes first; open as served, they work without scripts. */
 	int set = (*f.state != 0) + (*f.type != 0) + (f.nation != 0) + (f.org != 0) + (f.cohort != 0) + (f.stage >= 0) +
@@ -1314,6 +1313,32 @@ void map_page(struct req *r)
 	                                    "instructional_min", "instructional_max", "career_min", "career_max",
 	                                    "colour", "ties", "zoom", NULL };
 	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
+}
+
+/* The map reads every school, tie and outline it may show: what it shows
+ * a reader is kept in the worker's cache while the database, the minute
+ * and the address stay the same (cache_db_key), with the uses it makes of
+ * nations' schools, so that the steward's log still sees every view. */
+void map_page(struct req *r)
+{
+	struct filters f;
+	filters_read(r, &f);
+	struct usage_tally used = {0};
+	page_begin(r, "The network on a map");
+	const char *key = arena_printf(&r->arena, "map|%lld|%s", r->user->id, cache_db_key(r));
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
+	size_t len, ulen;
+	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
+	if (hit && uses) {
+		buf_add(&r->body, hit, len);
+		usage_tally_parse(&used, uses);
+	} else {
+		size_t from = r->body.len;
+		map_body(r, &f, &used);
+		cache_put(key, 0, r->body.p + from, r->body.len - from);
+		const char *u = usage_tally_text(r, &used);
+		cache_put(ukey, 0, u, strlen(u));
+	}
 	usage_flush(r, &used, "map");
 	/* Pan, zoom and clustering in the page (www/static/map.js, Leaflet):
 	 * it takes the drawing's place only once it has loaded; without it,
@@ -1764,11 +1789,13 @@ static int four_numbers(const char *v, double out[4])
 	return 0;
 }
 
+static void map_json_body(struct req *r, struct filters *fp, const double box[4], double cell,
+                          struct usage_tally *used);
+
 void map_json(struct req *r)
 {
 	struct filters f;
 	struct usage_tally used = {0};
-	struct pins ps;
 	filters_read(r, &f);
 	/* bbox: the box the script shows, in projected kilometres
 	 * ("x0,y0,x1,y1"); cell: the size of a cluster there, kilometres. */
@@ -1785,7 +1812,31 @@ void map_json(struct req *r)
 		page_error(r, 400, f.error);
 		return;
 	}
-	pins_read(r, &f, &ps, &used, 0);
+	r->content_type = "application/json";
+	/* Kept as the map page is (see map_page). */
+	const char *key = arena_printf(&r->arena, "mapjson|%lld|%s", r->user->id, cache_db_key(r));
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
+	size_t len, ulen;
+	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
+	if (hit && uses) {
+		buf_add(&r->body, hit, len);
+		usage_tally_parse(&used, uses);
+	} else {
+		size_t from = r->body.len;
+		map_json_body(r, &f, box, cell, &used);
+		cache_put(key, 0, r->body.p + from, r->body.len - from);
+		const char *u = usage_tally_text(r, &used);
+		cache_put(ukey, 0, u, strlen(u));
+	}
+	usage_flush(r, &used, "/api/v1/map");
+}
+
+/* The JSON of /api/v1/map for filters f, the box and the cell. */
+static void map_json_body(struct req *r, struct filters *fp, const double box[4], double cell, struct usage_tally *used)
+{
+	struct filters f = *fp;
+	struct pins ps;
+	pins_read(r, &f, &ps, used, 0);
 	/* The schools in the box, where they are in the plane. */
 	struct pin **p = arena_alloc(&r->arena, sizeof *p * (size_t)(ps.n ? ps.n : 1));
 	int n = 0;
@@ -1946,7 +1997,6 @@ void map_json(struct req *r)
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "]}\n");
-	usage_flush(r, &used, "/api/v1/map");
 }
 
 /* The region's outlines for the page's script: geography, the same for

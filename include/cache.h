@@ -23,6 +23,14 @@ long long cache_revision(struct req *r);
  * payments, reports, rosters, visits and organizations. */
 long long cache_revision_of(struct req *r, const char *name);
 
+/* For output made from anything at all: a key part naming the state of
+ * the whole database as this request reads it (what other processes have
+ * committed, and every change this worker has made), the minute and the
+ * request's own address.  An entry under it is served only while nothing
+ * in the database has changed, in the same minute (a visit starts on a
+ * minute, and "now" decides which have happened), for the same query. */
+const char *cache_db_key(struct req *r);
+
 /* The entry for key made at revision rev, or NULL.  *len is its length. */
 const char *cache_get(const char *key, long long rev, size_t *len);
 

@@ -757,12 +757,59 @@ START_TEST(every_partner_listed)
 }
 END_TEST
 
+/* The map and its JSON are kept in each worker's cache: a change to the
+ * data, made anywhere, shows in the very next answer of every worker (a
+ * school turned private leaves the map at once). */
+static int shown_on(struct client *c, const char *path, const char *before)
+{
+	struct resp *r = http_get(c, path);
+	ck_assert_int_eq(r->status, 200);
+	const char *p = strstr(r->body, before);
+	ck_assert_msg(p != NULL, "no \"%s\" in %s", before, path);
+	int n = atoi(p + strlen(before));
+	resp_free(r);
+	return n;
+}
+
+START_TEST(the_kept_map_follows_every_change)
+{
+	long long x = value_int("SELECT min(id) FROM schools WHERE sharing = 'network' AND nation_id IS NULL"
+	                        " AND lat IS NOT NULL");
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "admin@example.org", DEMO_PW), 303);
+	int page = shown_on(c, "/map", "Map of "), json = shown_on(c, "/api/v1/map", "{\"total\":");
+	ck_assert_int_gt(page, 1);
+	ck_assert_int_eq(json, page);
+	/* The admin's map of the demo records no use of a nation's schools
+	 * (none is shown), so nothing else changes the data between answers
+	 * and they are kept. */
+	long long uses = value_int("SELECT count(*) FROM usage_log");
+	char sql[256];
+	static const char *const to[] = { "private", "network" };
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 8; i++) {          /* every worker has both kept */
+			ck_assert_int_eq(shown_on(c, "/map", "Map of "), page - k);
+			ck_assert_int_eq(shown_on(c, "/api/v1/map", "{\"total\":"), page - k);
+		}
+		snprintf(sql, sizeof sql, "UPDATE schools SET sharing = '%s' WHERE id = %lld", to[k], x);
+		ck_assert_int_eq(db_run(sql), 0);
+		for (int i = 0; i < 8; i++) {
+			ck_assert_int_eq(shown_on(c, "/map", "Map of "), page - 1 + k);
+			ck_assert_int_eq(shown_on(c, "/api/v1/map", "{\"total\":"), page - 1 + k);
+		}
+	}
+	ck_assert_int_eq(value_int("SELECT count(*) FROM usage_log"), uses);
+	client_free(c);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
 	TCase *t = tcase_create("map");
 	tcase_add_unchecked_fixture(t, stack_up, stack_down);
 	tcase_set_timeout(t, 120);
+	tcase_add_test(t, the_kept_map_follows_every_change);   /* first: no nation's school shown yet */
 	tcase_add_test(t, outputs_agree_under_filters);
 	tcase_add_test(t, never_finer_than_allowed);
 	tcase_add_test(t, steward_consent_moves_a_school);
