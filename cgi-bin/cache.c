@@ -42,6 +42,32 @@ const char *cache_db_key(struct req *r)
 	                    (long long)time(NULL) / 60, usage_address(r));
 }
 
+void cache_part(struct req *r, const char *name, struct usage_tally *used,
+                void (*render)(struct req *r, void *arg, struct usage_tally *used), void *arg)
+{
+	const char *key = arena_printf(&r->arena, "%s|%lld|%s", name, r->session_id, cache_db_key(r));
+	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
+	size_t len, ulen;
+	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
+	if (hit && uses) {
+		buf_add(&r->body, hit, len);
+		usage_tally_parse(used, uses);
+		return;
+	}
+	size_t from = r->body.len;
+	int before = r->uncacheable;
+	r->uncacheable = 0;
+	render(r, arg, used);
+	size_t n = r->body.len - from;
+	const char *part = n ? r->body.p + from : "";
+	if (!r->uncacheable && r->session_id && !memmem(part, n, r->nonce, strlen(r->nonce))) {
+		cache_put(key, 0, part, n);
+		const char *u = usage_tally_text(r, used);
+		cache_put(ukey, 0, u, strlen(u));
+	}
+	r->uncacheable |= before;
+}
+
 static void drop(struct entry *e)
 {
 	cache_bytes -= e->len;

@@ -180,6 +180,7 @@ void form_begin_create(struct req *r, const char *action)
 	char hex[33];
 	randombytes_buf(k, sizeof k);
 	sodium_bin2hex(hex, sizeof hex, k, sizeof k);
+	r->uncacheable = 1;
 	form_begin(r, action);
 	html(r, "<input type=\"hidden\" name=\"_key\" value=\"%s\">\n", hex);
 }

@@ -1182,10 +1182,11 @@ static const char *const *cohort_options(struct req *r)
 	return v;
 }
 
-/* What the map page shows between its header and its scripts. */
-static void map_body(struct req *r, struct filters *fp, struct usage_tally *used)
+/* What the map page shows between its header and its scripts (arg: the
+ * filters). */
+static void map_body(struct req *r, void *arg, struct usage_tally *used)
 {
-	struct filters f = *fp;
+	struct filters f = *(struct filters *)arg;
 	struct pins ps;
 	pins_read(r, &f, &ps, used, 0);
 	struct pin **p = ps.p;
@@ -1316,29 +1317,14 @@ static void map_body(struct req *r, struct filters *fp, struct usage_tally *used
 }
 
 /* The map reads every school, tie and outline it may show: what it shows
- * a reader is kept in the worker's cache while the database, the minute
- * and the address stay the same (cache_db_key), with the uses it makes of
- * nations' schools, so that the steward's log still sees every view. */
+ * a reader is kept while nothing changes (cache_part). */
 void map_page(struct req *r)
 {
 	struct filters f;
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	page_begin(r, "The network on a map");
-	const char *key = arena_printf(&r->arena, "map|%lld|%s", r->user->id, cache_db_key(r));
-	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
-	size_t len, ulen;
-	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
-	if (hit && uses) {
-		buf_add(&r->body, hit, len);
-		usage_tally_parse(&used, uses);
-	} else {
-		size_t from = r->body.len;
-		map_body(r, &f, &used);
-		cache_put(key, 0, r->body.p + from, r->body.len - from);
-		const char *u = usage_tally_text(r, &used);
-		cache_put(ukey, 0, u, strlen(u));
-	}
+	cache_part(r, "map", &used, map_body, &f);
 	usage_flush(r, &used, "map");
 	/* Pan, zoom and clustering in the page (www/static/map.js, Leaflet):
 	 * it takes the drawing's place only once it has loaded; without it,
@@ -1358,7 +1344,7 @@ void map_page(struct req *r)
 #define MINI_W 320
 #define MINI_H 220
 
-void map_mini(struct req *r, long long school)
+void map_mini(struct req *r, long long school, struct usage_tally *used)
 {
 	/* The school and its site-visit partners, as the card's ego network;
 	 * pins_read() decides which of them this viewer may see, and where. */
@@ -1377,9 +1363,8 @@ void map_mini(struct req *r, long long school)
 	struct filters f = { .state = "", .type = "", .colour = "stage", .zoom = "", .school = school, .stage = -1,
 	                     .smin = { -1, -1, -1 }, .smax = { -1, -1, -1 },
 	                     .only = buf_str(&ids), .nonly = nids };
-	struct usage_tally used = {0};
 	struct pins ps;
-	pins_read(r, &f, &ps, &used, 0);
+	pins_read(r, &f, &ps, used, 0);
 	struct pin *me = (struct pin *)pin_find(&ps, school);
 	if (!me) {
 		/* Not on the map for this viewer: nothing says where it is. */
@@ -1426,7 +1411,6 @@ void map_mini(struct req *r, long long school)
 	     partners ? "lines are its site visits with schools you may see" : "no site visits with schools you may see nearby",
 	     school, url_enc(r, me->state));
 	buf_free(&ids);
-	usage_flush(r, &used, "profile map");
 }
 
 /* ---- exports ------------------------------------------------------------------------ */
@@ -1789,8 +1773,12 @@ static int four_numbers(const char *v, double out[4])
 	return 0;
 }
 
-static void map_json_body(struct req *r, struct filters *fp, const double box[4], double cell,
-                          struct usage_tally *used);
+struct json_args {
+	struct filters *f;
+	const double *box;
+	double cell;
+};
+static void map_json_body(struct req *r, void *arg, struct usage_tally *used);
 
 void map_json(struct req *r)
 {
@@ -1813,28 +1801,18 @@ void map_json(struct req *r)
 		return;
 	}
 	r->content_type = "application/json";
-	/* Kept as the map page is (see map_page). */
-	const char *key = arena_printf(&r->arena, "mapjson|%lld|%s", r->user->id, cache_db_key(r));
-	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
-	size_t len, ulen;
-	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
-	if (hit && uses) {
-		buf_add(&r->body, hit, len);
-		usage_tally_parse(&used, uses);
-	} else {
-		size_t from = r->body.len;
-		map_json_body(r, &f, box, cell, &used);
-		cache_put(key, 0, r->body.p + from, r->body.len - from);
-		const char *u = usage_tally_text(r, &used);
-		cache_put(ukey, 0, u, strlen(u));
-	}
+	struct json_args a = { &f, box, cell };
+	cache_part(r, "mapjson", &used, map_json_body, &a);       /* kept as the page is */
 	usage_flush(r, &used, "/api/v1/map");
 }
 
-/* The JSON of /api/v1/map for filters f, the box and the cell. */
-static void map_json_body(struct req *r, struct filters *fp, const double box[4], double cell, struct usage_tally *used)
+/* The JSON of /api/v1/map for the filters, the box and the cell. */
+static void map_json_body(struct req *r, void *arg, struct usage_tally *used)
 {
-	struct filters f = *fp;
+	const struct json_args *ja = arg;
+	struct filters f = *ja->f;
+	const double *box = ja->box;
+	double cell = ja->cell;
 	struct pins ps;
 	pins_read(r, &f, &ps, used, 0);
 	/* The schools in the box, where they are in the plane. */

@@ -3,6 +3,7 @@
  * and the change since the previous scan), coarsely (who the school is,
  * where, how far it implements and whether it hosts visits), or nothing
  * (404, as for a school that does not exist). */
+#include "cache.h"
 #include "chart.h"
 #include "cohorts.h"
 #include "db.h"
@@ -81,15 +82,15 @@ static void profile_labels(struct req *r, long long id)
 	html(r, "</dl>\n");
 }
 
-void profile_page(struct req *r)
+/* What a school's profile shows under its header, for a viewer who sees
+ * it as *arg (enum vis); r->ids[0] is the school. */
+static void profile_body(struct req *r, void *arg, struct usage_tally *used)
 {
 	long long id = r->ids[0];
-	enum vis v = policy_school(r, id);
-	if (v == VIS_HIDDEN)
-		req_fail(r, 404, "school not visible");
+	enum vis v = *(enum vis *)arg;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.type, s.grade_low, s.grade_high, s.enrollment, s.tz,"
-	    "       coalesce(n.name, ''), s.sharing, s.lat, s.lon, coalesce(s.nation_id, 0)"
+	    "       coalesce(n.name, ''), s.sharing, s.lat, s.lon"
 	    "  FROM schools s LEFT JOIN nations n ON n.id = s.nation_id WHERE s.id = ?", "I", id);
 	if (!db_step(r, st))
 		req_fail(r, 404, "no such school");
@@ -100,11 +101,7 @@ void profile_page(struct req *r)
 	long long enrollment = db_col_int(st, 6);
 	int has_loc = !db_col_null(st, 10);
 	double lat = sqlite3_column_double(st, 10), lon = sqlite3_column_double(st, 11);
-	long long nation_id = db_col_int(st, 12);
 	sqlite3_reset(st);
-	usage_record(r, nation_id, "school profile", 1, usage_precision(v));
-
-	page_begin(r, name);
 	html(r, "<dl class=\"facts\">\n<dt>Type</dt><dd>%s</dd>\n<dt>Place</dt><dd>%s, %s</dd>\n"
 	        "<dt>Grades</dt><dd>%s to %s</dd>\n", region_label(region_school_types, type), city,
 	     region_label(region_states, state), region_grade_label(glo), region_grade_label(ghi));
@@ -119,13 +116,12 @@ void profile_page(struct req *r)
 	html(r, "</dl>\n");
 	profile_labels(r, id);
 	cohorts_profile(r, id, v);     /* cohorts, and the participation timeline (site visits included) */
-	map_mini(r, id);
+	map_mini(r, id, used);
 
 	struct scan_result scan[2], *now = &scan[0], *before = &scan[1];
 	int nscans = v == VIS_FULL ? latest_scans(r, id, scan) : 0;
 	if (v == VIS_FULL && !nscans) {
 		html(r, "<p>This school has not submitted a regional scan yet.</p>\n");
-		page_end(r);
 		return;
 	}
 	/* Scan answers are school data: only for those who see the school in full. */
@@ -133,7 +129,6 @@ void profile_page(struct req *r)
 		html(r, "<p class=\"hint\">%s shares its scan answers only with %s.</p>\n", name,
 		     !strcmp(sharing, "network") ? "foundation staff, its intermediaries and its own leaders"
 		                                 : "its own leaders and its nation's data steward");
-		page_end(r);
 		return;
 	}
 	const char *stage = survey_answer_text(r, now->in, survey_question(now->in, "stage"), &now->a);
@@ -176,5 +171,27 @@ void profile_page(struct req *r)
 	answer_item(r, now, "challenges", "Challenges");
 	answer_item(r, now, "connect_visit", "Would visit another school");
 	html(r, "</dl>\n");
+}
+
+/* The profile reads the school, its cohorts, timeline, small map and last
+ * two scans: what it shows the reader is kept while nothing changes
+ * (cache_part). */
+void profile_page(struct req *r)
+{
+	long long id = r->ids[0];
+	enum vis v = policy_school(r, id);
+	if (v == VIS_HIDDEN)
+		req_fail(r, 404, "school not visible");
+	sqlite3_stmt *st = db_q(r, "SELECT name, coalesce(nation_id, 0) FROM schools WHERE id = ?", "I", id);
+	if (!db_step(r, st))
+		req_fail(r, 404, "no such school");
+	const char *name = db_col_text(r, st, 0);
+	long long nation_id = db_col_int(st, 1);
+	sqlite3_reset(st);
+	usage_record(r, nation_id, "school profile", 1, usage_precision(v));
+	page_begin(r, name);
+	struct usage_tally used = {0};
+	cache_part(r, "profile", &used, profile_body, &v);
+	usage_flush(r, &used, "profile map");
 	page_end(r);
 }

@@ -152,6 +152,22 @@ struct person {
 	const char *email, *name;
 };
 
+/* Every row (email, name) of st, read before anything is written: all of
+ * them, however many (a school's leaders are told, not the first 16). */
+static int people_read(struct req *r, sqlite3_stmt *st, struct person **out)
+{
+	int n = 0, cap = 0;
+	struct person *v = NULL;
+	while (db_step(r, st)) {
+		v = arena_grow(&r->arena, v, n, &cap, sizeof *v);
+		v[n].email = db_col_text(r, st, 0);
+		v[n].name = db_col_text(r, st, 1);
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
 static int person_of(struct req *r, long long uid, struct person *p)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT email, name FROM users WHERE id = ? AND active = 1", "I", uid);
@@ -272,14 +288,8 @@ static void tell_hosts(struct req *r, const struct opp *o, const char *subject, 
 	                           " (SELECT user_id FROM user_schools WHERE school_id = ?1 UNION SELECT h.user_id"
 	                           "  FROM school_hosts h JOIN schools s ON s.id = h.school_id WHERE h.school_id = ?1"
 	                           "  AND s.sharing <> 'private') ORDER BY u.id", "I", o->school_id);
-	struct person list[16];
-	int n = 0;
-	while (db_step(r, st))
-		if (n < 16) {
-			list[n].email = db_col_text(r, st, 0);
-			list[n].name = db_col_text(r, st, 1);
-			n++;
-		}
+	struct person *list;
+	int n = people_read(r, st, &list);
 	for (int i = 0; i < n; i++) {
 		struct ical_event e;
 		seats_host_event(r, o, list[i].name, list[i].email, &e);
@@ -608,14 +618,8 @@ static int invite_hosts(struct req *r)
 		sqlite3_stmt *u = db_q(r, "SELECT u.email, u.name FROM user_schools us JOIN users u ON u.id = us.user_id"
 		                          " WHERE us.school_id = ? AND u.active = 1 AND u.role = 'leader' ORDER BY u.id",
 		                       "I", ids[i]);
-		struct person to[16];
-		int k = 0;
-		while (db_step(r, u))
-			if (k < 16) {
-				to[k].email = db_col_text(r, u, 0);
-				to[k].name = db_col_text(r, u, 1);
-				k++;
-			}
+		struct person *to;
+		int k = people_read(r, u, &to);
 		for (int j = 0; j < k; j++)
 			mail_queue(r, to[j].email, "Would you open your doors to visitors?",
 			           arena_printf(&r->arena, "Hello %s,\n\nIn the regional scan you said %s would host a site"

@@ -8,8 +8,10 @@ struct req;
  * exactly as /map would place it for this viewer (where it is, at its
  * county's centre, or, when /map would not show it, no map at all), lines
  * to the site-visit partners the viewer may see, and a link to /map.
- * Logged as the map is. */
-void map_mini(struct req *r, long long school);
+ * Its uses of nations' schools are counted in used, for the caller to log
+ * ("profile map"). */
+struct usage_tally;
+void map_mini(struct req *r, long long school, struct usage_tally *used);
 
 /* Where a node standing for several schools goes (an intermediary, at the
  * centre of the schools it serves): the mean of their positions as shown

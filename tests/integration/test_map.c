@@ -757,9 +757,9 @@ START_TEST(every_partner_listed)
 }
 END_TEST
 
-/* The map and its JSON are kept in each worker's cache: a change to the
- * data, made anywhere, shows in the very next answer of every worker (a
- * school turned private leaves the map at once). */
+/* The map, its JSON and a school's profile are kept in each worker's
+ * cache: a change to the data, made anywhere, shows in the very next
+ * answer of every worker (a school turned private leaves the map at once). */
 static int shown_on(struct client *c, const char *path, const char *before)
 {
 	struct resp *r = http_get(c, path);
@@ -798,7 +798,24 @@ START_TEST(the_kept_map_follows_every_change)
 			ck_assert_int_eq(shown_on(c, "/api/v1/map", "{\"total\":"), page - 1 + k);
 		}
 	}
+	/* A school's profile is kept too: its place, changed, shows at once. */
+	char path[64];
+	snprintf(path, sizeof path, "/schools/%lld", x);
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 8; i++) {
+			struct resp *r = http_get(c, path);
+			ck_assert_int_eq(r->status, 200);
+			ck_assert_int_eq(resp_has(r, "Keptville"), k);
+			resp_free(r);
+		}
+		if (!k) {
+			snprintf(sql, sizeof sql, "UPDATE schools SET city = 'Keptville ' || city WHERE id = %lld", x);
+			ck_assert_int_eq(db_run(sql), 0);
+		}
+	}
 	ck_assert_int_eq(value_int("SELECT count(*) FROM usage_log"), uses);
+	snprintf(sql, sizeof sql, "UPDATE schools SET city = substr(city, 11) WHERE id = %lld", x);
+	ck_assert_int_eq(db_run(sql), 0);
 	client_free(c);
 }
 END_TEST

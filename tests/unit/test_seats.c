@@ -225,6 +225,31 @@ START_TEST(a_booking_reads_no_table_through)
 }
 END_TEST
 
+/* Every leader of the host school hears of a request: 20 of them (the
+ * list stopped at 16, saying nothing). */
+static void twenty_hosts(struct req *r)
+{
+	db_begin(r);
+	for (int i = 0; i < 19; i++) {
+		db_exec(r, "INSERT INTO users (email, name, role) VALUES (?, 'Host leader', 'leader')", "t",
+		        arena_printf(&r->arena, "h%d@example.org", i));
+		db_exec(r, "INSERT INTO user_schools (user_id, school_id) VALUES (?, 1)", "I", db_last_id(r));
+	}
+	db_commit(r);
+}
+
+START_TEST(every_host_leader_told)
+{
+	R = setup();
+	ck_assert_int_eq(test_run(R, twenty_hosts), 0);
+	long long a;
+	ck_assert_int_eq(ask_run(2, 1, 0, &a), SEATS_BOOKED);
+	ck_assert_int_eq(db_int(R, -1, "SELECT count(*) FROM outbox WHERE subject = 'A visit request awaits your answer'", ""),
+	                 20);
+	test_req_free(R);
+}
+END_TEST
+
 START_TEST(a_freed_seat_goes_to_the_first_who_fits)
 {
 	R = setup();
@@ -323,6 +348,7 @@ Suite *seats_suite(void)
 	tcase_add_test(t, lapse_and_offers_pass_on);
 	tcase_add_test(t, a_freed_seat_goes_to_the_first_who_fits);
 	tcase_add_test(t, a_booking_reads_no_table_through);
+	tcase_add_test(t, every_host_leader_told);
 	tcase_add_test(t, reminders_only_for_confirmed);
 	tcase_add_test(t, hosts_invited_once);
 	tcase_add_test(t, match_score);
