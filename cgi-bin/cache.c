@@ -19,8 +19,14 @@ struct entry {
 	unsigned long long used;    /* when last served, for eviction */
 };
 
-static struct entry cache[CACHE_ENTRIES];
-static size_t cache_bytes;
+/* Figures (cache_get/cache_put) and pages' parts (cache_part) in pools of
+ * their own: parts missed under writers never push the figures out. */
+struct pool {
+	struct entry e[CACHE_ENTRIES];
+	size_t bytes;
+};
+
+static struct pool figures, parts;
 static unsigned long long clock_;
 
 long long cache_revision_of(struct req *r, const char *name)
@@ -36,54 +42,57 @@ long long cache_revision(struct req *r)
 const char *cache_db_key(struct req *r)
 {
 	/* data_version moves when another connection commits (read in the
-	 * request's snapshot); total_changes counts this connection's own. */
+	 * request's snapshot); total_changes counts this connection's own.
+	 * Who reads is part of it too: r->user was read before the request's
+	 * snapshot, so a role or organization changed in between must not
+	 * find a part made for the new data under the old ones. */
 	long long other = db_int(r, -1, "PRAGMA data_version", "");
-	return arena_printf(&r->arena, "%lld.%lld|%lld|%s", other, (long long)sqlite3_total_changes64(r->db),
-	                    (long long)time(NULL) / 60, usage_address(r));
+	const struct user *u = r->user;
+	return arena_printf(&r->arena, "%lld.%lld|%lld|%lld.%d.%lld.%lld|%s", other,
+	                    (long long)sqlite3_total_changes64(r->db), (long long)time(NULL) / 60,
+	                    r->session_id, u ? (int)u->role : 0, u ? u->org_id : 0, u ? u->nation_id : 0,
+	                    usage_address(r));
 }
 
-void cache_part(struct req *r, const char *name, struct usage_tally *used,
-                void (*render)(struct req *r, void *arg, struct usage_tally *used), void *arg)
+static const char *get_in(struct pool *p, const char *key, long long rev, size_t *len);
+static void put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len);
+
+void cache_part(struct req *r, const char *name, void (*render)(struct req *r, void *arg), void *arg)
 {
-	const char *key = arena_printf(&r->arena, "%s|%lld|%s", name, r->session_id, cache_db_key(r));
-	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
-	size_t len, ulen;
-	const char *hit = cache_get(key, 0, &len), *uses = cache_get(ukey, 0, &ulen);
-	if (hit && uses) {
+	const char *key = arena_printf(&r->arena, "%s|%s", name, cache_db_key(r));
+	size_t len;
+	const char *hit = get_in(&parts, key, 0, &len);
+	if (hit) {
 		buf_add(&r->body, hit, len);
-		usage_tally_parse(used, uses);
 		return;
 	}
 	size_t from = r->body.len;
 	int before = r->uncacheable;
 	r->uncacheable = 0;
-	render(r, arg, used);
+	render(r, arg);
 	size_t n = r->body.len - from;
 	const char *part = n ? r->body.p + from : "";
-	if (!r->uncacheable && r->session_id && !memmem(part, n, r->nonce, strlen(r->nonce))) {
-		cache_put(key, 0, part, n);
-		const char *u = usage_tally_text(r, used);
-		cache_put(ukey, 0, u, strlen(u));
-	}
+	if (!r->uncacheable && r->session_id && !memmem(part, n, r->nonce, strlen(r->nonce)))
+		put_in(&parts, key, 0, part, n);
 	r->uncacheable |= before;
 }
 
-static void drop(struct entry *e)
+static void drop(struct pool *p, struct entry *e)
 {
-	cache_bytes -= e->len;
+	p->bytes -= e->len;
 	free(e->key);
 	free(e->data);
 	memset(e, 0, sizeof *e);
 }
 
-const char *cache_get(const char *key, long long rev, size_t *len)
+static const char *get_in(struct pool *p, const char *key, long long rev, size_t *len)
 {
 	for (int i = 0; i < CACHE_ENTRIES; i++) {
-		struct entry *e = &cache[i];
+		struct entry *e = &p->e[i];
 		if (!e->key || strcmp(e->key, key))
 			continue;
 		if (e->rev != rev) {
-			drop(e);
+			drop(p, e);
 			return NULL;
 		}
 		e->used = ++clock_;
@@ -93,30 +102,30 @@ const char *cache_get(const char *key, long long rev, size_t *len)
 	return NULL;
 }
 
-void cache_put(const char *key, long long rev, const char *data, size_t len)
+static void put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len)
 {
 	if (rev < 0 || len > CACHE_BYTES / 4)
 		return;
 	struct entry *slot = NULL;
 	for (int i = 0; i < CACHE_ENTRIES; i++)
-		if (cache[i].key && !strcmp(cache[i].key, key))
-			drop(&cache[i]);
+		if (p->e[i].key && !strcmp(p->e[i].key, key))
+			drop(p, &p->e[i]);
 	/* Room in bytes and in entries: the least recently served go first. */
 	for (;;) {
 		struct entry *oldest = NULL, *empty = NULL;
 		for (int i = 0; i < CACHE_ENTRIES; i++) {
-			if (!cache[i].key)
-				empty = empty ? empty : &cache[i];
-			else if (!oldest || cache[i].used < oldest->used)
-				oldest = &cache[i];
+			if (!p->e[i].key)
+				empty = empty ? empty : &p->e[i];
+			else if (!oldest || p->e[i].used < oldest->used)
+				oldest = &p->e[i];
 		}
-		if (empty && cache_bytes + len <= CACHE_BYTES) {
+		if (empty && p->bytes + len <= CACHE_BYTES) {
 			slot = empty;
 			break;
 		}
 		if (!oldest)
 			return;
-		drop(oldest);
+		drop(p, oldest);
 	}
 	slot->key = strdup(key);
 	slot->data = malloc(len + 1);
@@ -131,12 +140,24 @@ void cache_put(const char *key, long long rev, const char *data, size_t len)
 	slot->len = len;
 	slot->rev = rev;
 	slot->used = ++clock_;
-	cache_bytes += len;
+	p->bytes += len;
+}
+
+const char *cache_get(const char *key, long long rev, size_t *len)
+{
+	return get_in(&figures, key, rev, len);
+}
+
+void cache_put(const char *key, long long rev, const char *data, size_t len)
+{
+	put_in(&figures, key, rev, data, len);
 }
 
 void cache_clear(void)
 {
-	for (int i = 0; i < CACHE_ENTRIES; i++)
-		if (cache[i].key)
-			drop(&cache[i]);
+	struct pool *pools[] = { &figures, &parts };
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < CACHE_ENTRIES; i++)
+			if (pools[k]->e[i].key)
+				drop(pools[k], &pools[k]->e[i]);
 }

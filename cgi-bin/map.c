@@ -1182,11 +1182,21 @@ static const char *const *cohort_options(struct req *r)
 	return v;
 }
 
-/* What the map page shows between its header and its scripts (arg: the
- * filters). */
-static void map_body(struct req *r, void *arg, struct usage_tally *used)
+/* What a part of the map shows, and the uses of nations' schools it
+ * counts (a part that counts any is not kept: each view is logged). */
+struct map_part {
+	struct filters *f;
+	struct usage_tally *used;
+	const double *box;          /* the JSON's */
+	double cell;
+};
+
+/* What the map page shows between its header and its scripts. */
+static void map_body(struct req *r, void *arg)
 {
-	struct filters f = *(struct filters *)arg;
+	struct map_part *mp = arg;
+	struct filters f = *mp->f;
+	struct usage_tally *used = mp->used;
 	struct pins ps;
 	pins_read(r, &f, &ps, used, 0);
 	struct pin **p = ps.p;
@@ -1314,6 +1324,8 @@ static void map_body(struct req *r, void *arg, struct usage_tally *used)
 	                                    "instructional_min", "instructional_max", "career_min", "career_max",
 	                                    "colour", "ties", "zoom", NULL };
 	pager_nav(r, &pg, "/map", keep, "Pages of schools on the map", "schools");
+	if (used->n)
+		r->uncacheable = 1;
 }
 
 /* The map reads every school, tie and outline it may show: what it shows
@@ -1324,7 +1336,8 @@ void map_page(struct req *r)
 	filters_read(r, &f);
 	struct usage_tally used = {0};
 	page_begin(r, "The network on a map");
-	cache_part(r, "map", &used, map_body, &f);
+	struct map_part mp = { &f, &used, NULL, 0 };
+	cache_part(r, "map", map_body, &mp);
 	usage_flush(r, &used, "map");
 	/* Pan, zoom and clustering in the page (www/static/map.js, Leaflet):
 	 * it takes the drawing's place only once it has loaded; without it,
@@ -1364,13 +1377,15 @@ void map_mini(struct req *r, long long school, struct usage_tally *used)
 	                     .smin = { -1, -1, -1 }, .smax = { -1, -1, -1 },
 	                     .only = buf_str(&ids), .nonly = nids };
 	struct pins ps;
-	pins_read(r, &f, &ps, used, 0);
+	struct usage_tally shown = {0};      /* counted only when the map is drawn */
+	pins_read(r, &f, &ps, &shown, 0);
 	struct pin *me = (struct pin *)pin_find(&ps, school);
 	if (!me) {
 		/* Not on the map for this viewer: nothing says where it is. */
 		buf_free(&ids);
 		return;
 	}
+	usage_tally_add(used, &shown);
 	struct geo_view view;
 	geo_view_fit_state(&view, me->state, MINI_W, MINI_H, 6);
 	for (int i = 0; i < ps.n; i++)
@@ -1773,12 +1788,7 @@ static int four_numbers(const char *v, double out[4])
 	return 0;
 }
 
-struct json_args {
-	struct filters *f;
-	const double *box;
-	double cell;
-};
-static void map_json_body(struct req *r, void *arg, struct usage_tally *used);
+static void map_json_body(struct req *r, void *arg);
 
 void map_json(struct req *r)
 {
@@ -1801,18 +1811,19 @@ void map_json(struct req *r)
 		return;
 	}
 	r->content_type = "application/json";
-	struct json_args a = { &f, box, cell };
-	cache_part(r, "mapjson", &used, map_json_body, &a);       /* kept as the page is */
+	struct map_part mp = { &f, &used, box, cell };
+	cache_part(r, "mapjson", map_json_body, &mp);       /* kept as the page is */
 	usage_flush(r, &used, "/api/v1/map");
 }
 
 /* The JSON of /api/v1/map for the filters, the box and the cell. */
-static void map_json_body(struct req *r, void *arg, struct usage_tally *used)
+static void map_json_body(struct req *r, void *arg)
 {
-	const struct json_args *ja = arg;
-	struct filters f = *ja->f;
-	const double *box = ja->box;
-	double cell = ja->cell;
+	const struct map_part *mp = arg;
+	struct filters f = *mp->f;
+	struct usage_tally *used = mp->used;
+	const double *box = mp->box;
+	double cell = mp->cell;
 	struct pins ps;
 	pins_read(r, &f, &ps, used, 0);
 	/* The schools in the box, where they are in the plane. */
@@ -1975,6 +1986,8 @@ static void map_json_body(struct req *r, void *arg, struct usage_tally *used)
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "]}\n");
+	if (used->n)
+		r->uncacheable = 1;
 }
 
 /* The region's outlines for the page's script: geography, the same for

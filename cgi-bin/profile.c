@@ -82,12 +82,19 @@ static void profile_labels(struct req *r, long long id)
 	html(r, "</dl>\n");
 }
 
-/* What a school's profile shows under its header, for a viewer who sees
- * it as *arg (enum vis); r->ids[0] is the school. */
-static void profile_body(struct req *r, void *arg, struct usage_tally *used)
+/* What a school's profile shows under its header (r->ids[0]), for a
+ * viewer who sees it as v; the small map's uses of nations' schools are
+ * counted in used (and such a part is not kept). */
+struct profile_part {
+	enum vis v;
+	struct usage_tally *used;
+};
+
+static void profile_body(struct req *r, void *arg)
 {
+	const struct profile_part *pp = arg;
 	long long id = r->ids[0];
-	enum vis v = *(enum vis *)arg;
+	enum vis v = pp->v;
 	sqlite3_stmt *st = db_q(r,
 	    "SELECT s.name, s.city, s.state_code, s.type, s.grade_low, s.grade_high, s.enrollment, s.tz,"
 	    "       coalesce(n.name, ''), s.sharing, s.lat, s.lon"
@@ -116,7 +123,9 @@ static void profile_body(struct req *r, void *arg, struct usage_tally *used)
 	html(r, "</dl>\n");
 	profile_labels(r, id);
 	cohorts_profile(r, id, v);     /* cohorts, and the participation timeline (site visits included) */
-	map_mini(r, id, used);
+	map_mini(r, id, pp->used);
+	if (pp->used->n)
+		r->uncacheable = 1;
 
 	struct scan_result scan[2], *now = &scan[0], *before = &scan[1];
 	int nscans = v == VIS_FULL ? latest_scans(r, id, scan) : 0;
@@ -191,7 +200,9 @@ void profile_page(struct req *r)
 	usage_record(r, nation_id, "school profile", 1, usage_precision(v));
 	page_begin(r, name);
 	struct usage_tally used = {0};
-	cache_part(r, "profile", &used, profile_body, &v);
+	struct profile_part pp = { v, &used };
+	/* Kept under the reader's v too: it was decided before the part's key. */
+	cache_part(r, v == VIS_FULL ? "profile|full" : "profile|coarse", profile_body, &pp);
 	usage_flush(r, &used, "profile map");
 	page_end(r);
 }

@@ -74,6 +74,14 @@ void usage_count_many(struct usage_tally *t, long long nation_id, enum vis shown
 	t->n++;
 }
 
+void usage_tally_add(struct usage_tally *to, const struct usage_tally *from)
+{
+	static const enum vis shown[3] = { VIS_HIDDEN, VIS_COARSE, VIS_FULL };
+	for (int i = 0; i < from->n; i++)
+		for (int p = 0; p < 3; p++)
+			usage_count_many(to, from->v[i].nation, shown[p], from->v[i].count[p]);
+}
+
 void usage_count_school(struct req *r, struct usage_tally *t, long long school_id, long long nation_id,
                         enum vis shown)
 {

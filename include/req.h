@@ -101,8 +101,9 @@ struct req {
 	 * recorded by db_commit() with what the form made. */
 	const char *form_key;
 	int form_key_stored;
-	/* Set by what must never be served twice (a form's one-time key):
-	 * cache_part() keeps no output made while it is set. */
+	/* Set by what must never be served twice (a form's one-time key, a
+	 * use of a nation's schools): cache_part() keeps no output made while
+	 * it is set. */
 	int uncacheable;
 
 	/* Tables written so far (table_begin numbers their captions), and the

@@ -49,6 +49,8 @@ void usage_count_many(struct usage_tally *t, long long nation_id, enum vis shown
 void usage_count_school(struct req *r, struct usage_tally *t, long long school_id, long long nation_id,
                         enum vis shown);
 void usage_flush(struct req *r, struct usage_tally *t, const char *what);
+/* Add the counts of one tally to another's. */
+void usage_tally_add(struct usage_tally *to, const struct usage_tally *from);
 
 /* A tally as text ("nation c0 c1 c2 ..."), to keep with cached output,
  * and back. */

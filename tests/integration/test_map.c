@@ -820,6 +820,56 @@ START_TEST(the_kept_map_follows_every_change)
 }
 END_TEST
 
+/* A profile's small map logs the uses of the partner schools it draws,
+ * and none when the school itself is not on the viewer's map (no small
+ * map is drawn, so no partner is shown). */
+START_TEST(small_map_logs_only_what_it_draws)
+{
+	long long n = value_int("SELECT nation_id FROM users WHERE email = 'steward@example.org'");
+	char sql[1024];
+	snprintf(sql, sizeof sql, "SELECT max(id) FROM schools WHERE nation_id = %lld AND lat IS NOT NULL", n);
+	long long x = value_int(sql);
+	snprintf(sql, sizeof sql, "SELECT min(id) FROM schools WHERE nation_id <> %lld AND lat IS NOT NULL", n);
+	long long y = value_int(sql);
+	snprintf(sql, sizeof sql, "SELECT nation_id FROM schools WHERE id = %lld", y);
+	long long m = value_int(sql);
+	long long uid = value_int("SELECT id FROM users WHERE email = 'staff@example.org'");
+	snprintf(sql, sizeof sql, "UPDATE schools SET sharing = 'foundation' WHERE id IN (%lld, %lld)", x, y);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO school_consent (school_id, use_name, value) VALUES (%lld, 'map', 'community')"
+	         " ON CONFLICT DO UPDATE SET value = 'community'", y);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "DELETE FROM school_consent WHERE school_id = %lld AND use_name = 'map'", x);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO opportunities (school_id, created_by, local_date, local_time, tz, starts_at,"
+	         " minutes, seats, dimensions, confirm) VALUES (%lld, %lld, date('now', '-3 days'), '09:00',"
+	         " 'America/Chicago', unixepoch() - 3 * 86400, 60, 10, 'career', 'auto')", x, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO bookings (opportunity_id, school_id, requested_by, party, names, status)"
+	         " VALUES ((SELECT max(id) FROM opportunities), %lld, %lld, 1, 'A teacher', 'confirmed')", y, uid);
+	ck_assert_int_eq(db_run(sql), 0);
+	struct client *c = client_new();
+	ck_assert_int_eq(login(c, "staff@example.org", DEMO_PW), 303);
+	char path[64], count[256];
+	snprintf(path, sizeof path, "/schools/%lld", x);
+	snprintf(count, sizeof count, "SELECT count(*) FROM usage_log WHERE what = 'profile map' AND nation_id = %lld", m);
+	for (int k = 0; k < 2; k++) {
+		long long before = value_int(count);
+		struct resp *r = http_get(c, path);
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_int_eq(resp_has(r, "mini-map") != 0, k);
+		resp_free(r);
+		ck_assert_int_eq(value_int(count) - before, k);     /* the partner, once it is drawn */
+		/* The nation lets the school be shown: the small map is drawn. */
+		snprintf(sql, sizeof sql, "INSERT INTO school_consent (school_id, use_name, value) VALUES (%lld, 'map',"
+		         " 'community')", x);
+		if (!k)
+			ck_assert_int_eq(db_run(sql), 0);
+	}
+	client_free(c);
+}
+END_TEST
+
 void add_map_cases(Suite *s);
 void add_map_cases(Suite *s)
 {
@@ -837,6 +887,7 @@ void add_map_cases(Suite *s)
 	tcase_add_test(t, cohort_filter_agrees);
 	tcase_add_test(t, cohort_private_school);
 	tcase_add_test(t, cohort_ties_only_for_members);
+	tcase_add_test(t, small_map_logs_only_what_it_draws);
 	tcase_add_test(t, every_partner_listed);     /* last: it adds 150 visits */
 	suite_add_tcase(s, t);
 }
