@@ -39,7 +39,8 @@ long long cache_revision(struct req *r)
 	return cache_revision_of(r, "figures");
 }
 
-const char *cache_db_key(struct req *r)
+/* The key of cache_part() (see include/cache.h). */
+static const char *db_key(struct req *r)
 {
 	/* data_version moves when another connection commits (read in the
 	 * request's snapshot); total_changes counts this connection's own.
@@ -59,7 +60,7 @@ static void put_in(struct pool *p, const char *key, long long rev, const char *d
 
 void cache_part(struct req *r, const char *name, void (*render)(struct req *r, void *arg), void *arg)
 {
-	const char *key = arena_printf(&r->arena, "%s|%s", name, cache_db_key(r));
+	const char *key = arena_printf(&r->arena, "%s|%s", name, db_key(r));
 	size_t len;
 	const char *hit = get_in(&parts, key, 0, &len);
 	if (hit) {

@@ -23,18 +23,13 @@ long long cache_revision(struct req *r);
  * payments, reports, rosters, visits and organizations. */
 long long cache_revision_of(struct req *r, const char *name);
 
-/* For output made from anything at all: a key part naming the state of
- * the whole database as this request reads it (what other processes have
- * committed, and every change this worker has made), the minute, the
- * reader (session, role, organization, nation) and the request's own
- * address.  An entry under it is served only while nothing
- * in the database has changed, in the same minute (a visit starts on a
- * minute, and "now" decides which have happened), for the same query. */
-const char *cache_db_key(struct req *r);
-
 /* The part of a reply that render(r, arg) writes, kept per worker under
- * name and cache_db_key(): served from the cache while that holds, else
- * rendered and kept, unless the render set r->uncacheable (a form's
+ * name and a key naming the state of the whole database as this request
+ * reads it (what other processes have committed, and every change this
+ * worker has made), the minute (a visit starts on a minute, and "now"
+ * decides which have happened), the reader (session, role, organization,
+ * nation) and the request's address: served from the cache while all of
+ * that holds, else rendered and kept, unless the render set r->uncacheable (a form's
  * one-time key; a use of a nation's schools, which must be logged at every
  * view) or wrote the reply's own nonce.  Nothing after it on the page may
  * number tables or give out ids (a kept part's own are not counted again). */
