@@ -108,12 +108,12 @@ static void dispatch(struct req *r)
 
 	if (form_replayed(r))
 		return;
-	int reads = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
-	if (reads)
-		db_reads_begin(r);
+	/* Whatever the method: a form's checks read before its transaction
+	 * as a page does, in one snapshot (which ends itself at the first
+	 * write, db_begin included). */
+	db_reads_begin(r);
 	rt->handler(r);
-	if (reads)
-		db_reads_end(r);
+	db_reads_end(r);
 	/* A copy sent at the same moment as the first may have been refused
 	 * because the first's record now exists ("already in ilnet"): it
 	 * answers as the first did instead. */
@@ -126,23 +126,21 @@ static void dispatch(struct req *r)
 			return;
 		}
 	}
-	/* Where the form's record can be seen, for a later replay.  Not worth
-	 * a second wait for the disk: lost in a power cut, a replay answers
-	 * with the form's own page instead, and still makes nothing twice. */
-	if (r->form_key_stored && r->status == 303)
-		for (int i = 0; i < r->nheaders; i++)
-			if (!strcmp(r->headers[i].name, "Location")) {
-				db_relaxed(r, 1);
-				db_exec_soft(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt",
-				        r->headers[i].value, r->user->id, r->form_key);
-				db_relaxed(r, 0);
-			}
+	/* Where the form's record can be seen, for a later replay: written in
+	 * the transaction that made the record (db_commit held it open). */
+	const char *location = NULL;
+	for (int i = 0; r->status == 303 && i < r->nheaders; i++)
+		if (!strcmp(r->headers[i].name, "Location"))
+			location = r->headers[i].value;
+	db_finish(r, location);
 }
 
 /* After req_fail(): undo, then say what happened. */
 static void fail_path(struct req *r)
 {
 	db_request_done(r->db);
+	r->commit_held = 0;             /* rolled back with the rest */
+	db_sync(r->db);                 /* what it committed before it failed */
 	if (r->status == 303)           /* unwound on purpose, with somewhere to go */
 		return;
 	volatile int status = r->status >= 400 ? r->status : 500;
@@ -181,6 +179,11 @@ void app_handle(struct req *r, int decode_status)
 	if (decode_status)
 		req_fail(r, decode_status, r->fail_msg);
 	dispatch(r);
+	/* A write made outside db_begin/db_commit is on disk before the
+	 * reply says anything about it. */
+	int rc = db_sync(r->db);
+	if (rc != SQLITE_OK)
+		req_fail(r, db_error_status(rc), arena_printf(&r->arena, "sync: %s", sqlite3_errstr(rc)));
 	r->fail_jmp = NULL;
 	db_request_done(r->db);
 }

@@ -28,6 +28,12 @@ static long long busy_since_us;
 /* The connection whose request reads share one snapshot (db_reads_begin). */
 static sqlite3 *reading;
 
+/* Group commit (db_group_commit): the connection whose commits this
+ * process makes durable itself, whether one of them still has to be, and
+ * whether commits now are bookkeeping that need not be (db_relaxed). */
+static sqlite3 *grouped;
+static int unsynced, relaxed_now;
+
 static long long mono_us(void)
 {
 	struct timespec ts;
@@ -127,6 +133,43 @@ static int sql_profile(unsigned kind, void *unused, void *p, void *x)
 	return 0;
 }
 
+/* Every write transaction of the grouped connection passes here before it
+ * commits (read-only ones do not). */
+static int on_commit(void *unused)
+{
+	(void)unused;
+	if (!relaxed_now)
+		unsynced = 1;
+	return 0;
+}
+
+int db_group_commit(sqlite3 *db)
+{
+	int rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_commit_hook(db, on_commit, NULL);
+	grouped = db;
+	unsynced = relaxed_now = 0;
+	return SQLITE_OK;
+}
+
+int db_sync(sqlite3 *db)
+{
+	if (db != grouped || !unsynced)
+		return SQLITE_OK;
+	unsynced = 0;
+	/* The connection's own handle on the WAL: the file its commits went
+	 * to, whoever else has restarted or truncated it since. */
+	sqlite3_file *wal = NULL;
+	int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!wal || !wal->pMethods)
+		return SQLITE_IOERR_FSYNC;
+	return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+}
+
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
@@ -168,6 +211,8 @@ void db_close(sqlite3 *db)
 		return;
 	if (reading == db)
 		reading = NULL;
+	if (grouped == db)
+		grouped = NULL;
 	for (int i = 0; i < CACHE_SIZE; i++) {
 		if (cache[i].db == db) {
 			sqlite3_finalize(cache[i].st);
@@ -512,7 +557,11 @@ int db_exec_soft(struct req *r, const char *sql, const char *types, ...)
 void db_relaxed(struct req *r, int on)
 {
 	reads_end(r->db);
-	if (sqlite3_get_autocommit(r->db))
+	if (!sqlite3_get_autocommit(r->db))
+		return;
+	if (r->db == grouped)
+		relaxed_now = on;
+	else
 		run(r->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
 }
 
@@ -582,6 +631,10 @@ char *db_form_key_seen(struct req *r, const char *key)
 
 void db_begin(struct req *r)
 {
+	int held = r->commit_held && !sqlite3_get_autocommit(r->db);
+	r->commit_held = 0;
+	if (held)                       /* still the form's one transaction */
+		return;
 	reads_end(r->db);
 	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
 		req_fail(r, 503, arena_printf(&r->arena, "begin: no turn to write within %ld ms", wait_ms));
@@ -605,11 +658,36 @@ void db_begin(struct req *r)
 	}
 }
 
-void db_commit(struct req *r)
+static void commit(struct req *r)
 {
 	if (run(r->db, "COMMIT") != SQLITE_OK)
 		fail_db(r, "commit");
 	writeq_release();
+	/* Grouped: the commit is on disk only now, after the turn has passed,
+	 * so the next writer's work overlaps this wait for the disk. */
+	int rc = db_sync(r->db);
+	if (rc != SQLITE_OK)
+		req_fail(r, db_error_status(rc), arena_printf(&r->arena, "commit: sync: %s", sqlite3_errstr(rc)));
+}
+
+void db_commit(struct req *r)
+{
+	if (r->form_key_stored && !sqlite3_get_autocommit(r->db))
+		r->commit_held = 1;
+	else
+		commit(r);
+}
+
+void db_finish(struct req *r, const char *location)
+{
+	int held = r->commit_held && !sqlite3_get_autocommit(r->db);
+	r->commit_held = 0;
+	if (!held)
+		return;
+	if (location)
+		db_exec(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt", location,
+		        r->user->id, r->form_key);
+	commit(r);
 }
 
 int db_read_begin(struct req *r)

@@ -291,10 +291,10 @@ static int worker_main(int sock)
 	if (timeout < 0)
 		timeout = 0;
 
-	char err[512];
+	char err[512] = "";
 	sqlite3 *db;
-	if (db_open(db_path(), &db, err, sizeof err) != SQLITE_OK) {
-		fprintf(stderr, "ilnet worker: %s\n", err);
+	if (db_open(db_path(), &db, err, sizeof err) != SQLITE_OK || db_group_commit(db) != SQLITE_OK) {
+		fprintf(stderr, "ilnet worker: %s\n", *err ? err : sqlite3_errmsg(db));
 		return 1;
 	}
 	struct req r;

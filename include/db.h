@@ -28,6 +28,28 @@ struct req;
  * or an error, with a message in err. */
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen);
 
+/* Group commit, for a worker's connection.  db_open's connection commits
+ * with synchronous=FULL: SQLite fsyncs the WAL inside COMMIT, holding the
+ * write lock, so writers take turns at the disk one fsync each.  A grouped
+ * connection commits with synchronous=NORMAL (the WAL is written, not yet
+ * synced) and the process syncs the WAL itself afterwards: db_commit does
+ * it once the write turn has passed on, and the dispatcher (db_sync) for
+ * any other commit, before anything is answered.  A reply never
+ * acknowledges a write that is not on disk, as with FULL; meanwhile the
+ * next writer works, and writers waiting on the disk at once share one
+ * flush of the device.  The WAL is appended in commit order and restarted
+ * only once checkpointed and synced, so a synced commit makes every
+ * earlier one durable too.  (What another request may read in that
+ * fraction of a millisecond is committed but not yet synced: after a power
+ * cut it may be gone, as if its writer had failed, and its writer was
+ * never told it was saved.)  One connection per process. */
+int db_group_commit(sqlite3 *db);
+
+/* Sync the WAL if a commit on db since the last sync still needs it
+ * (a grouped connection; otherwise, and when nothing is owed, SQLITE_OK
+ * at once).  The SQLite result of the sync. */
+int db_sync(sqlite3 *db);
+
 /* The "natural_sort" collation every connection has (ORDER BY x COLLATE
  * natural_sort): runs of digits compare as numbers ("respondent 2" before
  * "respondent 10"), letters without regard to ASCII case; ties broken by
@@ -75,7 +97,8 @@ int db_exec_soft(struct req *r, const char *sql, const char *types, ...);
  * the disk: between db_relaxed(r, 1) and db_relaxed(r, 0), outside a
  * transaction, commits skip the fsync (synchronous=NORMAL in WAL: safe
  * against a crash, and lost on power failure only until the next save's
- * fsync).  Inside a transaction it does nothing. */
+ * fsync).  Inside a transaction it does nothing.  On a grouped connection
+ * (db_group_commit) such commits leave nothing for db_sync to do. */
 void db_relaxed(struct req *r, int on);
 
 /* First column of the first row as an integer, or dflt when no row. */
@@ -111,12 +134,22 @@ char *db_form_key_seen(struct req *r, const char *key);
 void db_begin(struct req *r);
 void db_commit(struct req *r);
 
+/* A transaction that claimed a form's one-time key (r->form_key_stored)
+ * is not committed by db_commit: it stays open, with the write turn, until
+ * the handler has answered, and db_finish() (the dispatcher) records in it
+ * where the form's record can be seen (location, the answer's redirect, or
+ * NULL) and commits, all in one transaction and one wait for the disk.
+ * A db_begin in between goes on in the same transaction; a failure in
+ * between rolls it all back, so an error page never sits beside a saved
+ * record.  Does nothing when nothing is held. */
+void db_finish(struct req *r, const char *location);
+
 /* Several reads from one snapshot of the database: db_read_begin returns
  * what db_read_end wants back (0, nothing to end, inside a transaction). */
 int db_read_begin(struct req *r);
 void db_read_end(struct req *r, int began);
 
-/* The reads of a whole GET in one snapshot (app.c): SQLite takes and drops
+/* The reads of a whole request in one snapshot (app.c): SQLite takes and drops
  * a WAL read lock for every statement outside a transaction, two fcntl
  * calls each, which cost more than a page's queries.  The snapshot ends by
  * itself before anything writes (a statement that is not read-only,

@@ -101,6 +101,9 @@ struct req {
 	 * recorded by db_commit() with what the form made. */
 	const char *form_key;
 	int form_key_stored;
+	/* db_commit left the transaction that claimed form_key open, for
+	 * db_finish() to record where its record can be seen and commit. */
+	int commit_held;
 	/* Set by what must never be served twice (a form's one-time key, a
 	 * use of a nation's schools): cache_part() keeps no output made while
 	 * it is set. */

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,175 @@ START_TEST(natural_order)
 }
 END_TEST
 
+/* ---- group commit ---------------------------------------------------------
+ * A shim over the default VFS that counts the syncs of WAL files and asks,
+ * at each, whether another connection could take the write lock then. */
+static sqlite3_vfs shim_vfs, *real_vfs;
+static sqlite3_io_methods wal_methods;
+static const sqlite3_io_methods *real_wal_methods;
+static sqlite3 *probe;
+static int wal_syncs, wal_syncs_unlocked;
+
+static int shim_sync(sqlite3_file *f, int flags)
+{
+	wal_syncs++;
+	if (probe && sqlite3_exec(probe, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		wal_syncs_unlocked++;
+		sqlite3_exec(probe, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return real_wal_methods->xSync(f, flags);
+}
+
+static int shim_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	(void)v;
+	int rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
+	if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) && f->pMethods) {
+		real_wal_methods = f->pMethods;
+		wal_methods = *f->pMethods;
+		wal_methods.xSync = shim_sync;
+		f->pMethods = &wal_methods;
+	}
+	return rc;
+}
+
+static void insert_in_turn(struct req *r)
+{
+	db_begin(r);
+	db_exec(r, "INSERT INTO t VALUES ('in turn')", "");
+	db_commit(r);
+}
+
+START_TEST(group_commit_syncs_once_the_lock_is_free)
+{
+	char dir[] = "/tmp/ilnet-ut-group-XXXXXX", path[64], err[256];
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/g.db", dir);
+	real_vfs = sqlite3_vfs_find(NULL);
+	shim_vfs = *real_vfs;
+	shim_vfs.zName = "ilnet-count-syncs";
+	shim_vfs.xOpen = shim_open;
+	ck_assert_int_eq(sqlite3_vfs_register(&shim_vfs, 1), SQLITE_OK);
+
+	sqlite3 *db;
+	ck_assert_int_eq(db_open(path, &db, err, sizeof err), SQLITE_OK);
+	ck_assert_int_eq(db_group_commit(db), SQLITE_OK);
+	struct req *r = calloc(1, sizeof *r);
+	req_init(r, db);
+	db_exec(r, "CREATE TABLE t (x TEXT)", "");
+	ck_assert_int_eq(db_sync(db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(path, &probe, SQLITE_OPEN_READWRITE, real_vfs->zName), SQLITE_OK);
+	wal_syncs = wal_syncs_unlocked = 0;
+
+	/* A transaction: synced once, by db_commit, when others can write. */
+	ck_assert_int_eq(test_run(r, insert_in_turn), 0);
+	ck_assert_int_eq(wal_syncs, 1);
+	ck_assert_int_eq(wal_syncs_unlocked, 1);
+	ck_assert_int_eq(db_sync(db), SQLITE_OK);           /* nothing owed now */
+	ck_assert_int_eq(wal_syncs, 1);
+
+	/* Bookkeeping owes nothing; any other write is owed until db_sync. */
+	db_relaxed(r, 1);
+	db_exec(r, "INSERT INTO t VALUES ('relaxed')", "");
+	db_relaxed(r, 0);
+	ck_assert_int_eq(db_sync(db), SQLITE_OK);
+	ck_assert_int_eq(wal_syncs, 1);
+	db_exec(r, "INSERT INTO t VALUES ('outside a transaction')", "");
+	ck_assert_int_eq(wal_syncs, 1);
+	ck_assert_int_eq(db_sync(db), SQLITE_OK);
+	ck_assert_int_eq(wal_syncs, 2);
+
+	/* A read owes nothing. */
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM t", ""), 3);
+	ck_assert_int_eq(db_sync(db), SQLITE_OK);
+	ck_assert_int_eq(wal_syncs, 2);
+
+	/* After another connection emptied the WAL, the sync still reaches
+	 * the file the commit went to.  (SQLite syncs the new WAL's header
+	 * itself when it starts the log over, inside the lock.) */
+	ck_assert_int_eq(sqlite3_exec(probe, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
+	int unlocked = wal_syncs_unlocked;
+	ck_assert_int_eq(test_run(r, insert_in_turn), 0);
+	ck_assert_int_eq(wal_syncs_unlocked, unlocked + 1);
+
+	/* Not grouped (a tool, the mailer): SQLite syncs inside COMMIT, while
+	 * the lock is held, and db_sync has nothing to do. */
+	sqlite3 *plain;
+	ck_assert_int_eq(db_open(path, &plain, err, sizeof err), SQLITE_OK);
+	struct req *p = calloc(1, sizeof *p);
+	req_init(p, plain);
+	unlocked = wal_syncs_unlocked;
+	int before = wal_syncs;
+	ck_assert_int_eq(test_run(p, insert_in_turn), 0);
+	ck_assert_int_eq(wal_syncs, before + 1);
+	ck_assert_int_eq(wal_syncs_unlocked, unlocked);
+	ck_assert_int_eq(db_int(p, 0, "SELECT count(*) FROM t", ""), 5);
+
+	db_close(plain);
+	arena_free(&p->arena);
+	buf_free(&p->body);
+	free(p);
+	sqlite3_close(probe);
+	probe = NULL;
+	db_close(db);
+	arena_free(&r->arena);
+	buf_free(&r->body);
+	free(r);
+	sqlite3_vfs_unregister(&shim_vfs);
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A form that creates a record: its transaction stays open after
+ * db_commit until db_finish records where the record is, or a failure in
+ * between takes all of it back. */
+static void create_and_answer(struct req *r)
+{
+	db_begin(r);
+	db_exec(r, "INSERT INTO organizations (name) VALUES ('made once')", "");
+	db_commit(r);
+	ck_assert(!sqlite3_get_autocommit(r->db));          /* held */
+	db_begin(r);                                         /* goes on in it */
+	db_exec(r, "INSERT INTO organizations (name) VALUES ('made with it')", "");
+	db_commit(r);
+	req_redirect(r, "/admin/orgs?msg=made");
+	db_finish(r, "/admin/orgs?msg=made");
+	ck_assert(sqlite3_get_autocommit(r->db));
+}
+
+static void create_then_fail(struct req *r)
+{
+	db_begin(r);
+	db_exec(r, "INSERT INTO organizations (name) VALUES ('never')", "");
+	db_commit(r);
+	req_fail(r, 500, "the page after it failed");
+}
+
+START_TEST(a_created_record_and_its_key_commit_together)
+{
+	struct req *r = test_req_new();
+	db_exec(r, "INSERT INTO users (id, email, name, role) VALUES (1, 'a@example.org', 'A', 'admin')", "");
+	struct user u = { .id = 1, .email = "a@example.org", .name = "A", .role = ROLE_ADMIN };
+	r->user = &u;
+	r->path = "/admin/orgs";
+	r->form_key = "0123456789abcdef0123456789abcdef";
+	ck_assert_int_eq(test_run(r, create_and_answer), 0);
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM organizations WHERE name LIKE 'made%'", ""), 2);
+	ck_assert_str_eq(db_form_key_seen(r, r->form_key), "/admin/orgs?msg=made");
+
+	r->form_key = "fedcba9876543210fedcba9876543210";
+	r->form_key_stored = 0;
+	ck_assert_int_eq(test_run(r, create_then_fail), 500);
+	ck_assert(sqlite3_get_autocommit(r->db));
+	ck_assert_int_eq(db_int(r, 0, "SELECT count(*) FROM organizations WHERE name = 'never'", ""), 0);
+	ck_assert_ptr_null(db_form_key_seen(r, r->form_key));
+	r->user = NULL;
+	test_req_free(r);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -134,6 +304,8 @@ Suite *db_suite(void)
 	tcase_add_test(t, expected_constraint_errors);
 	tcase_add_test(t, migrations_are_idempotent);
 	tcase_add_test(t, natural_order);
+	tcase_add_test(t, group_commit_syncs_once_the_lock_is_free);
+	tcase_add_test(t, a_created_record_and_its_key_commit_together);
 	suite_add_tcase(s, t);
 	return s;
 }
