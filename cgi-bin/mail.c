@@ -73,6 +73,16 @@ void mail_queue_calendar(struct req *r, const char *to, const char *subject,
 	        " VALUES (?, ?, ?, ?, ?)", "ttttt", to, subject, body, ics, method);
 }
 
+void mail_queue_render(struct req *r, const char *to, const char *subject, const char *lead,
+                       const char *kind, long long ref, long long seq)
+{
+	subject = one_line(r, subject);
+	if (!mail_address_ok(to) || strpbrk(subject, "\r\n") || !kind || !*kind)
+		req_fail(r, 500, "refusing to queue a malformed message");
+	db_exec(r, "INSERT INTO outbox (to_addr, subject, body, render, render_ref, render_seq) VALUES (?, ?, ?, ?, ?, ?)",
+	        "ttttII", to, subject, lead, kind, ref, seq);
+}
+
 int mail_address_ok(const char *s)
 {
 	if (!s)
@@ -264,7 +274,51 @@ static int smtp_send(const char *url, const char *from, const char *to,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-int mail_send_due(sqlite3 *db)
+struct due {
+	long long id, ref, seq;
+	int attempts;
+	char *to, *subject, *body, *ics, *method, *kind;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A message queued by mail_queue_render, rendered now: 1 with its body
+ * (the lead until now), calendar and method in place; 0 when it is
+ * superseded; -1 when it could not be rendered (err says why). */
+static int render_due(sqlite3 *db, mail_render_fn render, struct due *d, char *err, size_t errlen)
+{
+	struct req r;
+	req_init(&r, db);
+	jmp_buf jb;
+	volatile int rc = -1;
+	r.fail_jmp = &jb;
+	if (setjmp(jb)) {
+		snprintf(err, errlen, "render: %s", r.fail_msg ? r.fail_msg : "failed");
+	} else {
+		struct mail_parts p = {0};
+		int ok = render ? render(&r, d->kind, d->ref, d->seq, d->to, d->body, &p) : -1;
+		if (ok == 0) {
+			rc = 0;
+		} else if (ok == 1 && p.body && (p.ics ? calendar_ok(p.ics, p.method) : !p.method)) {
+			free(d->body);
+			d->body = strdup(p.body);
+			d->ics = dup_or_null(p.ics);
+			d->method = dup_or_null(p.method);
+			rc = 1;
+		} else {
+			snprintf(err, errlen, "render: no message of kind %s", d->kind);
+		}
+	}
+	db_request_done(db);
+	arena_free(&r.arena);
+	buf_free(&r.body);
+	return rc;
+}
+
+int mail_send_due(sqlite3 *db, mail_render_fn render)
 {
 	const char *url = getenv("ILNET_SMTP_URL");
 	const char *from = getenv("ILNET_MAIL_FROM");
@@ -275,10 +329,11 @@ int mail_send_due(sqlite3 *db)
 	long base = getenv("ILNET_MAIL_BACKOFF") ? atol(getenv("ILNET_MAIL_BACKOFF")) : 30;
 	if (base < 1)
 		base = 1;
-	sqlite3_stmt *pick = NULL, *done = NULL, *retry = NULL;
+	sqlite3_stmt *pick = NULL, *done = NULL, *retry = NULL, *gone = NULL;
 	int sent = 0;
 	if (sqlite3_prepare_v2(db,
-	        "SELECT id, to_addr, subject, body, attempts, calendar, calendar_method FROM outbox"
+	        "SELECT id, to_addr, subject, body, attempts, calendar, calendar_method, render, render_ref,"
+	        " render_seq FROM outbox"
 	        " WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ?"
 	        " ORDER BY id LIMIT 50", -1, &pick, NULL) != SQLITE_OK ||
 	    /* A sent message's body (it may hold a one-time link) is not kept. */
@@ -290,13 +345,15 @@ int mail_send_due(sqlite3 *db)
 	        " body = CASE WHEN attempts + 1 >= ?3 THEN '' ELSE body END,"
 	        " calendar = CASE WHEN attempts + 1 >= ?3 THEN NULL ELSE calendar END"
 	        " WHERE id = ?4",
-	        -1, &retry, NULL) != SQLITE_OK)
+	        -1, &retry, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE outbox SET sent_at = ?, last_error = 'superseded', body = '', calendar = NULL"
+	        " WHERE id = ?", -1, &gone, NULL) != SQLITE_OK)
 		goto out;
 	long long now = (long long)time(NULL);
 	sqlite3_bind_int(pick, 1, MAIL_MAX_ATTEMPTS);
 	sqlite3_bind_int64(pick, 2, now);
 	/* Collect first: the read must not hold the database while sending. */
-	struct { long long id; int attempts; char *to, *subject, *body, *ics, *method; } due[50];
+	struct due due[50];
 	int n = 0;
 	while (n < 50 && sqlite3_step(pick) == SQLITE_ROW) {
 		due[n].id = sqlite3_column_int64(pick, 0);
@@ -309,12 +366,21 @@ int mail_send_due(sqlite3 *db)
 		const char *method = (const char *)sqlite3_column_text(pick, 6);
 		due[n].ics = ics && method ? strdup(ics) : NULL;
 		due[n].method = ics && method ? strdup(method) : NULL;
+		due[n].kind = dup_or_null((const char *)sqlite3_column_text(pick, 7));
+		due[n].ref = sqlite3_column_int64(pick, 8);
+		due[n].seq = sqlite3_column_int64(pick, 9);
 		n++;
 	}
 	sqlite3_reset(pick);
 	for (int i = 0; i < n; i++) {
 		char err[256] = "";
-		if (smtp_send(url, from, due[i].to, due[i].subject, due[i].body,
+		int rendered = due[i].kind ? render_due(db, render, &due[i], err, sizeof err) : 1;
+		if (rendered == 0) {
+			sqlite3_bind_int64(gone, 1, (long long)time(NULL));
+			sqlite3_bind_int64(gone, 2, due[i].id);
+			sqlite3_step(gone);
+			sqlite3_reset(gone);
+		} else if (rendered == 1 && smtp_send(url, from, due[i].to, due[i].subject, due[i].body,
 		              due[i].ics, due[i].method, err, sizeof err) == 0) {
 			sqlite3_bind_int64(done, 1, (long long)time(NULL));
 			sqlite3_bind_int64(done, 2, due[i].id);
@@ -339,10 +405,12 @@ int mail_send_due(sqlite3 *db)
 		free(due[i].body);
 		free(due[i].ics);
 		free(due[i].method);
+		free(due[i].kind);
 	}
 out:
 	sqlite3_finalize(pick);
 	sqlite3_finalize(done);
 	sqlite3_finalize(retry);
+	sqlite3_finalize(gone);
 	return sent;
 }

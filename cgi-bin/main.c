@@ -407,7 +407,7 @@ static int mailer_main(void)
 		poll_ms = 10;
 	while (!mailer_stop) {
 		clock_tick(db);
-		mail_send_due(db);
+		mail_send_due(db, seats_render);
 		for (long waited = 0; waited < poll_ms && !mailer_stop; waited += 10) {
 			struct timespec ts = {0, 10 * 1000 * 1000};
 			nanosleep(&ts, NULL);

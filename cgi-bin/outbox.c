@@ -1,6 +1,7 @@
 /* outbox.c — /admin/outbox: the mail ilnet sends, as administrators need to
  * see it: to whom, what about, and whether it went (waiting, sent, failing
- * with the last error, given up), with its attempts.  Never a message's
+ * with the last error, given up, or replaced by a later message about the
+ * same record), with its attempts.  Never a message's
  * text: an invitation or a reset carries a link that grants access. */
 #include "db.h"
 #include "handlers.h"
@@ -16,12 +17,13 @@
 
 /* A message's status, in SQL over the outbox row. */
 #define STATUS_SQL \
-	"CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN attempts >= ?1 THEN 'given_up'" \
+	"CASE WHEN sent_at IS NOT NULL AND last_error = 'superseded' THEN 'superseded'" \
+	" WHEN sent_at IS NOT NULL THEN 'sent' WHEN attempts >= ?1 THEN 'given_up'" \
 	" WHEN attempts > 0 THEN 'failing' ELSE 'waiting' END"
 
 static const char *const statuses[] = {
 	"waiting", "Waiting to go", "failing", "Failing, tried again later", "given_up", "Given up",
-	"sent", "Sent", NULL,
+	"sent", "Sent", "superseded", "Not sent: a later message replaced it", NULL,
 };
 
 void outbox_page(struct req *r)
@@ -71,6 +73,8 @@ void outbox_page(struct req *r)
 		if (!strcmp(s, "sent")) {
 			utc_to_local(db_col_int(st, 6), "America/Chicago", sent, sizeof sent);
 			detail = arena_printf(&r->arena, "Sent %s", sent);
+		} else if (!strcmp(s, "superseded")) {
+			detail = "A later message about the same record went instead";
 		} else if (!strcmp(s, "failing")) {
 			utc_to_local(db_col_int(st, 7), "America/Chicago", sent, sizeof sent);
 			detail = arena_printf(&r->arena, "%s (next try %s)", detail, sent);

@@ -259,29 +259,19 @@ void seats_ical(struct req *r, const struct opp *o, const struct booking *b, str
 	ical_message(out, strcmp(e.status, "CANCELLED") ? "REQUEST" : "CANCEL", &e);
 }
 
-/* Tell the requester of booking id what just happened (subject, lead). */
+/* Tell the requester of booking id what just happened (subject, lead):
+ * queued as the event, rendered as it is sent (seats_render). */
 static void tell_visitor(struct req *r, long long id, const char *subject, const char *lead)
 {
 	struct booking b;
-	struct opp o;
 	struct person to;
-	if (!seats_booking(r, id, &b) || !seats_opp(r, b.opp_id, &o) || !person_of(r, b.requested_by, &to))
+	if (!seats_booking(r, id, &b) || !person_of(r, b.requested_by, &to))
 		return;
-	struct buf ics = BUF_IN(&r->arena);
-	seats_ical(r, &o, &b, &ics);
-	const char *method = strstr(buf_str(&ics), "METHOD:CANCEL") ? "CANCEL" : "REQUEST";
-	const char *body = arena_printf(&r->arena,
-	    "Hello %s,\n\n%s\n\nWhen: %s (%d minutes)\nWhere: %s, %s, %s\nParty: %d\nStatus: %s\n%s%s%s\n"
-	    "See or change your request:\n%s/connect/requests/%lld\n",
-	    to.name, lead, seats_when(r, o.starts_at, o.tz, NULL), o.minutes, o.school, o.city, o.state, b.party,
-	    seats_status_label(b.status), *b.reply ? "\nThe host says:\n" : "", b.reply, *b.reply ? "\n" : "",
-	    mail_base_url(), b.id);
-	mail_queue_calendar(r, to.email, subject, body, buf_str(&ics), method);
-	buf_free(&ics);
+	mail_queue_render(r, to.email, subject, lead, "visit", id, b.sequence);
 }
 
 /* Tell each active leader of the host school, each with the opportunity as
- * an event of their own. */
+ * an event of their own (rendered as it is sent). */
 static void tell_hosts(struct req *r, const struct opp *o, const char *subject, const char *lead)
 {
 	sqlite3_stmt *st = db_q(r, "SELECT u.email, u.name FROM users u WHERE u.active = 1 AND u.id IN"
@@ -290,20 +280,63 @@ static void tell_hosts(struct req *r, const struct opp *o, const char *subject, 
 	                           "  AND s.sharing <> 'private') ORDER BY u.id", "I", o->school_id);
 	struct person *list;
 	int n = people_read(r, st, &list);
-	for (int i = 0; i < n; i++) {
-		struct ical_event e;
-		seats_host_event(r, o, list[i].name, list[i].email, &e);
-		struct buf ics = BUF_IN(&r->arena);
-		const char *method = strcmp(e.status, "CANCELLED") ? "REQUEST" : "CANCEL";
-		ical_message(&ics, method, &e);
-		mail_queue_calendar(r, list[i].email, subject,
-		                    arena_printf(&r->arena, "Hello %s,\n\n%s\n\nWhen: %s\nSeats taken: %d of %d\n\n"
-		                                 "See the requests and answer them:\n%s/connect/opportunities/%lld\n",
-		                                 list[i].name, lead, seats_when(r, o->starts_at, o->tz, NULL), o->held,
-		                                 o->seats, mail_base_url(), o->id),
-		                    buf_str(&ics), method);
-		buf_free(&ics);
-	}
+	for (int i = 0; i < n; i++)
+		mail_queue_render(r, list[i].email, subject, lead, "hosting", o->id, o->sequence);
+}
+
+/* A visitor's notice: the booking as it is now, unless it has changed
+ * since the notice was queued (a later notice tells that). */
+static int render_visit(struct req *r, long long id, long long seq, const char *lead, struct mail_parts *out)
+{
+	struct booking b;
+	struct opp o;
+	struct person to;
+	if (!seats_booking(r, id, &b) || b.sequence != seq || !seats_opp(r, b.opp_id, &o) ||
+	    !person_of(r, b.requested_by, &to))
+		return 0;
+	struct buf ics = BUF_IN(&r->arena);
+	seats_ical(r, &o, &b, &ics);
+	out->ics = buf_str(&ics);
+	out->method = strstr(out->ics, "METHOD:CANCEL") ? "CANCEL" : "REQUEST";
+	out->body = arena_printf(&r->arena,
+	    "Hello %s,\n\n%s\n\nWhen: %s (%d minutes)\nWhere: %s, %s, %s\nParty: %d\nStatus: %s\n%s%s%s\n"
+	    "See or change your request:\n%s/connect/requests/%lld\n",
+	    to.name, lead, seats_when(r, o.starts_at, o.tz, NULL), o.minutes, o.school, o.city, o.state, b.party,
+	    seats_status_label(b.status), *b.reply ? "\nThe host says:\n" : "", b.reply, *b.reply ? "\n" : "",
+	    mail_base_url(), b.id);
+	return 1;
+}
+
+/* A host's notice: the site visit as it is now, for the host it goes to. */
+static int render_hosting(struct req *r, long long id, const char *to, const char *lead, struct mail_parts *out)
+{
+	struct opp o;
+	if (!seats_opp(r, id, &o))
+		return 0;
+	const char *name = db_text(r, "SELECT name FROM users WHERE email = ? AND active = 1", "t", to);
+	if (!name)
+		return 0;                       /* no longer one of its hosts */
+	struct ical_event e;
+	seats_host_event(r, &o, name, to, &e);
+	struct buf ics = BUF_IN(&r->arena);
+	out->method = strcmp(e.status, "CANCELLED") ? "REQUEST" : "CANCEL";
+	ical_message(&ics, out->method, &e);
+	out->ics = buf_str(&ics);
+	out->body = arena_printf(&r->arena, "Hello %s,\n\n%s\n\nWhen: %s\nSeats taken: %d of %d\n\n"
+	                         "See the requests and answer them:\n%s/connect/opportunities/%lld\n",
+	                         name, lead, seats_when(r, o.starts_at, o.tz, NULL), o.held, o.seats, mail_base_url(),
+	                         o.id);
+	return 1;
+}
+
+int seats_render(struct req *r, const char *kind, long long ref, long long seq, const char *to, const char *lead,
+                 struct mail_parts *out)
+{
+	if (!strcmp(kind, "visit"))
+		return render_visit(r, ref, seq, lead, out);
+	if (!strcmp(kind, "hosting"))
+		return render_hosting(r, ref, to, lead, out);
+	return -1;
 }
 
 /* ---- the ledger --------------------------------------------------------- */

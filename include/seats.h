@@ -11,9 +11,10 @@
  * this code were wrong.  Every function here runs inside the caller's
  * write transaction (db_begin), so a request is all done or not at all.
  *
- * Every change that a person should hear of queues mail (mail_queue_calendar)
- * in the same transaction, each message with an iCalendar invitation made
- * for that person alone.
+ * Every change that a person should hear of queues mail in the same
+ * transaction (mail_queue_render: what happened, and which record), each
+ * message rendered as it is sent with an iCalendar invitation made for
+ * that person alone (seats_render).
  */
 #ifndef ILNET_SEATS_H
 #define ILNET_SEATS_H
@@ -100,6 +101,14 @@ struct ical_event;
 void seats_booking_event(struct req *r, const struct opp *o, const struct booking *b, struct ical_event *e);
 void seats_host_event(struct req *r, const struct opp *o, const char *name, const char *email,
                       struct ical_event *e);
+
+/* A notice queued by this module (mail_queue_render kinds "visit" and
+ * "hosting"), rendered as the sender sends it: a mail_render_fn (mail.h).
+ * A visitor's notice whose booking has changed since is superseded (0);
+ * -1 for a kind that is not this module's. */
+struct mail_parts;
+int seats_render(struct req *r, const char *kind, long long ref, long long seq, const char *to, const char *lead,
+                 struct mail_parts *out);
 
 /* The iCalendar of booking b for its requester (method REQUEST or CANCEL
  * by its status), appended to out: the same text the mail carries. */

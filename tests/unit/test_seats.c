@@ -4,6 +4,7 @@
  * and the host-matching score. */
 #include "unit.h"
 #include "db.h"
+#include "mail.h"
 #include "seats.h"
 
 #include <string.h>
@@ -321,6 +322,82 @@ START_TEST(hosts_invited_once)
 }
 END_TEST
 
+/* A notice is queued as what happened and rendered as it is sent: the
+ * booking as it is then, with its invitation; a visitor's notice for a
+ * booking that has changed since is not sent (the later one is). */
+static long long render_id_;
+static int render_rc_;
+static struct mail_parts render_out_;
+static void render_fn(struct req *r)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT render, render_ref, render_seq, to_addr, body FROM outbox WHERE id = ?", "I",
+	                        render_id_);
+	ck_assert(db_step(r, st));
+	char *kind = db_col_text(r, st, 0), *to = db_col_text(r, st, 3), *lead = db_col_text(r, st, 4);
+	long long ref = db_col_int(st, 1), seq = db_col_int(st, 2);
+	sqlite3_reset(st);
+	memset(&render_out_, 0, sizeof render_out_);
+	render_rc_ = seats_render(r, kind, ref, seq, to, lead, &render_out_);
+}
+static int render_row(long long id)
+{
+	render_id_ = id;
+	ck_assert_int_eq(test_run(R, render_fn), 0);
+	return render_rc_;
+}
+
+START_TEST(notices_render_as_they_are_sent)
+{
+	R = setup();
+	long long a;
+	ck_assert_int_eq(ask_run(2, 2, 0, &a), SEATS_BOOKED);
+	/* Queued small: the event and the record, no text composed yet. */
+	long long asked = db_int(R, 0, "SELECT id FROM outbox WHERE to_addr = 'l2@example.org' AND render = 'visit'"
+	                               " AND render_ref = ? AND calendar IS NULL", "I", a);
+	long long host = db_int(R, 0, "SELECT id FROM outbox WHERE to_addr = 'l1@example.org' AND render = 'hosting'"
+	                              " AND render_ref = ?", "I", opp_id);
+	ck_assert_int_gt(asked, 0);
+	ck_assert_int_gt(host, 0);
+	ck_assert_int_lt(db_int(R, 0, "SELECT length(body) FROM outbox WHERE id = ?", "I", asked), 400);
+
+	ck_assert_int_eq(render_row(asked), 1);
+	ck_assert(strstr(render_out_.body, "Hello Leader 2,\n\nYour seats are held while the host answers"));
+	ck_assert(strstr(render_out_.body, "Status: Waiting for the host"));
+	ck_assert_str_eq(render_out_.method, "REQUEST");
+	ck_assert(strstr(render_out_.ics, "STATUS:TENTATIVE"));
+	ck_assert(strstr(render_out_.ics, "ATTENDEE;CN=Leader 2"));
+	ck_assert_int_eq(render_row(host), 1);
+	ck_assert(strstr(render_out_.body, "Hello Leader 1,\n\nA school asks for 2 seats"));
+	ck_assert(strstr(render_out_.body, "Seats taken: 2 of 3"));
+	ck_assert(strstr(render_out_.ics, "UID:opportunity-"));
+
+	/* The host confirms before the first notice went: it is superseded,
+	 * and the confirmation renders the booking as it now is. */
+	ck_assert(change(a, "confirmed"));
+	ck_assert_int_eq(render_row(asked), 0);
+	long long confirmed = db_int(R, 0, "SELECT max(id) FROM outbox WHERE to_addr = 'l2@example.org'", "");
+	ck_assert_int_eq(render_row(confirmed), 1);
+	ck_assert(strstr(render_out_.body, "Your seats at this site visit are confirmed."));
+	ck_assert(strstr(render_out_.body, "Status: Confirmed"));
+	ck_assert(strstr(render_out_.ics, "STATUS:CONFIRMED"));
+	ck_assert(strstr(render_out_.ics, "SEQUENCE:1"));
+	/* A host's notice is never superseded: it shows the visit as it is. */
+	ck_assert_int_eq(render_row(host), 1);
+
+	/* Cancelled: the notice carries the cancellation; a host who has left
+	 * gets nothing. */
+	ck_assert(change(a, "cancelled"));
+	long long gone = db_int(R, 0, "SELECT max(id) FROM outbox WHERE to_addr = 'l2@example.org'", "");
+	ck_assert_int_eq(render_row(gone), 1);
+	ck_assert_str_eq(render_out_.method, "CANCEL");
+	ck_assert(strstr(render_out_.ics, "METHOD:CANCEL"));
+	db_exec(R, "UPDATE users SET active = 0 WHERE id = 1", "");
+	ck_assert_int_eq(render_row(host), 0);
+	ck_assert_int_eq(seats_render(R, "nothing", 1, 0, "l1@example.org", "", &render_out_), -1);
+	test_req_free(R);
+}
+END_TEST
+
 START_TEST(match_score)
 {
 	/* Showing what the visitor needs counts most, even farther away. */
@@ -352,6 +429,7 @@ Suite *seats_suite(void)
 	tcase_add_test(t, reminders_only_for_confirmed);
 	tcase_add_test(t, hosts_invited_once);
 	tcase_add_test(t, match_score);
+	tcase_add_test(t, notices_render_as_they_are_sent);
 	suite_add_tcase(s, t);
 	return s;
 }
