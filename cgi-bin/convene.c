@@ -218,7 +218,8 @@ static const char *sessions_text(struct req *r, long long party)
 	return s;
 }
 
-/* Tell the registrant of party id what just happened (subject, lead). */
+/* Tell the registrant of party id what just happened (subject, lead):
+ * queued as the event, rendered as it is sent (convening_render). */
 static void tell(struct req *r, long long id, const char *subject, const char *lead)
 {
 	struct party p;
@@ -227,17 +228,32 @@ static void tell(struct req *r, long long id, const char *subject, const char *l
 	if (!convening_party(r, id, &p) || !convening_by_id(r, p.convening_id, &c) ||
 	    !person_of(r, p.registered_by, &to, 1))
 		return;
+	mail_queue_render(r, to.email, subject, lead, "party", id, (long long)p.sequence + c.sequence);
+}
+
+int convening_render(struct req *r, const char *kind, long long ref, long long seq, const char *to_addr,
+                     const char *lead, struct mail_parts *out)
+{
+	(void)to_addr;
+	if (strcmp(kind, "party"))
+		return -1;
+	struct party p;
+	struct convening c;
+	struct person to;
+	if (!convening_party(r, ref, &p) || !convening_by_id(r, p.convening_id, &c) ||
+	    (long long)p.sequence + c.sequence != seq || !person_of(r, p.registered_by, &to, 1))
+		return 0;                       /* changed since: a later notice says so */
 	struct buf ics = BUF_IN(&r->arena);
 	convening_ical(r, &c, &p, &ics);
-	const char *method = strstr(buf_str(&ics), "METHOD:CANCEL") ? "CANCEL" : "REQUEST";
-	const char *body = arena_printf(&r->arena,
+	out->ics = buf_str(&ics);
+	out->method = strstr(out->ics, "METHOD:CANCEL") ? "CANCEL" : "REQUEST";
+	out->body = arena_printf(&r->arena,
 	    "Hello %s,\n\n%s\n\n%s\nWhen: %s\nWhere: %s%s%s\nStatus: %s\n\nYour party (%d):\n%s\nSessions:\n%s\n"
 	    "See your registration, or cancel it:\n%s/convening/%d/parties/%lld\n",
 	    to.name, lead, c.title, convening_when(r, &c), c.place, *c.address ? ", " : "", c.address,
 	    convening_status_label(p.status), p.size, people_text(r, p.id), sessions_text(r, p.id), mail_base_url(),
 	    c.year, p.id);
-	mail_queue_calendar(r, to.email, subject, body, buf_str(&ics), method);
-	buf_free(&ics);
+	return 1;
 }
 
 /* ---- the ledger --------------------------------------------------------- */

@@ -381,6 +381,14 @@ static void clock_tick(sqlite3 *db)
 	buf_free(&r.body);
 }
 
+/* The sender's renderer (mail_queue_render): each kind is one module's. */
+static int render_mail(struct req *r, const char *kind, long long ref, long long seq, const char *to,
+                       const char *lead, struct mail_parts *out)
+{
+	int rc = seats_render(r, kind, ref, seq, to, lead, out);
+	return rc >= 0 ? rc : convening_render(r, kind, ref, seq, to, lead, out);
+}
+
 static int mailer_main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -407,7 +415,7 @@ static int mailer_main(void)
 		poll_ms = 10;
 	while (!mailer_stop) {
 		clock_tick(db);
-		mail_send_due(db, seats_render);
+		mail_send_due(db, render_mail);
 		for (long waited = 0; waited < poll_ms && !mailer_stop; waited += 10) {
 			struct timespec ts = {0, 10 * 1000 * 1000};
 			nanosleep(&ts, NULL);

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "convening.h"
 #include "db.h"
+#include "mail.h"
 #include "money.h"
 
 #include <string.h>
@@ -353,6 +354,52 @@ START_TEST(participation_through_the_policy)
 }
 END_TEST
 
+/* A registrant's notice is rendered as it is sent; one whose party has
+ * changed since is superseded by the later notice. */
+static long long render_id_;
+static int render_rc_;
+static struct mail_parts render_out_;
+static void render_fn(struct req *r)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT render, render_ref, render_seq, to_addr, body FROM outbox WHERE id = ?", "I",
+	                        render_id_);
+	ck_assert(db_step(r, st));
+	char *kind = db_col_text(r, st, 0), *to = db_col_text(r, st, 3), *lead = db_col_text(r, st, 4);
+	long long ref = db_col_int(st, 1), seq = db_col_int(st, 2);
+	sqlite3_reset(st);
+	memset(&render_out_, 0, sizeof render_out_);
+	render_rc_ = convening_render(r, kind, ref, seq, to, lead, &render_out_);
+}
+static int render_row(long long id)
+{
+	render_id_ = id;
+	ck_assert_int_eq(test_run(R, render_fn), 0);
+	return render_rc_;
+}
+
+START_TEST(notices_render_as_they_are_sent)
+{
+	R = setup();
+	long long a;
+	ck_assert_int_eq(reg(1, 2, 0, 0, &a), CONVENING_REGISTERED);
+	long long first = db_int(R, 0, "SELECT id FROM outbox WHERE render = 'party' AND render_ref = ?"
+	                               " AND calendar IS NULL", "I", a);
+	ck_assert_int_gt(first, 0);
+	ck_assert_int_eq(render_row(first), 1);
+	ck_assert(strstr(render_out_.body, "Hello Leader 1,"));
+	ck_assert(strstr(render_out_.body, "Your party (2):\n  Person 1, Teacher\n  Person 2, Teacher\n"));
+	ck_assert_str_eq(render_out_.method, "REQUEST");
+	ck_assert(strstr(render_out_.ics, "BEGIN:VCALENDAR"));
+	ck_assert(change(a, "cancelled"));
+	ck_assert_int_eq(render_row(first), 0);
+	long long last = db_int(R, 0, "SELECT max(id) FROM outbox WHERE render = 'party' AND render_ref = ?", "I", a);
+	ck_assert_int_eq(render_row(last), 1);
+	ck_assert_str_eq(render_out_.method, "CANCEL");
+	ck_assert_int_eq(convening_render(R, "visit", a, 0, "l1@example.org", "", &render_out_), -1);
+	test_req_free(R);
+}
+END_TEST
+
 Suite *convening_suite(void)
 {
 	Suite *s = suite_create("convening");
@@ -365,6 +412,7 @@ Suite *convening_suite(void)
 	tcase_add_test(t, open_window);
 	tcase_add_test(t, invited_once);
 	tcase_add_test(t, participation_through_the_policy);
+	tcase_add_test(t, notices_render_as_they_are_sent);
 	suite_add_tcase(s, t);
 	return s;
 }
