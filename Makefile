@@ -39,7 +39,7 @@ LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium
 LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo season convene boundary
+CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo season convene boundary walvfs
 PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio connect map nations outbox convening wants cohorts
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)

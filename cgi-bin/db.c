@@ -1,6 +1,7 @@
 /* db.c — SQLite access with cached statements (see include/db.h). */
 #include "db.h"
 #include "req.h"
+#include "walvfs.h"
 #include "writeq.h"
 
 #include <dirent.h>
@@ -173,7 +174,12 @@ int db_sync(sqlite3 *db)
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	int rc = walvfs_register();
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errstr(rc));
+		return rc;
+	}
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	                         SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	/* The busy handler first: workers starting together race to
 	 * rebuild the WAL index, and the losers would fail at once. */

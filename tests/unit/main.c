@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct req *test_req_new(void)
 {
@@ -42,6 +43,32 @@ int test_run(struct req *r, void (*fn)(struct req *))
 	fn(r);
 	r->fail_jmp = NULL;
 	return 0;
+}
+
+static long long render_id;
+static mail_render_fn render_with;
+static struct mail_parts *render_out;
+static int render_rc;
+
+static void render_row(struct req *r)
+{
+	sqlite3_stmt *st = db_q(r, "SELECT render, render_ref, render_seq, to_addr, body FROM outbox WHERE id = ?", "I",
+	                        render_id);
+	ck_assert(db_step(r, st));
+	char *kind = db_col_text(r, st, 0), *to = db_col_text(r, st, 3), *lead = db_col_text(r, st, 4);
+	long long ref = db_col_int(st, 1), seq = db_col_int(st, 2);
+	sqlite3_reset(st);
+	memset(render_out, 0, sizeof *render_out);
+	render_rc = render_with(r, kind, ref, seq, to, lead, render_out);
+}
+
+int test_render(struct req *r, long long id, mail_render_fn render, struct mail_parts *out)
+{
+	render_id = id;
+	render_with = render;
+	render_out = out;
+	ck_assert_int_eq(test_run(r, render_row), 0);
+	return render_rc;
 }
 
 long test_scan_steps(struct req *r, int reset)

@@ -295,6 +295,76 @@ START_TEST(a_created_record_and_its_key_commit_together)
 }
 END_TEST
 
+/* Write system calls this process has made (the kernel counts them). */
+static long writes_made(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	long n = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "syscw: ", 7))
+			n = atol(line + 7);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static long long blob_sum(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) * 1000000000 + sum(length(x)) FROM t", -1, &st, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* walvfs: a transaction's WAL frames (two writes each, as SQLite makes
+ * them) reach the file in one write, before anyone can read them; a
+ * transaction too large to keep goes in pieces; what another connection
+ * reads through the plain unix VFS is what was committed. */
+START_TEST(wal_frames_are_written_at_once)
+{
+	char dir[] = "/tmp/ilnet-ut-walvfs-XXXXXX", path[64], err[256];
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/w.db", dir);
+	sqlite3 *db, *plain;
+	ck_assert_int_eq(db_open(path, &db, err, sizeof err), SQLITE_OK);
+	ck_assert_int_eq(db_group_commit(db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (x BLOB)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(path, &plain, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+
+	/* (No assertion in between: Check writes one down its pipe.) */
+	long before = writes_made();
+	int rc = sqlite3_exec(db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12)"
+	                          " INSERT INTO t SELECT randomblob(3000) FROM n; COMMIT", NULL, NULL, NULL);
+	long made = writes_made() - before;
+	ck_assert_int_eq(rc, SQLITE_OK);
+	ck_assert_int_ge(before, 0);
+	ck_assert_msg(made == 1, "a 12-page transaction took %ld writes", made);
+	ck_assert_int_eq(blob_sum(plain), 12 * 1000000000LL + 12 * 3000);
+
+	/* 300 pages: more than is kept at once, and still all there. */
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+	                                  " INSERT INTO t SELECT randomblob(3000) FROM n; COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(blob_sum(plain), 312 * 1000000000LL + 312 * 3000);
+	/* A transaction rolled back leaves nothing; one after it is whole. */
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA cache_size = 10; BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	                                  " SELECT i + 1 FROM n WHERE i < 200) INSERT INTO t SELECT randomblob(3000) FROM n;"
+	                                  " ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO t VALUES (randomblob(10))", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(blob_sum(plain), 313 * 1000000000LL + 312 * 3000 + 10);
+	ck_assert_int_eq(sqlite3_exec(plain, "PRAGMA integrity_check", NULL, NULL, NULL), SQLITE_OK);
+
+	sqlite3_close(plain);
+	db_close(db);
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -306,6 +376,7 @@ Suite *db_suite(void)
 	tcase_add_test(t, natural_order);
 	tcase_add_test(t, group_commit_syncs_once_the_lock_is_free);
 	tcase_add_test(t, a_created_record_and_its_key_commit_together);
+	tcase_add_test(t, wal_frames_are_written_at_once);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -325,25 +325,10 @@ END_TEST
 /* A notice is queued as what happened and rendered as it is sent: the
  * booking as it is then, with its invitation; a visitor's notice for a
  * booking that has changed since is not sent (the later one is). */
-static long long render_id_;
-static int render_rc_;
 static struct mail_parts render_out_;
-static void render_fn(struct req *r)
-{
-	sqlite3_stmt *st = db_q(r, "SELECT render, render_ref, render_seq, to_addr, body FROM outbox WHERE id = ?", "I",
-	                        render_id_);
-	ck_assert(db_step(r, st));
-	char *kind = db_col_text(r, st, 0), *to = db_col_text(r, st, 3), *lead = db_col_text(r, st, 4);
-	long long ref = db_col_int(st, 1), seq = db_col_int(st, 2);
-	sqlite3_reset(st);
-	memset(&render_out_, 0, sizeof render_out_);
-	render_rc_ = seats_render(r, kind, ref, seq, to, lead, &render_out_);
-}
 static int render_row(long long id)
 {
-	render_id_ = id;
-	ck_assert_int_eq(test_run(R, render_fn), 0);
-	return render_rc_;
+	return test_render(R, id, seats_render, &render_out_);
 }
 
 START_TEST(notices_render_as_they_are_sent)

@@ -3,6 +3,7 @@
 #define ILNET_UNIT_H
 
 #include <check.h>
+#include "mail.h"
 #include "req.h"
 
 Suite *arena_suite(void);
@@ -37,6 +38,10 @@ void test_req_free(struct req *r);
 
 /* Run fn(r) under a fail path; returns the status req_fail() set, or 0. */
 int test_run(struct req *r, void (*fn)(struct req *));
+
+/* Render outbox row id (queued by mail_queue_render) with render, as the
+ * sender would: its return, with the message in *out. */
+int test_render(struct req *r, long long id, mail_render_fn render, struct mail_parts *out);
 
 /* Rows stepped through by full table scans in r's statements since the
  * last reset (reset=1 zeroes the counters). */
