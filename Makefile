@@ -143,7 +143,11 @@ stop:
 # The integration suite runs once here, on the sanitized build (sanitize);
 # the browser suite and valgrind use the plain one.  `make integration`
 # runs it on the plain build.  Together within 20 minutes on 2 cores.
-test: lint unit browser valgrind sanitize
+# The browser suite mostly waits on Chromium and the stack, so it runs
+# beside the memory checks (valgrind, then the sanitized suites): two jobs
+# on two cores, each one's output printed when it ends.
+test: lint unit
+	$(MAKE) --no-print-directory -j2 -Otarget browser valgrind sanitize
 
 # Markup passed to html() as an argument is escaped: refuse it at build time.
 lint:

@@ -228,7 +228,7 @@ static void tell(struct req *r, long long id, const char *subject, const char *l
 	if (!convening_party(r, id, &p) || !convening_by_id(r, p.convening_id, &c) ||
 	    !person_of(r, p.registered_by, &to, 1))
 		return;
-	mail_queue_render(r, to.email, subject, lead, "party", id, (long long)p.sequence + c.sequence);
+	mail_queue_render(r, to.email, subject, lead, "party", id, p.sequence);
 }
 
 int convening_render(struct req *r, const char *kind, long long ref, long long seq, const char *to_addr,
@@ -240,9 +240,12 @@ int convening_render(struct req *r, const char *kind, long long ref, long long s
 	struct party p;
 	struct convening c;
 	struct person to;
-	if (!convening_party(r, ref, &p) || !convening_by_id(r, p.convening_id, &c) ||
-	    (long long)p.sequence + c.sequence != seq || !person_of(r, p.registered_by, &to, 1))
-		return 0;                       /* changed since: a later notice says so */
+	/* The party changed since: a later notice says so.  (The event's own
+	 * changes are told to live parties alone; a notice queued before one
+	 * goes, with the event as it is now.) */
+	if (!convening_party(r, ref, &p) || !convening_by_id(r, p.convening_id, &c) || p.sequence != seq ||
+	    !person_of(r, p.registered_by, &to, 1))
+		return 0;
 	struct buf ics = BUF_IN(&r->arena);
 	convening_ical(r, &c, &p, &ics);
 	out->ics = buf_str(&ics);

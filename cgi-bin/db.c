@@ -33,7 +33,7 @@ static sqlite3 *reading;
  * process makes durable itself, whether one of them still has to be, and
  * whether commits now are bookkeeping that need not be (db_relaxed). */
 static sqlite3 *grouped;
-static int unsynced, relaxed_now;
+static int unsynced, relaxed_now, sync_failed;
 
 static long long mono_us(void)
 {
@@ -151,7 +151,7 @@ int db_group_commit(sqlite3 *db)
 		return rc;
 	sqlite3_commit_hook(db, on_commit, NULL);
 	grouped = db;
-	unsynced = relaxed_now = 0;
+	unsynced = relaxed_now = sync_failed = 0;
 	return SQLITE_OK;
 }
 
@@ -159,16 +159,24 @@ int db_sync(sqlite3 *db)
 {
 	if (db != grouped || !unsynced)
 		return SQLITE_OK;
+	if (sync_failed)
+		return SQLITE_IOERR_FSYNC;
 	unsynced = 0;
 	/* The connection's own handle on the WAL: the file its commits went
 	 * to, whoever else has restarted or truncated it since. */
 	sqlite3_file *wal = NULL;
 	int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
-	if (rc != SQLITE_OK)
-		return rc;
-	if (!wal || !wal->pMethods)
-		return SQLITE_IOERR_FSYNC;
-	return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+	if (rc == SQLITE_OK)
+		rc = wal && wal->pMethods ? wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) : SQLITE_IOERR_FSYNC;
+	/* A failed sync may have lost what it was to write, and the next one
+	 * may succeed without it: this connection trusts no later sync. */
+	sync_failed |= rc != SQLITE_OK;
+	return rc;
+}
+
+int db_sync_failed(void)
+{
+	return sync_failed;
 }
 
 int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
@@ -637,8 +645,10 @@ char *db_form_key_seen(struct req *r, const char *key)
 
 void db_begin(struct req *r)
 {
-	int held = r->commit_held && !sqlite3_get_autocommit(r->db);
+	int held = r->commit_held;
 	r->commit_held = 0;
+	if (held && sqlite3_get_autocommit(r->db))
+		req_fail(r, 500, "the form's transaction ended before it was committed");
 	if (held)                       /* still the form's one transaction */
 		return;
 	reads_end(r->db);
@@ -686,10 +696,12 @@ void db_commit(struct req *r)
 
 void db_finish(struct req *r, const char *location)
 {
-	int held = r->commit_held && !sqlite3_get_autocommit(r->db);
+	int held = r->commit_held;
 	r->commit_held = 0;
 	if (!held)
 		return;
+	if (sqlite3_get_autocommit(r->db))
+		req_fail(r, 500, "the form's transaction ended before it was committed");
 	if (location)
 		db_exec(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt", location,
 		        r->user->id, r->form_key);

@@ -299,7 +299,9 @@ static int render_due(sqlite3 *db, mail_render_fn render, struct due *d, char *e
 		snprintf(err, errlen, "render: %s", r.fail_msg ? r.fail_msg : "failed");
 	} else {
 		struct mail_parts p = {0};
+		int began = db_read_begin(&r);  /* one snapshot of the record */
 		int ok = render ? render(&r, d->kind, d->ref, d->seq, d->to, d->body, &p) : -1;
+		db_read_end(&r, began);
 		if (ok == 0) {
 			rc = 0;
 		} else if (ok == 1 && p.body && (p.ics ? calendar_ok(p.ics, p.method) : !p.method)) {

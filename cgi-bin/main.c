@@ -323,6 +323,11 @@ static int worker_main(int sock)
 				FCGX_Free(&fr, 1);
 			app_log(&r);
 			req_end(&r);
+			if (db_sync_failed()) {
+				fprintf(stderr, "ilnet worker: the disk failed a sync; leaving for a fresh worker\n");
+				rc = 1;
+				break;
+			}
 		}
 		buf_reset(&body);
 		buf_reset(&out);

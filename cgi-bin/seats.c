@@ -270,14 +270,18 @@ static void tell_visitor(struct req *r, long long id, const char *subject, const
 	mail_queue_render(r, to.email, subject, lead, "visit", id, b.sequence);
 }
 
+/* Users u who host a visit at school ?1: its active leaders, and the
+ * people it named to host (while it is not private). */
+#define HOSTS_SQL \
+	"u.active = 1 AND u.id IN (SELECT user_id FROM user_schools WHERE school_id = ?1 UNION SELECT h.user_id" \
+	" FROM school_hosts h JOIN schools s ON s.id = h.school_id WHERE h.school_id = ?1 AND s.sharing <> 'private')"
+
 /* Tell each active leader of the host school, each with the opportunity as
  * an event of their own (rendered as it is sent). */
 static void tell_hosts(struct req *r, const struct opp *o, const char *subject, const char *lead)
 {
-	sqlite3_stmt *st = db_q(r, "SELECT u.email, u.name FROM users u WHERE u.active = 1 AND u.id IN"
-	                           " (SELECT user_id FROM user_schools WHERE school_id = ?1 UNION SELECT h.user_id"
-	                           "  FROM school_hosts h JOIN schools s ON s.id = h.school_id WHERE h.school_id = ?1"
-	                           "  AND s.sharing <> 'private') ORDER BY u.id", "I", o->school_id);
+	sqlite3_stmt *st = db_q(r, "SELECT u.email, u.name FROM users u WHERE " HOSTS_SQL " ORDER BY u.id", "I",
+	                        o->school_id);
 	struct person *list;
 	int n = people_read(r, st, &list);
 	for (int i = 0; i < n; i++)
@@ -313,7 +317,8 @@ static int render_hosting(struct req *r, long long id, const char *to, const cha
 	struct opp o;
 	if (!seats_opp(r, id, &o))
 		return 0;
-	const char *name = db_text(r, "SELECT name FROM users WHERE email = ? AND active = 1", "t", to);
+	const char *name = db_text(r, "SELECT u.name FROM users u WHERE u.email = ?2 AND " HOSTS_SQL, "It",
+	                           o.school_id, to);
 	if (!name)
 		return 0;                       /* no longer one of its hosts */
 	struct ical_event e;

@@ -105,8 +105,8 @@ int convening_due(struct req *r, long long now);
 
 /* A registrant's notice (mail_queue_render kind "party"), rendered as the
  * sender sends it: a mail_render_fn (mail.h).  Superseded (0) when the
- * party or the event has changed since it was queued; -1 for a kind that
- * is not this module's. */
+ * party has changed since it was queued; -1 for a kind that is not this
+ * module's. */
 struct mail_parts;
 int convening_render(struct req *r, const char *kind, long long ref, long long seq, const char *to,
                      const char *lead, struct mail_parts *out);

@@ -50,6 +50,12 @@ int db_group_commit(sqlite3 *db);
  * at once).  The SQLite result of the sync. */
 int db_sync(sqlite3 *db);
 
+/* 1 once a sync has failed: every later db_sync fails too (after a failed
+ * fsync the kernel may have dropped the writes, and a later one succeed
+ * without them), and the worker ends after its reply, to be replaced by
+ * one with a fresh connection. */
+int db_sync_failed(void);
+
 /* The "natural_sort" collation every connection has (ORDER BY x COLLATE
  * natural_sort): runs of digits compare as numbers ("respondent 2" before
  * "respondent 10"), letters without regard to ASCII case; ties broken by

@@ -133,10 +133,12 @@ static sqlite3_vfs shim_vfs, *real_vfs;
 static sqlite3_io_methods wal_methods;
 static const sqlite3_io_methods *real_wal_methods;
 static sqlite3 *probe;
-static int wal_syncs, wal_syncs_unlocked;
+static int wal_syncs, wal_syncs_unlocked, fail_syncs;
 
 static int shim_sync(sqlite3_file *f, int flags)
 {
+	if (fail_syncs)
+		return SQLITE_IOERR_FSYNC;
 	wal_syncs++;
 	if (probe && sqlite3_exec(probe, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
 		wal_syncs_unlocked++;
@@ -217,6 +219,15 @@ START_TEST(group_commit_syncs_once_the_lock_is_free)
 	ck_assert_int_eq(test_run(r, insert_in_turn), 0);
 	ck_assert_int_eq(wal_syncs_unlocked, unlocked + 1);
 
+	/* A sync that fails fails the request (503), and every sync after it:
+	 * the disk may have dropped what it was given. */
+	fail_syncs = 1;
+	ck_assert_int_eq(test_run(r, insert_in_turn), 503);
+	fail_syncs = 0;
+	ck_assert(db_sync_failed());
+	db_exec(r, "INSERT INTO t VALUES ('after the failure')", "");
+	ck_assert_int_ne(db_sync(db), SQLITE_OK);
+
 	/* Not grouped (a tool, the mailer): SQLite syncs inside COMMIT, while
 	 * the lock is held, and db_sync has nothing to do. */
 	sqlite3 *plain;
@@ -228,7 +239,7 @@ START_TEST(group_commit_syncs_once_the_lock_is_free)
 	ck_assert_int_eq(test_run(p, insert_in_turn), 0);
 	ck_assert_int_eq(wal_syncs, before + 1);
 	ck_assert_int_eq(wal_syncs_unlocked, unlocked);
-	ck_assert_int_eq(db_int(p, 0, "SELECT count(*) FROM t", ""), 5);
+	ck_assert_int_eq(db_int(p, 0, "SELECT count(*) FROM t", ""), 7);
 
 	db_close(plain);
 	arena_free(&p->arena);
@@ -349,13 +360,25 @@ START_TEST(wal_frames_are_written_at_once)
 	ck_assert_int_eq(sqlite3_exec(db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
 	                                  " INSERT INTO t SELECT randomblob(3000) FROM n; COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(blob_sum(plain), 312 * 1000000000LL + 312 * 3000);
-	/* A transaction rolled back leaves nothing; one after it is whole. */
+	/* A transaction that spilled pages into the WAL and rolled back leaves
+	 * nothing kept: another writer's frames then take those places, and
+	 * this connection's next read or write must not overwrite them. */
+	sqlite3 *other;
+	ck_assert_int_eq(sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE, "unix"), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA cache_size = 10; BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	                                  " SELECT i + 1 FROM n WHERE i < 200) INSERT INTO t SELECT randomblob(3000) FROM n;"
+	                                  " SELECT i + 1 FROM n WHERE i < 30) INSERT INTO t SELECT randomblob(3000) FROM n;"
 	                                  " ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)"
+	                                     " INSERT INTO t SELECT randomblob(2000) FROM n", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(blob_sum(db), 372 * 1000000000LL + 312 * 3000 + 60 * 2000);
 	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO t VALUES (randomblob(10))", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(blob_sum(plain), 313 * 1000000000LL + 312 * 3000 + 10);
-	ck_assert_int_eq(sqlite3_exec(plain, "PRAGMA integrity_check", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(blob_sum(plain), 373 * 1000000000LL + 312 * 3000 + 60 * 2000 + 10);
+	sqlite3_close(other);
+	sqlite3_stmt *ok;
+	ck_assert_int_eq(sqlite3_prepare_v2(plain, "PRAGMA integrity_check", -1, &ok, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(ok), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(ok, 0), "ok");
+	sqlite3_finalize(ok);
 
 	sqlite3_close(plain);
 	db_close(db);
