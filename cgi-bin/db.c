@@ -643,13 +643,20 @@ char *db_form_key_seen(struct req *r, const char *key)
 	                                "It", r->user->id, key) : NULL;
 }
 
-void db_begin(struct req *r)
+/* 1 when db_commit left the form's transaction open (taking it back
+ * from r); a held transaction that has ended unseen fails the request. */
+static int take_held(struct req *r)
 {
 	int held = r->commit_held;
 	r->commit_held = 0;
 	if (held && sqlite3_get_autocommit(r->db))
 		req_fail(r, 500, "the form's transaction ended before it was committed");
-	if (held)                       /* still the form's one transaction */
+	return held;
+}
+
+void db_begin(struct req *r)
+{
+	if (take_held(r))               /* still the form's one transaction */
 		return;
 	reads_end(r->db);
 	if (writeq_acquire(wait_ms) == WRITEQ_TIMEOUT)
@@ -696,12 +703,8 @@ void db_commit(struct req *r)
 
 void db_finish(struct req *r, const char *location)
 {
-	int held = r->commit_held;
-	r->commit_held = 0;
-	if (!held)
+	if (!take_held(r))
 		return;
-	if (sqlite3_get_autocommit(r->db))
-		req_fail(r, 500, "the form's transaction ended before it was committed");
 	if (location)
 		db_exec(r, "UPDATE form_keys SET location = ? WHERE user_id = ? AND key = ?", "tIt", location,
 		        r->user->id, r->form_key);
