@@ -42,8 +42,9 @@ async function readable(page, what) {
 }
 
 // The text of the first mail on the SMTP sink to `to` whose decoded text
-// holds `part` (quoted-printable undone), waiting up to ms.
-async function mailFor(to, part, ms = 10000) {
+// holds `part` (quoted-printable undone), waiting up to ms.  When none
+// comes, the error carries what the stack logged, for the run's record.
+async function mailFor(to, part, ms = 30000) {
   const dir = join(stack.dir, 'mail');
   for (const end = Date.now() + ms; Date.now() < end;) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.eml'))) {
@@ -54,7 +55,11 @@ async function mailFor(to, part, ms = 10000) {
     }
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error(`no mail to ${to} with ${part}`);
+  const tail = (name) => {
+    try { return readFileSync(join(stack.dir, name), 'utf8').split('\n').slice(-15).join('\n'); } catch { return '(none)'; }
+  };
+  throw new Error(`no mail to ${to} with ${part} in ${ms} ms; mail: ${readdirSync(dir).join(' ')}\n`
+    + `ilnet.log:\n${tail('ilnet.log')}\nsmtp.log:\n${tail('smtp.log')}`);
 }
 
 // The messages' table as rows of cell texts.
