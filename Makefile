@@ -10,10 +10,10 @@ STATIC_VERSION := $(shell cat www/static/* 2>/dev/null | sha256sum | cut -c1-12)
 ROOT      := $(CURDIR)
 VAR       := $(ROOT)/var
 BUILD     := $(ROOT)/build$(if $(SANITIZE),-san)
-PKGS      := fcgi sqlite3 libcjson libcurl check libsodium
+PKGS      := fcgi sqlite3 libcjson libcurl check libsodium zlib
 
 DEB_PKGS  := nginx libfcgi-dev libsqlite3-dev libcjson-dev libcurl4-openssl-dev \
-             check libsubunit-dev libsodium-dev pkg-config sqlite3 python3 \
+             check libsubunit-dev libsodium-dev zlib1g-dev pkg-config sqlite3 python3 \
              python3-icalendar python3-pyproj chromium wrk curl valgrind tzdata
 
 # Scripts from npm at the versions www/npm/package.json pins (package-lock.json
@@ -35,11 +35,11 @@ CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1 -Wno-format-trun
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
 
-LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium 2>/dev/null)
-LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium 2>/dev/null) -lfcgi -lm
+LIB_CFLAGS = $(shell pkg-config --cflags fcgi sqlite3 libcjson libcurl libsodium zlib 2>/dev/null)
+LIBS       = $(shell pkg-config --libs sqlite3 libcjson libcurl libsodium zlib 2>/dev/null) -lfcgi -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo season convene boundary walvfs
+CORE      := arena buf decode req html route db auth mail ical layout app policy region csv survey chart money grant demo cache usage writeq supervise backup seats summary geo season convene boundary walvfs zip
 PAGES     := routes login home people schools orgs steward scan scans results profile grants visits portfolio connect map nations outbox convening wants cohorts
 CORE_OBJ  := $(CORE:%=$(BUILD)/%.o)
 PAGE_OBJ  := $(PAGES:%=$(BUILD)/%.o)
@@ -96,7 +96,7 @@ $(BUILD)/unit-tests: $(UNIT_SRC) $(CORE_OBJ) $(PAGE_OBJ) include/*.h
 
 $(BUILD)/integration-tests: $(INT_SRC) tests/integration/*.h | $(BUILD)/.deps-ok
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Itests/integration -o $@ $(INT_SRC) \
-	  $(LDFLAGS) $(shell pkg-config --libs libcurl sqlite3 libsodium) $(CHECK_LIBS)
+	  $(LDFLAGS) $(shell pkg-config --libs libcurl sqlite3 libsodium zlib) $(CHECK_LIBS)
 
 # ---- make run / make stop ----------------------------------------------
 

@@ -16,7 +16,7 @@
 static void render_error(struct req *r, int status, const char *msg)
 {
 	if (r->route && (r->route->flags & RF_JSON)) {
-		buf_reset(&r->body);
+		req_body_reset(r);
 		r->status = status;
 		r->content_type = "application/json";
 		cJSON *o = cJSON_CreateObject();
@@ -120,7 +120,7 @@ static void dispatch(struct req *r)
 	if (r->form_key && !r->form_key_stored && r->status >= 400) {
 		char *to = db_form_key_seen(r, r->form_key);
 		if (to) {
-			buf_reset(&r->body);
+			req_body_reset(r);
 			r->nheaders = 0;
 			req_redirect(r, to);
 			return;
@@ -156,7 +156,7 @@ static void fail_path(struct req *r)
 	r->fail_jmp = &jb;
 	if (setjmp(jb)) {
 		/* The error page itself failed: answer plainly. */
-		buf_reset(&r->body);
+		req_body_reset(r);
 		r->content_type = "text/plain; charset=utf-8";
 		buf_puts(&r->body, "ilnet could not finish this request.\n");
 		status = 500;

@@ -3,6 +3,7 @@
 #include "db.h"
 #include "req.h"
 #include "usage.h"
+#include "zip.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ struct entry {
 	long long rev;
 	char *data;
 	size_t len;
+	char *z;                    /* data deflated (zip.h), once a reply wanted it */
+	size_t zlen;
+	unsigned long crc;
 	unsigned long long used;    /* when last served, for eviction */
 };
 
@@ -55,38 +59,68 @@ static const char *db_key(struct req *r)
 	                    usage_address(r));
 }
 
-static const char *get_in(struct pool *p, const char *key, long long rev, size_t *len);
-static void put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len);
+static struct entry *get_in(struct pool *p, const char *key, long long rev);
+static struct entry *put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len);
+
+/* The entry's text, at the body's offset from, is a span the reply may
+ * send as the entry's deflated piece (made now, if no reply wanted it
+ * before).  The piece is copied: a later put may drop the entry. */
+static void span(struct req *r, struct pool *p, struct entry *e, size_t from)
+{
+	if (r->nspans == REQ_MAX_SPANS || e->len < 512)
+		return;
+	if (!r->gzip_ok) {      /* the reply varies all the same */
+		r->spans[r->nspans++] = (struct zip_span){ from, e->len, NULL, 0, 0 };
+		return;
+	}
+	if (!e->z) {
+		struct buf z = BUF_IN(&r->arena);
+		unsigned long crc;
+		if (zip_piece(e->data, e->len, &z, &crc) != 0 || !(e->z = malloc(z.len ? z.len : 1)))
+			return;
+		memcpy(e->z, z.p, z.len);
+		e->zlen = z.len;
+		e->crc = crc;
+		p->bytes += z.len;
+	}
+	char *copy = arena_alloc(&r->arena, e->zlen);
+	memcpy(copy, e->z, e->zlen);
+	r->spans[r->nspans++] = (struct zip_span){ from, e->len, copy, e->zlen, e->crc };
+}
 
 void cache_part(struct req *r, const char *name, void (*render)(struct req *r, void *arg), void *arg)
 {
 	const char *key = arena_printf(&r->arena, "%s|%s", name, db_key(r));
-	size_t len;
-	const char *hit = get_in(&parts, key, 0, &len);
+	size_t from = r->body.len;
+	struct entry *hit = get_in(&parts, key, 0);
 	if (hit) {
-		buf_add(&r->body, hit, len);
+		buf_add(&r->body, hit->data, hit->len);
+		span(r, &parts, hit, from);
 		return;
 	}
-	size_t from = r->body.len;
 	int before = r->uncacheable;
 	r->uncacheable = 0;
 	render(r, arg);
 	size_t n = r->body.len - from;
 	const char *part = n ? r->body.p + from : "";
+	struct entry *kept = NULL;
 	if (!r->uncacheable && r->session_id && !memmem(part, n, r->nonce, strlen(r->nonce)))
-		put_in(&parts, key, 0, part, n);
+		kept = put_in(&parts, key, 0, part, n);
+	if (kept)
+		span(r, &parts, kept, from);
 	r->uncacheable |= before;
 }
 
 static void drop(struct pool *p, struct entry *e)
 {
-	p->bytes -= e->len;
+	p->bytes -= e->len + e->zlen;
 	free(e->key);
 	free(e->data);
+	free(e->z);
 	memset(e, 0, sizeof *e);
 }
 
-static const char *get_in(struct pool *p, const char *key, long long rev, size_t *len)
+static struct entry *get_in(struct pool *p, const char *key, long long rev)
 {
 	for (int i = 0; i < CACHE_ENTRIES; i++) {
 		struct entry *e = &p->e[i];
@@ -97,16 +131,15 @@ static const char *get_in(struct pool *p, const char *key, long long rev, size_t
 			return NULL;
 		}
 		e->used = ++clock_;
-		*len = e->len;
-		return e->data;
+		return e;
 	}
 	return NULL;
 }
 
-static void put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len)
+static struct entry *put_in(struct pool *p, const char *key, long long rev, const char *data, size_t len)
 {
 	if (rev < 0 || len > CACHE_BYTES / 4)
-		return;
+		return NULL;
 	struct entry *slot = NULL;
 	for (int i = 0; i < CACHE_ENTRIES; i++)
 		if (p->e[i].key && !strcmp(p->e[i].key, key))
@@ -125,7 +158,7 @@ static void put_in(struct pool *p, const char *key, long long rev, const char *d
 			break;
 		}
 		if (!oldest)
-			return;
+			return NULL;
 		drop(p, oldest);
 	}
 	slot->key = strdup(key);
@@ -134,7 +167,7 @@ static void put_in(struct pool *p, const char *key, long long rev, const char *d
 		free(slot->key);
 		free(slot->data);
 		memset(slot, 0, sizeof *slot);
-		return;
+		return NULL;
 	}
 	memcpy(slot->data, data, len);
 	slot->data[len] = '\0';
@@ -142,16 +175,39 @@ static void put_in(struct pool *p, const char *key, long long rev, const char *d
 	slot->rev = rev;
 	slot->used = ++clock_;
 	p->bytes += len;
+	return slot;
 }
 
 const char *cache_get(const char *key, long long rev, size_t *len)
 {
-	return get_in(&figures, key, rev, len);
+	struct entry *e = get_in(&figures, key, rev);
+	if (!e)
+		return NULL;
+	*len = e->len;
+	return e->data;
 }
 
 void cache_put(const char *key, long long rev, const char *data, size_t len)
 {
 	put_in(&figures, key, rev, data, len);
+}
+
+int cache_body(struct req *r, const char *key, long long rev)
+{
+	struct entry *e = get_in(&figures, key, rev);
+	if (!e)
+		return 0;
+	size_t from = r->body.len;
+	buf_add(&r->body, e->data, e->len);
+	span(r, &figures, e, from);
+	return 1;
+}
+
+void cache_keep_body(struct req *r, const char *key, long long rev, size_t from)
+{
+	struct entry *e = put_in(&figures, key, rev, r->body.p ? r->body.p + from : "", r->body.len - from);
+	if (e)
+		span(r, &figures, e, from);
 }
 
 void cache_clear(void)

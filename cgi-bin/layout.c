@@ -144,7 +144,7 @@ static void sent_input(struct req *r)
 
 void page_error(struct req *r, int status, const char *msg)
 {
-	buf_reset(&r->body);
+	req_body_reset(r);
 	r->status = status;
 	r->content_type = "text/html; charset=utf-8";
 	const char *title;

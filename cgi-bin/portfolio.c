@@ -261,16 +261,15 @@ void portfolio_page(struct req *r)
 	                               f.org, f.state ? f.state : "", f.stage ? f.stage : "", cache_revision_of(r, "equip"));
 	const char *ukey = arena_printf(&r->arena, "usage|%s", key);
 	long long rev = cache_revision(r);
-	size_t len, ulen;
-	const char *hit = cache_get(key, rev, &len), *uses = cache_get(ukey, rev, &ulen);
+	size_t ulen;
+	const char *uses = cache_get(ukey, rev, &ulen);
 	struct usage_tally used = {0};
-	if (hit && uses) {
-		buf_add(&r->body, hit, len);
+	if (uses && cache_body(r, key, rev)) {
 		usage_tally_parse(&used, uses);
 	} else {
 		size_t from = r->body.len;
 		portfolio_body(r, f, today, &used);
-		cache_put(key, rev, r->body.p + from, r->body.len - from);
+		cache_keep_body(r, key, rev, from);
 		const char *u = usage_tally_text(r, &used);
 		cache_put(ukey, rev, u, strlen(u));
 	}

@@ -66,6 +66,7 @@ int req_begin(struct req *r, char **envp, const char *body, size_t body_len)
 	r->server_port = env_get(envp, "SERVER_PORT");
 	r->origin = env_get(envp, "HTTP_ORIGIN");
 	r->user_agent = env_get(envp, "HTTP_USER_AGENT");
+	r->gzip_ok = zip_accepted(env_get(envp, "HTTP_ACCEPT_ENCODING"));
 	const char *https = env_get(envp, "HTTPS");
 	r->https = https && strcasecmp(https, "on") == 0;
 	r->content_type_in = env_get(envp, "CONTENT_TYPE");
@@ -212,12 +213,29 @@ static const char *status_text(int s)
 	return "Unknown";
 }
 
+void req_body_reset(struct req *r)
+{
+	buf_reset(&r->body);
+	r->nspans = 0;
+}
+
 void req_reply(struct req *r, struct buf *out)
 {
+	/* A reply with kept parts goes gzipped from here when the client takes
+	 * it (nginx leaves a reply with a Content-Encoding as it is); its plain
+	 * form says that it could have been (Vary). */
+	struct buf zipped = BUF_IN(&r->arena);
+	int zip = r->nspans && r->status == 200 && r->gzip_ok &&
+	          zip_reply(buf_str(&r->body), r->body.len, r->spans, r->nspans, &zipped) == 0;
+	const struct buf *body = zip ? &zipped : &r->body;
 	buf_printf(out, "Status: %d %s\r\n", r->status, status_text(r->status));
 	if (r->body.len || r->status != 303)
 		buf_printf(out, "Content-Type: %s\r\n", r->content_type);
-	buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+	buf_printf(out, "Content-Length: %zu\r\n", body->len);
+	if (zip)
+		buf_puts(out, "Content-Encoding: gzip\r\n");
+	if (r->nspans && r->status == 200)
+		buf_puts(out, "Vary: Accept-Encoding\r\n");
 	for (int i = 0; i < r->nheaders; i++)
 		buf_printf(out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
 	buf_printf(out,
@@ -234,5 +252,5 @@ void req_reply(struct req *r, struct buf *out)
 		buf_puts(out, "Strict-Transport-Security: max-age=31536000\r\n");
 	buf_puts(out, "\r\n");
 	if (!r->is_head)
-		buf_add(out, buf_str(&r->body), r->body.len);
+		buf_add(out, buf_str(body), body->len);
 }

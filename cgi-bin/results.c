@@ -808,14 +808,11 @@ void results_page(struct req *r)
 	const char *key = figures_key(r, "page", s);
 	long long rev = cache_revision(r);
 	size_t len, from = r->body.len;
-	const char *hit = cache_get(key, rev, &len);
 	const char *ukey = arena_printf(&r->arena, "usage|%s", key), *usage = cache_get(ukey, rev, &len);
-	if (hit && usage) {
-		buf_add(&r->body, hit, strlen(hit));
-	} else {
+	if (!usage || !cache_body(r, key, rev)) {
 		summarize(r, s);
 		results_body(r, s);
-		cache_put(key, rev, r->body.p + from, r->body.len - from);
+		cache_keep_body(r, key, rev, from);
 		cache_put(ukey, rev, s->usage, strlen(s->usage));
 		usage = s->usage;
 	}
@@ -894,10 +891,8 @@ void results_json(struct req *r)
 	const char *key = figures_key(r, "json", s);
 	long long rev = cache_revision(r);
 	size_t len;
-	const char *hit = cache_get(key, rev, &len);
 	const char *ukey = arena_printf(&r->arena, "usage|%s", key), *usage = cache_get(ukey, rev, &len);
-	if (hit && usage) {
-		buf_add(&r->body, hit, strlen(hit));
+	if (usage && cache_body(r, key, rev)) {
 		record_usage(r, usage, "scan results (JSON)");
 		return;
 	}
@@ -939,7 +934,7 @@ void results_json(struct req *r)
 	buf_putc(&r->body, '\n');
 	cJSON_free(text);
 	cJSON_Delete(o);
-	cache_put(key, rev, r->body.p, r->body.len);
+	cache_keep_body(r, key, rev, 0);
 }
 
 /* ---- CSV ------------------------------------------------------------------- */

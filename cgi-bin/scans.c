@@ -384,23 +384,21 @@ static void cycle_view(struct req *r, struct cyc c, const struct form_errors *e,
 	     POLICY_MIN_CELL, POLICY_MIN_CELL);
 	const char *key = arena_printf(&r->arena, "rates|%lld|%d", c.id, (int)r->user->role);
 	long long rev = cache_revision(r);
-	size_t len, from = r->body.len;
-	const char *hit = cache_get(key, rev, &len);
+	size_t from = r->body.len;
 	struct tally *t = NULL;
 	struct policy_member *m = NULL;
 	int tn = 0;
-	if (hit) {
-		buf_add(&r->body, hit, len);
+	if (cache_body(r, key, rev)) {
 		/* Its tables took the page's first caption ids when it was made:
 		 * the tables after it number on from there. */
-		for (const char *p = hit; (p = strstr(p, "<caption id=\"cap-")); p++)
+		for (const char *p = r->body.p + from; (p = strstr(p, "<caption id=\"cap-")); p++)
 			r->tables++;
 	} else {
 		tn = cycle_tally(r, c.id, &t, &m);
 		rates_table(r, t, m, tn, "By state", 0);
 		rates_table(r, t, m, tn, "By school type", 1);
 		rates_table(r, t, m, tn, "By nation (schools belonging to a Native nation)", 2);
-		cache_put(key, rev, r->body.p + from, r->body.len - from);
+		cache_keep_body(r, key, rev, from);
 	}
 
 	html(r, "<h2>Responses</h2>\n");

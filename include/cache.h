@@ -41,6 +41,13 @@ const char *cache_get(const char *key, long long rev, size_t *len);
 /* Keep data under key for revision rev (copied). */
 void cache_put(const char *key, long long rev, const char *data, size_t len);
 
+/* The same for a run of the reply's body: cache_body() appends the entry
+ * for key made at rev and returns 1 (0 when there is none);
+ * cache_keep_body() keeps the body from offset from on.  A reply made of
+ * kept runs goes out gzipped from pieces deflated once (zip.h). */
+int cache_body(struct req *r, const char *key, long long rev);
+void cache_keep_body(struct req *r, const char *key, long long rev, size_t from);
+
 /* Forget everything (at exit, and in tests). */
 void cache_clear(void);
 

@@ -19,10 +19,12 @@
 #include "arena.h"
 #include "buf.h"
 #include "decode.h"
+#include "zip.h"
 
 #define REQ_MAX_BODY   (1024 * 1024)   /* matches client_max_body_size */
 #define REQ_MAX_HEADERS 16
 #define REQ_MAX_IDS     4
+#define REQ_MAX_SPANS   4
 
 /* Roles, as bits so that a route can name several. */
 enum role {
@@ -96,6 +98,13 @@ struct req {
 	struct header headers[REQ_MAX_HEADERS];
 	int nheaders;
 	int is_head;
+	/* The client accepts gzip, and the runs of the body that kept parts
+	 * brought (cache_part, zip.h), deflated when it does: the reply is
+	 * then gzipped here, not by nginx, and says it Varies either way.
+	 * req_body_reset() forgets them. */
+	int gzip_ok;
+	struct zip_span spans[REQ_MAX_SPANS];
+	int nspans;
 
 	/* The one-time key of a form that creates a record (form_begin_create),
 	 * recorded by db_commit() with what the form made. */
@@ -139,6 +148,9 @@ const char *req_form(struct req *r, const char *name);
 
 /* Add a reply header (name and value copied). */
 void req_header(struct req *r, const char *name, const char *value);
+
+/* Empty the reply's body (an error page replaces what was written). */
+void req_body_reset(struct req *r);
 
 /* Answer with a redirect (303 See Other) to a local path. */
 void req_redirect(struct req *r, const char *path);

@@ -9,9 +9,11 @@
 #include "harness.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static long long value_int(const char *sql)
 {
@@ -820,6 +822,109 @@ START_TEST(the_kept_map_follows_every_change)
 }
 END_TEST
 
+/* A reply's text with what differs on every reply (the request id and the
+ * script nonce) blanked; malloc'd. */
+static char *steady(const char *text, size_t n)
+{
+	char *t = malloc(n + 1);
+	memcpy(t, text, n);
+	t[n] = '\0';
+	static const char *const marks[] = { "Request ", "nonce=\"", "'nonce-" };
+	for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++)
+		for (char *p = t; (p = strstr(p, marks[m])); ) {
+			p += strlen(marks[m]);
+			for (; *p && strchr("0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-_", *p); p++)
+				*p = 'x';
+		}
+	return t;
+}
+
+/* A gzipped reply's text (the whole member, checked by zlib), malloc'd. */
+static char *gunzipped(const struct resp *r)
+{
+	z_stream z = {0};
+	ck_assert_int_eq(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+	size_t cap = 8 * r->body_len + 1024, got = 0;
+	char *out = malloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)r->body;
+	z.avail_in = (uInt)r->body_len;
+	int rc;
+	do {
+		if (got == cap)
+			out = realloc(out, cap *= 2);
+		z.next_out = (Bytef *)out + got;
+		z.avail_out = (uInt)(cap - got);
+		rc = inflate(&z, Z_NO_FLUSH);
+		got = cap - z.avail_out;
+	} while (rc == Z_OK);
+	ck_assert_msg(rc == Z_STREAM_END && z.avail_in == 0, "not one whole gzip member (%d)", rc);
+	inflateEnd(&z);
+	char *t = steady(out, got);
+	free(out);
+	return t;
+}
+
+/* The map, its JSON and a profile are kept parts, sent to a browser
+ * deflated once: for each reader, every gzipped reply (made, then served
+ * from the kept part, by every worker) inflates to what that reader's
+ * plain reply says, and a change shows in both at once. */
+START_TEST(kept_parts_go_gzipped_as_made)
+{
+	long long x = value_int("SELECT min(id) FROM schools WHERE sharing = 'network' AND nation_id IS NULL"
+	                        " AND lat IS NOT NULL");
+	char profile[64], sql[256];
+	snprintf(profile, sizeof profile, "/schools/%lld", x);
+	static const char *const readers[] = { "admin@example.org", "leader@example.org", "steward@example.org" };
+	const char *paths[] = { "/map", "/api/v1/map", profile };
+	const char *gz[] = { "Accept-Encoding: gzip", NULL };
+	char *seen[3][3] = {{0}};
+	for (int k = 0; k < 2; k++) {
+		for (int u = 0; u < 3; u++) {
+			struct client *c = client_new();
+			ck_assert_int_eq(login(c, readers[u], DEMO_PW), 303);
+			for (int p = 0; p < 3; p++) {
+				struct resp *plain = http_get(c, paths[p]);
+				ck_assert_int_eq(plain->status, 200);
+				char *want = steady(plain->body, plain->body_len), *vary = resp_header(plain, "Vary");
+				ck_assert_msg(vary && strstr(vary, "Accept-Encoding"), "%s %s: no Vary", readers[u], paths[p]);
+				free(vary);
+				for (int i = 0; i < 6; i++) {
+					struct resp *r = http_req(c, "GET", paths[p], NULL, 0, gz);
+					ck_assert_int_eq(r->status, 200);
+					char *enc = resp_header(r, "Content-Encoding");
+					ck_assert_msg(enc && !strcmp(enc, "gzip"), "%s %s not gzipped", readers[u], paths[p]);
+					char *got = gunzipped(r);
+					ck_assert_msg(!strcmp(got, want), "%s %s: the gzipped reply is not the plain one",
+					              readers[u], paths[p]);
+					free(got);
+					free(enc);
+					resp_free(r);
+				}
+				ck_assert_int_eq(strstr(want, "Keptzip") != NULL, k);
+				/* The change shows (k = 1), and never an unchanged copy. */
+				if (k)
+					ck_assert_str_ne(want, seen[u][p]);
+				free(seen[u][p]);
+				seen[u][p] = want;
+				resp_free(plain);
+			}
+			client_free(c);
+		}
+		if (!k) {
+			snprintf(sql, sizeof sql, "UPDATE schools SET city = 'Keptzip ' || city WHERE id = %lld", x);
+			ck_assert_int_eq(db_run(sql), 0);
+		}
+	}
+	/* Readers of different reach were told different things. */
+	ck_assert_str_ne(seen[0][0], seen[1][0]);
+	for (int u = 0; u < 3; u++)
+		for (int p = 0; p < 3; p++)
+			free(seen[u][p]);
+	snprintf(sql, sizeof sql, "UPDATE schools SET city = substr(city, 9) WHERE id = %lld", x);
+	ck_assert_int_eq(db_run(sql), 0);
+}
+END_TEST
+
 /* A profile's small map logs the uses of the partner schools it draws,
  * and none when the school itself is not on the viewer's map (no small
  * map is drawn, so no partner is shown). */
@@ -877,6 +982,7 @@ void add_map_cases(Suite *s)
 	tcase_add_unchecked_fixture(t, stack_up, stack_down);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, the_kept_map_follows_every_change);   /* first: no nation's school shown yet */
+	tcase_add_test(t, kept_parts_go_gzipped_as_made);
 	tcase_add_test(t, outputs_agree_under_filters);
 	tcase_add_test(t, never_finer_than_allowed);
 	tcase_add_test(t, steward_consent_moves_a_school);

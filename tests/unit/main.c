@@ -90,7 +90,7 @@ int main(void)
 		writeq_suite,
 		supervise_suite, backup_suite, seats_suite,
 		ical_suite, summary_suite, geo_suite, season_suite, convening_suite, cohorts_suite,
-		boundary_suite,
+		boundary_suite, zip_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

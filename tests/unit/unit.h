@@ -30,6 +30,7 @@ Suite *season_suite(void);
 Suite *convening_suite(void);
 Suite *cohorts_suite(void);
 Suite *boundary_suite(void);
+Suite *zip_suite(void);
 
 /* A request over a fresh in-memory database with every migration applied,
  * and a fail path that records the failure instead of jumping away. */
