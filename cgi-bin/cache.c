@@ -67,12 +67,8 @@ static struct entry *put_in(struct pool *p, const char *key, long long rev, cons
  * before).  The piece is copied: a later put may drop the entry. */
 static void span(struct req *r, struct pool *p, struct entry *e, size_t from)
 {
-	if (r->nspans == REQ_MAX_SPANS || e->len < 512)
+	if (!r->gzip_ok || r->nspans == REQ_MAX_SPANS || e->len < 512)
 		return;
-	if (!r->gzip_ok) {      /* the reply varies all the same */
-		r->spans[r->nspans++] = (struct zip_span){ from, e->len, NULL, 0, 0 };
-		return;
-	}
 	if (!e->z) {
 		struct buf z = BUF_IN(&r->arena);
 		unsigned long crc;

@@ -66,7 +66,8 @@ int req_begin(struct req *r, char **envp, const char *body, size_t body_len)
 	r->server_port = env_get(envp, "SERVER_PORT");
 	r->origin = env_get(envp, "HTTP_ORIGIN");
 	r->user_agent = env_get(envp, "HTTP_USER_AGENT");
-	r->gzip_ok = zip_accepted(env_get(envp, "HTTP_ACCEPT_ENCODING"));
+	const char *proto = env_get(envp, "SERVER_PROTOCOL");
+	r->gzip_ok = zip_accepted(env_get(envp, "HTTP_ACCEPT_ENCODING")) && !(proto && !strcmp(proto, "HTTP/1.0"));
 	const char *https = env_get(envp, "HTTPS");
 	r->https = https && strcasecmp(https, "on") == 0;
 	r->content_type_in = env_get(envp, "CONTENT_TYPE");
@@ -222,8 +223,7 @@ void req_body_reset(struct req *r)
 void req_reply(struct req *r, struct buf *out)
 {
 	/* A reply with kept parts goes gzipped from here when the client takes
-	 * it (nginx leaves a reply with a Content-Encoding as it is); its plain
-	 * form says that it could have been (Vary). */
+	 * it (nginx leaves a reply with a Content-Encoding as it is). */
 	struct buf zipped = BUF_IN(&r->arena);
 	int zip = r->nspans && r->status == 200 && r->gzip_ok &&
 	          zip_reply(buf_str(&r->body), r->body.len, r->spans, r->nspans, &zipped) == 0;
@@ -233,9 +233,7 @@ void req_reply(struct req *r, struct buf *out)
 		buf_printf(out, "Content-Type: %s\r\n", r->content_type);
 	buf_printf(out, "Content-Length: %zu\r\n", body->len);
 	if (zip)
-		buf_puts(out, "Content-Encoding: gzip\r\n");
-	if (r->nspans && r->status == 200)
-		buf_puts(out, "Vary: Accept-Encoding\r\n");
+		buf_puts(out, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
 	for (int i = 0; i < r->nheaders; i++)
 		buf_printf(out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
 	buf_printf(out,

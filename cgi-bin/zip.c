@@ -70,7 +70,7 @@ static int run(const char *body, size_t from, size_t len, const struct zip_span 
                unsigned long *crc)
 {
 	unsigned long c;
-	if (s && s->z && s->from == from && s->len == len &&
+	if (s && s->from == from && s->len == len &&
 	    (c = crc32(0L, (const Bytef *)body + from, (uInt)len)) == s->crc) {
 		buf_add(out, s->z, s->zlen);
 	} else if (zip_piece(body + from, len, out, &c) != 0) {
@@ -91,7 +91,7 @@ int zip_reply(const char *body, size_t len, const struct zip_span *spans, int ns
 	buf_add(out, head, sizeof head);
 	for (int i = 0; i < nspans; i++) {
 		const struct zip_span *s = &spans[i];
-		if (s->from < at || s->len > len - s->from || run(body, at, s->from - at, NULL, out, &crc) ||
+		if (s->from < at || s->from > len || s->len > len - s->from || run(body, at, s->from - at, NULL, out, &crc) ||
 		    run(body, s->from, s->len, s, out, &crc))
 			goto fail;
 		at = s->from + s->len;

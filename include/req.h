@@ -98,9 +98,10 @@ struct req {
 	struct header headers[REQ_MAX_HEADERS];
 	int nheaders;
 	int is_head;
-	/* The client accepts gzip, and the runs of the body that kept parts
-	 * brought (cache_part, zip.h), deflated when it does: the reply is
-	 * then gzipped here, not by nginx, and says it Varies either way.
+	/* The client accepts gzip (over HTTP/1.1, as nginx would), and the
+	 * runs of the body that kept parts brought already deflated
+	 * (cache_part, zip.h): the reply is then gzipped here, not by nginx
+	 * (which says Vary on the plain replies it could have compressed).
 	 * req_body_reset() forgets them. */
 	int gzip_ok;
 	struct zip_span spans[REQ_MAX_SPANS];

@@ -24,7 +24,7 @@ struct buf;
 /* A run of a reply's body, already deflated (zip_piece). */
 struct zip_span {
 	size_t from, len;           /* where in the body */
-	const char *z;              /* the piece (NULL: none was made) */
+	const char *z;              /* the piece */
 	size_t zlen;
 	unsigned long crc;          /* CRC-32 of the text it was made from */
 };
