@@ -63,16 +63,6 @@ static int calendar_ok(const char *ics, const char *method)
 	return strstr(ics, want) != NULL;
 }
 
-void mail_queue_calendar(struct req *r, const char *to, const char *subject,
-                         const char *body, const char *ics, const char *method)
-{
-	subject = one_line(r, subject);
-	if (!mail_address_ok(to) || strpbrk(subject, "\r\n") || !calendar_ok(ics, method))
-		req_fail(r, 500, "refusing to queue a malformed message");
-	db_exec(r, "INSERT INTO outbox (to_addr, subject, body, calendar, calendar_method)"
-	        " VALUES (?, ?, ?, ?, ?)", "ttttt", to, subject, body, ics, method);
-}
-
 void mail_queue_render(struct req *r, const char *to, const char *subject, const char *lead,
                        const char *kind, long long ref, long long seq)
 {
@@ -310,6 +300,8 @@ static int render_due(sqlite3 *db, mail_render_fn render, struct due *d, char *e
 			d->ics = dup_or_null(p.ics);
 			d->method = dup_or_null(p.method);
 			rc = 1;
+		} else if (ok == 1) {
+			snprintf(err, errlen, "render: the %s message had no text or a malformed calendar", d->kind);
 		} else {
 			snprintf(err, errlen, "render: no message of kind %s", d->kind);
 		}

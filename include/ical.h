@@ -52,8 +52,8 @@ int ical_zone_known(const char *tzid);
  * for its TZID. Appends to out.
  * Appends nothing when the message would be invalid: another method, a
  * CANCEL whose status is not CANCELLED, no organizer_email (RFC 5546
- * requires ORGANIZER) or !ical_event_ok(e).  mail_queue_calendar() refuses
- * an empty calendar, so such a mistake fails loudly. */
+ * requires ORGANIZER) or !ical_event_ok(e).  The sender refuses an empty
+ * calendar (mail_send_due): such a message waits, its error saying why. */
 void ical_message(struct buf *out, const char *method, const struct ical_event *e);
 
 /* A subscription feed: one VCALENDAR without METHOD (X-WR-CALNAME = name),

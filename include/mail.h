@@ -19,16 +19,6 @@ struct req;
 /* Queue a plain-text message.  to must be a single validated address. */
 void mail_queue(struct req *r, const char *to, const char *subject, const char *body);
 
-/* Queue a message that carries a calendar object (iMIP, RFC 6047): body as
- * text/plain beside ics as text/calendar; method=method, in one
- * multipart/alternative, so that mail programs offer it as an invitation.
- * ics is one VCALENDAR (ical_message()) whose METHOD is method ("REQUEST",
- * "CANCEL" or another iTIP method).  A malformed address, method or
- * calendar fails the request (500), as a malformed address fails
- * mail_queue(); in both, a line break in the subject becomes a space. */
-void mail_queue_calendar(struct req *r, const char *to, const char *subject,
-                         const char *body, const char *ics, const char *method);
-
 /* Queue a message that the sender renders as it sends it: the subject and
  * lead (what happened, in a sentence or two) now, and the rest (the
  * record's details, its iCalendar invitation) from record ref of kind as

@@ -459,11 +459,11 @@ static const char visit_ics[] =
 	"END:VEVENT\r\n"
 	"END:VCALENDAR\r\n";
 
-/* A message with a calendar part (mail_queue_calendar's row) goes through
- * the sender and the SMTP sink as a MIME message that Python's email and
- * python3-icalendar read back (tests/ical_check.py); its calendar is not
- * kept once sent.  No route queues one yet (Connect will), so the row is
- * written here. */
+/* A message with a calendar part goes through the sender and the SMTP
+ * sink as a MIME message that Python's email and python3-icalendar read
+ * back (tests/ical_check.py); its calendar is not kept once sent.  The
+ * row is written here as it stands (Connect's notices are rendered by
+ * the sender, and read back in test_connect.c). */
 START_TEST(calendar_mail_through_the_sender)
 {
 	char sql[4096];

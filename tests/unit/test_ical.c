@@ -582,43 +582,53 @@ START_TEST(calendar_mail_mime)
 }
 END_TEST
 
-static const char *q_ics, *q_method;
+/* The calendars a test renderer gives, by the message's record (ref): 0
+ * the good one, then each a way to be wrong. */
+static const char *good_ics;
+static const char *bad_cal[][2] = {
+	{ NULL, "CANCEL" }, { NULL, "request" }, { NULL, NULL }, { NULL, "X" }, { "", "REQUEST" },
+	{ "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\xFF\r\n", "REQUEST" }, { NULL, "REQUEST" },
+};
 
-static void queue_it(struct req *r)
+static int render_cal(struct req *r, const char *kind, long long ref, long long seq, const char *to,
+                      const char *lead, struct mail_parts *out)
 {
-	mail_queue_calendar(r, "guest@example.org", "Site visit", "Confirmed.", q_ics, q_method);
+	(void)r; (void)kind; (void)seq; (void)to;
+	out->body = lead;
+	out->ics = ref ? bad_cal[ref - 1][0] : good_ics;
+	out->method = ref ? bad_cal[ref - 1][1] : "REQUEST";
+	return 1;
 }
 
-START_TEST(queues_calendar_mail)
+
+static void queue_rendered(struct req *r)
+{
+	for (long long ref = 0; ref <= (long long)(sizeof bad_cal / sizeof bad_cal[0]); ref++)
+		mail_queue_render(r, "guest@example.org", "Site visit", "Confirmed.", "visit", ref, 1);
+}
+
+/* The sender renders a message's calendar as it sends it, and a calendar
+ * whose METHOD is not the one said, or that is empty or not UTF-8, never
+ * goes: the message waits, its error says why (the good one goes on to
+ * SMTP, refused here: nothing listens). */
+START_TEST(a_bad_calendar_is_never_sent)
 {
 	struct req *r = test_req_new();
 	struct ical_event e = visit();
 	struct buf ics = {0};
 	ical_message(&ics, "REQUEST", &e);
-	q_ics = buf_str(&ics);
-	q_method = "REQUEST";
-	ck_assert_int_eq(test_run(r, queue_it), 0);
-	mail_queue(r, "other@example.org", "Plain", "Text.");
-	ck_assert_str_eq(db_text(r, "SELECT calendar_method FROM outbox WHERE to_addr = 'guest@example.org'", ""),
-	                 "REQUEST");
-	ck_assert_str_eq(db_text(r, "SELECT calendar FROM outbox WHERE to_addr = 'guest@example.org'", ""),
-	                 buf_str(&ics));
-	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM outbox WHERE to_addr = 'other@example.org'"
-	                        " AND calendar IS NULL AND calendar_method IS NULL", ""), 1);
-
-	/* The method must be the calendar's; an empty calendar (ical_message
-	 * refused the event) is refused here, loudly. */
-	const char *bad[][2] = {
-		{ buf_str(&ics), "CANCEL" }, { buf_str(&ics), "request" }, { buf_str(&ics), NULL },
-		{ buf_str(&ics), "X" }, { "", "REQUEST" }, { NULL, "REQUEST" },
-		{ "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\xFF\r\n", "REQUEST" },
-	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		q_ics = bad[i][0];
-		q_method = bad[i][1];
-		ck_assert_msg(test_run(r, queue_it) == 500, "case %zu queued", i);
-	}
-	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM outbox", ""), 2);
+	good_ics = buf_str(&ics);
+	for (size_t i = 0; i < 4; i++)
+		bad_cal[i][0] = good_ics;      /* the right calendar, the wrong method */
+	ck_assert_int_eq(test_run(r, queue_rendered), 0);
+	setenv("ILNET_SMTP_URL", "smtp://127.0.0.1:1", 1);
+	ck_assert_int_eq(mail_send_due(r->db, render_cal), 0);
+	unsetenv("ILNET_SMTP_URL");
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM outbox WHERE render_ref > 0 AND sent_at IS NULL"
+	                        " AND attempts = 1 AND last_error = 'render: the visit message had no text or a malformed calendar'", ""),
+	                 (long long)(sizeof bad_cal / sizeof bad_cal[0]));
+	ck_assert_int_eq(db_int(r, -1, "SELECT count(*) FROM outbox WHERE render_ref = 0 AND sent_at IS NULL"
+	                        " AND attempts = 1 AND last_error NOT LIKE 'render:%'", ""), 1);
 	buf_free(&ics);
 	test_req_free(r);
 }
@@ -630,22 +640,17 @@ END_TEST
 static void queue_broken_subjects(struct req *r)
 {
 	mail_queue(r, "lines@example.org", "Receipt for North\r\nStar\n\nSchool", "Text.");
-	struct ical_event e = visit();
-	struct buf ics = {0};
-	ical_message(&ics, "REQUEST", &e);
-	mail_queue_calendar(r, "lines@example.org", "Visit to A \r\nBcc: x@example.org", "Confirmed.", buf_str(&ics),
-	                    "REQUEST");
-	buf_free(&ics);
+	mail_queue_render(r, "lines@example.org", "Visit to A \r\nBcc: x@example.org", "Confirmed.", "visit", 1, 1);
 }
 
 START_TEST(subject_line_breaks_become_spaces)
 {
 	struct req *r = test_req_new();
 	ck_assert_int_eq(test_run(r, queue_broken_subjects), 0);
-	ck_assert_str_eq(db_text(r, "SELECT subject FROM outbox WHERE to_addr = 'lines@example.org' AND calendar IS NULL",
+	ck_assert_str_eq(db_text(r, "SELECT subject FROM outbox WHERE to_addr = 'lines@example.org' AND render IS NULL",
 	                         ""), "Receipt for North Star School");
 	ck_assert_str_eq(db_text(r, "SELECT subject FROM outbox WHERE to_addr = 'lines@example.org'"
-	                         " AND calendar IS NOT NULL", ""), "Visit to A Bcc: x@example.org");
+	                         " AND render IS NOT NULL", ""), "Visit to A Bcc: x@example.org");
 	test_req_free(r);
 }
 END_TEST
@@ -667,7 +672,7 @@ Suite *ical_suite(void)
 	tcase_add_test(t, python_icalendar_reads_feed);
 	tcase_add_test(t, plain_mail_as_before);
 	tcase_add_test(t, calendar_mail_mime);
-	tcase_add_test(t, queues_calendar_mail);
+	tcase_add_test(t, a_bad_calendar_is_never_sent);
 	tcase_add_test(t, subject_line_breaks_become_spaces);
 	suite_add_tcase(s, t);
 	return s;
