@@ -295,8 +295,9 @@ static int render_due(sqlite3 *db, mail_render_fn render, struct due *d, char *e
 		if (ok == 0) {
 			rc = 0;
 		} else if (ok == 1 && p.body && (p.ics ? calendar_ok(p.ics, p.method) : !p.method)) {
+			char *body = strdup(p.body);        /* p.body may be the lead itself */
 			free(d->body);
-			d->body = strdup(p.body);
+			d->body = body;
 			d->ics = dup_or_null(p.ics);
 			d->method = dup_or_null(p.method);
 			rc = 1;
